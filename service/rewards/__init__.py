@@ -1,0 +1,7 @@
+"""The pure StepGRPO reward core: no I/O, no clocks, no threads. See ``score.PreparedGroup``."""
+
+from .advantages import GroupAdvantages, advantages
+from .profiles import DEFAULT_PROFILE, PROFILES, Profile
+from .score import PreparedGroup, Reference, ReferenceError, Settings
+
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "GroupAdvantages", "PreparedGroup", "Profile", "Reference", "ReferenceError", "Settings", "advantages"]

@@ -1,0 +1,211 @@
+"""Final-answer equivalence, cheap checks first and math-verify last.
+
+The reference answer is prepared once per group (:class:`AnswerJudge`); each completion's stated
+answer is then judged by the first family that applies: multiple choice, yes/no, plain quantities
+(units, percent, degrees, separators, scientific notation), normalised text, then math-verify for
+LaTeX and symbolic forms. math-verify runs with its own timeouts off: the worker pool enforces a
+hard deadline by killing the process, which is the only thing that stops a hung sympy call.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from .text import latex_to_plain
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    correct: bool
+    method: str
+    detail: str = ""
+
+
+_BOXED = re.compile(r"\\boxed\s*\{(.*)\}", re.DOTALL)
+_TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
+_WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
+_ANSWER_PREFIX = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?\s*", re.IGNORECASE)
+
+_LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
+_LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
+_LETTER_NAMED = re.compile(r"^(?:option|choice)\s*[(\[]?([A-Za-z])\b", re.IGNORECASE)
+
+_YES_NO = {"yes": "yes", "true": "yes", "y": "yes", "correct": "yes", "no": "no", "false": "no", "n": "no", "incorrect": "no"}
+
+_QUANTITY = re.compile(
+    r"^(?P<currency>[$€£¥])?\s*(?P<sign>[-+])?\s*(?P<currency2>[$€£¥])?\s*"
+    r"(?P<number>\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*(?P<den>\d+(?:\.\d*)?))?"
+    r"(?:\s*(?:e|\*\s*10\s*\^)\s*(?P<exp>[-+]?\d{1,3}))?"
+    r"\s*(?P<percent>%|percent\b)?"
+    r"(?P<unit>(?:\s*[^\W\d_][^\W\d_.]*\.?(?:\s*\^\s*[23])?)*)\s*$",
+)
+_NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta"}
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b")
+_PUNCT = re.compile(r"[^\w\s]")
+_MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
+_REL_TOL = 1e-9
+
+
+def clean_answer(text: str) -> str:
+    """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period."""
+    s = unicodedata.normalize("NFKC", text).replace("−", "-").strip()
+    for _ in range(3):
+        before = s
+        s = _ANSWER_PREFIX.sub("", s).strip()
+        boxed = _BOXED.search(s)
+        if boxed:
+            s = boxed.group(1).strip()
+        for left, right in _WRAPPING:
+            if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
+                s = s[len(left) : len(s) - len(right)].strip()
+        s = _TEXT_WRAP.sub(r"\1", s)
+        s = s.rstrip(".").strip()
+        if s == before:
+            break
+    return s
+
+
+def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
+    """The option letter an answer names: ``B``, ``(B)``, ``B.``, ``B) 5``, ``Option B``."""
+    for pattern in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE):
+        m = pattern.match(answer)
+        if m:
+            letter = m.group(1).upper()
+            if choices is None or letter in choices:
+                return letter
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: Fraction
+    percent: bool
+    decimals: int | None
+    """Digits written after the decimal point; None for fractions and exponents (exact values)."""
+
+
+def parse_quantity(answer: str) -> Quantity | None:
+    """A plain number with optional sign, currency, unit, percent, separators or exponent."""
+    s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower()
+    s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s.strip())
+    m = _QUANTITY.match(s)
+    if not m:
+        return None
+    try:
+        value = Fraction(m.group("number"))
+        if m.group("den"):
+            value /= Fraction(m.group("den"))
+        if m.group("exp"):
+            value *= Fraction(10) ** int(m.group("exp"))
+    except ZeroDivisionError:
+        return None
+    if any(word in _NOT_UNITS for word in re.findall(r"[^\W\d_]+", m.group("unit"))):
+        return None
+    if m.group("sign") == "-":
+        value = -value
+    number = m.group("number")
+    decimals = None if (m.group("den") or m.group("exp")) else (len(number.split(".", 1)[1]) if "." in number else 0)
+    return Quantity(value, bool(m.group("percent")), decimals)
+
+
+def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
+    """Equal values; ``50%`` also equals ``50`` and ``0.5``; rounding to the coarser of >=2 decimals."""
+    candidates = [(ref.value, pred.value)]
+    if ref.percent != pred.percent:
+        pct, plain = (ref, pred) if ref.percent else (pred, ref)
+        candidates.append((pct.value / 100, plain.value) if pct is ref else (plain.value, pct.value / 100))
+    for a, b in candidates:
+        if a == b or abs(a - b) <= _REL_TOL * max(1, abs(a), abs(b)):
+            return True
+    shown = [d for d in (ref.decimals, pred.decimals) if d is not None]
+    places = min(shown) if shown else None
+    if places is not None and places >= 2:
+        return any(round(a, places) == round(b, places) for a, b in candidates)
+    return False
+
+
+def normalised_text(answer: str) -> str:
+    s = _PUNCT.sub(" ", answer.casefold())
+    return " ".join(_ARTICLES.sub(" ", s).split())
+
+
+@lru_cache(maxsize=4096)
+def _mv_parse(text: str):
+    from math_verify import parse
+
+    wrapped = text if "$" in text or "\\boxed" in text else f"${text}$"
+    return parse(wrapped, parsing_timeout=None)
+
+
+def math_verify_equal(gold: str, pred: str) -> bool:
+    from math_verify import verify
+
+    gold_parsed, pred_parsed = _mv_parse(gold), _mv_parse(pred)
+    if not gold_parsed or not pred_parsed:
+        return False
+    return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))
+
+
+class AnswerJudge:
+    """Judges stated answers against one reference, prepared once per group."""
+
+    def __init__(self, answer: str, choices: dict[str, str] | None = None):
+        self.raw = answer
+        self.choices = {k.strip().upper(): v for k, v in choices.items()} if choices else None
+        self.clean = clean_answer(answer)
+        self._choice_judges: dict[str, AnswerJudge] | None = None
+        self.letter = self._reference_letter()
+        self.yes_no = _YES_NO.get(normalised_text(self.clean))
+        self.quantity = parse_quantity(self.clean)
+        self.text = normalised_text(self.clean)
+        self.mathy = bool(_MATHY.search(self.clean))
+
+    def _reference_letter(self) -> str | None:
+        letter = choice_letter(self.clean, self.choices)
+        if letter is not None and (self.choices is not None or len(self.clean) <= 3):
+            return letter
+        if self.choices:
+            return self._matching_choice(self.clean)
+        return None
+
+    def _matching_choice(self, answer: str) -> str | None:
+        """The single choice whose text the answer states, judged by the non-choice families."""
+        if self._choice_judges is None:
+            self._choice_judges = {k: AnswerJudge(v) for k, v in self.choices.items()}
+        hits = [k for k, judge in self._choice_judges.items() if judge._judge_value(answer).correct]
+        return hits[0] if len(hits) == 1 else None
+
+    def judge(self, stated: str | None) -> Verdict:
+        if stated is None:
+            return Verdict(False, "none", "no final answer")
+        pred = clean_answer(stated)
+        if not pred:
+            return Verdict(False, "none", "empty final answer")
+        if self.letter is not None:
+            letter = choice_letter(pred, self.choices) or (self._matching_choice(pred) if self.choices else None)
+            if letter is None:
+                return Verdict(False, "choice", f"no option letter or option text found in {pred!r}")
+            return Verdict(letter == self.letter, "choice", f"option {letter} vs reference {self.letter}")
+        return self._judge_value(pred)
+
+    def _judge_value(self, pred: str) -> Verdict:
+        if pred == self.clean or pred.casefold() == self.clean.casefold():
+            return Verdict(True, "exact")
+        if self.yes_no is not None:
+            said = _YES_NO.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
+            return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
+        if self.quantity is not None:
+            pred_q = parse_quantity(pred)
+            if pred_q is not None:
+                return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{float(pred_q.value):.12g} vs {float(self.quantity.value):.12g}")
+        pred_text = normalised_text(pred)
+        if pred_text and pred_text == self.text:
+            return Verdict(True, "text")
+        if self.mathy or _MATHY.search(pred):
+            ok = math_verify_equal(self.clean, pred)
+            return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")
+        return Verdict(False, "text", f"{pred_text!r} vs {self.text!r}")

@@ -1,0 +1,75 @@
+"""The R1-VL reference code's reward rules, reproduced for the ``r1vl-reference`` profile.
+
+Behaviour (not code) follows ``src/r1-vl/src/open_r1/grpo.py`` of jingyi0000/R1-VL, quirks
+included: whole-text math-verify with the arguments in the code's order, a first-header exact
+fallback, lower-case substring key steps over ``### Step N:`` bodies, and literal header checks
+that ignore the order of description and rationales.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .validity import Check
+
+_FINAL = re.compile(r"### The final answer is:\s*\n?(.*)")
+_FINAL_TO_END = re.compile(r"### The final answer is:.*?$", re.DOTALL)
+_STEP_HEADER = re.compile(r"### Step \d+:")
+_STEP_NUMBER = re.compile(r"### Step (\d+):")
+_STEP_BODY = re.compile(r"### Step \d+:\s*(.*?)(?=\n###|\Z)", re.DOTALL)
+_REQUIRED = ("### Image Description:", "### Rationales:", "### Step 1:", "### The final answer is:")
+
+
+def reference_validity(text: str) -> list[Check]:
+    missing = [h for h in _REQUIRED if h not in text]
+    if missing:
+        return [Check("reference_headers", False, f"missing literal header(s): {', '.join(missing)}")]
+    checks = [Check("reference_headers", True)]
+    if not text.strip().endswith("### The final answer is:"):
+        first = _FINAL_TO_END.search(text)
+        last_step_end = max(m.end() for m in _STEP_HEADER.finditer(text))
+        if first is None or first.start() < last_step_end:
+            return checks + [Check("reference_answer_after_steps", False, "the first final-answer header starts before the last step header ends")]
+    checks.append(Check("reference_answer_after_steps", True))
+    numbers = [int(n) for n in _STEP_NUMBER.findall(text)]
+    if numbers != list(range(1, len(numbers) + 1)):
+        return checks + [Check("reference_step_numbering", False, f"steps numbered {numbers}")]
+    return checks + [Check("reference_step_numbering", True)]
+
+
+def _final_answer(text: str) -> str:
+    m = _FINAL.search(text)
+    return m.group(1).strip() if m else text.strip()
+
+
+@lru_cache(maxsize=2048)
+def _parse_whole(text: str):
+    from math_verify import parse
+
+    return parse(text, parsing_timeout=None)
+
+
+def reference_answer(completion: str, solution: str) -> tuple[bool, str, str]:
+    """(correct, how, stated answer): math-verify over the whole text, then exact first-header text."""
+    try:
+        from math_verify import verify
+
+        if float(verify(_parse_whole(completion), _parse_whole(solution), timeout_seconds=None)) > 0:
+            return True, "math_verify_whole_text", _final_answer(completion)
+    except Exception:
+        pass
+    stated = _final_answer(completion)
+    if stated == _final_answer(solution):
+        return True, "exact_string", stated
+    return False, "exact_string", stated
+
+
+def reference_step_text(completion: str) -> str:
+    return " ".join(_STEP_BODY.findall(completion)).lower()
+
+
+def reference_key_step_matches(completion: str, groups: list[list[str]]) -> list[str | None]:
+    """Per group, the first alternative that is a lower-case substring of the joined step bodies."""
+    text = reference_step_text(completion)
+    return [next((alt for alt in group if alt.lower() in text), None) for group in groups]

@@ -1,0 +1,125 @@
+"""One group's reference, prepared once, scores each of the group's completions.
+
+Pure and I/O-free: the HTTP and gRPC front ends, the worker pool and the tests all call
+:class:`PreparedGroup` the same way. Which rule scores each part is read from the profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import AnswerJudge
+from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_matches, key_step_groups, prepare_alternative
+from .profiles import Profile
+from .reference_rules import reference_answer, reference_key_step_matches, reference_validity
+from .sections import answer_text, parse_completion
+from .validity import validity_checks
+
+
+class ReferenceError(ValueError):
+    """The group's reference cannot be used; every completion of the group reports why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    answer: str
+    key_steps: Any = None
+    choices: dict[str, str] | None = None
+    solution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    alpha: float = 0.1
+    fuzzy_threshold: float | None = 85.0
+    stuffing_guard: bool = True
+
+
+class PreparedGroup:
+    def __init__(self, reference: Reference, profile: Profile, settings: Settings):
+        if not reference.answer.strip():
+            raise ReferenceError("reference.answer is empty")
+        try:
+            self.groups = key_step_groups(reference.key_steps)
+        except KeyStepError as exc:
+            raise ReferenceError(f"reference.key_steps: {exc}") from None
+        self.reference = reference
+        self.profile = profile
+        self.settings = settings
+        if profile.key_step_rule == "soft":
+            self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
+            self.alternatives = [g for g in self.alternatives if g]
+        if profile.answer_rule == "extracted_soft":
+            self.judge = AnswerJudge(reference.answer, reference.choices)
+
+    def score(self, completion: str, explain: bool = False) -> dict:
+        if self.profile.validity_rule == "structured":
+            return self._score_soft(completion, explain)
+        return self._score_reference(completion, explain)
+
+    def _result(self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation) -> dict:
+        k = matched / total if total else None
+        r_val = 1.0 if all(c.passed for c in checks) else 0.0
+        bonus = self.settings.alpha * (k or 0.0)
+        r_auc = (1.0 if correct else 0.0) + bonus if (has_answer or self.profile.bonus_without_answer) else 0.0
+        return {
+            "status": "ok",
+            "reward": r_auc + r_val,
+            "step_rar": r_auc,
+            "step_rvr": r_val,
+            "answer_correct": correct,
+            "key_step_ratio": k,
+            "explanation": explanation,
+        }
+
+    def _score_soft(self, completion: str, explain: bool) -> dict:
+        parsed = parse_completion(completion)
+        checks = validity_checks(parsed)
+        stated = answer_text(parsed)
+        verdict = self.judge.judge(stated)
+        stream = StepStream.of([parsed.body(s) for s in parsed.steps])
+        matches = find_matches(self.alternatives, stream, self.settings.fuzzy_threshold)
+        if self.settings.stuffing_guard:
+            credit = credit_matches(matches, stream)
+        else:
+            credit = Credit([bool(m) for m in matches], -1, [])
+        explanation = None
+        if explain:
+            explanation = {
+                "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
+                "validity": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+                "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
+                "key_steps": [_explain_group(i, alts, found, ok, stream, parsed) for i, (alts, found, ok) in enumerate(zip(self.alternatives, matches, credit.credited))],
+                "stuffing_guard": {"applied": self.settings.stuffing_guard, "reasoning_words": credit.reasoning_tokens, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
+            }
+        return self._result(verdict.correct, stated is not None, sum(credit.credited), len(self.alternatives), checks, explanation)
+
+    def _score_reference(self, completion: str, explain: bool) -> dict:
+        checks = reference_validity(completion)
+        correct, how, stated = reference_answer(completion, self.reference.answer)
+        found = reference_key_step_matches(completion, self.groups)
+        explanation = None
+        if explain:
+            explanation = {
+                "sections": [],
+                "validity": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": ""},
+                "key_steps": [
+                    {"group": i, "alternatives": g, "matched": alt is not None, "credited": alt is not None, "alternative": alt, "how": "substring" if alt is not None else None, "score": None, "step": None, "matched_text": alt}
+                    for i, (g, alt) in enumerate(zip(self.groups, found))
+                ],
+                "stuffing_guard": {"applied": False, "reasoning_words": None, "bare_steps": []},
+            }
+        return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
+
+
+def _explain_group(index, alternatives, found, credited, stream: StepStream, parsed) -> dict:
+    entry = {"group": index, "alternatives": [a.text for a in alternatives], "matched": bool(found), "credited": credited,
+             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None}
+    if found:
+        m = found[0]
+        step = stream.step_of[m.start]
+        entry.update(alternative=m.alternative, how=m.how, score=m.score, step=parsed.steps[step].number if step >= 0 else None,
+                     matched_text=" ".join(stream.tokens[m.start : m.end]))
+    return entry

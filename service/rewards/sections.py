@@ -1,0 +1,84 @@
+"""Split a completion in the R1-VL structured format into its sections.
+
+A header starts a line and is marked as a header (``#`` .. ``######`` and/or ``**bold**``), so that
+prose which merely mentions "step 2" never opens a section. Spellings real models emit are
+accepted: ``Step 1:`` / ``Step 1.``, bold headers, CRLF, extra blank lines, trailing text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DESCRIPTION, RATIONALES, THINK, STEP, ANSWER = "description", "rationales", "think", "step", "answer"
+
+_HEADER = re.compile(
+    r"^[ \t]*(?P<hashes>\#{1,6})?[ \t]*(?P<bold>\*\*|__)?[ \t]*"
+    r"(?:(?P<description>image[ \t]+description)"
+    r"|(?P<rationales>rationales?)"
+    r"|(?P<think>let['’]?s[ \t]+think[ \t]+step[ \t]+by[ \t]+step)"
+    r"|step[ \t]*(?P<number>\d{1,6})"
+    r"|(?P<answer>the[ \t]+final[ \t]+answer[ \t]+is))"
+    r"[ \t]*(?:\*\*|__)?[ \t]*[:.]?[ \t]*(?:\*\*|__)?[ \t]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    kind: str
+    number: int | None
+    start: int
+    """Offset of the header in the completion."""
+    body_start: int
+    body_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    text: str
+    sections: tuple[Section, ...]
+
+    def body(self, section: Section) -> str:
+        return self.text[section.body_start : section.body_end]
+
+    def of_kind(self, kind: str) -> list[Section]:
+        return [s for s in self.sections if s.kind == kind]
+
+    @property
+    def steps(self) -> list[Section]:
+        return self.of_kind(STEP)
+
+    @property
+    def answer_section(self) -> Section | None:
+        """The last final-answer section: a model that states two answers is held to its last."""
+        answers = self.of_kind(ANSWER)
+        return answers[-1] if answers else None
+
+
+def parse_completion(text: str) -> Parsed:
+    """Sections of ``text`` in order of appearance; CRLF is read as LF (offsets refer to the result)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    heads = []
+    for m in _HEADER.finditer(text):
+        if not (m.group("hashes") or m.group("bold")):
+            continue
+        kind = next(k for k in (DESCRIPTION, RATIONALES, THINK, ANSWER) if m.group(k)) if m.group("number") is None else STEP
+        number = int(m.group("number")) if kind == STEP else None
+        heads.append((kind, number, m.start(), m.end()))
+    sections = tuple(
+        Section(kind, number, start, body_start, heads[i + 1][2] if i + 1 < len(heads) else len(text))
+        for i, (kind, number, start, body_start) in enumerate(heads)
+    )
+    return Parsed(text, sections)
+
+
+def answer_text(parsed: Parsed) -> str | None:
+    """The stated final answer: the first non-empty line of the last final-answer section."""
+    section = parsed.answer_section
+    if section is None:
+        return None
+    for line in parsed.body(section).split("\n"):
+        if line.strip():
+            return line.strip()
+    return None

@@ -1,0 +1,133 @@
+"""Normalised token streams for soft key-step matching.
+
+Steps and key steps are both turned into a canonical, space-separated token string: LaTeX, unicode
+and plain spellings collapse to one form, numbers collapse to one canonical value (``1/2``,
+``\\frac{1}{2}``, ``0.50`` -> ``0.5``), and grouping brackets vanish. Matching is then a
+substring search on token boundaries, which runs at C speed and cannot confuse ``24`` with ``240``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from fractions import Fraction
+
+STEP_BREAK = "\x00"
+"""Token that separates steps in a joined stream; never produced by normalisation."""
+
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁰": "^0", "⁴": "^4", "⁻": "^-"})
+
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
+_SQRT = re.compile(r"\\sqrt\s*(?:\[[^\]]*\])?")
+_WRAPPERS = re.compile(r"\\(?:text|mathrm|mathbf|textbf|mathit|textit|operatorname|mbox|boldsymbol)\s*\{([^{}]*)\}")
+_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\degree|°")
+_SCIENTIFIC = re.compile(r"(\d)\s*\*\s*10\s*\^\s*\{?\s*([-+]?\d+)\s*\}?")
+_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
+_COMMANDS = re.compile(r"\\([a-zA-Z]+)")
+
+_SYMBOLS = [
+    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[,;:! ]|\\q?quad\b|\$|\\[()\[\]]"), " "),
+    (re.compile(r"\\(?:cdot|times|ast)\b|[×·∙⋅]"), " * "),
+    (re.compile(r"\\div\b|÷"), " / "),
+    (re.compile(r"\\(?:approx|simeq|cong|equiv)\b|[≈≅≡]"), " = "),
+    (re.compile(r"\\(?:leq?|leqslant)\b|≤"), " <= "),
+    (re.compile(r"\\(?:geq?|geqslant)\b|≥"), " >= "),
+    (re.compile(r"\\(?:neq?)\b|≠"), " != "),
+    (re.compile(r"[−–—]"), "-"),
+    (re.compile(r"\\%"), "%"),
+    (re.compile(r"√"), " sqrt "),
+    (re.compile(r"π"), " pi "),
+    (re.compile(r"∠"), " angle "),
+    (re.compile(r"△"), " triangle "),
+]
+
+_TOKEN = re.compile(
+    r"\d+(?:\.\d+)?(?:e[-+]?\d{1,3}(?!\d))?|\.\d+|[^\W\d_]+|<=|>=|!=|[^\s\w(){}\[\]]",
+)
+_NUMBER_START = set("0123456789.")
+_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "="}
+
+
+def latex_to_plain(text: str) -> str:
+    """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
+    text = text.translate(_SUPERSCRIPTS)
+    text = unicodedata.normalize("NFKC", text)
+    text = _WRAPPERS.sub(r" \1 ", text)
+    for _ in range(4):
+        replaced = _FRAC.sub(r" (\1)/(\2) ", text)
+        if replaced == text:
+            break
+        text = replaced
+    text = _FRAC_SHORT.sub(r" \1/\2 ", text)
+    text = _SQRT.sub(" sqrt ", text)
+    text = _DEGREES.sub(" degrees ", text)
+    for pattern, repl in _SYMBOLS:
+        text = pattern.sub(repl, text)
+    text = _COMMANDS.sub(r" \1 ", text)
+    text = _SCIENTIFIC.sub(r"\1e\2", text)
+    text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
+    return text.lower()
+
+
+def canonical_number(token: str) -> str:
+    """One spelling per value: ``0.50`` -> ``0.5``, ``2.0`` -> ``2``, ``1e3`` -> ``1000``."""
+    try:
+        value = Fraction(token)
+    except (ValueError, ZeroDivisionError):
+        return token
+    return _format_fraction(value)
+
+
+def _format_fraction(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    try:
+        return format(float(value), ".12g")
+    except OverflowError:
+        return f"{value.numerator}/{value.denominator}"
+
+
+def tokens(text: str) -> list[str]:
+    """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number."""
+    raw = _TOKEN.findall(latex_to_plain(text))
+    out: list[str] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        tok = raw[i]
+        if tok[0] in _NUMBER_START:
+            if i + 2 < n and raw[i + 1] == "/" and raw[i + 2][0] in _NUMBER_START and _is_plain(tok) and _is_plain(raw[i + 2]):
+                out.append(_fold_fraction(tok, raw[i + 2]))
+                i += 3
+                continue
+            out.append(canonical_number(tok))
+        elif tok == "equal" and i + 1 < n and raw[i + 1] == "to":
+            if not out or out[-1] != "=":
+                out.append("=")
+            i += 2
+            continue
+        else:
+            out.append(_WORD_SYNONYMS.get(tok, tok))
+        i += 1
+    return out
+
+
+def _is_plain(tok: str) -> bool:
+    return "e" not in tok
+
+
+def _fold_fraction(num: str, den: str) -> str:
+    try:
+        return _format_fraction(Fraction(num) / Fraction(den))
+    except ZeroDivisionError:
+        return f"{canonical_number(num)} / {canonical_number(den)}"
+
+
+def joined(toks: list[str]) -> str:
+    """Space-delimited stream with a leading and trailing space, so ``" x "`` finds whole tokens."""
+    return " " + " ".join(toks) + " "
+
+
+def is_number(token: str) -> bool:
+    return token[0] in _NUMBER_START
