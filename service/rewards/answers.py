@@ -133,11 +133,37 @@ def normalised_text(answer: str) -> str:
     return " ".join(_ARTICLES.sub(" ", s).split())
 
 
+def braced_exponents(text: str) -> str:
+    """``5^(2+1)`` -> ``5^{(2+1)}`` and ``x^10`` -> ``x^{10}``: in LaTeX ``^`` binds one token only,
+    so a plain-text power would otherwise be read as its base (``$5^(5^5)$`` parses as 5)."""
+    text = re.sub(r"\^\s*(\d+(?:\.\d+)?)", r"^{\1}", text.replace("**", "^"))
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("^(", i) or text.startswith("^ (", i):
+            start = text.index("(", i)
+            depth, j = 0, start
+            while j < len(text):
+                depth += {"(": 1, ")": -1}.get(text[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if depth:
+                out.append(text[i:])
+                break
+            out.append("^{(" + braced_exponents(text[start + 1 : j]) + ")}")
+            i = j + 1
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 @lru_cache(maxsize=4096)
 def _mv_parse(text: str):
+    """math-verify's parse of an extracted answer, as LaTeX: its plain-text path reads only numbers."""
     from math_verify import parse
 
-    wrapped = text if "$" in text or "\\boxed" in text else f"${text}$"
+    wrapped = text if "$" in text else f"${braced_exponents(text)}$"
     return parse(wrapped, parsing_timeout=None)
 
 

@@ -1,0 +1,1 @@
+"""StepGRPO reward service: the R1-VL StepRAR + StepRVR rewards behind HTTP."""

@@ -1,0 +1,66 @@
+"""Server configuration: command-line flags, each with an environment variable and a default."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, fields
+
+ENV_PREFIX = "REWARD_"
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = max(1, os.cpu_count() or 1)
+    deadline: float = 5.0
+    """Seconds one trajectory may take before its worker is killed and it reports ``timeout``."""
+    task_size: int = 16
+    """Trajectories sent to a worker at once (same group's reference parsed once)."""
+    max_groups: int = 4096
+    max_completions_per_group: int = 512
+    max_trajectories: int = 16384
+    max_completion_bytes: int = 65536
+    max_request_bytes: int = 64 * 1024 * 1024
+    log_level: str = "info"
+
+
+_HELP = {
+    "host": "address to bind (0.0.0.0 in containers)",
+    "port": "HTTP port",
+    "workers": "scoring processes (default: CPU count)",
+    "deadline": "hard per-trajectory deadline in seconds",
+    "task_size": "trajectories per worker task",
+    "max_groups": "most groups in one request (413 above)",
+    "max_completions_per_group": "most completions in one group (413 above)",
+    "max_trajectories": "most completions in one request (413 above)",
+    "max_completion_bytes": "most UTF-8 bytes in one completion (413 above)",
+    "max_request_bytes": "most bytes in one request body (413 above)",
+    "log_level": "uvicorn log level",
+}
+
+
+def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Flags override ``REWARD_<NAME>`` environment variables, which override the defaults."""
+    environ = os.environ if environ is None else environ
+    parser = argparse.ArgumentParser(prog="python -m service", description="StepGRPO reward service (HTTP).")
+    defaults = Config()
+    for f in fields(Config):
+        env = ENV_PREFIX + f.name.upper()
+        default = getattr(defaults, f.name)
+        kind = type(default)
+        if env in environ:
+            try:
+                default = kind(environ[env])
+            except ValueError:
+                parser.error(f"{env}={environ[env]!r} is not a valid {kind.__name__}")
+        parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
+    args = parser.parse_args(argv)
+    config = Config(**vars(args))
+    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes"):
+        if getattr(config, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if config.deadline <= 0:
+        parser.error("--deadline must be positive")
+    return config

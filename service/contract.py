@@ -1,0 +1,156 @@
+"""The wire contract (v1): one set of pydantic models for requests, responses and their schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .rewards.profiles import DEFAULT_PROFILE
+
+Status = Literal["ok", "timeout", "error"]
+ProfileName = Literal["stepgrpo", "r1vl-reference"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Reference(_Strict):
+    answer: str = Field(description="The ground-truth final answer (a value, an option letter, LaTeX or short text).")
+    solution: str | None = Field(None, description="The full reference solution; informational.")
+    key_steps: list[list[str] | str] | dict[str, Any] | str | None = Field(
+        None,
+        description=(
+            'Key-step groups: a list of groups of alternatives, the dataset\'s {"Steps": [...]} object or its '
+            "JSON string, or the extractor's string form 'Step 1: [\"...\"], Step 2: [...]'."
+        ),
+    )
+    choices: dict[str, str] | None = Field(None, description='Multiple-choice options, e.g. {"A": "3", "B": "5"}.')
+
+
+class Group(_Strict):
+    group_id: str | None = Field(None, description="Echoed back; defaults to the group's index.")
+    reference: Reference
+    completions: list[str] = Field(description="The M completions sampled for one prompt.")
+
+
+class Options(_Strict):
+    alpha: float = Field(0.1, ge=0.0, le=10.0, description="Weight of the key-step ratio in StepRAR.")
+    advantage: Literal["group", "batch", "none"] = Field(
+        "group", description="Scale (r - group mean) by the group's std, the batch's std (TRL 'batch'), or not at all (Dr.GRPO)."
+    )
+    epsilon: float = Field(1e-4, ge=0.0, le=1.0, description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF).")
+    unbiased_std: bool = Field(True, description="Divide by n-1 (torch's default, as TRL, verl and OpenRLHF do) or by n.")
+    stuffing_guard: bool | None = Field(None, description="Override the profile's key-step stuffing guard.")
+    explain: bool = Field(False, description="Attach a per-trajectory explanation.")
+
+
+class ScoreRequest(_Strict):
+    profile: ProfileName = Field(DEFAULT_PROFILE, description="Reward profile (see GET /v1/info).")
+    groups: list[Group] = Field(min_length=1)
+    options: Options = Field(default_factory=Options)
+
+
+class SectionSpan(BaseModel):
+    kind: str
+    number: int | None
+    start: int
+    end: int
+
+
+class CheckResult(BaseModel):
+    check: str
+    passed: bool
+    detail: str
+
+
+class AnswerJudgement(BaseModel):
+    stated: str | None
+    reference: str
+    correct: bool
+    method: str
+    detail: str
+
+
+class KeyStepMatch(BaseModel):
+    group: int
+    alternatives: list[str]
+    matched: bool
+    credited: bool
+    alternative: str | None
+    how: str | None
+    score: float | None
+    step: int | None
+    matched_text: str | None
+
+
+class StuffingReport(BaseModel):
+    applied: bool
+    reasoning_words: int | None
+    bare_steps: list[int]
+
+
+class Explanation(BaseModel):
+    sections: list[SectionSpan]
+    validity: list[CheckResult]
+    answer: AnswerJudgement
+    key_steps: list[KeyStepMatch]
+    stuffing_guard: StuffingReport
+
+
+class TrajectoryResult(BaseModel):
+    status: Status
+    detail: str | None = None
+    reward: float | None = None
+    step_rar: float | None = None
+    step_rvr: float | None = None
+    answer_correct: bool | None = None
+    key_step_ratio: float | None = Field(None, description="Credited key-step groups / groups; null when the reference has none.")
+    explanation: Explanation | None = None
+
+
+class GroupResult(BaseModel):
+    group_id: str
+    status: Literal["ok", "error"]
+    detail: str | None = None
+    advantages: list[float]
+    reward_mean: float | None
+    reward_std: float | None
+    zero_std: bool
+    results: list[TrajectoryResult]
+
+
+class Stats(BaseModel):
+    trajectories: int
+    ok: int
+    timeout: int
+    error: int
+    elapsed_ms: float
+
+
+class ScoreResponse(BaseModel):
+    profile: str
+    version: str
+    groups: list[GroupResult]
+    stats: Stats
+
+
+class OpenRLHFRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    query: list[str] = Field(description="Prompt + response texts, as OpenRLHF's remote reward client sends them.")
+    prompts: list[str] | None = None
+    labels: list[Any] | None = Field(
+        None, description='Per sample: the answer as a string, or {"answer", "key_steps", "choices"} (object or JSON string).'
+    )
+
+
+class OpenRLHFResponse(BaseModel):
+    rewards: list[float]
+    scores: list[float]
+    extra_logs: dict[str, list[float]]
+
+
+class ErrorBody(BaseModel):
+    detail: Any

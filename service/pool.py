@@ -1,0 +1,213 @@
+"""A pool of scoring processes with a hard per-trajectory deadline.
+
+Each worker process has a thread here that feeds it tasks (a few trajectories each) and watches
+the shared-memory progress the worker writes before every trajectory. A trajectory that runs past
+its deadline gets ``status: timeout``; its process is killed and replaced from a warm forkserver,
+and the task's other trajectories are scored on the new process. A process that dies retries the
+trajectory it was on once, then reports ``status: error``. Every item always gets one outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import worker
+
+log = logging.getLogger("service.pool")
+
+Outcome = tuple[dict, float]
+_CTX = multiprocessing.get_context("forkserver")
+_CTX.set_forkserver_preload(["service._warm"])
+_STARTUP_TIMEOUT = 120.0
+
+
+@dataclass(slots=True)
+class Item:
+    key: str
+    reference: tuple
+    text: str
+    crashes: int = 0
+
+
+@dataclass(slots=True)
+class Job:
+    profile: str
+    settings: tuple
+    explain: bool
+    items: list[Item]
+    future: asyncio.Future
+    loop: asyncio.AbstractEventLoop
+    results: list[Outcome | None] = field(default_factory=list)
+
+    def payload(self, indices: list[int]) -> dict:
+        parts = []
+        for key, members in itertools.groupby(indices, key=lambda i: self.items[i].key):
+            members = list(members)
+            parts.append((key, self.items[members[0]].reference, [self.items[i].text for i in members]))
+        return {"profile": self.profile, "settings": self.settings, "explain": self.explain, "parts": parts}
+
+    def deliver(self) -> None:
+        results = self.results
+
+        def _set(fut: asyncio.Future = self.future) -> None:
+            if not fut.done():
+                fut.set_result(results)
+
+        self.loop.call_soon_threadsafe(_set)
+
+
+class _Slot(threading.Thread):
+    def __init__(self, pool: WorkerPool, index: int):
+        super().__init__(name=f"reward-worker-{index}", daemon=True)
+        self.pool = pool
+        self.proc = None
+        self.conn = None
+        self.progress = None
+        self.ready = False
+
+    def _spawn(self) -> None:
+        parent, child = _CTX.Pipe()
+        self.progress = _CTX.Array("d", 2, lock=False)
+        self.proc = _CTX.Process(target=worker.main, args=(child, self.progress), daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+        if not parent.poll(_STARTUP_TIMEOUT):
+            self._kill()
+            raise RuntimeError("worker did not start in time")
+        msg = parent.recv()
+        if msg[0] != "ready":
+            raise RuntimeError(f"worker sent {msg!r} instead of ready")
+        self.ready = True
+
+    def _kill(self) -> None:
+        self.ready = False
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.join(5)
+        if self.conn is not None:
+            self.conn.close()
+        self.proc = self.conn = None
+
+    def _restart(self, reason: str) -> None:
+        self._kill()
+        self.pool.on_restart(reason)
+        self._spawn()
+
+    def run(self) -> None:
+        try:
+            self._spawn()
+        except Exception:
+            log.exception("worker failed to start")
+            return
+        while True:
+            job = self.pool._queue.get()
+            if job is None:
+                break
+            if job.future.cancelled():
+                continue
+            try:
+                self._execute(job)
+            except Exception as exc:
+                log.exception("scoring task failed")
+                for i, r in enumerate(job.results):
+                    if r is None:
+                        job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}"}, 0.0)
+            job.deliver()
+        self._kill()
+
+    def _execute(self, job: Job) -> None:
+        deadline = self.pool.deadline
+        job.results = [None] * len(job.items)
+        pending = list(range(len(job.items)))
+        while pending:
+            if self.proc is None or not self.proc.is_alive():
+                self._restart("dead")
+            self.progress[0] = 0.0
+            self.progress[1] = 0.0
+            self.conn.send(job.payload(pending))
+            kind, value = self._await(len(pending), deadline)
+            if kind == "done":
+                for i, outcome in zip(pending, value):
+                    job.results[i] = outcome
+                return
+            if kind == "failed":
+                for i in pending:
+                    job.results[i] = ({"status": "error", "detail": f"worker error: {value}"}, 0.0)
+                return
+            victim = pending[min(value, len(pending) - 1)]
+            if kind == "timeout":
+                job.results[victim] = ({"status": "timeout", "detail": f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"}, deadline)
+                pending.remove(victim)
+                self.pool.on_timeout()
+                self._restart("timeout")
+            else:
+                code = self.proc.exitcode if self.proc is not None else None
+                job.items[victim].crashes += 1
+                if job.items[victim].crashes >= 2:
+                    job.results[victim] = ({"status": "error", "detail": f"worker process died (exit code {code}) twice while scoring this trajectory"}, 0.0)
+                    pending.remove(victim)
+                self._restart("crash")
+
+    def _await(self, count: int, deadline: float) -> tuple[str, object]:
+        """Wait for the task's results, or for the current trajectory to pass its deadline."""
+        task_limit = time.monotonic() + deadline * (count + 1)
+        while True:
+            position, started = int(self.progress[0]), self.progress[1]
+            now = time.monotonic()
+            remaining = (started + deadline - now) if started > 0 else (task_limit - now)
+            if remaining <= 0:
+                return "timeout", position
+            if self.conn.poll(min(remaining, 1.0)):
+                try:
+                    return self.conn.recv()
+                except (EOFError, OSError):
+                    return "crash", int(self.progress[0])
+
+
+class WorkerPool:
+    def __init__(self, size: int, deadline: float, on_restart: Callable[[str], None] = lambda r: None, on_timeout: Callable[[], None] = lambda: None):
+        self.size = size
+        self.deadline = deadline
+        self.on_restart = on_restart
+        self.on_timeout = on_timeout
+        self._queue: queue.Queue = queue.Queue()
+        self._slots = [_Slot(self, i) for i in range(size)]
+
+    def start(self) -> None:
+        for slot in self._slots:
+            slot.start()
+
+    @property
+    def ready(self) -> bool:
+        return all(slot.ready for slot in self._slots)
+
+    @property
+    def ready_workers(self) -> int:
+        return sum(slot.ready for slot in self._slots)
+
+    async def wait_ready(self, timeout: float = _STARTUP_TIMEOUT) -> bool:
+        end = time.monotonic() + timeout
+        while not self.ready and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+        return self.ready
+
+    def submit(self, profile: str, settings: tuple, explain: bool, items: list[Item]) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        job = Job(profile, settings, explain, items, loop.create_future(), loop)
+        self._queue.put(job)
+        return job.future
+
+    def close(self) -> None:
+        for _ in self._slots:
+            self._queue.put(None)
+        for slot in self._slots:
+            slot.join(10)

@@ -1,0 +1,172 @@
+"""Request -> limits -> worker tasks -> results + advantages -> response, shared by every front end."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from .config import Config
+from .contract import Group, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .metrics import Metrics
+from .pool import Item, WorkerPool
+from .rewards import PROFILES, advantages
+from .version import reward_version
+
+
+class LimitError(Exception):
+    """A request over a configured limit (HTTP 413, gRPC RESOURCE_EXHAUSTED)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def check_limits(request: ScoreRequest, config: Config) -> None:
+    if len(request.groups) > config.max_groups:
+        raise LimitError("groups", f"{len(request.groups)} groups, the limit is {config.max_groups}")
+    total = 0
+    for g, group in enumerate(request.groups):
+        n = len(group.completions)
+        total += n
+        if n > config.max_completions_per_group:
+            raise LimitError(f"groups[{g}].completions", f"{n} completions, the limit is {config.max_completions_per_group}")
+        for c, text in enumerate(group.completions):
+            if len(text) * 4 > config.max_completion_bytes and len(text.encode("utf-8", "surrogatepass")) > config.max_completion_bytes:
+                raise LimitError(f"groups[{g}].completions[{c}]", f"completion is over {config.max_completion_bytes} bytes")
+    if total > config.max_trajectories:
+        raise LimitError("groups", f"{total} completions in all, the limit is {config.max_trajectories}")
+
+
+def scoring_options(request: ScoreRequest) -> tuple[tuple, dict]:
+    """The worker settings tuple and the score-affecting options that enter the version."""
+    profile = PROFILES[request.profile]
+    o = request.options
+    guard = profile.stuffing_guard if o.stuffing_guard is None else o.stuffing_guard
+    settings = (o.alpha, profile.fuzzy_threshold, guard)
+    versioned = {"alpha": o.alpha, "stuffing_guard": guard, "advantage": o.advantage, "epsilon": o.epsilon, "unbiased_std": o.unbiased_std}
+    return settings, versioned
+
+
+def _reference_key(ref: Reference) -> tuple[str, tuple]:
+    fields = (ref.answer, ref.key_steps, ref.choices, ref.solution)
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False), fields
+
+
+class Scorer:
+    def __init__(self, pool: WorkerPool, config: Config, metrics: Metrics):
+        self.pool = pool
+        self.config = config
+        self.metrics = metrics
+
+    async def score(self, request: ScoreRequest) -> dict[str, Any]:
+        started = time.perf_counter()
+        settings, versioned = scoring_options(request)
+        items = []
+        for group in request.groups:
+            key, fields = _reference_key(group.reference)
+            items.extend(Item(key, fields, text) for text in group.completions)
+        size = self.config.task_size
+        self.metrics.in_flight_trajectories.inc(len(items))
+        try:
+            futures = [self.pool.submit(request.profile, settings, request.options.explain, items[i : i + size]) for i in range(0, len(items), size)]
+            chunks = await asyncio.gather(*futures)
+        finally:
+            self.metrics.in_flight_trajectories.dec(len(items))
+        outcomes = [o for chunk in chunks for o in chunk]
+        return self._response(request, outcomes, versioned, started)
+
+    def _response(self, request: ScoreRequest, outcomes: list, versioned: dict, started: float) -> dict[str, Any]:
+        counts = {"ok": 0, "timeout": 0, "error": 0}
+        per_group = []
+        pos = 0
+        for group in request.groups:
+            results = [o[0] for o in outcomes[pos : pos + len(group.completions)]]
+            for result, seconds in outcomes[pos : pos + len(group.completions)]:
+                counts[result["status"]] += 1
+                self.metrics.trajectory_seconds.observe(seconds)
+                self.metrics.trajectories.labels(request.profile, result["status"]).inc()
+            pos += len(group.completions)
+            per_group.append(results)
+        o = request.options
+        adv = advantages([[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group], o.advantage, o.epsilon, o.unbiased_std)
+        groups = []
+        for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv)):
+            reference_error = next((r["detail"] for r in results if r.get("group_error")), None)
+            groups.append({
+                "group_id": group.group_id if group.group_id is not None else str(index),
+                "status": "error" if reference_error else "ok",
+                "detail": reference_error or a.note,
+                "advantages": a.values,
+                "reward_mean": a.mean,
+                "reward_std": a.std,
+                "zero_std": a.zero_std,
+                "results": [_full_result(r) for r in results],
+            })
+        return {
+            "profile": request.profile,
+            "version": reward_version(PROFILES[request.profile], versioned),
+            "groups": groups,
+            "stats": {"trajectories": len(outcomes), **counts, "elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
+        }
+
+
+_RESULT_FIELDS = ("status", "detail", "reward", "step_rar", "step_rvr", "answer_correct", "key_step_ratio", "explanation")
+
+
+def _full_result(result: dict) -> dict:
+    return {f: result.get(f) for f in _RESULT_FIELDS}
+
+
+def _label_reference(label: Any) -> Reference:
+    """An OpenRLHF label: the answer string, or an object (or its JSON) with answer / key_steps / choices."""
+    if isinstance(label, str) and label.lstrip().startswith("{"):
+        try:
+            label = json.loads(label)
+        except json.JSONDecodeError:
+            pass
+    if isinstance(label, dict):
+        return Reference.model_validate({k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label})
+    return Reference(answer=str(label))
+
+
+def openrlhf_request(body: OpenRLHFRequest, profile: str, options: Options) -> ScoreRequest | None:
+    """Consecutive samples with the same prompt and label form one group; None for no samples."""
+    n = len(body.query)
+    if n == 0:
+        return None
+    prompts = body.prompts or [""] * n
+    labels = body.labels if body.labels is not None else [""] * n
+    if len(prompts) != n:
+        raise ValueError(f"prompts: {len(prompts)} prompts for {n} queries")
+    if len(labels) != n:
+        raise ValueError(f"labels: {len(labels)} labels for {n} queries")
+    groups: list[Group] = []
+    last = None
+    for i, (query, prompt, label) in enumerate(zip(body.query, prompts, labels)):
+        completion = query[len(prompt) :] if prompt and query.startswith(prompt) else query
+        marker = (prompt, json.dumps(label, sort_keys=True))
+        if marker != last:
+            try:
+                reference = _label_reference(label)
+            except ValueError as exc:
+                raise ValueError(f"labels[{i}]: {exc}") from None
+            groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
+            last = marker
+        groups[-1].completions.append(completion)
+    return ScoreRequest(profile=profile, groups=groups, options=options)
+
+
+def openrlhf_response(response: dict) -> dict:
+    """Rewards in sample order; unscored samples get 0.0 and ``scored: 0`` in the extra logs."""
+    results = [r for g in response["groups"] for r in g["results"]]
+    rewards = [r["reward"] if r["status"] == "ok" else 0.0 for r in results]
+    logs = {
+        "step_rar": [r["step_rar"] if r["status"] == "ok" else 0.0 for r in results],
+        "step_rvr": [r["step_rvr"] if r["status"] == "ok" else 0.0 for r in results],
+        "answer_correct": [1.0 if r.get("answer_correct") else 0.0 for r in results],
+        "scored": [1.0 if r["status"] == "ok" else 0.0 for r in results],
+    }
+    return {"rewards": rewards, "scores": rewards, "extra_logs": logs}

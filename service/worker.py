@@ -1,0 +1,85 @@
+"""The scoring process: receives tasks over a pipe, scores them with the pure core, sends results.
+
+Progress (which item is being scored, since when) is written to shared memory before each item,
+so the parent can attribute a hang to one trajectory and kill this process on its deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import OrderedDict
+
+from .rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings
+
+_CACHE_SIZE = 256
+
+
+def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple):
+    full_key = (key, profile, settings)
+    hit = cache.get(full_key)
+    if hit is not None:
+        cache.move_to_end(full_key)
+        return hit
+    try:
+        value = PreparedGroup(Reference(*ref), PROFILES[profile], Settings(*settings))
+    except ReferenceError as exc:
+        value = exc
+    cache[full_key] = value
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+    return value
+
+
+def score_task(task: dict, progress, cache: OrderedDict) -> list[tuple[dict, float]]:
+    out = []
+    position = 0
+    for key, ref, texts in task["parts"]:
+        group = _prepared(cache, key, ref, task["profile"], task["settings"])
+        for text in texts:
+            started = time.monotonic()
+            progress[1] = started
+            progress[0] = position
+            if isinstance(group, ReferenceError):
+                result = {"status": "error", "detail": f"reference unusable: {group}", "group_error": True}
+            else:
+                try:
+                    result = group.score(text, task["explain"])
+                except Exception as exc:  # one bad trajectory must not sink its neighbours
+                    result = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
+            out.append((result, time.monotonic() - started))
+            position += 1
+    progress[1] = 0.0
+    return out
+
+
+def warm_up() -> None:
+    """Import and exercise the heavy paths (math-verify, sympy) before reporting ready."""
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    group = PreparedGroup(Reference("\\frac{1}{2}", [["x = 1"]]), PROFILES["stepgrpo"], Settings())
+    group.score("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nx = 1 so\n### The final answer is: 0.5")
+    group.score("### Step 1: x = 1\n### The final answer is: $x^2$")
+
+
+def main(conn, progress) -> None:
+    """Process entry point: serve tasks until the pipe closes."""
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warm_up()
+    conn.send(("ready", os.getpid()))
+    cache: OrderedDict = OrderedDict()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            conn.send(("done", score_task(task, progress, cache)))
+        except Exception:
+            conn.send(("failed", traceback.format_exc(limit=3)[-500:]))
