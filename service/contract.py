@@ -13,7 +13,7 @@ ProfileName = Literal["stepgrpo", "r1vl-reference"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 class Reference(_Strict):

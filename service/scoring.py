@@ -11,7 +11,8 @@ from .config import Config
 from .contract import Group, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .metrics import Metrics
 from .pool import Item, WorkerPool
-from .rewards import PROFILES, advantages
+from .rewards import PROFILES, ReferenceError, advantages, reference_key_steps
+from .rewards import Reference as CoreReference
 from .version import reward_version
 
 
@@ -65,8 +66,14 @@ class Scorer:
         started = time.perf_counter()
         settings, versioned = scoring_options(request)
         items = []
-        for group in request.groups:
+        group_errors: dict[int, str] = {}
+        for index, group in enumerate(request.groups):
             key, fields = _reference_key(group.reference)
+            try:
+                reference_key_steps(CoreReference(*fields))
+            except ReferenceError as exc:
+                group_errors[index] = f"reference unusable: {exc}"
+                continue
             items.extend(Item(key, fields, text) for text in group.completions)
         size = self.config.task_size
         self.metrics.in_flight_trajectories.inc(len(items))
@@ -75,26 +82,30 @@ class Scorer:
             chunks = await asyncio.gather(*futures)
         finally:
             self.metrics.in_flight_trajectories.dec(len(items))
-        outcomes = [o for chunk in chunks for o in chunk]
-        return self._response(request, outcomes, versioned, started)
+        outcomes = iter([o for chunk in chunks for o in chunk])
+        return self._response(request, outcomes, group_errors, versioned, started)
 
-    def _response(self, request: ScoreRequest, outcomes: list, versioned: dict, started: float) -> dict[str, Any]:
+    def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], versioned: dict, started: float) -> dict[str, Any]:
         counts = {"ok": 0, "timeout": 0, "error": 0}
         per_group = []
-        pos = 0
-        for group in request.groups:
-            results = [o[0] for o in outcomes[pos : pos + len(group.completions)]]
-            for result, seconds in outcomes[pos : pos + len(group.completions)]:
+        for index, group in enumerate(request.groups):
+            if index in group_errors:
+                results = [{"status": "error", "detail": group_errors[index]} for _ in group.completions]
+            else:
+                results = []
+                for _ in group.completions:
+                    result, seconds = next(outcomes)
+                    self.metrics.trajectory_seconds.observe(seconds)
+                    results.append(result)
+            for result in results:
                 counts[result["status"]] += 1
-                self.metrics.trajectory_seconds.observe(seconds)
                 self.metrics.trajectories.labels(request.profile, result["status"]).inc()
-            pos += len(group.completions)
             per_group.append(results)
         o = request.options
         adv = advantages([[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group], o.advantage, o.epsilon, o.unbiased_std)
         groups = []
         for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv)):
-            reference_error = next((r["detail"] for r in results if r.get("group_error")), None)
+            reference_error = group_errors.get(index)
             groups.append({
                 "group_id": group.group_id if group.group_id is not None else str(index),
                 "status": "error" if reference_error else "ok",
@@ -109,7 +120,7 @@ class Scorer:
             "profile": request.profile,
             "version": reward_version(PROFILES[request.profile], versioned),
             "groups": groups,
-            "stats": {"trajectories": len(outcomes), **counts, "elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
+            "stats": {"trajectories": sum(counts.values()), **counts, "elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
         }
 
 

@@ -42,7 +42,7 @@ def score_task(task: dict, progress, cache: OrderedDict) -> list[tuple[dict, flo
             progress[1] = started
             progress[0] = position
             if isinstance(group, ReferenceError):
-                result = {"status": "error", "detail": f"reference unusable: {group}", "group_error": True}
+                result = {"status": "error", "detail": f"reference unusable: {group}"}
             else:
                 try:
                     result = group.score(text, task["explain"])

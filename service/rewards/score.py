@@ -36,14 +36,19 @@ class Settings:
     stuffing_guard: bool = True
 
 
+def reference_key_steps(reference: Reference) -> list[list[str]]:
+    """The reference's key-step groups; :class:`ReferenceError` when the reference cannot be used."""
+    if not reference.answer.strip():
+        raise ReferenceError("reference.answer is empty")
+    try:
+        return key_step_groups(reference.key_steps)
+    except KeyStepError as exc:
+        raise ReferenceError(f"reference.key_steps: {exc}") from None
+
+
 class PreparedGroup:
     def __init__(self, reference: Reference, profile: Profile, settings: Settings):
-        if not reference.answer.strip():
-            raise ReferenceError("reference.answer is empty")
-        try:
-            self.groups = key_step_groups(reference.key_steps)
-        except KeyStepError as exc:
-            raise ReferenceError(f"reference.key_steps: {exc}") from None
+        self.groups = reference_key_steps(reference)
         self.reference = reference
         self.profile = profile
         self.settings = settings

@@ -1,0 +1,82 @@
+"""Fixtures that start the real server (``python -m service``) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_SECONDS = 120
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+def start_server(*flags: str, env: dict | None = None) -> Server:
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="reward-server-", suffix=".log")[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), *flags],
+        cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+    )
+    server = Server(f"http://127.0.0.1:{port}", proc, log)
+    end = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{server.output()}")
+        try:
+            if httpx.get(server.url + "/readyz", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"server not ready in {STARTUP_SECONDS}s:\n{server.output()}")
+
+
+LIMIT_FLAGS = ("--max-groups", "8", "--max-completions-per-group", "16", "--max-trajectories", "40",
+               "--max-completion-bytes", "20000", "--max-request-bytes", "300000")
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = start_server("--workers", "2", "--deadline", "2", *LIMIT_FLAGS)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def client(server):
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
