@@ -161,16 +161,16 @@ def create_app(config: Config | None = None) -> FastAPI:
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
     async def readyz():
         """Readiness: 200 once every scoring worker is up."""
-        ready = pool.ready_workers
-        metrics.workers_ready.set(ready)
+        live = pool.live_workers
+        metrics.workers_ready.set(live)
         if pool.ready:
-            return {"status": "ready", "workers": ready}
-        return _error(503, f"{ready}/{config.workers} workers ready")
+            return {"status": "ready", "workers": config.workers}
+        return _error(503, f"{live}/{config.workers} workers ready")
 
     @app.get("/metrics", response_class=Response)
     async def prometheus() -> Response:
         """Prometheus metrics."""
-        metrics.workers_ready.set(pool.ready_workers)
+        metrics.workers_ready.set(pool.live_workers)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/v1/info")

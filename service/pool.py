@@ -72,6 +72,8 @@ class _Slot(threading.Thread):
         self.conn = None
         self.progress = None
         self.ready = False
+        self.started = False
+        self.failed = False
 
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
@@ -107,7 +109,9 @@ class _Slot(threading.Thread):
             self._spawn()
         except Exception:
             log.exception("worker failed to start")
+            self.failed = True
             return
+        self.started = True
         while True:
             job = self.pool._queue.get()
             if job is None:
@@ -133,7 +137,11 @@ class _Slot(threading.Thread):
                 self._restart("dead")
             self.progress[0] = 0.0
             self.progress[1] = 0.0
-            self.conn.send(job.payload(pending))
+            try:
+                self.conn.send(job.payload(pending))
+            except OSError:
+                self._restart("crash")
+                continue
             kind, value = self._await(len(pending), deadline)
             if kind == "done":
                 for i, outcome in zip(pending, value):
@@ -188,10 +196,12 @@ class WorkerPool:
 
     @property
     def ready(self) -> bool:
-        return all(slot.ready for slot in self._slots)
+        """Every worker has started once and none failed to start; one being replaced still counts
+        (its tasks wait for the replacement), so a timeout elsewhere never turns requests away."""
+        return all(slot.started and not slot.failed for slot in self._slots)
 
     @property
-    def ready_workers(self) -> int:
+    def live_workers(self) -> int:
         return sum(slot.ready for slot in self._slots)
 
     async def wait_ready(self, timeout: float = _STARTUP_TIMEOUT) -> bool:
