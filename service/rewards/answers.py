@@ -34,6 +34,7 @@ _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
 _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
 _LETTER_NAMED = re.compile(r"^(?:option|choice)\s*[(\[]?([A-Za-z])\b", re.IGNORECASE)
 
+_OPTION_MARKS = re.compile(r"(?<![A-Za-z])[(\[]([A-Za-z])[)\]]|(?<![A-Za-z])([A-Z])[.:)](?=\s|$)")
 _YES_NO = {"yes": "yes", "true": "yes", "y": "yes", "correct": "yes", "no": "no", "false": "no", "n": "no", "incorrect": "no"}
 
 _QUANTITY = re.compile(
@@ -70,11 +71,17 @@ def clean_answer(text: str) -> str:
 
 
 def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
-    """The option letter an answer names: ``B``, ``(B)``, ``B.``, ``B) 5``, ``Option B``."""
+    """The option letter an answer names: ``B``, ``(B)``, ``B.``, ``B) 5``, ``Option B``.
+
+    An answer that marks two different options (``(A) or (B)``) names none: hedging is not rewarded.
+    """
     for pattern in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE):
         m = pattern.match(answer)
         if m:
             letter = m.group(1).upper()
+            marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(answer)}
+            if marked - {letter}:
+                return None
             if choices is None or letter in choices:
                 return letter
     return None
@@ -212,6 +219,9 @@ class AnswerJudge:
         if not pred:
             return Verdict(False, "none", "empty final answer")
         if self.letter is not None:
+            marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred)}
+            if len(marked) > 1:
+                return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
             letter = choice_letter(pred, self.choices) or (self._matching_choice(pred) if self.choices else None)
             if letter is None:
                 return Verdict(False, "choice", f"no option letter or option text found in {pred!r}")
