@@ -42,7 +42,7 @@ _QUANTITY = re.compile(
     r"(?P<number>\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*(?P<den>\d+(?:\.\d*)?))?"
     r"(?:\s*(?:e|\*\s*10\s*\^)\s*(?P<exp>[-+]?\d{1,3}))?"
     r"\s*(?P<percent>%|percent\b)?"
-    r"(?P<unit>(?:\s*[^\W\d_][^\W\d_.]*\.?(?:\s*\^\s*[23])?)*)\s*$",
+    r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?)*+)\s*$",
 )
 _NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta"}
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")

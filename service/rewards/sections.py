@@ -13,7 +13,7 @@ from dataclasses import dataclass
 DESCRIPTION, RATIONALES, THINK, STEP, ANSWER = "description", "rationales", "think", "step", "answer"
 
 _HEADER = re.compile(
-    r"^[ \t]*(?P<hashes>\#{1,6})?[ \t]*(?P<bold>\*\*|__)?[ \t]*"
+    r"^[ \t]*+(?:(?P<hashes>\#{1,6})[ \t]*+)?(?:(?P<bold>\*\*|__)[ \t]*+)?"
     r"(?:(?P<description>image[ \t]+description)"
     r"|(?P<rationales>rationales?)"
     r"|(?P<think>let['’]?s[ \t]+think[ \t]+step[ \t]+by[ \t]+step)"
