@@ -228,3 +228,18 @@ def test_many_concurrent_requests_all_answered(server):
     with concurrent.futures.ThreadPoolExecutor(8) as ex:
         stats = list(ex.map(call, range(16)))
     assert all(s["trajectories"] == 16 and s["ok"] == 16 for s in stats)
+
+
+def test_pathological_text_is_scored_not_timed_out(client):
+    """Inputs built to make regular expressions backtrack end in ``ok`` well inside the deadline."""
+    hostile = [
+        " " * 15000 + "x",
+        "###" + " \t" * 7000 + "x",
+        "### Step 1: 1*10^" + " " * 15000 + "x",
+        "### Step 1: 5^" + " " * 15000 + "{x",
+        "**" + " " * 15000 + "Step",
+        "### Step 1: " + "\\frac{" * 3000,
+        "\r\n" * 8000,
+    ]
+    body = score(client, [group(hostile)])
+    assert [r["status"] for r in body["groups"][0]["results"]] == ["ok"] * len(hostile)
