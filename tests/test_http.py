@@ -243,3 +243,10 @@ def test_pathological_text_is_scored_not_timed_out(client):
     ]
     body = score(client, [group(hostile)])
     assert [r["status"] for r in body["groups"][0]["results"]] == ["ok"] * len(hostile)
+
+
+def test_group_order_does_not_change_any_group(client):
+    groups = [group([GENUINE, WRONG_ANSWER], group_id="a"), group([STUFFED, NO_STEPS, GENUINE], group_id="b"), group([WRONG_ANSWER, WRONG_ANSWER], group_id="c")]
+    forward = {g["group_id"]: g for g in score(client, groups)["groups"]}
+    backward = {g["group_id"]: g for g in score(client, groups[::-1])["groups"]}
+    assert forward == backward
