@@ -87,7 +87,7 @@ class KeyStepMatch(BaseModel):
 
 class StuffingReport(BaseModel):
     applied: bool
-    reasoning_words: int | None
+    own_words: int | None = Field(description="Distinct words and numbers of the steps outside key-step text.")
     bare_steps: list[int]
 
 

@@ -46,7 +46,7 @@ def scoring_options(request: ScoreRequest) -> tuple[tuple, dict]:
     profile = PROFILES[request.profile]
     o = request.options
     guard = profile.stuffing_guard if o.stuffing_guard is None else o.stuffing_guard
-    settings = (o.alpha, profile.fuzzy_threshold, guard)
+    settings = (o.alpha, o.stuffing_guard)
     versioned = {"alpha": o.alpha, "stuffing_guard": guard, "advantage": o.advantage, "epsilon": o.epsilon, "unbiased_std": o.unbiased_std}
     return settings, versioned
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
-from .text import latex_to_plain
+from .text import latex_to_plain, superscripts_to_carets
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,10 @@ _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
 _LETTER_NAMED = re.compile(r"^(?:option|choice)\s*[(\[]?([A-Za-z])\b", re.IGNORECASE)
 
 _OPTION_MARKS = re.compile(r"(?<![A-Za-z])[(\[]([A-Za-z])[)\]]|(?<![A-Za-z])([A-Z])[.:)](?=\s|$)")
-_YES_NO = {"yes": "yes", "true": "yes", "y": "yes", "correct": "yes", "no": "no", "false": "no", "n": "no", "incorrect": "no"}
+_YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
+_YES_NO_STATED = {**_YES_NO, "y": "yes", "n": "no"}
+"""A stated ``Y``/``N`` answers a yes/no question; a reference ``y`` is more likely a variable."""
+_LETTER_ONLY = re.compile(r"^(?:(?:option|choice)\s*)?[(\[]?\s*([A-Za-z])\s*[)\].:]?$", re.IGNORECASE)
 
 _QUANTITY = re.compile(
     r"^(?P<currency>[$€£¥])?\s*(?P<sign>[-+])?\s*(?P<currency2>[$€£¥])?\s*"
@@ -46,14 +49,14 @@ _QUANTITY = re.compile(
 )
 _NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta"}
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
-_PUNCT = re.compile(r"[^\w\s]")
+_PUNCT = re.compile(r"[.,;:!?'\"`´‘’“”]")
 _MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
 _REL_TOL = 1e-9
 
 
 def clean_answer(text: str) -> str:
     """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period."""
-    s = unicodedata.normalize("NFKC", text).replace("−", "-").strip()
+    s = unicodedata.normalize("NFKC", superscripts_to_carets(text)).replace("−", "-").strip()
     for _ in range(3):
         before = s
         s = _ANSWER_PREFIX.sub("", s).strip()
@@ -64,7 +67,7 @@ def clean_answer(text: str) -> str:
             if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
                 s = s[len(left) : len(s) - len(right)].strip()
         s = _TEXT_WRAP.sub(r"\1", s)
-        s = s.rstrip(".").strip()
+        s = s.strip("*").strip().rstrip(".").strip()
         if s == before:
             break
     return s
@@ -97,7 +100,7 @@ class Quantity:
 
 def parse_quantity(answer: str) -> Quantity | None:
     """A plain number with optional sign, currency, unit, percent, separators or exponent."""
-    s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower()
+    s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower().replace("°", " degrees")
     s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s.strip())
     m = _QUANTITY.match(s)
     if not m:
@@ -199,7 +202,7 @@ class AnswerJudge:
 
     def _reference_letter(self) -> str | None:
         letter = choice_letter(self.clean, self.choices)
-        if letter is not None and (self.choices is not None or len(self.clean) <= 3):
+        if letter is not None and (self.choices is not None or _LETTER_ONLY.match(self.clean)):
             return letter
         if self.choices:
             return self._matching_choice(self.clean)
@@ -219,7 +222,7 @@ class AnswerJudge:
         if not pred:
             return Verdict(False, "none", "empty final answer")
         if self.letter is not None:
-            marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred)}
+            marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred) + _OPTION_MARKS.findall(stated.strip())}
             if len(marked) > 1:
                 return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
             letter = choice_letter(pred, self.choices) or (self._matching_choice(pred) if self.choices else None)
@@ -232,16 +235,17 @@ class AnswerJudge:
         if pred == self.clean or pred.casefold() == self.clean.casefold():
             return Verdict(True, "exact")
         if self.yes_no is not None:
-            said = _YES_NO.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
+            said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
             return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
         if self.quantity is not None:
             pred_q = parse_quantity(pred)
             if pred_q is not None:
                 return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{float(pred_q.value):.12g} vs {float(self.quantity.value):.12g}")
         pred_text = normalised_text(pred)
-        if pred_text and pred_text == self.text:
-            return Verdict(True, "text")
-        if self.mathy or _MATHY.search(pred):
-            ok = math_verify_equal(self.clean, pred)
-            return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")
-        return Verdict(False, "text", f"{pred_text!r} vs {self.text!r}")
+        if not self.mathy:
+            if pred_text == self.text:
+                return Verdict(True, "text")
+            if not _MATHY.search(pred):
+                return Verdict(False, "text", f"{pred_text!r} vs {self.text!r}")
+        ok = math_verify_equal(self.clean, pred)
+        return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

@@ -3,7 +3,7 @@
 Each key-step *group* lists equivalent alternatives; a group matches when any alternative occurs in
 the steps as a whole-token sequence of the canonical stream (:mod:`.text`), as an equation with its
 sides in either order or inside a chain ``AC = sqrt(9+16) = 5``, or, for word phrases, fuzzily
-(rapidfuzz ``partial_ratio`` at or above ``fuzzy_threshold``).
+(word by word, rapidfuzz ``ratio`` at or above the profile's ``fuzzy_threshold``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .text import STEP_BREAK, joined, tokens
+from .text import STEP_BREAK, is_number, joined, tokens
 
 _EXTRACTOR_STEP = re.compile(r"Step\s*\d+\s*:\s*(\[[^\[\]]*\])", re.IGNORECASE)
 _CLAUSE_BREAKS = frozenset(
     {",", ";", ".", ":", "?", "!", STEP_BREAK, "so", "thus", "hence", "therefore", "then", "and",
      "which", "where", "since", "because", "gives", "giving", "get", "we", "if", "or"}
 )
-_STOPWORDS = frozenset({"a", "an", "the", "and", "or", "also", "step"})
+_STOPWORDS = frozenset({"a", "and", "or", "also", "step"})
+_TERM_OPERATORS = frozenset("+-*/^!%")
+OWN_WORDS_PER_GROUP = 1
+"""Distinct words of its own a solution needs for each key-step group it is credited with."""
 FUZZY_MIN_CHARS = 4
 
 
@@ -44,9 +47,9 @@ def key_step_groups(raw) -> list[list[str]]:
                 raise KeyStepError(f"key_steps is not valid JSON: {exc.msg} at {exc.pos}") from None
         return _extractor_groups(text)
     if isinstance(raw, dict):
-        steps = next((v for k, v in raw.items() if k.lower() == "steps"), None)
+        steps = next((v for k, v in raw.items() if k.lower() == "steps"), [])
         if steps is None:
-            raise KeyStepError('key_steps object has no "Steps" list')
+            raise KeyStepError('key_steps "Steps" is null')
         return key_step_groups(steps)
     if isinstance(raw, list):
         groups = []
@@ -142,6 +145,12 @@ class StepStream:
             pos = self.text.find(needle, pos + 1)
         return spans
 
+    def whole_terms(self, start: int, end: int) -> bool:
+        """The span is not glued to a longer term: ``x = 2`` is not in ``2x = 2`` nor ``x = 2 * 3``."""
+        before = self.tokens[start - 1] if start > 0 else ";"
+        after = self.tokens[end] if end < len(self.tokens) else ";"
+        return not (is_number(before) or before in _TERM_OPERATORS or is_number(after) or after in _TERM_OPERATORS)
+
     def clauses(self) -> list[list[tuple[int, int]]]:
         """Equation chains: each clause with an ``=`` as its list of side spans."""
         if self._clauses is None:
@@ -170,7 +179,8 @@ def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ..
             for i in range(last):
                 a, b = parts[i]
                 whole = tuple(toks[a:b]) == first
-                if not (whole or (i == 0 and b - a > len(first) and tuple(toks[b - len(first) : b]) == first)):
+                glued = b - len(first) - 1 >= a and (is_number(toks[b - len(first) - 1]) or toks[b - len(first) - 1] in _TERM_OPERATORS)
+                if not (whole or (i == 0 and b - a > len(first) and tuple(toks[b - len(first) : b]) == first and not glued)):
                     continue
                 for j in range(i + 1, last + 1):
                     c, d = parts[j]
@@ -189,11 +199,13 @@ def find_matches(alternatives: list[list[Alternative]], stream: StepStream, fuzz
         for alt in group:
             how = "numeric" if alt.phrase is None and alt.sides is None and any(t[0].isdigit() for t in alt.needle.split()) else "exact"
             for start, end in stream.occurrences(alt.needle, alt.size):
-                matches.append(Match(g, alt.text, how, start, end))
+                if alt.sides is None or stream.whole_terms(start, end):
+                    matches.append(Match(g, alt.text, how, start, end))
             if alt.sides is not None:
                 swapped = joined([*alt.sides[1], "=", *alt.sides[0]])
                 for start, end in stream.occurrences(swapped, alt.size):
-                    matches.append(Match(g, alt.text, "equation", start, end))
+                    if stream.whole_terms(start, end):
+                        matches.append(Match(g, alt.text, "equation", start, end))
                 if not matches:
                     for a, b, c, d in _chain_spans(stream, *alt.sides):
                         matches.append(Match(g, alt.text, "equation_chain", a, b))
@@ -239,34 +251,34 @@ class Credit:
     """What the stuffing guard left standing."""
 
     credited: list[bool]
-    reasoning_tokens: int
+    own_words: int
     bare_steps: list[int]
 
 
 def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
-    """Credit a group only where a step also reasons, and no more groups than distinct reasoning words.
+    """Credit key steps only where the solution also says something of its own.
 
-    A step whose words and numbers are all key-step text (a bare list) earns nothing; across the
-    credited steps, the count of credited groups is capped by the count of distinct words and numbers
-    that are not key-step text. Repeating text adds no distinct words, so repetition buys nothing.
+    A step that matches two or more groups and has no word or number outside key-step text (a bare
+    list; list markers do not count) earns nothing. Across the other steps, each credited group needs
+    ``OWN_WORDS_PER_GROUP`` distinct words or numbers outside key-step text. Repeating text adds no
+    distinct words, so repetition buys nothing; a list split one item per step has no words of its own.
     """
     marked = bytearray(len(stream.tokens))
+    groups_in_step: dict[int, set[int]] = {}
     for group in matches:
         for m in group:
             marked[m.start : m.end] = b"\x01" * (m.end - m.start)
-    per_step: dict[int, set[str]] = {}
+            groups_in_step.setdefault(stream.step_of[m.start], set()).add(m.group)
+    own: dict[int, set[str]] = {}
     for i, tok in enumerate(stream.tokens):
-        step = stream.step_of[i]
-        per_step.setdefault(step, set())
-        if not marked[i] and tok not in _STOPWORDS and (tok[0].isalnum()):
-            per_step[step].add(tok)
-    reasoning_steps = {s for s, words in per_step.items() if words and s >= 0}
-    bare = sorted(s for s in per_step if s >= 0 and s not in reasoning_steps)
-    words = set().union(*(per_step[s] for s in reasoning_steps)) if reasoning_steps else set()
+        if not marked[i] and tok[0].isalnum() and tok not in _STOPWORDS:
+            own.setdefault(stream.step_of[i], set()).add(tok)
+    bare = sorted(s for s, groups in groups_in_step.items() if len(groups) >= 2 and not own.get(s))
+    words = set().union(*(w for s, w in own.items() if s not in bare))
+    budget = len(words) // OWN_WORDS_PER_GROUP
     credited = []
-    budget = len(words)
     for group in matches:
-        ok = budget > 0 and any(stream.step_of[m.start] in reasoning_steps for m in group)
+        ok = budget > 0 and any(stream.step_of[m.start] not in bare for m in group)
         budget -= ok
         credited.append(ok)
     return Credit(credited, len(words), bare)

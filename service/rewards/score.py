@@ -31,9 +31,10 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Per-request options that change scores; ``None`` leaves the profile's choice."""
+
     alpha: float = 0.1
-    fuzzy_threshold: float | None = 85.0
-    stuffing_guard: bool = True
+    stuffing_guard: bool | None = None
 
 
 def reference_key_steps(reference: Reference) -> list[list[str]]:
@@ -51,7 +52,8 @@ class PreparedGroup:
         self.groups = reference_key_steps(reference)
         self.reference = reference
         self.profile = profile
-        self.settings = settings
+        self.alpha = settings.alpha
+        self.stuffing_guard = profile.stuffing_guard if settings.stuffing_guard is None else settings.stuffing_guard
         if profile.key_step_rule == "soft":
             self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
             self.alternatives = [g for g in self.alternatives if g]
@@ -66,7 +68,7 @@ class PreparedGroup:
     def _result(self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation) -> dict:
         k = matched / total if total else None
         r_val = 1.0 if all(c.passed for c in checks) else 0.0
-        bonus = self.settings.alpha * (k or 0.0)
+        bonus = self.alpha * (k or 0.0)
         r_auc = (1.0 if correct else 0.0) + bonus if (has_answer or self.profile.bonus_without_answer) else 0.0
         return {
             "status": "ok",
@@ -84,8 +86,8 @@ class PreparedGroup:
         stated = answer_text(parsed)
         verdict = self.judge.judge(stated)
         stream = StepStream.of([parsed.body(s) for s in parsed.steps])
-        matches = find_matches(self.alternatives, stream, self.settings.fuzzy_threshold)
-        if self.settings.stuffing_guard:
+        matches = find_matches(self.alternatives, stream, self.profile.fuzzy_threshold)
+        if self.stuffing_guard:
             credit = credit_matches(matches, stream)
         else:
             credit = Credit([bool(m) for m in matches], -1, [])
@@ -96,7 +98,7 @@ class PreparedGroup:
                 "validity": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
                 "key_steps": [_explain_group(i, alts, found, ok, stream, parsed) for i, (alts, found, ok) in enumerate(zip(self.alternatives, matches, credit.credited))],
-                "stuffing_guard": {"applied": self.settings.stuffing_guard, "reasoning_words": credit.reasoning_tokens, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
+                "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
             }
         return self._result(verdict.correct, stated is not None, sum(credit.credited), len(self.alternatives), checks, explanation)
 
@@ -114,7 +116,7 @@ class PreparedGroup:
                     {"group": i, "alternatives": g, "matched": alt is not None, "credited": alt is not None, "alternative": alt, "how": "substring" if alt is not None else None, "score": None, "step": None, "matched_text": alt}
                     for i, (g, alt) in enumerate(zip(self.groups, found))
                 ],
-                "stuffing_guard": {"applied": False, "reasoning_words": None, "bare_steps": []},
+                "stuffing_guard": {"applied": False, "own_words": None, "bare_steps": []},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
 

@@ -15,7 +15,9 @@ from fractions import Fraction
 STEP_BREAK = "\x00"
 """Token that separates steps in a joined stream; never produced by normalisation."""
 
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3", "¹": "^1", "⁰": "^0", "⁴": "^4", "⁻": "^-"})
+_SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_LIST_MARKERS = re.compile(r"^[ \t]*+(?:\(?\d{1,2}[.)]|[-*•])[ \t]+|(?<=\s)\(\d{1,2}\)(?=\s)", re.MULTILINE)
 
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
@@ -45,14 +47,18 @@ _SYMBOLS = [
 _TOKEN = re.compile(
     r"\d+(?:\.\d+)?(?:e[-+]?\d{1,3}(?!\d))?|\.\d+|[^\W\d_]+|<=|>=|!=|[^\s\w(){}\[\]]",
 )
-_NUMBER_START = set("0123456789.")
-_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "="}
+_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "=", "percent": "%"}
+_APOSTROPHES = ("'", "’")
+
+
+def superscripts_to_carets(text: str) -> str:
+    """``x²`` -> ``x^2``, ``10⁻³`` -> ``10^-3``, before NFKC would flatten them into plain digits."""
+    return _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPT_DIGITS), text)
 
 
 def latex_to_plain(text: str) -> str:
     """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
-    text = text.translate(_SUPERSCRIPTS)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", superscripts_to_carets(text))
     text = _WRAPPERS.sub(r" \1 ", text)
     for _ in range(4):
         replaced = _FRAC.sub(r" (\1)/(\2) ", text)
@@ -89,19 +95,26 @@ def _format_fraction(value: Fraction) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number."""
-    raw = _TOKEN.findall(latex_to_plain(text))
+    """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number,
+    articles and possessive apostrophes dropped (``the sum of the angles`` ~ ``sum of angles``,
+    ``Pythagoras' theorem`` ~ ``pythagoras theorem``), list markers at line starts ignored, line breaks read as clause breaks (``;``)."""
+    raw = _TOKEN.findall(latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; ")))
     out: list[str] = []
     i = 0
     n = len(raw)
     while i < n:
         tok = raw[i]
-        if tok[0] in _NUMBER_START:
-            if i + 2 < n and raw[i + 1] == "/" and raw[i + 2][0] in _NUMBER_START and _is_plain(tok) and _is_plain(raw[i + 2]):
-                out.append(_fold_fraction(tok, raw[i + 2]))
+        if is_number(tok):
+            if i + 2 < n and raw[i + 1] == "/" and is_number(raw[i + 2]) and "e" not in tok + raw[i + 2] and float(raw[i + 2]) != 0:
+                out.append(_format_fraction(Fraction(tok) / Fraction(raw[i + 2])))
                 i += 3
                 continue
             out.append(canonical_number(tok))
+        elif tok in _APOSTROPHES:
+            i += 2 if i + 1 < n and raw[i + 1] == "s" else 1
+            continue
+        elif tok == "the" or tok == "an" or (tok == "a" and i + 1 < n and len(raw[i + 1]) > 1 and raw[i + 1].isalpha()):
+            pass
         elif tok == "equal" and i + 1 < n and raw[i + 1] == "to":
             if not out or out[-1] != "=":
                 out.append("=")
@@ -113,21 +126,10 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def _is_plain(tok: str) -> bool:
-    return "e" not in tok
-
-
-def _fold_fraction(num: str, den: str) -> str:
-    try:
-        return _format_fraction(Fraction(num) / Fraction(den))
-    except ZeroDivisionError:
-        return f"{canonical_number(num)} / {canonical_number(den)}"
-
-
 def joined(toks: list[str]) -> str:
     """Space-delimited stream with a leading and trailing space, so ``" x "`` finds whole tokens."""
     return " " + " ".join(toks) + " "
 
 
 def is_number(token: str) -> bool:
-    return token[0] in _NUMBER_START
+    return token[0].isdigit() or (token[0] == "." and len(token) > 1)
