@@ -18,12 +18,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ValidationError
 
 from .config import Config
-from .contract import ErrorBody, OpenRLHFRequest, OpenRLHFResponse, Options, ProfileName, ScoreRequest, ScoreResponse
+from .contract import ErrorBody, InfoResponse, OpenRLHFRequest, OpenRLHFResponse, Options, ProfileName, ScoreRequest, ScoreResponse
 from .metrics import Metrics
 from .pool import WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES
-from .scoring import LimitError, Scorer, check_limits, openrlhf_request, openrlhf_response, scoring_options
-from .version import CORE_VERSION, reward_version
+from .scoring import LimitError, NotReady, Scorer, openrlhf_request, openrlhf_response
+from .version import CORE_VERSION
 
 
 class BodyTooLarge(Exception):
@@ -58,7 +58,16 @@ def create_app(config: Config | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool.start()
+        grpc_server = None
+        if config.grpc_port:
+            from .grpc_api import GrpcServer
+
+            grpc_server = GrpcServer(scorer, config.host, config.grpc_port)
+            await grpc_server.start()
+        app.state.grpc = grpc_server
         yield
+        if grpc_server is not None:
+            await grpc_server.stop(grace=5)
         pool.close()
 
     app = FastAPI(title="StepGRPO reward service", version=CORE_VERSION, lifespan=lifespan,
@@ -92,11 +101,11 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     async def score_request(req: ScoreRequest) -> dict | Response:
         try:
-            check_limits(req, config)
+            scorer.admit(req)
         except LimitError as exc:
             return _error(413, [{"loc": ["body", *exc.field.replace("]", "").replace("[", ".").split(".")], "msg": exc.message, "type": "too_large"}])
-        if not pool.ready:
-            return _error(503, "scoring workers are not ready yet", {"Retry-After": "1"})
+        except NotReady as exc:
+            return _error(503, str(exc), {"Retry-After": "1"})
         return await scorer.score(req)
 
     def observed(endpoint: str):
@@ -173,25 +182,10 @@ def create_app(config: Config | None = None) -> FastAPI:
         metrics.workers_ready.set(pool.live_workers)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/v1/info")
+    @app.get("/v1/info", response_model=InfoResponse)
     async def info() -> dict:
         """Profiles, default options, versions and limits."""
-        defaults = Options()
-        req = ScoreRequest(groups=[{"reference": {"answer": "0"}, "completions": []}])
-        profiles = {}
-        for name, profile in PROFILES.items():
-            _, versioned = scoring_options(req.model_copy(update={"profile": name}))
-            profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
-        return {
-            "service": "stepgrpo-reward-service",
-            "core_version": CORE_VERSION,
-            "default_profile": DEFAULT_PROFILE,
-            "profiles": profiles,
-            "default_options": defaults.model_dump(),
-            "limits": {k: getattr(config, k) for k in ("max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes")},
-            "deadline_seconds": config.deadline,
-            "workers": config.workers,
-        }
+        return scorer.info()
 
     def openapi() -> dict:
         if app.openapi_schema is None:

@@ -13,6 +13,8 @@ ENV_PREFIX = "REWARD_"
 class Config:
     host: str = "127.0.0.1"
     port: int = 8000
+    grpc_port: int = 0
+    """gRPC port beside HTTP, same process and worker pool; 0 serves HTTP only."""
     workers: int = max(1, os.cpu_count() or 1)
     deadline: float = 5.0
     """Seconds one trajectory may take before its worker is killed and it reports ``timeout``."""
@@ -29,6 +31,7 @@ class Config:
 _HELP = {
     "host": "address to bind (0.0.0.0 in containers)",
     "port": "HTTP port",
+    "grpc_port": "gRPC port (0: HTTP only)",
     "workers": "scoring processes (default: CPU count)",
     "deadline": "hard per-trajectory deadline in seconds",
     "task_size": "trajectories per worker task",
@@ -61,6 +64,8 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes"):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if config.grpc_port < 0:
+        parser.error("--grpc-port must be 0 (off) or a port number")
     if config.deadline <= 0:
         parser.error("--deadline must be positive")
     return config

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rewards.profiles import DEFAULT_PROFILE
+from .rewards.profiles import DEFAULT_PROFILE, Profile
 
 Status = Literal["ok", "timeout", "error"]
 ProfileName = Literal["stepgrpo", "r1vl-reference"]
@@ -134,6 +134,43 @@ class ScoreResponse(BaseModel):
     version: str
     groups: list[GroupResult]
     stats: Stats
+
+
+class StreamRequest(_Strict):
+    """One group of a ``ScoreStream``: scored on its own, advantages within the group."""
+
+    profile: ProfileName = DEFAULT_PROFILE
+    group: Group
+    options: Options = Field(default_factory=Options)
+
+
+class StreamResult(BaseModel):
+    profile: str
+    version: str
+    group: GroupResult
+
+
+class ProfileInfo(Profile):
+    version: str
+
+
+class Limits(BaseModel):
+    max_groups: int
+    max_completions_per_group: int
+    max_trajectories: int
+    max_completion_bytes: int
+    max_request_bytes: int
+
+
+class InfoResponse(BaseModel):
+    service: str
+    core_version: str
+    default_profile: str
+    profiles: dict[str, ProfileInfo]
+    default_options: Options
+    limits: Limits
+    deadline_seconds: float
+    workers: int
 
 
 class OpenRLHFRequest(BaseModel):

@@ -8,12 +8,16 @@ import time
 from typing import Any
 
 from .config import Config
-from .contract import Group, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .metrics import Metrics
 from .pool import Item, WorkerPool
-from .rewards import PROFILES, ReferenceError, advantages, reference_key_steps
+from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, advantages, reference_key_steps
 from .rewards import Reference as CoreReference
-from .version import reward_version
+from .version import CORE_VERSION, reward_version
+
+
+class NotReady(Exception):
+    """The workers are not up yet (HTTP 503, gRPC UNAVAILABLE)."""
 
 
 class LimitError(Exception):
@@ -61,6 +65,25 @@ class Scorer:
         self.pool = pool
         self.config = config
         self.metrics = metrics
+
+    def admit(self, request: ScoreRequest) -> None:
+        """Raise :class:`LimitError` or :class:`NotReady` for a request that cannot be scored now."""
+        check_limits(request, self.config)
+        if not self.pool.ready:
+            raise NotReady("scoring workers are not ready yet")
+
+    def info(self) -> dict[str, Any]:
+        probe = ScoreRequest(groups=[{"reference": {"answer": "0"}, "completions": []}])
+        profiles = {}
+        for name, profile in PROFILES.items():
+            _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
+            profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
+        limits = ("max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes")
+        return InfoResponse(
+            service="stepgrpo-reward-service", core_version=CORE_VERSION, default_profile=DEFAULT_PROFILE,
+            profiles=profiles, default_options=Options(), limits={k: getattr(self.config, k) for k in limits},
+            deadline_seconds=self.config.deadline, workers=self.config.workers,
+        ).model_dump()
 
     async def score(self, request: ScoreRequest) -> dict[str, Any]:
         started = time.perf_counter()

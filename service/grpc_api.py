@@ -1,0 +1,148 @@
+"""The gRPC front end: ``reward.v1.RewardService`` translated onto the same :class:`Scorer`.
+
+Messages are converted to and from the pydantic contract through protobuf's JSON mapping, so the
+validation, limits and scoring are exactly HTTP's; only the error codes differ (INVALID_ARGUMENT,
+RESOURCE_EXHAUSTED, UNAVAILABLE). Health (``grpc.health.v1``) and reflection are served alongside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import grpc
+from google.protobuf import json_format
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from pydantic import ValidationError
+
+from .contract import ScoreRequest, StreamRequest
+from .rewardpb import reward_pb2, reward_pb2_grpc
+from .scoring import LimitError, NotReady, Scorer
+
+log = logging.getLogger("service.grpc")
+SERVICE_NAME = reward_pb2.DESCRIPTOR.services_by_name["RewardService"].full_name
+
+
+def message_to_dict(message) -> dict:
+    return json_format.MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+
+
+def dict_to_message(data: dict, message_type):
+    return json_format.ParseDict(data, message_type())
+
+
+def validation_message(exc: ValidationError) -> str:
+    """``groups.0.completions.1: Input should be a valid string; ...`` — the fields by name."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors(include_url=False, include_input=False)]
+    return "; ".join(parts)[:2000]
+
+
+class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+
+    async def _score(self, request: ScoreRequest, context) -> dict:
+        try:
+            self.scorer.admit(request)
+        except LimitError as exc:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        except NotReady as exc:
+            await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+        return await self.scorer.score(request)
+
+    async def Score(self, request, context):
+        try:
+            req = ScoreRequest.model_validate(message_to_dict(request))
+        except ValidationError as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, validation_message(exc))
+        return dict_to_message(await self._score(req, context), reward_pb2.ScoreResponse)
+
+    async def ScoreStream(self, request_iterator, context):
+        """Each incoming group is scored as soon as it arrives; results leave as they finish."""
+        results: asyncio.Queue = asyncio.Queue()
+        pending: set[asyncio.Task] = set()
+
+        async def one(message) -> None:
+            try:
+                item = StreamRequest.model_validate(message_to_dict(message))
+                self.scorer.admit(ScoreRequest(profile=item.profile, groups=[item.group], options=item.options))
+            except (ValidationError, LimitError, NotReady) as exc:
+                detail = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+                group_id = message.group.group_id if message.group.HasField("group_id") else ""
+                await results.put(_stream_error(group_id, len(message.group.completions), detail))
+                return
+            response = await self.scorer.score(ScoreRequest(profile=item.profile, groups=[item.group], options=item.options))
+            group = response["groups"][0]
+            if item.group.group_id is None:
+                group["group_id"] = ""
+            await results.put({"profile": response["profile"], "version": response["version"], "group": group})
+
+        async def consume() -> None:
+            async for message in request_iterator:
+                task = asyncio.ensure_future(one(message))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            if pending:
+                await asyncio.gather(*list(pending))
+            await results.put(None)
+
+        reader = asyncio.ensure_future(consume())
+        try:
+            while (result := await results.get()) is not None:
+                yield dict_to_message(result, reward_pb2.StreamResult)
+            await reader
+        finally:
+            reader.cancel()
+            for task in list(pending):
+                task.cancel()
+
+    async def Info(self, request, context):
+        return dict_to_message(self.scorer.info(), reward_pb2.InfoResponse)
+
+
+def _stream_error(group_id: str, completions: int, detail: str) -> dict:
+    result = {"status": "error", "detail": detail}
+    group = {"group_id": group_id, "status": "error", "detail": detail, "advantages": [0.0] * completions,
+             "zero_std": True, "results": [result] * completions}
+    return {"profile": "", "version": "", "group": group}
+
+
+class GrpcServer:
+    """A grpc.aio server on the app's event loop, with health following the worker pool."""
+
+    def __init__(self, scorer: Scorer, host: str, port: int):
+        self.scorer = scorer
+        self.address = f"{host}:{port}"
+        self.server = grpc.aio.server(options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)])
+        reward_pb2_grpc.add_RewardServiceServicer_to_server(RewardServicer(scorer), self.server)
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection([SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
+        self.port = self.server.add_insecure_port(self.address)
+        self.draining = False
+        self._watcher: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await self.server.start()
+        self._watcher = asyncio.ensure_future(self._watch())
+        log.info("gRPC serving reward.v1.RewardService on %s", self.address)
+
+    async def _watch(self) -> None:
+        last = None
+        while True:
+            serving = self.scorer.pool.ready and not self.draining
+            if serving != last:
+                status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+                for name in ("", SERVICE_NAME):
+                    await self.health.set(name, status)
+                last = serving
+            await asyncio.sleep(0.2)
+
+    async def stop(self, grace: float) -> None:
+        self.draining = True
+        for name in ("", SERVICE_NAME):
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        if self._watcher:
+            self._watcher.cancel()
+        await self.server.stop(grace)
