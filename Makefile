@@ -5,25 +5,30 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test bench clean
+GRPC_PORT ?= 50051
+
+.PHONY: install serve test bench proto clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml proto/reward/v1/reward.proto | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
 
 serve: install
-	$(BIN)/python -m service --host $(HOST) --port $(PORT)
+	$(BIN)/python -m service --host $(HOST) --port $(PORT) --grpc-port $(GRPC_PORT)
 
 test: install
 	$(BIN)/python -m pytest
+
+proto: install
+	$(BIN)/python -m service.protogen
 
 bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info service/rewardpb

@@ -54,7 +54,7 @@ class ScoreRequest(_Strict):
 
 class SectionSpan(BaseModel):
     kind: str
-    number: int | None
+    number: int | None = None
     start: int
     end: int
 
@@ -66,7 +66,7 @@ class CheckResult(BaseModel):
 
 
 class AnswerJudgement(BaseModel):
-    stated: str | None
+    stated: str | None = None
     reference: str
     correct: bool
     method: str
@@ -78,16 +78,16 @@ class KeyStepMatch(BaseModel):
     alternatives: list[str]
     matched: bool
     credited: bool
-    alternative: str | None
-    how: str | None
-    score: float | None
-    step: int | None
-    matched_text: str | None
+    alternative: str | None = None
+    how: str | None = None
+    score: float | None = None
+    step: int | None = None
+    matched_text: str | None = None
 
 
 class StuffingReport(BaseModel):
     applied: bool
-    own_words: int | None = Field(description="Distinct words and numbers of the steps outside key-step text.")
+    own_words: int | None = Field(None, description="Distinct words and numbers of the steps outside key-step text.")
     bare_steps: list[int]
 
 
@@ -115,8 +115,8 @@ class GroupResult(BaseModel):
     status: Literal["ok", "error"]
     detail: str | None = None
     advantages: list[float]
-    reward_mean: float | None
-    reward_std: float | None
+    reward_mean: float | None = None
+    reward_std: float | None = None
     zero_std: bool
     results: list[TrajectoryResult]
 

@@ -29,6 +29,7 @@ class Server:
     url: str
     proc: subprocess.Popen
     log: Path
+    grpc_target: str | None = None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -43,14 +44,17 @@ class Server:
                 self.proc.wait(10)
 
 
-def start_server(*flags: str, env: dict | None = None) -> Server:
+def start_server(*flags: str, env: dict | None = None, grpc: bool = False, wait_ready: bool = True) -> Server:
     port = free_port()
+    grpc_port = free_port() if grpc else 0
     log = Path(tempfile.mkstemp(prefix="reward-server-", suffix=".log")[1])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), *flags],
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", str(grpc_port), *flags],
         cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
-    server = Server(f"http://127.0.0.1:{port}", proc, log)
+    server = Server(f"http://127.0.0.1:{port}", proc, log, f"127.0.0.1:{grpc_port}" if grpc else None)
+    if not wait_ready:
+        return server
     end = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < end:
         if proc.poll() is not None:
@@ -71,7 +75,7 @@ LIMIT_FLAGS = ("--max-groups", "8", "--max-completions-per-group", "16", "--max-
 
 @pytest.fixture(scope="session")
 def server():
-    s = start_server("--workers", "2", "--deadline", "2", *LIMIT_FLAGS)
+    s = start_server("--workers", "2", "--deadline", "2", *LIMIT_FLAGS, grpc=True)
     yield s
     s.stop()
 

@@ -30,3 +30,11 @@ def test_readme_lists_every_flag():
 
     for f in fields(Config):
         assert f"`--{f.name.replace('_', '-')}`" in README and f"`{ENV_PREFIX}{f.name.upper()}`" in README, f.name
+
+
+def test_readme_python_client_example_runs(server, capsys):
+    code = re.search(r"```python\n(from service.client import RewardClient.*?)\n```", README, re.S).group(1)
+    exec(code.replace("grpc://127.0.0.1:50051", "grpc://" + server.grpc_target), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[2.1, 0.0]")
+    assert sorted(lines[1:]) == ["q-1 [2.1, 0.0]", "q-2 [2.1, 0.0]"]
