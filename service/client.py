@@ -49,7 +49,8 @@ class RewardClient:
 
             from .rewardpb import reward_pb2_grpc
 
-            self._channel = grpc.insecure_channel(self.url.removeprefix("grpc://"))
+            unlimited = [("grpc.max_receive_message_length", -1), ("grpc.max_send_message_length", -1)]
+            self._channel = grpc.insecure_channel(self.url.removeprefix("grpc://"), options=unlimited)
             self._stub = reward_pb2_grpc.RewardServiceStub(self._channel)
         else:
             self._http = httpx.Client(base_url=self.url, timeout=timeout)
