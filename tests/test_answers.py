@@ -317,3 +317,18 @@ def test_bold_answer_after_header_is_judged():
 def test_bolded_letter_answer_is_judged_correct(line):
     parsed = parse_completion("### Step 1:\nwork\n" + line)
     assert AnswerJudge("B").judge(answer_text(parsed)).correct
+
+
+@pytest.mark.parametrize(("reference", "stated"), [("\\sqrt{58}", "\\sqrt{58} in"), ("196\\pi", "196\\pi square in"), ("5\\sqrt{2}", "5\\sqrt{2} cm"), ("62.83", "\\approx 62.83"), ("62.83", "≈ 62.83")])
+def test_units_after_latex_and_approximately_are_read_through(reference, stated):
+    assert same(reference, stated)
+
+
+@pytest.mark.parametrize(("reference", "stated", "method"), [("\\frac{4}{11}", "4/11", "numeric"), ("\\frac{4}{11}", "\\frac{4}{7}", "numeric")])
+def test_latex_fractions_take_the_cheap_numeric_path(reference, stated, method):
+    verdict = AnswerJudge(reference).judge(stated)
+    assert verdict.method == method and verdict.correct == (stated == "4/11")
+
+
+def test_math_words_are_not_units():
+    assert not same("2", "2 pi") and not same("3", "3 sin x")

@@ -28,7 +28,10 @@ class Verdict:
 _BOXED = re.compile(r"\\boxed\s*\{(.*)\}", re.DOTALL)
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
-_ANSWER_PREFIX = re.compile(r"^(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?\s*", re.IGNORECASE)
+_ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
+_MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or)\b"
+_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s+(?:square|sq|cubic)?\s*(?!" + _MATH_WORDS + r")[A-Za-z]{2,}\.?(?:\^\{?[23]\}?)?)+$", re.IGNORECASE)
+_PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
 _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
@@ -101,7 +104,7 @@ class Quantity:
 def parse_quantity(answer: str) -> Quantity | None:
     """A plain number with optional sign, currency, unit, percent, separators or exponent."""
     s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower().replace("°", " degrees")
-    s = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s.strip())
+    s = _PAREN_NUMBER.sub(r"\1", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s.strip()))
     m = _QUANTITY.match(s)
     if not m:
         return None
@@ -177,10 +180,17 @@ def _mv_parse(text: str):
     return parse(wrapped, parsing_timeout=None)
 
 
+def without_units(answer: str) -> str:
+    """``\\sqrt{58} in`` -> ``\\sqrt{58}``: trailing unit words would make math-verify read a product."""
+    if not re.search(r"[\d\\]", answer):
+        return answer
+    return _TRAILING_UNITS.sub("", answer).strip() or answer
+
+
 def math_verify_equal(gold: str, pred: str) -> bool:
     from math_verify import verify
 
-    gold_parsed, pred_parsed = _mv_parse(gold), _mv_parse(pred)
+    gold_parsed, pred_parsed = _mv_parse(without_units(gold)), _mv_parse(without_units(pred))
     if not gold_parsed or not pred_parsed:
         return False
     return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))
