@@ -75,7 +75,7 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
     trimmed = response.model_copy(update={"groups": [group.model_copy(update={"results": [group.results[i] for i in keep],
                                                                                 "advantages": [group.advantages[i] for i in keep]})]})
     without_row = trainer.backward([(item, prompt, completion[keep], mask[keep], [texts[i] for i in keep])], trimmed)[0]
-    assert float(with_timeout.loss) == pytest.approx(float(without_row.loss), abs=1e-6)
+    assert with_timeout.loss.item() == pytest.approx(without_row.loss.item(), abs=1e-6)
     assert Trainer._metrics(1, response, [with_timeout], [(item, prompt, completion, mask, texts)], 0.0, 0.0)["unscored"] == 1
     assert torch.isfinite(with_timeout.loss)
 

@@ -42,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", default=None, help="R1-VL layout JSONL (image_path, problem, solution, key_steps); default: synthetic demo set")
     p.add_argument("--image-root", default=None, help="folder that relative image paths in --data are relative to")
     p.add_argument("--demo-size", type=int, default=32, help="items in the synthetic demo set")
-    p.add_argument("--steps", type=int, default=4, help="GRPO steps")
+    p.add_argument("--steps", type=int, default=10, help="GRPO steps")
     p.add_argument("--batch-size", type=int, default=2, help="prompts per step")
     p.add_argument("--num-generations", "-M", type=int, default=4, help="completions per prompt (paper: 4)")
     p.add_argument("--temperature", type=float, default=1.2, help="sampling temperature (paper: 1.2)")
@@ -168,7 +168,7 @@ class Trainer:
             "accuracy": mean(float(bool(r.answer_correct)) for r in ok),
             "validity_rate": mean(float(r.step_rvr == 1.0) for r in ok),
             "kl": mean(p.kl for p in parts),
-            "loss": mean(float(p.loss) for p in parts),
+            "loss": mean(p.loss.detach().item() for p in parts),
             "clip_fraction": mean(p.clipped for p in parts),
             "zero_std_fraction": mean(float(g.zero_std) for g in response.groups),
             "advantage_abs_mean": mean(abs(a) for g in response.groups for a in g.advantages),
