@@ -192,3 +192,14 @@ def test_reward_is_bounded_and_deterministic(text, key_steps, answer, profile, a
     explained = fresh.score(text, explain=True)
     assert explained == fresh.score(text, explain=True)
     assert {k: v for k, v in explained.items() if k != "explanation"} == {k: v for k, v in result.items() if k != "explanation"}
+
+
+def test_equal_rewards_are_equal_even_when_float_rounding_says_otherwise():
+    (a,) = advantages([[0.1, 0.1, 0.1]], epsilon=0.0)
+    assert a.zero_std and a.values == [0.0, 0.0, 0.0] and a.std == 0.0
+
+
+@pytest.mark.parametrize("mode", ["group", "batch", "none"])
+def test_zero_epsilon_never_divides_by_zero(mode):
+    out = advantages([[1.0, 1.0], [0.0, 2.0]], mode=mode, epsilon=0.0)
+    assert out[0].values == [0.0, 0.0] and all(math.isfinite(v) for v in out[1].values)

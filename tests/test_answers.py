@@ -332,3 +332,25 @@ def test_latex_fractions_take_the_cheap_numeric_path(reference, stated, method):
 
 def test_math_words_are_not_units():
     assert not same("2", "2 pi") and not same("3", "3 sin x")
+
+
+@pytest.mark.parametrize("stated", ["5 is wrong", "5 or six", "maybe 5", "5, probably", "6 = 5", "5 = 5 or 6"])
+def test_hedged_or_commented_numbers_are_wrong(stated):
+    assert not same("5", stated)
+
+
+def test_a_text_reference_is_never_read_as_maths():
+    assert not same("red", "d*e*r") and same("red", "Red.")
+
+
+def test_boxed_answers_are_unboxed_in_linear_time():
+    from service.rewards.answers import unboxed
+
+    assert unboxed("\\boxed{\\frac{1}{2}} cm") == "\\frac{1}{2}"
+    assert unboxed("\\boxed{" * 20000) == "\\boxed{" * 20000
+
+
+def test_huge_numbers_are_not_quantities():
+    from service.rewards.answers import parse_quantity
+
+    assert parse_quantity("9" * 5000) is None

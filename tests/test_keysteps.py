@@ -427,3 +427,57 @@ def test_zero_denominator_does_not_shift_match_spans():
     text = completion(["We note 1/0 is undefined, so AB = 5."], answer="5")
     result = PreparedGroup(Reference(answer="5", key_steps=[["AB = 5"]]), STEPGRPO, Settings()).score(text, explain=True)
     assert result["explanation"]["key_steps"][0]["matched_text"] == "ab = 5"
+
+
+# ---------------------------------------------------------------- findings of the code review
+
+def test_deeply_nested_key_steps_json_is_a_key_step_error():
+    with pytest.raises(KeyStepError, match="nested"):
+        key_step_groups("[" * 5000 + "]" * 5000)
+
+
+def test_a_group_with_no_usable_text_still_counts_in_the_denominator():
+    result = PreparedGroup(Reference(answer="10", key_steps=[["()"], ["pythagorean theorem"]]), STEPGRPO, Settings()).score(
+        completion(GENUINE_STEPS), explain=True)
+    assert result["key_step_ratio"] == 0.5
+    assert result["explanation"]["key_steps"][0]["alternatives"] == ["()"] and not result["explanation"]["key_steps"][0]["matched"]
+
+
+def test_a_list_tacked_onto_a_partial_solution_earns_only_what_its_own_words_pay():
+    partial = ["Because angle B is a right angle, AC is the hypotenuse of the triangle we study here."]
+    tacked = partial + ["Summary: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"]
+    assert score(completion(tacked), KEYS)["key_step_ratio"] == pytest.approx(1 / 3)
+    assert score(completion(tacked), KEYS)["reward"] < score(completion(GENUINE_STEPS), KEYS)["reward"]
+
+
+def test_repeating_a_bare_list_hundreds_of_times_buys_nothing():
+    steps = ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10. " * 300]
+    assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
+
+
+def test_a_repeated_fuzzy_variant_is_marked_everywhere():
+    steps = ["pythagorean theorems, AC^2 = 6^2 + 8^2, AC = 10, " + "pythagorean theorems " * 5]
+    assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
+
+
+def test_single_letters_are_not_words_of_a_steps_own():
+    steps = ["pythagorean theorem q AC^2 = 6^2 + 8^2 r AC = 10 w"]
+    assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
+
+
+@pytest.mark.parametrize(("alt", "step"), [("exothermic reaction", "an endothermic reaction"), ("mitosis", "during meiosis"),
+                                           ("absorption", "the adsorption"), ("kinetic energy", "the kinematic energy"), ("ionic bond", "an iconic bond")])
+def test_fuzzy_matching_keeps_lookalike_terms_apart(alt, step):
+    assert not matches(alt, step)
+
+
+@pytest.mark.parametrize(("alt", "step"), [("AB = 5", "AB is 5 less than AC = 7, so AB = 2"), ("x = 50%", "x is 50 percent of y"),
+                                           ("AB = 5", "AB = 5 times the height")])
+def test_an_equation_is_not_found_inside_a_relation(alt, step):
+    assert not matches(alt, step)
+
+
+def test_empty_final_answer_gets_no_key_step_bonus():
+    for empty in ("\\boxed{}", "$ $"):
+        result = score(completion(GENUINE_STEPS, answer=empty), KEYS)
+        assert result["step_rar"] == 0.0 and result["key_step_ratio"] == 1.0

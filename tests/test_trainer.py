@@ -61,13 +61,14 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
 
     from .samples import POWER_TOWER
 
-    items = demo_dataset(2, seed=1)
+    items = [i for i in demo_dataset(4, seed=1) if i.item_id.startswith("triangle")]
     policy = tiny_policy([i.solution for i in items], seed=1)
     with RewardClient(server.url) as client:
         trainer = Trainer(parse_args(["--reward-url", server.url]), policy, items, client)
         item, prompt, completion, mask, texts = trainer.rollout(items[0])
         texts = [texts[0], POWER_TOWER, texts[2], texts[3]]
-        response = client.score([{"reference": item.reference(), "completions": texts}])
+        # the reference rules run math-verify on the whole text, where the power tower hangs sympy for real
+        response = client.score([{"reference": item.reference(), "completions": texts}], profile="r1vl-reference")
     group = response.groups[0]
     assert [r.status for r in group.results][1] == "timeout" and group.advantages[1] == 0.0
     with_timeout = trainer.backward([(item, prompt, completion, mask, texts)], response)[0]

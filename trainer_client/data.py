@@ -24,6 +24,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
+from service.rewards.keysteps import key_step_groups
+
 __all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "load_jsonl", "normalize_key_steps", "save_jsonl"]
 
 ANSWER_HEADER = "### The final answer is:"
@@ -299,7 +301,6 @@ def demo_dataset(n: int, seed: int = 0, size: int = 112) -> list[Item]:
 # R1-VL JSONL layout
 # --------------------------------------------------------------------------------------------------
 
-_EXTRACTOR_STEP = re.compile(r"Step\s*\d+\s*:\s*(\[[^\[\]]*\])", re.IGNORECASE)
 
 
 def answer_from_solution(solution: str) -> str:
@@ -314,51 +315,10 @@ def answer_from_solution(solution: str) -> str:
 
 
 def normalize_key_steps(raw: Any) -> list[list[str]]:
-    """Key steps as a list of groups of alternatives.
-
-    Accepts a list of groups (a bare string is a one-alternative group), the dataset's
-    ``{"Steps": [...]}`` object (an object without ``Steps`` has none), either as a JSON string, or
-    the extractor's ``Step 1: ["..."], Step 2: [...]`` string. Empty alternatives and groups are
-    dropped. Raises :class:`ValueError` on anything else.
-    """
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return []
-        if text[0] in "[{":
-            try:
-                return normalize_key_steps(json.loads(text))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"key_steps is not valid JSON: {exc.msg} at {exc.pos}") from None
-        lists = _EXTRACTOR_STEP.findall(text)
-        if not lists:
-            raise ValueError("key_steps string is neither JSON nor 'Step N: [...]' lists")
-        groups = []
-        for chunk in lists:
-            try:
-                elements = json.loads(chunk)
-            except json.JSONDecodeError:
-                elements = re.findall(r"[\"']([^\"']+)[\"']", chunk)
-            groups.extend([str(e).strip()] for e in elements if str(e).strip())
-        return groups
-    if isinstance(raw, dict):
-        steps = next((v for key, v in raw.items() if isinstance(key, str) and key.lower() == "steps"), [])
-        if steps is None or isinstance(steps, dict):
-            raise ValueError('key_steps "Steps" must be a list of groups')
-        return normalize_key_steps(steps)
-    if isinstance(raw, list):
-        groups = []
-        for i, group in enumerate(raw):
-            alternatives = [group] if isinstance(group, str) else group
-            if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
-                raise ValueError(f"key_steps[{i}] must be a string or a list of strings")
-            kept = [a.strip() for a in alternatives if a.strip()]
-            if kept:
-                groups.append(kept)
-        return groups
-    raise ValueError(f"key_steps must be a list, an object or a string, not {type(raw).__name__}")
+    """Key steps as a list of groups of alternatives, read by the reward core's own reader (every
+    form the service accepts), with empty alternatives and groups dropped. Raises ``ValueError``."""
+    groups = key_step_groups(raw)
+    return [kept for group in groups if (kept := [a.strip() for a in group if a.strip()])]
 
 
 def _text(row: dict, *keys: str, required: bool = True) -> str | None:

@@ -33,7 +33,8 @@ def advantages(
 
     ``None`` marks a trajectory that was not scored (timeout/error): it is left out of the statistics
     and gets advantage 0, so it teaches the policy nothing. A group with fewer than two scored
-    trajectories gets 0 for all, and says so.
+    trajectories gets 0 for all, and says so; so does a group whose rewards are all equal (decided
+    exactly, not from a float std that rounding can leave at 1e-17, so ``epsilon = 0`` is safe).
     """
     scored_all = [r for group in rewards for r in group if r is not None]
     batch_std = _std(scored_all, unbiased)
@@ -46,8 +47,11 @@ def advantages(
             out.append(GroupAdvantages([0.0] * len(group), mean, 0.0 if scored else None, True, note))
             continue
         mean = math.fsum(scored) / len(scored)
+        if min(scored) == max(scored):
+            out.append(GroupAdvantages([0.0] * len(group), scored[0], 0.0, True, "all rewards equal: advantages are 0"))
+            continue
         std = _std(scored, unbiased)
         scale = {"group": std + epsilon, "batch": batch_std + epsilon, "none": 1.0}[mode]
         values = [0.0 if r is None else (r - mean) / scale for r in group]
-        out.append(GroupAdvantages(values, mean, std, std == 0.0, "all rewards equal: advantages are 0" if std == 0.0 else None))
+        out.append(GroupAdvantages(values, mean, std, False, None))
     return out

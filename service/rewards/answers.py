@@ -25,12 +25,11 @@ class Verdict:
     detail: str = ""
 
 
-_BOXED = re.compile(r"\\boxed\s*\{(.*)\}", re.DOTALL)
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
 _MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or)\b"
-_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s+(?:square|sq|cubic)?\s*(?!" + _MATH_WORDS + r")[A-Za-z]{2,}\.?(?:\^\{?[23]\}?)?)+$", re.IGNORECASE)
+_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s++(?:(?:square|sq|cubic)\s++)?+(?!" + _MATH_WORDS + r")[A-Za-z]{2,}+\.?+(?:\^\{?[23]\}?)?+)++$", re.IGNORECASE)
 _PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
@@ -50,7 +49,15 @@ _QUANTITY = re.compile(
     r"\s*(?P<percent>%|percent\b)?"
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?)*+)\s*$",
 )
-_NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta"}
+_NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta",
+              "is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "maybe", "probably", "than", "else",
+              "either", "neither", "nor", "to", "vs", "versus", "minus", "plus", "times"}
+_MAX_UNIT_WORDS = 3
+_PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
+                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess"})
+_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
+_HUGE = re.compile(r"\d{65}|\d{3}\s*!|[)}]\s*!|\^\{[^{}]*\d{4}|\^\{[^{}]*\^")
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _PUNCT = re.compile(r"[.,;:!?'\"`´‘’“”]")
 _MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
@@ -63,9 +70,7 @@ def clean_answer(text: str) -> str:
     for _ in range(3):
         before = s
         s = _ANSWER_PREFIX.sub("", s).strip()
-        boxed = _BOXED.search(s)
-        if boxed:
-            s = boxed.group(1).strip()
+        s = unboxed(s)
         for left, right in _WRAPPING:
             if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
                 s = s[len(left) : len(s) - len(right)].strip()
@@ -74,6 +79,34 @@ def clean_answer(text: str) -> str:
         if s == before:
             break
     return s
+
+
+def unboxed(s: str) -> str:
+    """The content of the first ``\\boxed{...}`` (braces matched by a linear scan), else ``s``."""
+    start = s.find("\\boxed")
+    if start == -1:
+        return s
+    brace = s.find("{", start)
+    if brace == -1 or s[start + 6 : brace].strip():
+        return s
+    depth = 0
+    for i in range(brace, len(s)):
+        depth += {"{": 1, "}": -1}.get(s[i], 0)
+        if depth == 0:
+            return s[brace + 1 : i].strip()
+    return s
+
+
+def prose_words(answer: str) -> set[str]:
+    """Words like "or", "is", "wrong": an answer with them hedges or comments, and math-verify would
+    read the first number out of it (``5 is wrong`` -> 5)."""
+    return {w.lower() for w in _WORDS.findall(answer)} & _PROSE
+
+
+def too_large(answer: str) -> bool:
+    """A power tower, a big factorial, a huge exponent or a 65-digit number: sympy could spend
+    minutes on it, and no benchmark answer looks like this."""
+    return bool(_HUGE.search(braced_exponents(answer.replace(" ", ""))))
 
 
 def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
@@ -114,9 +147,10 @@ def parse_quantity(answer: str) -> Quantity | None:
             value /= Fraction(m.group("den"))
         if m.group("exp"):
             value *= Fraction(10) ** int(m.group("exp"))
-    except ZeroDivisionError:
+    except (ZeroDivisionError, ValueError):
         return None
-    if any(word in _NOT_UNITS for word in re.findall(r"[^\W\d_]+", m.group("unit"))):
+    unit_words = re.findall(r"[^\W\d_]+", m.group("unit"))
+    if len(unit_words) > _MAX_UNIT_WORDS or any(word in _NOT_UNITS for word in unit_words):
         return None
     if m.group("sign") == "-":
         value = -value
@@ -251,11 +285,13 @@ class AnswerJudge:
             pred_q = parse_quantity(pred)
             if pred_q is not None:
                 return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{float(pred_q.value):.12g} vs {float(self.quantity.value):.12g}")
+            if _NUMBER_EQUATION.match(pred):
+                return Verdict(False, "numeric", "an equation between numbers is not an answer")
         pred_text = normalised_text(pred)
         if not self.mathy:
-            if pred_text == self.text:
-                return Verdict(True, "text")
-            if not _MATHY.search(pred):
-                return Verdict(False, "text", f"{pred_text!r} vs {self.text!r}")
+            return Verdict(pred_text == self.text, "text", "" if pred_text == self.text else f"{pred_text!r} vs {self.text!r}")
+        prose = prose_words(pred) - prose_words(self.clean)
+        if prose:
+            return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

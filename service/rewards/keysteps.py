@@ -9,6 +9,7 @@ sides in either order or inside a chain ``AC = sqrt(9+16) = 5``, or, for word ph
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -23,9 +24,12 @@ _CLAUSE_BREAKS = frozenset(
 )
 _STOPWORDS = frozenset({"a", "and", "or", "also", "step"})
 _TERM_OPERATORS = frozenset("+-*/^!%")
+_RELATION_WORDS = frozenset({"less", "more", "fewer", "greater", "smaller", "larger", "than", "times", "of", "plus", "minus",
+                             "over", "divided", "multiplied", "squared", "cubed", "percent"})
 OWN_WORDS_PER_GROUP = 1
 """Distinct words of its own a solution needs for each key-step group it is credited with."""
 FUZZY_MIN_CHARS = 4
+TYPO_MARGIN = 3.0
 
 
 class KeyStepError(ValueError):
@@ -45,6 +49,8 @@ def key_step_groups(raw) -> list[list[str]]:
                 return key_step_groups(json.loads(text))
             except json.JSONDecodeError as exc:
                 raise KeyStepError(f"key_steps is not valid JSON: {exc.msg} at {exc.pos}") from None
+            except RecursionError:
+                raise KeyStepError("key_steps JSON is nested too deeply") from None
         return _extractor_groups(text)
     if isinstance(raw, dict):
         steps = next((v for k, v in raw.items() if k.lower() == "steps"), [])
@@ -133,23 +139,24 @@ class StepStream:
             step_of.extend([i] * len(body_tokens))
         return cls(toks, step_of, joined(toks))
 
-    def token_at(self, char_pos: int) -> int:
-        return self.text.count(" ", 0, char_pos)
-
-    def occurrences(self, needle: str, size: int, limit: int = 256) -> list[tuple[int, int]]:
+    def occurrences(self, needle: str, size: int) -> list[tuple[int, int]]:
+        """Token spans of every occurrence of ``needle`` (token indices counted incrementally)."""
         spans = []
         pos = self.text.find(needle)
-        while pos != -1 and len(spans) < limit:
-            start = self.token_at(pos)
-            spans.append((start, start + size))
+        last_pos = token = 0
+        while pos != -1:
+            token += self.text.count(" ", last_pos, pos)
+            last_pos = pos
+            spans.append((token, token + size))
             pos = self.text.find(needle, pos + 1)
         return spans
 
     def whole_terms(self, start: int, end: int) -> bool:
-        """The span is not glued to a longer term: ``x = 2`` is not in ``2x = 2`` nor ``x = 2 * 3``."""
+        """The span is not glued to a longer term: ``x = 2`` is not in ``2x = 2``, ``x = 2 * 3`` nor
+        ``x is 2 less than y``."""
         before = self.tokens[start - 1] if start > 0 else ";"
         after = self.tokens[end] if end < len(self.tokens) else ";"
-        return not (is_number(before) or before in _TERM_OPERATORS or is_number(after) or after in _TERM_OPERATORS)
+        return not (_continues_term(before) or _continues_term(after) or after in _RELATION_WORDS)
 
     def clauses(self) -> list[list[tuple[int, int]]]:
         """Equation chains: each clause with an ``=`` as its list of side spans."""
@@ -169,25 +176,37 @@ class StepStream:
             self._clauses.append([(bounds[0], bounds[1])] + [(bounds[k] + 1, bounds[k + 1]) for k in range(1, len(bounds) - 1)])
 
 
-def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
-    """Places where ``left`` and ``right`` are two members of one chain of equalities."""
-    found = []
+def _continues_term(token: str) -> bool:
+    return is_number(token) or token in _TERM_OPERATORS
+
+
+def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Spans of ``left`` and ``right`` where they are two members of one chain of equalities
+    (``AC = sqrt(9+16) = 5`` for ``AC = 5``); linear in the number of members."""
     toks = stream.tokens
+
+    def ends_member(parts, i, side) -> bool:
+        a, b = parts[i]
+        if tuple(toks[a:b]) == side:
+            return True
+        head = b - len(side)
+        return i == 0 and head > a and tuple(toks[head:b]) == side and not _continues_term(toks[head - 1])
+
+    def starts_member(parts, j, side) -> bool:
+        c, d = parts[j]
+        if tuple(toks[c:d]) == side:
+            return True
+        tail = c + len(side)
+        return j == len(parts) - 1 and d > tail and tuple(toks[c:tail]) == side and toks[tail][0].isalpha() and toks[tail] not in _RELATION_WORDS
+
+    found = []
     for parts in stream.clauses():
-        last = len(parts) - 1
         for first, second in ((left, right), (right, left)):
-            for i in range(last):
-                a, b = parts[i]
-                whole = tuple(toks[a:b]) == first
-                glued = b - len(first) - 1 >= a and (is_number(toks[b - len(first) - 1]) or toks[b - len(first) - 1] in _TERM_OPERATORS)
-                if not (whole or (i == 0 and b - a > len(first) and tuple(toks[b - len(first) : b]) == first and not glued)):
-                    continue
-                for j in range(i + 1, last + 1):
-                    c, d = parts[j]
-                    if tuple(toks[c:d]) == second or (
-                        j == last and d - c > len(second) and tuple(toks[c : c + len(second)]) == second and toks[c + len(second)][0].isalpha()
-                    ):
-                        found.append((b - len(first), b, c, c + len(second)))
+            firsts = [i for i in range(len(parts) - 1) if ends_member(parts, i, first)]
+            seconds = [j for j in range(1, len(parts)) if firsts and j > firsts[0] and starts_member(parts, j, second)]
+            if seconds:
+                found += [(parts[i][1] - len(first), parts[i][1]) for i in firsts if i < seconds[-1]]
+                found += [(parts[j][0], parts[j][0] + len(second)) for j in seconds]
     return found
 
 
@@ -207,43 +226,50 @@ def find_matches(alternatives: list[list[Alternative]], stream: StepStream, fuzz
                     if stream.whole_terms(start, end):
                         matches.append(Match(g, alt.text, "equation", start, end))
                 if not matches:
-                    for a, b, c, d in _chain_spans(stream, *alt.sides):
-                        matches.append(Match(g, alt.text, "equation_chain", a, b))
-                        matches.append(Match(g, alt.text, "equation_chain", c, d))
+                    matches += [Match(g, alt.text, "equation_chain", a, b) for a, b in _chain_spans(stream, *alt.sides)]
         if not matches and fuzzy_threshold is not None:
-            matches.extend(_fuzzy(g, group, stream, fuzzy_threshold))
+            matches = _fuzzy(g, group, stream, fuzzy_threshold)
         result.append(matches)
     return result
 
 
 def _fuzzy(g: int, group: list[Alternative], stream: StepStream, threshold: float) -> list[Match]:
-    best: Match | None = None
-    for alt in group:
-        if alt.phrase is None:
-            continue
-        found = _fuzzy_window(alt.phrase.split(), stream.tokens, threshold)
-        if found is not None and (best is None or found[1] > best.score):
-            best = Match(g, alt.text, "fuzzy", found[0], found[0] + alt.size, found[1])
-    return [best] if best else []
+    """Every fuzzy window of every phrase alternative, the best first."""
+    found = [Match(g, alt.text, "fuzzy", start, start + alt.size, score)
+             for alt in group if alt.phrase is not None
+             for start, score in _fuzzy_windows(alt.phrase.split(), stream.tokens, threshold)]
+    return sorted(found, key=lambda m: -m.score)
 
 
-def _fuzzy_window(words: list[str], toks: list[str], threshold: float) -> tuple[int, float] | None:
-    """First window of the stream whose words each match the phrase's: equal, or for words of
-    4+ letters the same first letter and a rapidfuzz ratio >= threshold (plurals, typos, but not
-    ``sines`` for ``cosines`` nor ``parallelogram`` for ``parallel``)."""
+def _fuzzy_windows(words: list[str], toks: list[str], threshold: float) -> list[tuple[int, float]]:
+    """Windows of the stream whose words each match the phrase's word (see :func:`_word_score`)."""
     n = len(words)
+    found = []
     for start in range(len(toks) - n + 1):
         scores = []
         for word, tok in zip(words, toks[start : start + n]):
-            if word == tok:
-                scores.append(100.0)
-            elif len(word) >= 4 and tok[0] == word[0] and (r := fuzz.ratio(word, tok, score_cutoff=threshold)):
-                scores.append(r)
-            else:
+            score = _word_score(word, tok, threshold)
+            if score is None:
                 break
+            scores.append(score)
         else:
-            return start, round(sum(scores) / n, 2)
-    return None
+            found.append((start, round(sum(scores) / n, 2)))
+    return found
+
+
+def _word_score(word: str, token: str, threshold: float) -> float | None:
+    """Equal words score 100. Words of 4+ letters match with a rapidfuzz ratio >= threshold when they
+    share a prefix of 60% of the shorter word (plurals, ``pythagoras`` ~ ``pythagorean``), or with a
+    ratio >= threshold + 3 when they share the first two letters (typos: ``isoceles``). Different
+    terms that look alike fail both: ``sines``/``cosines``, ``kinetic``/``kinematic``,
+    ``exothermic``/``endothermic``, ``mitosis``/``meiosis``, ``parallel``/``parallelogram``."""
+    if word == token:
+        return 100.0
+    if len(word) < 4 or token[:2] != word[:2]:
+        return None
+    prefix = len(os.path.commonprefix([word, token]))
+    needed = threshold if prefix * 5 >= min(len(word), len(token)) * 3 else threshold + TYPO_MARGIN
+    return fuzz.ratio(word, token, score_cutoff=needed) or None
 
 
 @dataclass(slots=True)
@@ -255,13 +281,19 @@ class Credit:
     bare_steps: list[int]
 
 
+def _own_word(token: str) -> bool:
+    return token not in _STOPWORDS and (is_number(token) or (len(token) > 1 and token[0].isalpha()))
+
+
 def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
     """Credit key steps only where the solution also says something of its own.
 
-    A step that matches two or more groups and has no word or number outside key-step text (a bare
-    list; list markers do not count) earns nothing. Across the other steps, each credited group needs
-    ``OWN_WORDS_PER_GROUP`` distinct words or numbers outside key-step text. Repeating text adds no
-    distinct words, so repetition buys nothing; a list split one item per step has no words of its own.
+    A step's own words are its distinct words (2+ letters) and numbers outside every occurrence of
+    every matched key step. A step that matches two or more groups with no own word (a bare list)
+    earns nothing; any other step can credit at most as many groups as it has own words (at least
+    one, so a short concluding "AB = 5." counts); and all credited groups together need one distinct
+    own word each. Repetition adds no distinct words, and a list tacked onto a genuine step earns
+    what its own words pay for, not what the genuine step's do.
     """
     marked = bytearray(len(stream.tokens))
     groups_in_step: dict[int, set[int]] = {}
@@ -271,14 +303,18 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
             groups_in_step.setdefault(stream.step_of[m.start], set()).add(m.group)
     own: dict[int, set[str]] = {}
     for i, tok in enumerate(stream.tokens):
-        if not marked[i] and tok[0].isalnum() and tok not in _STOPWORDS:
+        if not marked[i] and _own_word(tok):
             own.setdefault(stream.step_of[i], set()).add(tok)
     bare = sorted(s for s, groups in groups_in_step.items() if len(groups) >= 2 and not own.get(s))
     words = set().union(*(w for s, w in own.items() if s not in bare))
     budget = len(words) // OWN_WORDS_PER_GROUP
+    step_budget = {s: max(len(own.get(s, ())), 1) for s in groups_in_step if s not in bare}
     credited = []
     for group in matches:
-        ok = budget > 0 and any(stream.step_of[m.start] not in bare for m in group)
-        budget -= ok
+        step = next((stream.step_of[m.start] for m in group if step_budget.get(stream.step_of[m.start], 0) > 0), None)
+        ok = budget > 0 and step is not None
+        if ok:
+            budget -= 1
+            step_budget[step] -= 1
         credited.append(ok)
     return Credit(credited, len(words), bare)

@@ -56,7 +56,6 @@ class PreparedGroup:
         self.stuffing_guard = profile.stuffing_guard if settings.stuffing_guard is None else settings.stuffing_guard
         if profile.key_step_rule == "soft":
             self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
-            self.alternatives = [g for g in self.alternatives if g]
         if profile.answer_rule == "extracted_soft":
             self.judge = AnswerJudge(reference.answer, reference.choices)
 
@@ -95,12 +94,12 @@ class PreparedGroup:
         if explain:
             explanation = {
                 "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
-                "validity": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+                "validity": _explain_checks(checks),
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
-                "key_steps": [_explain_group(i, alts, found, ok, stream, parsed) for i, (alts, found, ok) in enumerate(zip(self.alternatives, matches, credit.credited))],
+                "key_steps": [_explain_group(i, texts, found, ok, stream, parsed) for i, (texts, found, ok) in enumerate(zip(self.groups, matches, credit.credited))],
                 "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
             }
-        return self._result(verdict.correct, stated is not None, sum(credit.credited), len(self.alternatives), checks, explanation)
+        return self._result(verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation)
 
     def _score_reference(self, completion: str, explain: bool) -> dict:
         checks = reference_validity(completion)
@@ -110,7 +109,7 @@ class PreparedGroup:
         if explain:
             explanation = {
                 "sections": [],
-                "validity": [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks],
+                "validity": _explain_checks(checks),
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": ""},
                 "key_steps": [
                     {"group": i, "alternatives": g, "matched": alt is not None, "credited": alt is not None, "alternative": alt, "how": "substring" if alt is not None else None, "score": None, "step": None, "matched_text": alt}
@@ -121,8 +120,12 @@ class PreparedGroup:
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
 
 
-def _explain_group(index, alternatives, found, credited, stream: StepStream, parsed) -> dict:
-    entry = {"group": index, "alternatives": [a.text for a in alternatives], "matched": bool(found), "credited": credited,
+def _explain_checks(checks) -> list[dict]:
+    return [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks]
+
+
+def _explain_group(index, texts, found, credited, stream: StepStream, parsed) -> dict:
+    entry = {"group": index, "alternatives": list(texts), "matched": bool(found), "credited": credited,
              "alternative": None, "how": None, "score": None, "step": None, "matched_text": None}
     if found:
         m = found[0]
