@@ -8,6 +8,7 @@ pool, never on the event loop.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from contextlib import asynccontextmanager
 
@@ -24,6 +25,8 @@ from .pool import WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES
 from .scoring import LimitError, NotReady, Scorer, openrlhf_request, openrlhf_response
 from .version import CORE_VERSION
+
+log = logging.getLogger("service.app")
 
 
 class BodyTooLarge(Exception):
@@ -73,6 +76,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     app = FastAPI(title="StepGRPO reward service", version=CORE_VERSION, lifespan=lifespan,
                   description="StepRAR + StepRVR rewards (R1-VL, arXiv 2503.12937) and group-normalised advantages.")
     app.state.pool = pool
+    app.state.scorer = scorer
     app.state.config = config
     app.state.metrics = metrics
 
@@ -115,6 +119,9 @@ def create_app(config: Config | None = None) -> FastAPI:
                 metrics.in_flight.inc()
                 try:
                     response = await handler(request)
+                except Exception as exc:  # still answered, and counted as a 500
+                    log.exception("unhandled error serving %s", request.url.path)
+                    response = _error(500, f"internal server error: {type(exc).__name__}")
                 finally:
                     metrics.in_flight.dec()
                 metrics.requests.labels(endpoint, str(response.status_code)).inc()

@@ -63,34 +63,47 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         results: asyncio.Queue = asyncio.Queue()
         pending: set[asyncio.Task] = set()
 
-        async def one(message) -> None:
+        async def reply(message) -> reward_pb2.StreamResult:
             try:
                 item = StreamRequest.model_validate(message_to_dict(message))
-                self.scorer.admit(ScoreRequest(profile=item.profile, groups=[item.group], options=item.options))
+                request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options)
+                self.scorer.admit(request)
             except (ValidationError, LimitError, NotReady) as exc:
                 detail = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-                group_id = message.group.group_id if message.group.HasField("group_id") else ""
-                await results.put(_stream_error(group_id, len(message.group.completions), detail))
-                return
-            response = await self.scorer.score(ScoreRequest(profile=item.profile, groups=[item.group], options=item.options))
+                return dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
+            response = await self.scorer.score(request)
             group = response["groups"][0]
             if item.group.group_id is None:
                 group["group_id"] = ""
-            await results.put({"profile": response["profile"], "version": response["version"], "group": group})
+            return dict_to_message({"profile": response["profile"], "version": response["version"], "group": group}, reward_pb2.StreamResult)
+
+        async def one(message) -> None:
+            """One group's result; whatever goes wrong, an error result for that group only."""
+            try:
+                result = await reply(message)
+            except Exception as exc:
+                log.exception("scoring a streamed group failed")
+                detail = f"internal error: {type(exc).__name__}"
+                result = dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
+            await results.put(result)
 
         async def consume() -> None:
-            async for message in request_iterator:
-                task = asyncio.ensure_future(one(message))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-            if pending:
-                await asyncio.gather(*list(pending))
-            await results.put(None)
+            try:
+                async for message in request_iterator:
+                    task = asyncio.ensure_future(one(message))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+            except Exception:  # a broken request stream still ends the reply stream, after what was sent
+                log.exception("reading the request stream failed")
+            finally:
+                if pending:
+                    await asyncio.gather(*list(pending), return_exceptions=True)
+                await results.put(None)
 
         reader = asyncio.ensure_future(consume())
         try:
             while (result := await results.get()) is not None:
-                yield dict_to_message(result, reward_pb2.StreamResult)
+                yield result
             await reader
         finally:
             reader.cancel()
@@ -99,6 +112,10 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
 
     async def Info(self, request, context):
         return dict_to_message(self.scorer.info(), reward_pb2.InfoResponse)
+
+
+def _group_id(message) -> str:
+    return message.group.group_id if message.group.HasField("group_id") else ""
 
 
 def _stream_error(group_id: str, completions: int, detail: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -14,6 +15,8 @@ from .pool import Item, WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, advantages, reference_key_steps
 from .rewards import Reference as CoreReference
 from .version import CORE_VERSION, reward_version
+
+log = logging.getLogger("service.scoring")
 
 
 class NotReady(Exception):
@@ -91,11 +94,15 @@ class Scorer:
         items = []
         group_errors: dict[int, str] = {}
         for index, group in enumerate(request.groups):
-            key, fields = _reference_key(group.reference)
             try:
+                key, fields = _reference_key(group.reference)
                 reference_key_steps(CoreReference(*fields))
             except ReferenceError as exc:
                 group_errors[index] = f"reference unusable: {exc}"
+                continue
+            except Exception as exc:  # whatever the core raises, only this group fails
+                log.warning("group %d: checking its reference raised %s", index, type(exc).__name__, exc_info=True)
+                group_errors[index] = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
                 continue
             items.extend(Item(key, fields, text) for text in group.completions)
         size = self.config.task_size
@@ -161,6 +168,8 @@ def _label_reference(label: Any) -> Reference:
             label = json.loads(label)
         except json.JSONDecodeError:
             pass
+        except RecursionError:
+            raise ValueError("label JSON is nested too deeply") from None
     if isinstance(label, dict):
         return Reference.model_validate({k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label})
     return Reference(answer=str(label))

@@ -74,6 +74,15 @@ def test_limits_are_resource_exhausted(stub):
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "groups" in err.value.details()
 
 
+def test_deeply_nested_key_steps_fail_their_group_and_the_stream_ends(stub):
+    deep = group([GENUINE], key_steps="[" * 1000 + "]" * 1000, group_id="deep")
+    response = stub.Score(json_format.ParseDict({"groups": [deep, group([GENUINE], group_id="good")]}, reward_pb2.ScoreRequest()), timeout=30)
+    assert [g.status for g in response.groups] == ["error", "ok"]
+    replies = {r.group.group_id: r.group for r in stub.ScoreStream(iter([_stream_item(deep), _stream_item(group([GENUINE], group_id="good"))]), timeout=30)}
+    assert replies["deep"].status == "error" and replies["deep"].results[0].status == "error"
+    assert replies["good"].results[0].status == "ok"
+
+
 def _stream_item(g: dict, profile: str | None = None) -> reward_pb2.StreamRequest:
     return json_format.ParseDict({"group": g, **({"profile": profile} if profile else {})}, reward_pb2.StreamRequest())
 

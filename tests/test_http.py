@@ -173,6 +173,19 @@ def test_limits_are_413_naming_the_field(client):
     assert r.status_code == 413
 
 
+def test_deeply_nested_key_steps_fail_their_group_not_the_request(client):
+    deep = "[" * 1000 + "]" * 1000
+    before = client.get("/metrics").text.count('code="500"')
+    body = score(client, [group([GENUINE], key_steps=deep), group([GENUINE, WRONG_ANSWER])])
+    bad, good = body["groups"]
+    assert bad["status"] == "error" and bad["detail"].startswith("reference unusable") and bad["results"][0]["status"] == "error"
+    assert [r["status"] for r in good["results"]] == ["ok", "ok"]
+    label = '{"answer": "5", "key_steps": ' + deep + "}"
+    r = client.post("/v1/openrlhf", json={"query": ["a"], "labels": [label]})
+    assert r.status_code == 422 and "nested" in r.text
+    assert client.get("/metrics").text.count('code="500"') == before == 0
+
+
 def test_version_follows_score_affecting_options_only(client):
     base = score(client, [group(["x"])])["version"]
     assert score(client, [group(["x"])], options={"explain": True})["version"] == base

@@ -1,15 +1,30 @@
-"""Worker faults against the real server: killed workers are replaced and no trajectory is lost."""
+"""Faults against the real server: killed workers are replaced and no trajectory is lost.
+
+The second half serves the real app with uvicorn on 127.0.0.1 inside the test process, so that faults
+can be injected: workers whose reference preparation raises, is slow or whose trajectories are slow or
+hang (``FaultyWorker``), a front end that raises, worker slots that cannot start a process.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
+import re
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
+import grpc
 import httpx
+import pytest
+import uvicorn
+from google.protobuf import json_format
 
+from .conftest import free_port
 from .samples import GENUINE, POWER_TOWER, WRONG_ANSWER, group
 
 
@@ -52,3 +67,129 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
     after = worker_pids(server.proc.pid)
     assert len(after) == len(before) and not set(after) & set(before)
     assert httpx.get(server.url + "/readyz").status_code == 200
+
+
+# ---------------------------------------------------------------- faults injected in process
+
+def faulty_worker_main(log_path: str, conn, progress) -> None:
+    """``service.worker.main`` with faults keyed on the reference answer and the completion text:
+    answer ``prepare-raises`` / ``prepare-slow``; completions ``SLOW <n>`` (0.2 s, reward n, logged to
+    ``log_path`` when scored) and ``HANG``."""
+    from service import worker
+
+    real = worker.PreparedGroup
+
+    class Faulty(real):
+        def __init__(self, reference, profile, settings):
+            if reference.answer == "prepare-raises":
+                raise ValueError("injected preparation failure")
+            if reference.answer == "prepare-slow":
+                time.sleep(1.5)
+            super().__init__(reference, profile, settings)
+
+        def score(self, completion, explain=False):
+            if completion == "HANG":
+                time.sleep(3600)
+            if completion.startswith("SLOW "):
+                time.sleep(0.2)
+                with open(log_path, "a") as f:
+                    f.write(completion + "\n")
+                n = float(completion.split()[1])
+                return {"status": "ok", "reward": n, "step_rar": n, "step_rvr": 0.0, "answer_correct": False, "key_step_ratio": None}
+            return super().score(completion, explain)
+
+    worker.PreparedGroup = Faulty
+    worker.main(conn, progress)
+
+
+@contextmanager
+def serve_in_process(monkeypatch, tmp_path, *, ready: bool = True, **config):
+    """The real app (``create_app``) under uvicorn on 127.0.0.1, with ``FaultyWorker`` processes."""
+    from service import pool as pool_module
+    from service.app import create_app
+    from service.config import Config
+
+    log = tmp_path / "scored.log"
+    log.touch()
+    monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(log))))
+    settings = {"workers": 2, "deadline": 1.0, "grpc_port": free_port(), **config}
+    cfg = Config(host="127.0.0.1", port=free_port(), log_level="warning", **settings)
+    app = create_app(cfg)
+    server = uvicorn.Server(uvicorn.Config(app, host=cfg.host, port=cfg.port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{cfg.port}"
+    try:
+        end = time.monotonic() + 120
+        while not (server.started and (app.state.pool.ready if ready else app.state.pool.live_workers)):
+            assert time.monotonic() < end and thread.is_alive(), "in-process server did not start"
+            time.sleep(0.05)
+        yield SimpleNamespace(url=url, app=app, grpc_target=f"127.0.0.1:{cfg.grpc_port}", scored=log, client=httpx.Client(base_url=url, timeout=60))
+    finally:
+        server.should_exit = True
+        thread.join(60)
+        assert not thread.is_alive(), "in-process server did not shut down"
+
+
+@pytest.fixture
+def inproc(monkeypatch, tmp_path):
+    with serve_in_process(monkeypatch, tmp_path) as s:
+        yield s
+
+
+def metric(client, name: str) -> float:
+    """The value of one sample in /metrics (0 when absent)."""
+    m = re.search(rf"^{re.escape(name)} (\S+)$", client.get("/metrics").text, re.M)
+    return float(m.group(1)) if m else 0.0
+
+
+def stream(target: str, groups: list[dict], timeout: float = 30) -> dict:
+    from service.rewardpb import reward_pb2, reward_pb2_grpc
+
+    items = [json_format.ParseDict({"group": g}, reward_pb2.StreamRequest()) for g in groups]
+    with grpc.insecure_channel(target) as channel:
+        replies = list(reward_pb2_grpc.RewardServiceStub(channel).ScoreStream(iter(items), timeout=timeout))
+    return {r.group.group_id: r.group for r in replies}
+
+
+def test_a_failing_reference_check_fails_its_group_only(inproc, monkeypatch):
+    """Whatever the core raises while the front end checks a reference (here RecursionError, as deep
+    key-step JSON once did) makes that group ``error``: never a 500, never a stuck stream."""
+    from service import scoring
+
+    real = scoring.reference_key_steps
+
+    def check(reference):
+        if reference.answer == "deep":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(reference)
+
+    monkeypatch.setattr(scoring, "reference_key_steps", check)
+    r = inproc.client.post("/v1/score", json={"groups": [group([GENUINE], answer="deep"), group([GENUINE, WRONG_ANSWER])]})
+    assert r.status_code == 200, r.text
+    bad, good = r.json()["groups"]
+    assert bad["status"] == "error" and "RecursionError" in bad["detail"] and bad["results"][0]["status"] == "error"
+    assert [x["status"] for x in good["results"]] == ["ok", "ok"]
+    replies = stream(inproc.grpc_target, [group([GENUINE], answer="deep", group_id="deep"), group([GENUINE], group_id="good")])
+    assert replies["deep"].status == "error" and "RecursionError" in replies["deep"].detail
+    assert replies["good"].results[0].status == "ok"
+
+
+def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inproc, monkeypatch):
+    scorer = inproc.app.state.scorer
+    real = scorer.score
+
+    async def score(request):
+        if any(g.group_id == "boom" for g in request.groups):
+            raise RuntimeError("injected")
+        return await real(request)
+
+    monkeypatch.setattr(scorer, "score", score)
+    r = inproc.client.post("/v1/score", json={"groups": [group([GENUINE], group_id="boom")]})
+    assert r.status_code == 500 and "RuntimeError" in r.json()["detail"]
+    assert metric(inproc.client, 'reward_requests_total{code="500",endpoint="score"}') == 1.0
+    assert metric(inproc.client, "reward_in_flight_requests") == 0.0
+    replies = stream(inproc.grpc_target, [group([GENUINE], group_id="boom"), group([GENUINE, WRONG_ANSWER], group_id="good")])
+    assert replies["boom"].status == "error" and "internal error" in replies["boom"].detail
+    assert [x.status for x in replies["boom"].results] == ["error"]
+    assert [x.status for x in replies["good"].results] == ["ok", "ok"]
