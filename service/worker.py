@@ -1,7 +1,8 @@
 """The scoring process: receives tasks over a pipe, scores them with the pure core, sends results.
 
 Progress (which item is being scored, since when) is written to shared memory before each item,
-so the parent can attribute a hang to one trajectory and kill this process on its deadline.
+so the parent can attribute a hang to one trajectory and kill this process on its deadline. A group's
+reference is prepared inside its first completion's deadline window.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Setting
 _CACHE_SIZE = 256
 
 
-def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple):
+def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple) -> PreparedGroup | str:
+    """The group's prepared reference, or why it cannot be used (any exception fails only its group)."""
     full_key = (key, profile, settings)
     hit = cache.get(full_key)
     if hit is not None:
@@ -25,7 +27,9 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple
     try:
         value = PreparedGroup(Reference(*ref), PROFILES[profile], Settings(*settings))
     except ReferenceError as exc:
-        value = exc
+        value = f"reference unusable: {exc}"
+    except Exception as exc:
+        value = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
     cache[full_key] = value
     if len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
@@ -36,13 +40,15 @@ def score_task(task: dict, progress, cache: OrderedDict) -> list[tuple[dict, flo
     out = []
     position = 0
     for key, ref, texts in task["parts"]:
-        group = _prepared(cache, key, ref, task["profile"], task["settings"])
+        group = None
         for text in texts:
             started = time.monotonic()
             progress[1] = started
             progress[0] = position
-            if isinstance(group, ReferenceError):
-                result = {"status": "error", "detail": f"reference unusable: {group}"}
+            if group is None:  # inside this completion's deadline window
+                group = _prepared(cache, key, ref, task["profile"], task["settings"])
+            if isinstance(group, str):
+                result = {"status": "error", "detail": group}
             else:
                 try:
                     result = group.score(text, task["explain"])

@@ -193,3 +193,21 @@ def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inpro
     assert replies["boom"].status == "error" and "internal error" in replies["boom"].detail
     assert [x.status for x in replies["boom"].results] == ["error"]
     assert [x.status for x in replies["good"].results] == ["ok", "ok"]
+
+
+def test_a_reference_that_fails_in_the_worker_fails_only_its_group(inproc):
+    """One task holds both groups; the first group's reference raises a ValueError in the worker."""
+    body = inproc.client.post("/v1/score", json={"groups": [group([GENUINE, GENUINE], answer="prepare-raises"), group([GENUINE, WRONG_ANSWER])]}).json()
+    bad, good = body["groups"]
+    assert [x["status"] for x in bad["results"]] == ["error", "error"]
+    assert all("reference unusable: ValueError: injected" in x["detail"] for x in bad["results"])
+    assert [x["status"] for x in good["results"]] == ["ok", "ok"] and good["results"][0]["reward"] == pytest.approx(2.1)
+
+
+def test_a_slow_reference_uses_its_own_completion_deadline(inproc):
+    """Preparing a reference (1.5 s, the deadline is 1 s) counts against its group's first completion,
+    not against the completion scored before it in the same task."""
+    body = inproc.client.post("/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="prepare-slow")]}).json()
+    before, slow = body["groups"]
+    assert before["results"][0]["status"] == "ok" and before["results"][0]["reward"] == pytest.approx(2.1)
+    assert slow["results"][0]["status"] == "timeout"
