@@ -55,7 +55,8 @@ _ERRORS = {413: {"model": ErrorBody, "description": "Over a configured limit"}, 
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config()
     metrics = Metrics()
-    pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(), on_timeout=metrics.timeouts.inc)
+    pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
+                      on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc)
     scorer = Scorer(pool, config, metrics)
 
     @asynccontextmanager

@@ -16,6 +16,7 @@ class Metrics:
         self.trajectory_seconds = Histogram("reward_trajectory_seconds", "Scoring time of one trajectory in a worker", buckets=_LATENCY_BUCKETS, registry=r)
         self.trajectories = Counter("reward_trajectories", "Scored trajectories by outcome", ["profile", "status"], registry=r)
         self.timeouts = Counter("reward_timeouts", "Trajectories that passed their deadline", registry=r)
+        self.rescored = Counter("reward_rescored_trajectories", "Trajectories a killed worker had scored but not yet sent, so scored again", registry=r)
         self.worker_restarts = Counter("reward_worker_restarts", "Worker processes replaced, by reason", ["reason"], registry=r)
         self.in_flight = Gauge("reward_in_flight_requests", "Scoring requests being served", registry=r)
         self.in_flight_trajectories = Gauge("reward_in_flight_trajectories", "Trajectories accepted and not yet answered", registry=r)

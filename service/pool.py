@@ -3,8 +3,10 @@
 Each worker process has a thread here that feeds it tasks (a few trajectories each) and watches
 the shared-memory progress the worker writes before every trajectory. A trajectory that runs past
 its deadline gets ``status: timeout``; its process is killed and replaced from a warm forkserver,
-and the task's other trajectories are scored on the new process. A process that dies retries the
-trajectory it was on once, then reports ``status: error``. Every item always gets one outcome.
+and the task's other trajectories are scored on the new process. Workers send what they have scored
+every few tens of milliseconds, so a killed worker's finished trajectories are kept, not scored again.
+A process that dies retries the trajectory it was on once, then reports ``status: error``. Every item
+always gets one outcome.
 """
 
 from __future__ import annotations
@@ -142,51 +144,68 @@ class _Slot(threading.Thread):
             except OSError:
                 self._restart("crash")
                 continue
-            kind, value = self._await(len(pending), deadline)
-            if kind == "done":
-                for i, outcome in zip(pending, value):
+            task_limit = time.monotonic() + deadline * (len(pending) + 1)
+            received = 0
+            while True:
+                kind, value = self._receive(task_limit, deadline)
+                if kind not in ("partial", "done"):
+                    break
+                for i, outcome in zip(pending[received:], value):
                     job.results[i] = outcome
-                return
+                received += len(value)
+                if kind == "done":
+                    for i in pending[received:]:  # never: the worker answers every item it was sent
+                        job.results[i] = ({"status": "error", "detail": "worker sent no result for this trajectory"}, 0.0)
+                    return
+            unanswered = pending[received:]
             if kind == "failed":
-                for i in pending:
+                for i in unanswered:
                     job.results[i] = ({"status": "error", "detail": f"worker error: {value}"}, 0.0)
                 return
-            victim = pending[min(value, len(pending) - 1)]
+            if not unanswered:  # everything was answered before the worker died: nothing to retry
+                self._restart(kind)
+                return
+            position = min(max(value, received), len(pending) - 1)
+            victim = pending[position]
+            if position > received:  # scored by the killed worker but not yet sent: scored again
+                self.pool.on_rescore(position - received)
             if kind == "timeout":
                 job.results[victim] = ({"status": "timeout", "detail": f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"}, deadline)
-                pending.remove(victim)
+                unanswered.remove(victim)
                 self.pool.on_timeout()
-                self._restart("timeout")
             else:
                 code = self.proc.exitcode if self.proc is not None else None
                 job.items[victim].crashes += 1
                 if job.items[victim].crashes >= 2:
                     job.results[victim] = ({"status": "error", "detail": f"worker process died (exit code {code}) twice while scoring this trajectory"}, 0.0)
-                    pending.remove(victim)
-                self._restart("crash")
+                    unanswered.remove(victim)
+            pending = unanswered
+            self._restart(kind)
 
-    def _await(self, count: int, deadline: float) -> tuple[str, object]:
-        """Wait for the task's results, or for the current trajectory to pass its deadline."""
-        task_limit = time.monotonic() + deadline * (count + 1)
+    def _receive(self, task_limit: float, deadline: float) -> tuple[str, object]:
+        """The worker's next message (``partial`` / ``done`` / ``failed``), or ``timeout`` / ``crash``
+        with the position of the trajectory it was on. Messages already sent are read first."""
         while True:
             position, started = int(self.progress[0]), self.progress[1]
             now = time.monotonic()
             remaining = (started + deadline - now) if started > 0 else (task_limit - now)
-            if remaining <= 0:
-                return "timeout", position
-            if self.conn.poll(min(remaining, 1.0)):
+            if self.conn.poll(max(0.0, min(remaining, 1.0))):
                 try:
                     return self.conn.recv()
                 except (EOFError, OSError):
                     return "crash", int(self.progress[0])
+            if remaining <= 0:
+                return "timeout", position
 
 
 class WorkerPool:
-    def __init__(self, size: int, deadline: float, on_restart: Callable[[str], None] = lambda r: None, on_timeout: Callable[[], None] = lambda: None):
+    def __init__(self, size: int, deadline: float, on_restart: Callable[[str], None] = lambda r: None,
+                 on_timeout: Callable[[], None] = lambda: None, on_rescore: Callable[[int], None] = lambda n: None):
         self.size = size
         self.deadline = deadline
         self.on_restart = on_restart
         self.on_timeout = on_timeout
+        self.on_rescore = on_rescore
         self._queue: queue.Queue = queue.Queue()
         self._slots = [_Slot(self, i) for i in range(size)]
 

@@ -2,7 +2,10 @@
 
 Progress (which item is being scored, since when) is written to shared memory before each item,
 so the parent can attribute a hang to one trajectory and kill this process on its deadline. A group's
-reference is prepared inside its first completion's deadline window.
+reference is prepared inside its first completion's deadline window. Results go back in a few
+messages: what is scored so far once at least ``FLUSH_SECONDS`` have passed since the last message
+(``("partial", results)``), and the rest at the end (``("done", results)``), so a killed worker's
+finished trajectories need not be scored again.
 """
 
 from __future__ import annotations
@@ -11,10 +14,12 @@ import logging
 import time
 import traceback
 from collections import OrderedDict
+from typing import Callable
 
 from .rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings
 
 _CACHE_SIZE = 256
+FLUSH_SECONDS = 0.05
 
 
 def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple) -> PreparedGroup | str:
@@ -36,13 +41,21 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple
     return value
 
 
-def score_task(task: dict, progress, cache: OrderedDict) -> list[tuple[dict, float]]:
-    out = []
+def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None) -> list[tuple[dict, float]]:
+    """Score a task's items in order. With ``send``, results scored so far go out as ``("partial",
+    results)`` before an item once ``FLUSH_SECONDS`` have passed since the last message; the
+    results not yet sent are returned."""
+    batch: list[tuple[dict, float]] = []
     position = 0
+    last_sent = time.monotonic()
     for key, ref, texts in task["parts"]:
         group = None
         for text in texts:
             started = time.monotonic()
+            if send is not None and batch and started - last_sent >= FLUSH_SECONDS:
+                send(("partial", batch))
+                batch = []
+                last_sent = started = time.monotonic()
             progress[1] = started
             progress[0] = position
             if group is None:  # inside this completion's deadline window
@@ -54,10 +67,10 @@ def score_task(task: dict, progress, cache: OrderedDict) -> list[tuple[dict, flo
                     result = group.score(text, task["explain"])
                 except Exception as exc:  # one bad trajectory must not sink its neighbours
                     result = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
-            out.append((result, time.monotonic() - started))
+            batch.append((result, time.monotonic() - started))
             position += 1
     progress[1] = 0.0
-    return out
+    return batch
 
 
 def warm_up() -> None:
@@ -86,6 +99,6 @@ def main(conn, progress) -> None:
         if task is None:
             return
         try:
-            conn.send(("done", score_task(task, progress, cache)))
+            conn.send(("done", score_task(task, progress, cache, conn.send)))
         except Exception:
             conn.send(("failed", traceback.format_exc(limit=3)[-500:]))

@@ -211,3 +211,19 @@ def test_a_slow_reference_uses_its_own_completion_deadline(inproc):
     before, slow = body["groups"]
     assert before["results"][0]["status"] == "ok" and before["results"][0]["reward"] == pytest.approx(2.1)
     assert slow["results"][0]["status"] == "timeout"
+
+
+def test_a_killed_worker_keeps_what_it_had_scored(inproc):
+    """[slow, hang, slow, hang]: each slow trajectory is scored once, so the task costs about its
+    items' time plus two deadlines, not the quadratic re-scoring of everything before each hang."""
+    c = inproc.client
+    timeouts, restarts = metric(c, "reward_timeouts_total"), metric(c, 'reward_worker_restarts_total{reason="timeout"}')
+    body = c.post("/v1/score", json={"groups": [group(["SLOW 1", "HANG", "SLOW 2", "HANG"]), group(["SLOW 3", GENUINE])]}).json()
+    first, second = body["groups"]
+    assert [x["status"] for x in first["results"]] == ["ok", "timeout", "ok", "timeout"]
+    assert [x["reward"] for x in first["results"]] == [1.0, None, 2.0, None]
+    assert [x["reward"] for x in second["results"]] == [3.0, pytest.approx(2.1)]
+    assert sorted(inproc.scored.read_text().split("\n")[:-1]) == ["SLOW 1", "SLOW 2", "SLOW 3"]
+    assert metric(c, "reward_timeouts_total") - timeouts == 2
+    assert metric(c, 'reward_worker_restarts_total{reason="timeout"}') - restarts == 2
+    assert metric(c, "reward_rescored_trajectories_total") == 0.0
