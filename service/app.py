@@ -7,6 +7,7 @@ pool, never on the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -72,7 +73,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         yield
         if grpc_server is not None:
             await grpc_server.stop(grace=5)
-        pool.close()
+        await asyncio.get_running_loop().run_in_executor(None, pool.close)  # joins threads: off the loop
 
     app = FastAPI(title="StepGRPO reward service", version=CORE_VERSION, lifespan=lifespan,
                   description="StepRAR + StepRVR rewards (R1-VL, arXiv 2503.12937) and group-normalised advantages.")

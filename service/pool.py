@@ -6,7 +6,7 @@ its deadline gets ``status: timeout``; its process is killed and replaced from a
 and the task's other trajectories are scored on the new process. Workers send what they have scored
 every few tens of milliseconds, so a killed worker's finished trajectories are kept, not scored again.
 A process that dies retries the trajectory it was on once, then reports ``status: error``. Every item
-always gets one outcome.
+always gets one outcome. A worker that fails to start is retried with backoff.
 """
 
 from __future__ import annotations
@@ -29,6 +29,14 @@ Outcome = tuple[dict, float]
 _CTX = multiprocessing.get_context("forkserver")
 _CTX.set_forkserver_preload(["service._warm"])
 _STARTUP_TIMEOUT = 120.0
+_BACKOFF_FIRST = 0.5
+_BACKOFF_MAX = 30.0
+_STARTS_WITHIN_TASK = 3
+"""Attempts to replace a worker in the middle of a task before its remaining items report errors."""
+
+
+class WorkerStartError(RuntimeError):
+    """No worker process could be started."""
 
 
 @dataclass(slots=True)
@@ -57,6 +65,7 @@ class Job:
         return {"profile": self.profile, "settings": self.settings, "explain": self.explain, "parts": parts}
 
     def deliver(self) -> None:
+        """Hand the results to the submitting event loop (raises ``RuntimeError`` if it is closed)."""
         results = self.results
 
         def _set(fut: asyncio.Future = self.future) -> None:
@@ -74,47 +83,80 @@ class _Slot(threading.Thread):
         self.conn = None
         self.progress = None
         self.ready = False
+        """A worker process is up now."""
         self.started = False
+        """A worker process has started at least once (one being replaced after a kill still counts)."""
         self.failed = False
+        """The last attempt to start a worker process failed; retrying with backoff."""
+
+    @property
+    def available(self) -> bool:
+        return self.started and not self.failed
 
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
         self.progress = _CTX.Array("d", 2, lock=False)
         self.proc = _CTX.Process(target=worker.main, args=(child, self.progress), daemon=True)
-        self.proc.start()
-        child.close()
         self.conn = parent
-        if not parent.poll(_STARTUP_TIMEOUT):
+        try:
+            try:
+                self.proc.start()
+            finally:
+                child.close()
+            if not parent.poll(_STARTUP_TIMEOUT):
+                raise WorkerStartError(f"worker did not start in {_STARTUP_TIMEOUT:g} s")
+            try:
+                msg = parent.recv()
+            except (EOFError, OSError):
+                raise WorkerStartError(f"worker exited during start-up (exit code {self.proc.exitcode})") from None
+            if not (isinstance(msg, tuple) and msg and msg[0] == "ready"):
+                raise WorkerStartError(f"worker sent {msg!r:.200} instead of ready")
+        except BaseException:
             self._kill()
-            raise RuntimeError("worker did not start in time")
-        msg = parent.recv()
-        if msg[0] != "ready":
-            raise RuntimeError(f"worker sent {msg!r} instead of ready")
+            raise
         self.ready = True
 
     def _kill(self) -> None:
         self.ready = False
-        if self.proc is not None:
+        if self.proc is not None and self.proc.pid is not None:
             self.proc.kill()
             self.proc.join(5)
         if self.conn is not None:
             self.conn.close()
         self.proc = self.conn = None
 
+    def _start(self, attempts: int | None) -> bool:
+        """Start a worker, retrying with exponential backoff: up to ``attempts`` times (``None``:
+        until the pool closes). False when no worker was started."""
+        delay, tries = _BACKOFF_FIRST, 0
+        while not self.pool.closing.is_set():
+            try:
+                self._spawn()
+            except Exception:
+                tries += 1
+                self.failed = True
+                log.exception("worker failed to start (attempt %d); retrying in %.1f s", tries, delay)
+                if attempts is not None and tries >= attempts:
+                    return False
+                self.pool.closing.wait(delay)
+                delay = min(delay * 2, _BACKOFF_MAX)
+                continue
+            self.failed = False
+            self.started = True
+            return True
+        return False
+
     def _restart(self, reason: str) -> None:
         self._kill()
         self.pool.on_restart(reason)
-        self._spawn()
+        if not self._start(_STARTS_WITHIN_TASK):
+            raise WorkerStartError(f"no worker could be started after {_STARTS_WITHIN_TASK} attempts")
 
     def run(self) -> None:
-        try:
-            self._spawn()
-        except Exception:
-            log.exception("worker failed to start")
-            self.failed = True
-            return
-        self.started = True
         while True:
+            # Take work only with a worker up: a slot that cannot start one leaves its tasks to the others.
+            if self.proc is None and not self._start(None):
+                break
             job = self.pool._queue.get()
             if job is None:
                 break
@@ -126,8 +168,11 @@ class _Slot(threading.Thread):
                 log.exception("scoring task failed")
                 for i, r in enumerate(job.results):
                     if r is None:
-                        job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}"}, 0.0)
-            job.deliver()
+                        job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 0.0)
+            try:
+                job.deliver()
+            except Exception:  # the submitting loop is gone (shutdown): nobody waits for these results
+                log.warning("could not deliver a task's results: its event loop is closed")
         self._kill()
 
     def _execute(self, job: Job) -> None:
@@ -206,6 +251,7 @@ class WorkerPool:
         self.on_restart = on_restart
         self.on_timeout = on_timeout
         self.on_rescore = on_rescore
+        self.closing = threading.Event()
         self._queue: queue.Queue = queue.Queue()
         self._slots = [_Slot(self, i) for i in range(size)]
 
@@ -215,9 +261,14 @@ class WorkerPool:
 
     @property
     def ready(self) -> bool:
-        """Every worker has started once and none failed to start; one being replaced still counts
-        (its tasks wait for the replacement), so a timeout elsewhere never turns requests away."""
-        return all(slot.started and not slot.failed for slot in self._slots)
+        """Every worker has started and none is failing to start; one being replaced after a kill
+        still counts (its tasks wait for the replacement), so a timeout never turns requests away."""
+        return all(slot.available for slot in self._slots)
+
+    @property
+    def available(self) -> bool:
+        """At least one worker can take tasks (admission refuses requests only when none can)."""
+        return any(slot.available for slot in self._slots)
 
     @property
     def live_workers(self) -> int:
@@ -236,6 +287,8 @@ class WorkerPool:
         return job.future
 
     def close(self) -> None:
+        """Stop every worker; blocks (call it off the event loop)."""
+        self.closing.set()
         for _ in self._slots:
             self._queue.put(None)
         for slot in self._slots:

@@ -72,8 +72,8 @@ class Scorer:
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError` or :class:`NotReady` for a request that cannot be scored now."""
         check_limits(request, self.config)
-        if not self.pool.ready:
-            raise NotReady("scoring workers are not ready yet")
+        if not self.pool.available:
+            raise NotReady("no scoring worker is ready yet")
 
     def info(self) -> dict[str, Any]:
         probe = ScoreRequest(groups=[{"reference": {"answer": "0"}, "completions": []}])

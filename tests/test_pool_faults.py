@@ -227,3 +227,88 @@ def test_a_killed_worker_keeps_what_it_had_scored(inproc):
     assert metric(c, "reward_timeouts_total") - timeouts == 2
     assert metric(c, 'reward_worker_restarts_total{reason="timeout"}') - restarts == 2
     assert metric(c, "reward_rescored_trajectories_total") == 0.0
+
+
+def _not_ready_worker(conn, progress) -> None:
+    conn.send(("hello", os.getpid()))
+    time.sleep(3600)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_worker_that_does_not_say_ready_is_killed(monkeypatch):
+    from service import pool as pool_module
+
+    monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=_not_ready_worker))
+    slot = pool_module._Slot(pool_module.WorkerPool(1, 1.0), 0)
+    with pytest.raises(RuntimeError, match="instead of ready") as err:
+        slot._spawn()
+    pid = int(re.search(r"'hello', (\d+)", str(err.value)).group(1))
+    end = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not _alive(pid) and slot.proc is None and not slot.ready
+
+
+def test_a_slot_that_cannot_start_a_worker_retries_and_admission_needs_only_one(monkeypatch, tmp_path):
+    """Worker 1 fails to start until allowed: not ready (503), yet requests are scored by worker 0;
+    once its start succeeds (retried with backoff) the service is ready."""
+    from service import pool as pool_module
+
+    allowed = threading.Event()
+    attempts = []
+    real = pool_module._Slot._spawn
+
+    def spawn(slot):
+        if slot.name.endswith("-1") and not allowed.is_set():
+            attempts.append(time.monotonic())
+            raise RuntimeError("injected start-up failure")
+        real(slot)
+
+    monkeypatch.setattr(pool_module._Slot, "_spawn", spawn)
+    with serve_in_process(monkeypatch, tmp_path, ready=False) as s:
+        assert s.client.get("/readyz").status_code == 503
+        body = s.client.post("/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER])]})
+        assert body.status_code == 200 and body.json()["stats"]["ok"] == 2
+        while len(attempts) < 2:
+            time.sleep(0.05)
+        allowed.set()
+        end = time.monotonic() + 30
+        while s.client.get("/readyz").status_code != 200:
+            assert time.monotonic() < end, "the failing slot never started a worker"
+            time.sleep(0.1)
+        assert attempts[1] - attempts[0] >= 0.4  # backoff between attempts
+        assert s.client.post("/v1/score", json={"groups": [group([GENUINE] * 16)] * 2}).json()["stats"]["ok"] == 32
+
+
+def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypatch, tmp_path):
+    from service import pool as pool_module
+    from service.pool import Item, WorkerPool
+
+    monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log"))))
+    pool = WorkerPool(1, 5.0)
+    pool.start()
+    ref = ("5", None, None, None)
+
+    async def submit(text):
+        return pool.submit("stepgrpo", (0.1, None), False, [Item("k", ref, text)])
+
+    try:
+        assert asyncio.run(pool.wait_ready(120))
+        gone = asyncio.new_event_loop()
+        gone.run_until_complete(submit("SLOW 1"))
+        gone.close()  # the results of SLOW 1 arrive after their loop is closed
+
+        async def second():
+            return await asyncio.wait_for(await submit("### The final answer is: 5"), 30)
+
+        (result, _), = asyncio.run(second())
+        assert result["status"] == "ok" and all(slot.is_alive() for slot in pool._slots)
+    finally:
+        pool.close()
