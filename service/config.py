@@ -24,6 +24,8 @@ class Config:
     max_completions_per_group: int = 512
     max_trajectories: int = 16384
     max_completion_bytes: int = 65536
+    max_reference_bytes: int = 65536
+    """UTF-8 bytes of one group's reference serialised as JSON."""
     max_request_bytes: int = 64 * 1024 * 1024
     log_level: str = "info"
 
@@ -39,6 +41,7 @@ _HELP = {
     "max_completions_per_group": "most completions in one group (413 above)",
     "max_trajectories": "most completions in one request (413 above)",
     "max_completion_bytes": "most UTF-8 bytes in one completion (413 above)",
+    "max_reference_bytes": "most UTF-8 bytes in one group's reference as JSON (413 above)",
     "max_request_bytes": "most bytes in one request body (413 above)",
     "log_level": "uvicorn log level",
 }
@@ -61,7 +64,7 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
-    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes"):
+    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes"):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if config.grpc_port < 0:

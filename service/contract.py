@@ -160,6 +160,7 @@ class Limits(BaseModel):
     max_trajectories: int
     max_completion_bytes: int
     max_request_bytes: int
+    max_reference_bytes: int
 
 
 class InfoResponse(BaseModel):

@@ -32,6 +32,10 @@ class LimitError(Exception):
         self.message = message
 
 
+def _utf8_over(text: str, limit: int) -> bool:
+    return len(text) * 4 > limit and (len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit)
+
+
 def check_limits(request: ScoreRequest, config: Config) -> None:
     if len(request.groups) > config.max_groups:
         raise LimitError("groups", f"{len(request.groups)} groups, the limit is {config.max_groups}")
@@ -41,8 +45,14 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
         total += n
         if n > config.max_completions_per_group:
             raise LimitError(f"groups[{g}].completions", f"{n} completions, the limit is {config.max_completions_per_group}")
+        try:
+            reference = _reference_json(group.reference)
+        except (RecursionError, ValueError):
+            raise LimitError(f"groups[{g}].reference", "reference is nested too deeply") from None
+        if _utf8_over(reference, config.max_reference_bytes):
+            raise LimitError(f"groups[{g}].reference", f"reference is over {config.max_reference_bytes} bytes as JSON")
         for c, text in enumerate(group.completions):
-            if len(text) * 4 > config.max_completion_bytes and len(text.encode("utf-8", "surrogatepass")) > config.max_completion_bytes:
+            if _utf8_over(text, config.max_completion_bytes):
                 raise LimitError(f"groups[{g}].completions[{c}]", f"completion is over {config.max_completion_bytes} bytes")
     if total > config.max_trajectories:
         raise LimitError("groups", f"{total} completions in all, the limit is {config.max_trajectories}")
@@ -58,9 +68,13 @@ def scoring_options(request: ScoreRequest) -> tuple[tuple, dict]:
     return settings, versioned
 
 
-def _reference_key(ref: Reference) -> tuple[str, tuple]:
-    fields = (ref.answer, ref.key_steps, ref.choices, ref.solution)
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False), fields
+def _reference_fields(ref: Reference) -> tuple:
+    return (ref.answer, ref.key_steps, ref.choices, ref.solution)
+
+
+def _reference_json(ref: Reference) -> str:
+    """The reference as JSON: its size limit, and the key that groups completions sharing it."""
+    return json.dumps(_reference_fields(ref), sort_keys=True, ensure_ascii=False)
 
 
 class Scorer:
@@ -81,7 +95,7 @@ class Scorer:
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
             profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
-        limits = ("max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_request_bytes")
+        limits = ("max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes")
         return InfoResponse(
             service="stepgrpo-reward-service", core_version=CORE_VERSION, default_profile=DEFAULT_PROFILE,
             profiles=profiles, default_options=Options(), limits={k: getattr(self.config, k) for k in limits},
@@ -95,7 +109,8 @@ class Scorer:
         group_errors: dict[int, str] = {}
         for index, group in enumerate(request.groups):
             try:
-                key, fields = _reference_key(group.reference)
+                fields = _reference_fields(group.reference)
+                key = _reference_json(group.reference)
                 reference_key_steps(CoreReference(*fields))
             except ReferenceError as exc:
                 group_errors[index] = f"reference unusable: {exc}"

@@ -74,6 +74,15 @@ def test_limits_are_resource_exhausted(stub):
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "groups" in err.value.details()
 
 
+def test_reference_size_limit_is_resource_exhausted(stub):
+    request = json_format.ParseDict({"groups": [group([GENUINE], answer="5" * 70000)]}, reward_pb2.ScoreRequest())
+    with pytest.raises(grpc.RpcError) as err:
+        stub.Score(request, timeout=30)
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "groups[0].reference" in err.value.details()
+    replies = {r.group.group_id: r.group for r in stub.ScoreStream(iter([_stream_item(group([GENUINE], answer="5" * 70000, group_id="big"))]), timeout=30)}
+    assert replies["big"].status == "error" and "65536" in replies["big"].detail
+
+
 def test_deeply_nested_key_steps_fail_their_group_and_the_stream_ends(stub):
     deep = group([GENUINE], key_steps="[" * 1000 + "]" * 1000, group_id="deep")
     response = stub.Score(json_format.ParseDict({"groups": [deep, group([GENUINE], group_id="good")]}, reward_pb2.ScoreRequest()), timeout=30)

@@ -173,6 +173,17 @@ def test_limits_are_413_naming_the_field(client):
     assert r.status_code == 413
 
 
+def test_reference_size_limit_is_413_naming_the_reference(client):
+    """A reference is limited to --max-reference-bytes (default 65536) UTF-8 bytes as JSON."""
+    r = client.post("/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="é" * 33000)]})
+    assert r.status_code == 413, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", "groups", "1", "reference"] and "65536" in r.json()["detail"][0]["msg"]
+    r = client.post("/v1/score", json={"groups": [group([GENUINE], key_steps=[["AB = 3"]] * 6000)]})
+    assert r.status_code == 413 and r.json()["detail"][0]["loc"] == ["body", "groups", "0", "reference"]
+    assert score(client, [group([GENUINE], answer="5", solution="x" * 60000)])["groups"][0]["results"][0]["status"] == "ok"
+    assert client.get("/v1/info").json()["limits"]["max_reference_bytes"] == 65536
+
+
 def test_deeply_nested_key_steps_fail_their_group_not_the_request(client):
     deep = "[" * 1000 + "]" * 1000
     before = client.get("/metrics").text.count('code="500"')
@@ -201,7 +212,7 @@ def test_info_lists_profiles_defaults_and_limits(client):
     assert set(info["profiles"]) == {"stepgrpo", "r1vl-reference"}
     assert info["default_profile"] == "stepgrpo"
     assert info["default_options"] == {"alpha": 0.1, "advantage": "group", "epsilon": 1e-4, "unbiased_std": True, "stuffing_guard": None, "explain": False}
-    assert info["limits"]["max_groups"] == 8 and info["deadline_seconds"] == 2.0
+    assert info["limits"]["max_groups"] == 8 and info["limits"]["max_reference_bytes"] == 65536 and info["deadline_seconds"] == 2.0
 
 
 def test_health_readiness_and_metrics(client):
