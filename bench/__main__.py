@@ -135,14 +135,14 @@ CPU = CpuMeter()
 
 @functools.lru_cache(maxsize=None)
 def settings_for(profile: str) -> Settings:
-    """The settings a worker gets for this profile and the default options: built the service's own
-    way (``scoring_options`` then ``Settings(*tuple)``, as ``service/worker.py`` does)."""
+    """The settings a worker gets for this profile and the default options, built the service's own
+    way (``scoring_options``)."""
     from service.contract import ScoreRequest
     from service.scoring import scoring_options
 
     request = ScoreRequest.model_validate_json(json.dumps({"profile": profile, "groups": [{"reference": {"answer": "0"}, "completions": []}]}))
     settings, _ = scoring_options(request)
-    return Settings(*settings)
+    return settings
 
 
 def core_reference(ref: dict) -> Reference:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import worker
+from .rewards import Settings
 
 log = logging.getLogger("service.pool")
 
@@ -50,11 +51,10 @@ class Item:
 @dataclass(slots=True)
 class Job:
     profile: str
-    settings: tuple
+    settings: Settings
     explain: bool
     items: list[Item]
     future: asyncio.Future
-    loop: asyncio.AbstractEventLoop
     results: list[Outcome | None] = field(default_factory=list)
 
     def payload(self, indices: list[int]) -> dict:
@@ -72,7 +72,7 @@ class Job:
             if not fut.done():
                 fut.set_result(results)
 
-        self.loop.call_soon_threadsafe(_set)
+        self.future.get_loop().call_soon_threadsafe(_set)
 
 
 class _Slot(threading.Thread):
@@ -280,9 +280,8 @@ class WorkerPool:
             await asyncio.sleep(0.05)
         return self.ready
 
-    def submit(self, profile: str, settings: tuple, explain: bool, items: list[Item]) -> asyncio.Future:
-        loop = asyncio.get_running_loop()
-        job = Job(profile, settings, explain, items, loop.create_future(), loop)
+    def submit(self, profile: str, settings: Settings, explain: bool, items: list[Item]) -> asyncio.Future:
+        job = Job(profile, settings, explain, items, asyncio.get_running_loop().create_future())
         self._queue.put(job)
         return job.future
 

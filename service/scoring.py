@@ -12,7 +12,7 @@ from .config import Config
 from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .metrics import Metrics
 from .pool import Item, WorkerPool
-from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, advantages, reference_key_steps
+from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, Settings, advantages, reference_key_steps
 from .rewards import Reference as CoreReference
 from .version import CORE_VERSION, reward_version
 
@@ -58,12 +58,12 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
         raise LimitError("groups", f"{total} completions in all, the limit is {config.max_trajectories}")
 
 
-def scoring_options(request: ScoreRequest) -> tuple[tuple, dict]:
-    """The worker settings tuple and the score-affecting options that enter the version."""
+def scoring_options(request: ScoreRequest) -> tuple[Settings, dict]:
+    """The workers' settings and the score-affecting options that enter the version."""
     profile = PROFILES[request.profile]
     o = request.options
     guard = profile.stuffing_guard if o.stuffing_guard is None else o.stuffing_guard
-    settings = (o.alpha, o.stuffing_guard)
+    settings = Settings(alpha=o.alpha, stuffing_guard=o.stuffing_guard)
     versioned = {"alpha": o.alpha, "stuffing_guard": guard, "advantage": o.advantage, "epsilon": o.epsilon, "unbiased_std": o.unbiased_std}
     return settings, versioned
 

@@ -22,7 +22,7 @@ _CACHE_SIZE = 256
 FLUSH_SECONDS = 0.05
 
 
-def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple) -> PreparedGroup | str:
+def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: Settings) -> PreparedGroup | str:
     """The group's prepared reference, or why it cannot be used (any exception fails only its group)."""
     full_key = (key, profile, settings)
     hit = cache.get(full_key)
@@ -30,7 +30,7 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: tuple
         cache.move_to_end(full_key)
         return hit
     try:
-        value = PreparedGroup(Reference(*ref), PROFILES[profile], Settings(*settings))
+        value = PreparedGroup(Reference(*ref), PROFILES[profile], settings)
     except ReferenceError as exc:
         value = f"reference unusable: {exc}"
     except Exception as exc:

@@ -290,6 +290,7 @@ def test_a_slot_that_cannot_start_a_worker_retries_and_admission_needs_only_one(
 def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypatch, tmp_path):
     from service import pool as pool_module
     from service.pool import Item, WorkerPool
+    from service.rewards import Settings
 
     monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log"))))
     pool = WorkerPool(1, 5.0)
@@ -297,7 +298,7 @@ def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypat
     ref = ("5", None, None, None)
 
     async def submit(text):
-        return pool.submit("stepgrpo", (0.1, None), False, [Item("k", ref, text)])
+        return pool.submit("stepgrpo", Settings(), False, [Item("k", ref, text)])
 
     try:
         assert asyncio.run(pool.wait_ready(120))
