@@ -1,18 +1,49 @@
-"""``python -m service``: serve the reward service over HTTP."""
+"""``python -m service``: serve the reward service (HTTP, and gRPC with ``--grpc-port``)."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 
 import uvicorn
 
 from .app import create_app
 from .config import parse_args
 
+log = logging.getLogger("service")
+
+
+class DrainingServer(uvicorn.Server):
+    """Shut down in order on SIGTERM/SIGINT: first readiness (/readyz, gRPC health) turns
+    not-serving while requests are still served for ``drain_seconds`` (load balancers and
+    Kubernetes endpoints catch up), then uvicorn stops accepting and waits for in-flight requests
+    (``timeout_graceful_shutdown``); the app's shutdown then stops gRPC with the same grace and the
+    worker pool. A second signal exits at once."""
+
+    def __init__(self, config: uvicorn.Config, scorer, drain_seconds: float):
+        super().__init__(config)
+        self.scorer = scorer
+        self.drain_seconds = drain_seconds
+
+    def handle_exit(self, sig, frame) -> None:
+        if self.scorer.draining or self.drain_seconds <= 0:
+            self.scorer.draining = True
+            super().handle_exit(sig, frame)
+            return
+        self.scorer.draining = True
+        log.warning("draining: not ready; still serving for %.1f s, then finishing in-flight requests", self.drain_seconds)
+        timer = threading.Timer(self.drain_seconds, super().handle_exit, (sig, frame))
+        timer.daemon = True
+        timer.start()
+
 
 def main(argv: list[str] | None = None) -> int:
     config = parse_args(argv)
-    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level=config.log_level, timeout_graceful_shutdown=30)
+    app = create_app(config)
+    server_config = uvicorn.Config(app, host=config.host, port=config.port, log_level=config.log_level,
+                                   timeout_graceful_shutdown=config.grace_seconds)
+    DrainingServer(server_config, app.state.scorer, config.drain_seconds).run()
     return 0
 
 

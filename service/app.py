@@ -72,7 +72,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         app.state.grpc = grpc_server
         yield
         if grpc_server is not None:
-            await grpc_server.stop(grace=5)
+            await grpc_server.stop(grace=config.grace_seconds)
         await asyncio.get_running_loop().run_in_executor(None, pool.close)  # joins threads: off the loop
 
     app = FastAPI(title="StepGRPO reward service", version=CORE_VERSION, lifespan=lifespan,
@@ -178,9 +178,11 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
     async def readyz():
-        """Readiness: 200 once every scoring worker is up."""
+        """Readiness: 200 once every scoring worker is up, 503 while draining for shutdown."""
         live = pool.live_workers
         metrics.workers_ready.set(live)
+        if scorer.draining:
+            return _error(503, "draining: shutting down")
         if pool.ready:
             return {"status": "ready", "workers": config.workers}
         return _error(503, f"{live}/{config.workers} workers ready")

@@ -27,6 +27,10 @@ class Config:
     max_reference_bytes: int = 65536
     """UTF-8 bytes of one group's reference serialised as JSON."""
     max_request_bytes: int = 64 * 1024 * 1024
+    drain_seconds: float = 2.0
+    """On SIGTERM: seconds of not-ready-but-serving before the server stops accepting."""
+    grace_seconds: float = 30.0
+    """Then: seconds in-flight requests may take to finish before the server exits anyway."""
     log_level: str = "info"
 
 
@@ -43,6 +47,8 @@ _HELP = {
     "max_completion_bytes": "most UTF-8 bytes in one completion (413 above)",
     "max_reference_bytes": "most UTF-8 bytes in one group's reference as JSON (413 above)",
     "max_request_bytes": "most bytes in one request body (413 above)",
+    "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
+    "grace_seconds": "then stop accepting and give in-flight requests this long to finish",
     "log_level": "uvicorn log level",
 }
 
@@ -69,6 +75,8 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if config.grpc_port < 0:
         parser.error("--grpc-port must be 0 (off) or a port number")
+    if config.drain_seconds < 0 or config.grace_seconds < 0:
+        parser.error("--drain-seconds and --grace-seconds must not be negative")
     if config.deadline <= 0:
         parser.error("--deadline must be positive")
     return config

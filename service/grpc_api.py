@@ -148,7 +148,7 @@ class GrpcServer:
     async def _watch(self) -> None:
         last = None
         while True:
-            serving = self.scorer.pool.ready and not self.draining
+            serving = self.scorer.pool.ready and not (self.draining or self.scorer.draining)
             if serving != last:
                 status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
                 for name in ("", SERVICE_NAME):

@@ -82,6 +82,8 @@ class Scorer:
         self.pool = pool
         self.config = config
         self.metrics = metrics
+        self.draining = False
+        """Set on SIGTERM: readiness and gRPC health say not-serving; requests are still scored."""
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError` or :class:`NotReady` for a request that cannot be scored now."""

@@ -1,0 +1,95 @@
+"""Deployment files, validated offline (no Docker engine here): compose, Dockerfile, Kubernetes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+
+BIN = Path(sys.executable).parent
+DEPLOY = ROOT / "deploy"
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name, path=str(BIN))
+    assert path, f"{name} is installed into .venv by the test extra"
+    return path
+
+
+def run(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("profiles", [[], ["demo"], ["monitoring"], ["demo", "monitoring"]])
+def test_compose_file_is_valid(profiles):
+    flags = [f for p in profiles for f in ("--profile", p)]
+    result = run(tool("docker-compose"), "-f", "docker-compose.yml", *flags, "config", "--quiet")
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_gates_dependents_on_the_reward_services_health():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert "profiles" not in services["reward"] and "/readyz" in " ".join(services["reward"]["healthcheck"]["test"])
+    assert services["trainer"]["profiles"] == ["demo"] and services["trainer"]["depends_on"]["reward"]["condition"] == "service_healthy"
+    assert "http://reward:8000" in services["trainer"]["command"]
+    assert services["prometheus"]["profiles"] == services["grafana"]["profiles"] == ["monitoring"]
+
+
+def test_dockerfile_is_hadolint_clean():
+    result = run(tool("hadolint"), "deploy/Dockerfile")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_server_image_runs_unprivileged_with_a_healthcheck_and_no_torch():
+    text = (DEPLOY / "Dockerfile").read_text()
+    server = text.split("AS server", 1)[1].split("FROM ", 1)[0]
+    assert "USER 10001" in server and "HEALTHCHECK" in server and "/healthz" in server
+    assert "EXPOSE 8000 50051" in server and "torch" not in server and "[trainer]" not in server
+
+
+def test_kubernetes_manifests_match_their_schemas():
+    result = run(tool("kubernetes-validate"), "--strict", *sorted(str(p) for p in (DEPLOY / "k8s").glob("*.yaml")))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_kubernetes_probes_and_ports_point_at_the_service():
+    manifests = {p.stem: yaml.safe_load(p.read_text()) for p in (DEPLOY / "k8s").glob("*.yaml")}
+    assert set(manifests) == {"deployment", "service", "hpa", "pdb"}
+    container = manifests["deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz" and container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert {p["containerPort"] for p in container["ports"]} == {8000, 50051}
+    assert {p["port"] for p in manifests["service"]["spec"]["ports"]} == {8000, 50051}
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["REWARD_WORKERS"] == str(container["resources"]["requests"]["cpu"])
+    assert manifests["hpa"]["spec"]["scaleTargetRef"]["name"] == manifests["deployment"]["metadata"]["name"]
+
+
+def test_every_environment_variable_the_deployments_set_is_a_real_setting():
+    from dataclasses import fields
+
+    from service.config import ENV_PREFIX, Config
+
+    known = {ENV_PREFIX + f.name.upper() for f in fields(Config)}
+    text = (ROOT / "docker-compose.yml").read_text() + (DEPLOY / "Dockerfile").read_text() + (DEPLOY / "k8s" / "deployment.yaml").read_text()
+    used = set(re.findall(r"\bREWARD_[A-Z_]+", text))
+    assert used and used <= known, used - known
+
+
+def test_dashboard_and_scrape_config_use_metrics_the_server_exports(server):
+    import httpx
+
+    families = set(re.findall(r"^# TYPE (\S+)", httpx.get(server.url + "/metrics").text, re.M))
+    dashboard = json.loads((DEPLOY / "grafana" / "dashboards" / "reward.json").read_text())
+    names = {n for panel in dashboard["panels"] for t in panel["targets"] for n in re.findall(r"\breward_[a-z_]+", t["expr"])}
+    assert names and {re.sub(r"_(bucket|count|sum)$", "", n) for n in names} <= families, names
+    scrape = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())["scrape_configs"][0]
+    assert scrape["metrics_path"] == "/metrics" and scrape["static_configs"][0]["targets"] == ["reward:8000"]

@@ -1,0 +1,41 @@
+"""Graceful shutdown on SIGTERM against the real server: not-ready first, in-flight work finished."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import grpc
+import httpx
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from .conftest import start_server
+from .samples import GENUINE, POWER_TOWER, WRONG_ANSWER, group
+
+
+def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
+    server = start_server("--workers", "2", "--deadline", "2", "--drain-seconds", "1.5", "--grace-seconds", "20", grpc=True)
+    try:
+        box = {}
+        # the reference rules hang sympy on the power tower until the 2 s deadline: a batch in flight
+        payload = {"profile": "r1vl-reference", "groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
+        worker = threading.Thread(target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=60)))
+        worker.start()
+        time.sleep(0.5)
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        ready = httpx.get(server.url + "/readyz", timeout=5)
+        assert ready.status_code == 503 and "draining" in ready.text
+        with grpc.insecure_channel(server.grpc_target) as channel:
+            status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="reward.v1.RewardService"), timeout=5).status
+        assert status == health_pb2.HealthCheckResponse.NOT_SERVING
+        served = httpx.post(server.url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER])]}, timeout=30)
+        assert served.status_code == 200, "requests are still served while draining"
+        worker.join(60)
+        body = box["r"].json()
+        assert box["r"].status_code == 200 and [r["status"] for r in body["groups"][0]["results"]] == ["ok", "timeout", "ok"]
+        assert server.proc.wait(30) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after a clean shutdown
+        assert "Application shutdown complete" in server.output()
+    finally:
+        server.stop()
