@@ -354,3 +354,14 @@ def test_huge_numbers_are_not_quantities():
     from service.rewards.answers import parse_quantity
 
     assert parse_quantity("9" * 5000) is None
+
+
+@pytest.mark.parametrize("stated", ["10^{10^{10}}", "2^{2^{100}}", "10^{10}!", "99999999999!", "(1+x)^{1000000}", "e^{e^{e^{e^{e}}}}",
+                                    "9^{9^{9^9}}", "5^(5^(5^5))", "9" * 5000])
+def test_answers_too_large_to_evaluate_are_wrong_without_sympy(stated):
+    verdict = AnswerJudge("5").judge(stated)
+    assert (verdict.correct, verdict.method) == (False, "guard")
+
+
+def test_the_guard_leaves_ordinary_powers_to_math_verify():
+    assert same("25", "5^2") and same("1024", "2^{10}") and same("120", "5!")

@@ -49,7 +49,7 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
     before = worker_pids(server.proc.pid)
     assert len(before) >= 2, before
     box = {}
-    payload = {"groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
+    payload = {"profile": "r1vl-reference", "groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
     t = threading.Thread(target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=120)))
     t.start()
     time.sleep(0.8)

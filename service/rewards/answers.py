@@ -293,5 +293,7 @@ class AnswerJudge:
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
+        if too_large(pred) and not too_large(self.clean):
+            return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial)")
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")
