@@ -85,3 +85,15 @@ def test_a_missing_service_is_a_clear_failure(tmp_path):
     run = run_trainer("--reward-url", f"http://127.0.0.1:{free_port()}", "--reward-retries", "1", "--output-dir", str(tmp_path), timeout=120)
     assert run.returncode == 2
     assert "reward service is not reachable" in run.stderr
+
+
+def test_a_saved_checkpoint_trains_again_through_the_pretrained_path(server, tmp_path):
+    """``--model`` loads with AutoModelForImageTextToText / AutoTokenizer / the saved image processor,
+    the path a real Qwen2-VL takes; a demo checkpoint stands in for one (no hub here)."""
+    first = run_trainer("--reward-url", server.url, "--steps", "1", "--warmup-steps", "50", "--output-dir", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = run_trainer("--reward-url", server.url, "--model", str(tmp_path / "a" / "checkpoint-00001"), "--steps", "1",
+                         "--cpu-threads", "1", "--output-dir", str(tmp_path / "b"))
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    metrics = json.loads((tmp_path / "b" / "metrics.jsonl").read_text())
+    assert metrics["step"] == 1 and metrics["unscored"] == 0

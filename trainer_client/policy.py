@@ -90,8 +90,15 @@ def train_tokenizer(corpus: list[str], vocab_size: int = 1024):
     return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>", bos_token="<|im_start|>")
 
 
-def tiny_policy(corpus: list[str], seed: int = 0, hidden_size: int = 64, layers: int = 2) -> Policy:
-    """A randomly initialised tiny Qwen2-VL on the CPU, with a tokenizer trained on ``corpus``."""
+def resolve_device(device: str = "auto", dtype: str = "auto") -> tuple[torch.device, torch.dtype]:
+    """``auto``: CUDA when present, in bf16 there and fp32 on the CPU."""
+    dev = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device))
+    torch_dtype = {"auto": torch.bfloat16 if dev.type == "cuda" else torch.float32, "bf16": torch.bfloat16, "fp32": torch.float32, "fp16": torch.float16}[dtype]
+    return dev, torch_dtype
+
+
+def tiny_policy(corpus: list[str], seed: int = 0, hidden_size: int = 64, layers: int = 2, device: str = "cpu", dtype: str = "fp32") -> Policy:
+    """A randomly initialised tiny Qwen2-VL (CPU by default), with a tokenizer trained on ``corpus``."""
     from transformers import Qwen2VLConfig, Qwen2VLForConditionalGeneration, Qwen2VLImageProcessorPil
 
     tokenizer = train_tokenizer(corpus)
@@ -109,7 +116,8 @@ def tiny_policy(corpus: list[str], seed: int = 0, hidden_size: int = 64, layers:
     model = Qwen2VLForConditionalGeneration(config)
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     model.generation_config.pad_token_id = tokenizer.pad_token_id
-    return Policy(model, tokenizer, Qwen2VLImageProcessorPil(), torch.device("cpu"), torch.float32)
+    dev, torch_dtype = resolve_device(device, dtype)
+    return Policy(model.to(dev, torch_dtype), tokenizer, Qwen2VLImageProcessorPil(), dev, torch_dtype)
 
 
 def _mrope_section(head_dim: int) -> list[int]:
@@ -124,8 +132,7 @@ def pretrained_policy(path: str, device: str = "auto", dtype: str = "auto") -> P
     """A Qwen2-VL / Qwen2.5-VL checkpoint (local path or hub name), bf16 on CUDA by default."""
     from transformers import AutoModelForImageTextToText, AutoTokenizer, Qwen2VLImageProcessorPil
 
-    dev = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else ("cpu" if device == "auto" else device))
-    torch_dtype = {"auto": torch.bfloat16 if dev.type == "cuda" else torch.float32, "bf16": torch.bfloat16, "fp32": torch.float32, "fp16": torch.float16}[dtype]
+    dev, torch_dtype = resolve_device(device, dtype)
     model = AutoModelForImageTextToText.from_pretrained(path, dtype=torch_dtype).to(dev)
     tokenizer = AutoTokenizer.from_pretrained(path)
     if tokenizer.pad_token is None:

@@ -79,7 +79,7 @@ def build_policy(args, items: list[Item]) -> Policy:
     if args.model:
         return pretrained_policy(args.model, args.device, args.dtype)
     corpus = [item.solution for item in items] + [item.question + "\n" + FORMAT_HINT for item in items]
-    return tiny_policy(corpus, seed=args.seed)
+    return tiny_policy(corpus, seed=args.seed, device=args.device, dtype=args.dtype)
 
 
 def warm_up(policy: Policy, items: list[Item], steps: int, lr: float, progress: bool) -> float:
