@@ -259,8 +259,17 @@ def test_square_roots_match(reference, stated):
     assert same(reference, stated)
 
 
-def test_sqrt_rounded_too_coarsely_is_wrong():
-    assert not same("\\sqrt{2}", "1.414")
+def test_closed_forms_follow_the_rounding_rule_of_quantities():
+    """A decimal with two or more shown places matches a closed form rounded to as many places."""
+    assert same("\\sqrt{2}", "1.414") and same("5\\sqrt{2}", "7.07") and same("25\\pi", "78.54")
+    assert not same("\\sqrt{2}", "1.4") and not same("\\sqrt{2}", "1.42") and not same("\\pi", "3")
+
+
+@pytest.mark.parametrize(("reference", "stated"), [("5\\sqrt{2}", "\\sqrt{50}"), ("1024", "2^{10}"), ("50%", "\\frac{1}{2}"), ("25\\pi", "25π"),
+                                                   ("\\frac{\\sqrt{3}}{2}", "\\frac{1}{2}\\sqrt{3}")])
+def test_closed_form_numbers_are_evaluated_without_sympy(reference, stated):
+    verdict = AnswerJudge(reference).judge(stated)
+    assert (verdict.correct, verdict.method) == (True, "numeric")
 
 
 def test_different_roots_do_not_match():

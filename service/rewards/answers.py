@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from .numeric import numeric_value
 from .text import latex_to_plain, superscripts_to_carets
 
 
@@ -49,7 +50,7 @@ _QUANTITY = re.compile(
     r"\s*(?P<percent>%|percent\b)?"
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?)*+)\s*$",
 )
-_NOT_UNITS = {"pi", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta",
+_NOT_UNITS = {"pi", "π", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta",
               "is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "maybe", "probably", "than", "else",
               "either", "neither", "nor", "to", "vs", "versus", "minus", "plus", "times"}
 _MAX_UNIT_WORDS = 3
@@ -175,6 +176,11 @@ def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
     return False
 
 
+def _exact(value: float) -> Quantity:
+    """A closed-form value as a quantity with no shown precision."""
+    return Quantity(Fraction(value), False, None)
+
+
 def normalised_text(answer: str) -> str:
     s = _PUNCT.sub(" ", answer.casefold())
     return " ".join(_ARTICLES.sub(" ", s).split())
@@ -241,6 +247,9 @@ class AnswerJudge:
         self.letter = self._reference_letter()
         self.yes_no = _YES_NO.get(normalised_text(self.clean))
         self.quantity = parse_quantity(self.clean)
+        value = numeric_value(self.clean) if self.quantity is None else None
+        self.exact = self.quantity or (_exact(value) if value is not None else None)
+        """The reference as a number (a plain quantity or a closed form like ``5\\sqrt{2}``), if it is one."""
         self.text = normalised_text(self.clean)
         self.mathy = bool(_MATHY.search(self.clean))
 
@@ -295,5 +304,8 @@ class AnswerJudge:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
         if too_large(pred) and not too_large(self.clean):
             return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial)")
+        if self.exact is not None and (pred_value := numeric_value(pred)) is not None:
+            ok = quantities_equal(self.exact, parse_quantity(pred) or _exact(pred_value))
+            return Verdict(ok, "numeric", f"{pred_value:.12g} vs {float(self.exact.value):.12g}")
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")
