@@ -281,6 +281,10 @@ class Credit:
     bare_steps: list[int]
 
 
+_NOT_OWN = frozenset({"=", ",", ".", ";", ":", "+", "-", "*", "/", "^", STEP_BREAK} | _STOPWORDS)
+"""Frequent tokens that are never own words, checked first to keep the loop cheap."""
+
+
 def _own_word(token: str) -> bool:
     return token not in _STOPWORDS and (is_number(token) or (len(token) > 1 and token[0].isalpha()))
 
@@ -302,9 +306,10 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
             marked[m.start : m.end] = b"\x01" * (m.end - m.start)
             groups_in_step.setdefault(stream.step_of[m.start], set()).add(m.group)
     own: dict[int, set[str]] = {}
+    step_of = stream.step_of
     for i, tok in enumerate(stream.tokens):
-        if not marked[i] and _own_word(tok):
-            own.setdefault(stream.step_of[i], set()).add(tok)
+        if not marked[i] and tok not in _NOT_OWN and _own_word(tok):
+            own.setdefault(step_of[i], set()).add(tok)
     bare = sorted(s for s, groups in groups_in_step.items() if len(groups) >= 2 and not own.get(s))
     words = set().union(*(w for s, w in own.items() if s not in bare))
     budget = len(words) // OWN_WORDS_PER_GROUP

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from fractions import Fraction
+from functools import lru_cache
 
 STEP_BREAK = "\x00"
 """Token that separates steps in a joined stream; never produced by normalisation."""
@@ -58,6 +59,8 @@ def superscripts_to_carets(text: str) -> str:
 
 def latex_to_plain(text: str) -> str:
     """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
+    if text.isascii() and "\\" not in text:
+        return _plain_numbers(text.replace("$", " ")).lower()
     text = unicodedata.normalize("NFKC", superscripts_to_carets(text))
     text = _WRAPPERS.sub(r" \1 ", text)
     for _ in range(4):
@@ -70,12 +73,16 @@ def latex_to_plain(text: str) -> str:
     text = _DEGREES.sub(" degrees ", text)
     for pattern, repl in _SYMBOLS:
         text = pattern.sub(repl, text)
-    text = _COMMANDS.sub(r" \1 ", text)
+    return _plain_numbers(_COMMANDS.sub(r" \1 ", text)).lower()
+
+
+def _plain_numbers(text: str) -> str:
+    """``1.5 * 10^3`` -> ``1.5e3``, ``1,234`` -> ``1234``."""
     text = _SCIENTIFIC.sub(r"\1e\2", text)
-    text = _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
-    return text.lower()
+    return _THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), text)
 
 
+@lru_cache(maxsize=65536)
 def canonical_number(token: str) -> str:
     """One spelling per value: ``0.50`` -> ``0.5``, ``2.0`` -> ``2``, ``1e3`` -> ``1000``."""
     try:
@@ -104,7 +111,8 @@ def tokens(text: str) -> list[str]:
     n = len(raw)
     while i < n:
         tok = raw[i]
-        if is_number(tok):
+        first = tok[0]
+        if first.isdigit() or (first == "." and len(tok) > 1):
             if i + 2 < n and raw[i + 1] == "/" and is_number(raw[i + 2]) and "e" not in tok + raw[i + 2] and float(raw[i + 2]) != 0:
                 out.append(_format_fraction(Fraction(tok) / Fraction(raw[i + 2])))
                 i += 3
