@@ -374,3 +374,12 @@ def test_answers_too_large_to_evaluate_are_wrong_without_sympy(stated):
 
 def test_the_guard_leaves_ordinary_powers_to_math_verify():
     assert same("25", "5^2") and same("1024", "2^{10}") and same("120", "5!")
+
+
+@pytest.mark.parametrize(("reference", "stated", "correct"), [("7", "x = 7", True), ("7", "x = 8", False), ("12\\sqrt{2}", "12\\sqrt{2} m", True),
+                                                              ("\\sqrt{85}", "11 cm", False), ("25\\pi", "25\\pi square mm", True), ("2x", "y = 2x", True)])
+def test_assignments_and_units_take_the_cheap_path(reference, stated, correct):
+    verdict = AnswerJudge(reference).judge(stated)
+    assert verdict.correct is correct
+    if reference != "2x":
+        assert verdict.method == "numeric"

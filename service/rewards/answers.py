@@ -30,7 +30,7 @@ _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
 _MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or)\b"
-_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s++(?:(?:square|sq|cubic)\s++)?+(?!" + _MATH_WORDS + r")[A-Za-z]{2,}+\.?+(?:\^\{?[23]\}?)?+)++$", re.IGNORECASE)
+_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s++(?:(?:square|sq|cubic)\s++)?+(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}+|[mgsL]\b)\.?+(?:\^\{?[23]\}?)?+)++$", re.IGNORECASE)
 _PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
@@ -56,6 +56,7 @@ _NOT_UNITS = {"pi", "π", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "
 _MAX_UNIT_WORDS = 3
 _PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
                     "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z]\s*=\s*(?=\S)")
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
 _HUGE = re.compile(r"\d{65}|\d{3}\s*!|[)}]\s*!|\^\{[^{}]*\d{4}|\^\{[^{}]*\^")
@@ -287,6 +288,8 @@ class AnswerJudge:
     def _judge_value(self, pred: str) -> Verdict:
         if pred == self.clean or pred.casefold() == self.clean.casefold():
             return Verdict(True, "exact")
+        if "=" not in self.clean and (assignment := _ASSIGNMENT.match(pred)) and "=" not in pred[assignment.end() :]:
+            pred = pred[assignment.end() :]
         if self.yes_no is not None:
             said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
             return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
@@ -304,7 +307,7 @@ class AnswerJudge:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
         if too_large(pred) and not too_large(self.clean):
             return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial)")
-        if self.exact is not None and (pred_value := numeric_value(pred)) is not None:
+        if self.exact is not None and (pred_value := numeric_value(without_units(pred))) is not None:
             ok = quantities_equal(self.exact, parse_quantity(pred) or _exact(pred_value))
             return Verdict(ok, "numeric", f"{pred_value:.12g} vs {float(self.exact.value):.12g}")
         ok = math_verify_equal(self.clean, pred)
