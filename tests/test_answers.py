@@ -383,3 +383,21 @@ def test_assignments_and_units_take_the_cheap_path(reference, stated, correct):
     assert verdict.correct is correct
     if reference != "2x":
         assert verdict.method == "numeric"
+
+
+@pytest.mark.parametrize(("reference", "stated", "correct"), [
+    ("2^{40}", "2^{40}-1", False), ("3^{20}", "3486784403", False), ("3486784401", "3486784403", False), ("1099511627776", "2^{40}+1", False),
+    ("\\frac{\\pi}{1000}", "0.00", False), ("\\frac{5}{2}", "2\\frac{1}{2}", True), ("0.3", "0.1+0.2", True), ("1", "(-1)^{2024}", True),
+    ("yes", "x = yes", False), ("12\\sqrt{2}", "12\\sqrt{2} S", False), ("1024", "2^{10} minus one", False), ("5\\sqrt{2}", "5\\sqrt{2} squared", False),
+    ("120", "(5)!", True), ("n(n-1)", "\\frac{n!}{(n-2)!}", True), ("7", "((10^{999})^{999})^{999}", False),
+])
+def test_exact_values_stay_exact_and_the_guard_spares_ordinary_answers(reference, stated, correct):
+    assert same(reference, stated) is correct
+
+
+def test_unit_stripping_and_long_answers_cost_little():
+    from service.rewards.answers import without_units
+
+    assert without_units("1" + " m" * 8000 + " 1").endswith(" 1")
+    verdict = AnswerJudge("7").judge("1" + " ab" * 6000 + " 1")
+    assert (verdict.correct, verdict.method) == (False, "guard")

@@ -29,8 +29,10 @@ class Verdict:
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
-_MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or)\b"
-_TRAILING_UNITS = re.compile(r"(?<=[\d}\w])(?:\s++(?:(?:square|sq|cubic)\s++)?+(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}+|[mgsL]\b)\.?+(?:\^\{?[23]\}?)?+)++$", re.IGNORECASE)
+_MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or|" \
+    r"minus|plus|times|over|squared|cubed|half|twice|double|divided|less|more)\b"
+_TRAILING_UNIT = re.compile(r"(?<=[\d}\w])\s+(?:(?:square|sq|cubic)\s+)?(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}|(?-i:[mgsL]))\.?(?:\^\{?[23]\}?)?$", re.IGNORECASE)
+_MAX_TRAILING_UNITS = 3
 _PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
@@ -55,15 +57,26 @@ _NOT_UNITS = {"pi", "π", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "
               "either", "neither", "nor", "to", "vs", "versus", "minus", "plus", "times"}
 _MAX_UNIT_WORDS = 3
 _PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
-                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess"})
+                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess",
+                    "minus", "plus", "times", "over", "squared", "cubed", "half", "twice", "double", "divided", "less", "more"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z]\s*=\s*(?=\S)")
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
-_HUGE = re.compile(r"\d{65}|\d{3}\s*!|[)}]\s*!|\^\{[^{}]*\d{4}|\^\{[^{}]*\^")
+_HUGE = re.compile(
+    r"\d{65}"                                  # a 65-digit number
+    r"|\d{3}\s*!|\^\{[^{}]*\}\s*!"              # 100! and up, the factorial of a power
+    r"|\^\{\(?\s*\d+\s*\^"                      # a number raised to a power inside an exponent
+    r"|\^\{[^{}]*\^\{[^{}]*\^"                   # three levels of exponents
+    r"|\^\{\s*-?\d{6}"                          # an exponent of 100000 or more
+    r"|[A-Za-z]\s*\)\s*\^\{\s*\d{4}"            # a symbolic base to a 4-digit power
+)
+MAX_ANSWER_CHARS = 512
+_BIG_EXPONENT = re.compile(r"\^\{\s*-?\d{3}")
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _PUNCT = re.compile(r"[.,;:!?'\"`´‘’“”]")
 _MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
-_REL_TOL = 1e-9
+_REL_TOL = 1e-12
+"""Rounding error allowed between floats from ``sqrt``/``pi``; exact values must be equal."""
 
 
 def clean_answer(text: str) -> str:
@@ -106,9 +119,12 @@ def prose_words(answer: str) -> set[str]:
 
 
 def too_large(answer: str) -> bool:
-    """A power tower, a big factorial, a huge exponent or a 65-digit number: sympy could spend
-    minutes on it, and no benchmark answer looks like this."""
-    return bool(_HUGE.search(braced_exponents(answer.replace(" ", ""))))
+    """A power tower, a big factorial, a huge exponent, a 65-digit number or an "answer" longer than
+    ``MAX_ANSWER_CHARS``: sympy could spend minutes on it, and no benchmark answer looks like this."""
+    if len(answer) > MAX_ANSWER_CHARS:
+        return True
+    braced = braced_exponents(answer.replace(" ", ""))
+    return bool(_HUGE.search(braced)) or len(_BIG_EXPONENT.findall(braced)) >= 2
 
 
 def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
@@ -134,6 +150,8 @@ class Quantity:
     percent: bool
     decimals: int | None
     """Digits written after the decimal point; None for fractions and exponents (exact values)."""
+    approximate: bool = False
+    """A float from ``sqrt`` or ``pi``: equal within rounding error, not exactly."""
 
 
 def parse_quantity(answer: str) -> Quantity | None:
@@ -162,24 +180,33 @@ def parse_quantity(answer: str) -> Quantity | None:
 
 
 def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
-    """Equal values; ``50%`` also equals ``50`` and ``0.5``; rounding to the coarser of >=2 decimals."""
+    """Equal values (exactly, unless a float from sqrt/pi is involved); ``50%`` also equals ``50`` and
+    ``0.5``; or equal after rounding to the coarser of >=2 shown decimals (a shown 0.00 matches nothing)."""
     candidates = [(ref.value, pred.value)]
     if ref.percent != pred.percent:
         pct, plain = (ref, pred) if ref.percent else (pred, ref)
         candidates.append((pct.value / 100, plain.value) if pct is ref else (plain.value, pct.value / 100))
+    approximate = ref.approximate or pred.approximate
     for a, b in candidates:
-        if a == b or abs(a - b) <= _REL_TOL * max(1, abs(a), abs(b)):
+        if a == b or (approximate and abs(a - b) <= _REL_TOL * max(1, abs(a), abs(b))):
             return True
     shown = [d for d in (ref.decimals, pred.decimals) if d is not None]
     places = min(shown) if shown else None
-    if places is not None and places >= 2:
+    if places is not None and places >= 2 and pred.value != 0:
         return any(round(a, places) == round(b, places) for a, b in candidates)
     return False
 
 
-def _exact(value: float) -> Quantity:
+def _shown(value: Fraction | float) -> str:
+    try:
+        return format(float(value), ".12g")
+    except OverflowError:
+        return str(value)[:40] + "…"
+
+
+def _exact(value: Fraction | float) -> Quantity:
     """A closed-form value as a quantity with no shown precision."""
-    return Quantity(Fraction(value), False, None)
+    return Quantity(Fraction(value), False, None, approximate=isinstance(value, float))
 
 
 def normalised_text(answer: str) -> str:
@@ -222,10 +249,17 @@ def _mv_parse(text: str):
 
 
 def without_units(answer: str) -> str:
-    """``\\sqrt{58} in`` -> ``\\sqrt{58}``: trailing unit words would make math-verify read a product."""
+    """``\\sqrt{58} in`` -> ``\\sqrt{58}``: up to three trailing unit words (each found by a search
+    anchored at the end, so the cost stays linear) would make math-verify read a product."""
     if not re.search(r"[\d\\]", answer):
         return answer
-    return _TRAILING_UNITS.sub("", answer).strip() or answer
+    stripped = answer
+    for _ in range(_MAX_TRAILING_UNITS):
+        unit = _TRAILING_UNIT.search(stripped)
+        if unit is None:
+            break
+        stripped = stripped[: unit.start()]
+    return stripped.strip() or answer
 
 
 def math_verify_equal(gold: str, pred: str) -> bool:
@@ -288,15 +322,15 @@ class AnswerJudge:
     def _judge_value(self, pred: str) -> Verdict:
         if pred == self.clean or pred.casefold() == self.clean.casefold():
             return Verdict(True, "exact")
-        if "=" not in self.clean and (assignment := _ASSIGNMENT.match(pred)) and "=" not in pred[assignment.end() :]:
-            pred = pred[assignment.end() :]
         if self.yes_no is not None:
             said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
             return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
+        if self.mathy and "=" not in self.clean and (assignment := _ASSIGNMENT.match(pred)) and "=" not in pred[assignment.end() :]:
+            pred = pred[assignment.end() :]
         if self.quantity is not None:
             pred_q = parse_quantity(pred)
             if pred_q is not None:
-                return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{float(pred_q.value):.12g} vs {float(self.quantity.value):.12g}")
+                return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{_shown(pred_q.value)} vs {_shown(self.quantity.value)}")
             if _NUMBER_EQUATION.match(pred):
                 return Verdict(False, "numeric", "an equation between numbers is not an answer")
         pred_text = normalised_text(pred)
@@ -305,10 +339,10 @@ class AnswerJudge:
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
-        if too_large(pred) and not too_large(self.clean):
-            return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial)")
         if self.exact is not None and (pred_value := numeric_value(without_units(pred))) is not None:
             ok = quantities_equal(self.exact, parse_quantity(pred) or _exact(pred_value))
-            return Verdict(ok, "numeric", f"{pred_value:.12g} vs {float(self.exact.value):.12g}")
+            return Verdict(ok, "numeric", f"{_shown(pred_value)} vs {_shown(self.exact.value)}")
+        if too_large(pred) and not too_large(self.clean):
+            return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)")
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

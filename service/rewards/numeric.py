@@ -12,9 +12,13 @@ from __future__ import annotations
 import ast
 import math
 import re
+from fractions import Fraction
 
 MAX_LENGTH = 200
 MAX_EXPONENT = 1000.0
+MAX_DIGITS = 5000
+"""Largest exact power worth computing (digits); beyond it the answer is left to the guard."""
+_MIXED = re.compile(r"(?<![\d.])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}")
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
 _REPLACEMENTS = [
@@ -31,8 +35,9 @@ _LEFT_OPERAND = ("num", "pi", ")")
 _RIGHT_OPERAND = ("num", "pi", "sqrt", "(")
 
 
-def numeric_value(answer: str) -> float | None:
-    """The answer's value as a float, or None when it is not a closed-form number we can evaluate."""
+def numeric_value(answer: str) -> Fraction | float | None:
+    """The answer's value — an exact Fraction when only rational arithmetic is involved, a float once
+    ``sqrt`` or ``pi`` are — or None when it is not a closed-form number we can evaluate."""
     if len(answer) > MAX_LENGTH:
         return None
     expr = _python_expression(answer)
@@ -43,11 +48,11 @@ def numeric_value(answer: str) -> float | None:
         value = _evaluate(tree.body)
     except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, RecursionError, TypeError):
         return None
-    return value if math.isfinite(value) else None
+    return value if isinstance(value, Fraction) or math.isfinite(value) else None
 
 
 def _python_expression(answer: str) -> str | None:
-    s = answer
+    s = _MIXED.sub(r"(\1+\2/\3)", answer)
     for _ in range(4):
         replaced = _SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", s))
         if replaced == s:
@@ -66,7 +71,7 @@ def _python_expression(answer: str) -> str | None:
                 return None
             break
         number, name, op = m.groups()
-        kind, text = ("num", number) if number else ((name, name) if name else (op, "**" if op == "^" else op))
+        kind, text = ("num", _rational(number)) if number else ((name, name) if name else (op, "**" if op == "^" else op))
         if kinds and kinds[-1] in _LEFT_OPERAND and kind in _RIGHT_OPERAND and not (kinds[-1] == kind == "num"):
             tokens.append("*")
             kinds.append("*")
@@ -76,9 +81,17 @@ def _python_expression(answer: str) -> str | None:
     return " ".join(tokens) or None
 
 
-def _evaluate(node: ast.AST) -> float:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return float(node.value)
+def _rational(number: str) -> str:
+    """``0.25`` -> ``(25/100)``: decimals stay exact (a float ``0.1`` is not one tenth)."""
+    if "." not in number:
+        return number
+    whole, frac = number.split(".", 1)
+    return f"({int(whole or 0) * 10 ** len(frac) + int(frac)}/{10 ** len(frac)})" if frac else whole
+
+
+def _evaluate(node: ast.AST) -> Fraction | float:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return Fraction(node.value)
     if isinstance(node, ast.Name) and node.id == "pi":
         return math.pi
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
@@ -97,7 +110,12 @@ def _evaluate(node: ast.AST) -> float:
         if isinstance(node.op, ast.Div):
             return left / right
         if isinstance(node.op, ast.Pow):
-            if abs(right) > MAX_EXPONENT or (abs(left) > 1e6 and abs(right) > 50):
+            if isinstance(left, Fraction) and isinstance(right, Fraction) and right.denominator == 1 and (left or right > 0):
+                size = len(str(abs(left.numerator))) + len(str(left.denominator))
+                if abs(left) != 1 and size * abs(right) > MAX_DIGITS:
+                    raise OverflowError("power too large")
+                return left ** int(right)
+            if abs(right) > MAX_EXPONENT:
                 raise OverflowError("exponent too large")
             return math.pow(left, right)
     raise ValueError(f"not arithmetic: {type(node).__name__}")
