@@ -25,17 +25,22 @@ class DrainingServer(uvicorn.Server):
         super().__init__(config)
         self.scorer = scorer
         self.drain_seconds = drain_seconds
+        self._timer: threading.Timer | None = None
 
     def handle_exit(self, sig, frame) -> None:
-        if self.scorer.draining or self.drain_seconds <= 0:
-            self.scorer.draining = True
-            super().handle_exit(sig, frame)
+        if self.scorer.draining:
+            if self._timer is not None:
+                self._timer.cancel()
+            self.should_exit = self.force_exit = True
             return
         self.scorer.draining = True
+        if self.drain_seconds <= 0:
+            super().handle_exit(sig, frame)
+            return
         log.warning("draining: not ready; still serving for %.1f s, then finishing in-flight requests", self.drain_seconds)
-        timer = threading.Timer(self.drain_seconds, super().handle_exit, (sig, frame))
-        timer.daemon = True
-        timer.start()
+        self._timer = threading.Timer(self.drain_seconds, super().handle_exit, (sig, frame))
+        self._timer.daemon = True
+        self._timer.start()
 
 
 def main(argv: list[str] | None = None) -> int:

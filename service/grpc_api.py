@@ -146,20 +146,27 @@ class GrpcServer:
         log.info("gRPC serving reward.v1.RewardService on %s", self.address)
 
     async def _watch(self) -> None:
+        """Health follows the pool; once the server drains, gRPC stops accepting after the same
+        drain delay as HTTP and gets the same grace, at the same time as HTTP's."""
         last = None
-        while True:
-            serving = self.scorer.pool.ready and not (self.draining or self.scorer.draining)
+        while not self.scorer.draining:
+            serving = self.scorer.pool.ready and not self.draining
             if serving != last:
                 status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
                 for name in ("", SERVICE_NAME):
                     await self.health.set(name, status)
                 last = serving
             await asyncio.sleep(0.2)
+        for name in ("", SERVICE_NAME):
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+        await asyncio.sleep(self.scorer.config.drain_seconds)
+        await self.server.stop(self.scorer.config.grace_seconds)
 
     async def stop(self, grace: float) -> None:
+        """Stop now (after a drain the watcher has already begun stopping; this waits for it)."""
         self.draining = True
         for name in ("", SERVICE_NAME):
             await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
-        if self._watcher:
+        if self._watcher and not self.scorer.draining:
             self._watcher.cancel()
         await self.server.stop(grace)

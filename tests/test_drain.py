@@ -39,3 +39,15 @@ def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
         assert "Application shutdown complete" in server.output()
     finally:
         server.stop()
+
+
+def test_a_second_signal_exits_at_once():
+    server = start_server("--workers", "1", "--drain-seconds", "60", "--grace-seconds", "60", grpc=True)
+    try:
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert httpx.get(server.url + "/readyz", timeout=5).status_code == 503
+        server.proc.send_signal(signal.SIGTERM)
+        server.proc.wait(20)  # far less than the 60 s drain
+    finally:
+        server.stop()
