@@ -18,8 +18,8 @@ class Config:
     workers: int = max(1, os.cpu_count() or 1)
     deadline: float = 5.0
     """Seconds one trajectory may take before its worker is killed and it reports ``timeout``."""
-    task_size: int = 16
-    """Trajectories sent to a worker at once (same group's reference parsed once)."""
+    task_size: int = 64
+    """Most trajectories sent to a worker at once (smaller when a request is small)."""
     max_groups: int = 4096
     max_completions_per_group: int = 512
     max_trajectories: int = 16384
@@ -40,7 +40,7 @@ _HELP = {
     "grpc_port": "gRPC port (0: HTTP only)",
     "workers": "scoring processes (default: CPU count)",
     "deadline": "hard per-trajectory deadline in seconds",
-    "task_size": "trajectories per worker task",
+    "task_size": "most trajectories per worker task (requests are split into at least 2 tasks per worker)",
     "max_groups": "most groups in one request (413 above)",
     "max_completions_per_group": "most completions in one group (413 above)",
     "max_trajectories": "most completions in one request (413 above)",

@@ -77,6 +77,12 @@ def _reference_json(ref: Reference) -> str:
     return json.dumps(_reference_fields(ref), sort_keys=True, ensure_ascii=False)
 
 
+def task_size(items: int, workers: int, largest: int) -> int:
+    """Trajectories per worker task: at least two tasks per worker so a request spreads over the
+    pool, and no more than ``largest`` so a big request pays few pipe round trips."""
+    return max(1, min(largest, -(-items // (2 * workers))))
+
+
 class Scorer:
     def __init__(self, pool: WorkerPool, config: Config, metrics: Metrics):
         self.pool = pool
@@ -122,7 +128,7 @@ class Scorer:
                 group_errors[index] = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
                 continue
             items.extend(Item(key, fields, text) for text in group.completions)
-        size = self.config.task_size
+        size = task_size(len(items), self.config.workers, self.config.task_size)
         self.metrics.in_flight_trajectories.inc(len(items))
         try:
             futures = [self.pool.submit(request.profile, settings, request.options.explain, items[i : i + size]) for i in range(0, len(items), size)]

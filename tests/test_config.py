@@ -27,3 +27,11 @@ def test_invalid_values_exit_with_a_message(argv, env, capsys):
 def test_config_is_frozen():
     with pytest.raises(AttributeError):
         Config().port = 1
+
+
+def test_task_size_spreads_small_requests_and_caps_large_ones():
+    from service.scoring import task_size
+
+    assert task_size(16, workers=2, largest=64) == 4
+    assert task_size(1024, workers=2, largest=64) == 64
+    assert task_size(1, workers=2, largest=64) == 1
