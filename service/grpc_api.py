@@ -56,7 +56,14 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             req = ScoreRequest.model_validate(message_to_dict(request))
         except ValidationError as exc:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, validation_message(exc))
-        return dict_to_message(await self._score(req, context), reward_pb2.ScoreResponse)
+        try:
+            result = await self._score(req, context)
+        except grpc.aio.AbortError:
+            raise
+        except Exception as exc:
+            log.exception("unexpected error in Score")
+            await context.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}"[:500])
+        return dict_to_message(result, reward_pb2.ScoreResponse)
 
     async def ScoreStream(self, request_iterator, context):
         """Each incoming group is scored as soon as it arrives; results leave as they finish."""

@@ -193,6 +193,12 @@ def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inpro
     assert replies["boom"].status == "error" and "internal error" in replies["boom"].detail
     assert [x.status for x in replies["boom"].results] == ["error"]
     assert [x.status for x in replies["good"].results] == ["ok", "ok"]
+    from service.rewardpb import reward_pb2, reward_pb2_grpc
+
+    with grpc.insecure_channel(inproc.grpc_target) as channel:
+        with pytest.raises(grpc.RpcError) as err:
+            reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group([GENUINE], group_id="boom")]}, reward_pb2.ScoreRequest()), timeout=30)
+    assert err.value.code() == grpc.StatusCode.INTERNAL and "RuntimeError" in err.value.details()
 
 
 def test_a_reference_that_fails_in_the_worker_fails_only_its_group(inproc):
