@@ -152,8 +152,10 @@ class Scorer:
                     results.append(result)
             for result in results:
                 counts[result["status"]] += 1
-                self.metrics.trajectories.labels(request.profile, result["status"]).inc()
             per_group.append(results)
+        for status, n in counts.items():
+            if n:
+                self.metrics.trajectories.labels(request.profile, status).inc(n)
         o = request.options
         adv = advantages([[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group], o.advantage, o.epsilon, o.unbiased_std)
         groups = []
