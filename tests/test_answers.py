@@ -401,3 +401,8 @@ def test_unit_stripping_and_long_answers_cost_little():
     assert without_units("1" + " m" * 8000 + " 1").endswith(" 1")
     verdict = AnswerJudge("7").judge("1" + " ab" * 6000 + " 1")
     assert (verdict.correct, verdict.method) == (False, "guard")
+
+
+@pytest.mark.parametrize("stated", ["5 squared", "5 doubled twice", "5 over 2", "5 more"])
+def test_value_changing_words_are_not_units(stated):
+    assert not same("5", stated)

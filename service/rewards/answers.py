@@ -29,8 +29,14 @@ class Verdict:
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
-_MATH_WORDS = r"(?:pi|e|i|sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan|sinh|cosh|tanh|mod|max|min|gcd|lcm|and|or|" \
-    r"minus|plus|times|over|squared|cubed|half|twice|double|divided|less|more)\b"
+_PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
+                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess",
+                    "minus", "plus", "times", "over", "squared", "cubed", "half", "twice", "double", "divided", "less", "more"})
+"""Words that hedge, comment on or change a value: never units, and an answer with them is wrong."""
+_MATH_NAMES = ("pi", "e", "i", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "arcsin", "arccos", "arctan",
+               "sinh", "cosh", "tanh", "mod", "max", "min", "gcd", "lcm")
+_NOT_UNITS = {"π", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta", "to", *_MATH_NAMES, *_PROSE}
+_MATH_WORDS = "(?:" + "|".join(sorted({*_MATH_NAMES, *_PROSE})) + r")\b"
 _TRAILING_UNIT = re.compile(r"(?<=[\d}\w])\s+(?:(?:square|sq|cubic)\s+)?(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}|(?-i:[mgsL]))\.?(?:\^\{?[23]\}?)?$", re.IGNORECASE)
 _MAX_TRAILING_UNITS = 3
 _PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
@@ -52,13 +58,7 @@ _QUANTITY = re.compile(
     r"\s*(?P<percent>%|percent\b)?"
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?)*+)\s*$",
 )
-_NOT_UNITS = {"pi", "π", "sqrt", "e", "i", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta",
-              "is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "maybe", "probably", "than", "else",
-              "either", "neither", "nor", "to", "vs", "versus", "minus", "plus", "times"}
 _MAX_UNIT_WORDS = 3
-_PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
-                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess",
-                    "minus", "plus", "times", "over", "squared", "cubed", "half", "twice", "double", "divided", "less", "more"})
 _ASSIGNMENT = re.compile(r"^[A-Za-z]\s*=\s*(?=\S)")
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
