@@ -17,7 +17,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml proto/reward/v1/reward.proto | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check '$(TORCH)'
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,trainer]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,trainer,trl]'
 	touch $@
 
 install: $(VENV)/.installed

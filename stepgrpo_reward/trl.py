@@ -1,0 +1,99 @@
+"""StepGRPO rewards for TRL's ``GRPOTrainer(reward_funcs=[...])``, sync or async, from the reward service.
+
+    from stepgrpo_reward.trl import StepGRPOReward
+    trainer = GRPOTrainer(model=..., reward_funcs=[StepGRPOReward("http://127.0.0.1:8000")], train_dataset=ds, ...)
+
+TRL calls a reward function with ``prompts``, ``completions`` and every dataset column as lists, one
+entry per completion (each prompt repeated ``num_generations`` times). The answer, key steps and
+choices come from the dataset's columns (names configurable). Completions with the same prompt and
+reference are sent as one group; the returned values are per completion, in TRL's order, so the
+grouping never changes a reward (TRL computes its own advantages). A completion the service could not
+score (``timeout``/``error``, e.g. an empty answer) is ``None`` — TRL leaves it out — with a warning.
+An unreachable service raises :class:`RewardServiceError` after bounded retries.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stepgrpo_reward import DEFAULT_URL
+from stepgrpo_reward._service import COMPONENTS, RewardServiceError, ScoreService, component_values, group_batch, make_reference
+
+__all__ = ["AsyncStepGRPOReward", "RewardServiceError", "StepGRPOReward"]
+
+
+def message_text(value: Any) -> str:
+    """A standard completion as is; a conversational one as its assistant messages' text (content blocks joined)."""
+    if isinstance(value, str):
+        return value
+    parts = []
+    for message in value:
+        if message.get("role", "assistant") != "assistant":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(block.get("text") or "" for block in content if block.get("type", "text") == "text")
+        parts.append(content or "")
+    return "\n".join(parts)
+
+
+def _prompt_key(prompt: Any) -> str:
+    """The prompt's text (images and other non-text parts left out: they are not comparable by value)."""
+    if isinstance(prompt, str):
+        return prompt
+    return json.dumps([[m.get("role"), message_text([{**m, "role": "assistant"}])] for m in prompt])
+
+
+class StepGRPOReward:
+    """A synchronous TRL reward function returning one StepGRPO component per completion.
+
+    ``component``: ``reward`` (StepRAR + StepRVR), ``step_rar`` or ``step_rvr``. ``answer_column``,
+    ``key_steps_column``, ``choices_column``: the dataset columns holding the reference (the last two
+    are optional). ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
+    """
+
+    def __init__(self, url: str = DEFAULT_URL, component: str = "reward", *, profile: str = "stepgrpo", options: dict | None = None,
+                 answer_column: str = "answer", key_steps_column: str = "key_steps", choices_column: str = "choices",
+                 timeout: float = 120.0, retries: int = 3):
+        if component not in COMPONENTS:
+            raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
+        self.component = component
+        self.columns = (answer_column, key_steps_column, choices_column)
+        self.service = ScoreService(url, profile, options, timeout=timeout, retries=retries)
+        # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
+        self.__name__ = "stepgrpo" if component == "reward" else component
+
+    def __call__(self, prompts: list, completions: list, **columns: Any) -> list[float | None]:
+        if not completions:
+            return []
+        groups, positions = self.batch(prompts, completions, columns)
+        return self.values(self.service.results_in_order(self.service.score(groups), positions), columns)
+
+    def batch(self, prompts: list, completions: list, columns: dict) -> tuple[list[dict], list[tuple[int, int]]]:
+        """The /v1/score groups for TRL's flat batch, and where each completion landed."""
+        answer, key_steps, choices = self.columns
+        if answer not in columns:
+            known = sorted(k for k in columns if k not in ("trainer_state", "log_extra", "log_metric", "completion_ids", "environments"))
+            raise KeyError(f"StepGRPOReward needs the answer in a dataset column {answer!r}; the dataset has {known}")
+        n = len(completions)
+        references = [make_reference(columns[answer][i], (columns.get(key_steps) or [None] * n)[i], (columns.get(choices) or [None] * n)[i])
+                      for i in range(n)]
+        return group_batch([_prompt_key(p) for p in prompts], references, [message_text(c) for c in completions])
+
+    def values(self, results: list[dict], columns: dict) -> list[float | None]:
+        values = component_values(results, self.component, self.__name__)
+        log_metric = columns.get("log_metric")
+        if callable(log_metric):
+            log_metric(f"{self.__name__}/unscored_fraction", sum(v is None for v in values) / max(1, len(values)))
+        return values
+
+
+class AsyncStepGRPOReward(StepGRPOReward):
+    """The same, as an ``async`` reward function: TRL runs it concurrently with its other async rewards."""
+
+    async def __call__(self, prompts: list, completions: list, **columns: Any) -> list[float | None]:
+        if not completions:
+            return []
+        groups, positions = self.batch(prompts, completions, columns)
+        return self.values(self.service.results_in_order(await self.service.ascore(groups), positions), columns)

@@ -1,0 +1,67 @@
+"""StepGRPO rewards for verl, from the reward service: point ``custom_reward_function`` at this file.
+
+    custom_reward_function.path=/path/to/stepgrpo_reward/verl.py
+    custom_reward_function.name=compute_score            # verl's naive reward manager: one call per response
+    # or, one request per batch (recommended):
+    custom_reward_function.name=compute_score_batch reward_model.reward_manager=batch
+    +custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8000
+
+verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
+``{"answer", "key_steps", "choices"}`` (or its JSON string). Each call returns a dict whose ``score``
+verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``step_rvr``,
+``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. verl has no "unscored" value, so a
+response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning.
+Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from stepgrpo_reward import DEFAULT_URL
+from stepgrpo_reward._service import RewardServiceError, ScoreService, component_values, group_batch, reference_from_label
+
+__all__ = ["RewardServiceError", "compute_score", "compute_score_batch"]
+
+_services: dict[tuple, ScoreService] = {}
+
+
+def _service(url: str | None, profile: str, options: dict | None, timeout: float) -> ScoreService:
+    """One client per setting, kept for the worker's lifetime (verl calls once per response or batch)."""
+    url = url or os.environ.get("STEPGRPO_REWARD_URL") or DEFAULT_URL
+    options = {str(k): v for k, v in (options or {}).items()}  # a hydra DictConfig from reward_kwargs
+    key = (url, profile, json.dumps(options, sort_keys=True), timeout)
+    if key not in _services:
+        _services[key] = ScoreService(url, profile, options, timeout=timeout)
+    return _services[key]
+
+
+def _as_verl(results: list[dict]) -> list[dict[str, float]]:
+    """Every dict has the same keys: verl appends each key's values into reward_extra_info columns."""
+    rewards = component_values(results, "reward", "stepgrpo_reward.verl")
+    return [{"score": 0.0 if value is None else value,
+             "step_rar": r.get("step_rar") or 0.0,
+             "step_rvr": r.get("step_rvr") or 0.0,
+             "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
+             "scored": 0.0 if value is None else 1.0} for r, value in zip(results, rewards)]
+
+
+def compute_score_batch(data_sources: list, solution_strs: list[str], ground_truths: list, extra_infos: list | None = None, *,
+                        url: str | None = None, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
+                        **_: Any) -> list[dict[str, float]]:
+    """verl's batch reward manager: all responses of a batch in one request, grouped by (data source, ground truth, prompt index)."""
+    if len(solution_strs) == 0:
+        return []
+    extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
+    keys = [json.dumps([str(source), (extra or {}).get("index") if isinstance(extra, dict) else None], default=str)
+            for source, extra in zip(data_sources, extra_infos)]
+    groups, positions = group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
+    service = _service(url, profile, options, timeout)
+    return _as_verl(service.results_in_order(service.score(groups), positions))
+
+
+def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, **kwargs: Any) -> dict[str, float]:
+    """verl's naive reward manager: one response, one request."""
+    return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info], **kwargs)[0]
