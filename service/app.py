@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from contextlib import asynccontextmanager
 
@@ -24,14 +25,44 @@ from .contract import ErrorBody, InfoResponse, OpenRLHFRequest, OpenRLHFResponse
 from .metrics import Metrics
 from .pool import WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES
-from .scoring import LimitError, NotReady, Scorer, openrlhf_request, openrlhf_response
+from .scoring import LimitError, NotReady, Overloaded, Scorer, openrlhf_request, openrlhf_response
 from .version import CORE_VERSION
 
 log = logging.getLogger("service.app")
 
 
+TIMEOUT_HEADER = "X-Request-Timeout"
+"""Seconds the caller will wait; past them the work is dropped and the answer is 504."""
+
+
 class BodyTooLarge(Exception):
     pass
+
+
+class CallerGone(Exception):
+    """The client closed the connection before its response was ready."""
+
+
+async def while_caller_waits(request: Request, work, timeout: float | None):
+    """``work``'s result, unless the caller disconnects (``CallerGone``) or its deadline passes
+    (a 504): then the work is cancelled, and its trajectories not yet begun are dropped."""
+    task = asyncio.ensure_future(work)
+
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    watcher = asyncio.ensure_future(disconnected())
+    try:
+        done, _ = await asyncio.wait({task, watcher}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if task in done:
+        return task.result()
+    task.cancel()
+    if watcher in done:
+        raise CallerGone
+    return _error(504, f"not scored within the caller's {TIMEOUT_HEADER} of {timeout:g} s; the work was dropped")
 
 
 def _error(status: int, detail, headers: dict | None = None) -> JSONResponse:
@@ -47,17 +78,22 @@ def _json(payload: dict) -> Response:
 
 
 def _body_schema(name: str) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}
+    timeout = {"name": TIMEOUT_HEADER, "in": "header", "required": False, "schema": {"type": "number", "exclusiveMinimum": 0},
+               "description": "Seconds this caller will wait: past them the work is dropped and the answer is 504."}
+    return {"parameters": [timeout], "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}
 
 
-_ERRORS = {413: {"model": ErrorBody, "description": "Over a configured limit"}, 422: {"model": ErrorBody, "description": "Malformed request"}, 503: {"model": ErrorBody, "description": "Workers not ready"}}
+_ERRORS = {413: {"model": ErrorBody, "description": "Over a configured limit"}, 422: {"model": ErrorBody, "description": "Malformed request"},
+           429: {"model": ErrorBody, "description": "Too many trajectories pending: retry after `Retry-After` seconds"},
+           503: {"model": ErrorBody, "description": "Workers not ready"},
+           504: {"model": ErrorBody, "description": "Not scored within the caller's `X-Request-Timeout`"}}
 
 
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config()
     metrics = Metrics()
     pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
-                      on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc)
+                      on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc, memory_limit_mb=config.worker_memory_mb)
     scorer = Scorer(pool, config, metrics)
 
     @asynccontextmanager
@@ -96,6 +132,9 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     async def parse(request: Request, model: type[BaseModel]):
         """The validated body, or the error response to send instead."""
+        _, error = request_timeout(request)
+        if error:
+            return None, error
         try:
             body = await read_body(request)
         except BodyTooLarge:
@@ -105,14 +144,29 @@ def create_app(config: Config | None = None) -> FastAPI:
         except ValidationError as exc:
             return None, _error(422, _validation_detail(exc))
 
-    async def score_request(req: ScoreRequest) -> dict | Response:
+    async def score_request(request: Request, req: ScoreRequest) -> dict | Response:
         try:
             scorer.admit(req)
         except LimitError as exc:
             return _error(413, [{"loc": ["body", *exc.field.replace("]", "").replace("[", ".").split(".")], "msg": exc.message, "type": "too_large"}])
         except NotReady as exc:
             return _error(503, str(exc), {"Retry-After": "1"})
-        return await scorer.score(req)
+        except Overloaded as exc:
+            return _error(429, str(exc), {"Retry-After": str(exc.retry_after)})
+        return await while_caller_waits(request, scorer.score(req), request_timeout(request)[0])
+
+    def request_timeout(request: Request) -> tuple[float | None, Response | None]:
+        """The caller's deadline from ``X-Request-Timeout`` (seconds), or the 422 for a bad one."""
+        raw = request.headers.get(TIMEOUT_HEADER)
+        if raw is None:
+            return None, None
+        try:
+            seconds = float(raw)
+        except ValueError:
+            seconds = math.nan
+        if not (0 < seconds < math.inf):
+            return None, _error(422, [{"loc": ["header", TIMEOUT_HEADER], "msg": f"must be a positive number of seconds, got {raw[:40]!r}", "type": "value_error"}])
+        return seconds, None
 
     def observed(endpoint: str):
         def wrap(handler):
@@ -121,6 +175,8 @@ def create_app(config: Config | None = None) -> FastAPI:
                 metrics.in_flight.inc()
                 try:
                     response = await handler(request)
+                except CallerGone:  # nobody to answer; counted with nginx's "client closed request"
+                    response = Response(status_code=499)
                 except Exception as exc:  # still answered, and counted as a 500
                     log.exception("unhandled error serving %s", request.url.path)
                     response = _error(500, f"internal server error: {type(exc).__name__}")
@@ -142,7 +198,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         req, error = await parse(request, ScoreRequest)
         if error:
             return error
-        result = await score_request(req)
+        result = await score_request(request, req)
         return result if isinstance(result, Response) else _json(result)
 
     for path in ("/v1/score", "/score"):
@@ -165,7 +221,7 @@ def create_app(config: Config | None = None) -> FastAPI:
             return _error(422, [{"loc": ["body", str(detail).split(":")[0]], "msg": str(detail), "type": "value_error"}])
         if req is None:
             return _json({"rewards": [], "scores": [], "extra_logs": {}})
-        result = await score_request(req)
+        result = await score_request(request, req)
         return result if isinstance(result, Response) else _json(openrlhf_response(result))
 
     app.add_api_route("/v1/openrlhf", openrlhf, methods=["POST"], response_model=None, openapi_extra=_body_schema("OpenRLHFRequest"),

@@ -5,8 +5,8 @@
         response = client.score(groups, profile="stepgrpo", options={"explain": True})
 
 Both transports return the same :class:`~service.contract.ScoreResponse`. Connection failures,
-HTTP 429/502/503/504 and gRPC UNAVAILABLE are retried ``retries`` times with exponential backoff
-(honouring ``Retry-After``); after that, or on any other error, :class:`RewardServiceError` says
+HTTP 429/502/503/504, gRPC UNAVAILABLE and an overloaded server's RESOURCE_EXHAUSTED are retried
+``retries`` times with exponential backoff (honouring ``Retry-After`` / gRPC retry pushback); after that, or on any other error, :class:`RewardServiceError` says
 why — a trainer never gets a silent ``None``.
 """
 
@@ -104,7 +104,8 @@ class RewardClient:
         return InfoResponse.model_validate(self._retrying(lambda: self._get("/v1/info")))
 
     def _post(self, path: str, body: dict) -> dict:
-        return self._check(self._http.post(path, json=body))
+        # The server drops work it cannot finish before this client would give up anyway.
+        return self._check(self._http.post(path, json=body, headers={"X-Request-Timeout": f"{self.timeout:g}"}))
 
     def _get(self, path: str) -> dict:
         return self._check(self._http.get(path))
@@ -147,5 +148,8 @@ class RewardClient:
                 code = exc.code()
                 if code == grpc.StatusCode.UNAVAILABLE:
                     return True, None, f"gRPC {code.name}: {exc.details()}"
+                pushback = dict(exc.trailing_metadata() or ()).get("grpc-retry-pushback-ms")
+                if code == grpc.StatusCode.RESOURCE_EXHAUSTED and pushback is not None and pushback.isdigit():  # overloaded, not over a limit
+                    return True, int(pushback) / 1000, f"gRPC {code.name}: {exc.details()}"
                 raise RewardServiceError(f"gRPC {code.name}: {exc.details()}", code.name) from None
         return False, None, str(exc)

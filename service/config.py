@@ -27,6 +27,10 @@ class Config:
     max_reference_bytes: int = 65536
     """UTF-8 bytes of one group's reference serialised as JSON."""
     max_request_bytes: int = 64 * 1024 * 1024
+    max_pending_trajectories: int = 65536
+    """Trajectories accepted and not yet scored, over all requests; beyond it new requests get 429."""
+    worker_memory_mb: int = 2048
+    """Address-space limit of each worker process (0: none)."""
     drain_seconds: float = 2.0
     """On SIGTERM: seconds of not-ready-but-serving before the server stops accepting."""
     grace_seconds: float = 30.0
@@ -47,6 +51,8 @@ _HELP = {
     "max_completion_bytes": "most UTF-8 bytes in one completion (413 above)",
     "max_reference_bytes": "most UTF-8 bytes in one group's reference as JSON (413 above)",
     "max_request_bytes": "most bytes in one request body (413 above)",
+    "max_pending_trajectories": "most trajectories queued or being scored over all requests (429 / RESOURCE_EXHAUSTED above)",
+    "worker_memory_mb": "address-space limit of each worker process in MiB (0: none); over it a trajectory gets an error",
     "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
     "grace_seconds": "then stop accepting and give in-flight requests this long to finish",
     "log_level": "uvicorn log level",
@@ -73,6 +79,10 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes"):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if config.max_pending_trajectories < config.max_trajectories:
+        parser.error("--max-pending-trajectories must be at least --max-trajectories (or the largest request could never be admitted)")
+    if config.worker_memory_mb < 0:
+        parser.error("--worker-memory-mb must be 0 (no limit) or positive")
     if config.grpc_port < 0:
         parser.error("--grpc-port must be 0 (off) or a port number")
     if config.drain_seconds < 0 or config.grace_seconds < 0:

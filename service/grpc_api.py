@@ -18,10 +18,14 @@ from pydantic import ValidationError
 
 from .contract import ScoreRequest, StreamRequest
 from .rewardpb import reward_pb2, reward_pb2_grpc
-from .scoring import LimitError, NotReady, Scorer
+from .scoring import LimitError, NotReady, Overloaded, Scorer
 
 log = logging.getLogger("service.grpc")
 SERVICE_NAME = reward_pb2.DESCRIPTOR.services_by_name["RewardService"].full_name
+RETRY_PUSHBACK = "grpc-retry-pushback-ms"
+"""Trailing metadata of an overloaded call: gRPC's own retry pushback, in milliseconds."""
+STREAM_WINDOW = 64
+"""Groups of one ScoreStream being scored at once; beyond it the stream is not read."""
 
 
 def message_to_dict(message) -> dict:
@@ -49,6 +53,8 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
         except NotReady as exc:
             await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+        except Overloaded as exc:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc), trailing_metadata=((RETRY_PUSHBACK, str(exc.retry_after * 1000)),))
         return await self.scorer.score(request)
 
     async def Score(self, request, context):
@@ -75,6 +81,8 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 item = StreamRequest.model_validate(message_to_dict(message))
                 request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options)
                 self.scorer.admit(request)
+            except Overloaded:
+                await self.scorer.wait_for_room(request)
             except (ValidationError, LimitError, NotReady) as exc:
                 detail = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
                 return dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
@@ -84,6 +92,8 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 group["group_id"] = ""
             return dict_to_message({"profile": response["profile"], "version": response["version"], "group": group}, reward_pb2.StreamResult)
 
+        window = asyncio.Semaphore(STREAM_WINDOW)
+
         async def one(message) -> None:
             """One group's result; whatever goes wrong, an error result for that group only."""
             try:
@@ -92,11 +102,14 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 log.exception("scoring a streamed group failed")
                 detail = f"internal error: {type(exc).__name__}"
                 result = dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
+            finally:
+                window.release()
             await results.put(result)
 
         async def consume() -> None:
             try:
                 async for message in request_iterator:
+                    await window.acquire()  # a full window stops reading: HTTP/2 flow control pushes back
                     task = asyncio.ensure_future(one(message))
                     pending.add(task)
                     task.add_done_callback(pending.discard)

@@ -32,6 +32,8 @@ _CTX.set_forkserver_preload(["service._warm"])
 _STARTUP_TIMEOUT = 120.0
 _BACKOFF_FIRST = 0.5
 _BACKOFF_MAX = 30.0
+_CANCEL_POLL = 0.1
+"""Seconds between checks, while a worker scores, for a task whose caller has gone."""
 _STARTS_WITHIN_TASK = 3
 """Attempts to replace a worker in the middle of a task before its remaining items report errors."""
 
@@ -95,8 +97,8 @@ class _Slot(threading.Thread):
 
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
-        self.progress = _CTX.Array("d", 2, lock=False)
-        self.proc = _CTX.Process(target=worker.main, args=(child, self.progress), daemon=True)
+        self.progress = _CTX.Array("d", 3, lock=False)
+        self.proc = _CTX.Process(target=worker.main, args=(child, self.progress, self.pool.memory_limit_mb), daemon=True)
         self.conn = parent
         try:
             try:
@@ -160,7 +162,8 @@ class _Slot(threading.Thread):
             job = self.pool._queue.get()
             if job is None:
                 break
-            if job.future.cancelled():
+            if job.future.cancelled():  # its caller has gone: drop the work
+                self.pool._finished(len(job.items))
                 continue
             try:
                 self._execute(job)
@@ -169,6 +172,7 @@ class _Slot(threading.Thread):
                 for i, r in enumerate(job.results):
                     if r is None:
                         job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 0.0)
+            self.pool._finished(len(job.items))
             try:
                 job.deliver()
             except Exception:  # the submitting loop is gone (shutdown): nobody waits for these results
@@ -180,10 +184,13 @@ class _Slot(threading.Thread):
         job.results = [None] * len(job.items)
         pending = list(range(len(job.items)))
         while pending:
+            if job.future.cancelled():
+                for i in pending:
+                    job.results[i] = ({"status": "error", "detail": "the request was cancelled before this trajectory was scored"}, 0.0)
+                return
             if self.proc is None or not self.proc.is_alive():
                 self._restart("dead")
-            self.progress[0] = 0.0
-            self.progress[1] = 0.0
+            self.progress[0] = self.progress[1] = self.progress[2] = 0.0
             try:
                 self.conn.send(job.payload(pending))
             except OSError:
@@ -192,15 +199,17 @@ class _Slot(threading.Thread):
             task_limit = time.monotonic() + deadline * (len(pending) + 1)
             received = 0
             while True:
-                kind, value = self._receive(task_limit, deadline)
+                kind, value = self._receive(task_limit, deadline, job.future)
                 if kind not in ("partial", "done"):
                     break
                 for i, outcome in zip(pending[received:], value):
                     job.results[i] = outcome
                 received += len(value)
                 if kind == "done":
-                    for i in pending[received:]:  # never: the worker answers every item it was sent
-                        job.results[i] = ({"status": "error", "detail": "worker sent no result for this trajectory"}, 0.0)
+                    # Only a cancelled task stops early; otherwise the worker answers every item it was sent.
+                    detail = "the request was cancelled before this trajectory was scored" if self.progress[2] else "worker sent no result for this trajectory"
+                    for i in pending[received:]:
+                        job.results[i] = ({"status": "error", "detail": detail}, 0.0)
                     return
             unanswered = pending[received:]
             if kind == "failed":
@@ -219,6 +228,8 @@ class _Slot(threading.Thread):
                 unanswered.remove(victim)
                 self.pool.on_timeout()
             else:
+                if self.proc is not None:
+                    self.proc.join(1)  # its pipe closes just before the exit status is known
                 code = self.proc.exitcode if self.proc is not None else None
                 job.items[victim].crashes += 1
                 if job.items[victim].crashes >= 2:
@@ -227,14 +238,17 @@ class _Slot(threading.Thread):
             pending = unanswered
             self._restart(kind)
 
-    def _receive(self, task_limit: float, deadline: float) -> tuple[str, object]:
+    def _receive(self, task_limit: float, deadline: float, future: asyncio.Future) -> tuple[str, object]:
         """The worker's next message (``partial`` / ``done`` / ``failed``), or ``timeout`` / ``crash``
-        with the position of the trajectory it was on. Messages already sent are read first."""
+        with the position of the trajectory it was on. Messages already sent are read first. Once the
+        task's caller has gone, the worker is told to stop before its next trajectory."""
         while True:
+            if future.cancelled():
+                self.progress[2] = 1.0
             position, started = int(self.progress[0]), self.progress[1]
             now = time.monotonic()
             remaining = (started + deadline - now) if started > 0 else (task_limit - now)
-            if self.conn.poll(max(0.0, min(remaining, 1.0))):
+            if self.conn.poll(max(0.0, min(remaining, _CANCEL_POLL))):
                 try:
                     return self.conn.recv()
                 except (EOFError, OSError):
@@ -245,13 +259,19 @@ class _Slot(threading.Thread):
 
 class WorkerPool:
     def __init__(self, size: int, deadline: float, on_restart: Callable[[str], None] = lambda r: None,
-                 on_timeout: Callable[[], None] = lambda: None, on_rescore: Callable[[int], None] = lambda n: None):
+                 on_timeout: Callable[[], None] = lambda: None, on_rescore: Callable[[int], None] = lambda n: None,
+                 memory_limit_mb: int = 0):
         self.size = size
         self.deadline = deadline
+        self.memory_limit_mb = memory_limit_mb
+        """Address-space limit of each worker process in MiB (0: none)."""
         self.on_restart = on_restart
         self.on_timeout = on_timeout
         self.on_rescore = on_rescore
         self.closing = threading.Event()
+        self.pending = 0
+        """Trajectories submitted and not yet scored or dropped: what admission bounds."""
+        self._pending_lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
         self._slots = [_Slot(self, i) for i in range(size)]
 
@@ -281,9 +301,16 @@ class WorkerPool:
         return self.ready
 
     def submit(self, profile: str, settings: Settings, explain: bool, items: list[Item]) -> asyncio.Future:
+        """A future of the items' outcomes; cancelling it drops the work not yet begun."""
         job = Job(profile, settings, explain, items, asyncio.get_running_loop().create_future())
+        with self._pending_lock:
+            self.pending += len(items)
         self._queue.put(job)
         return job.future
+
+    def _finished(self, n: int) -> None:
+        with self._pending_lock:
+            self.pending -= n
 
     def close(self) -> None:
         """Stop every worker; blocks (call it off the event loop)."""

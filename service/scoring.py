@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from typing import Any
 
@@ -17,10 +18,19 @@ from .rewards import Reference as CoreReference
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
+_ROOM_POLL = 0.05
 
 
 class NotReady(Exception):
     """The workers are not up yet (HTTP 503, gRPC UNAVAILABLE)."""
+
+
+class Overloaded(Exception):
+    """Too many trajectories are pending (HTTP 429, gRPC RESOURCE_EXHAUSTED): retry after a while."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class LimitError(Exception):
@@ -90,12 +100,31 @@ class Scorer:
         self.metrics = metrics
         self.draining = False
         """Set on SIGTERM: readiness and gRPC health say not-serving; requests are still scored."""
+        self.seconds_per_trajectory = 0.005
+        """A moving average of scoring time per trajectory, for ``Retry-After``."""
 
     def admit(self, request: ScoreRequest) -> None:
-        """Raise :class:`LimitError` or :class:`NotReady` for a request that cannot be scored now."""
+        """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
+        cannot be scored now. Submission follows on the same event-loop turn, so admission is exact."""
         check_limits(request, self.config)
         if not self.pool.available:
             raise NotReady("no scoring worker is ready yet")
+        if not self.has_room(request):
+            pending = self.pool.pending
+            raise Overloaded(f"overloaded: {pending} trajectories pending, the limit is {self.config.max_pending_trajectories}", self.retry_after(pending))
+
+    def has_room(self, request: ScoreRequest) -> bool:
+        n = sum(len(g.completions) for g in request.groups)
+        return self.pool.pending + n <= self.config.max_pending_trajectories
+
+    def retry_after(self, pending: int) -> int:
+        """Whole seconds until the pending work is likely done (1 to 60)."""
+        return max(1, min(60, math.ceil(pending * self.seconds_per_trajectory / self.config.workers)))
+
+    async def wait_for_room(self, request: ScoreRequest) -> None:
+        """Wait (for a stream, whose caller cannot be told to retry one group) until the request fits."""
+        while not self.has_room(request):
+            await asyncio.sleep(_ROOM_POLL)
 
     def info(self) -> dict[str, Any]:
         probe = ScoreRequest(groups=[{"reference": {"answer": "0"}, "completions": []}])
@@ -135,8 +164,11 @@ class Scorer:
             chunks = await asyncio.gather(*futures)
         finally:
             self.metrics.in_flight_trajectories.dec(len(items))
-        outcomes = iter([o for chunk in chunks for o in chunk])
-        return self._response(request, outcomes, group_errors, versioned, started)
+        outcomes = [o for chunk in chunks for o in chunk]
+        if outcomes:
+            mean = sum(seconds for _, seconds in outcomes) / len(outcomes)
+            self.seconds_per_trajectory += 0.2 * (mean - self.seconds_per_trajectory)
+        return self._response(request, iter(outcomes), group_errors, versioned, started)
 
     def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], versioned: dict, started: float) -> dict[str, Any]:
         counts = {"ok": 0, "timeout": 0, "error": 0}

@@ -1,7 +1,8 @@
 """The scoring process: receives tasks over a pipe, scores them with the pure core, sends results.
 
 Progress (which item is being scored, since when) is written to shared memory before each item,
-so the parent can attribute a hang to one trajectory and kill this process on its deadline. A group's
+so the parent can attribute a hang to one trajectory and kill this process on its deadline; the
+parent sets a third value when the task's caller has gone, and the task stops before its next item. A group's
 reference is prepared inside its first completion's deadline window. Results go back in a few
 messages: what is scored so far once at least ``FLUSH_SECONDS`` have passed since the last message
 (``("partial", results)``), and the rest at the end (``("done", results)``), so a killed worker's
@@ -51,6 +52,9 @@ def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple],
     for key, ref, texts in task["parts"]:
         group = None
         for text in texts:
+            if progress[2]:  # the caller has gone: what is not scored yet is dropped
+                progress[1] = 0.0
+                return batch
             started = time.monotonic()
             if send is not None and batch and started - last_sent >= FLUSH_SECONDS:
                 send(("partial", batch))
@@ -81,13 +85,24 @@ def warm_up() -> None:
     group.score("### Step 1: x = 1\n### The final answer is: $x^2$")
 
 
-def main(conn, progress) -> None:
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space, so a runaway expansion raises ``MemoryError`` (an ``error``
+    for its trajectory) instead of taking the host down."""
+    import resource
+
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main(conn, progress, memory_limit_mb: int = 0) -> None:
     """Process entry point: serve tasks until the pipe closes."""
     import os
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    limit_memory(memory_limit_mb)
     warm_up()
     conn.send(("ready", os.getpid()))
     cache: OrderedDict = OrderedDict()

@@ -71,10 +71,11 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
 
 # ---------------------------------------------------------------- faults injected in process
 
-def faulty_worker_main(log_path: str, conn, progress) -> None:
+def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) -> None:
     """``service.worker.main`` with faults keyed on the reference answer and the completion text:
     answer ``prepare-raises`` / ``prepare-slow``; completions ``SLOW <n>`` (0.2 s, reward n, logged to
-    ``log_path`` when scored) and ``HANG``."""
+    ``log_path`` when scored), ``HANG``, ``CRASH`` (the process dies), ``CRASH-ONCE <marker path>``
+    (dies unless the marker exists, then scores as GENUINE) and ``ALLOC <MiB>``."""
     from service import worker
 
     real = worker.PreparedGroup
@@ -90,6 +91,17 @@ def faulty_worker_main(log_path: str, conn, progress) -> None:
         def score(self, completion, explain=False):
             if completion == "HANG":
                 time.sleep(3600)
+            if completion == "CRASH":
+                os._exit(3)
+            if completion.startswith("CRASH-ONCE "):  # dies the first time, scores on the retry
+                marker = Path(completion.split()[1])
+                if not marker.exists():
+                    marker.touch()
+                    os._exit(3)
+                return super().score(GENUINE, explain)
+            if completion.startswith("ALLOC "):  # a runaway allocation of n MiB
+                buffer = bytearray(int(completion.split()[1]) * 1024 * 1024)
+                return {"status": "ok", "reward": float(len(buffer) > 0), "step_rar": 0.0, "step_rvr": 0.0, "answer_correct": False, "key_step_ratio": None}
             if completion.startswith("SLOW "):
                 time.sleep(0.2)
                 with open(log_path, "a") as f:
@@ -99,7 +111,7 @@ def faulty_worker_main(log_path: str, conn, progress) -> None:
             return super().score(completion, explain)
 
     worker.PreparedGroup = Faulty
-    worker.main(conn, progress)
+    worker.main(conn, progress, memory_limit_mb)
 
 
 @contextmanager
@@ -235,7 +247,7 @@ def test_a_killed_worker_keeps_what_it_had_scored(inproc):
     assert metric(c, "reward_rescored_trajectories_total") == 0.0
 
 
-def _not_ready_worker(conn, progress) -> None:
+def _not_ready_worker(conn, progress, *_) -> None:
     conn.send(("hello", os.getpid()))
     time.sleep(3600)
 
@@ -319,3 +331,25 @@ def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypat
         assert result["status"] == "ok" and all(slot.is_alive() for slot in pool._slots)
     finally:
         pool.close()
+
+
+def test_a_trajectory_whose_worker_dies_is_retried_once_on_a_fresh_worker(inproc, tmp_path):
+    """SIGKILL / out-of-memory kills look the same to the pool: the process is gone mid-trajectory."""
+    c = inproc.client
+    crashes = metric(c, 'reward_worker_restarts_total{reason="crash"}')
+    body = c.post("/v1/score", json={"groups": [group([GENUINE, f"CRASH-ONCE {tmp_path / 'once'}", "CRASH", WRONG_ANSWER])]}).json()
+    results = body["groups"][0]["results"]
+    assert [r["status"] for r in results] == ["ok", "ok", "error", "ok"], results
+    assert results[1]["reward"] == pytest.approx(results[0]["reward"])
+    assert "died (exit code 3) twice" in results[2]["detail"]
+    assert metric(c, 'reward_worker_restarts_total{reason="crash"}') - crashes == 3
+    assert body["stats"] == {**body["stats"], "trajectories": 4, "ok": 3, "error": 1}
+
+
+def test_a_worker_over_its_memory_limit_fails_only_that_trajectory(monkeypatch, tmp_path):
+    with serve_in_process(monkeypatch, tmp_path, worker_memory_mb=768) as s:
+        body = s.client.post("/v1/score", json={"groups": [group(["ALLOC 8", "ALLOC 4096", GENUINE])]}).json()
+        results = body["groups"][0]["results"]
+        assert [r["status"] for r in results] == ["ok", "error", "ok"], results
+        assert "MemoryError" in results[1]["detail"]
+        assert s.client.get("/readyz").status_code == 200

@@ -14,7 +14,7 @@ def test_api_conforms_to_its_schema(server, tmp_path):
     st = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
     assert st, "schemathesis is installed with the test extra"
     run = subprocess.run(
-        [st, "run", server.url + "/openapi.json", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
+        [st, "--config-file", str(Path(__file__).with_name("schemathesis.toml")), "run", server.url + "/openapi.json", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
          "--max-examples", "40", "--seed", "7", "--no-color", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=600,
     )

@@ -1,0 +1,127 @@
+"""Backpressure and caller deadlines against the real app on 127.0.0.1 (workers with injected ``SLOW``
+trajectories, 0.2 s each): a bounded pending queue answers 429 / RESOURCE_EXHAUSTED beyond it, and
+work for a caller that has gone (deadline passed, connection closed) is dropped."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import grpc
+import httpx
+import pytest
+from google.protobuf import json_format
+
+from service.client import RewardClient
+
+from .samples import GENUINE, group
+from .test_pool_faults import metric, serve_in_process, stream
+
+
+def wait_until(predicate, seconds: float = 30.0) -> None:
+    end = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < end, "condition not reached"
+        time.sleep(0.01)
+
+
+def slow(n: int, start: int = 0) -> list[str]:
+    return [f"SLOW {i}" for i in range(start, start + n)]
+
+
+def in_background(fn):
+    box: dict = {}
+    thread = threading.Thread(target=lambda: box.update(result=fn()), daemon=True)
+    thread.start()
+    return thread, box
+
+
+@pytest.fixture
+def small_queue(monkeypatch, tmp_path):
+    with serve_in_process(monkeypatch, tmp_path, max_trajectories=8, max_pending_trajectories=8) as s:
+        yield s
+
+
+def test_beyond_the_pending_bound_http_says_429_and_grpc_resource_exhausted(small_queue):
+    s = small_queue
+    pool = s.app.state.pool
+    first, box = in_background(lambda: s.client.post("/v1/score", json={"groups": [group(slow(8))]}))
+    wait_until(lambda: pool.pending == 8)
+    refused = s.client.post("/v1/score", json={"groups": [group([GENUINE])]})
+    assert refused.status_code == 429, refused.text
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "8 trajectories pending, the limit is 8" in refused.json()["detail"]
+    from service.rewardpb import reward_pb2, reward_pb2_grpc
+
+    with grpc.insecure_channel(s.grpc_target) as channel, pytest.raises(grpc.RpcError) as err:
+        reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group([GENUINE])]}, reward_pb2.ScoreRequest()), timeout=30)
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert int(dict(err.value.trailing_metadata())["grpc-retry-pushback-ms"]) >= 1000
+    first.join(60)
+    accepted = box["result"].json()
+    assert [r["reward"] for r in accepted["groups"][0]["results"]] == [float(i) for i in range(8)]
+    assert pool.pending == 0
+    assert s.client.post("/v1/score", json={"groups": [group([GENUINE])]}).json()["stats"]["ok"] == 1
+    assert metric(s.client, 'reward_requests_total{code="429",endpoint="score"}') == 1
+
+
+def test_clients_retry_an_overloaded_server_until_it_has_room(small_queue):
+    s = small_queue
+    first, box = in_background(lambda: s.client.post("/v1/score", json={"groups": [group(slow(8))]}))
+    wait_until(lambda: s.app.state.pool.pending == 8)
+    for url in (s.url, "grpc://" + s.grpc_target):
+        with RewardClient(url, retries=5, backoff=0.1) as client:
+            assert client.score([group([GENUINE])]).stats.ok == 1
+    first.join(60)
+    assert box["result"].json()["stats"]["ok"] == 8
+
+
+def test_a_stream_waits_for_room_instead_of_failing_its_groups(small_queue):
+    s = small_queue
+    first, box = in_background(lambda: s.client.post("/v1/score", json={"groups": [group(slow(8))]}))
+    wait_until(lambda: s.app.state.pool.pending == 8)
+    groups = [group(slow(2, 10 * k), group_id=str(k)) for k in range(5)]
+    replies = stream(s.grpc_target, groups, timeout=60)
+    assert sorted(replies) == [str(k) for k in range(5)]
+    for k, reply in replies.items():
+        assert [r.status for r in reply.results] == ["ok", "ok"]
+        assert [r.reward for r in reply.results] == [10.0 * int(k), 10.0 * int(k) + 1]
+    first.join(60)
+    assert box["result"].json()["stats"]["ok"] == 8
+
+
+def _scored(s) -> int:
+    return len(s.scored.read_text().split("\n")) - 1
+
+
+def test_past_the_request_timeout_header_the_answer_is_504_and_the_work_is_dropped(monkeypatch, tmp_path):
+    with serve_in_process(monkeypatch, tmp_path, task_size=2) as s:
+        reply = s.client.post("/v1/score", json={"groups": [group(slow(40))]}, headers={"X-Request-Timeout": "0.5"})
+        assert reply.status_code == 504 and "X-Request-Timeout of 0.5 s" in reply.json()["detail"]
+        wait_until(lambda: s.app.state.pool.pending == 0)
+        assert _scored(s) < 20  # 40 trajectories were 4 s of work on two workers; the rest was dropped
+        for bad in ("0", "-1", "soon", "nan", "inf"):
+            reply = s.client.post("/v1/score", json={"groups": [group([GENUINE])]}, headers={"X-Request-Timeout": bad})
+            assert reply.status_code == 422 and reply.json()["detail"][0]["loc"] == ["header", "X-Request-Timeout"], bad
+        ok = s.client.post("/v1/score", json={"groups": [group([GENUINE])]}, headers={"X-Request-Timeout": "30"})
+        assert ok.status_code == 200 and ok.json()["stats"]["ok"] == 1
+
+
+def test_work_for_a_caller_that_disconnected_is_dropped(monkeypatch, tmp_path):
+    with serve_in_process(monkeypatch, tmp_path, task_size=2) as s:
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(s.url + "/v1/score", json={"groups": [group(slow(40))]}, timeout=0.5)
+        wait_until(lambda: s.app.state.pool.pending == 0)
+        assert _scored(s) < 20
+        wait_until(lambda: metric(s.client, 'reward_requests_total{code="499",endpoint="score"}') == 1)
+
+
+def test_work_for_a_grpc_call_past_its_deadline_is_dropped(monkeypatch, tmp_path):
+    from service.rewardpb import reward_pb2, reward_pb2_grpc
+
+    with serve_in_process(monkeypatch, tmp_path, task_size=2) as s:
+        with grpc.insecure_channel(s.grpc_target) as channel, pytest.raises(grpc.RpcError) as err:
+            reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group(slow(40))]}, reward_pb2.ScoreRequest()), timeout=0.5)
+        assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        wait_until(lambda: s.app.state.pool.pending == 0)
+        assert _scored(s) < 20
