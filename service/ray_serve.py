@@ -1,0 +1,153 @@
+"""The reward service as a Ray Serve application, for trainers (verl, OpenRLHF) already on a Ray cluster.
+
+Each replica builds the same FastAPI app as ``python -m service`` (:func:`service.app.create_app`),
+so Serve's HTTP proxy serves the unchanged v1 contract; its worker pool is sized from the CPUs the
+replica was given. Trainers inside the cluster may skip HTTP and call :meth:`RewardService.score`
+through a deployment handle, which runs the same :class:`~service.scoring.Scorer` path.
+
+    serve run service.ray_serve:app            # defaults: one replica per CPU group, autoscaled
+    serve run deploy/ray/serve.yaml            # replicas, autoscaling and settings from the config
+
+Needs the ``[ray]`` extra (``pip install '.[ray]'``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import fields
+from typing import Any
+
+import ray
+from fastapi import FastAPI
+from pydantic import ValidationError
+from ray import serve
+
+from .app import create_app
+from .config import Config
+from .contract import OpenRLHFRequest, Options, ScoreRequest
+from .rewards import DEFAULT_PROFILE, PROFILES
+from .scoring import LimitError, NotReady, openrlhf_request, openrlhf_response
+
+STARTUP_SECONDS = 25.0
+"""How long a new replica's first health check waits for its workers (under Serve's 30 s default)."""
+
+SETTINGS = {f.name: type(f.default) for f in fields(Config) if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")}
+"""Settings a replica takes from the application's args; the proxy, Serve's graceful shutdown and
+Ray's logging replace the rest."""
+
+
+class RequestError(ValueError):
+    """A handle call the HTTP front end would answer with ``status`` (413, 422 or 503)."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(status, detail)
+        self.status = status
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.detail}"
+
+
+def replica_config(settings: dict[str, Any]) -> Config:
+    """The replica's config: ``workers`` defaults to the CPUs Ray assigned this replica."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise ValueError(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
+    values = {name: SETTINGS[name](value) for name, value in settings.items()}
+    if "workers" not in values:
+        cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 1.0)
+        values["workers"] = max(1, int(cpus))
+    return Config(**values)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    return "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors(include_url=False, include_input=False))
+
+
+@serve.deployment(
+    ray_actor_options={"num_cpus": 2},
+    max_ongoing_requests=16,
+    autoscaling_config={"min_replicas": 1, "max_replicas": 8, "target_ongoing_requests": 2},
+    health_check_period_s=10,
+    health_check_timeout_s=30,
+    graceful_shutdown_timeout_s=30,
+)
+@serve.ingress()
+class RewardService:
+    """One replica: the standalone server's app, worker pool and scorer, behind Serve's proxy."""
+
+    def __init__(self, **settings: Any):
+        self.config = replica_config(settings)
+        self.http_app = create_app(self.config)
+        self.pool = self.http_app.state.pool
+        self.scorer = self.http_app.state.scorer
+        self.metrics = self.http_app.state.metrics
+        self.started = False
+
+    def __serve_build_asgi_app__(self) -> FastAPI:
+        return self.http_app
+
+    async def check_health(self) -> None:
+        """Serve's health check is the readiness of ``/readyz``: every worker up. The first check
+        (a replica is not routed to before it passes) waits for the workers to start."""
+        timeout = 0.0 if self.started else STARTUP_SECONDS
+        if not await self.pool.wait_ready(timeout):
+            raise RuntimeError(f"{self.pool.live_workers}/{self.config.workers} scoring workers ready")
+        self.started = True
+
+    async def score(self, request: dict) -> dict:
+        """``POST /v1/score`` for a deployment handle: the request and response as dicts.
+        Raises :class:`RequestError` where HTTP would answer 413, 422 or 503."""
+        started = time.perf_counter()
+        try:
+            try:
+                parsed = ScoreRequest.model_validate(request)
+            except ValidationError as exc:
+                raise RequestError(422, _validation_message(exc)) from None
+            result = await self._scored(parsed)
+        except RequestError as exc:
+            self._observe("score_handle", exc.status, started)
+            raise
+        self._observe("score_handle", 200, started)
+        return result
+
+    async def openrlhf(self, body: dict, profile: str = DEFAULT_PROFILE) -> dict:
+        """``POST /v1/openrlhf`` for a deployment handle: ``{"rewards", "scores", "extra_logs"}``."""
+        started = time.perf_counter()
+        try:
+            if profile not in PROFILES:
+                raise RequestError(422, f"profile: unknown profile {profile!r}; known: {sorted(PROFILES)}")
+            try:
+                req = openrlhf_request(OpenRLHFRequest.model_validate(body), profile, Options())
+            except ValidationError as exc:
+                raise RequestError(422, _validation_message(exc)) from None
+            except ValueError as exc:
+                raise RequestError(422, str(exc)) from None
+            result = openrlhf_response(await self._scored(req)) if req is not None else {"rewards": [], "scores": [], "extra_logs": {}}
+        except RequestError as exc:
+            self._observe("openrlhf_handle", exc.status, started)
+            raise
+        self._observe("openrlhf_handle", 200, started)
+        return result
+
+    async def _scored(self, request: ScoreRequest) -> dict:
+        try:
+            self.scorer.admit(request)
+        except LimitError as exc:
+            raise RequestError(413, str(exc)) from None
+        except NotReady as exc:
+            raise RequestError(503, str(exc)) from None
+        return await self.scorer.score(request)
+
+    def _observe(self, endpoint: str, status: int, started: float) -> None:
+        self.metrics.requests.labels(endpoint, str(status)).inc()
+        self.metrics.request_seconds.labels(endpoint).observe(time.perf_counter() - started)
+
+
+def build(args: dict[str, Any]) -> serve.Application:
+    """Application builder for ``serve run`` / a Serve config's ``args``: reward settings such as
+    ``deadline`` or ``max_trajectories`` (strings from the command line are converted)."""
+    return RewardService.bind(**args)
+
+
+app = build({})
