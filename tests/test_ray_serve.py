@@ -22,7 +22,8 @@ ray = pytest.importorskip("ray", reason="needs the [ray] extra: pip install -e '
 serve = pytest.importorskip("ray.serve")
 from ray.serve.schema import ServeDeploySchema  # noqa: E402
 
-from service.ray_serve import SETTINGS, RequestError, RewardService, build  # noqa: E402
+from service.config import Config  # noqa: E402
+from service.ray_serve import SETTINGS, RequestError, RewardService, build, replica_config  # noqa: E402
 
 pytestmark = pytest.mark.ray
 
@@ -75,6 +76,12 @@ def test_config_file_is_a_valid_serve_config_for_this_app():
     assert [d.name for d in app.deployments] == [RewardService.name]
     autoscaling = app.deployments[0].autoscaling_config
     assert autoscaling["min_replicas"] <= autoscaling["max_replicas"] and autoscaling["target_ongoing_requests"] > 0
+
+
+def test_app_args_are_settings_converted_from_the_command_line():
+    assert replica_config({"workers": "3", "deadline": "2.5", "max_groups": 8}) == Config(workers=3, deadline=2.5, max_groups=8)
+    with pytest.raises(ValueError, match="port"):
+        replica_config({"workers": 1, "port": 9000})
 
 
 def test_http_through_serve_proxy_answers_as_the_standalone_server(server, ray_app):
