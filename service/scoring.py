@@ -228,8 +228,31 @@ def _label_reference(label: Any) -> Reference:
         except RecursionError:
             raise ValueError("label JSON is nested too deeply") from None
     if isinstance(label, dict):
-        return Reference.model_validate({k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label})
-    return Reference(answer=str(label))
+        fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
+        fields["answer"] = _label_text(fields.get("answer"))
+        if isinstance(fields.get("choices"), dict):
+            fields["choices"] = {k: _label_text(v) for k, v in fields["choices"].items() if v is not None}
+        return Reference.model_validate(fields)
+    return Reference(answer="" if label is None else str(label))
+
+
+def _label_text(value: Any) -> Any:
+    """Numbers as their text (datasets store answers like 72 as numbers); a missing answer as "" (its group fails)."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, (int, float)) else value
+
+
+def _strip_prompt(query: str, prompt: str, min_overlap: int = 16) -> str:
+    """``query`` minus ``prompt``; OpenRLHF left-truncates long prompts, so a query may start with only the prompt's tail."""
+    if not prompt:
+        return query
+    if query.startswith(prompt):
+        return query[len(prompt) :]
+    for start in range(1, len(prompt) - min_overlap + 1):
+        if query.startswith(prompt[start:]):
+            return query[len(prompt) - start :]
+    return query
 
 
 def openrlhf_request(body: OpenRLHFRequest, profile: str, options: Options) -> ScoreRequest | None:
@@ -246,7 +269,7 @@ def openrlhf_request(body: OpenRLHFRequest, profile: str, options: Options) -> S
     groups: list[Group] = []
     last = None
     for i, (query, prompt, label) in enumerate(zip(body.query, prompts, labels)):
-        completion = query[len(prompt) :] if prompt and query.startswith(prompt) else query
+        completion = _strip_prompt(query, prompt)
         marker = (prompt, json.dumps(label, sort_keys=True))
         if marker != last:
             try:
