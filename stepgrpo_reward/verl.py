@@ -1,10 +1,12 @@
 """StepGRPO rewards for verl, from the reward service: point ``custom_reward_function`` at this file.
 
-    custom_reward_function.path=/path/to/stepgrpo_reward/verl.py
-    custom_reward_function.name=compute_score            # verl's naive reward manager: one call per response
-    # or, one request per batch (recommended):
-    custom_reward_function.name=compute_score_batch reward_model.reward_manager=batch
+    custom_reward_function.path=pkg://stepgrpo_reward.verl      # or the path of this file
+    custom_reward_function.name=compute_score_async             # verl's reward loop: one awaited call per response
     +custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8000
+    # the legacy batch manager, one request per batch:
+    reward_model.use_reward_loop=False reward_model.reward_manager=batch custom_reward_function.name=compute_score_batch
+
+``compute_score`` is the synchronous per-response form (verl's naive manager, or the reward loop in a thread).
 
 verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
 ``{"answer", "key_steps", "choices"}`` (or its JSON string). Each call returns a dict whose ``score``
@@ -23,7 +25,7 @@ from typing import Any
 from stepgrpo_reward import DEFAULT_URL
 from stepgrpo_reward._service import RewardServiceError, ScoreService, component_values, group_batch, reference_from_label
 
-__all__ = ["RewardServiceError", "compute_score", "compute_score_batch"]
+__all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch"]
 
 _services: dict[tuple, ScoreService] = {}
 
@@ -48,16 +50,21 @@ def _as_verl(results: list[dict]) -> list[dict[str, float]]:
              "scored": 0.0 if value is None else 1.0} for r, value in zip(results, rewards)]
 
 
+def _batch(data_sources, solution_strs, ground_truths, extra_infos) -> tuple[list[dict], list[tuple[int, int]]]:
+    """Groups by (data source, ground truth, prompt index): a prompt's rollouts share one reference."""
+    extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
+    keys = [json.dumps([str(source), extra.get("index") if isinstance(extra, dict) else None], default=str)
+            for source, extra in zip(data_sources, extra_infos)]
+    return group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
+
+
 def compute_score_batch(data_sources: list, solution_strs: list[str], ground_truths: list, extra_infos: list | None = None, *,
                         url: str | None = None, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
                         **_: Any) -> list[dict[str, float]]:
-    """verl's batch reward manager: all responses of a batch in one request, grouped by (data source, ground truth, prompt index)."""
+    """verl's batch reward manager: all responses of a batch in one request."""
     if len(solution_strs) == 0:
         return []
-    extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-    keys = [json.dumps([str(source), (extra or {}).get("index") if isinstance(extra, dict) else None], default=str)
-            for source, extra in zip(data_sources, extra_infos)]
-    groups, positions = group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
+    groups, positions = _batch(data_sources, solution_strs, ground_truths, extra_infos)
     service = _service(url, profile, options, timeout)
     return _as_verl(service.results_in_order(service.score(groups), positions))
 
@@ -65,3 +72,12 @@ def compute_score_batch(data_sources: list, solution_strs: list[str], ground_tru
 def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, **kwargs: Any) -> dict[str, float]:
     """verl's naive reward manager: one response, one request."""
     return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info], **kwargs)[0]
+
+
+async def compute_score_async(data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, *,
+                              url: str | None = None, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
+                              **_: Any) -> dict[str, float]:
+    """verl's reward loop awaits this one per response, many at once, without a thread each."""
+    groups, positions = _batch([data_source], [solution_str], [ground_truth], [extra_info])
+    service = _service(url, profile, options, timeout)
+    return _as_verl(service.results_in_order(await service.ascore(groups), positions))[0]

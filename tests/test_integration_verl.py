@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
+import inspect
 import json
 import logging
 import os
@@ -29,7 +31,13 @@ def load_like_verl(path: str, name: str, reward_kwargs: dict):
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
     raw_fn = getattr(module, name)
-    return partial(lambda fn, extra, *a, **kw: fn(*a, **{**kw, **extra}), raw_fn, dict(reward_kwargs))
+    if inspect.iscoroutinefunction(raw_fn):
+        async def merged(fn, extra, *a, **kw):
+            return await fn(*a, **{**kw, **extra})
+    else:
+        def merged(fn, extra, *a, **kw):
+            return fn(*a, **{**kw, **extra})
+    return partial(merged, raw_fn, dict(reward_kwargs))
 
 
 def rows():
@@ -69,6 +77,19 @@ def test_naive_reward_manager_call(server, client, path, caplog):
     assert scores == [expected(r) for r in direct(client, items)]
     assert scores[0]["score"] > 2 and scores[-1] == {"score": 0.0, "step_rar": 0.0, "step_rvr": 0.0, "answer_correct": 0.0, "scored": 0.0}
     assert "reference.answer is empty" in caplog.text
+
+
+def test_reward_loop_awaits_the_async_form(server, client):
+    """verl's reward loop checks iscoroutinefunction on the wrapped function and awaits it per response."""
+    compute_score = load_like_verl("pkg://stepgrpo_reward.verl", "compute_score_async", {"url": server.url})
+    assert inspect.iscoroutinefunction(compute_score)
+    items = rows()
+
+    async def all_at_once():
+        return await asyncio.gather(*(compute_score(data_source=src, solution_str=response, ground_truth=gt, extra_info={"index": idx})
+                                      for src, response, gt, idx in items))
+
+    assert asyncio.run(all_at_once()) == [expected(r) for r in direct(client, items)]
 
 
 def test_batch_reward_manager_call(server, client):
