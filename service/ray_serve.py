@@ -13,6 +13,8 @@ Needs the ``[ray]`` extra (``pip install '.[ray]'``).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import time
 from dataclasses import fields
 from typing import Any
@@ -23,21 +25,21 @@ from pydantic import ValidationError
 from ray import serve
 
 from .app import create_app
-from .config import Config
+from .config import Config, parse_args
 from .contract import OpenRLHFRequest, Options, ScoreRequest
 from .rewards import DEFAULT_PROFILE, PROFILES
-from .scoring import LimitError, NotReady, openrlhf_request, openrlhf_response
+from .scoring import LimitError, NotReady, Overloaded, openrlhf_request, openrlhf_response
 
 STARTUP_SECONDS = 25.0
 """How long a new replica's first health check waits for its workers (under Serve's 30 s default)."""
 
-SETTINGS = {f.name: type(f.default) for f in fields(Config) if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")}
+SETTINGS = {f.name for f in fields(Config) if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")}
 """Settings a replica takes from the application's args; the proxy, Serve's graceful shutdown and
 Ray's logging replace the rest."""
 
 
 class RequestError(ValueError):
-    """A handle call the HTTP front end would answer with ``status`` (413, 422 or 503)."""
+    """A handle call the HTTP front end would answer with ``status`` (413, 422, 429 or 503)."""
 
     def __init__(self, status: int, detail: str):
         super().__init__(status, detail)
@@ -49,15 +51,20 @@ class RequestError(ValueError):
 
 
 def replica_config(settings: dict[str, Any]) -> Config:
-    """The replica's config: ``workers`` defaults to the CPUs Ray assigned this replica."""
+    """The replica's config, parsed and checked as ``python -m service``'s flags are (values may be
+    strings, as ``serve run`` passes them); ``workers`` defaults to the CPUs Ray assigned this replica."""
     unknown = sorted(set(settings) - set(SETTINGS))
     if unknown:
         raise ValueError(f"unknown settings {unknown}; known: {sorted(SETTINGS)}")
-    values = {name: SETTINGS[name](value) for name, value in settings.items()}
-    if "workers" not in values:
+    if "workers" not in settings:
         cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 1.0)
-        values["workers"] = max(1, int(cpus))
-    return Config(**values)
+        settings = {**settings, "workers": max(1, int(cpus))}
+    errors = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(errors):
+            return parse_args([f"--{name.replace('_', '-')}={value}" for name, value in settings.items()], environ={})
+    except SystemExit:
+        raise ValueError(errors.getvalue().strip().splitlines()[-1]) from None
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -97,7 +104,7 @@ class RewardService:
 
     async def score(self, request: dict) -> dict:
         """``POST /v1/score`` for a deployment handle: the request and response as dicts.
-        Raises :class:`RequestError` where HTTP would answer 413, 422 or 503."""
+        Raises :class:`RequestError` where HTTP would answer 413, 422, 429 or 503."""
         started = time.perf_counter()
         try:
             try:
@@ -137,6 +144,8 @@ class RewardService:
             raise RequestError(413, str(exc)) from None
         except NotReady as exc:
             raise RequestError(503, str(exc)) from None
+        except Overloaded as exc:
+            raise RequestError(429, f"{exc}; retry after {exc.retry_after} s") from None
         return await self.scorer.score(request)
 
     def _observe(self, endpoint: str, status: int, started: float) -> None:

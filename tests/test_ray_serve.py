@@ -82,6 +82,10 @@ def test_app_args_are_settings_converted_from_the_command_line():
     assert replica_config({"workers": "3", "deadline": "2.5", "max_groups": 8}) == Config(workers=3, deadline=2.5, max_groups=8)
     with pytest.raises(ValueError, match="port"):
         replica_config({"workers": 1, "port": 9000})
+    with pytest.raises(ValueError, match="--deadline must be positive"):
+        replica_config({"workers": 1, "deadline": 0})
+    with pytest.raises(ValueError, match="--max-groups.*invalid int"):
+        replica_config({"workers": 1, "max_groups": "many"})
 
 
 def test_http_through_serve_proxy_answers_as_the_standalone_server(server, ray_app):
