@@ -1,0 +1,294 @@
+"""Rule-based key-step extraction from a reference solution, following the paper's instructions.
+
+The paper asks a strong LLM for the essential elements of each step — values, equations, named
+concepts, phrases of at most three words, each once. Without an LLM, the same kinds of element are
+found by rules, over the ``### Step k`` texts (the only text key steps are matched against; a
+solution without step headers is read as one step):
+
+1. equations, as written (``AB = 3``, ``AC = \\sqrt{9 + 16} = 5``), their sides cut at prose words;
+2. named theorems, laws and concepts (``Pythagorean theorem``, ``law of cosines``, ``hypotenuse``);
+3. numbers with their quantity (``30 degrees``, ``12 cm``, ``25%``) that no equation already holds;
+4. short noun phrases (runs of up to three content words between stop words and punctuation).
+
+At most :data:`MAX_PER_STEP` elements per step, the kinds in that order, none repeated (up to the
+scorer's normalisation). Finally the reference solution is scored against its own key steps with the
+core's matcher and stuffing guard, and the lowest-ranked elements are dropped until every group is
+credited: a key step the genuine solution cannot earn would only lower every honest score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.rewards.keysteps import StepStream, credit_matches, find_matches, prepare_alternative
+from service.rewards.profiles import STEPGRPO
+from service.rewards.sections import ANSWER, parse_completion
+from service.rewards.text import joined, tokens
+
+from .layouts import Record
+
+MAX_PER_STEP = 3
+MAX_PHRASE_WORDS = 3
+MAX_CHAIN = 3
+"""Equation chains with more members keep only their last link."""
+
+_RAW = re.compile(r"\\[A-Za-z]+|\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’]s)?|\S")
+_MATH_CHARS = set("+-*/^_()[]{}|'√π°²³×·÷−–%<>!∠△$")
+_FUNCTIONS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "max", "min", "lim", "mod", "pi", "theta",
+              "alpha", "beta", "gamma", "cm", "mm", "km", "kg", "m", "g", "s"}
+_BREAK_WORDS = {"so", "thus", "hence", "therefore", "then", "and", "which", "where", "since", "because", "gives", "giving",
+                "we", "if", "or", "but", "while", "when", "get", "that", "is", "are", "was", "be", "means", "implies"}
+STOPWORDS = frozenset("""
+a an the this that these those it its it's of in on at to for from by with without as into onto over under about between
+through during before after above below up down out off than then so thus hence therefore because since if when while where
+which who whom whose what how why is are was were be been being am do does did has have had can could will would shall should
+may might must not no nor and or but also both either neither each every all any some such only own same other another more
+most less least very just too we our us you your i me my he she they them their his her there here let lets let's now first
+second third next finally step steps given find found calculate calculated compute computed determine determined using use
+used get gets got gives give giving know known need needs needed shown show shows see seen note look looking identify
+identified answer answers question value values figure image diagram picture problem solution result results following
+follows follow therefore total equal equals equation one two three four five six seven eight nine ten times plus minus
+divided multiplied per out like ask asks asked say says said based according means mean meaning thing things way
+""".split())
+_NAMED_HEADS = "theorem|law|rule|formula|principle|identity|property|inequality|postulate|lemma|criterion|axiom|equation"
+_NAMED = re.compile(rf"\b((?:[A-Za-z]+(?:['’]s)?\s+){{0,2}}(?:{_NAMED_HEADS})s?)\b(?!\s+of\b)", re.IGNORECASE)
+_NAMED_OF = re.compile(rf"\b((?:{_NAMED_HEADS}|sum|area|volume|perimeter|circumference) of (?:the )?[A-Za-z]+)\b", re.IGNORECASE)
+_CONCEPTS = frozenset("""
+hypotenuse perimeter area volume circumference radius diameter chord arc tangent secant slope intercept midpoint bisector
+median altitude perpendicular parallel congruent similar isosceles equilateral scalene supplementary complementary vertical
+adjacent alternate corresponding inscribed central exterior interior acute obtuse right triangle rectangle square circle
+trapezoid parallelogram rhombus polygon hexagon pentagon cylinder cone sphere cube prism pyramid probability percentage ratio
+proportion average mean mode range sum difference product quotient derivative integral velocity acceleration force mass
+density pressure energy momentum photosynthesis
+""".split())
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\\$(])|\n+")
+_QUANTITY_SUFFIX = re.compile(r"\s*(%|°|\^\s*\{?\\circ\}?|[A-Za-z]+)")
+
+
+@dataclass(frozen=True)
+class Element:
+    text: str
+    rank: int
+    """0 equation, 1 named concept, 2 quantity, 3 phrase: the lower, the more essential."""
+    step: int
+    start: int
+
+
+def step_texts(solution: str) -> list[str]:
+    """The solution's step bodies; without step headers, the sentences before any final-answer header."""
+    parsed = parse_completion(solution)
+    steps = [parsed.body(s) for s in parsed.steps]
+    if steps:
+        return steps
+    answer = next((s for s in parsed.sections if s.kind == ANSWER), None)
+    prose = parsed.text[: answer.start] if answer else parsed.text
+    return [s for s in _SENTENCE_BREAK.split(prose) if s.strip()]
+
+
+def _is_math(tok: str) -> bool:
+    if tok[0].isdigit() or tok[0] == "\\" or tok in _MATH_CHARS:
+        return True
+    if not tok.isalpha():
+        return False
+    return (len(tok) == 1 and tok not in "aI") or (tok.isupper() and len(tok) <= 5) or tok.lower() in _FUNCTIONS
+
+
+def _math_at(clause: list[re.Match], i: int, neighbour: int) -> bool:
+    """A maths token, or a short word glued to the maths beside it (``2ab``, ``x_{max}``)."""
+    tok = clause[i].group()
+    if _is_math(tok):
+        return True
+    a, b = sorted((clause[i], clause[neighbour]), key=lambda m: m.start())
+    return tok.isalpha() and len(tok) <= 3 and a.end() == b.start() and _is_math(clause[neighbour].group())
+
+
+def _clauses(text: str) -> list[list[re.Match]]:
+    """Raw tokens of ``text`` cut into clauses at punctuation, line breaks and connective words."""
+    clauses, current = [], []
+    for m in _RAW.finditer(text):
+        tok = m.group()
+        ends_sentence = tok == "." and (m.end() == len(text) or text[m.end()].isspace())
+        line_break = current and "\n" in text[current[-1].end() : m.start()]
+        if line_break:
+            clauses.append(current)
+            current = []
+        if tok in ";:?" or (tok == "," and (m.end() == len(text) or text[m.end()].isspace())) or ends_sentence or tok.lower() in _BREAK_WORDS:
+            clauses.append(current)
+            current = []
+        else:
+            current.append(m)
+    clauses.append(current)
+    return [c for c in clauses if c]
+
+
+def _equations(text: str) -> list[tuple[int, int]]:
+    """Spans of equations: the math run before the first ``=`` (or one word) to the math run after the last."""
+    spans = []
+    for clause in _clauses(text):
+        eq = [i for i, m in enumerate(clause) if m.group() == "="]
+        if not eq:
+            continue
+        first, last = eq[0], eq[-1]
+        start = first
+        while start > 0 and _math_at(clause, start - 1, start):
+            start -= 1
+        if start == first:
+            word = clause[first - 1].group() if first else ""
+            if not word.isalpha() or (len(word) > 1 and word.lower() in STOPWORDS):
+                continue
+            start = first - 1
+        end = last + 1
+        while end < len(clause) and _math_at(clause, end, end - 1):
+            end += 1
+        if end == last + 1:
+            continue
+        if len(eq) > MAX_CHAIN - 1:  # a long chain: its last link, as written (``49 + 576 = 625``)
+            start = eq[-2] + 1
+        spans.append((clause[start].start(), clause[end - 1].end()))
+    return spans
+
+
+def _named(text: str) -> list[tuple[int, int]]:
+    """``law of cosines``, ``sum of angles``; ``Pythagorean theorem`` (a head alone is no name)."""
+    spans = [m.span(1) for m in _NAMED_OF.finditer(text)]
+    heads = set(_NAMED_HEADS.split("|"))
+    for m in _NAMED.finditer(text):
+        words = [w for w in re.finditer(r"\S+", m.group(1))]
+        while words and words[0].group().lower() in STOPWORDS:
+            words.pop(0)
+        if len(words) >= 2 or (words and words[0].group().lower().rstrip("s") not in heads):
+            spans.append((m.start(1) + words[0].start(), m.end(1)))
+    return spans
+
+
+def _quantities(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"(?<![\w^_.\\])\$?\d+(?:[.,]\d+)*", text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not text[line_start : m.start()].strip() and re.match(r"[.)]\s", text[m.end() : m.end() + 2]):
+            continue  # a list marker
+        end = m.end()
+        suffix = _QUANTITY_SUFFIX.match(text, end)
+        if suffix and (not suffix.group(1).isalpha() or suffix.group(1).lower() not in STOPWORDS | _BREAK_WORDS):
+            end = suffix.end()
+        spans.append((m.start(), end))
+    return spans
+
+
+def _phrases(text: str) -> list[tuple[int, int]]:
+    """Runs of one to three content words (alphabetic, 3+ letters, not stop words), as RAKE cuts them."""
+    spans, run = [], []
+    for m in list(_RAW.finditer(text)) + [None]:
+        tok = m.group() if m else ""
+        content = tok.isalpha() and len(tok) >= 3 and tok.lower() not in STOPWORDS and not (tok.isupper() and len(tok) <= 5)
+        if content and (not run or text[run[-1].end() : m.start()].isspace()):
+            run.append(m)
+            continue
+        if 0 < len(run) <= MAX_PHRASE_WORDS:
+            spans.append((run[0].start(), run[-1].end()))
+        run = [m] if content else []
+    return spans
+
+
+def _is_concept(word: str) -> bool:
+    w = word.lower()
+    return w in _CONCEPTS or w.rstrip("s") in _CONCEPTS
+
+
+def _telling_phrases(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Phrases worth a key step — two or more words, a concept word, or a name written mid-sentence
+    (``tallest bar``, ``hypotenuse``, ``Paris``) — concepts first, then longer ones, then by position."""
+    def telling(span):
+        words = text[span[0] : span[1]].split()
+        mid_sentence = span[0] > 0 and not re.search(r"(^|[.!?]\s+)$", text[: span[0]].rstrip(" ") + " ")
+        return len(words) >= 2 or _is_concept(words[0]) or (words[0][0].isupper() and mid_sentence)
+
+    def key(span):
+        words = text[span[0] : span[1]].split()
+        return (not any(map(_is_concept, words)), -len(words), span[0])
+    return sorted(filter(telling, spans), key=key)
+
+
+def candidates(steps: list[str]) -> list[Element]:
+    """Every candidate element of every step, best first within a step."""
+    found = []
+    for s, text in enumerate(steps):
+        taken: list[tuple[int, int]] = []
+        per_step = []
+        finders = ((0, _equations(text)), (1, _named(text)), (2, _quantities(text)), (3, _telling_phrases(_phrases(text), text)))
+        for rank, spans in finders:
+            for a, b in spans:
+                if any(a < y and x < b for x, y in taken):
+                    continue
+                taken.append((a, b))
+                per_step.append(Element(" ".join(text[a:b].split()).strip(" .,;:"), rank, s, a))
+        found.extend(e for e in per_step if e.text)
+    return found
+
+
+def _canonical(text: str) -> str:
+    return joined(tokens(text))
+
+
+def select(elements: list[Element]) -> list[Element]:
+    """At most :data:`MAX_PER_STEP` per step, none repeating an element already taken (a number or
+    phrase already inside a taken equation counts as taken)."""
+    chosen: list[Element] = []
+    keys: list[str] = []
+    per_step: dict[int, int] = {}
+    for e in sorted(elements, key=lambda e: (e.step, e.rank, e.start)):
+        key = _canonical(e.text)
+        if key.strip() == "" or any(key in k for k in keys) or per_step.get(e.step, 0) >= MAX_PER_STEP:
+            continue
+        chosen.append(e)
+        keys.append(key)
+        per_step[e.step] = per_step.get(e.step, 0) + 1
+    return sorted(chosen, key=lambda e: (e.step, e.start))
+
+
+def self_credited(steps: list[str], elements: list[Element]) -> list[Element]:
+    """Drop the lowest-ranked elements until the solution's own steps earn every one (core matcher,
+    ``stepgrpo`` fuzzy threshold, stuffing guard on)."""
+    stream = StepStream.of(steps)
+    kept = [e for e in elements if prepare_alternative(e.text) is not None]
+    while kept:
+        matches = find_matches([[prepare_alternative(e.text)] for e in kept], stream, STEPGRPO.fuzzy_threshold)
+        credit = credit_matches(matches, stream)
+        if all(credit.credited):
+            break
+        missing = [e for e, ok in zip(kept, credit.credited) if not ok]
+        unmatched = [e for e, m in zip(kept, matches) if not m]
+        victim = max(unmatched or missing or kept, key=lambda e: (e.rank, e.step, e.start))
+        if not unmatched and missing:  # over the own-word budget: give up the least essential element
+            victim = max(kept, key=lambda e: (e.rank, -e.step, e.start))
+        kept.remove(victim)
+    return kept
+
+
+def extract_key_steps(solution: str) -> list[list[str]]:
+    """Key-step groups (one element each; ``augment`` adds equivalent forms) for a reference solution."""
+    if not solution or not solution.strip():
+        raise ValueError("no reference solution to extract key steps from")
+    steps = step_texts(solution)
+    return [[e.text] for e in self_credited(steps, select(candidates(steps)))]
+
+
+def _has_key_steps(record: Record) -> bool:
+    return record.key_steps is not None and bool(record.key_step_groups())
+
+
+def rule_extract(keep_existing: bool, record: Record) -> Record:
+    """The record with rule-extracted key steps (unless it has some and ``keep_existing``)."""
+    if not (keep_existing and _has_key_steps(record)):
+        record.key_steps = extract_key_steps(record.solution or "")
+    return record
+
+
+def llm_extract(endpoint, keep_existing: bool, record: Record) -> Record:
+    """The record with key steps from the LLM ``endpoint`` (see :mod:`.llm`)."""
+    from .llm import llm_key_steps
+
+    if not (keep_existing and _has_key_steps(record)):
+        record.key_steps = llm_key_steps(endpoint, record.solution or "")
+    return record
