@@ -17,7 +17,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml proto/reward/v1/reward.proto | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check '$(TORCH)'
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,trainer,trl,ray]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,trainer,trl,ray,data]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -1,0 +1,144 @@
+"""Rule-based key-step extraction, augmentation and layout conversion (service/data), in-process."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.data.augment import augment_groups, equivalent_forms
+from service.data.extract import MAX_PER_STEP, STOPWORDS, extract_key_steps, step_texts
+from service.data.layouts import detect, from_record, to_record
+from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards.text import tokens
+from trainer_client.data import DEMO_KINDS, demo_dataset
+
+TRIANGLE = """### Image Description:
+A right triangle ABC with the right angle at B; AB is 3 cm and BC is 4 cm.
+### Rationales:
+The hypotenuse follows from the Pythagorean theorem.
+### Let's think step by step.
+### Step 1:
+From the figure, the legs are AB = 3 and BC = 4, with the right angle at B.
+### Step 2:
+By the Pythagorean theorem, the hypotenuse is AC = \\sqrt{9 + 16} = 5.
+### Step 3:
+The perimeter is therefore 3 + 4 + 5 = 12 cm.
+### The final answer is: 12"""
+
+
+def _canonical(text: str) -> str:
+    return " ".join(tokens(text))
+
+
+def _ratio(key_steps, completion: str, answer: str = "0", profile: str = "stepgrpo") -> float:
+    return PreparedGroup(Reference(answer, key_steps), PROFILES[profile], Settings()).score(completion)["key_step_ratio"]
+
+
+def test_extracts_equations_theorems_and_phrases_from_the_steps_only():
+    groups = extract_key_steps(TRIANGLE)
+    flat = [g[0] for g in groups]
+    assert all(len(g) == 1 for g in groups)
+    assert {"AB = 3", "BC = 4", "AC = \\sqrt{9 + 16} = 5", "3 + 4 + 5 = 12 cm"} <= set(flat)
+    assert "Pythagorean theorem" in flat or "hypotenuse" in flat
+    assert not any("cm" in f and "3 cm" in f for f in flat)  # the description's "3 cm" is not a step
+    keys = [_canonical(f) for f in flat]
+    assert len(keys) == len(set(keys))
+    for text in flat:
+        if "=" not in text and not any(c.isdigit() for c in text):
+            assert len(text.split()) <= 3 and text.lower() not in STOPWORDS
+
+
+def test_no_more_than_the_cap_per_step_and_nothing_twice_across_steps():
+    solution = "### Step 1:\nWe have x = 2, y = 3, z = 4 and w = 5 here.\n### Step 2:\nAgain x = 2, so the sum is 2 + 3 + 4 + 5 = 14.\n### The final answer is: 14"
+    flat = [g[0] for g in extract_key_steps(solution)]
+    assert len([f for f in flat if f in ("x = 2", "y = 3", "z = 4", "w = 5")]) <= MAX_PER_STEP
+    assert flat.count("x = 2") <= 1
+
+
+def test_a_solution_without_step_headers_is_read_sentence_by_sentence():
+    prose = "Since the triangle is isosceles, the base angles are equal. So 2x + 40 = 180, and x = 70 degrees."
+    assert len(step_texts(prose)) == 2
+    flat = [g[0] for g in extract_key_steps(prose)]
+    assert "2x + 40 = 180" in flat and "x = 70" in flat
+
+
+def test_no_solution_is_an_error():
+    with pytest.raises(ValueError, match="no reference solution"):
+        extract_key_steps("   ")
+
+
+@pytest.mark.parametrize("profile", ["stepgrpo", "r1vl-reference"])
+def test_every_demo_solution_earns_all_of_its_own_extracted_key_steps(profile):
+    items = demo_dataset(40, seed=11)
+    for item in items:
+        groups = augment_groups(extract_key_steps(item.solution))
+        assert groups, item.solution
+        assert _ratio(groups, item.solution, item.answer, profile) == 1.0, (item.solution, groups)
+
+
+def test_an_unrelated_solution_earns_almost_none_of_them():
+    items = demo_dataset(40, seed=12)
+    for item in items:
+        other = next(o for o in items if o.item_id.split("-")[0] != item.item_id.split("-")[0])
+        groups = augment_groups(extract_key_steps(item.solution))
+        assert _ratio(groups, other.solution) <= 0.25, (item.solution, other.solution, groups)
+    assert {i.item_id.split("-")[0] for i in items} == set(DEMO_KINDS)
+
+
+@pytest.mark.parametrize("text", ["AB = 5", "x = \\frac{1}{2}", "C = 90°", "5 × 8 = 40", "AC = \\sqrt{9 + 16} = 5",
+                                  "m∠ABC = 30^\\circ", "x² + y² = r²", "1,234 apples", "0.50", "area = 3.14 \\cdot r^{2}"])
+def test_every_augmented_form_means_the_same_to_the_scorer(text):
+    forms = equivalent_forms(text)
+    assert forms[0] == text
+    assert len({" ".join(f.lower().split()) for f in forms}) == len(forms)
+    sides = text.split("=")
+    accepted = {_canonical(text)} | {_canonical(f"{b} = {a}") for a in sides for b in sides if a != b}
+    for form in forms:
+        assert _canonical(form) in accepted, form
+    # the reference code's substring matching finds a group from any written form
+    for form in forms:
+        assert _ratio([forms], f"### Step 1:\nwe get {form} here\n### The final answer is: 0", profile="r1vl-reference") == 1.0
+
+
+def test_augment_adds_the_forms_the_issue_names():
+    assert {"AB=5", "5 = AB"} <= set(equivalent_forms("AB = 5"))
+    assert {"x = 0.5", "x = 1/2"} <= set(equivalent_forms("x = \\frac{1}{2}"))
+    assert {"C = 90 degrees", "C = 90^\\circ"} <= set(equivalent_forms("C = 90°"))
+    assert {"PR = 25", "25 = PR"} <= set(equivalent_forms("PR = \\sqrt{625} = 25"))
+    assert {"5 * 8 = 40", "5 \\times 8 = 40"} <= set(equivalent_forms("5 × 8 = 40"))
+    assert "1234 apples" in equivalent_forms("1,234 apples")
+    assert augment_groups([["AB = 5", "AB=5"], ["Pythagorean theorem"]], max_forms=3) == [["AB = 5", "AB=5", "5 = AB"], ["Pythagorean theorem"]]
+
+
+def test_layouts_round_trip():
+    r1vl = {"id": "q1", "image_path": "img/1.png", "problem": "Find AC.", "solution": TRIANGLE,
+            "key_steps": '{"Steps": [["AB = 3"], ["BC = 4"]]}', "choices": ["5", "12"], "source": "geo"}
+    record = to_record(r1vl, detect(r1vl), "x-1")
+    project = from_record(record, "project")
+    assert detect(project) == "project"
+    assert project["reference"] == {"answer": "12", "solution": TRIANGLE, "key_steps": [["AB = 3"], ["BC = 4"]], "choices": {"A": "5", "B": "12"}}
+    assert project["question"] == "Find AC." and project["source"] == "geo"
+    mulberry = from_record(to_record(project, "project", "x-1"), "mulberry")
+    assert detect(mulberry) == "mulberry"
+    assert mulberry["messages"][0] == {"role": "user", "content": "<image>Find AC."} and mulberry["images"] == ["img/1.png"]
+    back = from_record(to_record(mulberry, "mulberry", "x-1"), "r1vl")
+    assert back["problem"] == "Find AC." and back["solution"] == TRIANGLE and back["answer"] == "12"
+    assert back["key_steps"] == {"Steps": [["AB = 3"], ["BC = 4"]]} and back["image_path"] == "img/1.png"
+
+
+def test_mulberry_sharegpt_conversations_are_read():
+    row = {"conversations": [{"from": "human", "value": "<image>\nHow many?"}, {"from": "gpt", "value": "### Step 1:\n2 + 2 = 4\n### The final answer is: 4"}],
+           "image": "a.png"}
+    record = to_record(row, detect(row), "m-1")
+    assert (record.question, record.image_path, record.reference_answer()) == ("How many?", "a.png", "4")
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"reference": "5"}, "'reference' must be an object"),
+    ({"problem": ["a"], "solution": "x"}, "'problem' must be a string"),
+    ({"messages": "hi"}, "'messages' must be a list"),
+    ({"problem": "q", "solution": "s", "completions": "one"}, "'completions' must be a list of strings"),
+    ({"problem": "q", "solution": "s", "images": ["a.png", "b.png"]}, "one image per item"),
+])
+def test_unreadable_rows_name_the_field(row, message):
+    with pytest.raises(ValueError, match=message):
+        to_record(row, detect(row), "r-1")
