@@ -86,7 +86,7 @@ class Tally:
 
 async def _score(groups: list[tuple[int, Group]], profile: str, options: Options, config: Config, batch_groups: int,
                  show_progress: bool) -> dict[int, dict]:
-    pool = WorkerPool(config.workers, config.deadline)
+    pool = WorkerPool(config.workers, config.deadline, memory_limit_mb=config.worker_memory_mb)
     pool.start()
     try:
         if not await pool.wait_ready():
