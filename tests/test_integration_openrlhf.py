@@ -72,6 +72,8 @@ def test_one_sample_per_request_as_openrlhf_0_9_9_and_later(server, client):
         assert got["extra_logs"] == {"step_rar": [result["step_rar"] if ok else 0.0], "step_rvr": [result["step_rvr"] if ok else 0.0],
                                      "answer_correct": [1.0 if result["answer_correct"] else 0.0], "scored": [1.0 if ok else 0.0]}
     assert want[0]["reward"] > 2 and want[-1]["status"] == "error"
+    # with several URLs, OpenRLHF >= 0.9.9 sends the others an empty shard
+    assert openrlhf_post(server.url + "/v1/openrlhf", {"query": [], "prompts": [], "labels": []}) == {"rewards": [], "scores": [], "extra_logs": {}}
 
 
 def test_a_whole_rollout_batch_per_request_as_openrlhf_0_8(server, client):
