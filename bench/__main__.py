@@ -262,9 +262,10 @@ def free_port() -> int:
 
 
 class Server:
-    """``python -m service`` on 127.0.0.1 with the default worker count, in its own process group."""
+    """``python -m service`` on 127.0.0.1 (default worker count, extra ``flags``), in its own process group."""
 
-    def __init__(self):
+    def __init__(self, *flags: str):
+        self.flags = flags
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         fd, name = tempfile.mkstemp(prefix="bench-server-", suffix=".log")
@@ -275,7 +276,7 @@ class Server:
     def start(self) -> float:
         t = time.perf_counter()
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", HOST, "--port", str(self.port)],
+            self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", HOST, "--port", str(self.port), *self.flags],
                                          cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         end = time.monotonic() + STARTUP_SECONDS
         with httpx.Client(base_url=self.url, trust_env=False, timeout=5) as c:

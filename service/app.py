@@ -73,6 +73,12 @@ def _validation_detail(exc: ValidationError) -> list[dict]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors(include_url=False, include_input=False, include_context=False)]
 
 
+def _lone_surrogate_escape(exc: ValidationError) -> bool:
+    """pydantic-core refuses JSON whose strings hold a lone surrogate escape (``"\\ud800"``)."""
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    return len(errors) == 1 and errors[0]["type"] == "json_invalid" and ("surrogate" in errors[0]["msg"] or "hex escape" in errors[0]["msg"])
+
+
 def _json(payload: dict) -> Response:
     return Response(json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"), media_type="application/json")
 
@@ -141,6 +147,16 @@ def create_app(config: Config | None = None) -> FastAPI:
             return None, _error(413, [{"loc": ["body"], "msg": f"request body is over {config.max_request_bytes} bytes", "type": "too_large"}])
         try:
             return model.model_validate_json(body), None
+        except ValidationError as exc:
+            if not _lone_surrogate_escape(exc):
+                return None, _error(422, _validation_detail(exc))
+            rejected = exc
+        try:  # Python's parser keeps lone surrogates: the items holding one get their own error
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None, _error(422, _validation_detail(rejected))
+        try:
+            return model.model_validate(data), None
         except ValidationError as exc:
             return None, _error(422, _validation_detail(exc))
 

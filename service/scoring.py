@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 import time
 from typing import Any
 
@@ -87,6 +88,16 @@ def _reference_json(ref: Reference) -> str:
     return json.dumps(_reference_fields(ref), sort_keys=True, ensure_ascii=False)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(text: str) -> str | None:
+    """Where ``text`` holds a lone surrogate (only lenient JSON parsing lets one through), or None."""
+    if text.isascii() or (m := _SURROGATE.search(text)) is None:
+        return None
+    return f"(U+{ord(m.group()):04X}) at character {m.start()}"
+
+
 def task_size(items: int, workers: int, largest: int) -> int:
     """Trajectories per worker task: at least two tasks per worker so a request spreads over the
     pool, and no more than ``largest`` so a big request pays few pipe round trips."""
@@ -144,10 +155,13 @@ class Scorer:
         settings, versioned = scoring_options(request)
         items = []
         group_errors: dict[int, str] = {}
+        invalid: dict[tuple[int, int], str] = {}
         for index, group in enumerate(request.groups):
             try:
                 fields = _reference_fields(group.reference)
                 key = _reference_json(group.reference)
+                if (where := _lone_surrogate(key)) is not None:
+                    raise ReferenceError(f"not valid Unicode: a lone surrogate {where}")
                 reference_key_steps(CoreReference(*fields))
             except ReferenceError as exc:
                 group_errors[index] = f"reference unusable: {exc}"
@@ -156,7 +170,11 @@ class Scorer:
                 log.warning("group %d: checking its reference raised %s", index, type(exc).__name__, exc_info=True)
                 group_errors[index] = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
                 continue
-            items.extend(Item(key, fields, text) for text in group.completions)
+            for c, text in enumerate(group.completions):
+                if (where := _lone_surrogate(text)) is None:
+                    items.append(Item(key, fields, text))
+                else:
+                    invalid[index, c] = f"completion is not valid Unicode: a lone surrogate {where}"
         size = task_size(len(items), self.config.workers, self.config.task_size)
         self.metrics.in_flight_trajectories.inc(len(items))
         try:
@@ -168,9 +186,10 @@ class Scorer:
         if outcomes:
             mean = sum(seconds for _, seconds in outcomes) / len(outcomes)
             self.seconds_per_trajectory += 0.2 * (mean - self.seconds_per_trajectory)
-        return self._response(request, iter(outcomes), group_errors, versioned, started)
+        return self._response(request, iter(outcomes), group_errors, invalid, versioned, started)
 
-    def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], versioned: dict, started: float) -> dict[str, Any]:
+    def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], invalid: dict[tuple[int, int], str],
+                  versioned: dict, started: float) -> dict[str, Any]:
         counts = {"ok": 0, "timeout": 0, "error": 0}
         per_group = []
         for index, group in enumerate(request.groups):
@@ -178,7 +197,10 @@ class Scorer:
                 results = [{"status": "error", "detail": group_errors[index]} for _ in group.completions]
             else:
                 results = []
-                for _ in group.completions:
+                for c in range(len(group.completions)):
+                    if (index, c) in invalid:
+                        results.append({"status": "error", "detail": invalid[index, c]})
+                        continue
                     result, seconds = next(outcomes)
                     self.metrics.trajectory_seconds.observe(seconds)
                     results.append(result)

@@ -16,3 +16,15 @@ def test_benchmark_smoke_run():
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert "non-ok results: 0 of" in run.stdout and "HTTP errors: 0" in run.stdout
     assert "256/256 identical" in run.stdout
+
+
+def test_soak_short_run_loses_no_trajectory():
+    """Mixed HTTP / gRPC / stream load with hostile items and worker kills, briefly: every accepted
+    trajectory is answered once, and the server is still ready at the end."""
+    run = subprocess.run([sys.executable, "-m", "bench.soak", "--seconds", "8", "--kill-every", "2", "--max-pending", "64"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    figures = dict(line.split()[1:] for line in run.stdout.splitlines() if line.startswith("trajectories "))
+    assert figures["sent"] == figures["answered"] and int(figures["sent"]) > 0, run.stdout
+    assert "lost                   0" in run.stdout and "server ready at end    True" in run.stdout
+    assert "workers killed" in run.stdout and " 0 workers killed" not in run.stdout

@@ -284,3 +284,20 @@ def test_group_order_does_not_change_any_group(client):
     forward = {g["group_id"]: g for g in score(client, groups)["groups"]}
     backward = {g["group_id"]: g for g in score(client, groups[::-1])["groups"]}
     assert forward == backward
+
+
+def test_a_lone_surrogate_fails_only_its_completion_or_group(client):
+    """JSON may escape a lone surrogate (``"\\ud800"``), which is not Unicode: that completion (or the
+    group whose reference holds one) gets an error naming it, the rest of the batch is scored."""
+    raw = json.dumps({"groups": [group([GENUINE, "### Step 1:\nAB = 3 \ud800\n### The final answer is: 5", WRONG_ANSWER]),
+                                 group([GENUINE], answer="5\udfff")]}).encode()
+    assert b"\\ud800" in raw
+    r = client.post("/v1/score", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text
+    first, second = r.json()["groups"]
+    assert [x["status"] for x in first["results"]] == ["ok", "error", "ok"]
+    assert first["results"][1]["detail"] == "completion is not valid Unicode: a lone surrogate (U+D800) at character 19"
+    assert first["results"][0]["reward"] > first["results"][2]["reward"]
+    assert second["status"] == "error" and "lone surrogate (U+DFFF)" in second["detail"]
+    r = client.post("/v1/score", content=raw.replace(b'"completions"', b'"completion"', 1), headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][:2] == ["groups", 0]
