@@ -51,3 +51,41 @@ def test_a_second_signal_exits_at_once():
         server.proc.wait(20)  # far less than the 60 s drain
     finally:
         server.stop()
+
+
+def test_drain_under_load_answers_every_accepted_request_in_full():
+    """Four clients post back to back through SIGTERM: each request is either answered with one result
+    per trajectory or refused at connect once the server stops accepting — never cut short."""
+    server = start_server("--workers", "2", "--drain-seconds", "1", "--grace-seconds", "20", grpc=True)
+    outcomes: list[tuple[str, int, int]] = []
+    lock = threading.Lock()
+
+    def client(k: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            for i in range(400):  # bounded: the server stops accepting within a few seconds
+                completions = [GENUINE, WRONG_ANSWER] * (1 + (i + k) % 4)
+                try:
+                    r = c.post("/v1/score", json={"groups": [group(completions)] * 3})
+                except httpx.ConnectError:
+                    with lock:
+                        outcomes.append(("refused", 0, 0))
+                    return
+                answered = sum(len(g["results"]) for g in r.json()["groups"]) if r.status_code == 200 else -1
+                with lock:
+                    outcomes.append((str(r.status_code), 3 * len(completions), answered))
+
+    try:
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        server.proc.send_signal(signal.SIGTERM)
+        for t in threads:
+            t.join(90)
+        assert server.proc.wait(30) in (0, -signal.SIGTERM)
+    finally:
+        server.stop()
+    answered = [o for o in outcomes if o[0] == "200"]
+    assert len(answered) > 4 and all(sent == got for _, sent, got in answered), outcomes
+    assert {o[0] for o in outcomes} <= {"200", "refused"}, outcomes
+    assert sum(o[0] == "refused" for o in outcomes) == 4
