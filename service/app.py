@@ -26,6 +26,7 @@ from .metrics import Metrics
 from .pool import WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES
 from .scoring import LimitError, NotReady, Overloaded, Scorer, openrlhf_request, openrlhf_response
+from .ui import add_inspector
 from .version import CORE_VERSION
 
 log = logging.getLogger("service.app")
@@ -282,5 +283,6 @@ def create_app(config: Config | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi
+    add_inspector(app)
     assert set(ProfileName.__args__) == set(PROFILES)
     return app

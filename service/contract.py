@@ -83,6 +83,8 @@ class KeyStepMatch(BaseModel):
     score: float | None = None
     step: int | None = None
     matched_text: str | None = None
+    start: int | None = Field(None, description="Where the shown match begins in the completion (CRLF read as LF); null when unmatched.")
+    end: int | None = Field(None, description="Where the shown match ends (exclusive).")
 
 
 class StuffingReport(BaseModel):

@@ -279,6 +279,8 @@ class Credit:
     credited: list[bool]
     own_words: int
     bare_steps: list[int]
+    steps: list[int | None] | None = None
+    """Per group, the step (index into the stream's steps) whose match earned the credit."""
 
 
 _NOT_OWN = frozenset({"=", ",", ".", ";", ":", "+", "-", "*", "/", "^", STEP_BREAK} | _STOPWORDS)
@@ -314,7 +316,7 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
     words = set().union(*(w for s, w in own.items() if s not in bare))
     budget = len(words) // OWN_WORDS_PER_GROUP
     step_budget = {s: max(len(own.get(s, ())), 1) for s in groups_in_step if s not in bare}
-    credited = []
+    credited, steps = [], []
     for group in matches:
         step = next((stream.step_of[m.start] for m in group if step_budget.get(stream.step_of[m.start], 0) > 0), None)
         ok = budget > 0 and step is not None
@@ -322,4 +324,5 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
             budget -= 1
             step_budget[step] -= 1
         credited.append(ok)
-    return Credit(credited, len(words), bare)
+        steps.append(step if ok else None)
+    return Credit(credited, len(words), bare, steps)

@@ -18,6 +18,7 @@ _FINAL_TO_END = re.compile(r"### The final answer is:.*?$", re.DOTALL)
 _STEP_HEADER = re.compile(r"### Step \d+:")
 _STEP_NUMBER = re.compile(r"### Step (\d+):")
 _STEP_BODY = re.compile(r"### Step \d+:\s*(.*?)(?=\n###|\Z)", re.DOTALL)
+_NUMBERED_STEP_BODY = re.compile(r"### Step (\d+):\s*(.*?)(?=\n###|\Z)", re.DOTALL)
 _REQUIRED = ("### Image Description:", "### Rationales:", "### Step 1:", "### The final answer is:")
 
 
@@ -73,3 +74,39 @@ def reference_key_step_matches(completion: str, groups: list[list[str]]) -> list
     """Per group, the first alternative that is a lower-case substring of the joined step bodies."""
     text = reference_step_text(completion)
     return [next((alt for alt in group if alt.lower() in text), None) for group in groups]
+
+
+def _lf_offset(text: str, i: int) -> int:
+    """Offset ``i`` of ``text`` in the same text with CRLF read as LF (the explanation's coordinates)."""
+    return i - text.count("\r\n", 0, i)
+
+
+def reference_sections(completion: str) -> list[dict]:
+    """For the explanation: the step bodies the key steps are matched in, and the first final-answer line."""
+    sections = [{"kind": "step", "number": int(m.group(1)), "start": _lf_offset(completion, m.start()), "end": _lf_offset(completion, m.end(2))}
+                for m in _NUMBERED_STEP_BODY.finditer(completion)]
+    final = _FINAL.search(completion)
+    if final:
+        sections.append({"kind": "answer", "number": None, "start": _lf_offset(completion, final.start()), "end": _lf_offset(completion, final.end())})
+    return sections
+
+
+def reference_match_span(completion: str, alternative: str) -> tuple[int, int, int] | None:
+    """(step number, start, end) of the first lower-case occurrence of ``alternative`` in the joined
+    step bodies, as offsets of the completion; a span may run across two steps, as the rule allows."""
+    bodies = [(int(m.group(1)), m.start(2), m.group(2).lower()) for m in _NUMBERED_STEP_BODY.finditer(completion)]
+    joined = " ".join(b for _, _, b in bodies)
+    pos = joined.find(alternative.lower())
+    if pos < 0 or not bodies:
+        return None
+
+    def locate(at: int) -> tuple[int, int]:
+        for number, start, body in bodies:
+            if at <= len(body):
+                return number, start + at
+            at -= len(body) + 1
+        return bodies[-1][0], bodies[-1][1] + len(bodies[-1][2])
+
+    number, start = locate(pos)
+    _, end = locate(pos + len(alternative.lower()))
+    return number, _lf_offset(completion, start), _lf_offset(completion, end)

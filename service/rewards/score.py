@@ -12,8 +12,9 @@ from typing import Any
 from .answers import AnswerJudge
 from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_matches, key_step_groups, prepare_alternative
 from .profiles import Profile
-from .reference_rules import reference_answer, reference_key_step_matches, reference_validity
+from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
 from .sections import answer_text, parse_completion
+from .text import char_span
 from .validity import validity_checks
 
 
@@ -96,7 +97,8 @@ class PreparedGroup:
                 "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
                 "validity": _explain_checks(checks),
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
-                "key_steps": [_explain_group(i, texts, found, ok, stream, parsed) for i, (texts, found, ok) in enumerate(zip(self.groups, matches, credit.credited))],
+                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed)
+                              for i, (texts, found, ok, step) in enumerate(zip(self.groups, matches, credit.credited, credit.steps or [None] * len(matches)))],
                 "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
             }
         return self._result(verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation)
@@ -108,13 +110,10 @@ class PreparedGroup:
         explanation = None
         if explain:
             explanation = {
-                "sections": [],
+                "sections": reference_sections(completion),
                 "validity": _explain_checks(checks),
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": ""},
-                "key_steps": [
-                    {"group": i, "alternatives": g, "matched": alt is not None, "credited": alt is not None, "alternative": alt, "how": "substring" if alt is not None else None, "score": None, "step": None, "matched_text": alt}
-                    for i, (g, alt) in enumerate(zip(self.groups, found))
-                ],
+                "key_steps": [_explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))],
                 "stuffing_guard": {"applied": False, "own_words": None, "bare_steps": []},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
@@ -124,12 +123,35 @@ def _explain_checks(checks) -> list[dict]:
     return [{"check": c.name, "passed": c.passed, "detail": c.detail} for c in checks]
 
 
-def _explain_group(index, texts, found, credited, stream: StepStream, parsed) -> dict:
+def _explain_substring(index, alternatives, alternative, completion) -> dict:
+    where = reference_match_span(completion, alternative) if alternative is not None else None
+    step, start, end = where or (None, None, None)
+    return {"group": index, "alternatives": alternatives, "matched": alternative is not None, "credited": alternative is not None,
+            "alternative": alternative, "how": "substring" if alternative is not None else None, "score": None, "step": step,
+            "matched_text": alternative, "start": start, "end": end}
+
+
+def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed) -> dict:
+    """The match shown is the one that earned the credit (else the best); an equation chain is shown whole."""
     entry = {"group": index, "alternatives": list(texts), "matched": bool(found), "credited": credited,
-             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None}
+             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None, "start": None, "end": None}
     if found:
-        m = found[0]
+        m = next((x for x in found if stream.step_of[x.start] == credit_step), found[0])
         step = stream.step_of[m.start]
+        end = _shown_end(m, found, stream)
         entry.update(alternative=m.alternative, how=m.how, score=m.score, step=parsed.steps[step].number if step >= 0 else None,
-                     matched_text=" ".join(stream.tokens[m.start : m.end]))
+                     matched_text=" ".join(stream.tokens[m.start : end]))
+        if step >= 0:
+            section = parsed.steps[step]
+            offset = stream.step_of.index(step)
+            a, b = char_span(parsed.body(section), m.start - offset, end - offset)
+            entry.update(start=section.body_start + a, end=section.body_start + b)
     return entry
+
+
+def _shown_end(m, found, stream: StepStream) -> int:
+    """End token of what to highlight: for an equation chain, its last matched member in the clause."""
+    if m.how != "equation_chain":
+        return m.end
+    clause = next(((parts[0][0], parts[-1][1]) for parts in stream.clauses() if parts[0][0] <= m.start < parts[-1][1]), (m.start, m.end))
+    return max(x.end for x in found if x.how == "equation_chain" and clause[0] <= x.start < clause[1])
