@@ -200,7 +200,7 @@ function markOf(piece) {
   return el("mark", {
     class: `how-${first.how}${piece.matches.every((m) => m.credited) ? "" : " uncredited"}`,
     title: piece.matches.map(matchTitle).join("\n"),
-    dataset: { groups: piece.matches.map((m) => m.group).join(" "), how: first.how },
+    dataset: { groups: piece.matches.map((m) => m.group).join(" "), hows: piece.matches.map((m) => m.how).join(" ") },
   }, piece.text);
 }
 
