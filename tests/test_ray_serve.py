@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -54,7 +57,8 @@ def ray_app():
     options = copy.deepcopy(app_config["deployments"][0])
     options.pop("name")
     options["ray_actor_options"]["num_cpus"] = 1
-    options["autoscaling_config"]["max_replicas"] = 2
+    # Two replicas at most on the 2 CPUs, and no upscale delay (the test waits for the second replica).
+    options["autoscaling_config"].update(max_replicas=2, upscale_delay_s=0)
     port = free_port()
     ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False)
     try:
@@ -140,3 +144,39 @@ def test_replica_health_metrics_and_pool_size(ray_app):
     assert "reward_workers_ready 1.0" in metrics
     deployment = serve.status().applications[CONFIG["applications"][0]["name"]].deployments[RewardService.name]
     assert deployment.status == "HEALTHY" and deployment.replica_states.get("RUNNING", 0) >= 1
+
+
+def _running_replicas() -> int:
+    deployment = serve.status().applications[CONFIG["applications"][0]["name"]].deployments[RewardService.name]
+    return deployment.replica_states.get("RUNNING", 0)
+
+
+def test_replicas_scale_up_under_load(ray_app):
+    """Last in the module: it leaves two replicas running. Six callers keep about six requests in
+    flight, over the target of two per replica, until the autoscaler starts the second replica."""
+    url, _ = ray_app
+    assert _running_replicas() == 1
+    body = {"groups": [group([GENUINE, WRONG_ANSWER, NO_STEPS, STUFFED] * 4) for _ in range(2)]}
+    stop = threading.Event()
+
+    def keep_calling() -> set[int]:
+        codes = set()
+        with httpx.Client(timeout=60) as client:
+            while not stop.is_set():
+                codes.add(client.post(url + "/v1/score", json=body).status_code)
+        return codes
+
+    with ThreadPoolExecutor(6) as callers:
+        calls = [callers.submit(keep_calling) for _ in range(6)]
+        try:
+            end = time.monotonic() + 120
+            while _running_replicas() < 2 and time.monotonic() < end:
+                time.sleep(0.5)
+        finally:
+            stop.set()
+        codes = set().union(*(c.result() for c in calls))
+    assert _running_replicas() == 2
+    assert codes == {200}
+    with httpx.Client(base_url=url, timeout=60) as client:
+        answers = [client.post("/v1/score", json=BATCH).json() for _ in range(6)]
+    assert all(_without_timing(a) == _without_timing(answers[0]) for a in answers)
