@@ -13,16 +13,20 @@ Needs the ``[ray]`` extra (``pip install '.[ray]'``).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
+import logging
 import time
 from dataclasses import fields
 from typing import Any
 
 import ray
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 from pydantic import ValidationError
 from ray import serve
+from ray.util.metrics import Gauge
 
 from .app import create_app
 from .config import Config, parse_args
@@ -30,8 +34,12 @@ from .contract import OpenRLHFRequest, Options, ScoreRequest
 from .rewards import DEFAULT_PROFILE, PROFILES
 from .scoring import LimitError, NotReady, Overloaded, openrlhf_request, openrlhf_response
 
+log = logging.getLogger("service.ray_serve")
+
 STARTUP_SECONDS = 25.0
 """How long a new replica's first health check waits for its workers (under Serve's 30 s default)."""
+MIRROR_SECONDS = 5.0
+"""How often a replica copies its metrics into Ray's (which Ray exports every 10 s or so)."""
 
 SETTINGS = {f.name for f in fields(Config) if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")}
 """Settings a replica takes from the application's args; the proxy, Serve's graceful shutdown and
@@ -67,6 +75,27 @@ def replica_config(settings: dict[str, Any]) -> Config:
         raise ValueError(errors.getvalue().strip().splitlines()[-1]) from None
 
 
+class RayMetricsMirror:
+    """A replica's Prometheus samples as Ray gauges tagged with the replica. ``/metrics`` through the
+    proxy shows whichever replica answered; Ray's per-node metrics export carries every replica's,
+    as ``ray_<name>`` (``ray_reward_requests_total{replica=...}``)."""
+
+    def __init__(self, registry: CollectorRegistry, replica: str):
+        self.registry = registry
+        self.replica = replica
+        self.gauges: dict[str, Gauge] = {}
+
+    def export(self) -> None:
+        for family in self.registry.collect():
+            for sample in family.samples:
+                if sample.name.endswith("_created"):
+                    continue
+                tags = {**sample.labels, "replica": self.replica}
+                if sample.name not in self.gauges:
+                    self.gauges[sample.name] = Gauge(sample.name, family.documentation, tag_keys=tuple(tags))
+                self.gauges[sample.name].set(sample.value, tags)
+
+
 def _validation_message(exc: ValidationError) -> str:
     return "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors(include_url=False, include_input=False))
 
@@ -90,6 +119,8 @@ class RewardService:
         self.scorer = self.http_app.state.scorer
         self.metrics = self.http_app.state.metrics
         self.started = False
+        self.mirror = RayMetricsMirror(self.metrics.registry, serve.get_replica_context().replica_id.unique_id)
+        self.mirroring = asyncio.get_running_loop().create_task(self._mirror_metrics())
 
     def __serve_build_asgi_app__(self) -> FastAPI:
         return self.http_app
@@ -101,6 +132,15 @@ class RewardService:
         if not await self.pool.wait_ready(timeout):
             raise RuntimeError(f"{self.pool.live_workers}/{self.config.workers} scoring workers ready")
         self.started = True
+
+    async def _mirror_metrics(self) -> None:
+        while True:
+            try:
+                self.metrics.workers_ready.set(self.pool.live_workers)
+                self.mirror.export()
+            except Exception:
+                log.exception("could not copy the metrics into Ray's")
+            await asyncio.sleep(MIRROR_SECONDS)
 
     async def score(self, request: dict) -> dict:
         """``POST /v1/score`` for a deployment handle: the request and response as dicts.

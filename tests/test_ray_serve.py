@@ -52,20 +52,21 @@ def _without_timing(response: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def ray_app():
-    """The serve.yaml app on a local Ray: (its HTTP URL through Serve's proxy, its deployment handle)."""
+    """The serve.yaml app on a local Ray: its HTTP URL through Serve's proxy, its deployment handle,
+    and the node's Ray metrics export."""
     app_config = CONFIG["applications"][0]
     options = copy.deepcopy(app_config["deployments"][0])
     options.pop("name")
     options["ray_actor_options"]["num_cpus"] = 1
     # Two replicas at most on the 2 CPUs, and no upscale delay (the test waits for the second replica).
     options["autoscaling_config"].update(max_replicas=2, upscale_delay_s=0)
-    port = free_port()
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False)
+    port, metrics_port = free_port(), free_port()
+    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", _metrics_export_port=metrics_port, log_to_driver=False)
     try:
         serve.start(http_options={"host": "127.0.0.1", "port": port})
         args = {**app_config["args"], **{k: v for k, v in STANDALONE.items() if k != "workers"}}
         handle = serve.run(RewardService.options(**options).bind(**args), name=app_config["name"], route_prefix=app_config["route_prefix"])
-        yield f"http://127.0.0.1:{port}", handle
+        yield f"http://127.0.0.1:{port}", handle, f"http://127.0.0.1:{metrics_port}/metrics"
     finally:
         serve.shutdown()
         ray.shutdown()
@@ -93,7 +94,7 @@ def test_app_args_are_settings_converted_from_the_command_line():
 
 
 def test_http_through_serve_proxy_answers_as_the_standalone_server(server, ray_app):
-    url, _ = ray_app
+    url, _, _ = ray_app
     with httpx.Client(timeout=60) as client:
         for path, body in [("/v1/score", BATCH), ("/score", BATCH), ("/v1/openrlhf", {"query": ["Q: 3+2? ### The final answer is: 5", "Q: 3+2? 6"], "prompts": ["Q: 3+2? ", "Q: 3+2? "], "labels": ["5", "5"]}),
                            ("/v1/score", {"groups": [{"reference": {"answer": "5"}, "completions": [5]}]}),  # 422
@@ -109,7 +110,7 @@ def test_http_through_serve_proxy_answers_as_the_standalone_server(server, ray_a
 
 
 def test_handle_scores_as_the_standalone_server(server, ray_app):
-    _, handle = ray_app
+    _, handle, _ = ray_app
     standalone = httpx.post(server.url + "/v1/score", json=BATCH, timeout=60).json()
     assert _without_timing(handle.score.remote(BATCH).result()) == _without_timing(standalone)
     openrlhf = {"query": ["### The final answer is: 5", "### The final answer is: 4"], "labels": ["5", "5"]}
@@ -133,7 +134,7 @@ def test_worked_example_scores_from_a_ray_task(server, ray_app):
 
 
 def test_replica_health_metrics_and_pool_size(ray_app):
-    url, handle = ray_app
+    url, handle, ray_metrics = ray_app
     handle.score.remote(BATCH).result()
     with httpx.Client(base_url=url, timeout=60) as client:
         assert client.get("/readyz").json() == {"status": "ready", "workers": 1}  # the replica's num_cpus
@@ -144,6 +145,22 @@ def test_replica_health_metrics_and_pool_size(ray_app):
     assert "reward_workers_ready 1.0" in metrics
     deployment = serve.status().applications[CONFIG["applications"][0]["name"]].deployments[RewardService.name]
     assert deployment.status == "HEALTHY" and deployment.replica_states.get("RUNNING", 0) >= 1
+    mirrored = _ray_exported(ray_metrics, "ray_reward_requests_total", 'endpoint="score_handle"')
+    assert mirrored and all('replica="' in line and float(line.rsplit(" ", 1)[1]) >= 1 for line in mirrored)
+
+
+def _ray_exported(url: str, name: str, label: str) -> list[str]:
+    """The node's exported samples of ``name`` with ``label``, once Ray has exported them (within a minute)."""
+    end = time.monotonic() + 60
+    while time.monotonic() < end:
+        try:
+            lines = [line for line in httpx.get(url, timeout=10).text.splitlines() if line.startswith(name + "{") and label in line]
+        except httpx.HTTPError:
+            lines = []
+        if lines:
+            return lines
+        time.sleep(1)
+    return []
 
 
 def _running_replicas() -> int:
@@ -154,7 +171,7 @@ def _running_replicas() -> int:
 def test_replicas_scale_up_under_load(ray_app):
     """Last in the module: it leaves two replicas running. Six callers keep about six requests in
     flight, over the target of two per replica, until the autoscaler starts the second replica."""
-    url, _ = ray_app
+    url, _, _ = ray_app
     assert _running_replicas() == 1
     body = {"groups": [group([GENUINE, WRONG_ANSWER, NO_STEPS, STUFFED] * 4) for _ in range(2)]}
     stop = threading.Event()
