@@ -259,7 +259,7 @@ def test_a_loaded_file_scores_and_highlights_stay_aligned_after_astral_character
     text = GENUINE.replace("From the figure", "From the 𝑓igure 🙂🙂").replace("\n", "\r\n")
     loaded = {"groups": [group([text, STUFFED])], "options": {}}
     page.set_input_files("#load-file", files=[{"name": "group.json", "mimeType": "application/json", "buffer": json.dumps(loaded).encode()}])
-    page.wait_for_function("document.querySelectorAll('#completion-list textarea').length === 2")
+    page.wait_for_selector("#completion-list li:nth-child(2) textarea")
     page.click("#score")
     _scored(page)
     for profile in ("stepgrpo", "r1vl-reference"):
