@@ -211,3 +211,15 @@ def test_llm_extraction_through_an_openai_compatible_endpoint(tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_lone_surrogate_is_written_escaped_and_the_run_goes_on(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "s", "problem": "q", "solution": "### Step 1:\\nAB = 3 \\ud800\\n### The final answer is: 3"}\n'
+                   '{"id": "t", "problem": "q", "solution": "### Step 1:\\nSo AB = 3.\\n### The final answer is: 3"}\n')
+    for out in ("out.jsonl", "out.json"):
+        run_cli("extract", str(src), "-o", str(tmp_path / out), "--workers", "1")
+    rows = read(tmp_path / "out.jsonl")
+    assert [r["id"] for r in rows] == ["s", "t"] and rows[0]["solution"].endswith("\ud800\n### The final answer is: 3")
+    assert rows[1]["key_steps"] == {"Steps": [["AB = 3"]]}
+    assert json.loads((tmp_path / "out.json").read_text()) == rows

@@ -142,3 +142,10 @@ def test_mulberry_sharegpt_conversations_are_read():
 def test_unreadable_rows_name_the_field(row, message):
     with pytest.raises(ValueError, match=message):
         to_record(row, detect(row), "r-1")
+
+
+def test_a_phrase_the_question_already_says_is_no_key_step():
+    solution = "### Step 1:\nReading the figure, the right triangle has its legs marked as AB = 3 and BC = 4.\n### Step 2:\nSo AC = 5.\n### The final answer is: 5"
+    assert ["right triangle"] in extract_key_steps(solution)
+    assert ["right triangle"] not in extract_key_steps(solution, question="In the right triangle ABC, find AC.")
+    assert ["AB = 3"] in extract_key_steps(solution, question="Given AB = 3 and BC = 4, find AC.")

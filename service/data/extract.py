@@ -63,6 +63,8 @@ proportion average mean mode range sum difference product quotient derivative in
 density pressure energy momentum photosynthesis
 """.split())
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\\$(])|\n+")
+_VERBS = frozenset("belongs belong lies lie forms form makes make represents represent shows reads read means contains contain "
+                   "gets becomes become remains remain stands stand holds hold yields yield".split())
 _QUANTITY_SUFFIX = re.compile(r"\s*(%|°|\^\s*\{?\\circ\}?|[A-Za-z]+)")
 
 
@@ -73,6 +75,8 @@ class Element:
     """0 equation, 1 named concept, 2 quantity, 3 phrase: the lower, the more essential."""
     step: int
     start: int
+    order: int
+    """Position among the step's candidates, best first."""
 
 
 def step_texts(solution: str) -> list[str]:
@@ -176,8 +180,15 @@ def _quantities(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _verb_like(word: str) -> bool:
+    """``marked``, ``reading``, ``belongs``: words that end a noun phrase's run rather than belong to it."""
+    w = word.lower()
+    return w in _VERBS or (len(w) > 4 and w.endswith(("ed", "ing")) and not _is_concept(w))
+
+
 def _phrases(text: str) -> list[tuple[int, int]]:
-    """Runs of one to three content words (alphabetic, 3+ letters, not stop words), as RAKE cuts them."""
+    """Runs of one to three content words (alphabetic, 3+ letters, not stop words), as RAKE cuts them,
+    with verb-like words trimmed from either end."""
     spans, run = [], []
     for m in list(_RAW.finditer(text)) + [None]:
         tok = m.group() if m else ""
@@ -185,6 +196,10 @@ def _phrases(text: str) -> list[tuple[int, int]]:
         if content and (not run or text[run[-1].end() : m.start()].isspace()):
             run.append(m)
             continue
+        while run and _verb_like(run[0].group()):
+            run.pop(0)
+        while run and _verb_like(run[-1].group()):
+            run.pop()
         if 0 < len(run) <= MAX_PHRASE_WORDS:
             spans.append((run[0].start(), run[-1].end()))
         run = [m] if content else []
@@ -201,7 +216,8 @@ def _telling_phrases(spans: list[tuple[int, int]], text: str) -> list[tuple[int,
     (``tallest bar``, ``hypotenuse``, ``Paris``) — concepts first, then longer ones, then by position."""
     def telling(span):
         words = text[span[0] : span[1]].split()
-        mid_sentence = span[0] > 0 and not re.search(r"(^|[.!?]\s+)$", text[: span[0]].rstrip(" ") + " ")
+        before = text[: span[0]].rstrip(" \t")
+        mid_sentence = bool(before) and not before.endswith(("\n", ".", "!", "?", ":"))
         return len(words) >= 2 or _is_concept(words[0]) or (words[0][0].isupper() and mid_sentence)
 
     def key(span):
@@ -222,7 +238,7 @@ def candidates(steps: list[str]) -> list[Element]:
                 if any(a < y and x < b for x, y in taken):
                     continue
                 taken.append((a, b))
-                per_step.append(Element(" ".join(text[a:b].split()).strip(" .,;:"), rank, s, a))
+                per_step.append(Element(" ".join(text[a:b].split()).strip(" .,;:"), rank, s, a, len(per_step)))
         found.extend(e for e in per_step if e.text)
     return found
 
@@ -231,15 +247,17 @@ def _canonical(text: str) -> str:
     return joined(tokens(text))
 
 
-def select(elements: list[Element]) -> list[Element]:
+def select(elements: list[Element], question: str = "") -> list[Element]:
     """At most :data:`MAX_PER_STEP` per step, none repeating an element already taken (a number or
-    phrase already inside a taken equation counts as taken)."""
+    phrase already inside a taken equation counts as taken), no concept or phrase the question names."""
     chosen: list[Element] = []
     keys: list[str] = []
+    asked = _canonical(question)
     per_step: dict[int, int] = {}
-    for e in sorted(elements, key=lambda e: (e.step, e.rank, e.start)):
+    for e in sorted(elements, key=lambda e: (e.step, e.order)):
         key = _canonical(e.text)
-        if key.strip() == "" or any(key in k for k in keys) or per_step.get(e.step, 0) >= MAX_PER_STEP:
+        restated = e.rank in (1, 3) and key in asked  # a concept or phrase the question already names
+        if not key.strip() or restated or any(key in k for k in keys) or per_step.get(e.step, 0) >= MAX_PER_STEP:
             continue
         chosen.append(e)
         keys.append(key)
@@ -254,24 +272,21 @@ def self_credited(steps: list[str], elements: list[Element]) -> list[Element]:
     kept = [e for e in elements if prepare_alternative(e.text) is not None]
     while kept:
         matches = find_matches([[prepare_alternative(e.text)] for e in kept], stream, STEPGRPO.fuzzy_threshold)
-        credit = credit_matches(matches, stream)
-        if all(credit.credited):
+        credited = credit_matches(matches, stream).credited
+        if all(credited):
             break
-        missing = [e for e, ok in zip(kept, credit.credited) if not ok]
         unmatched = [e for e, m in zip(kept, matches) if not m]
-        victim = max(unmatched or missing or kept, key=lambda e: (e.rank, e.step, e.start))
-        if not unmatched and missing:  # over the own-word budget: give up the least essential element
-            victim = max(kept, key=lambda e: (e.rank, -e.step, e.start))
-        kept.remove(victim)
+        # Not found at all: drop it. Over the own-word budget: give up the least essential element.
+        kept.remove(max(unmatched or kept, key=lambda e: (e.rank, e.step, e.start)))
     return kept
 
 
-def extract_key_steps(solution: str) -> list[list[str]]:
+def extract_key_steps(solution: str, question: str | None = None) -> list[list[str]]:
     """Key-step groups (one element each; ``augment`` adds equivalent forms) for a reference solution."""
     if not solution or not solution.strip():
         raise ValueError("no reference solution to extract key steps from")
     steps = step_texts(solution)
-    return [[e.text] for e in self_credited(steps, select(candidates(steps)))]
+    return [[e.text] for e in self_credited(steps, select(candidates(steps), question or ""))]
 
 
 def _has_key_steps(record: Record) -> bool:
@@ -281,7 +296,7 @@ def _has_key_steps(record: Record) -> bool:
 def rule_extract(keep_existing: bool, record: Record) -> Record:
     """The record with rule-extracted key steps (unless it has some and ``keep_existing``)."""
     if not (keep_existing and _has_key_steps(record)):
-        record.key_steps = extract_key_steps(record.solution or "")
+        record.key_steps = extract_key_steps(record.solution or "", record.question)
     return record
 
 

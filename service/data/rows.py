@@ -51,17 +51,26 @@ def read_rows(path: str | Path) -> list[Row]:
     return rows
 
 
+def _json(value) -> str:
+    """UTF-8 JSON; a lone surrogate (valid in JSON, not in UTF-8) is written escaped instead."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
 def write_rows(path: str | Path, rows: list[dict]) -> None:
     """JSONL, or a JSON array when ``path`` ends in ``.json``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
         if path.suffix == ".json":
-            json.dump(rows, out, ensure_ascii=False, indent=1)
-            out.write("\n")
+            out.write("[\n" + ",\n".join(_json(row) for row in rows) + "\n]\n")
         else:
             for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(_json(row) + "\n")
 
 
 def error_row(row: Row, message: str) -> dict:
