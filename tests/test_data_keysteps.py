@@ -149,3 +149,10 @@ def test_a_phrase_the_question_already_says_is_no_key_step():
     assert ["right triangle"] in extract_key_steps(solution)
     assert ["right triangle"] not in extract_key_steps(solution, question="In the right triangle ABC, find AC.")
     assert ["AB = 3"] in extract_key_steps(solution, question="Given AB = 3 and BC = 4, find AC.")
+
+
+def test_choices_as_a_json_string_are_read_as_the_trainer_reads_them():
+    row = {"problem": "q", "solution": "s", "choices": '["3", "5"]'}
+    assert to_record(row, "r1vl", "r-1").choices == {"A": "3", "B": "5"}
+    with pytest.raises(ValueError, match="'choices' is a string but not JSON"):
+        to_record({**row, "choices": "A or B"}, "r1vl", "r-1")

@@ -3,7 +3,7 @@
 The paper asks a strong LLM for the essential elements of each step — values, equations, named
 concepts, phrases of at most three words, each once. Without an LLM, the same kinds of element are
 found by rules, over the ``### Step k`` texts (the only text key steps are matched against; a
-solution without step headers is read as one step):
+solution without step headers is read sentence by sentence):
 
 1. equations, as written (``AB = 3``, ``AC = \\sqrt{9 + 16} = 5``), their sides cut at prose words;
 2. named theorems, laws and concepts (``Pythagorean theorem``, ``law of cosines``, ``hypotenuse``);
@@ -11,7 +11,7 @@ solution without step headers is read as one step):
 4. short noun phrases (runs of up to three content words between stop words and punctuation).
 
 At most :data:`MAX_PER_STEP` elements per step, the kinds in that order, none repeated (up to the
-scorer's normalisation). Finally the reference solution is scored against its own key steps with the
+scorer's normalisation), no concept or phrase that the question itself names. Finally the reference solution is scored against its own key steps with the
 core's matcher and stuffing guard, and the lowest-ranked elements are dropped until every group is
 credited: a key step the genuine solution cannot earn would only lower every honest score.
 """

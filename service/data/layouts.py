@@ -13,6 +13,7 @@ Reading detects the layout per row; fields a layout does not know are kept and w
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,8 +81,14 @@ def _image(row: dict) -> str | None:
 
 
 def _choices(value: Any) -> dict | None:
+    """Letter -> text, from an object, a list (A, B, ... in order) or the JSON string of either."""
     if value is None:
         return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError("'choices' is a string but not JSON") from None
     if isinstance(value, list):
         value = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", value))
     if not isinstance(value, dict):
