@@ -108,6 +108,10 @@ class ScoreService:
         self._client: httpx.Client | None = None
         self._async: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None = None
 
+    def __getstate__(self) -> dict:
+        """Picklable (trainers may copy reward functions into other processes): open clients stay behind."""
+        return {**self.__dict__, "_client": None, "_async": None}
+
     def body(self, groups: list[dict]) -> dict:
         return {"profile": self.profile, "groups": groups, "options": self.options}
 

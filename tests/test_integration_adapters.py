@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import pickle
 import random
 import subprocess
 import sys
@@ -97,3 +98,10 @@ def test_retries_until_the_service_comes_up_then_gives_up_when_it_is_gone(caplog
     gone.service.backoff = 0.01
     with pytest.raises(RewardServiceError, match="unavailable after 3 attempts: ConnectError"):
         gone(["p"], [GENUINE], answer=["5"])
+
+
+def test_reward_functions_pickle_after_use(server):
+    reward = AsyncStepGRPOReward(server.url, component="step_rvr")
+    assert asyncio.run(reward(["p"], [GENUINE], answer=["5"])) == [1.0]
+    copy = pickle.loads(pickle.dumps(reward))
+    assert copy.__name__ == "step_rvr" and asyncio.run(copy(["p"], [NO_STEPS], answer=["5"])) == [0.0]
