@@ -252,8 +252,7 @@ def _label_reference(label: Any) -> Reference:
     if isinstance(label, dict):
         fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
         fields["answer"] = _label_text(fields.get("answer"))
-        if isinstance(fields.get("choices"), dict):
-            fields["choices"] = {k: _label_text(v) for k, v in fields["choices"].items() if v is not None}
+        fields["choices"] = _label_choices(fields.get("choices"))
         return Reference.model_validate(fields)
     return Reference(answer="" if label is None else str(label))
 
@@ -263,6 +262,20 @@ def _label_text(value: Any) -> Any:
     if value is None:
         return ""
     return str(value) if isinstance(value, (int, float)) else value
+
+
+def _label_choices(choices: Any) -> Any:
+    """An object of letter -> text, its JSON string, or a list lettered A, B, ...; numbers read as text."""
+    if isinstance(choices, str) and choices.strip().startswith(("{", "[")):
+        try:
+            choices = json.loads(choices)
+        except (json.JSONDecodeError, RecursionError):
+            return choices
+    if isinstance(choices, list) and len(choices) <= 26:
+        choices = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", choices))
+    if isinstance(choices, dict):
+        return {str(k): _label_text(v) for k, v in choices.items() if v is not None}
+    return choices
 
 
 def _strip_prompt(query: str, prompt: str, min_overlap: int = 16) -> str:

@@ -41,13 +41,26 @@ def make_reference(answer: Any, key_steps: Any = None, choices: Any = None) -> d
     key_steps = plain(key_steps)
     if key_steps not in (None, "", []):
         reference["key_steps"] = key_steps
-    choices = plain(choices)
-    if isinstance(choices, dict):
-        # Arrow struct columns fill the options a row lacks with None.
-        choices = {k: str(v) for k, v in choices.items() if v is not None}
+    choices = plain_choices(choices)
     if choices:
         reference["choices"] = choices
     return reference
+
+
+def plain_choices(choices: Any) -> Any:
+    """Choices as the trainer's data reader takes them: an object, its JSON string, or a list lettered A, B, ..."""
+    choices = plain(choices)
+    if isinstance(choices, str) and choices.strip().startswith(("{", "[")):
+        try:
+            choices = json.loads(choices)
+        except (json.JSONDecodeError, RecursionError):
+            return choices  # the service names the field
+    if isinstance(choices, list) and len(choices) <= 26:
+        choices = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", choices))
+    if isinstance(choices, dict):
+        # Arrow struct columns fill the options a row lacks with None.
+        choices = {k: str(v) for k, v in choices.items() if v is not None}
+    return choices
 
 
 def reference_from_label(label: Any) -> dict:

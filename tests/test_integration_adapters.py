@@ -105,3 +105,13 @@ def test_reward_functions_pickle_after_use(server):
     assert asyncio.run(reward(["p"], [GENUINE], answer=["5"])) == [1.0]
     copy = pickle.loads(pickle.dumps(reward))
     assert copy.__name__ == "step_rvr" and asyncio.run(copy(["p"], [NO_STEPS], answer=["5"])) == [0.0]
+
+
+def test_choices_in_every_form_the_data_tools_write(server):
+    reward = StepGRPOReward(server.url, component="step_rar")
+    picked_b = GENUINE.replace("is: 5", "is: B")
+    forms = [{"A": "4", "B": "5"}, json.dumps({"A": "4", "B": "5"}), ["4", "5"], {"A": 4, "B": 5, "C": None}]
+    values = reward(["p"] * 4, [picked_b] * 4, answer=["B"] * 4, choices=forms)
+    assert values == [1.0] * 4
+    assert reward(["p"], [picked_b], answer=["B"], choices=[json.dumps({"A": "4", "B": "6"})]) == [1.0]
+    assert reward(["p"], [GENUINE.replace("is: 5", "is: A")], answer=["B"], choices=[["4", "5"]]) == [0.0]

@@ -47,6 +47,7 @@ def samples():
         ("Q2", GENUINE, "5", {"answer": "5"}),
         ("Q3", GENUINE, 5, {"answer": "5"}),
         ("Q4", GENUINE.replace("is: 5", "is: B"), {"answer": "B", "choices": {"A": 4, "B": 5}}, {"answer": "B", "choices": {"A": "4", "B": "5"}}),
+        ("Q4", GENUINE.replace("is: 5", "is: A"), {"answer": "B", "choices": json.dumps(["4", "5"])}, {"answer": "B", "choices": {"A": "4", "B": "5"}}),
         ("Q5", GENUINE, {"answer": 5, "key_steps": RIGHT_TRIANGLE_KEY_STEPS}, triangle),
         ("Q6", GENUINE, "", {"answer": ""}),  # no --label_key: OpenRLHF sends "" -> unscored, not a failed batch
     ]
@@ -77,7 +78,7 @@ def test_one_sample_per_request_as_openrlhf_0_9_9_and_later(server, client):
 
 
 def test_a_whole_rollout_batch_per_request_as_openrlhf_0_8(server, client):
-    items = [samples()[i] for i in (0, 1, 2, 3, 4, 6, 8)]  # within the test server's 8 groups per request
+    items = [samples()[i] for i in (0, 1, 2, 3, 4, 6, 9)]  # within the test server's 8 groups per request
     n = 2  # n_samples_per_prompt: each prompt's samples side by side
     batch = [item for item in items for _ in range(n)]
     body = {"query": [p + r for p, r, _, _ in batch], "prompts": [p for p, *_ in batch], "labels": [label for _, _, label, _ in batch]}
