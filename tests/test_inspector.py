@@ -15,7 +15,10 @@ from html.parser import HTMLParser
 from importlib.resources import files
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from service.rewards.spans import PIECE_CHARS, TextOffsets
 from service.rewards.text import tokens
 
 from .samples import GENUINE, STUFFED, group
@@ -33,6 +36,35 @@ def explained(client, groups, profile="stepgrpo", **options) -> dict:
     response = client.post("/v1/score", json={"profile": profile, "groups": groups, "options": {"explain": True, **options}})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+# ---------------------------------------------------------------- locating tokens in the text
+
+FRAGMENTS = ["AB", "=", "3", "and", "the", "a", "an", "cat", "equal", "to", "1", "/", "2", "\\frac{1}{2}", "$", "x", "theorem",
+             ",", ".", "\n", "1.", "(2)", "-", "°", "1,234", "'s", "is", "(", ")", "\\sqrt{9}", "0.50", "e3", "𝑥", "\\text{cm}"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=400), st.sampled_from([" ", "  ", "\n"]))
+def test_every_token_is_located_where_it_is_read(parts, separator):
+    """Whatever normalisation folds (fractions, articles, ``equal to``, LaTeX, list markers), the text
+    found for a token reads as that token, also across the pieces long lines are cut into. (The clause
+    breaks that line ends and list markers become are not located: no text is theirs alone.)"""
+    text = separator.join(parts)
+    offsets = TextOffsets(text)
+    full = tokens(text)
+    assert [t for *_, toks in offsets.pieces for t in toks] == full
+    for i in (i for i, token in enumerate(full) if token != ";"):
+        start, end = offsets.span(i, i + 1)
+        assert tokens(text[start:end]) == [full[i]], (text[start:end], full[i])
+
+
+def test_long_steps_are_searched_in_short_pieces():
+    text = "We reason about the triangle here, with some words and x equal to 5 values. " * 100 + "So AB = 3."
+    offsets = TextOffsets(text)
+    assert len(offsets.pieces) > 10 and max(b - a for a, b, _ in offsets.pieces) < 3 * PIECE_CHARS
+    n = len(tokens(text))
+    assert text[slice(*offsets.span(n - 4, n - 1))] == "AB = 3"
 
 
 # ---------------------------------------------------------------- the explanation over the API

@@ -14,7 +14,7 @@ from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_mat
 from .profiles import Profile
 from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
 from .sections import answer_text, parse_completion
-from .text import char_span
+from .spans import TextOffsets
 from .validity import validity_checks
 
 
@@ -93,11 +93,12 @@ class PreparedGroup:
             credit = Credit([bool(m) for m in matches], -1, [])
         explanation = None
         if explain:
+            offsets: dict[int, TextOffsets] = {}
             explanation = {
                 "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
                 "validity": _explain_checks(checks),
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
-                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed)
+                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed, offsets)
                               for i, (texts, found, ok, step) in enumerate(zip(self.groups, matches, credit.credited, credit.steps or [None] * len(matches)))],
                 "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
             }
@@ -131,7 +132,7 @@ def _explain_substring(index, alternatives, alternative, completion) -> dict:
             "matched_text": alternative, "start": start, "end": end}
 
 
-def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed) -> dict:
+def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed, offsets: dict[int, TextOffsets]) -> dict:
     """The match shown is the one that earned the credit (else the best); an equation chain is shown whole."""
     entry = {"group": index, "alternatives": list(texts), "matched": bool(found), "credited": credited,
              "alternative": None, "how": None, "score": None, "step": None, "matched_text": None, "start": None, "end": None}
@@ -144,7 +145,9 @@ def _explain_group(index, texts, found, credited, credit_step, stream: StepStrea
         if step >= 0:
             section = parsed.steps[step]
             offset = stream.step_of.index(step)
-            a, b = char_span(parsed.body(section), m.start - offset, end - offset)
+            if step not in offsets:
+                offsets[step] = TextOffsets(parsed.body(section))
+            a, b = offsets[step].span(m.start - offset, end - offset)
             entry.update(start=section.body_start + a, end=section.body_start + b)
     return entry
 

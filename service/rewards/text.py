@@ -142,32 +142,3 @@ def joined(toks: list[str]) -> str:
 def is_number(token: str) -> bool:
     return token[0].isdigit() or (token[0] == "." and len(token) > 1)
 
-
-def char_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Character span ``[a, b)`` of ``text`` that holds its tokens ``[start, end)``.
-
-    Normalisation loses offsets, so the span is found by tokenising prefixes (a binary search):
-    for explanations only, never on the scoring path.
-    """
-    full = tokens(text)
-
-    def covered(k: int) -> int:
-        """The shortest prefix whose tokens begin with ``full[:k]``."""
-        lo, hi = 0, len(text)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            prefix = tokens(text[:mid])
-            if len(prefix) >= k and prefix[:k] == full[:k]:
-                hi = mid
-            else:
-                lo = mid + 1
-        return lo
-
-    stop = covered(end)
-    first_end = covered(start + 1)
-    begin = first_end - 1
-    for p in range(first_end - 1, max(first_end - 256, -1), -1):
-        if tokens(text[:p]) == full[:start]:
-            begin = p
-            break
-    return begin, max(stop, begin + 1)
