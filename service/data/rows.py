@@ -107,7 +107,7 @@ def record_step(transform: Callable[[Record], Record], stem: str, layout: str | 
     except _Carried:
         return row.value
     except Exception as exc:
-        return error_row(row, f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc))
+        return error_row(row, str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
 
 
 def progress(iterable, total: int, desc: str, enabled: bool = True):
