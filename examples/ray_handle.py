@@ -2,7 +2,7 @@
 
 A trainer's Ray task or actor (a verl reward worker, an OpenRLHF actor, your own rollout loop) looks up
 the app by name and calls ``score`` with a /v1/score request as a dict: no HTTP hop, no URL to
-configure, and Serve routes each call to the least busy replica. In async code, ``await
+configure, and Serve sends each call to the less busy of two sampled replicas. In async code, ``await
 handle.score.remote(request)`` instead of ``.result()``.
 
     python examples/ray_handle.py --address auto   # a cluster already serving deploy/ray/serve.yaml
