@@ -98,6 +98,14 @@ def test_number_with_unit_or_wrapper_matches(stated):
 
 def test_reference_with_unit_matches_bare_number():
     assert same("5 cm", "5")
+
+
+@pytest.mark.parametrize("reference, stated, correct", [
+    ("60", "60 km/h", True), ("60 km/h", "60", True), ("9.8", "9.8 m/s^2", True), ("5", "5 m / s", True),
+    ("61", "60 km/h", False), ("3", "3 a/b", False), ("60", "60 km/h/s/x", False),
+])
+def test_units_with_a_slash_are_units(reference, stated, correct):
+    assert same(reference, stated) is correct
     assert same("25 m^2", "25")
 
 

@@ -56,7 +56,7 @@ _QUANTITY = re.compile(
     r"(?P<number>\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*(?P<den>\d+(?:\.\d*)?))?"
     r"(?:\s*(?:e|\*\s*10\s*\^)\s*(?P<exp>[-+]?\d{1,3}))?"
     r"\s*(?P<percent>%|percent\b)?"
-    r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?)*+)\s*$",
+    r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?(?:\s*+/\s*+[^\W\d_]++(?:\s*+\^\s*+[23])?)?)*+)\s*$",
 )
 _MAX_UNIT_WORDS = 3
 _ASSIGNMENT = re.compile(r"^[A-Za-z]\s*=\s*(?=\S)")
