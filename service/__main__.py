@@ -9,6 +9,7 @@ import threading
 import uvicorn
 
 from .app import create_app
+from .auth import open_paths
 from .config import parse_args
 
 log = logging.getLogger("service")
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     config = parse_args(argv)
     app = create_app(config)
     server_config = uvicorn.Config(app, host=config.host, port=config.port, log_level=config.log_level,
-                                   timeout_graceful_shutdown=config.grace_seconds)
+                                   timeout_graceful_shutdown=config.grace_seconds,
+                                   ssl_certfile=config.tls_cert or None, ssl_keyfile=config.tls_key or None)
+    if app.state.auth:
+        log.warning("bearer-token auth on (%s); open: %s", "token file" if config.auth_token_file else "REWARD_AUTH_TOKEN",
+                    ", ".join(sorted(open_paths(config))))
     DrainingServer(server_config, app.state.scorer, config.drain_seconds).run()
     return 0
 

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ValidationError
 
+from .auth import BearerAuthMiddleware, bearer_token, document_bearer, open_paths
 from .config import Config
 from .contract import ErrorBody, InfoResponse, OpenRLHFRequest, OpenRLHFResponse, Options, ProfileName, ScoreRequest, ScoreResponse
 from .metrics import Metrics
@@ -102,6 +103,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
                       on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc, memory_limit_mb=config.worker_memory_mb)
     scorer = Scorer(pool, config, metrics)
+    token = bearer_token(config)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -110,7 +112,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         if config.grpc_port:
             from .grpc_api import GrpcServer
 
-            grpc_server = GrpcServer(scorer, config.host, config.grpc_port)
+            grpc_server = GrpcServer(scorer, config.host, config.grpc_port, token=token)
             await grpc_server.start()
         app.state.grpc = grpc_server
         yield
@@ -124,6 +126,9 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.state.scorer = scorer
     app.state.config = config
     app.state.metrics = metrics
+    app.state.auth = token is not None
+    if token:
+        app.add_middleware(BearerAuthMiddleware, token=token, open_paths=open_paths(config))
 
     async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
@@ -279,7 +284,7 @@ def create_app(config: Config | None = None) -> FastAPI:
                 body = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(body.pop("$defs", {}))
                 components[model.__name__] = body
-            app.openapi_schema = schema
+            app.openapi_schema = document_bearer(schema, open_paths(config)) if token else schema
         return app.openapi_schema
 
     app.openapi = openapi

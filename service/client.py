@@ -8,11 +8,18 @@ Both transports return the same :class:`~service.contract.ScoreResponse`. Connec
 HTTP 429/502/503/504, gRPC UNAVAILABLE and an overloaded server's RESOURCE_EXHAUSTED are retried
 ``retries`` times with exponential backoff (honouring ``Retry-After`` / gRPC retry pushback); after that, or on any other error, :class:`RewardServiceError` says
 why — a trainer never gets a silent ``None``.
+
+Against a secured server pass ``token=`` (default: the ``REWARD_AUTH_TOKEN`` environment variable),
+sent as ``Authorization: Bearer`` on every call, and use ``https://`` or ``grpcs://`` (``ca_cert=`` names
+a PEM file to trust, e.g. a self-signed certificate; default: the system's roots).
 """
 
 from __future__ import annotations
 
+import os
+import ssl
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,23 +44,33 @@ def _as_dict(value: Any) -> Any:
 
 
 class RewardClient:
-    def __init__(self, url: str, *, timeout: float = 120.0, retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0):
+    def __init__(self, url: str, *, timeout: float = 120.0, retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0,
+                 token: str | None = None, ca_cert: str | os.PathLike | None = None):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self.transport = "grpc" if self.url.startswith("grpc://") else "http"
+        token = token if token is not None else os.environ.get("REWARD_AUTH_TOKEN", "").strip() or None
+        auth = {"authorization": f"Bearer {token}"} if token else {}
+        self.transport = "grpc" if self.url.startswith(("grpc://", "grpcs://")) else "http"
         if self.transport == "grpc":
             import grpc
 
             from .rewardpb import reward_pb2_grpc
 
             unlimited = [("grpc.max_receive_message_length", -1), ("grpc.max_send_message_length", -1)]
-            self._channel = grpc.insecure_channel(self.url.removeprefix("grpc://"), options=unlimited)
+            target = self.url.split("://", 1)[1]
+            if self.url.startswith("grpcs://"):
+                roots = Path(ca_cert).read_bytes() if ca_cert else None
+                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=roots), options=unlimited)
+            else:
+                self._channel = grpc.insecure_channel(target, options=unlimited)
             self._stub = reward_pb2_grpc.RewardServiceStub(self._channel)
+            self._metadata = tuple(auth.items()) or None
         else:
-            self._http = httpx.Client(base_url=self.url, timeout=timeout)
+            verify = ssl.create_default_context(cafile=str(ca_cert)) if ca_cert else True
+            self._http = httpx.Client(base_url=self.url, timeout=timeout, headers=auth, verify=verify)
 
     def __enter__(self) -> RewardClient:
         return self
@@ -71,7 +88,7 @@ class RewardClient:
             from .grpc_api import dict_to_message, message_to_dict
             from .rewardpb import reward_pb2
 
-            reply = self._retrying(lambda: self._stub.Score(dict_to_message(body, reward_pb2.ScoreRequest), timeout=self.timeout))
+            reply = self._retrying(lambda: self._stub.Score(dict_to_message(body, reward_pb2.ScoreRequest), timeout=self.timeout, metadata=self._metadata))
             return ScoreResponse.model_validate(message_to_dict(reply))
         return ScoreResponse.model_validate(self._retrying(lambda: self._post("/v1/score", body)))
 
@@ -90,7 +107,7 @@ class RewardClient:
                 yield dict_to_message(item.model_dump(mode="json", exclude_none=True), reward_pb2.StreamRequest)
 
         try:
-            for reply in self._stub.ScoreStream(requests(), timeout=self.timeout):
+            for reply in self._stub.ScoreStream(requests(), timeout=self.timeout, metadata=self._metadata):
                 yield StreamResult.model_validate(message_to_dict(reply))
         except grpc.RpcError as exc:
             raise RewardServiceError(f"gRPC {exc.code().name}: {exc.details()}", exc.code().name) from None
@@ -100,7 +117,7 @@ class RewardClient:
             from .grpc_api import message_to_dict
             from .rewardpb import reward_pb2
 
-            return InfoResponse.model_validate(message_to_dict(self._retrying(lambda: self._stub.Info(reward_pb2.InfoRequest(), timeout=self.timeout))))
+            return InfoResponse.model_validate(message_to_dict(self._retrying(lambda: self._stub.Info(reward_pb2.InfoRequest(), timeout=self.timeout, metadata=self._metadata))))
         return InfoResponse.model_validate(self._retrying(lambda: self._get("/v1/info")))
 
     def _post(self, path: str, body: dict) -> dict:

@@ -36,6 +36,13 @@ class Config:
     grace_seconds: float = 30.0
     """Then: seconds in-flight requests may take to finish before the server exits anyway."""
     log_level: str = "info"
+    auth_token_file: str = ""
+    """File with the bearer token scoring requests must carry (or ``REWARD_AUTH_TOKEN``); empty: no auth."""
+    metrics_auth: bool = False
+    """Whether ``/metrics`` needs the token too (``/healthz`` and ``/readyz`` never do)."""
+    tls_cert: str = ""
+    """PEM certificate (chain) for HTTPS and gRPC TLS; with ``tls_key``. Empty: plaintext."""
+    tls_key: str = ""
 
 
 _HELP = {
@@ -56,7 +63,22 @@ _HELP = {
     "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
     "grace_seconds": "then stop accepting and give in-flight requests this long to finish",
     "log_level": "uvicorn log level",
+    "auth_token_file": "file holding the bearer token required on scoring endpoints (or env REWARD_AUTH_TOKEN; neither: no auth)",
+    "metrics_auth": "require the token on /metrics too",
+    "tls_cert": "PEM certificate for HTTPS and gRPC TLS (with --tls-key)",
+    "tls_key": "PEM private key for --tls-cert",
 }
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _env_value(kind: type, raw: str):
+    """``kind(raw)``, with booleans spelled 1/0, true/false, yes/no or on/off."""
+    if kind is bool:
+        if raw.strip().lower() not in _TRUE | _FALSE:
+            raise ValueError(raw)
+        return raw.strip().lower() in _TRUE
+    return kind(raw)
 
 
 def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Config:
@@ -70,10 +92,11 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         kind = type(default)
         if env in environ:
             try:
-                default = kind(environ[env])
+                default = _env_value(kind, environ[env])
             except ValueError:
                 parser.error(f"{env}={environ[env]!r} is not a valid {kind.__name__}")
-        parser.add_argument("--" + f.name.replace("_", "-"), type=kind, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
+        option = {"action": argparse.BooleanOptionalAction} if kind is bool else {"type": kind}
+        parser.add_argument("--" + f.name.replace("_", "-"), **option, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
     for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes"):
@@ -89,4 +112,15 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         parser.error("--drain-seconds and --grace-seconds must not be negative")
     if config.deadline <= 0:
         parser.error("--deadline must be positive")
+    if bool(config.tls_cert) != bool(config.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    for name in ("tls_cert", "tls_key", "auth_token_file"):
+        if getattr(config, name) and not os.path.isfile(getattr(config, name)):
+            parser.error(f"--{name.replace('_', '-')} {getattr(config, name)}: no such file")
+    from .auth import AuthConfigError, bearer_token
+
+    try:
+        bearer_token(config, environ)
+    except AuthConfigError as exc:
+        parser.error(str(exc))
     return config

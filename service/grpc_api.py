@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 import grpc
 from google.protobuf import json_format
@@ -16,6 +17,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
+from .auth import BearerAuthInterceptor
 from .contract import ScoreRequest, StreamRequest
 from .rewardpb import reward_pb2, reward_pb2_grpc
 from .scoring import LimitError, NotReady, Overloaded, Scorer
@@ -148,22 +150,28 @@ def _stream_error(group_id: str, completions: int, detail: str) -> dict:
 class GrpcServer:
     """A grpc.aio server on the app's event loop, with health following the worker pool."""
 
-    def __init__(self, scorer: Scorer, host: str, port: int):
+    def __init__(self, scorer: Scorer, host: str, port: int, token: str | None = None):
         self.scorer = scorer
         self.address = f"{host}:{port}"
-        self.server = grpc.aio.server(options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)])
+        interceptors = [BearerAuthInterceptor(token)] if token else []
+        self.server = grpc.aio.server(options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors)
         reward_pb2_grpc.add_RewardServiceServicer_to_server(RewardServicer(scorer), self.server)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
-        self.port = self.server.add_insecure_port(self.address)
+        config = scorer.config
+        if config.tls_cert:
+            credentials = grpc.ssl_server_credentials([(Path(config.tls_key).read_bytes(), Path(config.tls_cert).read_bytes())])
+            self.port = self.server.add_secure_port(self.address, credentials)
+        else:
+            self.port = self.server.add_insecure_port(self.address)
         self.draining = False
         self._watcher: asyncio.Task | None = None
 
     async def start(self) -> None:
         await self.server.start()
         self._watcher = asyncio.ensure_future(self._watch())
-        log.info("gRPC serving reward.v1.RewardService on %s", self.address)
+        log.info("gRPC serving reward.v1.RewardService on %s (%s)", self.address, "TLS" if self.scorer.config.tls_cert else "plaintext")
 
     async def _watch(self) -> None:
         """Health follows the pool; once the server drains, gRPC stops accepting after the same

@@ -1,0 +1,131 @@
+"""Optional bearer-token authentication for HTTP (an ASGI middleware) and gRPC (a server interceptor).
+
+Deny by default: with a token configured, every path or method needs it except the few that must stay
+open for probes and discovery (``/healthz``, ``/readyz``, the OpenAPI schema and docs, gRPC health and
+reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are compared in constant time
+(:func:`hmac.compare_digest`) and never logged or echoed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import grpc
+from starlette.responses import JSONResponse
+
+from .config import ENV_PREFIX, Config
+
+TOKEN_ENV = ENV_PREFIX + "AUTH_TOKEN"
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+OPEN_GRPC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+SCHEME = "bearer"
+
+
+class AuthConfigError(ValueError):
+    """The token cannot be read; the message names the setting, never the token."""
+
+
+def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """The token from ``--auth-token-file`` or ``REWARD_AUTH_TOKEN`` (setting both is an error), or None: no auth."""
+    environ = os.environ if environ is None else environ
+    from_env = environ.get(TOKEN_ENV, "")
+    if config.auth_token_file and from_env:
+        raise AuthConfigError(f"set either --auth-token-file or {TOKEN_ENV}, not both")
+    if config.auth_token_file:
+        try:
+            token = Path(config.auth_token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AuthConfigError(f"--auth-token-file {config.auth_token_file}: cannot read it ({type(exc).__name__})") from None
+        if not token:
+            raise AuthConfigError(f"--auth-token-file {config.auth_token_file} is empty")
+    else:
+        token = from_env.strip()
+        if from_env and not token:
+            raise AuthConfigError(f"{TOKEN_ENV} is blank")
+    if token and (not token.isascii() or any(c.isspace() or not c.isprintable() for c in token)):
+        raise AuthConfigError("the auth token must be printable ASCII without spaces")
+    return token or None
+
+
+def open_paths(config: Config) -> frozenset[str]:
+    return OPEN_PATHS if config.metrics_auth else OPEN_PATHS | {"/metrics"}
+
+
+def _presented(value: str | bytes | None) -> bytes | None:
+    """The token of an ``Authorization: Bearer <token>`` value, or None when there is none."""
+    if value is None:
+        return None
+    raw = value.encode("latin-1", "replace") if isinstance(value, str) else value
+    scheme, _, token = raw.strip().partition(b" ")
+    return token.strip() if scheme.lower() == SCHEME.encode() and token.strip() else None
+
+
+def token_matches(expected: bytes, value: str | bytes | None) -> tuple[bool, bool]:
+    """(authorized, a token was presented), comparing in constant time."""
+    presented = _presented(value)
+    if presented is None:
+        return False, False
+    return hmac.compare_digest(presented, expected), True
+
+
+class BearerAuthMiddleware:
+    """Answers 401 with ``WWW-Authenticate: Bearer`` (RFC 6750) unless the path is open or the token matches."""
+
+    def __init__(self, app, token: str, open_paths: frozenset[str]):
+        self.app = app
+        self._token = token.encode()
+        self.open_paths = open_paths
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.open_paths:
+            return await self.app(scope, receive, send)
+        header = next((v for k, v in scope["headers"] if k == b"authorization"), None)
+        ok, presented = token_matches(self._token, header)
+        if ok:
+            return await self.app(scope, receive, send)
+        challenge = 'Bearer realm="reward"' + (', error="invalid_token"' if presented else "")
+        detail = "invalid bearer token" if presented else "missing bearer token (Authorization: Bearer <token>)"
+        await JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})(scope, receive, send)
+
+
+class BearerAuthInterceptor(grpc.aio.ServerInterceptor):
+    """UNAUTHENTICATED for every method but health and reflection unless ``authorization: Bearer <token>`` matches."""
+
+    def __init__(self, token: str):
+        self._token = token.encode()
+
+    async def intercept_service(self, continuation, details):
+        handler = await continuation(details)
+        if handler is None or details.method.startswith(OPEN_GRPC_PREFIXES):
+            return handler
+        header = next((v for k, v in details.invocation_metadata or () if k == "authorization"), None)
+        ok, presented = token_matches(self._token, header)
+        return handler if ok else _denying(handler, "invalid bearer token" if presented else "missing bearer token (metadata authorization: Bearer <token>)")
+
+
+def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHandler:
+    """A handler of the same shape as ``handler`` that aborts with UNAUTHENTICATED."""
+
+    async def deny(request_or_iterator, context):
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+
+    make = {(False, False): grpc.unary_unary_rpc_method_handler, (False, True): grpc.unary_stream_rpc_method_handler,
+            (True, False): grpc.stream_unary_rpc_method_handler, (True, True): grpc.stream_stream_rpc_method_handler}
+    build = make[(handler.request_streaming, handler.response_streaming)]
+    return build(deny, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+
+
+def document_bearer(schema: dict, open_paths: frozenset[str]) -> dict:
+    """Declare the bearer scheme in the OpenAPI schema on every operation it guards (clients and
+    schemathesis's ``ignored_auth`` check read it)."""
+    schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = {"type": "http", "scheme": SCHEME}
+    for path, operations in schema.get("paths", {}).items():
+        if path in open_paths:
+            continue
+        for operation in operations.values():
+            operation["security"] = [{"bearer": []}]
+            operation.setdefault("responses", {})["401"] = {"description": "Missing or invalid bearer token"}
+    return schema
