@@ -287,6 +287,8 @@ class AnswerJudge:
         """The reference as a number (a plain quantity or a closed form like ``5\\sqrt{2}``), if it is one."""
         self.text = normalised_text(self.clean)
         self.mathy = bool(_MATHY.search(self.clean))
+        self.too_large = too_large(self.clean)
+        """A reference sympy could hang on (a power tower): math-verify is never asked about it."""
 
     def _reference_letter(self) -> str | None:
         letter = choice_letter(self.clean, self.choices)
@@ -342,7 +344,8 @@ class AnswerJudge:
         if self.exact is not None and (pred_value := numeric_value(without_units(pred))) is not None:
             ok = quantities_equal(self.exact, parse_quantity(pred) or _exact(pred_value))
             return Verdict(ok, "numeric", f"{_shown(pred_value)} vs {_shown(self.exact.value)}")
-        if too_large(pred) and not too_large(self.clean):
-            return Verdict(False, "guard", "expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)")
+        if too_large(pred) or self.too_large:
+            side = "the answer" if too_large(pred) else "the reference (only an exact match counts)"
+            return Verdict(False, "guard", f"{side}: expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)")
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

@@ -113,8 +113,9 @@ def tokens(text: str) -> list[str]:
         tok = raw[i]
         first = tok[0]
         if first.isdigit() or (first == "." and len(tok) > 1):
-            if i + 2 < n and raw[i + 1] == "/" and is_number(raw[i + 2]) and "e" not in tok + raw[i + 2] and float(raw[i + 2]) != 0:
-                out.append(_format_fraction(Fraction(tok) / Fraction(raw[i + 2])))
+            if (i + 2 < n and raw[i + 1] == "/" and is_number(raw[i + 2]) and "e" not in tok + raw[i + 2] and float(raw[i + 2]) != 0
+                    and (folded := _folded_fraction(tok, raw[i + 2])) is not None):
+                out.append(folded)
                 i += 3
                 continue
             out.append(canonical_number(tok))
@@ -132,6 +133,14 @@ def tokens(text: str) -> list[str]:
             out.append(_WORD_SYNONYMS.get(tok, tok))
         i += 1
     return out
+
+
+def _folded_fraction(numerator: str, denominator: str) -> str | None:
+    """``3/4`` as one number, or None when a side has more digits than Python converts exactly."""
+    try:
+        return _format_fraction(Fraction(numerator) / Fraction(denominator))
+    except ValueError:
+        return None
 
 
 def joined(toks: list[str]) -> str:
