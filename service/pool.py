@@ -15,9 +15,9 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
-import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -160,7 +160,7 @@ class _Slot(threading.Thread):
             if self.proc is None and not self._start(None):
                 break
             job = self.pool._queue.get()
-            if job is None:
+            if job is None:  # closed, nothing left
                 break
             if job.future.cancelled():  # its caller has gone: drop the work
                 self.pool._finished(len(job.items))
@@ -272,7 +272,7 @@ class WorkerPool:
         self.pending = 0
         """Trajectories submitted and not yet scored or dropped: what admission bounds."""
         self._pending_lock = threading.Lock()
-        self._queue: queue.Queue = queue.Queue()
+        self._queue = _RoundRobin()
         self._slots = [_Slot(self, i) for i in range(size)]
 
     def start(self) -> None:
@@ -300,22 +300,57 @@ class WorkerPool:
             await asyncio.sleep(0.05)
         return self.ready
 
-    def submit(self, profile: str, settings: Settings, explain: bool, items: list[Item]) -> asyncio.Future:
-        """A future of the items' outcomes; cancelling it drops the work not yet begun."""
-        job = Job(profile, settings, explain, items, asyncio.get_running_loop().create_future())
+    def submit(self, profile: str, settings: Settings, explain: bool, tasks: list[list[Item]]) -> list[asyncio.Future]:
+        """One request's tasks, queued behind each other but taking turns with other requests' tasks;
+        a future of each task's outcomes (cancelling one drops its work not yet begun)."""
+        loop = asyncio.get_running_loop()
+        jobs = [Job(profile, settings, explain, items, loop.create_future()) for items in tasks]
         with self._pending_lock:
-            self.pending += len(items)
-        self._queue.put(job)
-        return job.future
+            self.pending += sum(len(items) for items in tasks)
+        self._queue.put(jobs)
+        return [job.future for job in jobs]
 
     def _finished(self, n: int) -> None:
         with self._pending_lock:
             self.pending -= n
 
     def close(self) -> None:
-        """Stop every worker; blocks (call it off the event loop)."""
+        """Stop every worker once the queue is empty; blocks (call it off the event loop)."""
         self.closing.set()
-        for _ in self._slots:
-            self._queue.put(None)
+        self._queue.close()
         for slot in self._slots:
             slot.join(10)
+
+
+class _RoundRobin:
+    """The pool's queue: each request's tasks in order, one task from each waiting request in turn,
+    so a small request is not stuck behind the whole of a large one."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._requests: deque[deque[Job]] = deque()
+        self._closed = False
+
+    def put(self, jobs: list[Job]) -> None:
+        if jobs:
+            with self._cond:
+                self._requests.append(deque(jobs))
+                self._cond.notify(len(jobs))
+
+    def get(self) -> Job | None:
+        """The next task, waiting for one; None once closed and empty."""
+        with self._cond:
+            while not self._requests and not self._closed:
+                self._cond.wait()
+            if not self._requests:
+                return None
+            tasks = self._requests.popleft()
+            job = tasks.popleft()
+            if tasks:
+                self._requests.append(tasks)
+            return job
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()

@@ -178,7 +178,7 @@ class Scorer:
         size = task_size(len(items), self.config.workers, self.config.task_size)
         self.metrics.in_flight_trajectories.inc(len(items))
         try:
-            futures = [self.pool.submit(request.profile, settings, request.options.explain, items[i : i + size]) for i in range(0, len(items), size)]
+            futures = self.pool.submit(request.profile, settings, request.options.explain, [items[i : i + size] for i in range(0, len(items), size)])
             chunks = await asyncio.gather(*futures)
         finally:
             self.metrics.in_flight_trajectories.dec(len(items))

@@ -125,3 +125,17 @@ def test_work_for_a_grpc_call_past_its_deadline_is_dropped(monkeypatch, tmp_path
         assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
         wait_until(lambda: s.app.state.pool.pending == 0)
         assert _scored(s) < 20
+
+
+def test_a_small_request_takes_turns_with_a_large_one_queued_before_it(monkeypatch, tmp_path):
+    """Tasks are taken one per waiting request in turn: a 1-trajectory request sent after a
+    40-trajectory one (20 tasks of 2) is scored after at most a few of the large one's tasks."""
+    with serve_in_process(monkeypatch, tmp_path, task_size=2) as s:
+        large, box = in_background(lambda: s.client.post("/v1/score", json={"groups": [group(slow(40))]}))
+        wait_until(lambda: _scored(s) >= 1)
+        small = s.client.post("/v1/score", json={"groups": [group(["SLOW 999"])]})
+        assert small.json()["groups"][0]["results"][0]["reward"] == 999.0
+        large.join(60)
+        assert box["result"].json()["stats"]["ok"] == 40
+        order = s.scored.read_text().split()
+        assert order.count("999") == 1 and order.index("999") // 2 < 10, order  # among the first ~5 of 41 scored

@@ -316,7 +316,7 @@ def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypat
     ref = ("5", None, None, None)
 
     async def submit(text):
-        return pool.submit("stepgrpo", Settings(), False, [Item("k", ref, text)])
+        return pool.submit("stepgrpo", Settings(), False, [[Item("k", ref, text)]])[0]
 
     try:
         assert asyncio.run(pool.wait_ready(120))
