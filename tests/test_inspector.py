@@ -321,6 +321,18 @@ def test_an_invalid_option_names_the_field(page):
     assert "options.alpha" in page.text_content("#error")
 
 
+def test_an_unusable_reference_is_reported_on_every_card(page):
+    page.fill("#answer", "5")
+    page.fill("#key-steps", '{"Steps": [["AB = 3"]')
+    page.fill("#completion-list textarea", GENUINE)
+    page.click("#score")
+    _scored(page)
+    for profile in ("stepgrpo", "r1vl-reference"):
+        detail = page.text_content(f'.card[data-profile="{profile}"] .detail')
+        assert detail.startswith("error: ") and "reference.key_steps" in detail
+    assert _values(page, '[data-field="reward"]') == [None] * 4
+
+
 @pytest.mark.parametrize("width", [1024, 1280])
 def test_fits_laptop_widths(browser, server, width):
     page = browser.new_page(viewport={"width": width, "height": 800})
