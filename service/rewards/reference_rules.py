@@ -51,12 +51,30 @@ def _parse_whole(text: str):
     return parse(text, parsing_timeout=None)
 
 
+@lru_cache(maxsize=4096)
+def _verify_parsed(pred: tuple, gold: tuple) -> bool:
+    from math_verify import verify
+
+    return float(verify(list(pred), list(gold), timeout_seconds=None)) > 0
+
+
+def _whole_text_equal(completion: str, solution: str) -> bool:
+    """math-verify's verdict on the two parses, cached on the parses: the members of a group often
+    extract the same answer, and the parse (a sympy value and its source text) decides the verdict."""
+    pred, gold = tuple(_parse_whole(completion)), tuple(_parse_whole(solution))
+    try:
+        hash((pred, gold))
+    except TypeError:  # a mutable sympy matrix
+        from math_verify import verify
+
+        return float(verify(list(pred), list(gold), timeout_seconds=None)) > 0
+    return _verify_parsed(pred, gold)
+
+
 def reference_answer(completion: str, solution: str) -> tuple[bool, str, str]:
     """(correct, how, stated answer): math-verify over the whole text, then exact first-header text."""
     try:
-        from math_verify import verify
-
-        if float(verify(_parse_whole(completion), _parse_whole(solution), timeout_seconds=None)) > 0:
+        if _whole_text_equal(completion, solution):
             return True, "math_verify_whole_text", _final_answer(completion)
     except Exception:
         pass
