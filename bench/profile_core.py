@@ -1,4 +1,4 @@
-"""``python -m bench.profile_core [--profile stepgrpo] [--groups N]``: where the core's time goes.
+"""``python -m bench.profile_core [--profile stepgrpo] [--workload typical] [--groups N]``: where the core's time goes.
 
 Scores fresh groups of the benchmark workload in-process under cProfile, after a warm-up on other
 groups (so imports, first calls and the warming of math-verify's ANTLR parser are excluded), and
@@ -17,8 +17,7 @@ import time
 
 from service.rewards import PROFILES
 
-from .__main__ import score_groups
-from .workload import Workload
+from .inprocess import PLAIN, WORKLOADS, score_groups
 
 
 PHASES = (
@@ -33,6 +32,8 @@ PHASES = (
     ("r1vl: header checks", "reference_rules.py", "reference_validity"),
     ("r1vl: whole-text math-verify", "reference_rules.py", "reference_answer"),
     ("r1vl: substring key steps", "reference_rules.py", "reference_key_step_matches"),
+    ("plain: accuracy (parse, verify)", "reference_baseline.py", "accuracy"),
+    ("plain: validity", "reference_baseline.py", "validity"),
 )
 
 
@@ -46,23 +47,25 @@ def phase_shares(stats: pstats.Stats) -> list[tuple[str, int, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile_core", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--profile", default="stepgrpo", choices=sorted(PROFILES))
+    parser.add_argument("--profile", default="stepgrpo", choices=sorted([*PROFILES, PLAIN]), help=f"a service profile or {PLAIN} (the plain baseline)")
     parser.add_argument("--groups", type=int, default=500, help="groups of 4 to profile (default 500)")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--warmup-groups", type=int, default=1500, help="groups scored first, unprofiled, to reach steady state (default 1500)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workload", default="typical", choices=sorted(WORKLOADS), help="typical (default) or the symbolic worst case")
     args = parser.parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
 
-    score_groups(args.profile, Workload(args.seed, start=10**7).take(args.warmup_groups))  # warm-up: ANTLR DFA, answer caches
-    groups = Workload(args.seed, start=3 * 10**7).take(args.groups)
+    make = WORKLOADS[args.workload]
+    score_groups(args.profile, make(args.seed, start=10**7).take(args.warmup_groups))  # warm-up: ANTLR DFA, answer caches
+    groups = make(args.seed, start=3 * 10**7).take(args.groups)
     n = sum(len(g.completions) for g in groups)
 
     t = time.perf_counter()
     score_groups(args.profile, groups)
     plain = time.perf_counter() - t
     # the same groups again would hit the answer caches: profile a fresh, equally sized slice
-    groups_p = Workload(args.seed, start=4 * 10**7).take(args.groups)
+    groups_p = make(args.seed, start=4 * 10**7).take(args.groups)
     profiler = cProfile.Profile()
     t = time.perf_counter()
     profiler.enable()
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     profiler.disable()
     profiled = time.perf_counter() - t
 
-    print(f"profile {args.profile}: {n} trajectories; unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), "
+    print(f"profile {args.profile}, {args.workload} workload: {n} trajectories; unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), "
           f"under cProfile {profiled:.2f} s")
     for key, title in (("cumulative", "cumulative time"), ("tottime", "own time (tottime)")):
         out = io.StringIO()

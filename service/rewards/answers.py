@@ -262,7 +262,10 @@ def without_units(answer: str) -> str:
     return stripped.strip() or answer
 
 
+@lru_cache(maxsize=4096)
 def math_verify_equal(gold: str, pred: str) -> bool:
+    """Cached on the two strings: a group's members often state the same answer, and sympy's
+    ``simplify`` of the difference is the slowest thing the scorer does."""
     from math_verify import verify
 
     gold_parsed, pred_parsed = _mv_parse(without_units(gold)), _mv_parse(without_units(pred))
