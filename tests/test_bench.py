@@ -15,7 +15,12 @@ def test_benchmark_smoke_run():
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert "non-ok results: 0 of" in run.stdout and "HTTP errors: 0" in run.stdout
-    assert "256/256 identical" in run.stdout
+    for workload in ("typical", "symbolic"):
+        assert f"plain reference rules vs r1vl-reference profile rewards, {workload}: 256/256 identical" in run.stdout
+        for profile in ("r1vl-reference", "stepgrpo"):
+            assert f"in-process vs HTTP scores, {workload} {profile}: 256/256 identical" in run.stdout
+    assert "statuses grpc       stepgrpo        ok" in run.stdout and "worker RSS:" in run.stdout
+    assert "scaling 1 -> " in run.stdout or "nproc=1 " in run.stdout
 
 
 def test_soak_short_run_loses_no_trajectory():
