@@ -107,7 +107,8 @@ class BearerAuthInterceptor(grpc.aio.ServerInterceptor):
 
 
 def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHandler:
-    """A handler of the same shape as ``handler`` that aborts with UNAUTHENTICATED."""
+    """A handler of the same shape as ``handler`` that aborts with UNAUTHENTICATED (the request is
+    left as raw bytes: an unauthenticated caller's message is never parsed)."""
 
     async def deny(request_or_iterator, context):
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
@@ -115,7 +116,7 @@ def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHand
     make = {(False, False): grpc.unary_unary_rpc_method_handler, (False, True): grpc.unary_stream_rpc_method_handler,
             (True, False): grpc.stream_unary_rpc_method_handler, (True, True): grpc.stream_stream_rpc_method_handler}
     build = make[(handler.request_streaming, handler.response_streaming)]
-    return build(deny, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+    return build(deny, request_deserializer=None, response_serializer=handler.response_serializer)
 
 
 def document_bearer(schema: dict, open_paths: frozenset[str]) -> dict:
