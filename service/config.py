@@ -81,6 +81,14 @@ def _env_value(kind: type, raw: str):
     return kind(raw)
 
 
+def _flag_bool(raw: str) -> bool:
+    """``--metrics-auth`` alone is true; ``--metrics-auth=false`` (as Ray Serve settings pass values) is not."""
+    try:
+        return _env_value(bool, raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{raw!r} is not a boolean (true/false, 1/0, yes/no, on/off)") from None
+
+
 def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Config:
     """Flags override ``REWARD_<NAME>`` environment variables, which override the defaults."""
     environ = os.environ if environ is None else environ
@@ -95,7 +103,7 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
                 default = _env_value(kind, environ[env])
             except ValueError:
                 parser.error(f"{env}={environ[env]!r} is not a valid {kind.__name__}")
-        option = {"action": argparse.BooleanOptionalAction} if kind is bool else {"type": kind}
+        option = {"type": _flag_bool, "nargs": "?", "const": True} if kind is bool else {"type": kind}
         parser.add_argument("--" + f.name.replace("_", "-"), **option, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
     args = parser.parse_args(argv)
     config = Config(**vars(args))

@@ -146,7 +146,10 @@ def test_token_settings_are_checked_at_start(tmp_path, capsys):
             parse_args(argv, environ=env)
         assert TOKEN not in capsys.readouterr().err
     assert parse_args([], environ={"REWARD_METRICS_AUTH": "true"}).metrics_auth is True
-    assert parse_args(["--no-metrics-auth"], environ={"REWARD_METRICS_AUTH": "1"}).metrics_auth is False
+    assert parse_args(["--metrics-auth=false"], environ={"REWARD_METRICS_AUTH": "1"}).metrics_auth is False
+    assert parse_args(["--metrics-auth"], environ={}).metrics_auth is True
+    with pytest.raises(SystemExit):
+        parse_args(["--metrics-auth=maybe"], environ={})
     config = parse_args(["--auth-token-file", str(token_file)], environ={})
     assert auth.bearer_token(config, {}) == TOKEN and TOKEN not in repr(config)
     assert auth.bearer_token(parse_args([], environ={}), {}) is None
