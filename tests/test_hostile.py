@@ -4,6 +4,7 @@ every trajectory ends ``ok``, ``timeout`` or ``error`` with the server alive and
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -88,6 +89,37 @@ def test_no_text_is_ever_executed(client, profile, tmp_path):
         assert client.post(f"/v1/openrlhf?profile={profile}", json={"query": [f"Q {p} {p}"], "prompts": ["Q"], "labels": labels}).status_code == 200
     if profile == "stepgrpo":
         assert "math_verify" in methods  # the payloads reached the symbolic judge, not only the cheap checks
+    assert [m.name for m in payloads if m.exists()] == []
+
+
+def test_only_digit_arithmetic_reaches_sympys_string_parser(monkeypatch, tmp_path):
+    """sympy's ``parse_expr`` (behind ``sympify``) evals its input. In-process, record every string that
+    reaches it, under every name it is imported by, while both profiles score the payloads: only
+    math-verify's digit-and-operator expressions may arrive (the last completion makes sure some do)."""
+    import latex2sympy2_extended.latex2sympy2 as l2s
+    import math_verify.parser as mv_parser
+    import sympy.parsing.sympy_parser as sympy_parser
+
+    from service.rewards import PROFILES as CORE_PROFILES
+    from service.rewards import PreparedGroup, Reference, Settings
+
+    real, seen = sympy_parser.parse_expr, []
+
+    def recording(text, *args, **kwargs):
+        seen.append(text)
+        return real(text, *args, **kwargs)
+
+    for module in (sympy_parser, mv_parser, l2s):
+        monkeypatch.setattr(module, "parse_expr", recording)
+    mv_parser.parse_expr_cached.cache_clear()
+    payloads = _payloads(tmp_path)
+    for profile in PROFILES:
+        for p in payloads.values():
+            group = PreparedGroup(Reference(p, [[p]], None), CORE_PROFILES[profile], Settings())
+            for text in (completion(step=p, answer=p), completion(answer=f"${p}$"), f"The final answer is {p}", f"Answer: 1+{p}", "Answer: 12345+678*9"):
+                assert group.score(text, explain=True)["status"] == "ok"
+    assert "12345+678*9" in seen  # the recorder sees what reaches sympy
+    assert [text for text in seen if not re.fullmatch(r"[\d.\s+\-*/()×÷]*", text)] == []
     assert [m.name for m in payloads if m.exists()] == []
 
 
