@@ -1,8 +1,8 @@
 """Optional bearer-token authentication for HTTP (an ASGI middleware) and gRPC (a server interceptor).
 
 Deny by default: with a token configured, every path or method needs it except the few that must stay
-open for probes and discovery (``/healthz``, ``/readyz``, the OpenAPI schema and docs, gRPC health and
-reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are compared in constant time
+open for probes and discovery (``/healthz``, ``/readyz``, the OpenAPI schema and docs, the inspector
+page's static files, gRPC health and reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are compared in constant time
 (:func:`hmac.compare_digest`) and never logged or echoed.
 """
 
@@ -17,9 +17,12 @@ import grpc
 from starlette.responses import JSONResponse
 
 from .config import ENV_PREFIX, Config
+from .ui import ASSETS as INSPECTOR_ASSETS
 
 TOKEN_ENV = ENV_PREFIX + "AUTH_TOKEN"
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
+                        "/", "/ui", *(f"/ui/{name}" for name in INSPECTOR_ASSETS)})
+"""The inspector page's own files hold no data: it asks for the token and sends it with its API calls."""
 OPEN_GRPC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 SCHEME = "bearer"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from typing import Any, Sequence
 
@@ -17,6 +18,7 @@ logger = logging.getLogger("stepgrpo_reward")
 
 COMPONENTS = ("reward", "step_rar", "step_rvr")
 _RETRY_STATUS = {429, 502, 503, 504}
+TOKEN_ENV = "REWARD_AUTH_TOKEN"
 _TRANSIENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.PoolTimeout)
 
 
@@ -107,11 +109,16 @@ def component_values(results: Sequence[dict], component: str, source: str) -> li
 
 
 class ScoreService:
-    """POST /v1/score with bounded retries (connection errors, 429/502/503/504, honouring Retry-After)."""
+    """POST /v1/score with bounded retries (connection errors, 429/502/503/504, honouring Retry-After).
+
+    ``token``: the server's bearer token (default: ``REWARD_AUTH_TOKEN`` from the environment, if set).
+    The timeout goes with each request as ``X-Request-Timeout``, so the server drops work nobody waits for.
+    """
 
     def __init__(self, url: str, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
-                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0):
+                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0, token: str | None = None):
         self.url = url.rstrip("/")
+        self.token = token if token is not None else os.environ.get(TOKEN_ENV) or None
         self.profile = profile
         self.options = dict(options or {})
         self.timeout = timeout
@@ -125,12 +132,16 @@ class ScoreService:
         """Picklable (trainers may copy reward functions into other processes): open clients stay behind."""
         return {**self.__dict__, "_client": None, "_async": None}
 
+    def headers(self) -> dict[str, str]:
+        auth = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        return {"x-request-timeout": f"{self.timeout:g}", **auth}
+
     def body(self, groups: list[dict]) -> dict:
         return {"profile": self.profile, "groups": groups, "options": self.options}
 
     def score(self, groups: list[dict]) -> dict:
         if self._client is None:
-            self._client = httpx.Client(timeout=self.timeout)
+            self._client = httpx.Client(timeout=self.timeout, headers=self.headers())
         body, attempt = self.body(groups), 0
         while True:
             try:
@@ -168,7 +179,7 @@ class ScoreService:
         """One AsyncClient per event loop: a client is bound to the loop it first ran on."""
         loop = asyncio.get_running_loop()
         if self._async is None or self._async[0] is not loop:
-            self._async = (loop, httpx.AsyncClient(timeout=self.timeout))
+            self._async = (loop, httpx.AsyncClient(timeout=self.timeout, headers=self.headers()))
         return self._async[1]
 
     def _read(self, response: httpx.Response) -> tuple[float | None, Any]:

@@ -51,16 +51,17 @@ class StepGRPOReward:
     ``component``: ``reward`` (StepRAR + StepRVR), ``step_rar`` or ``step_rvr``. ``answer_column``,
     ``key_steps_column``, ``choices_column``: the dataset columns holding the reference (the last two
     are optional). ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
+    ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``).
     """
 
     def __init__(self, url: str = DEFAULT_URL, component: str = "reward", *, profile: str = "stepgrpo", options: dict | None = None,
                  answer_column: str = "answer", key_steps_column: str = "key_steps", choices_column: str = "choices",
-                 timeout: float = 120.0, retries: int = 3):
+                 timeout: float = 120.0, retries: int = 3, token: str | None = None):
         if component not in COMPONENTS:
             raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
         self.component = component
         self.columns = (answer_column, key_steps_column, choices_column)
-        self.service = ScoreService(url, profile, options, timeout=timeout, retries=retries)
+        self.service = ScoreService(url, profile, options, timeout=timeout, retries=retries, token=token)
         # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
         self.__name__ = "stepgrpo" if component == "reward" else component
 

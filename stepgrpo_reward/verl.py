@@ -14,6 +14,7 @@ verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``ste
 ``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. verl has no "unscored" value, so a
 response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
+A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 from typing import Any
 
 from stepgrpo_reward import DEFAULT_URL
-from stepgrpo_reward._service import RewardServiceError, ScoreService, component_values, group_batch, reference_from_label
+from stepgrpo_reward._service import TOKEN_ENV, RewardServiceError, ScoreService, component_values, group_batch, reference_from_label
 
 __all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch"]
 
@@ -34,9 +35,10 @@ def _service(url: str | None, profile: str, options: dict | None, timeout: float
     """One client per setting, kept for the worker's lifetime (verl calls once per response or batch)."""
     url = url or os.environ.get("STEPGRPO_REWARD_URL") or DEFAULT_URL
     options = {str(k): v for k, v in (options or {}).items()}  # a hydra DictConfig from reward_kwargs
-    key = (url, profile, json.dumps(options, sort_keys=True), timeout)
+    token = os.environ.get(TOKEN_ENV) or None  # the server's bearer token, if it has one
+    key = (url, profile, json.dumps(options, sort_keys=True), timeout, token)
     if key not in _services:
-        _services[key] = ScoreService(url, profile, options, timeout=timeout)
+        _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token)
     return _services[key]
 
 

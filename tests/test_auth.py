@@ -164,3 +164,20 @@ def test_tokens_are_compared_in_constant_time(monkeypatch):
     assert auth.token_matches(TOKEN.encode(), f"Bearer {WRONG}") == (False, True)
     assert auth.token_matches(TOKEN.encode(), None) == (False, False)
     assert seen == [(TOKEN.encode(), TOKEN.encode()), (WRONG.encode(), TOKEN.encode())]
+
+
+def test_trainer_adapters_send_the_token(secured, monkeypatch):
+    """The TRL and verl adapters (stepgrpo_reward) take the token as an argument or from REWARD_AUTH_TOKEN."""
+    from stepgrpo_reward._service import RewardServiceError
+    from stepgrpo_reward.trl import StepGRPOReward
+    from stepgrpo_reward.verl import compute_score
+
+    monkeypatch.delenv("REWARD_AUTH_TOKEN", raising=False)
+    columns = {"answer": ["5", "5"]}
+    assert StepGRPOReward(secured.url, token=TOKEN)(["Q"] * 2, GROUP["completions"], **columns)[0] > 0
+    with pytest.raises(RewardServiceError, match="401"):
+        StepGRPOReward(secured.url, retries=0)(["Q"] * 2, GROUP["completions"], **columns)
+    with pytest.raises(RewardServiceError, match="401"):
+        compute_score("demo", GROUP["completions"][0], "5", url=secured.url)
+    monkeypatch.setenv("REWARD_AUTH_TOKEN", TOKEN)
+    assert compute_score("demo", GROUP["completions"][0], "5", url=secured.url)["scored"] == 1.0

@@ -348,3 +348,34 @@ def test_fits_laptop_widths(browser, server, width):
         page.set_viewport_size({"width": width, "height": 1500})
         page.screenshot(path=target, clip={"x": 0, "y": top, "width": width, "height": 1500}, full_page=True)
     page.close()
+
+
+def test_with_a_token_the_page_loads_asks_for_it_and_scores_with_it(browser, tmp_path):
+    """On a server started with a token, the page's files stay open (they hold no data); scoring without
+    the token shows the 401's reason, and with it typed in the page scores as usual."""
+    import httpx
+
+    from .conftest import start_server
+
+    token = "tok-inspector-" + os.urandom(8).hex()
+    (tmp_path / "token").write_text(token)
+    server = start_server("--workers", "1", "--auth-token-file", str(tmp_path / "token"))
+    context = browser.new_context(viewport=LAPTOP)
+    try:
+        for path in ("/ui", "/ui/app.js", "/ui/style.css", "/ui/examples.json"):
+            assert httpx.get(server.url + path).status_code == 200, path
+        assert httpx.post(server.url + "/v1/score", json={"groups": [group([GENUINE])]}).status_code == 401
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.wait_for_selector("body[data-state=ready]")
+        page.click("#load-examples")
+        page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+        assert "missing bearer token" in page.text_content("#error")
+        page.fill("#token", token)
+        page.click("#score")
+        _scored(page)
+        assert page.is_hidden("#error")
+        assert _values(page, 'table.summary td[data-profile="stepgrpo"] [data-field="reward"]')[0] is not None
+    finally:
+        context.close()
+        server.stop()

@@ -144,10 +144,16 @@ function errorText(status, body) {
   return typeof detail === "string" ? detail : `HTTP ${status}`;
 }
 
+/** The Authorization header for a server started with a token (typed into the page, never stored). */
+function authHeaders() {
+  const token = document.getElementById("token").value.trim();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 async function scoreWith(profile, group, options) {
   const response = await fetch("/v1/score", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...authHeaders() },
     body: JSON.stringify({ profile, groups: [group], options }),
   });
   const body = await response.json().catch(() => null);
@@ -401,7 +407,9 @@ function loadFile(event) {
 
 async function showVersion() {
   try {
-    const info = await (await fetch("/v1/info")).json();
+    const response = await fetch("/v1/info", { headers: authHeaders() });
+    if (!response.ok) return;
+    const info = await response.json();
     document.getElementById("server-version").textContent = `Server: ${info.service} ${info.core_version}.`;
   } catch {
     /* the page works without it */
@@ -417,6 +425,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("load-examples").addEventListener("click", loadExamples);
   document.getElementById("add-completion").addEventListener("click", () => addCompletion().querySelector("textarea").focus());
   document.getElementById("load-file").addEventListener("change", loadFile);
+  document.getElementById("token").addEventListener("change", showVersion);
   addCompletion();
   showVersion();
   document.body.dataset.state = "ready";
