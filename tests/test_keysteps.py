@@ -481,3 +481,14 @@ def test_empty_final_answer_gets_no_key_step_bonus():
     for empty in ("\\boxed{}", "$ $"):
         result = score(completion(GENUINE_STEPS, answer=empty), KEYS)
         assert result["step_rar"] == 0.0 and result["key_step_ratio"] == 1.0
+
+
+def test_a_long_key_step_repeated_all_over_a_long_completion_counts_as_not_found():
+    """A 42 000-character form found at every third character of a 60 000-character step would take
+    ~10^9 character compares to list; past the scan budget the form is simply not found."""
+    from service.rewards.keysteps import MAX_SCAN_CHARS
+
+    form = ("ab " * 14000).strip()
+    assert (20000 - 14000) * len(form) > MAX_SCAN_CHARS
+    assert score(completion(["ab " * 20000]), [[form]], stuffing_guard=False)["key_step_ratio"] == 0.0
+    assert score(completion(["so " + form + " then"]), [[form]], stuffing_guard=False)["key_step_ratio"] == 1.0

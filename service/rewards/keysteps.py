@@ -117,6 +117,10 @@ class Match:
     score: float = 100.0
 
 
+MAX_SCAN_CHARS = 4_000_000
+"""Occurrences times the form's length: past it a form counts as not found (see ``occurrences``)."""
+
+
 @dataclass(slots=True)
 class StepStream:
     """The steps of one completion as one canonical token stream."""
@@ -140,11 +144,16 @@ class StepStream:
         return cls(toks, step_of, joined(toks))
 
     def occurrences(self, needle: str, size: int) -> list[tuple[int, int]]:
-        """Token spans of every occurrence of ``needle`` (token indices counted incrementally)."""
+        """Token spans of every occurrence of ``needle`` (token indices counted incrementally). A long form
+        repeated all over a long completion would cost occurrences x length to find: past
+        ``MAX_SCAN_CHARS`` the form counts as not found (no genuine completion repeats a key step that
+        often, and the stuffing guard needs every copy, so a truncated list would credit stuffing)."""
         spans = []
         pos = self.text.find(needle)
         last_pos = token = 0
         while pos != -1:
+            if len(spans) * len(needle) > MAX_SCAN_CHARS:
+                return []
             token += self.text.count(" ", last_pos, pos)
             last_pos = pos
             spans.append((token, token + size))
