@@ -128,7 +128,8 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.auth = token is not None
     if token:
-        app.add_middleware(BearerAuthMiddleware, token=token, open_paths=open_paths(config))
+        app.add_middleware(BearerAuthMiddleware, token=token, open_paths=open_paths(config),
+                           on_deny=metrics.requests.labels("unauthenticated", "401").inc)
 
     async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")

@@ -77,10 +77,11 @@ def token_matches(expected: bytes, value: str | bytes | None) -> tuple[bool, boo
 class BearerAuthMiddleware:
     """Answers 401 with ``WWW-Authenticate: Bearer`` (RFC 6750) unless the path is open or the token matches."""
 
-    def __init__(self, app, token: str, open_paths: frozenset[str]):
+    def __init__(self, app, token: str, open_paths: frozenset[str], on_deny=lambda: None):
         self.app = app
         self._token = token.encode()
         self.open_paths = open_paths
+        self.on_deny = on_deny
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"] in self.open_paths:
@@ -89,6 +90,7 @@ class BearerAuthMiddleware:
         ok, presented = token_matches(self._token, header)
         if ok:
             return await self.app(scope, receive, send)
+        self.on_deny()
         challenge = 'Bearer realm="reward"' + (', error="invalid_token"' if presented else "")
         detail = "invalid bearer token" if presented else "missing bearer token (Authorization: Bearer <token>)"
         await JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})(scope, receive, send)

@@ -181,3 +181,15 @@ def test_trainer_adapters_send_the_token(secured, monkeypatch):
         compute_score("demo", GROUP["completions"][0], "5", url=secured.url)
     monkeypatch.setenv("REWARD_AUTH_TOKEN", TOKEN)
     assert compute_score("demo", GROUP["completions"][0], "5", url=secured.url)["scored"] == 1.0
+
+
+def test_refused_requests_are_counted(secured):
+    def refused() -> float:
+        text = httpx.get(secured.url + "/metrics", timeout=30).text
+        line = next((l for l in text.splitlines() if l.startswith('reward_requests_total{code="401",endpoint="unauthenticated"}')), None)
+        return float(line.split()[-1]) if line else 0.0
+
+    before = refused()
+    for _ in range(3):
+        assert _call(secured, "POST", "/v1/score", SCORE).status_code == 401
+    assert refused() - before == 3
