@@ -77,11 +77,14 @@ class CpuMeter:
         user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[:8])
         return (user + nice + system + irq + softirq + steal) / self.TICK
 
-    def _ours(self) -> float:
+    def roles(self) -> tuple[float, float, float]:
+        """CPU seconds so far of (this bench, the server's main process, the server's other
+        processes: forkserver and workers)."""
         t = os.times()
-        ours = t.user + t.system + t.children_user + t.children_system  # children: once waited for
+        bench = t.user + t.system + t.children_user + t.children_system  # children: once waited for
+        front = workers = 0.0
         if self.server_sid is None:
-            return ours
+            return bench, front, workers
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -91,8 +94,20 @@ class CpuMeter:
                 continue
             rest = stat.rsplit(")", 1)[1].split()
             if int(rest[3]) == self.server_sid:  # session id: the server and its workers
-                ours += (int(rest[11]) + int(rest[12])) / self.TICK
-        return ours
+                seconds = (int(rest[11]) + int(rest[12])) / self.TICK
+                if int(entry.name) == self.server_sid:
+                    front += seconds
+                else:
+                    workers += seconds
+        return bench, front, workers
+
+    def _ours(self) -> float:
+        return sum(self.roles())
+
+    def role_shares(self, started: tuple[float, float, float], roles0: tuple[float, float, float]) -> tuple[float, ...]:
+        """Shares of all CPUs since ``started`` used by (this bench, the server's front end, its workers)."""
+        wall = (time.perf_counter() - started[0]) * (os.cpu_count() or 1)
+        return tuple((b - a) / wall for a, b in zip(roles0, self.roles()))
 
     def start(self) -> tuple[float, float, float]:
         return time.perf_counter(), self._busy_seconds(), self._ours()

@@ -121,6 +121,8 @@ class LoadRun:
     starved: bool
     """True when the prebuilt batches ran out before the time was up (the run is then shorter)."""
     other_cpu: float = float("nan")
+    roles: tuple = ()
+    """Shares of all CPUs used by (the bench's clients, the server's front end, its workers)."""
 
     @property
     def rate(self) -> float:
@@ -137,7 +139,7 @@ def measure_load(connect: Callable, send: Callable, profile: str, batches: Itera
     done = [0]
     starved = [False]
     errors: list[BaseException] = []
-    meter = CPU.start()
+    meter, roles = CPU.start(), CPU.roles()
     start = time.perf_counter()
 
     def run() -> None:
@@ -166,7 +168,8 @@ def measure_load(connect: Callable, send: Callable, profile: str, batches: Itera
     elapsed = time.perf_counter() - start
     if errors:
         raise errors[0]
-    return LoadRun(profile, clients, batch_size[0], done[0], elapsed, latencies, server_seconds, starved[0], CPU.other_share(meter))
+    shares = CPU.role_shares(meter, roles)
+    return LoadRun(profile, clients, batch_size[0], done[0], elapsed, latencies, server_seconds, starved[0], CPU.other_share(meter), shares)
 
 
 def measure_http(url: str, profile: str, batches, clients: int, seconds: float) -> LoadRun:
@@ -235,7 +238,8 @@ def rss_under_load(url: str, server_pid: int, profile: str, workload, seconds: f
     loader.start()
     while loader.is_alive():
         loader.join(every)
-        samples.append((time.perf_counter() - start, *worker_rss(server_pid)))
+        if loader.is_alive() or time.perf_counter() - start - samples[-1][0] > 1:
+            samples.append((time.perf_counter() - start, *worker_rss(server_pid)))
     if not result:
         raise RuntimeError("the RSS load run failed")
     return result[0], samples

@@ -54,6 +54,14 @@ def clients_label(n: int) -> str:
     return f"{n} client{'s' if n > 1 else ''}"
 
 
+def cpu_roles(r) -> str:
+    """Where the CPUs went during a load run: the bench's clients, the server's front end, its workers."""
+    if not r.roles:
+        return ""
+    client, front, workers = r.roles
+    return f"; CPU: client {client:.0%}, front {front:.0%}, workers {workers:.0%}"
+
+
 def print_rows(res: Results, wl: str) -> None:
     print(f"{'measurement':<{LABEL}} {'traj/s':>7} {'trajs':>6} {'secs':>5} {'other':>6}  notes")
     print("-" * WIDTH)
@@ -69,11 +77,11 @@ def print_rows(res: Results, wl: str) -> None:
         for (w, p, clients), r in res.http.items():
             if (w, p) == (wl, profile):
                 label = f"(3) {profile} over HTTP, {res.workers} workers, {r.batch}/req, {clients_label(clients)}"
-                note = f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms" + (", RAN OUT OF BATCHES" if r.starved else "")
+                note = f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}" + (", RAN OUT OF BATCHES" if r.starved else "")
                 print(f"{label:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} {res.other(r.other_cpu)}  {note}")
         r = res.grpc[(wl, profile)]
         label = f"(3g) {profile} over gRPC (unary Score), {r.batch}/req, 2 clients"
-        note = f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms" + (", RAN OUT OF BATCHES" if r.starved else "")
+        note = f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}" + (", RAN OUT OF BATCHES" if r.starved else "")
         print(f"{label:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} {res.other(r.other_cpu)}  {note}")
     print("-" * WIDTH)
     print("(4) request latency over HTTP, 1 client, sequential (ms; server = the response's stats.elapsed_ms: scoring, without reading, validating and writing JSON)")
