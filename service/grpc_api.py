@@ -169,6 +169,8 @@ class GrpcServer:
         self._watcher: asyncio.Task | None = None
 
     async def start(self) -> None:
+        for name in ("", SERVICE_NAME):  # known from the first call: NOT_SERVING, never SERVICE_UNKNOWN
+            await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
         self._watcher = asyncio.ensure_future(self._watch())
         log.info("gRPC serving reward.v1.RewardService on %s (%s)", self.address, "TLS" if self.scorer.config.tls_cert else "plaintext")

@@ -58,7 +58,12 @@ def test_https_with_the_certificate_plaintext_and_unknown_certificates_refused(t
 def test_grpc_over_tls_only(tls_server):
     credentials = grpc.ssl_channel_credentials(root_certificates=tls_server.cert.read_bytes())
     with grpc.secure_channel(tls_server.grpc_target, credentials) as channel:
-        reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=30)
+        # gRPC health follows the pool a fraction of a second after /readyz (it is polled every 0.2 s)
+        for _ in range(100):
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=30)
+            if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                break
+            time.sleep(0.1)
         assert reply.status == health_pb2.HealthCheckResponse.SERVING
     with grpc.insecure_channel(tls_server.grpc_target) as channel, pytest.raises(grpc.RpcError) as err:
         health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=10)
