@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 
-from .workload import GROUP_SIZE, Group, Problem, completion, key_steps_wire
+from .workload import GROUP_SIZE, Group, Problem, Workload, completion, key_steps_wire
 
 KINDS = ("genuine", "wrong", "partial")
 KIND_WEIGHTS = (0.5, 0.3, 0.2)
@@ -112,14 +112,7 @@ def make_group(seed: int, index: int) -> Group:
     return Group(index, pb.template, pb.answer_type, reference, [completion(r, pb, k) for k in kinds], kinds)
 
 
-class SymbolicWorkload:
-    """Like :class:`bench.workload.Workload`, for the symbolic worst case."""
+class SymbolicWorkload(Workload):
+    """:class:`bench.workload.Workload` for the symbolic worst case."""
 
-    def __init__(self, seed: int = 0, start: int = 0):
-        self.seed = seed
-        self.cursor = start
-
-    def take(self, n_groups: int) -> list[Group]:
-        out = [make_group(self.seed, i) for i in range(self.cursor, self.cursor + n_groups)]
-        self.cursor += n_groups
-        return out
+    make = staticmethod(make_group)

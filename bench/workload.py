@@ -734,12 +734,15 @@ def make_group(seed: int, index: int) -> Group:
 class Workload:
     """An endless, deterministic stream of groups; :meth:`take` hands out fresh ones each call."""
 
+    make = staticmethod(make_group)
+    """Group ``i`` of a seed (subclasses swap in another workload's)."""
+
     def __init__(self, seed: int = 0, start: int = 0):
         self.seed = seed
         self.cursor = start
 
     def take(self, n_groups: int) -> list[Group]:
-        out = [make_group(self.seed, i) for i in range(self.cursor, self.cursor + n_groups)]
+        out = [self.make(self.seed, i) for i in range(self.cursor, self.cursor + n_groups)]
         self.cursor += n_groups
         return out
 
