@@ -49,6 +49,7 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
     """``work``'s result, unless the caller disconnects (``CallerGone``) or its deadline passes
     (a 504): then the work is cancelled, and its trajectories not yet begun are dropped."""
     task = asyncio.ensure_future(work)
+    deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
 
     async def disconnected() -> None:
         while (await request.receive())["type"] != "http.disconnect":
@@ -57,12 +58,17 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
     watcher = asyncio.ensure_future(disconnected())
     try:
         done, _ = await asyncio.wait({task, watcher}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if task not in done and watcher in done and watcher.exception() is not None:
+            # receive() itself failed (a proxy's transport, e.g. Ray Serve's): the caller may still wait
+            log.warning("cannot watch for a disconnect: %r", watcher.exception())
+            remaining = None if deadline is None else max(0.0, deadline - asyncio.get_running_loop().time())
+            done, _ = await asyncio.wait({task}, timeout=remaining)
     finally:
         watcher.cancel()
     if task in done:
         return task.result()
     task.cancel()
-    if watcher in done:
+    if watcher in done and watcher.exception() is None:
         raise CallerGone
     return _error(504, f"not scored within the caller's {TIMEOUT_HEADER} of {timeout:g} s; the work was dropped")
 
@@ -176,7 +182,7 @@ def create_app(config: Config | None = None) -> FastAPI:
             return _error(503, str(exc), {"Retry-After": "1"})
         except Overloaded as exc:
             return _error(429, str(exc), {"Retry-After": str(exc.retry_after)})
-        return await while_caller_waits(request, scorer.score(req), request_timeout(request)[0])
+        return await while_caller_waits(request, scorer.start(req), request_timeout(request)[0])
 
     def request_timeout(request: Request) -> tuple[float | None, Response | None]:
         """The caller's deadline from ``X-Request-Timeout`` (seconds), or the 422 for a bad one."""

@@ -122,7 +122,8 @@ class RewardClient:
 
     def _post(self, path: str, body: dict) -> dict:
         # The server drops work it cannot finish before this client would give up anyway.
-        return self._check(self._http.post(path, json=body, headers={"X-Request-Timeout": f"{self.timeout:g}"}))
+        headers = {} if self.timeout is None else {"X-Request-Timeout": f"{self.timeout:g}"}
+        return self._check(self._http.post(path, json=body, headers=headers))
 
     def _get(self, path: str) -> dict:
         return self._check(self._http.get(path))
@@ -153,7 +154,8 @@ class RewardClient:
 
     def _transient(self, exc: Exception) -> tuple[bool, float | None, str]:
         if isinstance(exc, RewardServiceError):
-            return exc.status in _RETRY_STATUS, exc.retry_after, str(exc)
+            own_deadline = exc.status == 504 and "X-Request-Timeout" in str(exc)  # this client's time is up: do not ask again
+            return exc.status in _RETRY_STATUS and not own_deadline, exc.retry_after, str(exc)
         if isinstance(exc, (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectTimeout, httpx.WriteError)):
             return True, None, f"{type(exc).__name__}: {exc}"
         if isinstance(exc, httpx.HTTPError):

@@ -27,7 +27,7 @@ SERVICE_NAME = reward_pb2.DESCRIPTOR.services_by_name["RewardService"].full_name
 RETRY_PUSHBACK = "grpc-retry-pushback-ms"
 """Trailing metadata of an overloaded call: gRPC's own retry pushback, in milliseconds."""
 STREAM_WINDOW = 64
-"""Groups of one ScoreStream being scored at once; beyond it the stream is not read."""
+"""Groups of one ScoreStream read and not yet answered; beyond it the stream is not read."""
 
 
 def message_to_dict(message) -> dict:
@@ -104,14 +104,14 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 log.exception("scoring a streamed group failed")
                 detail = f"internal error: {type(exc).__name__}"
                 result = dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
-            finally:
-                window.release()
             await results.put(result)
 
         async def consume() -> None:
             try:
                 async for message in request_iterator:
-                    await window.acquire()  # a full window stops reading: HTTP/2 flow control pushes back
+                    # A group holds its place until its result is sent: with a full window (scoring, or a
+                    # caller that does not read its results) reading stops and HTTP/2 flow control pushes back.
+                    await window.acquire()
                     task = asyncio.ensure_future(one(message))
                     pending.add(task)
                     task.add_done_callback(pending.discard)
@@ -126,6 +126,7 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         try:
             while (result := await results.get()) is not None:
                 yield result
+                window.release()
             await reader
         finally:
             reader.cancel()

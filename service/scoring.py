@@ -8,7 +8,7 @@ import logging
 import math
 import re
 import time
-from typing import Any
+from typing import Any, Coroutine
 
 from .config import Config
 from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
@@ -116,7 +116,8 @@ class Scorer:
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
-        cannot be scored now. Submission follows on the same event-loop turn, so admission is exact."""
+        cannot be scored now. Call :meth:`start` (or :meth:`score`) in the same event-loop turn, so
+        that no other request is admitted against the same count."""
         check_limits(request, self.config)
         if not self.pool.available:
             raise NotReady("no scoring worker is ready yet")
@@ -151,6 +152,11 @@ class Scorer:
         ).model_dump()
 
     async def score(self, request: ScoreRequest) -> dict[str, Any]:
+        return await self.start(request)
+
+    def start(self, request: ScoreRequest) -> Coroutine[Any, Any, dict[str, Any]]:
+        """Submit the request's work now, in the caller's event-loop turn (so an admission check just
+        before it stays exact however the result is awaited), and return the response to await."""
         started = time.perf_counter()
         settings, versioned = scoring_options(request)
         items = []
@@ -176,12 +182,16 @@ class Scorer:
                 else:
                     invalid[index, c] = f"completion is not valid Unicode: a lone surrogate {where}"
         size = task_size(len(items), self.config.workers, self.config.task_size)
+        futures = self.pool.submit(request.profile, settings, request.options.explain, [items[i : i + size] for i in range(0, len(items), size)])
         self.metrics.in_flight_trajectories.inc(len(items))
+        return self._finish(request, futures, len(items), group_errors, invalid, versioned, started)
+
+    async def _finish(self, request: ScoreRequest, futures: list[asyncio.Future], n: int, group_errors: dict[int, str],
+                      invalid: dict[tuple[int, int], str], versioned: dict, started: float) -> dict[str, Any]:
         try:
-            futures = self.pool.submit(request.profile, settings, request.options.explain, [items[i : i + size] for i in range(0, len(items), size)])
             chunks = await asyncio.gather(*futures)
         finally:
-            self.metrics.in_flight_trajectories.dec(len(items))
+            self.metrics.in_flight_trajectories.dec(n)
         outcomes = [o for chunk in chunks for o in chunk]
         if outcomes:
             mean = sum(seconds for _, seconds in outcomes) / len(outcomes)

@@ -139,3 +139,33 @@ def test_a_small_request_takes_turns_with_a_large_one_queued_before_it(monkeypat
         assert box["result"].json()["stats"]["ok"] == 40
         order = s.scored.read_text().split()
         assert order.count("999") == 1 and order.index("999") // 2 < 10, order  # among the first ~5 of 41 scored
+
+
+def test_admission_stays_exact_when_many_requests_arrive_at_once(small_queue):
+    """Requests parsed in the same event-loop turn are admitted against the count that includes each
+    other's trajectories: of 6 simultaneous 8-trajectory requests with room for 8, at most one is
+    scored at a time, and the pending count never passes the bound."""
+    s = small_queue
+    barrier = threading.Barrier(6)
+    peak = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            peak.append(s.app.state.pool.pending)
+            time.sleep(0.002)
+
+    def post():
+        with httpx.Client(base_url=s.url, timeout=60) as c:
+            barrier.wait()
+            return c.post("/v1/score", json={"groups": [group(slow(8))]}).status_code
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    threads = [in_background(post) for _ in range(6)]
+    for t, _ in threads:
+        t.join(60)
+    stop.set()
+    codes = sorted(box["result"] for _, box in threads)
+    assert codes.count(200) >= 1 and set(codes) <= {200, 429}, codes
+    assert max(peak) <= 8, max(peak)

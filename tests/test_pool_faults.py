@@ -189,14 +189,14 @@ def test_a_failing_reference_check_fails_its_group_only(inproc, monkeypatch):
 
 def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inproc, monkeypatch):
     scorer = inproc.app.state.scorer
-    real = scorer.score
+    real = scorer.start
 
-    async def score(request):
+    def start(request):
         if any(g.group_id == "boom" for g in request.groups):
             raise RuntimeError("injected")
-        return await real(request)
+        return real(request)
 
-    monkeypatch.setattr(scorer, "score", score)
+    monkeypatch.setattr(scorer, "start", start)
     r = inproc.client.post("/v1/score", json={"groups": [group([GENUINE], group_id="boom")]})
     assert r.status_code == 500 and "RuntimeError" in r.json()["detail"]
     assert metric(inproc.client, 'reward_requests_total{code="500",endpoint="score"}') == 1.0
