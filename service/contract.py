@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .rewards.profiles import DEFAULT_PROFILE, Profile
 
@@ -194,3 +194,9 @@ class OpenRLHFResponse(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: Any
+
+
+def validation_message(exc: ValidationError) -> str:
+    """``groups.0.completions.1: Input should be a valid string; ...`` — the fields by name, in one line."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors(include_url=False, include_input=False)]
+    return "; ".join(parts)[:2000]

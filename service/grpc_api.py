@@ -18,7 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
 from .auth import BearerAuthInterceptor
-from .contract import ScoreRequest, StreamRequest
+from .contract import ScoreRequest, StreamRequest, validation_message
 from .rewardpb import reward_pb2, reward_pb2_grpc
 from .scoring import LimitError, NotReady, Overloaded, Scorer
 
@@ -36,12 +36,6 @@ def message_to_dict(message) -> dict:
 
 def dict_to_message(data: dict, message_type):
     return json_format.ParseDict(data, message_type())
-
-
-def validation_message(exc: ValidationError) -> str:
-    """``groups.0.completions.1: Input should be a valid string; ...`` — the fields by name."""
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors(include_url=False, include_input=False)]
-    return "; ".join(parts)[:2000]
 
 
 class RewardServicer(reward_pb2_grpc.RewardServiceServicer):

@@ -30,7 +30,7 @@ from ray.util.metrics import Gauge
 
 from .app import create_app
 from .config import Config, parse_args
-from .contract import OpenRLHFRequest, Options, ScoreRequest
+from .contract import OpenRLHFRequest, Options, ScoreRequest, validation_message
 from .rewards import DEFAULT_PROFILE, PROFILES
 from .scoring import LimitError, NotReady, Overloaded, openrlhf_request, openrlhf_response
 
@@ -96,10 +96,6 @@ class RayMetricsMirror:
                 self.gauges[sample.name].set(sample.value, tags)
 
 
-def _validation_message(exc: ValidationError) -> str:
-    return "; ".join(".".join(str(p) for p in e["loc"]) + ": " + e["msg"] for e in exc.errors(include_url=False, include_input=False))
-
-
 @serve.deployment(
     ray_actor_options={"num_cpus": 2},
     max_ongoing_requests=16,
@@ -150,7 +146,7 @@ class RewardService:
             try:
                 parsed = ScoreRequest.model_validate(request)
             except ValidationError as exc:
-                raise RequestError(422, _validation_message(exc)) from None
+                raise RequestError(422, validation_message(exc)) from None
             result = await self._scored(parsed)
         except RequestError as exc:
             self._observe("score_handle", exc.status, started)
@@ -167,7 +163,7 @@ class RewardService:
             try:
                 req = openrlhf_request(OpenRLHFRequest.model_validate(body), profile, Options())
             except ValidationError as exc:
-                raise RequestError(422, _validation_message(exc)) from None
+                raise RequestError(422, validation_message(exc)) from None
             except ValueError as exc:
                 raise RequestError(422, str(exc)) from None
             result = openrlhf_response(await self._scored(req)) if req is not None else {"rewards": [], "scores": [], "extra_logs": {}}

@@ -17,16 +17,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from service.config import Config
-from service.contract import Group, Options, ScoreRequest
+from service.contract import Group, Options, ScoreRequest, validation_message
 from service.metrics import Metrics
 from service.pool import WorkerPool
 from service.scoring import LimitError, Scorer, check_limits
 
 from .rows import Row, error_row, progress_bar, read_record, read_rows, write_rows
-
-
-def _validation_message(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
 
 
 def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
@@ -42,7 +38,7 @@ def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
                                       "completions": record.completions})
         check_limits(ScoreRequest(profile=profile, groups=[group]), config)
     except ValidationError as exc:
-        raise ValueError(_validation_message(exc)) from None
+        raise ValueError(validation_message(exc)) from None
     except LimitError as exc:
         raise ValueError(f"{exc.field.removeprefix('groups[0].')}: {exc.message}") from None
     return group
