@@ -51,11 +51,13 @@ def _parse_whole(text: str):
     return parse(text, parsing_timeout=None)
 
 
-@lru_cache(maxsize=4096)
 def _verify_parsed(pred: tuple, gold: tuple) -> bool:
     from math_verify import verify
 
     return float(verify(list(pred), list(gold), timeout_seconds=None)) > 0
+
+
+_verify_parsed_cached = lru_cache(maxsize=4096)(_verify_parsed)
 
 
 def _whole_text_equal(completion: str, solution: str) -> bool:
@@ -64,11 +66,9 @@ def _whole_text_equal(completion: str, solution: str) -> bool:
     pred, gold = tuple(_parse_whole(completion)), tuple(_parse_whole(solution))
     try:
         hash((pred, gold))
-    except TypeError:  # a mutable sympy matrix
-        from math_verify import verify
-
-        return float(verify(list(pred), list(gold), timeout_seconds=None)) > 0
-    return _verify_parsed(pred, gold)
+    except TypeError:  # a mutable sympy matrix: not cacheable
+        return _verify_parsed(pred, gold)
+    return _verify_parsed_cached(pred, gold)
 
 
 def reference_answer(completion: str, solution: str) -> tuple[bool, str, str]:
