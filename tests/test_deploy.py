@@ -93,3 +93,12 @@ def test_dashboard_and_scrape_config_use_metrics_the_server_exports(server):
     assert names and {re.sub(r"_(bucket|count|sum)$", "", n) for n in names} <= families, names
     scrape = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())["scrape_configs"][0]
     assert scrape["metrics_path"] == "/metrics" and scrape["static_configs"][0]["targets"] == ["reward:8000"]
+
+
+def test_dockerignore_keeps_local_state_out_of_the_build_context():
+    """A checkout that ran `make install` has .venv and generated stubs: neither may reach the image."""
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    ignored = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    assert {".venv", "service/rewardpb", ".git", "runs", "**/__pycache__"} <= ignored, ignored
+    copied = re.findall(r"^COPY (?!--from)(.+?) \S+$", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert not {w for line in copied for w in line.split()} & ignored, "the Dockerfile copies an ignored path"
