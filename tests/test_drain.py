@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -14,6 +15,19 @@ from .conftest import start_server
 from .samples import GENUINE, POWER_TOWER, WRONG_ANSWER, group
 
 
+def wait_for(condition, what: str, seconds: float = 60) -> None:
+    """Poll instead of sleeping a guessed time: on a loaded machine a fixed sleep races the server."""
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+
+
+def in_flight_requests(url: str) -> float:
+    text = httpx.get(url + "/metrics", timeout=5).text
+    return float(re.search(r"^reward_in_flight_requests (\S+)", text, re.M).group(1))
+
+
 def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
     server = start_server("--workers", "2", "--deadline", "2", "--drain-seconds", "1.5", "--grace-seconds", "20", grpc=True)
     try:
@@ -22,7 +36,7 @@ def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
         payload = {"profile": "r1vl-reference", "groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
         worker = threading.Thread(target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=60)))
         worker.start()
-        time.sleep(0.5)
+        wait_for(lambda: in_flight_requests(server.url) >= 1, "the batch is in flight")
         server.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         ready = httpx.get(server.url + "/readyz", timeout=5)
@@ -53,11 +67,44 @@ def test_a_second_signal_exits_at_once():
         server.stop()
 
 
+def refused_before_any_response(exc: httpx.TransportError) -> bool:
+    """The ways a server that stops accepting turns a request away before writing a response byte: the
+    connect fails; or it closes (FIN: "Server disconnected without sending a response") or resets
+    (ECONNRESET / EPIPE while sending or awaiting the reply) an idle keep-alive connection on which the
+    client had just sent a request it never read (uvicorn finishes every request it has read)."""
+    if isinstance(exc, httpx.ConnectError):
+        return True
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "without sending a response" in str(exc)
+    cause = exc
+    while cause is not None and not isinstance(cause, (ConnectionResetError, BrokenPipeError)):
+        cause = cause.__cause__ or cause.__context__
+    return cause is not None and isinstance(exc, (httpx.ReadError, httpx.WriteError))
+
+
+def scoring_outcome(c: httpx.Client, completions: list[str]) -> tuple[str, int, int]:
+    """(outcome, trajectories sent, results answered). The outcome is the status code when a response
+    arrived in full, "refused" when the request was turned away before any response byte, and
+    "truncated: ..." when it broke after the response started or in any other way — never counted as
+    refused, so a cut-short answer fails the test."""
+    sent = 3 * len(completions)
+    started = False
+    try:
+        with c.stream("POST", "/v1/score", json={"groups": [group(completions)] * 3}) as r:
+            started = True
+            r.read()
+    except httpx.TransportError as exc:
+        if started or not refused_before_any_response(exc):
+            return f"truncated: {exc!r}", sent, 0
+        return "refused", sent, 0
+    answered = sum(len(g["results"]) for g in r.json()["groups"]) if r.status_code == 200 else -1
+    return str(r.status_code), sent, answered
+
+
 def test_drain_under_load_answers_every_accepted_request_in_full():
     """Four clients post back to back through SIGTERM: each request is either answered with one result
-    per trajectory or refused once the server stops accepting — never cut short. Refused means the
-    connect fails, or the server closes an idle keep-alive connection before reading the request on it
-    ("Server disconnected without sending a response": uvicorn finishes every request it has read)."""
+    per trajectory or refused before any response byte once the server stops accepting — never cut
+    short. Each client stops at its first refusal, so exactly four requests are refused."""
     server = start_server("--workers", "2", "--drain-seconds", "1", "--grace-seconds", "20", grpc=True)
     outcomes: list[tuple[str, int, int]] = []
     lock = threading.Lock()
@@ -65,29 +112,28 @@ def test_drain_under_load_answers_every_accepted_request_in_full():
     def client(k: int) -> None:
         with httpx.Client(base_url=server.url, timeout=60) as c:
             for i in range(400):  # bounded: the server stops accepting within a few seconds
-                completions = [GENUINE, WRONG_ANSWER] * (1 + (i + k) % 4)
-                try:
-                    r = c.post("/v1/score", json={"groups": [group(completions)] * 3})
-                except (httpx.ConnectError, httpx.RemoteProtocolError):
-                    with lock:
-                        outcomes.append(("refused", 0, 0))
-                    return
-                answered = sum(len(g["results"]) for g in r.json()["groups"]) if r.status_code == 200 else -1
+                outcome = scoring_outcome(c, [GENUINE, WRONG_ANSWER] * (1 + (i + k) % 4))
                 with lock:
-                    outcomes.append((str(r.status_code), 3 * len(completions), answered))
+                    outcomes.append(outcome)
+                if outcome[0] != "200":
+                    return
+
+    def answered() -> list[tuple[str, int, int]]:
+        with lock:
+            return [o for o in outcomes if o[0] == "200"]
 
     try:
         threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
         for t in threads:
             t.start()
-        time.sleep(1.5)
+        wait_for(lambda: len(answered()) >= 8, "eight requests answered before the signal")
         server.proc.send_signal(signal.SIGTERM)
         for t in threads:
             t.join(90)
+        assert not any(t.is_alive() for t in threads), "every client ended"
         assert server.proc.wait(30) in (0, -signal.SIGTERM)
     finally:
         server.stop()
-    answered = [o for o in outcomes if o[0] == "200"]
-    assert len(answered) > 4 and all(sent == got for _, sent, got in answered), outcomes
+    assert all(sent == got for _, sent, got in answered()), outcomes
     assert {o[0] for o in outcomes} <= {"200", "refused"}, outcomes
-    assert sum(o[0] == "refused" for o in outcomes) == 4
+    assert sum(o[0] == "refused" for o in outcomes) == 4, outcomes
