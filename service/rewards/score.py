@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import AnswerJudge
+from .answers import MAX_ANSWER_CHARS, AnswerJudge, clean_answer
+from .growth import unbounded_growth
 from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_matches, key_step_groups, prepare_alternative
 from .profiles import Profile
 from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
@@ -42,6 +43,9 @@ def reference_key_steps(reference: Reference) -> list[list[str]]:
     """The reference's key-step groups; :class:`ReferenceError` when the reference cannot be used."""
     if not reference.answer.strip():
         raise ReferenceError("reference.answer is empty")
+    answer = clean_answer(reference.answer) if len(reference.answer) <= 4 * MAX_ANSWER_CHARS else ""
+    if len(answer) <= MAX_ANSWER_CHARS and (why := unbounded_growth(answer)) is not None:
+        raise ReferenceError(f"reference.answer cannot be checked in bounded time: {why}")
     try:
         return key_step_groups(reference.key_steps)
     except KeyStepError as exc:
