@@ -55,8 +55,9 @@ _EXP_NAMES = frozenset({"\\exp", "exp"})
 _BINOMIAL_NAMES = frozenset({"binom", "C", "binomial"})
 _SERIES = {"\\sum": "sum", "\\prod": "prod"}
 _CONSTANTS = {"\\pi": math.log10(math.pi), "pi": math.log10(math.pi), "e": math.log10(math.e)}
-_ONE_ARGUMENT = frozenset({"\\text", "\\textbf", "\\mathrm", "\\mathbf", "\\mathit", "\\operatorname", "\\overline", "\\hat",
-                           "\\vec", "\\bar", "\\tilde", "\\underline", "\\widehat", "\\overrightarrow", "\\boxed", "\\mathbb"})
+_ONE_ARGUMENT = frozenset({"\\text", "\\textbf", "\\mathrm", "\\mathbf", "\\mathit", "\\operatorname", "\\overline",
+                           "\\hat", "\\vec", "\\bar", "\\tilde", "\\underline", "\\widehat", "\\overrightarrow",
+                           "\\boxed", "\\mathbb"})
 _WORDISH = frozenset({"\\text", "\\textbf", "\\operatorname", "\\mathrm", "\\mathit", "\\mathbb"})
 
 
@@ -132,7 +133,8 @@ def _check_terms(size: Size, what: str) -> Size:
 def _add(a: Size, b: Size) -> Size:
     if a.log is None or b.log is None:
         return Size(None, terms=a.terms + b.terms, tower=max(a.tower, b.tower))
-    return Size(max(a.log, b.log) + (math.log10(2) if a.log == b.log else 0.0), a.negative if a.log >= b.log else b.negative)
+    larger = a if a.log >= b.log else b
+    return Size(larger.log + (math.log10(2) if a.log == b.log else 0.0), larger.negative)
 
 
 def _multiply(a: Size, b: Size, divide: bool = False) -> Size:
@@ -161,7 +163,8 @@ def _power(base: Size, exponent: Size) -> Size:
         n = round(n)
     if base.log is None:
         if base.terms > 1 and n >= 1 and n == int(n):
-            return _check_terms(Size(None, terms=_expanded_terms(base.terms, int(n)), tower=base.tower), "a power of a sum")
+            expanded = Size(None, terms=_expanded_terms(base.terms, int(n)), tower=base.tower)
+            return _check_terms(expanded, "a power of a sum")
         return Size(None, tower=base.tower)
     if base.log == -math.inf:
         return _ZERO
@@ -192,7 +195,9 @@ def _binomial(n: Size, k: Size) -> Size:
     if big == math.inf or small == math.inf:
         raise Unbounded("a binomial coefficient of astronomical arguments")
     small = min(max(small, 0.0), max(big - small, 0.0))
-    log = (math.lgamma(big + 1) - math.lgamma(small + 1) - math.lgamma(big - small + 1)) / math.log(10) if big > 0 else 0.0
+    if big <= 0:
+        return Size(0.0)
+    log = (math.lgamma(big + 1) - math.lgamma(small + 1) - math.lgamma(big - small + 1)) / math.log(10)
     return _check_digits(Size(log), "a binomial coefficient")
 
 
@@ -313,7 +318,8 @@ class _Walk:
         if token == "\\sqrt":
             index = SYMBOL if self.peek() != "[" else self.group()
             radicand = self.argument()
-            return _power(radicand, _multiply(Size(0.0), index, divide=True) if index.log is not None else Size(math.log10(0.5)))
+            exponent = _multiply(Size(0.0), index, divide=True) if index.log is not None else Size(math.log10(0.5))
+            return _power(radicand, exponent)
         if token in _SERIES:
             return self.series(_SERIES[token])
         if token in _WORDISH:
