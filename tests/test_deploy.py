@@ -102,3 +102,41 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context():
     assert {".venv", "service/rewardpb", ".git", "runs", "**/__pycache__"} <= ignored, ignored
     copied = re.findall(r"^COPY (?!--from)(.+?) \S+$", (DEPLOY / "Dockerfile").read_text(), re.M)
     assert not {w for line in copied for w in line.split()} & ignored, "the Dockerfile copies an ignored path"
+
+
+def pip_installs(target: str) -> list[str]:
+    """The pip install commands `make <target>` runs on a fresh checkout (a dry run: nothing executes)."""
+    printed = run("make", "--dry-run", "--always-make", target).stdout.splitlines()
+    return [line for line in printed if "pip install" in line]
+
+
+CPU_TORCH = "--index-url 'https://download.pytorch.org/whl/cpu' 'torch==2.13.0'"
+
+
+def test_make_serve_installs_the_server_alone():
+    installs = pip_installs("serve")
+    assert len(installs) == 1 and installs[0].endswith(" -e ."), installs
+
+
+def test_make_test_and_demo_take_torch_from_the_cpu_index_before_the_extras():
+    for target, extras in (("test", {"test", "trainer", "trl", "ray", "data"}), ("demo", {"trainer"})):
+        installs = pip_installs(target)
+        assert installs[0].endswith(CPU_TORCH), installs
+        named = re.search(r"-e '\.\[([a-z,]+)\]'$", installs[1]).group(1).split(",")
+        assert len(installs) == 2 and set(named) >= extras, installs
+    assert "test" not in pip_installs("demo")[1]
+
+
+def test_trainer_image_takes_torch_from_a_build_arg_defaulting_to_the_cpu_index():
+    trainer = (DEPLOY / "Dockerfile").read_text().split("AS trainer", 1)[1]
+    assert "ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu" in trainer
+    assert 'pip install --no-cache-dir --index-url "$TORCH_INDEX" torch==2.13.0' in trainer
+    build = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["trainer"]["build"]
+    assert build["args"]["TORCH_INDEX"] == "${TORCH_INDEX:-https://download.pytorch.org/whl/cpu}"
+
+
+def test_ci_runs_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text()
+    command = re.search(r"^(make test)\s+#", readme, re.M).group(1)
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert command in ci and ci[-1] == command, ci[-3:]
