@@ -17,13 +17,21 @@ class _Strict(BaseModel):
 
 
 class Reference(_Strict):
-    answer: str = Field(description="The ground-truth final answer (a value, an option letter, LaTeX or short text).")
-    solution: str | None = Field(None, description="The full reference solution; informational.")
+    answer: str = Field(
+        description=(
+            "The ground-truth final answer (a value, an option letter, LaTeX or short text). Under 'stepgrpo', "
+            "'B: 45' is option B whose text is 45, and an empty answer is the solution's."
+        )
+    )
+    solution: str | None = Field(
+        None, description="The reference solution; 'stepgrpo' reads the answer from it when 'answer' is empty."
+    )
     key_steps: list[list[str] | str] | dict[str, Any] | str | None = Field(
         None,
         description=(
             'Key-step groups: a list of groups of alternatives, the dataset\'s {"Steps": [...]} object or its '
-            "JSON string, or the extractor's string form 'Step 1: [\"...\"], Step 2: [...]'."
+            "JSON string, or the extractor's string form 'Step 1: [\"...\"], Step 2: [...]' (elements verbatim). "
+            'An object without a "Steps" (or "Step N") key is refused.'
         ),
     )
     choices: dict[str, str] | None = Field(None, description='Multiple-choice options, e.g. {"A": "3", "B": "5"}.')

@@ -10,12 +10,15 @@ import re
 import time
 from typing import Any, Coroutine
 
+from stepgrpo_reward.rows import answer_and_choices, lenient_choices, reference_answer
+
 from .config import Config
 from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .metrics import Metrics
 from .pool import Item, WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, Settings, advantages, reference_key_steps
 from .rewards import Reference as CoreReference
+from .rewards.profiles import R1VL_REFERENCE
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
@@ -81,6 +84,16 @@ def scoring_options(request: ScoreRequest) -> tuple[Settings, dict]:
 
 def _reference_fields(ref: Reference) -> tuple:
     return (ref.answer, ref.key_steps, ref.choices, ref.solution)
+
+
+def _scored_fields(ref: Reference, profile: str) -> tuple:
+    """The reference as the core scores it. ``stepgrpo`` reads it as the data tools do
+    (:mod:`stepgrpo_reward.rows`): a blank answer is the solution's, ``B: 45`` is option B whose text is
+    45. ``r1vl-reference`` keeps it as sent, as R1-VL's code compares it."""
+    if profile == R1VL_REFERENCE.name:
+        return _reference_fields(ref)
+    answer, choices = answer_and_choices(reference_answer(ref.answer, ref.solution) or "", ref.choices)
+    return (answer, ref.key_steps, choices, ref.solution)
 
 
 def _reference_json(ref: Reference) -> str:
@@ -164,7 +177,7 @@ class Scorer:
         invalid: dict[tuple[int, int], str] = {}
         for index, group in enumerate(request.groups):
             try:
-                fields = _reference_fields(group.reference)
+                fields = _scored_fields(group.reference, request.profile)
                 key = _reference_json(group.reference)
                 if (where := _lone_surrogate(key)) is not None:
                     raise ReferenceError(f"not valid Unicode: a lone surrogate {where}")
@@ -251,7 +264,8 @@ def _full_result(result: dict) -> dict:
 
 
 def _label_reference(label: Any) -> Reference:
-    """An OpenRLHF label: the answer string, or an object (or its JSON) with answer / key_steps / choices."""
+    """An OpenRLHF label: the answer (a string or a number), or an object (or its JSON) with answer /
+    key_steps / choices / solution; anything else (a list such as ``["5"]``) is refused, not read as text."""
     if isinstance(label, str) and label.lstrip().startswith("{"):
         try:
             label = json.loads(label)
@@ -262,30 +276,18 @@ def _label_reference(label: Any) -> Reference:
     if isinstance(label, dict):
         fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
         fields["answer"] = _label_text(fields.get("answer"))
-        fields["choices"] = _label_choices(fields.get("choices"))
+        fields["choices"] = lenient_choices(fields.get("choices"))
         return Reference.model_validate(fields)
-    return Reference(answer="" if label is None else str(label))
+    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, int, float))):
+        raise ValueError(f"a label is the answer (a string) or an object with 'answer', not {type(label).__name__}")
+    return Reference(answer=_label_text(label))
 
 
 def _label_text(value: Any) -> Any:
     """Numbers as their text (datasets store answers like 72 as numbers); a missing answer as "" (its group fails)."""
     if value is None:
         return ""
-    return str(value) if isinstance(value, (int, float)) else value
-
-
-def _label_choices(choices: Any) -> Any:
-    """An object of letter -> text, its JSON string, or a list lettered A, B, ...; numbers read as text."""
-    if isinstance(choices, str) and choices.strip().startswith(("{", "[")):
-        try:
-            choices = json.loads(choices)
-        except (json.JSONDecodeError, RecursionError):
-            return choices
-    if isinstance(choices, list) and len(choices) <= 26:
-        choices = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", choices))
-    if isinstance(choices, dict):
-        return {str(k): _label_text(v) for k, v in choices.items() if v is not None}
-    return choices
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _strip_prompt(query: str, prompt: str, min_overlap: int = 16) -> str:

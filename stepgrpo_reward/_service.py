@@ -14,6 +14,8 @@ from typing import Any, Sequence
 
 import httpx
 
+from stepgrpo_reward.rows import lenient_choices, reference_answer
+
 logger = logging.getLogger("stepgrpo_reward")
 
 COMPONENTS = ("reward", "step_rar", "step_rvr")
@@ -37,36 +39,24 @@ def plain(value: Any) -> Any:
     return value
 
 
-def make_reference(answer: Any, key_steps: Any = None, choices: Any = None) -> dict:
-    """A /v1/score reference; a missing answer is sent as "" so that the service fails that group alone."""
-    reference: dict[str, Any] = {"answer": "" if answer is None else str(plain(answer))}
+def make_reference(answer: Any, key_steps: Any = None, choices: Any = None, solution: Any = None) -> dict:
+    """A /v1/score reference, read as the data tools and the trainer read rows (:mod:`stepgrpo_reward.rows`):
+    a blank answer is the solution's (``### The final answer is:``, ``Answer: C``); a missing one is sent
+    as "" so that the service fails that group alone."""
+    solution = plain(solution)
+    answer = reference_answer(plain(answer), solution if isinstance(solution, str) else None)
+    reference: dict[str, Any] = {"answer": answer or ""}
     key_steps = plain(key_steps)
     if key_steps not in (None, "", []):
         reference["key_steps"] = key_steps
-    choices = plain_choices(choices)
+    choices = lenient_choices(plain(choices))
     if choices:
         reference["choices"] = choices
     return reference
 
 
-def plain_choices(choices: Any) -> Any:
-    """Choices as the trainer's data reader takes them: an object, its JSON string, or a list lettered A, B, ..."""
-    choices = plain(choices)
-    if isinstance(choices, str) and choices.strip().startswith(("{", "[")):
-        try:
-            choices = json.loads(choices)
-        except (json.JSONDecodeError, RecursionError):
-            return choices  # the service names the field
-    if isinstance(choices, list) and len(choices) <= 26:
-        choices = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", choices))
-    if isinstance(choices, dict):
-        # Arrow struct columns fill the options a row lacks with None.
-        choices = {k: str(v) for k, v in choices.items() if v is not None}
-    return choices
-
-
 def reference_from_label(label: Any) -> dict:
-    """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices} (or its JSON)."""
+    """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices, solution} (or its JSON)."""
     label = plain(label)
     if isinstance(label, str) and label.lstrip().startswith("{"):
         try:
@@ -74,7 +64,7 @@ def reference_from_label(label: Any) -> dict:
         except (json.JSONDecodeError, RecursionError):
             pass
     if isinstance(label, dict):
-        return make_reference(label.get("answer"), label.get("key_steps"), label.get("choices"))
+        return make_reference(label.get("answer"), label.get("key_steps"), label.get("choices"), label.get("solution"))
     return make_reference(label)
 
 

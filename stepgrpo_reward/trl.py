@@ -50,7 +50,8 @@ class StepGRPOReward:
 
     ``component``: ``reward`` (StepRAR + StepRVR), ``step_rar`` or ``step_rvr``. ``answer_column``,
     ``key_steps_column``, ``choices_column``: the dataset columns holding the reference (the last two
-    are optional). ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
+    are optional; without an answer, R1-VL's ``solution`` column gives it, read by :mod:`stepgrpo_reward.rows`).
+    ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
     ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``).
     """
 
@@ -74,12 +75,13 @@ class StepGRPOReward:
     def batch(self, prompts: list, completions: list, columns: dict) -> tuple[list[dict], list[tuple[int, int]]]:
         """The /v1/score groups for TRL's flat batch, and where each completion landed."""
         answer, key_steps, choices = self.columns
-        if answer not in columns:
+        if answer not in columns and "solution" not in columns:
             known = sorted(k for k in columns if k not in ("trainer_state", "log_extra", "log_metric", "completion_ids", "environments"))
             raise KeyError(f"StepGRPOReward needs the answer in a dataset column {answer!r}; the dataset has {known}")
         n = len(completions)
-        references = [make_reference(columns[answer][i], (columns.get(key_steps) or [None] * n)[i], (columns.get(choices) or [None] * n)[i])
-                      for i in range(n)]
+        answers, solutions = columns.get(answer) or [None] * n, columns.get("solution") or [None] * n
+        steps, options = columns.get(key_steps) or [None] * n, columns.get(choices) or [None] * n
+        references = [make_reference(answers[i], steps[i], options[i], solutions[i]) for i in range(n)]
         return group_batch([_prompt_key(p) for p in prompts], references, [message_text(c) for c in completions])
 
     def values(self, results: list[dict], columns: dict) -> list[float | None]:

@@ -301,3 +301,25 @@ def test_a_lone_surrogate_fails_only_its_completion_or_group(client):
     assert second["status"] == "error" and "lone surrogate (U+DFFF)" in second["detail"]
     r = client.post("/v1/score", content=raw.replace(b'"completions"', b'"completion"', 1), headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][:2] == ["groups", 0]
+
+
+def test_key_steps_object_without_a_steps_key_fails_its_group_naming_the_field(client):
+    body = score(client, [group([GENUINE], key_steps={"foo": "bar"}), group([GENUINE])])
+    bad, fine = body["groups"]
+    assert bad["status"] == "error" and "reference.key_steps" in bad["detail"] and "'foo'" in bad["detail"]
+    assert [r["status"] for r in bad["results"]] == ["error"] and fine["status"] == "ok"
+
+
+def test_openrlhf_list_label_is_refused_naming_the_field(client):
+    r = client.post("/v1/openrlhf", json={"query": ["a", "b"], "labels": ["5", ["5"]]})
+    assert r.status_code == 422 and "labels[1]" in r.text and "list" in r.text
+
+
+def test_published_reference_forms_are_read_under_stepgrpo(client):
+    """``B: 45`` is option B (a completion answering B or 45 is right); an empty answer is the solution's."""
+    answering = [GENUINE.replace("answer is: 5", f"answer is: {a}") for a in ("B", "45", "A")]
+    body = score(client, [group(answering, answer="B: 45", key_steps=None),
+                          group([GENUINE], answer="", key_steps=None, solution="Because AC = 5.\nAnswer: 5")])
+    first, second = body["groups"]
+    assert [r["answer_correct"] for r in first["results"]] == [True, True, False]
+    assert second["status"] == "ok" and second["results"][0]["answer_correct"] is True

@@ -16,7 +16,7 @@ import json
 import os
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,9 +24,11 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from service.rewards.keysteps import key_step_groups
+import stepgrpo_reward.rows as rows
+from service.data.layouts import detect, to_record
+from service.data.rows import read_rows
 
-__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "load_jsonl", "normalize_key_steps", "save_jsonl"]
+__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "iter_items", "load_jsonl", "normalize_key_steps", "save_jsonl"]
 
 ANSWER_HEADER = "### The final answer is:"
 
@@ -304,64 +306,19 @@ def demo_dataset(n: int, seed: int = 0, size: int = 112) -> list[Item]:
 
 
 def answer_from_solution(solution: str) -> str:
-    """The text after ``### The final answer is:`` (its first non-empty line), else the stripped solution."""
-    head = solution.rfind(ANSWER_HEADER)
-    if head == -1:
-        return solution.strip()
-    for line in solution[head + len(ANSWER_HEADER) :].splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+    """The answer a reference solution states (:func:`stepgrpo_reward.rows.answer_from_solution`: the
+    ``### The final answer is:`` line, a last line ``Answer: C``, a short one-line solution), else ""."""
+    return rows.answer_from_solution(solution) or ""
 
 
 def normalize_key_steps(raw: Any) -> list[list[str]]:
-    """Key steps as a list of groups of alternatives, read by the reward core's own reader (every
-    form the service accepts), with empty alternatives and groups dropped. Raises ``ValueError``."""
-    groups = key_step_groups(raw)
-    return [kept for group in groups if (kept := [a.strip() for a in group if a.strip()])]
+    """Key steps as a list of groups of alternatives, read by the one reader the service, the adapters and
+    the data tools share (every form the service accepts), empty alternatives and groups dropped. Raises ``ValueError``."""
+    return rows.clean_groups(raw)
 
 
-def _text(row: dict, *keys: str, required: bool = True) -> str | None:
-    for key in keys:
-        if key in row and row[key] is not None:
-            value = row[key]
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise ValueError(f"{key!r} must be a string, not {type(value).__name__}")
-            return str(value)
-    if required:
-        raise ValueError(f"missing {' or '.join(repr(k) for k in keys)}")
-    return None
-
-
-def _choices(raw: Any) -> dict[str, str] | None:
-    if raw is None:
-        return None
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            raise ValueError("'choices' is a string but not JSON") from None
-    if isinstance(raw, list):
-        if len(raw) > 26:
-            raise ValueError("'choices' has more than 26 options")
-        raw = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", raw))
-    if not isinstance(raw, dict):
-        raise ValueError(f"'choices' must be an object of letter -> text, not {type(raw).__name__}")
-    choices = {}
-    for letter, text in raw.items():
-        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-            raise ValueError(f"'choices'[{letter!r}] must be a string")
-        choices[str(letter)] = str(text)
-    return choices
-
-
-def _image_path(row: dict, root: Path) -> Path:
-    raw = row.get("image_path", row.get("image"))
-    if isinstance(raw, list) and len(raw) == 1:
-        raw = raw[0]
-    if raw is None:
-        raise ValueError("missing 'image_path' (or 'image')")
-    if not isinstance(raw, str) or not raw.strip():
+def _image_path(raw: str, root: Path) -> Path:
+    if not raw.strip():
         raise ValueError("'image_path' must be a non-empty string (one image per item)")
     path = Path(raw).expanduser()
     return path if path.is_absolute() else root / path
@@ -378,53 +335,53 @@ def _open_image(path: Path) -> Image.Image:
         raise ValueError(f"cannot read image {path}: {exc}") from None
 
 
+_CONVERT_HINT = "(rows in another layout: python -m service.data convert FILE -o OUT --to r1vl)"
+
+
 def _item_from_row(row: Any, root: Path, default_id: str) -> Item:
+    """One row in any layout the data tools read (R1-VL, Mulberry, this project's), read by the same code."""
     if not isinstance(row, dict):
         raise ValueError(f"expected a JSON object, got {type(row).__name__}")
-    question = _text(row, "problem", "question")
-    if not question.strip():
+    layout = detect(row)
+    record = to_record(row, layout, default_id)
+    if record.question is None:
+        asked = "a user turn" if layout == "mulberry" else "'problem' or 'question'"
+        raise ValueError(f"missing {asked} {_CONVERT_HINT}")
+    if not record.question.strip():
         raise ValueError("'problem' is empty")
-    solution = _text(row, "solution", required=False)
-    answer = _text(row, "answer", required=False)
-    if solution is None and answer is None:
-        raise ValueError("missing 'solution' (or 'answer')")
+    if record.answer is None and record.solution is None:
+        raise ValueError(f"missing 'solution' (or 'answer') {_CONVERT_HINT}")
+    answer, choices = record.reference()
     if answer is None or not answer.strip():
-        answer = answer_from_solution(solution or "")
-    answer = answer.strip()
-    if not answer:
-        raise ValueError("the answer is empty")
-    key_steps = normalize_key_steps(row.get("key_steps"))
-    choices = _choices(row.get("choices"))
-    item_id = _text(row, "id", "item_id", required=False)
-    image = _open_image(_image_path(row, root))
-    return Item(image, question, answer, key_steps, solution or "", choices, default_id if item_id is None else item_id)
+        raise ValueError("the answer is empty (no 'answer', and the solution states none)")
+    key_steps = record.key_step_groups()
+    if record.image_path is None:
+        raise ValueError(f"missing 'image_path' (or 'image') {_CONVERT_HINT}")
+    image = _open_image(_image_path(record.image_path, root))
+    return Item(image, record.question, answer, key_steps, record.solution or "", choices, record.id)
+
+
+def iter_items(path: str | Path, image_root: str | Path | None = None) -> Iterator[Item]:
+    """Items from a data file, one row at a time (constant memory however large the file): JSONL or a
+    JSON array, in any layout the data tools read. Relative image paths resolve against ``image_root``,
+    else the file's folder. A bad row raises :class:`ValueError` naming the file, the line and the problem."""
+    path = Path(path)
+    root = Path(image_root).expanduser() if image_root is not None else path.parent
+    for row in read_rows(path):
+        try:
+            if row.error is not None:
+                raise ValueError(row.error)
+            yield _item_from_row(row.value, root, f"{path.stem}-{row.line}")
+        except ValueError as exc:
+            raise ValueError(f"{path}, line {row.line}: {exc}") from None
 
 
 def load_jsonl(path: str | Path, image_root: str | Path | None = None) -> list[Item]:
-    """Items from an R1-VL JSONL file, one object per line (blank lines are skipped).
-
-    Keys: ``image_path`` (or ``image``), ``problem`` (or ``question``), ``solution`` and/or
-    ``answer`` (without ``answer``, the answer is the text after ``### The final answer is:`` in the
-    solution, else the whole solution), ``key_steps`` (see :func:`normalize_key_steps`), optional
-    ``choices`` and ``id``. Relative image paths resolve against ``image_root``, else the file's
-    folder. A bad row raises :class:`ValueError` naming the file, the line and the problem.
-    """
-    path = Path(path)
-    root = Path(image_root).expanduser() if image_root is not None else path.parent
-    items = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}, line {number}: invalid JSON: {exc.msg} (column {exc.colno})") from None
-            try:
-                items.append(_item_from_row(row, root, f"{path.stem}-{number}"))
-            except ValueError as exc:
-                raise ValueError(f"{path}, line {number}: {exc}") from None
-    return items
+    """Every item of a data file (see :func:`iter_items`): ``image_path`` (or ``image``/``images``),
+    ``problem`` (or ``question``, or Mulberry's user turn), the answer (``answer``, else the solution's:
+    ``### The final answer is:``, ``Answer: C``, a short one-line solution), ``key_steps`` (see
+    :func:`normalize_key_steps`), ``choices`` (else a ``Choices:`` block in the question) and ``id``."""
+    return list(iter_items(path, image_root))
 
 
 def _relative(file: Path, folder: Path) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -29,26 +31,99 @@ class Row:
     error: str | None = None
 
 
-def read_rows(path: str | Path) -> list[Row]:
-    """Every row of a JSONL file or a JSON array, with the line (or array index + 1) it came from."""
-    text = Path(path).read_text(encoding="utf-8")
-    if text.lstrip().startswith("["):
+_CHUNK = 1 << 20
+_NON_SPACE = re.compile(r"\S")
+
+
+def read_rows(path: str | Path) -> Iterator[Row]:
+    """Every row of a JSONL file or a JSON array, with the line (or array index + 1) it came from,
+    one at a time: memory holds one row (and a chunk of the file), however large the file."""
+    with Path(path).open(encoding="utf-8") as f:
+        buffer = _Buffer(f)
+        if buffer.next_char() == "[":
+            buffer.pos += 1
+            yield from _array_rows(buffer)
+            return
+        f.seek(0)
+        for number, line in enumerate(f, 1):
+            if line.strip():
+                yield _parsed(number, line)
+
+
+def _parsed(number: int, line: str) -> Row:
+    try:
+        return Row(number, json.loads(line))
+    except json.JSONDecodeError as exc:
+        return Row(number, None, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return Row(number, None, "invalid JSON: nested too deeply")
+
+
+class _Buffer:
+    """A text file read in chunks, with a position in the part not consumed yet."""
+
+    def __init__(self, f):
+        self.f, self.text, self.pos, self.eof = f, "", 0, False
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.f.read(_CHUNK)
+        self.eof = not chunk
+        self.text, self.pos = self.text[self.pos :] + chunk, 0
+        return bool(chunk)
+
+    def next_char(self) -> str | None:
+        """The next non-space character (not consumed), None at the end of the file."""
+        while (m := _NON_SPACE.search(self.text, self.pos)) is None:
+            self.pos = len(self.text)
+            if not self.more():
+                return None
+        self.pos = m.start()
+        return m.group()
+
+
+def _array_rows(buffer: _Buffer) -> Iterator[Row]:
+    """The elements of a JSON array (its ``[`` consumed), decoded one at a time."""
+    decoder = json.JSONDecoder()
+    index = 0
+    while True:
+        ch = buffer.next_char()
+        if ch == "]":
+            return
+        if index and ch == ",":
+            buffer.pos += 1
+            ch = buffer.next_char()
+        elif index:
+            ch = None
+        if ch is None:
+            yield Row(index + 1, None, f"invalid JSON array: no ',' or ']' after element {index}" if index else
+                      "invalid JSON array: the file ends before its closing ']'")
+            return
+        value, error = _decoded(decoder, buffer)
+        index += 1
+        if error is not None:
+            yield Row(index, None, error)
+            return
+        yield Row(index, value)
+
+
+def _decoded(decoder: json.JSONDecoder, buffer: _Buffer) -> tuple[Any, str | None]:
+    """The JSON value at the buffer's position (consumed), reading more of the file while it is cut
+    off, or (None, why not)."""
+    while True:
         try:
-            values = json.loads(text)
+            value, end = decoder.raw_decode(buffer.text, buffer.pos)
         except json.JSONDecodeError as exc:
-            return [Row(exc.lineno, None, f"invalid JSON array: {exc.msg} (line {exc.lineno}, column {exc.colno})")]
-        return [Row(i, v) for i, v in enumerate(values, 1)]
-    rows = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(Row(number, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            rows.append(Row(number, None, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+            if buffer.more():
+                continue
+            return None, f"invalid JSON array: {exc.msg}"
         except RecursionError:
-            rows.append(Row(number, None, "invalid JSON: nested too deeply"))
-    return rows
+            return None, "invalid JSON: nested too deeply"
+        if end == len(buffer.text) and buffer.more():  # a number may go on in the next chunk
+            continue
+        buffer.pos = end
+        return value, None
 
 
 def _json(value) -> str:
@@ -61,16 +136,37 @@ def _json(value) -> str:
     return text
 
 
-def write_rows(path: str | Path, rows: list[dict]) -> None:
-    """JSONL, or a JSON array when ``path`` ends in ``.json``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
-        if path.suffix == ".json":
-            out.write("[\n" + ",\n".join(_json(row) for row in rows) + "\n]\n")
-        else:
-            for row in rows:
-                out.write(_json(row) + "\n")
+class RowWriter:
+    """Rows written one at a time: JSONL, or a JSON array when the path ends in ``.json``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.array = self.path.suffix == ".json"
+        self.written = 0
+
+    def __enter__(self) -> RowWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = self.path.open("w", encoding="utf-8")
+        if self.array:
+            self.file.write("[\n")
+        return self
+
+    def write(self, row: dict) -> None:
+        if self.array and self.written:
+            self.file.write(",\n")
+        self.file.write(_json(row) + ("" if self.array else "\n"))
+        self.written += 1
+
+    def __exit__(self, *exc) -> None:
+        if self.array:
+            self.file.write("\n]\n")
+        self.file.close()
+
+
+def write_rows(path: str | Path, rows: Iterable[dict]) -> None:
+    with RowWriter(path) as writer:
+        for row in rows:
+            writer.write(row)
 
 
 def error_row(row: Row, message: str) -> dict:
@@ -102,23 +198,23 @@ def record_step(transform: Callable[[Record], Record], stem: str, layout: str | 
     """Apply ``transform`` to one row's record and write it in ``layout`` (None: the row's own); a
     per-row error (any exception: one row must not stop the run) becomes the output row."""
     try:
-        record, own = read_record(row, stem)
-        return from_record(transform(record), layout or own)
+        record, _ = read_record(row, stem)
+        return from_record(transform(record), layout)
     except _Carried:
         return row.value
     except Exception as exc:
         return error_row(row, str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}")
 
 
-def progress(iterable, total: int, desc: str, enabled: bool = True):
-    """A tqdm progress bar on stderr when tqdm is installed (the ``[data]`` extra) and wanted."""
+def progress(iterable, desc: str, enabled: bool = True):
+    """A tqdm progress bar (rows done, rate) on stderr when tqdm is installed (the ``[data]`` extra) and wanted."""
     if not enabled:
         return iterable
     try:
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, total=total, desc=desc, unit="row", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(iterable, desc=desc, unit="row", file=sys.stderr, dynamic_ncols=True)
 
 
 class _NoBar:
@@ -129,13 +225,13 @@ class _NoBar:
         pass
 
 
-def progress_bar(total: int, desc: str, enabled: bool = True):
+def progress_bar(desc: str, enabled: bool = True):
     """A manual progress bar (``update``/``close``); a silent one without tqdm or when not wanted."""
     if enabled:
         try:
             from tqdm import tqdm
 
-            return tqdm(total=total, desc=desc, unit="row", file=sys.stderr, dynamic_ncols=True)
+            return tqdm(desc=desc, unit="row", file=sys.stderr, dynamic_ncols=True)
         except ImportError:
             pass
     return _NoBar()
@@ -145,23 +241,64 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def map_rows(fn: Callable[[Row], dict], rows: list[Row], workers: int, desc: str, show_progress: bool = True, threads: bool = False) -> Iterator[dict]:
-    """``fn`` over ``rows`` in order: in this process for one worker, else on a pool of processes
-    (CPU-bound rules) or threads (``threads``: network-bound calls)."""
-    if workers <= 1 or len(rows) <= 1:
-        yield from progress(map(fn, rows), len(rows), desc, show_progress)
+CHUNK_ROWS = 64
+"""Rows per task sent to a worker process."""
+WINDOW_PER_WORKER = 4
+"""Tasks in flight per worker: enough to keep the workers busy, few enough that memory stays bounded."""
+
+
+def _apply(fn: Callable[[Row], dict], chunk: list[Row]) -> list[dict]:
+    return [fn(row) for row in chunk]
+
+
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def map_rows(fn: Callable[[Row], dict], rows: Iterable[Row], workers: int, desc: str, show_progress: bool = True,
+             threads: bool = False) -> Iterator[dict]:
+    """``fn`` over ``rows`` in order, as they are read: in this process for one worker, else on a pool
+    of processes (CPU-bound rules) or threads (``threads``: network-bound calls), with a bounded
+    number of rows in flight, so memory does not grow with the file."""
+    if workers <= 1:
+        yield from progress(map(fn, rows), desc, show_progress)
         return
+    size = 1 if threads else CHUNK_ROWS
     pool = ThreadPoolExecutor(workers) if threads else ProcessPoolExecutor(workers)
     with pool:
-        chunk = 1 if threads else max(1, min(64, len(rows) // (4 * workers)))
-        yield from progress(pool.map(fn, rows, chunksize=chunk), len(rows), desc, show_progress)
+        yield from progress(_windowed(pool, partial(_apply, fn), _chunks(rows, size), workers * WINDOW_PER_WORKER),
+                            desc, show_progress)
+
+
+def _windowed(pool, task: Callable, chunks: Iterator[list[Row]], window: int) -> Iterator[dict]:
+    pending: deque = deque()
+    for chunk in chunks:
+        pending.append(pool.submit(task, chunk))
+        if len(pending) >= window:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 def transform_file(src: str | Path, dest: str | Path, transform: Callable[[Record], Record], workers: int, desc: str,
                    show_progress: bool = True, threads: bool = False, layout: str | None = None) -> tuple[int, int]:
     """Read ``src``, transform every row's record, write ``dest`` (in ``layout``, else each row's
-    own); returns (rows, bad rows)."""
-    rows = read_rows(src)
-    out = list(map_rows(partial(record_step, transform, Path(src).stem, layout), rows, workers, desc, show_progress, threads))
-    write_rows(dest, out)
-    return len(out), sum(map(is_error, out))
+    own), streaming; returns (rows, bad rows)."""
+    counts = [0, 0]
+
+    def counted(out: Iterator[dict]) -> Iterator[dict]:
+        for row in out:
+            counts[0] += 1
+            counts[1] += is_error(row)
+            yield row
+
+    step = partial(record_step, transform, Path(src).stem, layout)
+    write_rows(dest, counted(map_rows(step, read_rows(src), workers, desc, show_progress, threads)))
+    return counts[0], counts[1]

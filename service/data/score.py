@@ -10,7 +10,8 @@ which is the batch that ``advantage: "batch"`` normalises over.
 from __future__ import annotations
 
 import asyncio
-import math
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from service.metrics import Metrics
 from service.pool import WorkerPool
 from service.scoring import LimitError, Scorer, check_limits
 
-from .rows import Row, error_row, progress_bar, read_record, read_rows, write_rows
+from .rows import Row, RowWriter, error_row, progress_bar, read_record, read_rows
 
 
 def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
@@ -30,9 +31,11 @@ def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
     record, _ = read_record(row, stem)
     if record.completions is None:
         raise ValueError("missing 'completions' (a list of completion strings)")
-    reference = {"answer": record.reference_answer(), "solution": record.solution, "key_steps": record.key_steps, "choices": record.choices}
-    if reference["answer"] is None:
-        raise ValueError("reference.answer: no 'answer' and no '### The final answer is:' line in the solution")
+    answer, choices = record.reference()
+    if answer is None:
+        raise ValueError("reference.answer: no 'answer', and the solution states none "
+                         "(no '### The final answer is:' line, no last line 'Answer: X', not one short line)")
+    reference = {"answer": answer, "solution": record.solution, "key_steps": record.key_steps, "choices": choices}
     try:
         group = Group.model_validate({"group_id": record.id, "reference": {k: v for k, v in reference.items() if v is not None},
                                       "completions": record.completions})
@@ -46,14 +49,13 @@ def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
 
 @dataclass
 class Tally:
+    """Counts and running sums over the ``ok`` trajectories: memory does not grow with the file."""
+
     rows: int = 0
     bad_rows: int = 0
     status: dict = field(default_factory=lambda: {"ok": 0, "timeout": 0, "error": 0})
-    rewards: list = field(default_factory=list)
-    step_rar: list = field(default_factory=list)
-    step_rvr: list = field(default_factory=list)
-    correct: list = field(default_factory=list)
-    key_step_ratio: list = field(default_factory=list)
+    sums: dict = field(default_factory=lambda: dict.fromkeys(_MEANS, 0.0))
+    counts: dict = field(default_factory=lambda: dict.fromkeys(_MEANS, 0))
 
     def add(self, out: dict) -> None:
         self.rows += 1
@@ -62,71 +64,92 @@ class Tally:
         for r in out.get("results", []):
             self.status[r["status"]] += 1
             if r["status"] == "ok":
-                self.rewards.append(r["reward"])
-                self.step_rar.append(r["step_rar"])
-                self.step_rvr.append(r["step_rvr"])
-                self.correct.append(1.0 if r["answer_correct"] else 0.0)
-                if r["key_step_ratio"] is not None:
-                    self.key_step_ratio.append(r["key_step_ratio"])
+                values = {"reward": r["reward"], "step_rar": r["step_rar"], "step_rvr": r["step_rvr"],
+                          "accuracy": 1.0 if r["answer_correct"] else 0.0, "key_step_ratio": r["key_step_ratio"]}
+                for key, value in values.items():
+                    if value is not None:
+                        self.sums[key] += value
+                        self.counts[key] += 1
 
     def summary(self) -> dict:
-        def mean(values):
-            return round(math.fsum(values) / len(values), 4) if values else None
+        def mean(key):
+            return round(self.sums[key] / self.counts[key], 4) if self.counts[key] else None
         return {
             "rows": self.rows, "bad_rows": self.bad_rows, "trajectories": sum(self.status.values()), **self.status,
-            "mean_reward": mean(self.rewards), "step_rar": mean(self.step_rar), "step_rvr": mean(self.step_rvr),
-            "accuracy": mean(self.correct), "validity_rate": mean(self.step_rvr),
-            "key_step_coverage": mean(self.key_step_ratio),
+            "mean_reward": mean("reward"), "step_rar": mean("step_rar"), "step_rvr": mean("step_rvr"),
+            "accuracy": mean("accuracy"), "validity_rate": mean("step_rvr"), "key_step_coverage": mean("key_step_ratio"),
         }
 
 
-async def _score(groups: list[tuple[int, Group]], profile: str, options: Options, config: Config, batch_groups: int,
-                 show_progress: bool) -> dict[int, dict]:
+_MEANS = ("reward", "step_rar", "step_rvr", "accuracy", "key_step_ratio")
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _unscored(row: Row, message: str) -> dict:
+    return {k: v for k, v in error_row(row, message).items() if k in ("line", "id", "error")}
+
+
+async def _scored_rows(src: str | Path, profile: str, options: Options, config: Config, batch_groups: int,
+                       show_progress: bool, out: Callable[[dict], None]) -> None:
+    """Score ``src`` ``batch_groups`` rows at a time, handing each result row to ``out`` in input order."""
+    stem = Path(src).stem
     pool = WorkerPool(config.workers, config.deadline, memory_limit_mb=config.worker_memory_mb)
-    pool.start()
+    started = False
     try:
-        if not await pool.wait_ready():
-            raise RuntimeError("no scoring worker started")
-        scorer = Scorer(pool, config, Metrics())
-        out: dict[int, dict] = {}
-        bar = progress_bar(len(groups), "score", show_progress)
-        for start in range(0, len(groups), batch_groups):
-            batch = groups[start : start + batch_groups]
-            response = await scorer.score(ScoreRequest(profile=profile, groups=[g for _, g in batch], options=options))
-            for (index, _), result in zip(batch, response["groups"]):
-                out[index] = {"profile": response["profile"], "version": response["version"], **result}
+        bar = progress_bar("score", show_progress)
+        for batch in _batches(read_rows(src), batch_groups):
+            groups: dict[int, Group] = {}
+            results: dict[int, dict] = {}
+            for i, row in enumerate(batch):
+                try:
+                    groups[i] = row_group(row, stem, profile, config)
+                except Exception as exc:
+                    results[i] = _unscored(row, str(exc))
+            if groups:
+                if not started:
+                    pool.start()
+                    started = True
+                    if not await pool.wait_ready():
+                        raise RuntimeError("no scoring worker started")
+                    scorer = Scorer(pool, config, Metrics())
+                request = ScoreRequest(profile=profile, groups=list(groups.values()), options=options)
+                response = await scorer.score(request)
+                for i, result in zip(groups, response["groups"]):
+                    group_id = result.pop("group_id")
+                    results[i] = {"line": batch[i].line, "id": group_id, "profile": response["profile"],
+                                  "version": response["version"], **result}
+            for i in range(len(batch)):
+                out(results[i])
             bar.update(len(batch))
         bar.close()
-        return out
     finally:
-        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        if started:
+            await asyncio.get_running_loop().run_in_executor(None, pool.close)
 
 
 def score_file(src: str | Path, dest: str | Path, profile: str, options: Options, workers: int, deadline: float,
-               batch_groups: int = 256, show_progress: bool = True) -> tuple[dict, list[dict]]:
-    """Score every row of ``src`` into ``dest`` (one result row per input row, in order); returns the
-    summary and the output rows."""
+               batch_groups: int = 256, show_progress: bool = True) -> dict:
+    """Score every row of ``src`` into ``dest`` (one result row per input row, in order), streaming;
+    returns the summary."""
     config = Config(workers=workers, deadline=deadline)
-    rows = read_rows(src)
-    stem = Path(src).stem
-    outputs: list[dict | None] = []
-    groups: list[tuple[int, Group]] = []
-    for i, row in enumerate(rows):
-        try:
-            groups.append((i, row_group(row, stem, profile, config)))
-            outputs.append(None)
-        except Exception as exc:
-            outputs.append(error_row(row, str(exc)))
-    scored = asyncio.run(_score(groups, profile, options, config, batch_groups, show_progress)) if groups else {}
     tally = Tally()
-    for i, row in enumerate(rows):
-        if outputs[i] is None:
-            outputs[i] = {"line": row.line, "id": scored[i].pop("group_id"), **scored[i]}
-        else:
-            outputs[i] = {k: v for k, v in outputs[i].items() if k in ("line", "id", "error")}
-        tally.add(outputs[i])
-    write_rows(dest, outputs)
-    return tally.summary(), outputs
+    with RowWriter(dest) as writer:
+        def out(row: dict) -> None:
+            tally.add(row)
+            writer.write(row)
+
+        asyncio.run(_scored_rows(src, profile, options, config, batch_groups, show_progress, out))
+    return tally.summary()
 
 
 _LABELS = [("rows", "rows"), ("bad rows", "bad_rows"), ("trajectories", "trajectories"), ("  ok", "ok"), ("  timeout", "timeout"),
@@ -152,20 +175,26 @@ def require_matplotlib() -> None:
         raise SystemExit("--plot needs matplotlib: pip install 'stepgrpo-reward-service[data]' (or .[data] in a checkout)") from None
 
 
-def save_plot(outputs: list[dict], path: str | Path) -> None:
-    """Histograms of reward, StepRAR, StepRVR and key-step ratio over the ``ok`` trajectories."""
+def save_plot(scored: str | Path, path: str | Path) -> None:
+    """Histograms of reward, StepRAR, StepRVR and key-step ratio over the ``ok`` trajectories of the
+    ``score`` output ``scored`` (read again row by row; only the plotted values are held)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ok = [r for out in outputs for r in out.get("results", []) if r["status"] == "ok"]
     panels = [("reward", "reward"), ("StepRAR", "step_rar"), ("StepRVR", "step_rvr"), ("key-step ratio", "key_step_ratio")]
+    values = {key: array("d") for _, key in panels}
+    for row in read_rows(scored):
+        for r in (row.value or {}).get("results", []):
+            if r["status"] == "ok":
+                for _, key in panels:
+                    if r[key] is not None:
+                        values[key].append(r[key])
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.2))
     for ax, (title, key) in zip(axes, panels):
-        values = [r[key] for r in ok if r[key] is not None]
-        ax.hist(values, bins=20)
-        ax.set_title(f"{title} (n={len(values)})")
+        ax.hist(values[key], bins=20)
+        ax.set_title(f"{title} (n={len(values[key])})")
     fig.tight_layout()
     fig.savefig(path, format="png", dpi=100)
     plt.close(fig)

@@ -8,16 +8,15 @@ sides in either order or inside a chain ``AC = sqrt(9+16) = 5``, or, for word ph
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401 (the input reader, shared with adapters and data tools)
+
 from .text import STEP_BREAK, is_number, joined, tokens
 
-_EXTRACTOR_STEP = re.compile(r"Step\s*\d+\s*:\s*(\[[^\[\]]*\])", re.IGNORECASE)
 _CLAUSE_BREAKS = frozenset(
     {",", ";", ".", ":", "?", "!", STEP_BREAK, "so", "thus", "hence", "therefore", "then", "and",
      "which", "where", "since", "because", "gives", "giving", "get", "we", "if", "or"}
@@ -30,57 +29,6 @@ OWN_WORDS_PER_GROUP = 1
 """Distinct words of its own a solution needs for each key-step group it is credited with."""
 FUZZY_MIN_CHARS = 4
 TYPO_MARGIN = 3.0
-
-
-class KeyStepError(ValueError):
-    """Key steps that cannot be read; the group reports it instead of scoring against nothing."""
-
-
-def key_step_groups(raw) -> list[list[str]]:
-    """Groups of alternatives from a list, the dataset's ``{"Steps": ...}`` JSON, or the extractor's string."""
-    if raw is None:
-        return []
-    if isinstance(raw, str):
-        text = raw.strip()
-        if not text:
-            return []
-        if text[0] in "[{":
-            try:
-                return key_step_groups(json.loads(text))
-            except json.JSONDecodeError as exc:
-                raise KeyStepError(f"key_steps is not valid JSON: {exc.msg} at {exc.pos}") from None
-            except RecursionError:
-                raise KeyStepError("key_steps JSON is nested too deeply") from None
-        return _extractor_groups(text)
-    if isinstance(raw, dict):
-        steps = next((v for k, v in raw.items() if k.lower() == "steps"), [])
-        if steps is None:
-            raise KeyStepError('key_steps "Steps" is null')
-        return key_step_groups(steps)
-    if isinstance(raw, list):
-        groups = []
-        for i, group in enumerate(raw):
-            alternatives = [group] if isinstance(group, str) else group
-            if not isinstance(alternatives, list) or not all(isinstance(a, str) for a in alternatives):
-                raise KeyStepError(f"key_steps[{i}] must be a string or a list of strings")
-            groups.append(list(alternatives))
-        return groups
-    raise KeyStepError(f"key_steps must be a list, an object or a string, not {type(raw).__name__}")
-
-
-def _extractor_groups(text: str) -> list[list[str]]:
-    """``Image Description: [..]; Rationales: [..]; Step 1: ["a", "b"], Step 2: [..]``: one group per step element."""
-    lists = _EXTRACTOR_STEP.findall(text)
-    if not lists:
-        raise KeyStepError("key_steps string has no 'Step N: [...]' lists")
-    groups = []
-    for chunk in lists:
-        try:
-            elements = json.loads(chunk)
-        except json.JSONDecodeError:
-            elements = re.findall(r"[\"']([^\"']+)[\"']", chunk)
-        groups.extend([str(e)] for e in elements if str(e).strip())
-    return groups
 
 
 @dataclass(frozen=True, slots=True)
