@@ -56,7 +56,8 @@ def make_reference(answer: Any, key_steps: Any = None, choices: Any = None, solu
 
 
 def reference_from_label(label: Any) -> dict:
-    """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices, solution} (or its JSON)."""
+    """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices, solution}
+    (or its JSON)."""
     label = plain(label)
     if isinstance(label, str) and label.lstrip().startswith("{"):
         try:

@@ -39,12 +39,13 @@ COMCTS_INPUT = {
 # comcts/README.md "Output Example #3": a worked explanation ending with the answer line
 COMCTS_WORKED = {
     "image": "geoqa_plus/204.png",
-    "question": "Question: Lines a and b are parallel and angle 1 is 40°. Find angle 2.\nChoices:\nA: 40°\nB: 50°\nC: 130°\nD: 140°",
+    "question": "Question: Lines a and b are parallel and angle 1 is 40°. Find angle 2.\n"
+                "Choices:\nA: 40°\nB: 50°\nC: 130°\nD: 140°",
     "prefix_prompt": "### Image Description:\nTwo parallel lines.\n\n",
     "qwen2_vl_7b": {"value": 1.2, "is_correct": 1, "valid": 1},
     "conversations": [
-        {"from": "human", "value": "<image>\nFirst perform reasoning, then finally select the question from the choices "
-                                   "in the following format: Answer: xxx.\nQuestion: Lines a and b are parallel..."},
+        {"from": "human", "value": "<image>\nFirst perform reasoning, then finally select the question from the "
+                                   "choices in the following format: Answer: xxx.\nQuestion: Lines a and b..."},
         {"from": "gpt", "value": "Since a || b, angle 1 + angle 2 = 180°. Therefore angle 2 = 180° - 40° = 140°. "
                                  "Therefore, the answer is: D.\nAnswer:D"},
     ],
@@ -53,17 +54,18 @@ COMCTS_WORKED = {
 COMCTS_BRIEF = {
     "image": "plotqa/plotqa_00000921.png",
     "question": "Question: What is the export share in 2004?\nYour answer should be very brief.",
-    "conversations": [{"role": "human", "value": "What is the export share in 2004?\nYour answer should be very brief."},
+    "conversations": [{"role": "human", "value": "What is the export share in 2004?\nYour answer should be brief."},
                       {"role": "gpt", "value": "31.52."}],
 }
 # README.md "Training": LLaMA-Factory sharegpt rows (messages / role / content, images)
 MULBERRY_SFT = {
     "messages": [
         {"role": "user", "content": "<image>Question: Find x.\nChoices:\n(A) 3\n(B) 4\n(C) 5\n(D) 6"},
-        {"role": "assistant", "content": "### Image Description:\nA right triangle with legs 3 and 4.\n\n### Rationales:\n"
-                                         "The hypotenuse follows from the legs.\n\n### Let's think step by step.\n\n"
-                                         "### Step 1:\nBy the Pythagorean theorem, x^2 = 3^2 + 4^2 = 25.\n\n### Step 2:\n"
-                                         "So x = 5.\n\n### The final answer is:\nC"},
+        {"role": "assistant", "content": "### Image Description:\nA right triangle with legs 3 and 4.\n\n"
+                                         "### Rationales:\nThe hypotenuse follows from the legs.\n\n"
+                                         "### Let's think step by step.\n\n### Step 1:\nBy the Pythagorean theorem, "
+                                         "x^2 = 3^2 + 4^2 = 25.\n\n### Step 2:\nSo x = 5.\n\n"
+                                         "### The final answer is:\nC"},
     ],
     "images": ["mulberry/geo/77.png"],
 }
@@ -77,9 +79,11 @@ EXTRACTION_REPLY = (
 R1VL_ROW = {
     "image_path": "images/tri.png",
     "problem": "Find the area of triangle ABC.",
-    "solution": "### Image Description:\nA triangle.\n### Rationales:\nHalf base times height.\n### Let's think step by step.\n"
-                "### Step 1:\nThe area is \\frac{1}{2} \\times 8 \\times 6 = 24.\n### The final answer is: 24",
-    "messages": [{"role": "user", "content": "Find the area."}, {"role": "assistant", "content": "### The final answer is: 123"}],
+    "solution": "### Image Description:\nA triangle.\n### Rationales:\nHalf base times height.\n"
+                "### Let's think step by step.\n### Step 1:\n"
+                "The area is \\frac{1}{2} \\times 8 \\times 6 = 24.\n### The final answer is: 24",
+    "messages": [{"role": "user", "content": "Find the area."},
+                 {"role": "assistant", "content": "### The final answer is: 123"}],
     "key_steps": EXTRACTION_REPLY,
 }
 
@@ -147,11 +151,12 @@ def test_mulberry_sft_row():
 
 
 def test_extraction_reply_keeps_latex_and_brackets():
-    assert key_step_groups(EXTRACTION_REPLY) == [
-        ["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["\\triangle ABC"], ["[hypotenuse] = 10"], ["x \\neq 0"], ["f([x]) = 2"]]
+    assert key_step_groups(EXTRACTION_REPLY) == [["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["\\triangle ABC"],
+                                                 ["[hypotenuse] = 10"], ["x \\neq 0"], ["f([x]) = 2"]]
     as_json = json.dumps({"Steps": [["\\frac{1}{2}"], "\\neq"]})
     assert key_step_groups(as_json) == [["\\frac{1}{2}"], ["\\neq"]]
-    single = '{"Image Description": ["d"], "Steps": [["\\frac{1}{2} = 0.5", "\\triangle"]]}'  # LaTeX not escaped for JSON
+    # LaTeX not escaped for JSON
+    single = '{"Image Description": ["d"], "Steps": [["\\frac{1}{2} = 0.5", "\\triangle"]]}'
     assert key_step_groups(single) == [["\\frac{1}{2} = 0.5", "\\triangle"]]
     assert key_step_groups({"Step 2": ["b"], "Step 1": ["a", "c"]}) == [["a"], ["c"], ["b"]]
 
@@ -185,7 +190,8 @@ def test_rows_are_written_back_in_their_own_layout():
     keyed = {**R1VL_ROW, "key_steps": {"Image Description": ["d"], "Rationales": ["r"], "Steps": [["old"]]}}
     r = record(keyed)
     r.key_steps = [["new"]]
-    assert from_record(r) == {**keyed, "key_steps": {"Image Description": ["d"], "Rationales": ["r"], "Steps": [["new"]]}}
+    kept = {"Image Description": ["d"], "Rationales": ["r"], "Steps": [["new"]]}
+    assert from_record(r) == {**keyed, "key_steps": kept}
     untouched = record(R1VL_ROW)
     assert from_record(untouched) == R1VL_ROW
 
@@ -198,6 +204,7 @@ def test_converted_comcts_row_carries_the_answer_and_choices():
 
 
 def test_adapters_read_labels_as_the_data_tools_do():
-    assert make_reference(None, None, '["3", "5"]', solution="Answer:B") == {"answer": "B", "choices": {"A": "3", "B": "5"}}
+    expected = {"answer": "B", "choices": {"A": "3", "B": "5"}}
+    assert make_reference(None, None, '["3", "5"]', solution="Answer:B") == expected
     assert reference_from_label({"solution": R1VL_ROW["solution"], "key_steps": EXTRACTION_REPLY})["answer"] == "24"
     assert make_reference(7, None, {"A": 3, "B": None}) == {"answer": "7", "choices": {"A": "3"}}

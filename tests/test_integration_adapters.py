@@ -78,7 +78,8 @@ def test_configuration_errors_are_loud(server):
     with pytest.raises(KeyError, match="'answer'.*'question'"):
         StepGRPOReward(server.url)(["p"], [GENUINE], question=["5"])
     # R1-VL's rows have no answer column: the solution's final-answer line is the answer
-    assert StepGRPOReward(server.url)(["p"], [GENUINE], solution=["### Step 1:\nx\n### The final answer is: 5"]) == [2.0]
+    solution = "### Step 1:\nx\n### The final answer is: 5"
+    assert StepGRPOReward(server.url)(["p"], [GENUINE], solution=[solution]) == [2.0]
     with pytest.raises(ValueError, match="component"):
         StepGRPOReward(server.url, component="accuracy")
     with pytest.raises(RewardServiceError, match="refused the batch: HTTP 422.*alpha"):

@@ -28,7 +28,8 @@ import stepgrpo_reward.rows as rows
 from service.data.layouts import detect, to_record
 from service.data.rows import read_rows
 
-__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "iter_items", "load_jsonl", "normalize_key_steps", "save_jsonl"]
+__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "iter_items", "load_jsonl",
+           "normalize_key_steps", "save_jsonl"]
 
 ANSWER_HEADER = "### The final answer is:"
 
@@ -313,7 +314,8 @@ def answer_from_solution(solution: str) -> str:
 
 def normalize_key_steps(raw: Any) -> list[list[str]]:
     """Key steps as a list of groups of alternatives, read by the one reader the service, the adapters and
-    the data tools share (every form the service accepts), empty alternatives and groups dropped. Raises ``ValueError``."""
+    the data tools share (every form the service accepts), empty alternatives and groups dropped.
+    Raises ``ValueError``."""
     return rows.clean_groups(raw)
 
 

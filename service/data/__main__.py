@@ -80,7 +80,8 @@ def _score(args) -> int:
         raise SystemExit("--deadline must be positive, --batch-groups and --workers at least 1")
     if args.plot:
         require_matplotlib()
-    summary = score_file(args.input, args.output, args.profile, options, args.workers, args.deadline, args.batch_groups, not args.no_progress)
+    summary = score_file(args.input, args.output, args.profile, options, args.workers, args.deadline,
+                         args.batch_groups, not args.no_progress)
     print(summary_table(summary))
     if args.summary:
         with open(args.summary, "w", encoding="utf-8") as f:

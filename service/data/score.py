@@ -77,7 +77,8 @@ class Tally:
         return {
             "rows": self.rows, "bad_rows": self.bad_rows, "trajectories": sum(self.status.values()), **self.status,
             "mean_reward": mean("reward"), "step_rar": mean("step_rar"), "step_rvr": mean("step_rvr"),
-            "accuracy": mean("accuracy"), "validity_rate": mean("step_rvr"), "key_step_coverage": mean("key_step_ratio"),
+            "accuracy": mean("accuracy"), "validity_rate": mean("step_rvr"),
+            "key_step_coverage": mean("key_step_ratio"),
         }
 
 

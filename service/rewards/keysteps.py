@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401 (the input reader, shared with adapters and data tools)
+# The input reader, shared with the adapters and the data tools.
+from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
 
 from .text import STEP_BREAK, is_number, joined, tokens
 
