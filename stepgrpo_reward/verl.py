@@ -1,9 +1,9 @@
-"""StepGRPO rewards for verl, from the reward service: point ``custom_reward_function`` at this file.
+"""StepGRPO rewards for verl, from the reward service: point verl's custom reward function at this file.
 
-    custom_reward_function.path=pkg://stepgrpo_reward.verl      # or the path of this file
-    custom_reward_function.name=compute_score_async             # verl's reward loop: one awaited call per response
-    +custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8000
-    # the legacy batch manager, one request per batch:
+    reward.custom_reward_function.path=pkg://stepgrpo_reward.verl   # or the path of this file
+    reward.custom_reward_function.name=compute_score_async          # the reward loop: one awaited call a response
+    +reward.custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8000
+    # verl 0.8 and older: the same keys without the ``reward.`` prefix; its legacy batch manager, one request per batch:
     reward_model.use_reward_loop=False reward_model.reward_manager=batch custom_reward_function.name=compute_score_batch
 
 ``compute_score`` is the synchronous per-response form (verl's naive manager, or the reward loop in a thread).
