@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from service.data.augment import augment_groups, equivalent_forms
@@ -10,6 +12,8 @@ from service.data.layouts import detect, from_record, to_record
 from service.rewards import PROFILES, PreparedGroup, Reference, Settings
 from service.rewards.text import tokens
 from trainer_client.data import DEMO_KINDS, demo_dataset
+
+from .mulberry_style import ITEMS
 
 TRIANGLE = """### Image Description:
 A right triangle ABC with the right angle at B; AB is 3 cm and BC is 4 cm.
@@ -156,3 +160,77 @@ def test_choices_as_a_json_string_are_read_as_the_trainer_reads_them():
     assert to_record(row, "r1vl", "r-1").choices == {"A": "3", "B": "5"}
     with pytest.raises(ValueError, match="'choices' is a string but not JSON"):
         to_record({**row, "choices": "A or B"}, "r1vl", "r-1")
+
+
+# ---------------------------------------------------------------- extract on Mulberry-style solutions
+
+_CUT_BEFORE = re.compile(r"[-+*/×÷^−]\s*(?:[A-Za-z]+\s*)?$")
+_CUT_AFTER = re.compile(r"^\s*(?:[A-Za-z]+\s*)?[-+*/×÷^−]")
+
+
+def _stated(element: str, solution: str) -> bool:
+    """The element occurs in the solution as written, not cut out of a longer expression (an
+    operator, or an operator and a label word such as ``+ angle``, just outside it)."""
+    text = " ".join(solution.split())
+    at = text.find(element)
+    while at != -1:
+        if not _CUT_BEFORE.search(text[:at]) and not _CUT_AFTER.match(text[at + len(element) :]):
+            return True
+        at = text.find(element, at + 1)
+    return False
+
+
+def test_the_fragment_check_catches_the_published_fragment():
+    assert not _stated("1 = 180°", "therefore angle 2 + angle BAC + angle 1 = 180°.")
+    assert _stated("36 + 64 = 100", "AB^2 = AC^2 + BC^2 = 36 + 64 = 100.")
+
+
+def test_extract_on_mulberry_style_solutions_measured():
+    """Each genuine solution earns every key step extracted from it (k = 1.0); its wrong-answer
+    sibling earns clearly less. Only solutions with ``### Step`` sections count: the scorer matches
+    key steps inside steps, so a prose reference's own text has none to match (checked below)."""
+    stepped = [(q, good, bad) for q, good, bad in ITEMS if "### Step 1:" in good]
+    assert len(stepped) >= 30
+    wrong = []
+    for question, good, bad in stepped:
+        groups = extract_key_steps(good, question)
+        assert groups, good
+        prepared = PreparedGroup(Reference("0", groups), PROFILES["stepgrpo"], Settings())
+        assert prepared.score(good)["key_step_ratio"] == 1.0, (groups, good)
+        wrong.append(prepared.score(bad)["key_step_ratio"])
+    assert sum(wrong) / len(wrong) <= 0.4, wrong
+    assert sum(k < 1.0 for k in wrong) == len(wrong), wrong
+
+
+SOLUTIONS = [(q, s, s is good) for q, good, bad in ITEMS for s in (good, bad)]
+
+
+@pytest.mark.parametrize("question, solution, genuine", SOLUTIONS)
+def test_extract_never_gives_a_bare_number_or_an_equation_not_stated(question, solution, genuine):
+    try:
+        groups = extract_key_steps(solution, question)
+    except ValueError as exc:  # a bad row, counted as one: allowed for a wrong sibling, never for a genuine solution
+        assert not genuine and "no key steps" in str(exc)
+        return
+    for (element,) in groups:
+        assert not re.fullmatch(r"[\d.,]+", element), element
+        if "=" in element:
+            assert _stated(element, solution), element
+
+
+def test_the_published_examples_lose_their_fragments():
+    comcts = ("Identify the relationship between angles 4 and 5. Since lines a and b are parallel, "
+              "angle 4 and angle 5 are "
+              "consecutive interior angles. Substitute the given value for m∠4 into the equation from Step 2. "
+              "Since line a || b, therefore angle 2 + angle BAC + angle 1 = 180°.")
+    flat = [g[0] for g in extract_key_steps(comcts)]
+    assert not {"4", "5", "2", "1 = 180°"} & set(flat)
+    assert "angle 2 + angle BAC + angle 1 = 180°" in flat
+
+
+def test_a_row_whose_solution_yields_no_key_step_is_a_bad_row():
+    from service.data.extract import rule_extract
+
+    row = {"problem": "Find x.", "solution": "Answer:C"}
+    with pytest.raises(ValueError, match="no key steps"):
+        rule_extract(False, to_record(row, detect(row), "r-1"))

@@ -208,3 +208,14 @@ def test_adapters_read_labels_as_the_data_tools_do():
     assert make_reference(None, None, '["3", "5"]', solution="Answer:B") == expected
     assert reference_from_label({"solution": R1VL_ROW["solution"], "key_steps": EXTRACTION_REPLY})["answer"] == "24"
     assert make_reference(7, None, {"A": 3, "B": None}) == {"answer": "7", "choices": {"A": "3"}}
+
+
+def test_r1vl_reference_keeps_the_published_answer_as_r1vl_compares_it():
+    """R1-VL's code compares ``C`` with ``Answer:C`` as strings (math-verify reads nothing from the latter):
+    the ``r1vl-reference`` profile keeps that, while ``stepgrpo`` reads the published form."""
+    completion = ("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nm∠5 = 180° - 57° = 123°.\n"
+                  "### The final answer is: C")
+    reference = Reference(answer="Answer:C")
+    parity = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings()).score(completion)
+    ours = PreparedGroup(reference, PROFILES["stepgrpo"], Settings()).score(completion)
+    assert (parity["answer_correct"], ours["answer_correct"]) == (False, True)

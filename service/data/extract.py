@@ -64,6 +64,7 @@ density pressure energy momentum photosynthesis
 """.split())
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\\$(])|\n+")
 _VERBS = frozenset("belongs belong lies lie forms form makes make represents represent shows reads read means contains contain "
+                   "reaches reach equals equal has have measures "
                    "gets becomes become remains remain stands stand holds hold yields yield".split())
 _QUANTITY_SUFFIX = re.compile(r"\s*(%|°|\^\s*\{?\\circ\}?|[A-Za-z]+)")
 
@@ -126,8 +127,23 @@ def _clauses(text: str) -> list[list[re.Match]]:
     return [c for c in clauses if c]
 
 
+_LABEL_WORDS = frozenset("angle side segment line arc chord triangle point length measure".split())
+"""Words that name a labelled object inside an expression (``angle 2 + angle BAC``)."""
+_OPERATORS = frozenset("+-*/^=×÷·−")
+
+
+def _member(clause: list[re.Match], i: int, inward: int) -> bool:
+    """Whether token ``i`` belongs to the expression beside it (``inward`` is its neighbour on the
+    equation's side): maths, or a label word whose label is that neighbour (``angle`` in ``angle 1``)."""
+    if _math_at(clause, i, inward):
+        return True
+    return clause[i].group().lower() in _LABEL_WORDS and inward > i and _is_math(clause[inward].group())
+
+
 def _equations(text: str) -> list[tuple[int, int]]:
-    """Spans of equations: the math run before the first ``=`` (or one word) to the math run after the last."""
+    """Spans of equations: the expression before the first ``=`` (or one word) to the expression
+    after the last. An equation cut inside an expression (an operator just outside it, or a side
+    that starts or ends with one) is no equation the text states, and is left out."""
     spans = []
     for clause in _clauses(text):
         eq = [i for i, m in enumerate(clause) if m.group() == "="]
@@ -135,7 +151,7 @@ def _equations(text: str) -> list[tuple[int, int]]:
             continue
         first, last = eq[0], eq[-1]
         start = first
-        while start > 0 and _math_at(clause, start - 1, start):
+        while start > 0 and _member(clause, start - 1, start):
             start -= 1
         if start == first:
             word = clause[first - 1].group() if first else ""
@@ -143,14 +159,26 @@ def _equations(text: str) -> list[tuple[int, int]]:
                 continue
             start = first - 1
         end = last + 1
-        while end < len(clause) and _math_at(clause, end, end - 1):
+        while end < len(clause) and (_math_at(clause, end, end - 1) or _labels_next(clause, end)):
             end += 1
-        if end == last + 1:
+        if end == last + 1 or _cut(clause, start, end):
             continue
         if len(eq) > MAX_CHAIN - 1:  # a long chain: its last link, as written (``49 + 576 = 625``)
             start = eq[-2] + 1
         spans.append((clause[start].start(), clause[end - 1].end()))
     return spans
+
+
+def _labels_next(clause: list[re.Match], i: int) -> bool:
+    return i + 1 < len(clause) and _member(clause, i, i + 1)
+
+
+def _cut(clause: list[re.Match], start: int, end: int) -> bool:
+    """Whether the span ``[start, end)`` begins or ends on an operator, or one sits just outside it."""
+    def operator(i: int) -> bool:
+        return 0 <= i < len(clause) and clause[i].group() in _OPERATORS
+    leading = clause[start].group() in _OPERATORS and clause[start].group() not in "-−"
+    return leading or operator(end - 1) or operator(start - 1) or operator(end)
 
 
 def _named(text: str) -> list[tuple[int, int]]:
@@ -175,8 +203,10 @@ def _quantities(text: str) -> list[tuple[int, int]]:
         end = m.end()
         suffix = _QUANTITY_SUFFIX.match(text, end)
         if suffix and (not suffix.group(1).isalpha() or suffix.group(1).lower() not in STOPWORDS | _BREAK_WORDS):
-            end = suffix.end()
-        spans.append((m.start(), end))
+            spans.append((m.start(), suffix.end()))
+        elif m.group().startswith("$"):
+            spans.append((m.start(), end))
+        # a bare number (``4`` of "angles 4 and 5", ``2`` of "Step 2") names nothing a wrong answer lacks
     return spans
 
 
@@ -286,7 +316,11 @@ def extract_key_steps(solution: str, question: str | None = None) -> list[list[s
     if not solution or not solution.strip():
         raise ValueError("no reference solution to extract key steps from")
     steps = step_texts(solution)
-    return [[e.text] for e in self_credited(steps, select(candidates(steps), question or ""))]
+    groups = [[e.text] for e in self_credited(steps, select(candidates(steps), question or ""))]
+    if not groups:
+        raise ValueError("no key steps found in the solution (no equation, named concept, quantity or phrase its steps "
+                         "earn): a bad row; write its key steps by hand or extract with --llm-url")
+    return groups
 
 
 def _has_key_steps(record: Record) -> bool:

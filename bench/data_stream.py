@@ -1,0 +1,129 @@
+"""``python -m bench.data_stream [--sizes-mb 64 256 1024] [--json]``: memory of the data tools and
+the trainer's loader against the size of their input.
+
+For each size, writes a file of Mulberry CoMCTS-style rows (``conversations`` of ``from``/``value``
+turns, a ``question`` with a ``Choices:`` block, an ``Answer:X`` ground truth, an unknown field; a
+JSON array, as Mulberry ships its data, or JSONL with ``--jsonl``), then runs in a fresh process each:
+``python -m service.data convert --to r1vl`` (1 worker), ``augment`` (2 workers; rows carry key steps)
+and the trainer's ``trainer_client.data.iter_items`` over the whole file, and prints each one's
+seconds and peak RSS (``ru_maxrss`` of the process and of its worker processes). Streaming means the peak stays flat as
+the file grows; reading whole files made it grow with the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+_ROW_CHARS = 1200
+
+
+def _row(i: int) -> dict:
+    choices = "\n".join(f"{letter}: {10 * i % 97 + k}" for k, letter in enumerate("ABCD"))
+    reasoning = (f"Since line a is parallel to line b, angle 2 + angle BAC + angle 1 = 180°. Since angle BAC = 90° and "
+                 f"angle 1 = {i % 60 + 10}°, angle 2 = {80 - i % 60}°. ") * 3
+    return {
+        "image": "img.png",
+        "question": f"Question: Find angle 2 in figure {i}.\nChoices:\n{choices}",
+        "conversations": [{"from": "human", "value": f"<image>\nQuestion: Find angle 2 in figure {i}.\n"
+                                                     f"Choices:\n{choices}"},
+                          {"from": "gpt", "value": reasoning + "\nAnswer:" + "ABCD"[i % 4]}],
+        "key_steps": {"Image Description": ["two parallel lines"], "Steps": [["angle BAC = 90°"], ["parallel"]]},
+        "source": "bench",
+    }
+
+
+def write_file(path: Path, megabytes: int, array: bool) -> int:
+    """A data file of about ``megabytes`` MB; returns its row count."""
+    target, size, rows = megabytes * 1_000_000, 0, 0
+    with path.open("w", encoding="utf-8") as f:
+        f.write("[\n" if array else "")
+        while size < target:
+            text = json.dumps(_row(rows), ensure_ascii=False)
+            f.write(("" if not array or rows == 0 else ",\n") + text + ("" if array else "\n"))
+            size += len(text) + 2
+            rows += 1
+        f.write("\n]\n" if array else "")
+    return rows
+
+
+_LOADER = """
+import sys
+from trainer_client.data import iter_items
+print(sum(1 for _ in iter_items(sys.argv[1])))
+"""
+_MEASURED = """
+import atexit, resource, runpy, sys
+def report():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.stderr.write(f"\\nPEAK_RSS_KB {max(own, children)}\\n")
+atexit.register(report)
+mode, target, *rest = sys.argv[1:]
+sys.argv = [target, *rest]
+if mode == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(target)
+"""
+
+
+def run_child(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MB: the largest of the process and its worker processes) of one child
+    process, which must succeed."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args[:4])} failed: {proc.stderr[-2000:]}")
+    peak_kb = int(proc.stderr.rsplit("PEAK_RSS_KB", 1)[1].split()[0])
+    return seconds, peak_kb / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.data_stream", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes-mb", type=int, nargs="+", default=[64, 256, 1024],
+                    help="input sizes (default 64 256 1024)")
+    ap.add_argument("--jsonl", action="store_true", help="JSONL input instead of a JSON array")
+    every = ["convert", "augment", "trainer"]
+    ap.add_argument("--steps", nargs="+", choices=every, default=every,
+                    help="what to run on each file (default: all three)")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = ap.parse_args(argv)
+    figures = []
+    print(f"{'input':>9}  {'rows':>9}  {'step':<8} {'seconds':>8}  {'peak RSS MB':>11}")
+    for megabytes in sorted(args.sizes_mb):
+        with tempfile.TemporaryDirectory(prefix="stepgrpo-data-bench-") as tmp:
+            folder = Path(tmp)
+            Image.new("RGB", (8, 8), (200, 30, 30)).save(folder / "img.png")
+            src = folder / ("rows.jsonl" if args.jsonl else "rows.json")
+            rows = write_file(src, megabytes, array=not args.jsonl)
+            steps = [
+                ("convert", ["-m", "service.data", "convert", str(src), "-o", str(folder / "out.jsonl"), "--to", "r1vl",
+                             "--no-progress"]),
+                ("augment", ["-m", "service.data", "augment", str(src), "-o", str(folder / "aug.jsonl"),
+                             "--workers", "2", "--no-progress"]),
+                ("trainer", ["-c", _LOADER, str(src)]),
+            ]
+            for name, child in [step for step in steps if step[0] in args.steps]:
+                seconds, peak = run_child(child, folder)
+                figures.append({"megabytes": megabytes, "rows": rows, "step": name, "seconds": round(seconds, 1),
+                                "peak_rss_mb": round(peak, 1)})
+                print(f"{megabytes:>6} MB  {rows:>9}  {name:<8} {seconds:>8.1f}  {peak:>11.1f}", flush=True)
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
