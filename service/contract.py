@@ -24,7 +24,10 @@ class Reference(_Strict):
         )
     )
     solution: str | None = Field(
-        None, description="The reference solution; 'stepgrpo' reads the answer from it when 'answer' is empty."
+        None, description=(
+            "The reference solution; 'stepgrpo' reads the answer from it when 'answer' is empty, and 'r1vl-reference' "
+            "grades against it when given, as R1-VL's code grades against the data set's solution column."
+        )
     )
     key_steps: list[list[str] | str] | dict[str, Any] | str | None = Field(
         None,
@@ -79,6 +82,8 @@ class AnswerJudgement(BaseModel):
     correct: bool
     method: str
     detail: str
+    read: str | None = Field(None, description="The value read from the stated answer (a sentence's value, the boxed value); null for a hedge.")
+    rule: str = Field("", description="The rule that read it, e.g. 'prose → 34', 'boxed → 9', 'hedge: two values 5, 6'.")
 
 
 class KeyStepMatch(BaseModel):

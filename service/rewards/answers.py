@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .growth import unbounded_growth
 from .numeric import numeric_value
+from .statement import LONG_STATEMENT, MAX_BLOCK_CHARS, Statement, is_prose, read_statement
 from .text import latex_to_plain, superscripts_to_carets
 
 
@@ -25,6 +26,8 @@ class Verdict:
     correct: bool
     method: str
     detail: str = ""
+    statement: Statement | None = None
+    """What was read from the stated answer, and by which rule (for explanations)."""
 
 
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
@@ -40,6 +43,9 @@ _NOT_UNITS = {"π", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "
 _MATH_WORDS = "(?:" + "|".join(sorted({*_MATH_NAMES, *_PROSE})) + r")\b"
 _TRAILING_UNIT = re.compile(r"(?<=[\d}\w])\s+(?:(?:square|sq|cubic)\s+)?(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}|(?-i:[mgsL]))\.?(?:\^\{?[23]\}?)?$", re.IGNORECASE)
 _MAX_TRAILING_UNITS = 3
+_SPACE_THOUSANDS = re.compile(r"^[-+$€£¥]?\s*\d{1,3}(?: \d{3})+(?![\d.,])")
+_DECIMAL_COMMA = re.compile(r"^([-+]?\d+),(\d+)$")
+"""``1000,99`` and ``0,111`` are decimals written with a comma; ``1,000`` stays a thousand."""
 _PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
@@ -60,13 +66,17 @@ _QUANTITY = re.compile(
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?(?:\s*+/\s*+[^\W\d_]++(?:\s*+\^\s*+[23])?)?)*+)\s*$",
 )
 _MAX_UNIT_WORDS = 3
-_ASSIGNMENT = re.compile(r"^[A-Za-z]\s*=\s*(?=\S)")
+_ASSIGNMENT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{[^{}=]{1,20}\}|_\w)?\s*=\s*(?=\S)")
+"""A left-hand label before the value: ``x = 5``, ``I_{max} = \\frac{V}{R}``, ``\\theta = 30``."""
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
 MAX_ANSWER_CHARS = 512
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _PUNCT = re.compile(r"[.,;:!?'\"`´‘’“”]")
 _MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
+_SHOWN_DECIMALS = re.compile(r"\d\.(\d+)")
+_MV_ROUNDING = 6
+"""math-verify's default float rounding; an answer showing 2..5 decimals is compared at the precision it shows."""
 _REL_TOL = 1e-12
 """Rounding error allowed between floats from ``sqrt``/``pi``; exact values must be equal."""
 
@@ -147,7 +157,10 @@ class Quantity:
 def parse_quantity(answer: str) -> Quantity | None:
     """A plain number with optional sign, currency, unit, percent, separators or exponent."""
     s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower().replace("°", " degrees")
-    s = _PAREN_NUMBER.sub(r"\1", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s.strip()))
+    s = _SPACE_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s.strip())
+    if (comma := _DECIMAL_COMMA.match(s)) and (len(comma.group(2)) != 3 or comma.group(1).lstrip("-+") == "0"):
+        s = f"{comma.group(1)}.{comma.group(2)}"
+    s = _PAREN_NUMBER.sub(r"\1", re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", s))
     m = _QUANTITY.match(s)
     if not m:
         return None
@@ -165,7 +178,8 @@ def parse_quantity(answer: str) -> Quantity | None:
     if m.group("sign") == "-":
         value = -value
     number = m.group("number")
-    decimals = None if (m.group("den") or m.group("exp")) else (len(number.split(".", 1)[1]) if "." in number else 0)
+    shown = len(number.split(".", 1)[1]) if "." in number else 0
+    decimals = None if m.group("den") else shown - int(m.group("exp")) if m.group("exp") else shown
     return Quantity(value, bool(m.group("percent")), decimals)
 
 
@@ -252,6 +266,28 @@ def without_units(answer: str) -> str:
     return stripped.strip() or answer
 
 
+def _reference_value(answer: str) -> str:
+    """The value a reference states: its boxes, or the value of a sentence; else the reference as given."""
+    statement = read_statement(answer)
+    if statement.rule in ("boxed", "boxes") or (statement.rule == "prose" and is_prose(answer)):
+        return statement.value
+    if statement.hedge and len(statement.values) > 1:
+        return ", ".join(statement.values)
+    return answer
+
+
+@lru_cache(maxsize=1024)
+def math_verify_text_equal(gold: str, text: str) -> bool:
+    """math-verify with its own extraction over a long stated text where no sentence stated a value:
+    the last resort, as math-verify itself grades free text."""
+    from math_verify import parse, verify
+
+    gold_parsed, pred_parsed = _mv_parse(without_units(gold)), parse(text, parsing_timeout=None)
+    if not gold_parsed or not pred_parsed:
+        return False
+    return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))
+
+
 @lru_cache(maxsize=4096)
 def math_verify_equal(gold: str, pred: str) -> bool:
     """Cached on the two strings: a group's members often state the same answer, and sympy's
@@ -261,7 +297,10 @@ def math_verify_equal(gold: str, pred: str) -> bool:
     gold_parsed, pred_parsed = _mv_parse(without_units(gold)), _mv_parse(without_units(pred))
     if not gold_parsed or not pred_parsed:
         return False
-    return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))
+    if verify(gold_parsed, pred_parsed, timeout_seconds=None):
+        return True
+    places = max((len(d) for d in _SHOWN_DECIMALS.findall(pred)), default=0)
+    return 2 <= places < _MV_ROUNDING and bool(verify(gold_parsed, pred_parsed, float_rounding=places, timeout_seconds=None))
 
 
 class AnswerJudge:
@@ -270,7 +309,7 @@ class AnswerJudge:
     def __init__(self, answer: str, choices: dict[str, str] | None = None):
         self.raw = answer
         self.choices = {k.strip().upper(): v for k, v in choices.items()} if choices else None
-        self.clean = clean_answer(answer)
+        self.clean = clean_answer(_reference_value(answer))
         self._choice_judges: dict[str, AnswerJudge] | None = None
         self.letter = self._reference_letter()
         self.yes_no = _YES_NO.get(normalised_text(self.clean))
@@ -298,10 +337,34 @@ class AnswerJudge:
         hits = [k for k, judge in self._choice_judges.items() if judge._judge_value(answer).correct]
         return hits[0] if len(hits) == 1 else None
 
+    @property
+    def expects(self) -> str:
+        """The kind of answer the statement reader looks for."""
+        return "letter" if self.letter is not None else "yes_no" if self.yes_no is not None else "value"
+
     def judge(self, stated: str | None) -> Verdict:
+        """The verdict on a stated final answer (one line or a block), with what was read from it."""
         if stated is None:
             return Verdict(False, "none", "no final answer")
-        pred = clean_answer(stated)
+        statement = read_statement(stated, self.expects)
+        if statement.hedge:
+            return Verdict(False, "hedge", statement.detail, statement)
+        if statement.value is None and statement.rule == "none" and stated.strip():
+            long_prose = LONG_STATEMENT < len(stated) <= MAX_BLOCK_CHARS and is_prose(stated)
+            if not (self.mathy and long_prose) or self.too_large:
+                verdict = self._judge_statement(stated, stated)
+                return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
+            if _HUGE.search(braced_exponents(stated.replace(" ", ""))):
+                return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
+            ok = math_verify_text_equal(self.clean, stated)
+            return Verdict(ok, "math_verify_text", "no sentence states a value: math-verify's own extraction", statement)
+        if statement.value is None:
+            return Verdict(False, "none", statement.detail, statement)
+        verdict = self._judge_statement(statement.value, stated if statement.rule == "plain" else statement.value)
+        return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
+
+    def _judge_statement(self, value: str, stated: str) -> Verdict:
+        pred = clean_answer(value)
         if not pred:
             return Verdict(False, "none", "empty final answer")
         if self.letter is not None:

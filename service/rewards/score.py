@@ -14,7 +14,7 @@ from .growth import unbounded_growth
 from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_matches, key_step_groups, prepare_alternative
 from .profiles import Profile
 from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
-from .sections import answer_text, parse_completion
+from .sections import answer_block, answer_text, parse_completion
 from .spans import TextOffsets
 from .validity import validity_checks
 
@@ -88,7 +88,7 @@ class PreparedGroup:
         parsed = parse_completion(completion)
         checks = validity_checks(parsed)
         stated = answer_text(parsed)
-        verdict = self.judge.judge(stated)
+        verdict = self.judge.judge(answer_block(parsed))
         stream = StepStream.of([parsed.body(s) for s in parsed.steps])
         matches = find_matches(self.alternatives, stream, self.profile.fuzzy_threshold)
         if self.stuffing_guard:
@@ -101,7 +101,7 @@ class PreparedGroup:
             explanation = {
                 "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
                 "validity": _explain_checks(checks),
-                "answer": {"stated": stated, "reference": self.reference.answer, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail},
+                "answer": _explain_verdict(stated, self.reference.answer, verdict),
                 "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed, offsets)
                               for i, (texts, found, ok, step) in enumerate(zip(self.groups, matches, credit.credited, credit.steps or [None] * len(matches)))],
                 "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
@@ -110,18 +110,25 @@ class PreparedGroup:
 
     def _score_reference(self, completion: str, explain: bool) -> dict:
         checks = reference_validity(completion)
-        correct, how, stated = reference_answer(completion, self.reference.answer)
+        correct, how, stated = reference_answer(completion, self.reference.solution or self.reference.answer)
         found = reference_key_step_matches(completion, self.groups)
         explanation = None
         if explain:
             explanation = {
                 "sections": reference_sections(completion),
                 "validity": _explain_checks(checks),
-                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": ""},
+                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": "",
+                           "read": None, "rule": how},
                 "key_steps": [_explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))],
                 "stuffing_guard": {"applied": False, "own_words": None, "bare_steps": []},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
+
+
+def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
+    statement = verdict.statement
+    return {"stated": stated, "reference": reference, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail,
+            "read": statement.value if statement else None, "rule": statement.shown() if statement else verdict.method}
 
 
 def _explain_checks(checks) -> list[dict]:

@@ -73,12 +73,34 @@ def parse_completion(text: str) -> Parsed:
     return Parsed(text, sections)
 
 
+_DISPLAY_OPENERS = ("$$", "\\[", "\\begin{align*}", "\\begin{align}", "\\begin{equation*}", "\\begin{equation}")
+
+
+def _opens_display(line: str) -> bool:
+    if line.endswith("$$"):
+        return line.count("$$") % 2 == 1
+    return line.endswith(_DISPLAY_OPENERS)
+
+
 def answer_text(parsed: Parsed) -> str | None:
-    """The stated final answer: the first non-empty line of the last final-answer section."""
+    """The stated final answer: the first non-empty line of the last final-answer section, or the
+    lines of a display (``$$`` ... ``$$``) that this line opens, joined by spaces."""
+    block = answer_block(parsed)
+    if block is None:
+        return None
+    lines = [line.strip() for line in block.split("\n") if line.strip()]
+    if not lines:
+        return None
+    if not _opens_display(lines[0]):
+        return lines[0]
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.startswith(("$$", "\\]", "\\end"))), None)
+    return " ".join(lines[: closing + 1]) if closing is not None else lines[0]
+
+
+def answer_block(parsed: Parsed) -> str | None:
+    """The whole body of the last final-answer section, stripped: the statement reader decides
+    which part of it states the answer (a box, an "answer is" sentence, the first paragraph)."""
     section = parsed.answer_section
     if section is None:
         return None
-    for line in parsed.body(section).split("\n"):
-        if line.strip():
-            return line.strip()
-    return None
+    return parsed.body(section).strip()

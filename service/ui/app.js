@@ -272,6 +272,7 @@ function renderChecks(checks) {
 function renderAnswer(answer) {
   return el("div", { class: "answer", dataset: { method: answer.method, correct: answer.correct } }, el("h4", {}, "Answer"),
     el("p", {}, "stated ", el("code", { class: "stated" }, answer.stated ?? "(none)"), " · reference ", el("code", {}, answer.reference)),
+    el("p", {}, "read ", el("code", { class: "read" }, answer.rule || answer.method)),
     el("p", {}, "judged ", el("strong", { class: answer.correct ? "good" : "bad" }, answer.correct ? "correct" : "wrong"),
       " by ", el("code", { class: "method" }, answer.method), answer.detail ? ` — ${answer.detail}` : ""));
 }

@@ -1,0 +1,314 @@
+"""Read the value a final-answer statement states, before any grading.
+
+The extract stage of answer judging (Math-Verify's split: extract, then parse, then grade): a
+final-answer block written the way models write it (``The largest $n$ is 34.``, ``Option D: 8 m``,
+``No, the lines do not meet.``, ``\\boxed{3} \\boxed{4}``) becomes the value it states and the rule
+that read it, or a hedge with its reason. Grading the value is :mod:`answers`' job; nothing here
+knows the reference except which kind of answer it expects (an option letter, yes/no, a value).
+
+Every pattern is linear: answers are untrusted text, and this runs on every completion.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .text import superscripts_to_carets
+
+MAX_BLOCK_CHARS = 16000
+"""A longer final-answer block is not read as a statement (the grader's own guards judge it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    value: str | None
+    """The stated value as text for the grader; None for a hedge or when nothing was read."""
+    rule: str
+    """How it was read: plain, boxed, boxes, prose, option, yes_no, hedge, none."""
+    detail: str = ""
+    values: tuple[str, ...] = ()
+    """Every value the sentence states (a hedge's alternatives too)."""
+
+    @property
+    def hedge(self) -> bool:
+        return self.rule == "hedge"
+
+    def shown(self) -> str:
+        """``prose → 34`` or ``hedge: two values 5, 6``: the rule and what it read, for explanations."""
+        if self.value is None:
+            return f"{self.rule}: {self.detail}" if self.detail else self.rule
+        return f"{self.rule} → {self.value}"
+
+
+_DISPLAY = re.compile(r"\$\$((?:(?!\$\$).)+?)\$\$|\\\[((?:(?!\\\[).)+?)\\\]", re.DOTALL)
+_INLINE = re.compile(r"\$([^$\n]+?)\$|\\\(((?:(?!\\\().)+?)\\\)")
+"""A span ends at its closer or gives up at the next opener, so a run of openers costs linear time."""
+_SPAN = "\x01{}\x02"
+_SPAN_REF = re.compile(r"\x01(\d+)\x02")
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE)
+_ANSWER_PHRASE = re.compile(
+    r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:)\s*:?",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
+_COPULA = re.compile(
+    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|comes\s+to|amounts\s+to|"
+    r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|≈|\\approx\b",
+    re.IGNORECASE,
+)
+_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|likely|roughly\s+between)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE)
+_OPERATION = re.compile(r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
+                        re.IGNORECASE)
+_ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?"
+    r"(?:\s?(?:%|\\%|percent\b|°|\^\{?\\circ\}?|degrees?\b))?"
+    r"(?:\s?(?:\\pi\b|π|pi\b|\\sqrt\{?\d+\}?|√\d+|i\b|[a-z](?![A-Za-z])|\^\{?\d+\}?))*"
+)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?P<unit>one|two|three|four|five|six|seven|"
+    r"eight|nine))?|(?P<small>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen))\b",
+    re.IGNORECASE,
+)
+_YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
+_YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
+_OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
+_OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
+_LABEL_SPAN = re.compile(r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\}|m\\angle\s*[A-Z]{1,3})\s*$")
+_THIN_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3})")
+_BOX_LIST = re.compile(r"(?:\s*,)?(?:\s*\\q?quad)*\s*\\text\{\s*and\s*\}(?:\s*\\q?quad)*\s*|(?:\s*,)?(?:\s*\\q?quad)+\s*")
+"""Inside one box, ``\\quad \\text{and} \\quad`` separates the members of a list."""
+_BOX_GAP = re.compile(r"\\q?quad|\\text\{\s*(?:and|or)?\s*\}|\band\b|[\s,;.$]|\\[()\[\]]")
+LONG_STATEMENT = 200
+"""A block longer than this is a worked solution: its answer is the last one it announces."""
+_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+
+
+def boxed_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every ``\\boxed{...}`` in order, braces matched by one linear scan each."""
+    found, pos = [], 0
+    while (m := _BOX.search(text, pos)) is not None:
+        depth, i = 0, m.end() - 1
+        while i < len(text):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        if depth:
+            break
+        found.append((m.start(), i + 1, text[m.end() : i].strip()))
+        pos = i + 1
+    return found
+
+
+def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> list[str]:
+    """The last box and the boxes just before it with only separators between (``\\boxed{1}, \\boxed{2}``)."""
+    group = [boxes[-1]]
+    for box in reversed(boxes[:-1]):
+        if _BOX_GAP.sub("", text[box[1] : group[0][0]]).strip():
+            break
+        group.insert(0, box)
+    return [content for _, _, content in group]
+
+
+def normalised_block(text: str) -> str:
+    """Unicode, currency and separator spellings in one form: ``−`` -> ``-``, ``\\$`` -> ``$``,
+    ``3{,}400`` -> ``3,400``, ``\\!`` and ``~`` spacing dropped."""
+    s = unicodedata.normalize("NFKC", superscripts_to_carets(text))
+    s = s.replace("−", "-").replace("\r\n", "\n").replace("{,}", ",")
+    s = _THIN_THOUSANDS.sub(",", s).replace("\\!", "").replace("\\,", " ")
+    return s.replace("\\$", "").replace("\\%", "%").strip()
+
+
+def _distinct(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for v in values:
+        seen.setdefault(" ".join(v.split()).rstrip(".,;"), v)
+    return list(seen)
+
+
+class _Masked:
+    """The text with each LaTeX span replaced by a placeholder, so prose rules never look inside maths."""
+
+    def __init__(self, text: str):
+        self.spans: list[str] = []
+        self.written: list[str] = []
+        text = _DISPLAY.sub(self._keep, text)
+        self.text = _INLINE.sub(self._keep, text)
+
+    def _keep(self, m: re.Match) -> str:
+        self.spans.append(next(g for g in m.groups() if g is not None).strip())
+        self.written.append(m.group(0))
+        return _SPAN.format(len(self.spans) - 1)
+
+    def unmask(self, text: str) -> str:
+        """The text as written, delimiters included."""
+        return _SPAN_REF.sub(lambda m: self.written[int(m.group(1))], text)
+
+
+def is_prose(text: str) -> bool:
+    """Words outside the maths: a sentence, not a bare value (``5 cm`` and ``x = 5`` are values)."""
+    masked = _Masked(text).text
+    words = _PROSE_WORD.findall(masked)
+    return len(words) >= 2 or any(w.lower() in ("is", "or", "not", "and", "are", "equals") for w in words)
+
+
+def read_statement(block: str, expect: str = "value") -> Statement:
+    """The value a final-answer block states. ``expect`` is ``letter`` when the reference is an option,
+    ``yes_no`` for a yes/no reference, else ``value``."""
+    if len(block) > MAX_BLOCK_CHARS:
+        return Statement(None, "none", f"final answer longer than {MAX_BLOCK_CHARS} characters")
+    s = normalised_block(block)
+    if not s:
+        return Statement(None, "none", "empty final answer")
+    boxes = boxed_spans(s)
+    if len(s) > LONG_STATEMENT:
+        return _read_solution(s, boxes, expect)
+    if boxes:
+        return _boxed([content for _, _, content in boxes])
+    masked = _Masked(s)
+    paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
+    sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
+    if not is_prose(sentence):
+        if expect == "yes_no" and len({_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
+            return Statement(None, "hedge", "yes and no")
+        return Statement(sentence, "plain")
+    return _read_sentence(sentence, expect)
+
+
+def _boxed(contents: list[str]) -> Statement:
+    distinct = _distinct([_BOX_LIST.sub(", ", c) for c in contents])
+    if len(distinct) == 1:
+        return Statement(distinct[0], "boxed", values=tuple(distinct))
+    return Statement(", ".join(distinct), "boxes", f"{len(distinct)} boxed values, read as a set", tuple(distinct))
+
+
+def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> Statement:
+    """A long block: the sentence after its last "answer is", else its last group of boxes, else the
+    last of its final sentences that states a value."""
+    masked = _Masked(s)
+    phrases = list(_ANSWER_PHRASE.finditer(masked.text))
+    phrase_first = phrases and (not boxes or masked.unmask(masked.text[: phrases[-1].start()]).__len__() > boxes[-1][0])
+    if phrases and phrase_first:
+        end = _SENTENCE_END.search(masked.text, phrases[-1].end())
+        sentence = masked.unmask(masked.text[phrases[-1].start() : end.start() if end else len(masked.text)])
+        statement = _read_sentence(" ".join(sentence.split()), expect)
+        if statement.rule != "none":
+            return statement
+    if boxes:
+        return _boxed(_last_box_group(s, boxes))
+    sentences = [x for x in _SENTENCE_END.split(masked.text) if x and x.strip()]
+    for sentence in reversed(sentences[-3:]):
+        statement = _read_sentence(" ".join(masked.unmask(sentence).split()), expect)
+        if statement.rule != "none":
+            return statement
+    return Statement(None, "none", "no value found in the text")
+
+
+def _read_sentence(sentence: str, expect: str) -> Statement:
+    masked = _Masked(sentence)
+    text = masked.text.rstrip(" .!")
+    if expect == "yes_no":
+        return _read_yes_no(text)
+    hedge = _HEDGE_WORDS.search(text)
+    if hedge:
+        return Statement(None, "hedge", f"uncertain ({hedge.group(0).lower()})")
+    if expect == "letter":
+        letter = _read_letter(text)
+        if letter is not None:
+            return letter
+    predicate = _predicate(text)
+    negation = _NEGATION.search(predicate)
+    if negation:
+        return Statement(None, "hedge", f"negation ({negation.group(0).lower()})")
+    operation = _OPERATION.search(predicate)
+    if operation:
+        return Statement(None, "none", f"a word that changes the value ({operation.group(0).lower()})")
+    values = _values(predicate, masked, labels=False)
+    if not values and predicate is not text:
+        values = _values(text, masked, labels=True)
+        predicate = text
+    if not values:
+        return Statement(None, "none", "no value found in the sentence")
+    if len(values) == 1:
+        return Statement(values[0], "prose", values=tuple(values))
+    if _ALTERNATIVE.search(_SPAN_REF.sub(" ", predicate)):
+        return Statement(None, "hedge", f"{_count(values)} values {', '.join(values)}", tuple(values))
+    return Statement(", ".join(values), "prose", f"{_count(values)} values, read as a list", tuple(values))
+
+
+def _count(values: list[str]) -> str:
+    return "two" if len(values) == 2 else str(len(values))
+
+
+def _predicate(text: str) -> str:
+    """What the sentence says after its last copula ("is", "=", ":" ...) outside maths, else all of it."""
+    last = None
+    for last in _COPULA.finditer(text):
+        pass
+    if last is None or not text[last.end() :].strip():
+        return text
+    return text[last.end() :]
+
+
+def _values(text: str, masked: _Masked, labels: bool) -> list[str]:
+    """LaTeX spans and numbers in ``text``, in order and without repeats; with ``labels``, spans that
+    only name something (``$n$``, ``$AB$``) are left out, as the subject of the sentence."""
+    found: list[tuple[int, str]] = []
+    for m in _SPAN_REF.finditer(text):
+        span = masked.spans[int(m.group(1))]
+        if not (labels and _LABEL_SPAN.match(span)):
+            found.append((m.start(), span))
+    rest = _SPAN_REF.sub(lambda m: " " * len(m.group(0)), text)
+    for m in _NUMBER.finditer(rest):
+        found.append((m.start(), m.group(0).strip()))
+    if _ALTERNATIVE.search(rest) or not found:
+        found.extend(_number_words(rest))
+    found.sort()
+    return _distinct([v for _, v in found])
+
+
+def _number_words(text: str) -> list[tuple[int, str]]:
+    """Number words with their offsets, as digits: ``four`` -> ``4``, ``twenty-one`` -> ``21``."""
+    out = []
+    for m in _NUMBER_WORD.finditer(text):
+        if m.group("small"):
+            value = _NUMBER_WORDS[m.group("small").lower()]
+        else:
+            value = _TENS[m.group("tens").lower()] + (_NUMBER_WORDS[m.group("unit").lower()] if m.group("unit") else 0)
+        out.append((m.start(), str(value)))
+    return out
+
+
+def _read_yes_no(text: str) -> Statement:
+    said = [_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(text)]
+    if not said:
+        return Statement(None, "none", "neither yes nor no")
+    if len(set(said)) > 1:
+        first = _YES_NO_WORD.match(text.lstrip(" *"))
+        if first is None or _ALTERNATIVE.search(text) or re.search(r"\band\b", text, re.IGNORECASE):
+            return Statement(None, "hedge", "yes and no")
+        return Statement(_YES_NO[first.group(1).lower()], "yes_no")
+    return Statement(said[0], "yes_no")
+
+
+def _read_letter(text: str) -> Statement | None:
+    """The option a sentence names: ``Option D: 8 m``, ``The right choice is C.``, ``hence the answer is A``."""
+    named = {m.group(1).upper() for m in _OPTION_NAMED.finditer(text)}
+    predicate = _predicate(text)
+    bare = {m.group(1) for m in _OPTION_LETTER.finditer(predicate)} - {"I"}
+    letters = named | bare if named else bare
+    if len(letters) > 1:
+        return Statement(None, "hedge", f"several options {', '.join(sorted(letters))}")
+    if letters:
+        return Statement(letters.pop(), "option")
+    return None
