@@ -318,3 +318,16 @@ def test_description_order_is_checked_only_by_stepgrpo():
     text = "### Rationales:\nR\n### Image Description:\nD\n### Step 1:\nAB = 5\n### The final answer is: 5"
     assert score(text)["step_rvr"] == 1.0
     assert score(text, profile=STEPGRPO)["step_rvr"] == 0.0
+
+
+def test_the_reference_profile_grades_against_the_solution_when_given():
+    """R1-VL's accuracy_reward receives the data set's ``solution`` column: math-verify parses that text and
+    the exact fallback compares the lines after its "### The final answer is:"."""
+    solution = "### Step 1:\nThe legs are 6 and 8.\n### The final answer is: 10"
+    reference = Reference(answer="5", key_steps=[["legs"]], solution=solution)
+    group = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings())
+    stated = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nThe legs are 6 and 8.\n### The final answer is: {}"
+    assert group.score(stated.format("10"))["answer_correct"] is True
+    assert group.score(stated.format("5"))["answer_correct"] is False
+    plain = PreparedGroup(Reference(answer="5", key_steps=[["legs"]]), PROFILES["r1vl-reference"], Settings())
+    assert plain.score(stated.format("5"))["answer_correct"] is True
