@@ -98,12 +98,13 @@ class KeyStepMatch(BaseModel):
     matched_text: str | None = None
     start: int | None = Field(None, description="Where the shown match begins in the completion (CRLF read as LF); null when unmatched.")
     end: int | None = Field(None, description="Where the shown match ends (exclusive).")
+    reason: str | None = Field(None, description=(
+        "Why the key step earns nothing: 'not found', 'repeated', 'enumerated: AC has 4 values', "
+        "'contradicted in step 3' or 'named without use'; null when credited."))
 
 
 class StuffingReport(BaseModel):
-    applied: bool
-    own_words: int | None = Field(None, description="Distinct words and numbers of the steps outside key-step text.")
-    bare_steps: list[int]
+    applied: bool = Field(description="Whether key steps that are part of a gaming shape lose their credit.")
 
 
 class Explanation(BaseModel):

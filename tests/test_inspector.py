@@ -108,11 +108,13 @@ def test_an_equation_chain_is_shown_whole_and_a_fuzzy_match_with_its_score(clien
 
 
 def test_the_credited_match_is_the_one_shown(client):
-    """A bare list earns nothing; the explanation points at the genuine step that earned the credit."""
-    text = STUFFED.replace("### The final answer", "### Step 2:\nSince angle B is right, AB = 3 and BC = 4 give AC = 5 by the theorem.\n### The final answer")
+    """Names listed without use earn nothing; the explanation points at the step that earned the credit."""
+    text = ("### Image Description:\nA triangle.\n### Rationales:\nWe need AC.\n### Step 1:\n"
+            "Pythagorean theorem, law of cosines, similar triangles.\n### Step 2:\n"
+            "By the Pythagorean theorem, AB = 3 and BC = 4 give AC = 5.\n### The final answer is: 5")
     keys = explained(client, [group([text])])["groups"][0]["results"][0]["explanation"]["key_steps"]
     credited = [k for k in keys if k["credited"]]
-    assert credited and all(k["step"] == 2 and k["start"] > text.index("### Step 2:") for k in credited)
+    assert len(credited) == 4 and all(k["step"] == 2 and k["start"] > text.index("### Step 2:") for k in credited)
 
 
 def test_reference_profile_explains_the_step_bodies_it_reads(client):
@@ -257,6 +259,24 @@ def test_examples_show_what_the_api_returns_for_both_profiles(page, client):
     assert page.eval_on_selector_all(f'.card[data-profile="stepgrpo"][data-index="{stuffed}"] mark.uncredited', "els => els.length") > 0
     differs = page.eval_on_selector_all("table.summary tr.differs", "els => els.map(e => Number(e.dataset.index))")
     assert stuffed in differs
+
+
+def test_uncredited_key_steps_say_why_in_plain_words(page, client):
+    page.click("#load-examples")
+    _scored(page)
+    stuffed = EXAMPLES["labels"].index("key-step stuffing")
+    card = f'.card[data-profile="stepgrpo"][data-index="{stuffed}"]'
+    body = explained(client, [{"reference": EXAMPLES["reference"], "completions": EXAMPLES["completions"]}])
+    keys = body["groups"][0]["results"][stuffed]["explanation"]["key_steps"]
+    uncredited = [k["group"] for k in keys if k["matched"] and not k["credited"]]
+    assert uncredited
+    rows = f"{card} table.keysteps tr[data-credited=false] .why"
+    whys = page.eval_on_selector_all(rows, "els => els.map(e => e.textContent)")
+    assert whys == ["the same key-step text is repeated, so it does not count"] * len(uncredited)
+    titles = page.eval_on_selector_all(f"{card} mark.uncredited", "els => els.map(e => e.title)")
+    assert titles and all("not credited: the same key-step text is repeated" in t for t in titles)
+    text = page.text_content("#results")
+    assert "own word" not in text and "stuffing" not in text.lower().replace("key-step stuffing", "")
 
 
 def _tab_to(page, element_id: str) -> None:

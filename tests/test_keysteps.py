@@ -1,4 +1,4 @@
-"""StepRAR key steps: accepted input forms, soft matching, non-matches, and the stuffing guard."""
+"""StepRAR key steps: accepted input forms, soft matching, non-matches, and the guard against gaming shapes."""
 
 from __future__ import annotations
 
@@ -274,53 +274,51 @@ def test_partial_key_steps_give_a_fraction():
     assert score(completion(steps), KEYS)["key_step_ratio"] == pytest.approx(1 / 3)
 
 
-# ---------------------------------------------------------------- stuffing guard
+# ---------------------------------------------------------------- the guard: gaming shapes, not word counts
 
 
-STUFFED = {
-    "bare_list": ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"],
+GAMING_LISTS = {
     "repeated_list": ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10. " * 6],
+    "all_alternatives_with_a_repeat": [
+        "pythagorean theorem, AC^2 = 6^2 + 8^2, AC^2 = 36 + 64, AC^2 = 100, AC = 10, AC=10"],
+    "copied_step": ["By the pythagorean theorem AC^2 = 6^2 + 8^2, so AC = 10."] * 2,
+    "enumerated": ["pythagorean theorem: AC^2 = 6^2 + 8^2, AC = 8, AC = 10, AC = 12, AC = 14"],
+    "contradicted": ["pythagorean theorem: AC^2 = 6^2 + 8^2, AC = 10.", "AC = 11."],
+}
+
+
+@pytest.mark.parametrize("steps", list(GAMING_LISTS.values()), ids=list(GAMING_LISTS))
+def test_gaming_scores_strictly_below_a_genuine_solution(steps):
+    genuine, gaming = score(completion(GENUINE_STEPS), KEYS), score(completion(steps), KEYS)
+    assert genuine["answer_correct"] and gaming["answer_correct"]
+    assert genuine["step_rvr"] == gaming["step_rvr"] == 1.0
+    assert gaming["reward"] < genuine["reward"]
+
+
+@pytest.mark.parametrize("steps", list(GAMING_LISTS.values()), ids=list(GAMING_LISTS))
+def test_without_the_guard_gaming_would_tie(steps):
+    assert score(completion(steps), KEYS, stuffing_guard=False)["key_step_ratio"] == 1.0
+
+
+CONCISE_LISTS = {
+    "bare_list": ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"],
     "one_per_step": ["pythagorean theorem", "AC^2 = 6^2 + 8^2", "AC = 10"],
     "padded_with_and": ["pythagorean theorem and AC^2 = 6^2 + 8^2 and AC = 10 and"],
     "semicolons": ["pythagorean theorem; AC^2 = 36 + 64; AC = 10."],
     "bulleted": ["- pythagorean theorem\n- AC^2 = 6^2 + 8^2\n- AC = 10"],
-    "all_alternatives": ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC^2 = 36 + 64, AC^2 = 100, AC = 10, AC=10"],
     "latex_list": ["$AC^2 = 6^2 + 8^2$, Pythagorean theorem, $AC = 10$"],
+    "numbered": ["1. pythagorean theorem\n2. AC^2 = 6^2 + 8^2\n3. AC = 10"],
+    "parenthesised": ["(1) pythagorean theorem (2) AC^2 = 6^2 + 8^2 (3) AC = 10"],
+    "labelled": ["Facts: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"],
+    "stray_letters": ["pythagorean theorem q AC^2 = 6^2 + 8^2 r AC = 10 w"],
 }
 
 
-@pytest.mark.parametrize("steps", list(STUFFED.values()), ids=list(STUFFED))
-def test_stuffing_scores_strictly_below_a_genuine_solution(steps):
-    genuine, stuffed = score(completion(GENUINE_STEPS), KEYS), score(completion(steps), KEYS)
-    assert genuine["answer_correct"] and stuffed["answer_correct"]
-    assert genuine["step_rvr"] == stuffed["step_rvr"] == 1.0
-    assert stuffed["reward"] < genuine["reward"]
-
-
-@pytest.mark.parametrize("steps", list(STUFFED.values()), ids=list(STUFFED))
-def test_without_the_guard_stuffing_would_tie(steps):
-    assert score(completion(steps), KEYS, stuffing_guard=False)["key_step_ratio"] == 1.0
-
-
-@pytest.mark.parametrize(
-    "steps",
-    [
-        ["1. pythagorean theorem\n2. AC^2 = 6^2 + 8^2\n3. AC = 10"],
-        ["(1) pythagorean theorem (2) AC^2 = 6^2 + 8^2 (3) AC = 10"],
-        ["Facts: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"],
-    ],
-    ids=["numbered", "parenthesised", "labelled"],
-)
-def test_enumerated_or_labelled_list_scores_below_a_genuine_solution(steps):
-    assert score(completion(steps), KEYS)["reward"] < score(completion(GENUINE_STEPS), KEYS)["reward"]
-
-
-def test_padding_buys_at_most_one_group_per_distinct_word_of_its_own():
-    """The guard's bound: a list padded with n distinct words earns at most n groups."""
-    padded = ["Key facts: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"]
-    assert score(completion(padded), KEYS)["key_step_ratio"] == pytest.approx(2 / 3)
-    repeated = ["Key key key facts facts: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"]
-    assert score(completion(repeated), KEYS)["key_step_ratio"] == pytest.approx(2 / 3)
+@pytest.mark.parametrize("steps", list(CONCISE_LISTS.values()), ids=list(CONCISE_LISTS))
+def test_each_key_step_stated_once_is_credited_however_terse(steps):
+    """Issue 16: no words of its own are needed; a terse chain of the key steps, each said once, is
+    reasoning the reward cannot tell from a padded one, and padding must neither pay nor cost."""
+    assert score(completion(steps), KEYS)["reward"] == score(completion(GENUINE_STEPS), KEYS)["reward"]
 
 
 # ---------------------------------------------------------------- honest solutions keep full credit
@@ -443,11 +441,10 @@ def test_a_group_with_no_usable_text_still_counts_in_the_denominator():
     assert result["explanation"]["key_steps"][0]["alternatives"] == ["()"] and not result["explanation"]["key_steps"][0]["matched"]
 
 
-def test_a_list_tacked_onto_a_partial_solution_earns_only_what_its_own_words_pay():
+def test_a_list_tacked_onto_a_partial_solution_is_credited_like_any_terse_statement():
     partial = ["Because angle B is a right angle, AC is the hypotenuse of the triangle we study here."]
     tacked = partial + ["Summary: pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10"]
-    assert score(completion(tacked), KEYS)["key_step_ratio"] == pytest.approx(1 / 3)
-    assert score(completion(tacked), KEYS)["reward"] < score(completion(GENUINE_STEPS), KEYS)["reward"]
+    assert score(completion(tacked), KEYS)["key_step_ratio"] == 1.0
 
 
 def test_repeating_a_bare_list_hundreds_of_times_buys_nothing():
@@ -455,14 +452,12 @@ def test_repeating_a_bare_list_hundreds_of_times_buys_nothing():
     assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
 
 
-def test_a_repeated_fuzzy_variant_is_marked_everywhere():
+def test_a_name_repeated_in_a_row_earns_nothing_even_where_it_is_used():
     steps = ["pythagorean theorems, AC^2 = 6^2 + 8^2, AC = 10, " + "pythagorean theorems " * 5]
-    assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
-
-
-def test_single_letters_are_not_words_of_a_steps_own():
-    steps = ["pythagorean theorem q AC^2 = 6^2 + 8^2 r AC = 10 w"]
-    assert score(completion(steps), KEYS)["key_step_ratio"] == 0.0
+    group = PreparedGroup(Reference(answer="10", key_steps=KEYS), STEPGRPO, Settings())
+    result = group.score(completion(steps), explain=True)
+    assert result["key_step_ratio"] == pytest.approx(2 / 3)
+    assert [k["reason"] for k in result["explanation"]["key_steps"]] == ["repeated", None, None]
 
 
 @pytest.mark.parametrize(("alt", "step"), [("exothermic reaction", "an endothermic reaction"), ("mitosis", "during meiosis"),

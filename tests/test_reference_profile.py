@@ -279,7 +279,8 @@ GENUINE = frame(
     "Taking the positive square root, AB = 5.",
     answer="5",
 )
-STUFFED = frame("pythagorean theorem, AB^2 = 3^2 + 4^2, AB = 5", answer="5")
+STUFFED = frame("pythagorean theorem, AB^2 = 3^2 + 4^2, AB = 5. " * 2, answer="5")
+"""A list of the key steps, repeated: stated once it would be terse reasoning, which stepgrpo credits in full."""
 
 
 def test_stuffing_ties_under_the_reference_profile():

@@ -1,4 +1,4 @@
-"""StepRAR key steps: accepted input forms, soft matching over the step texts, stuffing guard.
+"""StepRAR key steps: accepted input forms, soft matching over the step texts, credit (the stuffing guard).
 
 Each key-step *group* lists equivalent alternatives; a group matches when any alternative occurs in
 the steps as a whole-token sequence of the canonical stream (:mod:`.text`), as an equation with its
@@ -16,18 +16,14 @@ from rapidfuzz import fuzz
 # The input reader, shared with the adapters and the data tools.
 from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
 
+from .gaming import RELATION_WORDS, Item, gaming_shapes
 from .text import STEP_BREAK, is_number, joined, tokens
 
 _CLAUSE_BREAKS = frozenset(
     {",", ";", ".", ":", "?", "!", STEP_BREAK, "so", "thus", "hence", "therefore", "then", "and",
      "which", "where", "since", "because", "gives", "giving", "get", "we", "if", "or"}
 )
-_STOPWORDS = frozenset({"a", "and", "or", "also", "step"})
 _TERM_OPERATORS = frozenset("+-*/^!%")
-_RELATION_WORDS = frozenset({"less", "more", "fewer", "greater", "smaller", "larger", "than", "times", "of", "plus", "minus",
-                             "over", "divided", "multiplied", "squared", "cubed", "percent"})
-OWN_WORDS_PER_GROUP = 1
-"""Distinct words of its own a solution needs for each key-step group it is credited with."""
 FUZZY_MIN_CHARS = 4
 TYPO_MARGIN = 3.0
 
@@ -96,7 +92,7 @@ class StepStream:
         """Token spans of every occurrence of ``needle`` (token indices counted incrementally). A long form
         repeated all over a long completion would cost occurrences x length to find: past
         ``MAX_SCAN_CHARS`` the form counts as not found (no genuine completion repeats a key step that
-        often, and the stuffing guard needs every copy, so a truncated list would credit stuffing)."""
+        often, and the stuffing guard reads every copy, so a truncated list could credit gaming)."""
         spans = []
         pos = self.text.find(needle)
         last_pos = token = 0
@@ -114,7 +110,7 @@ class StepStream:
         ``x is 2 less than y``."""
         before = self.tokens[start - 1] if start > 0 else ";"
         after = self.tokens[end] if end < len(self.tokens) else ";"
-        return not (_continues_term(before) or _continues_term(after) or after in _RELATION_WORDS)
+        return not (_continues_term(before) or _continues_term(after) or after in RELATION_WORDS)
 
     def clauses(self) -> list[list[tuple[int, int]]]:
         """Equation chains: each clause with an ``=`` as its list of side spans."""
@@ -155,7 +151,8 @@ def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ..
         if tuple(toks[c:d]) == side:
             return True
         tail = c + len(side)
-        return j == len(parts) - 1 and d > tail and tuple(toks[c:tail]) == side and toks[tail][0].isalpha() and toks[tail] not in _RELATION_WORDS
+        return (j == len(parts) - 1 and d > tail and tuple(toks[c:tail]) == side and toks[tail][0].isalpha()
+                and toks[tail] not in RELATION_WORDS)
 
     found = []
     for parts in stream.clauses():
@@ -232,55 +229,50 @@ def _word_score(word: str, token: str, threshold: float) -> float | None:
 
 @dataclass(slots=True)
 class Credit:
-    """What the stuffing guard left standing."""
+    """Which matched groups earn credit, and why the others do not."""
 
     credited: list[bool]
-    own_words: int
-    bare_steps: list[int]
-    steps: list[int | None] | None = None
+    steps: list[int | None]
     """Per group, the step (index into the stream's steps) whose match earned the credit."""
+    reasons: list[tuple | None]
+    """Per matched but uncredited group, the gaming shape (see :mod:`.gaming`) that took the credit."""
 
 
-_NOT_OWN = frozenset({"=", ",", ".", ";", ":", "+", "-", "*", "/", "^", STEP_BREAK} | _STOPWORDS)
-"""Frequent tokens that are never own words, checked first to keep the loop cheap."""
-
-
-def _own_word(token: str) -> bool:
-    return token not in _STOPWORDS and (is_number(token) or (len(token) > 1 and token[0].isalpha()))
+def credit_all(matches: list[list[Match]], stream: StepStream) -> Credit:
+    """Every matched group credited at its best match (the guard off)."""
+    steps = [stream.step_of[group[0].start] if group else None for group in matches]
+    return Credit([bool(group) for group in matches], steps, [None] * len(matches))
 
 
 def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
-    """Credit key steps only where the solution also says something of its own.
+    """Credit each matched group once, at a match that is not part of a gaming shape (:mod:`.gaming`).
 
-    A step's own words are its distinct words (2+ letters) and numbers outside every occurrence of
-    every matched key step. A step that matches two or more groups with no own word (a bare list)
-    earns nothing; any other step can credit at most as many groups as it has own words (at least
-    one, so a short concluding "AB = 5." counts); and all credited groups together need one distinct
-    own word each. Repetition adds no distinct words, and a list tacked onto a genuine step earns
-    what its own words pay for, not what the genuine step's do.
-    """
-    marked = bytearray(len(stream.tokens))
-    groups_in_step: dict[int, set[int]] = {}
-    for group in matches:
-        for m in group:
-            marked[m.start : m.end] = b"\x01" * (m.end - m.start)
-            groups_in_step.setdefault(stream.step_of[m.start], set()).add(m.group)
-    own: dict[int, set[str]] = {}
-    step_of = stream.step_of
-    for i, tok in enumerate(stream.tokens):
-        if not marked[i] and tok not in _NOT_OWN and _own_word(tok):
-            own.setdefault(step_of[i], set()).add(tok)
-    bare = sorted(s for s, groups in groups_in_step.items() if len(groups) >= 2 and not own.get(s))
-    words = set().union(*(w for s, w in own.items() if s not in bare))
-    budget = len(words) // OWN_WORDS_PER_GROUP
-    step_budget = {s: max(len(own.get(s, ())), 1) for s in groups_in_step if s not in bare}
-    credited, steps = [], []
-    for group in matches:
-        step = next((stream.step_of[m.start] for m in group if step_budget.get(stream.step_of[m.start], 0) > 0), None)
-        ok = budget > 0 and step is not None
-        if ok:
-            budget -= 1
-            step_budget[step] -= 1
-        credited.append(ok)
-        steps.append(step if ok else None)
-    return Credit(credited, len(words), bare, steps)
+    How many words a step has, or how often it says a key step, changes nothing by itself: a key step
+    stated once, tersely, earns its credit in full."""
+    if not any(matches):
+        return credit_all(matches, stream)
+    toks = stream.tokens
+    items = sorted({_item(m, toks) for group in matches for m in group}, key=lambda it: (it.start, it.end, it.group))
+    shapes = gaming_shapes(toks, stream.step_of, items, stream.clauses())
+    credited, steps, reasons = [], [], []
+    for g, group in enumerate(matches):
+        why = ("repeated",) if g in shapes.repeated else None
+        free = None if why else next((m for m in group if _blocking(m, shapes.blocked) is None), None)
+        if free is None and group and why is None:
+            why = _blocking(group[0], shapes.blocked)
+        credited.append(free is not None)
+        steps.append(stream.step_of[free.start] if free is not None else None)
+        reasons.append(why)
+    return Credit(credited, steps, reasons)
+
+
+def _item(m: Match, toks: list[str]) -> Item:
+    words = toks[m.start : m.end]
+    return Item(m.start, m.end, m.group, " ".join(words), all(t[0].isalpha() for t in words), m.how == "numeric")
+
+
+def _blocking(m: Match, blocked: dict[int, tuple]) -> tuple | None:
+    """The shape a match is part of, if any."""
+    if not blocked:
+        return None
+    return next((blocked[i] for i in range(m.start, m.end) if i in blocked), None)

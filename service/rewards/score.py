@@ -11,7 +11,8 @@ from typing import Any
 
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, clean_answer
 from .growth import unbounded_growth
-from .keysteps import Credit, KeyStepError, StepStream, credit_matches, find_matches, key_step_groups, prepare_alternative
+from .keysteps import (KeyStepError, StepStream, credit_all, credit_matches, find_matches, key_step_groups,
+                       prepare_alternative)
 from .profiles import Profile
 from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
 from .sections import answer_block, answer_text, parse_completion
@@ -91,20 +92,18 @@ class PreparedGroup:
         verdict = self.judge.judge(answer_block(parsed))
         stream = StepStream.of([parsed.body(s) for s in parsed.steps])
         matches = find_matches(self.alternatives, stream, self.profile.fuzzy_threshold)
-        if self.stuffing_guard:
-            credit = credit_matches(matches, stream)
-        else:
-            credit = Credit([bool(m) for m in matches], -1, [])
+        credit = (credit_matches if self.stuffing_guard else credit_all)(matches, stream)
         explanation = None
         if explain:
             offsets: dict[int, TextOffsets] = {}
+            groups = zip(self.groups, matches, credit.credited, credit.steps, credit.reasons)
             explanation = {
                 "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
                 "validity": _explain_checks(checks),
                 "answer": _explain_verdict(stated, self.reference.answer, verdict),
-                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed, offsets)
-                              for i, (texts, found, ok, step) in enumerate(zip(self.groups, matches, credit.credited, credit.steps or [None] * len(matches)))],
-                "stuffing_guard": {"applied": self.stuffing_guard, "own_words": credit.own_words, "bare_steps": [parsed.steps[s].number for s in credit.bare_steps]},
+                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed, offsets, why)
+                              for i, (texts, found, ok, step, why) in enumerate(groups)],
+                "stuffing_guard": {"applied": self.stuffing_guard},
             }
         return self._result(verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation)
 
@@ -120,7 +119,7 @@ class PreparedGroup:
                 "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": "",
                            "read": None, "rule": how},
                 "key_steps": [_explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))],
-                "stuffing_guard": {"applied": False, "own_words": None, "bare_steps": []},
+                "stuffing_guard": {"applied": False},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
 
@@ -140,13 +139,18 @@ def _explain_substring(index, alternatives, alternative, completion) -> dict:
     step, start, end = where or (None, None, None)
     return {"group": index, "alternatives": alternatives, "matched": alternative is not None, "credited": alternative is not None,
             "alternative": alternative, "how": "substring" if alternative is not None else None, "score": None, "step": step,
-            "matched_text": alternative, "start": start, "end": end}
+            "matched_text": alternative, "start": start, "end": end,
+            "reason": None if alternative is not None else "not found"}
 
 
-def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed, offsets: dict[int, TextOffsets]) -> dict:
+def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed,
+                   offsets: dict[int, TextOffsets], why) -> dict:
     """The match shown is the one that earned the credit (else the best); an equation chain is shown whole."""
     entry = {"group": index, "alternatives": list(texts), "matched": bool(found), "credited": credited,
-             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None, "start": None, "end": None}
+             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None, "start": None,
+             "end": None, "reason": None}
+    if not credited:
+        entry["reason"] = _reason(why, stream, parsed, offsets) if found else "not found"
     if found:
         m = next((x for x in found if stream.step_of[x.start] == credit_step), found[0])
         step = stream.step_of[m.start]
@@ -154,13 +158,35 @@ def _explain_group(index, texts, found, credited, credit_step, stream: StepStrea
         entry.update(alternative=m.alternative, how=m.how, score=m.score, step=parsed.steps[step].number if step >= 0 else None,
                      matched_text=" ".join(stream.tokens[m.start : end]))
         if step >= 0:
-            section = parsed.steps[step]
-            offset = stream.step_of.index(step)
-            if step not in offsets:
-                offsets[step] = TextOffsets(parsed.body(section))
-            a, b = offsets[step].span(m.start - offset, end - offset)
-            entry.update(start=section.body_start + a, end=section.body_start + b)
+            a, b = _text_span(step, m.start, end, stream, parsed, offsets)
+            entry.update(start=a, end=b)
     return entry
+
+
+def _text_span(step: int, start: int, end: int, stream: StepStream, parsed,
+               offsets: dict[int, TextOffsets]) -> tuple[int, int]:
+    """Where tokens ``[start, end)`` of the stream (all in ``step``) lie in the completion."""
+    section = parsed.steps[step]
+    first = stream.step_of.index(step)
+    if step not in offsets:
+        offsets[step] = TextOffsets(parsed.body(section))
+    a, b = offsets[step].span(start - first, end - first)
+    return section.body_start + a, section.body_start + b
+
+
+def _reason(why: tuple | None, stream: StepStream, parsed, offsets: dict[int, TextOffsets]) -> str | None:
+    """Why a matched key step earns nothing, in the words of the README (see :mod:`.gaming`)."""
+    if why is None:
+        return None
+    shape = why[0]
+    if shape == "enumerated":
+        (start, end), values = why[1], why[2]
+        step = stream.step_of[start]
+        a, b = _text_span(step, start, end, stream, parsed, offsets)
+        return f"enumerated: {parsed.text[a:b]} has {values} values"
+    if shape == "contradicted":
+        return f"contradicted in step {parsed.steps[why[1]].number}"
+    return {"repeated": "repeated", "unused": "named without use"}[shape]
 
 
 def _shown_end(m, found, stream: StepStream) -> int:

@@ -194,10 +194,24 @@ function sectionLabel(section) {
   return section.kind === "step" ? `Step ${section.number}` : SECTION_NAMES[section.kind] || section.kind;
 }
 
+/** Why a matched key step earns nothing, in plain words (the API's `reason`, see the README). */
+function plainReason(reason) {
+  if (!reason) return "";
+  const enumerated = /^enumerated: (.*) has (\d+) values$/.exec(reason);
+  if (enumerated) return `${enumerated[1]} is given ${enumerated[2]} different values, so none of them counts`;
+  const contradicted = /^contradicted in step (\d+)$/.exec(reason);
+  if (contradicted) return `a different value for the same quantity is given in step ${contradicted[1]}`;
+  return {
+    repeated: "the same key-step text is repeated, so it does not count",
+    "named without use": "named in a list of methods with nothing worked out from them",
+    "not found": "not found in the steps",
+  }[reason] || reason;
+}
+
 function matchTitle(m) {
   const how = HOW[m.how] || m.how;
   const score = m.how === "fuzzy" ? ` (score ${m.score})` : "";
-  const credit = m.credited ? "" : " — matched but not credited (stuffing guard)";
+  const credit = m.credited ? "" : ` — not credited: ${plainReason(m.reason)}`;
   return `key step ${m.group + 1}: ${how}${score}, alternative "${m.alternative}"${credit}`;
 }
 
@@ -246,7 +260,9 @@ function renderKeySteps(keySteps) {
       ? [el("span", { class: `pill how-${k.how}` }, HOW[k.how] || k.how), k.how === "fuzzy" ? ` ${k.score}` : "",
         k.step !== null ? ` in step ${k.step}` : "", k.matched_text !== null ? el("div", { class: "small" }, "read as ", el("code", {}, k.matched_text)) : ""]
       : el("span", { class: "bad" }, "not matched")),
-    el("td", {}, k.credited ? el("span", { class: "good" }, "credited") : k.matched ? el("span", { class: "bad" }, "not credited") : "—")));
+    el("td", {}, k.credited ? el("span", { class: "good" }, "credited") : k.matched
+      ? [el("span", { class: "bad" }, "not credited"), el("div", { class: "small why" }, plainReason(k.reason))]
+      : "—")));
   return el("table", { class: "keysteps" },
     el("caption", {}, "Key steps"),
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "#"), el("th", { scope: "col" }, "alternatives"),
@@ -278,9 +294,10 @@ function renderAnswer(answer) {
 }
 
 function renderGuard(guard) {
-  if (!guard.applied) return el("p", { class: "guard muted" }, "Stuffing guard: off.");
-  const bare = guard.bare_steps.length ? `; bare lists in step ${guard.bare_steps.join(", ")} earn nothing` : "";
-  return el("p", { class: "guard" }, `Stuffing guard: ${guard.own_words} own word(s) pay for key-step credit${bare}.`);
+  if (!guard.applied) return el("p", { class: "guard muted" }, "Gaming check: off — every matched key step counts.");
+  return el("p", { class: "guard" },
+    "Gaming check: on — a key step counts once however it is worded; repeated text, a quantity given several values, "
+    + "and methods only named in a list do not count.");
 }
 
 function renderCard(profile, text, group, index) {

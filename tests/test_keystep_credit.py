@@ -1,0 +1,633 @@
+"""Key-step credit (issue 16): concise genuine reasoning earns it in full, padding neither pays nor costs,
+and the four gaming shapes (repetition, enumeration, contradiction, names listed without use) pay less
+than the genuine reasoning they imitate. Completions are written the way models write them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+
+STEPGRPO = PROFILES["stepgrpo"]
+
+
+def full(description: str, rationale: str, steps: list[str], answer: str) -> str:
+    text = f"### Image Description:\n{description}\n### Rationales:\n{rationale}\n### Let's think step by step.\n"
+    for i, body in enumerate(steps, 1):
+        text += f"### Step {i}:\n{body}\n"
+    return text + f"### The final answer is: {answer}"
+
+
+@dataclass
+class Case:
+    answer: str
+    key_steps: list
+    description: str
+    rationale: str
+    steps: list[str]
+
+    def text(self, steps: list[str] | None = None) -> str:
+        return full(self.description, self.rationale, self.steps if steps is None else steps, self.answer)
+
+
+def score(case: Case, steps: list[str] | None = None, explain: bool = False, **options) -> dict:
+    group = PreparedGroup(Reference(answer=case.answer, key_steps=case.key_steps), STEPGRPO, Settings(**options))
+    return group.score(case.text(steps), explain=explain)
+
+
+# ---------------------------------------------------------------- concise genuine reasoning
+
+GENUINE = {
+    "hypotenuse_pq": Case(
+        "10", [["PQ = 8"], ["QR = 6"], ["PR = 10"]],
+        "Right triangle PQR with the right angle at Q; PQ is labelled 8 and QR is labelled 6.",
+        "PR is the hypotenuse.",
+        ["PQ = 8 and QR = 6.",
+         "By the Pythagorean theorem PR = 10."],
+    ),
+    "perimeter": Case(
+        "32", [["side a = 7"], ["side b = 9"], ["perimeter = 32"]],
+        "A rectangle with sides labelled a = 7 and b = 9.",
+        "Perimeter of a rectangle.",
+        ["Side a = 7, side b = 9.",
+         "Perimeter = 2(7 + 9) = 32."],
+    ),
+    "linear_equation": Case(
+        "7", [["x - 3 = 4"], ["x = 7"]],
+        "The equation x - 3 = 4 is written on a card.",
+        "Solve for x.",
+        ["x - 3 = 4, so x = 7."],
+    ),
+    "hypotenuse_c": Case(
+        "13", [["pythagorean theorem"], ["c = 13"]],
+        "A right triangle with legs 5 and 12.",
+        "Find the hypotenuse c.",
+        ["By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."],
+    ),
+    "similar_triangles": Case(
+        "8", [["similar"], ["x = 8"]],
+        "Two triangles ABC and DEF with AB = 6, DE = 3, EF = 4 and BC = x.",
+        "The triangles have equal angles.",
+        ["Triangles ABC and DEF are similar, so AB/DE = BC/EF.",
+         "6/3 = x/4, so x = 8."],
+    ),
+    "circumference": Case(
+        "31.4", [["d = 10"], ["10π", "10\\pi"]],
+        "A circle with a diameter of 10 drawn across it.",
+        "Circumference.",
+        ["d = 10, so C = πd = 10π ≈ 31.4."],
+    ),
+    "speed": Case(
+        "60", [["distance = 120"], ["speed = 60"]],
+        "A road sign: 120 km. A clock shows 2 hours of driving.",
+        "Speed.",
+        ["Distance = 120 km, time = 2 h.",
+         "Speed = 120 / 2 = 60 km/h."],
+    ),
+    "trig_opposite": Case(
+        "5", [["sin 30° = 0.5", "sin 30 = 1/2"], ["opposite = 5"]],
+        "A right triangle with hypotenuse 10 and a 30° angle.",
+        "Use the sine.",
+        ["sin 30° = 0.5.",
+         "Opposite = 10 × 0.5 = 5."],
+    ),
+    "third_angle": Case(
+        "70", [["∠A = 50°"], ["∠B = 60°"], ["∠C = 70°", "angle C = 70"]],
+        "Triangle ABC with ∠A = 50° and ∠B = 60°.",
+        "Angles of a triangle sum to 180°.",
+        ["∠A = 50°, ∠B = 60°.",
+         "∠C = 180° − 50° − 60° = 70°."],
+    ),
+    "isosceles_base": Case(
+        "70", [["isosceles"], ["70°"]],
+        "An isosceles triangle whose apex angle is 40°.",
+        "Base angles are equal.",
+        ["The triangle is isosceles, so the base angles are equal.",
+         "Each base angle = (180° − 40°) / 2 = 70°."],
+    ),
+    "supplementary": Case(
+        "65", [["supplementary"], ["∠2 = 65°"]],
+        "Two angles on a straight line; ∠1 = 115°.",
+        "A straight angle.",
+        ["∠1 and ∠2 are supplementary.",
+         "∠2 = 180° − 115° = 65°."],
+    ),
+    "alternate_angles": Case(
+        "55", [["alternate angles"], ["x = 55"]],
+        "Two parallel lines cut by a transversal; one angle is 55°.",
+        "Parallel lines.",
+        ["The lines are parallel, so alternate angles are equal: ∠x = 55°."],
+    ),
+    "hexagon_sum": Case(
+        "720", [["720°"]],
+        "A regular hexagon.",
+        "Interior angle sum.",
+        ["(6 − 2) × 180° = 720°."],
+    ),
+    "rectangle_area": Case(
+        "60", [["length = 12"], ["width = 5"], ["area = 60"]],
+        "A rectangle 12 by 5.",
+        "Area.",
+        ["Length = 12, width = 5.",
+         "Area = 12 × 5 = 60."],
+    ),
+    "triangle_area": Case(
+        "24", [["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["area = 24"]],
+        "A triangle with base 8 and height 6.",
+        "Half base times height.",
+        ["Area = $\\frac{1}{2} \\times 8 \\times 6 = 24$."],
+    ),
+    "circle_area": Case(
+        "28.27", [["r = 3"], ["9π"]],
+        "A circle of radius 3 cm.",
+        "Area of a circle.",
+        ["r = 3 cm.",
+         "Area = πr² = 9π ≈ 28.27 cm²."],
+    ),
+    "cube_volume": Case(
+        "27", [["3^3"], ["V = 27"]],
+        "A cube with edge 3 cm.",
+        "Volume of a cube.",
+        ["Side = 3 cm.",
+         "V = 3³ = 27 cm³."],
+    ),
+    "apples": Case(
+        "12", [["3 × 4 = 12", "3 * 4 = 12"]],
+        "Apples in 3 rows of 4.",
+        "Multiply.",
+        ["There are 3 rows of 4 apples.",
+         "3 × 4 = 12 apples."],
+    ),
+    "pictograph": Case(
+        "30", [["6 × 5 = 30"]],
+        "A pictograph; each car symbol stands for 5 cars.",
+        "Count the symbols.",
+        ["Each symbol stands for 5 cars; Monday has 6 symbols.",
+         "6 × 5 = 30 cars."],
+    ),
+    "marbles": Case(
+        "0.375", [["P(red) = 3/8", "3/8"]],
+        "3 red and 5 blue marbles in a bag.",
+        "Probability.",
+        ["There are 3 red and 5 blue marbles.",
+         "P(red) = 3/8."],
+    ),
+    "ratio_boys": Case(
+        "15", [["boys = 15"]],
+        "A class of 40 with boys : girls = 3 : 5.",
+        "Ratio.",
+        ["Boys : girls = 3 : 5, total 40.",
+         "Boys = 3/8 × 40 = 15."],
+    ),
+    "discount": Case(
+        "30", [["25% of 40 = 10"], ["40 - 10 = 30"]],
+        "A $40 shirt with a 25% off sticker.",
+        "Sale price.",
+        ["25% of $40 is $10.",
+         "$40 − $10 = $30."],
+    ),
+    "pencils": Case(
+        "3", [["0.75"], ["4 × 0.75 = 3", "4 * 0.75 = 3"]],
+        "Pencils at $0.75 each.",
+        "Four pencils.",
+        ["Each pencil costs $0.75.",
+         "4 × 0.75 = 3."],
+    ),
+    "change": Case(
+        "5.5", [["change = 5.50"]],
+        "Three $4 notebooks and a $2.50 pen, paid with $20.",
+        "Change.",
+        ["Total = 3 × $4 + $2.50 = $14.50.",
+         "Change = $20 − $14.50 = $5.50."],
+    ),
+    "interest": Case(
+        "560", [["500 × 0.04 × 3 = 60"], ["500 + 60 = 560"]],
+        "$500 at 4% simple interest for 3 years.",
+        "Interest.",
+        ["Interest = 500 × 0.04 × 3 = 60.",
+         "Total = 500 + 60 = 560."],
+    ),
+    "bar_chart": Case(
+        "60", [["Tuesday = 150"], ["Wednesday = 90"], ["150 - 90 = 60"]],
+        "Bar chart of books sold.",
+        "Difference.",
+        ["Tuesday is 150 and Wednesday is 90.",
+         "150 − 90 = 60."],
+    ),
+    "line_chart": Case(
+        "15", [["40"], ["55"], ["55 - 40 = 15"]],
+        "Line chart of sales, 2019 and 2020.",
+        "Increase.",
+        ["In 2019 sales were 40 and in 2020 they were 55.",
+         "55 − 40 = 15."],
+    ),
+    "pie_chart": Case(
+        "50", [["25%"], ["0.25 × 200 = 50"]],
+        "Pie chart of 200 pets; cats are 25%.",
+        "Cats.",
+        ["Cats are 25% of 200 pets.",
+         "0.25 × 200 = 50 cats."],
+    ),
+    "table_sum": Case(
+        "19", [["12 + 7 = 19"]],
+        "Table: Maria 12 books, Tom 7 books.",
+        "Total.",
+        ["Maria read 12 books and Tom read 7.",
+         "12 + 7 = 19."],
+    ),
+    "median": Case(
+        "7", [["median = 7"]],
+        "Dot plot of 3, 9, 5, 11, 7.",
+        "Middle value.",
+        ["Sorted values: 3, 5, 7, 9, 11.",
+         "The median is 7."],
+    ),
+    "mean": Case(
+        "6", [["4 + 6 + 8 = 18"], ["mean = 6"]],
+        "Scores 4, 6 and 8.",
+        "Average.",
+        ["4 + 6 + 8 = 18.",
+         "Mean = 18 / 3 = 6."],
+    ),
+    "two_step_equation": Case(
+        "5", [["3x = 15"], ["x = 5"]],
+        "3x + 5 = 20 on the board.",
+        "Solve.",
+        ["3x + 5 = 20, so 3x = 15.",
+         "x = 5."],
+    ),
+    "system": Case(
+        "6", [["2x = 12"], ["x = 6"], ["y = 4"]],
+        "x + y = 10 and x − y = 2.",
+        "Solve the system.",
+        ["x + y = 10 and x − y = 2.",
+         "Adding: 2x = 12, so x = 6 and y = 4."],
+    ),
+    "exponent": Case(
+        "5", [["2^x = 32"], ["x = 5"]],
+        "2^x = 32.",
+        "Powers of two.",
+        ["2^x = 32 = 2^5, so x = 5."],
+    ),
+    "restated_value": Case(
+        "10", [["PR = 10"]],
+        "Right triangle PQR, legs 6 and 8.",
+        "Hypotenuse.",
+        ["PR = √(36 + 64) = 10.",
+         "So PR = 10 cm."],
+    ),
+    "iterative_update": Case(
+        "10", [["n = 5"], ["n = 10"]],
+        "Start at 3, add 2, then double.",
+        "Follow the steps.",
+        ["Start with n = 3.",
+         "Add 2: n = 3 + 2 = 5.",
+         "Double it: n = 5 × 2 = 10."],
+    ),
+    "update_by_name": Case(
+        "9", [["x = 9"]],
+        "A counter starts at 4 and goes up by 5.",
+        "Update.",
+        ["x = 4.",
+         "x = x + 5 = 9."],
+    ),
+    "candidates_compared": Case(
+        "12", [["AC = 12"]],
+        "Triangle with AB = 5, BC = 15 and perimeter 32.",
+        "Find AC.",
+        ["AC cannot be 11 since the perimeter would be 31.",
+         "If AC = 11, the perimeter would be 31, not 32, so AC = 12."],
+    ),
+    "theorem_named_then_applied": Case(
+        "10", [["pythagorean theorem"], ["AC = 10"]],
+        "Right triangle, legs 6 and 8.",
+        "Hypotenuse.",
+        ["We use the Pythagorean theorem.",
+         "AC² = 36 + 64 = 100, so AC = 10."],
+    ),
+    "two_methods_planned": Case(
+        "10", [["pythagorean theorem"], ["similar triangles"], ["AC = 10"]],
+        "Nested right triangles.",
+        "Plan.",
+        ["We use the Pythagorean theorem and similar triangles.",
+         "AC² = 36 + 64 = 100, so AC = 10."],
+    ),
+    "two_triangles": Case(
+        "13", [["pythagorean theorem"], ["AD = 5"], ["AC = 13"]],
+        "Triangles ABD and ADC share AD.",
+        "Twice.",
+        ["By the Pythagorean theorem in ABD, AD² = 3² + 4² = 25, so AD = 5.",
+         "By the Pythagorean theorem in ADC, AC² = 5² + 12² = 169, so AC = 13."],
+    ),
+}
+
+
+def test_the_corpus_is_large_and_varied():
+    assert len(GENUINE) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(GENUINE))
+def test_concise_genuine_reasoning_gets_full_credit(name):
+    case = GENUINE[name]
+    result = score(case, explain=True)
+    assert result["step_rvr"] == 1.0
+    assert result["key_step_ratio"] == 1.0, [k for k in result["explanation"]["key_steps"] if not k["credited"]]
+
+
+@pytest.mark.parametrize("name", sorted(GENUINE))
+def test_the_guard_takes_nothing_from_genuine_reasoning(name):
+    assert score(GENUINE[name]) == score(GENUINE[name], stuffing_guard=False)
+
+
+# ---------------------------------------------------------------- gaming shapes
+
+GAMING = {
+    "list_repeated": (
+        "hypotenuse_pq",
+        ["PQ = 8, QR = 6, PR = 10, PQ = 8, QR = 6, PR = 10."],
+        "repeated",
+    ),
+    "step_copied": (
+        "perimeter",
+        ["Side a = 7, side b = 9.",
+         "Side a = 7, side b = 9.",
+         "Perimeter = 2(7 + 9) = 32."],
+        "repeated",
+    ),
+    "list_repeated_across_steps": (
+        "third_angle",
+        ["∠A = 50°, ∠B = 60°, ∠C = 70°.",
+         "∠A = 50°, ∠B = 60°, ∠C = 70°."],
+        "repeated",
+    ),
+    "twice_in_a_row": (
+        "linear_equation",
+        ["x - 3 = 4, so x = 7, x = 7."],
+        "repeated",
+    ),
+    "name_in_a_row": (
+        "hypotenuse_c",
+        ["By the Pythagorean theorem, Pythagorean theorem, Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."],
+        "repeated",
+    ),
+    "list_three_times": (
+        "bar_chart",
+        ["Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90.",
+         "150 − 90 = 60."],
+        "repeated",
+    ),
+    "enumerated_in_a_step": (
+        "hypotenuse_pq",
+        ["PQ = 8 and QR = 6.",
+         "PR = 9, PR = 10, PR = 11, PR = 12."],
+        "enumerated: PR has 4 values",
+    ),
+    "enumerated_value_list": (
+        "third_angle",
+        ["∠A = 50°, ∠B = 60°.",
+         "∠C = 70°, 60° or 80°."],
+        "enumerated: ∠C has 3 values",
+    ),
+    "enumerated_across_steps": (
+        "rectangle_area",
+        ["Length = 12, width = 5.",
+         "Area = 50.",
+         "Area = 60.",
+         "Area = 70."],
+        "enumerated: Area has 3 values",
+    ),
+    "enumerated_with_or": (
+        "linear_equation",
+        ["x - 3 = 4, so x = 6 or x = 7 or x = 8."],
+        "enumerated",
+    ),
+    "enumerated_widths": (
+        "rectangle_area",
+        ["Length = 12, width = 4, width = 5, width = 6.",
+         "Area = 12 × 5 = 60."],
+        "enumerated",
+    ),
+    "contradicted_later": (
+        "hypotenuse_pq",
+        ["PQ = 8 and QR = 6.",
+         "PR = 10.",
+         "PR = 14."],
+        "contradicted in step 3",
+    ),
+    "contradicted_perimeter": (
+        "perimeter",
+        ["Side a = 7, side b = 9.",
+         "Perimeter = 32.",
+         "Perimeter = 30."],
+        "contradicted in step 3",
+    ),
+    "contradicted_speed": (
+        "speed",
+        ["Distance = 120 km, speed = 60 km/h.",
+         "Speed = 50 km/h."],
+        "contradicted in step 2",
+    ),
+    "contradicted_in_one_step": (
+        "system",
+        ["2x = 12, so x = 6 and y = 4. x = 5."],
+        "contradicted in step 1",
+    ),
+    "contradicted_angle": (
+        "third_angle",
+        ["∠A = 50°, ∠B = 60°, ∠C = 70°.",
+         "So ∠C = 75°."],
+        "contradicted in step 2",
+    ),
+    "side_restated_otherwise": (
+        "perimeter",
+        ["Side a = 7, side b = 9.",
+         "Side a = 8.",
+         "Perimeter = 2(7 + 9) = 32."],
+        "contradicted in step 2",
+    ),
+    "names_dumped": (
+        "hypotenuse_c",
+        ["Pythagorean theorem, law of cosines, similar triangles.",
+         "c² = 5² + 12² = 169, so c = 13."],
+        "named without use",
+    ),
+    "names_dumped_isosceles": (
+        "isosceles_base",
+        ["Isosceles triangle, angle sum theorem, exterior angle theorem.",
+         "Each base angle = (180° − 40°) / 2 = 70°."],
+        "named without use",
+    ),
+    "names_dumped_parallel": (
+        "alternate_angles",
+        ["Alternate angles, corresponding angles theorem, parallel postulate.",
+         "∠x = 55°."],
+        "named without use",
+    ),
+    "names_dumped_similar": (
+        "similar_triangles",
+        ["Similar triangles, Pythagorean theorem, Thales' theorem.",
+         "6/3 = x/4, so x = 8."],
+        "named without use",
+    ),
+    "names_one_per_step": (
+        "hypotenuse_c",
+        ["Pythagorean theorem.",
+         "Law of sines.",
+         "Law of cosines.",
+         "c = 13."],
+        "named without use",
+    ),
+}
+
+
+def test_the_gaming_corpus_covers_every_shape():
+    assert len(GAMING) >= 20
+    shapes = {why.split(":")[0].split(" in ")[0] for _, _, why in GAMING.values()}
+    assert shapes == {"repeated", "enumerated", "contradicted", "named without use"}
+
+
+@pytest.mark.parametrize("name", sorted(GAMING))
+def test_gaming_earns_less_than_its_genuine_counterpart(name):
+    genuine_name, steps, why = GAMING[name]
+    case = GENUINE[genuine_name]
+    genuine, gaming = score(case), score(case, steps, explain=True)
+    assert gaming["answer_correct"] and gaming["step_rvr"] == 1.0
+    assert gaming["reward"] < genuine["reward"]
+    reasons = [k["reason"] for k in gaming["explanation"]["key_steps"] if k["matched"] and not k["credited"]]
+    assert any(r.startswith(why) for r in reasons), reasons
+
+
+@pytest.mark.parametrize("name", sorted(GAMING))
+def test_gaming_ties_with_the_guard_off(name):
+    genuine_name, steps, _ = GAMING[name]
+    assert score(GENUINE[genuine_name], steps, stuffing_guard=False)["key_step_ratio"] == 1.0
+
+
+def test_none_of_the_enumerated_values_is_credited():
+    case = Case("12", [["AC = 11"], ["AC = 12"], ["AC = 13"], ["AC = 14"]], "Triangle ABC.", "Find AC.",
+                ["AC = 11, AC = 12, AC = 13, AC = 14."])
+    result = score(case, explain=True)
+    assert result["key_step_ratio"] == 0.0
+    assert {k["reason"] for k in result["explanation"]["key_steps"]} == {"enumerated: AC has 4 values"}
+
+
+def test_a_hedge_between_two_values_pays_no_more_than_its_last_value_alone():
+    case = Case("5", [["AB = 5"]], "A segment AB.", "Length.", ["AB = 5."])
+    hedged, last_alone = score(case, ["AB = 5. AB = 6."]), score(case, ["AB = 6."])
+    assert hedged["key_step_ratio"] == last_alone["key_step_ratio"] == 0.0
+    corrected = score(case, ["AB = 6.", "That contradicts the figure; AB = 5."], explain=True)
+    assert corrected["key_step_ratio"] == 1.0
+
+
+def test_an_update_needs_its_derivation():
+    """``n = 3`` then ``n = 5``, with nothing showing that 5 came from 3, is a contradiction; ``n = 3 + 2 = 5``
+    is an update."""
+    case = GENUINE["iterative_update"]
+    bare = score(case, ["Start with n = 3.", "Add 2: n = 5.", "Double it: n = 5 × 2 = 10."], explain=True)
+    assert bare["key_step_ratio"] == 1.0  # n = 3 is given up, but it is no key step: 5 and 10 still count
+    keys = Case("10", [["n = 3"], ["n = 5"], ["n = 10"]], case.description, case.rationale, case.steps)
+    assert score(keys)["key_step_ratio"] == 1.0
+    underived = ["Start with n = 3.", "Add 2: n = 5.", "Double it: n = 5 × 2 = 10."]
+    assert score(keys, underived)["key_step_ratio"] == pytest.approx(2 / 3)
+
+
+def test_a_name_used_once_and_listed_elsewhere_keeps_its_credit():
+    case = GENUINE["hypotenuse_c"]
+    steps = ["Candidates: law of sines, law of cosines, Pythagorean theorem.",
+             "By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."]
+    assert score(case, steps)["key_step_ratio"] == 1.0
+
+
+def test_the_explanation_names_the_quantity_as_written():
+    case = GENUINE["hypotenuse_pq"]
+    result = score(case, ["PQ = 8 and QR = 6.", "$PR = 9$, $PR = 10$, $PR = 11$."], explain=True)
+    assert result["explanation"]["key_steps"][2]["reason"] == "enumerated: PR has 3 values"
+
+
+# ---------------------------------------------------------------- padding neither pays nor costs
+
+FILLER_LEADS = ["Clearly, ", "Now ", "Indeed ", "Next, ", "Note: ", "Looking at the figure carefully, ", "Okay, ",
+                "Hmm, "]
+FILLER_SENTENCES = ["Let me check this carefully.", "This looks right.", "Okay, let me continue.",
+                    "I double-checked the figure.", "Everything agrees with the picture.", "Good."]
+"""Neutral: no numbers, symbols, key-step text, method words, nor the words the rules read ("is", "equals",
+"and", "or")."""
+_SENTENCE_START = re.compile(r"(?:^|(?<=\. ))(?=\S)")
+
+
+def padded(steps: list[str], choices: list[int]) -> list[str]:
+    """Filler at sentence starts and between sentences; ``choices`` picks what goes where (0: nothing)."""
+    picks = iter(choices)
+    out = []
+    for body in steps:
+        starts = [m.start() for m in _SENTENCE_START.finditer(body)]
+        pieces, last = [], 0
+        for at in [*starts, len(body)]:
+            pieces.append(body[last:at])
+            last = at
+            pick = next(picks, 0)
+            if at == len(body):
+                if pick % 3:
+                    pieces.append(" " + FILLER_SENTENCES[pick % len(FILLER_SENTENCES)])
+            elif pick % 3 == 1:
+                pieces.append(FILLER_LEADS[pick % len(FILLER_LEADS)])
+            elif pick % 3 == 2:
+                pieces.append(FILLER_SENTENCES[pick % len(FILLER_SENTENCES)] + " ")
+        out.append("".join(pieces))
+    return out
+
+
+CORPUS = [(GENUINE[n], GENUINE[n].steps) for n in sorted(GENUINE)]
+CORPUS += [(GENUINE[g], steps) for g, steps, _ in GAMING.values()]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, len(CORPUS) - 1), choices=st.lists(st.integers(0, 50), max_size=30))
+def test_padding_neither_pays_nor_costs(which, choices):
+    """Adding filler never changes the result; read the other way, removing it never does either."""
+    case, steps = CORPUS[which]
+    filled = padded(steps, choices)
+    assert score(case, filled) == score(case, steps)
+
+
+def test_the_padding_generator_really_pads():
+    steps = GENUINE["hypotenuse_pq"].steps
+    expected = ["Note: PQ = 8 and QR = 6. Good.", "Good. By the Pythagorean theorem PR = 10."]
+    assert padded(steps, [4, 5, 5, 0]) == expected
+
+
+# ---------------------------------------------------------------- through the real server
+
+
+def test_reasons_come_back_over_http_with_explain(client):
+    case = GENUINE["hypotenuse_pq"]
+    completions = [case.text(), case.text(["PQ = 8 and QR = 6.", "PR = 10.", "PR = 14."]),
+                   case.text(["PQ = 8, QR = 6, PR = 10, PQ = 8, QR = 6, PR = 10."])]
+    body = {"groups": [{"reference": {"answer": case.answer, "key_steps": case.key_steps}, "completions": completions}],
+            "options": {"explain": True}}
+    r = client.post("/v1/score", json=body)
+    assert r.status_code == 200, r.text
+    genuine, contradicted, repeated = r.json()["groups"][0]["results"]
+    assert genuine["key_step_ratio"] == 1.0 and all(k["reason"] is None for k in genuine["explanation"]["key_steps"])
+    assert contradicted["key_step_ratio"] == pytest.approx(2 / 3)
+    assert [k["reason"] for k in contradicted["explanation"]["key_steps"]] == [None, None, "contradicted in step 3"]
+    assert repeated["key_step_ratio"] == 0.0
+    assert {k["reason"] for k in repeated["explanation"]["key_steps"]} == {"repeated"}
+    assert genuine["explanation"]["stuffing_guard"] == {"applied": True}
+    off = client.post("/v1/score", json={**body, "options": {"explain": True, "stuffing_guard": False}}).json()
+    assert [r["key_step_ratio"] for r in off["groups"][0]["results"]] == [1.0, 1.0, 1.0]
+    assert off["groups"][0]["results"][1]["explanation"]["stuffing_guard"] == {"applied": False}
+
+
+def test_unmatched_key_steps_say_not_found(client):
+    case = GENUINE["hypotenuse_pq"]
+    reference = {"answer": case.answer, "key_steps": case.key_steps}
+    body = {"groups": [{"reference": reference, "completions": [case.text(["PR = 10."])]}],
+            "options": {"explain": True}}
+    keys = client.post("/v1/score", json=body).json()["groups"][0]["results"][0]["explanation"]["key_steps"]
+    assert [k["reason"] for k in keys] == ["not found", "not found", None]
