@@ -19,9 +19,12 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect
 
 from .auth import BearerAuthMiddleware, bearer_token, document_bearer, open_paths
 from .config import Config
+from .connections import refusal_counter
+from .json_shape import ShapeLimits, shape_error
 from .contract import ErrorBody, InfoResponse, OpenRLHFRequest, OpenRLHFResponse, Options, ProfileName, ScoreRequest, ScoreResponse
 from .metrics import Metrics
 from .pool import WorkerPool
@@ -33,6 +36,8 @@ from .version import CORE_VERSION
 log = logging.getLogger("service.app")
 
 
+OFF_LOOP_BYTES = 1 << 20
+"""Bodies this large are counted against the limits and parsed in a thread, not on the event loop."""
 TIMEOUT_HEADER = "X-Request-Timeout"
 """Seconds the caller will wait; past them the work is dropped and the answer is 504."""
 
@@ -43,6 +48,25 @@ class BodyTooLarge(Exception):
 
 class CallerGone(Exception):
     """The client closed the connection before its response was ready."""
+
+
+class GraceExpired(Exception):
+    """The shutdown grace ran out before the response was ready."""
+
+
+async def unless(expired: asyncio.Event, work):
+    """``work``'s result, or :class:`GraceExpired` (with the work cancelled) once ``expired`` is set."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(expired.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        if not task.done():
+            task.cancel()
+    if task.done() and not task.cancelled():
+        return task.result()
+    raise GraceExpired
 
 
 async def while_caller_waits(request: Request, work, timeout: float | None):
@@ -58,6 +82,9 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
     watcher = asyncio.ensure_future(disconnected())
     try:
         done, _ = await asyncio.wait({task, watcher}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:  # the request itself is cancelled (shutdown): so is its work
+        task.cancel()
+        raise
         if task not in done and watcher in done and watcher.exception() is not None:
             # receive() itself failed (a proxy's transport, e.g. Ray Serve's): the caller may still wait
             log.warning("cannot watch for a disconnect: %r", watcher.exception())
@@ -75,6 +102,12 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
 
 def _error(status: int, detail, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def _too_large(field: str, message: str) -> JSONResponse:
+    """413 naming the field: ``groups[2].completions`` -> ``["body", "groups", "2", "completions"]``."""
+    loc = ["body", *field.replace("]", "").replace("[", ".").split(".")]
+    return _error(413, [{"loc": loc, "msg": message, "type": "too_large"}])
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:
@@ -109,6 +142,8 @@ def create_app(config: Config | None = None) -> FastAPI:
     pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
                       on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc, memory_limit_mb=config.worker_memory_mb)
     scorer = Scorer(pool, config, metrics)
+    shape_limits = ShapeLimits(config.max_groups, config.max_completions_per_group, config.max_trajectories,
+                               config.max_json_values)
     token = bearer_token(config)
 
     @asynccontextmanager
@@ -132,6 +167,9 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.state.scorer = scorer
     app.state.config = config
     app.state.metrics = metrics
+    app.state.refused_connections = refusal_counter(metrics.registry)
+    app.state.grace_expired = asyncio.Event()
+    """Set by the server when the shutdown grace runs out: in-flight requests then answer 503."""
     app.state.auth = token is not None
     if token:
         app.add_middleware(BearerAuthMiddleware, token=token, open_paths=open_paths(config),
@@ -157,7 +195,15 @@ def create_app(config: Config | None = None) -> FastAPI:
         try:
             body = await read_body(request)
         except BodyTooLarge:
-            return None, _error(413, [{"loc": ["body"], "msg": f"request body is over {config.max_request_bytes} bytes", "type": "too_large"}])
+            return None, _too_large("body", f"request body is over {config.max_request_bytes} bytes")
+        if len(body) < OFF_LOOP_BYTES:
+            return validated(body, model)
+        return await asyncio.to_thread(validated, body, model)
+
+    def validated(body: bytes, model: type[BaseModel]):
+        """Counted first (a scan that stops at the first limit crossed), then parsed and validated."""
+        if len(body) >= OFF_LOOP_BYTES and (shape := shape_error(body, shape_limits)) is not None:
+            return None, _too_large(shape.field, shape.message)
         try:
             return model.model_validate_json(body), None
         except ValidationError as exc:
@@ -177,7 +223,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         try:
             scorer.admit(req)
         except LimitError as exc:
-            return _error(413, [{"loc": ["body", *exc.field.replace("]", "").replace("[", ".").split(".")], "msg": exc.message, "type": "too_large"}])
+            return _too_large(exc.field, exc.message)
         except NotReady as exc:
             return _error(503, str(exc), {"Retry-After": "1"})
         except Overloaded as exc:
@@ -203,9 +249,14 @@ def create_app(config: Config | None = None) -> FastAPI:
                 started = time.perf_counter()
                 metrics.in_flight.inc()
                 try:
-                    response = await handler(request)
-                except CallerGone:  # nobody to answer; counted with nginx's "client closed request"
+                    response = await unless(app.state.grace_expired, handler(request))
+                except (CallerGone, ClientDisconnect):  # nobody to answer; counted with nginx's "client closed request"
+                    log.info("%s %s: the client closed the connection before the response (499)", request.method,
+                             request.url.path)
                     response = Response(status_code=499)
+                except GraceExpired:
+                    response = _error(503, "the server is shutting down and its grace period ran out before "
+                                      "this request was answered; its work was dropped: retry", {"Retry-After": "1"})
                 except Exception as exc:  # still answered, and counted as a 500
                     log.exception("unhandled error serving %s", request.url.path)
                     response = _error(500, f"internal server error: {type(exc).__name__}")

@@ -27,6 +27,8 @@ class Config:
     max_reference_bytes: int = 65536
     """UTF-8 bytes of one group's reference serialised as JSON."""
     max_request_bytes: int = 64 * 1024 * 1024
+    max_json_values: int = 524288
+    """Strings, numbers, arrays and objects in one body, counted before it is parsed."""
     max_pending_trajectories: int = 65536
     """Trajectories accepted and not yet scored, over all requests; beyond it new requests get 429."""
     worker_memory_mb: int = 2048
@@ -43,6 +45,16 @@ class Config:
     tls_cert: str = ""
     """PEM certificate (chain) for HTTPS and gRPC TLS; with ``tls_key``. Empty: plaintext."""
     tls_key: str = ""
+    max_header_bytes: int = 32768
+    """Bytes of a request line and headers; over it the connection gets 431 and is closed (before auth)."""
+    header_timeout: float = 10.0
+    """Seconds from a connection's start (or its next request's first byte) to the end of the headers (408)."""
+    keep_alive_timeout: float = 5.0
+    """Seconds an idle keep-alive connection stays open between requests."""
+    body_timeout: float = 30.0
+    """Seconds a request body may go without a byte arriving before the connection is closed (408)."""
+    max_connections: int = 1024
+    """Open HTTP connections; at the cap the longest-waiting idle or slow one is closed, else the new one gets 503."""
 
 
 _HELP = {
@@ -58,6 +70,8 @@ _HELP = {
     "max_completion_bytes": "most UTF-8 bytes in one completion (413 above)",
     "max_reference_bytes": "most UTF-8 bytes in one group's reference as JSON (413 above)",
     "max_request_bytes": "most bytes in one request body (413 above)",
+    "max_json_values": "most JSON values (strings, numbers, arrays, objects) in one request body, counted before "
+                       "parsing (413 above)",
     "max_pending_trajectories": "most trajectories queued or being scored over all requests (429 / RESOURCE_EXHAUSTED above)",
     "worker_memory_mb": "address-space limit of each worker process in MiB (0: none); over it a trajectory gets an error",
     "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
@@ -67,6 +81,11 @@ _HELP = {
     "metrics_auth": "require the token on /metrics too",
     "tls_cert": "PEM certificate for HTTPS and gRPC TLS (with --tls-key)",
     "tls_key": "PEM private key for --tls-cert",
+    "max_header_bytes": "most bytes of a request line and headers (431 and the connection closed above)",
+    "header_timeout": "seconds to receive a request's headers from the connection's start or its first byte (408)",
+    "keep_alive_timeout": "seconds an idle keep-alive connection is kept open",
+    "body_timeout": "seconds a request body may stall without a byte before the connection is closed (408)",
+    "max_connections": "most open HTTP connections (at the cap the longest-waiting idle one is closed, else 503)",
 }
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
@@ -107,7 +126,9 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         parser.add_argument("--" + f.name.replace("_", "-"), **option, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
-    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes"):
+    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories",
+                 "max_completion_bytes", "max_reference_bytes", "max_request_bytes", "max_header_bytes",
+                 "max_connections", "max_json_values"):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if config.max_pending_trajectories < config.max_trajectories:
@@ -120,6 +141,9 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
         parser.error("--drain-seconds and --grace-seconds must not be negative")
     if config.deadline <= 0:
         parser.error("--deadline must be positive")
+    for name in ("header_timeout", "keep_alive_timeout", "body_timeout"):
+        if not getattr(config, name) > 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
     if bool(config.tls_cert) != bool(config.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     for name in ("tls_cert", "tls_key", "auth_token_file"):

@@ -168,7 +168,8 @@ class _Slot(threading.Thread):
             try:
                 self._execute(job)
             except Exception as exc:
-                log.exception("scoring task failed")
+                if not self.pool.closing.is_set():  # at shutdown its worker was killed on purpose
+                    log.exception("scoring task failed")
                 for i, r in enumerate(job.results):
                     if r is None:
                         job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 0.0)
@@ -315,9 +316,14 @@ class WorkerPool:
             self.pending -= n
 
     def close(self) -> None:
-        """Stop every worker once the queue is empty; blocks (call it off the event loop)."""
+        """Stop every worker; blocks (call it off the event loop). The front ends have answered or
+        dropped everything by now, so a worker still busy (a hung trajectory) is killed, not awaited."""
         self.closing.set()
         self._queue.close()
+        for slot in self._slots:
+            proc = slot.proc
+            if proc is not None and proc.pid is not None:
+                proc.kill()
         for slot in self._slots:
             slot.join(10)
 
