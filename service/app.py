@@ -106,7 +106,7 @@ def _error(status: int, detail, headers: dict | None = None) -> JSONResponse:
 
 def _too_large(field: str, message: str) -> JSONResponse:
     """413 naming the field: ``groups[2].completions`` -> ``["body", "groups", "2", "completions"]``."""
-    loc = ["body", *field.replace("]", "").replace("[", ".").split(".")]
+    loc = ["body", *(part for part in field.replace("]", "").replace("[", ".").split(".") if part)]
     return _error(413, [{"loc": loc, "msg": message, "type": "too_large"}])
 
 
@@ -195,7 +195,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         try:
             body = await read_body(request)
         except BodyTooLarge:
-            return None, _too_large("body", f"request body is over {config.max_request_bytes} bytes")
+            return None, _too_large("", f"request body is over {config.max_request_bytes} bytes")
         if len(body) < OFF_LOOP_BYTES:
             return validated(body, model)
         return await asyncio.to_thread(validated, body, model)

@@ -66,6 +66,7 @@ def limited_protocol(limits: ConnectionLimits, on_refuse: Callable[[str], None])
             self._header_bytes = 0
             self._tail = b""
             self._reading_headers = True
+            self._message_done = False
             self._header_timer: asyncio.TimerHandle | None = None
             self._body_timer: asyncio.TimerHandle | None = None
             self._last_body = 0.0
@@ -141,6 +142,7 @@ def limited_protocol(limits: ConnectionLimits, on_refuse: Callable[[str], None])
 
         def on_headers_complete(self) -> None:
             self._reading_headers = False
+            self._message_done = False
             self.waiting.pop(self, None)
             if self._header_timer is not None:
                 self._header_timer.cancel()
@@ -157,7 +159,11 @@ def limited_protocol(limits: ConnectionLimits, on_refuse: Callable[[str], None])
             if self._body_timer is not None:
                 self._body_timer.cancel()
                 self._body_timer = None
+            self._message_done = True
+            answered = self.cycle is not None and self.cycle.response_complete  # e.g. a 413 sent before the body
             super().on_message_complete()
+            if answered and not self.transport.is_closing() and not self.pipeline:
+                self._await_next_request()
 
         def _body_stalled(self) -> None:
             """Close a connection whose body has stopped arriving; not one paused because the app reads slowly."""
@@ -173,10 +179,14 @@ def limited_protocol(limits: ConnectionLimits, on_refuse: Callable[[str], None])
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
-            if not self.transport.is_closing() and not self.pipeline:
-                self._reading_headers = True
-                self._header_bytes = 0
-                self._tail = b""
-                self.waiting[self] = None
+            if self._message_done and not self.transport.is_closing() and not self.pipeline:
+                self._await_next_request()
+
+        def _await_next_request(self) -> None:
+            """Both the request and its response are complete: what comes next is a new request's headers."""
+            self._reading_headers = True
+            self._header_bytes = 0
+            self._tail = b""
+            self.waiting[self] = None
 
     return LimitedHttpToolsProtocol

@@ -29,6 +29,7 @@ class ShapeLimits:
 @dataclass(frozen=True)
 class ShapeError:
     field: str
+    """Where, as ``groups[3].completions``; empty for the body as a whole."""
     message: str
 
 
@@ -67,7 +68,7 @@ def shape_error(body: bytes, limits: ShapeLimits) -> ShapeError | None:
             continue
         values += 1
         if values > limits.max_values:
-            return ShapeError("body", f"more than {limits.max_values} JSON values")
+            return ShapeError("", f"more than {limits.max_values} JSON values")
         parent = roles[-1] if roles else None
         if parent == "completions":
             in_group += 1

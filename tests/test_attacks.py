@@ -83,7 +83,7 @@ def scored(url: str) -> bool:
 @pytest.fixture(scope="module")
 def limited():
     s = start_server("--workers", "1", "--max-header-bytes", "8192", "--header-timeout", "2", "--body-timeout", "2",
-                     "--keep-alive-timeout", "1", "--max-connections", "60")
+                     "--keep-alive-timeout", "1", "--max-connections", "60", "--max-request-bytes", "100000")
     yield s
     s.stop()
 
@@ -184,11 +184,22 @@ def test_bodies_shorter_than_their_length_are_cut_and_a_full_house_refuses_new_c
     assert "Traceback" not in limited.output()
 
 
+def test_a_body_refused_by_its_length_is_drained_and_the_connection_kept(limited):
+    """413 on the Content-Length, before the body is read; the rest of the body is then read and dropped
+    (not taken for the next request's headers), so the client sees its 413 and can reuse the connection."""
+    before = refusals(limited.url)
+    with httpx.Client(base_url=limited.url, timeout=WAIT) as client:
+        for _ in range(3):
+            response = client.post("/v1/score", content=b"x" * 300_000, headers={"content-type": "application/json"})
+            assert response.status_code == 413 and response.json()["detail"][0]["loc"] == ["body"]
+        assert client.get("/healthz").status_code == 200
+    assert refusals(limited.url) == before
+
+
 def test_idle_keep_alive_connections_are_closed(limited):
     sock = connect(limited.url)
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-    first = sock.recv(65536)
-    assert first.startswith(b"HTTP/1.1 200 ")
+    assert read_response(sock).startswith(b"HTTP/1.1 200 ")
     assert read_all(sock) == b""  # closed by the server after the 1 s keep-alive timeout
     sock.close()
 
@@ -220,6 +231,8 @@ def test_health_is_answered_while_a_50_megabyte_body_is_refused():
         body = json.dumps({"groups": [{"reference": {"answer": "5"}, "completions": ["a"]}] * 1_000_000}).encode()
         assert 40 << 20 < len(body) < 64 << 20
         events: list[tuple[str, object]] = []
+        client = httpx.Client(base_url=server.url, timeout=WAIT)
+        assert client.get("/healthz").status_code == 200  # a warm connection: a health check costs a round trip
         sock = connect(server.url)
         sock.sendall(b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
                      + str(len(body)).encode() + b"\r\n\r\n")
@@ -233,9 +246,9 @@ def test_health_is_answered_while_a_50_megabyte_body_is_refused():
         t = threading.Thread(target=big)
         t.start()
         sent.wait(WAIT)
-        with httpx.Client(base_url=server.url, timeout=WAIT) as client:
-            while t.is_alive():
-                events.append(("health", client.get("/healthz").status_code))
+        while t.is_alive():
+            events.append(("health", client.get("/healthz").status_code))
+        client.close()
         t.join(WAIT)
         kinds = [kind for kind, _ in events]
         assert kinds.count("413") == 1 and kinds.index("413") > 0, kinds[:5]  # health answered first
