@@ -1,11 +1,12 @@
 """``python -m bench.data_stream [--sizes-mb 64 256 1024] [--json]``: memory of the data tools and
 the trainer's loader against the size of their input.
 
-For each size, writes a file of Mulberry CoMCTS-style rows (``conversations`` of ``from``/``value``
-turns, a ``question`` with a ``Choices:`` block, an ``Answer:X`` ground truth, an unknown field; a
-JSON array, as Mulberry ships its data, or JSONL with ``--jsonl``), then runs in a fresh process each:
+For each size, writes a file of rows shaped like CoMCTS's search output (four models' responses,
+``conversations`` of ``from``/``value`` turns, a ``question`` with a ``Choices:`` block, a key-step
+object; a JSON array, as Mulberry ships its data, or JSONL with ``--jsonl``), then runs in a fresh process each:
 ``python -m service.data convert --to r1vl`` (1 worker), ``augment`` (2 workers; rows carry key steps)
-and the trainer's ``trainer_client.data.iter_items`` over the whole file, and prints each one's
+and the trainer's loader (``trainer_client.data.load_jsonl``, which ``trainer_client.run --data``
+calls: it reads every row once, then 1000 items sampled at random as a training step does), and prints each one's
 seconds and peak RSS (``ru_maxrss`` of the process and of its worker processes). Streaming means the peak stays flat as
 the file grows; reading whole files made it grow with the file.
 """
@@ -24,21 +25,36 @@ from pathlib import Path
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-_ROW_CHARS = 1200
+
+
+_MODELS = ("gpt-4o", "qwen2_vl_7b", "qwen2_vl_72b", "llama_vision_11b")
+
+
+def _response(i: int, k: int) -> str:
+    """A CoMCTS-style searched response (about 0.8 kB)."""
+    steps = "".join(f"### Step {n}:\nFrom the figure, angle {n} + angle {n + 1} = 180° because the lines are "
+                    f"parallel, so angle {n + 1} = {180 - (i + n + k) % 90}°.\n\n" for n in range(1, 6))
+    return ("### Image Description:\nTwo parallel lines cut by a transversal, with numbered angles.\n\n"
+            "### Rationales:\nAngles on parallel lines are supplementary or equal.\n\n"
+            "### Let's think step by step.\n" + steps + "### The final answer is: " + "ABCD"[(i + k) % 4])
 
 
 def _row(i: int) -> dict:
+    """A row of CoMCTS's search output (comcts/README.md of HJYao00/Mulberry): four models' responses
+    beside the ``conversations`` ground truth, about 5 kB as JSON."""
     choices = "\n".join(f"{letter}: {10 * i % 97 + k}" for k, letter in enumerate("ABCD"))
-    reasoning = (f"Since line a is parallel to line b, angle 2 + angle BAC + angle 1 = 180°. Since angle BAC = 90° and "
-                 f"angle 1 = {i % 60 + 10}°, angle 2 = {80 - i % 60}°. ") * 3
+    searched = {}
+    for k, model in enumerate(_MODELS):
+        searched[model] = {"response": _response(i, k), "value": 1.0 + k / 10, "is_correct": 1, "valid": 1}
     return {
+        **searched,
         "image": "img.png",
         "question": f"Question: Find angle 2 in figure {i}.\nChoices:\n{choices}",
         "conversations": [{"from": "human", "value": f"<image>\nQuestion: Find angle 2 in figure {i}.\n"
                                                      f"Choices:\n{choices}"},
-                          {"from": "gpt", "value": reasoning + "\nAnswer:" + "ABCD"[i % 4]}],
-        "key_steps": {"Image Description": ["two parallel lines"], "Steps": [["angle BAC = 90°"], ["parallel"]]},
-        "source": "bench",
+                          {"from": "gpt", "value": _response(i, 0)}],
+        "key_steps": {"Image Description": ["two parallel lines"],
+                      "Steps": [["angle 1 + angle 2 = 180°"], ["parallel"]]},
     }
 
 
@@ -57,9 +73,11 @@ def write_file(path: Path, megabytes: int, array: bool) -> int:
 
 
 _LOADER = """
-import sys
-from trainer_client.data import iter_items
-print(sum(1 for _ in iter_items(sys.argv[1])))
+import random, sys
+from trainer_client.data import load_jsonl
+items = load_jsonl(sys.argv[1])
+indices = random.Random(0).sample(range(len(items)), min(1000, len(items)))
+print(len(items), sum(len(items[i].question) for i in indices))
 """
 _MEASURED = """
 import atexit, resource, runpy, sys

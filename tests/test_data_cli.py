@@ -223,3 +223,60 @@ def test_a_lone_surrogate_is_written_escaped_and_the_run_goes_on(tmp_path):
     assert [r["id"] for r in rows] == ["s", "t"] and rows[0]["solution"].endswith("\ud800\n### The final answer is: 3")
     assert rows[1]["key_steps"] == {"Steps": [["AB = 3"]]}
     assert json.loads((tmp_path / "out.json").read_text()) == rows
+
+
+def test_published_rows_through_every_command_keep_their_layout(tmp_path):
+    """CoMCTS rows (a JSON array, as Mulberry ships them) go through extract, augment, convert and score:
+    written back with ``conversations``/``from``/``value``, ``image``, unknown fields and the key-step
+    object's other keys as they were; the ``Answer:X`` ground truth and the ``Choices:`` block are read."""
+    from .test_data_published import COMCTS_INPUT, MULBERRY_SFT
+
+    worked = {**COMCTS_INPUT, "id": "worked", "source": "geo3k", "conversations": [
+        COMCTS_INPUT["conversations"][0],
+        {"from": "gpt", "value": "### Image Description:\nA right triangle.\n### Rationales:\nAngles sum to 180°.\n"
+                                 "### Let's think step by step.\n"
+                                 "### Step 1:\nThe angles satisfy y + 45° + 90° = 180°.\n"
+                                 "### Step 2:\nSo y = 45°.\n### The final answer is: B"}]}
+    key_steps = {"Image Description": ["legs 3 and 4"], "Rationales": ["hypotenuse"],
+                 "Steps": [["x^2 = 3^2 + 4^2 = 25"], ["x = 5"]]}
+    keyed = {**MULBERRY_SFT, "id": "sft", "key_steps": key_steps}
+    src = tmp_path / "comcts.json"
+    src.write_text(json.dumps([worked, keyed], ensure_ascii=False, indent=1))
+    quiet = ("--no-progress",)
+    run_cli("extract", str(src), "-o", str(tmp_path / "keyed.json"), "--keep-existing", "--workers", "1", *quiet)
+    out = json.loads((tmp_path / "keyed.json").read_text())
+    assert out[0] == {**worked, "key_steps": out[0]["key_steps"]} and out[0]["key_steps"]["Steps"]
+    assert out[1] == keyed
+    run_cli("augment", str(tmp_path / "keyed.json"), "-o", str(tmp_path / "aug.jsonl"), "--workers", "2", *quiet)
+    augmented = read(tmp_path / "aug.jsonl")
+    assert [set(r) for r in augmented] == [set(r) for r in out]
+    assert augmented[1]["key_steps"]["Image Description"] == ["legs 3 and 4"]
+    assert "x=5" in augmented[1]["key_steps"]["Steps"][1] and augmented[0]["conversations"] == worked["conversations"]
+    run_cli("convert", str(tmp_path / "aug.jsonl"), "-o", str(tmp_path / "project.jsonl"), "--to", "project", *quiet)
+    project = read(tmp_path / "project.jsonl")
+    assert [r["reference"]["answer"] for r in project] == ["B", "C"]
+    assert project[0]["reference"]["choices"] == {"A": "30", "B": "45", "C": "60", "D": "90"}
+    assert project[0]["source"] == "geo3k"
+    genuine = worked["conversations"][1]["value"]
+    for row in project:
+        row["completions"] = [genuine, genuine.replace("y = 45°", "y = 30°").replace("is: B", "is: A")]
+    write(tmp_path / "scoring.jsonl", project)
+    run_cli("score", str(tmp_path / "scoring.jsonl"), "-o", str(tmp_path / "scored.jsonl"), "--workers", "1", *quiet)
+    scored = read(tmp_path / "scored.jsonl")
+    assert [r["answer_correct"] for r in scored[0]["results"]] == [True, False]
+    assert scored[0]["results"][0]["key_step_ratio"] == 1.0 > scored[0]["results"][1]["key_step_ratio"]
+
+
+def test_score_reads_comcts_ground_truths_in_their_own_layout(tmp_path):
+    from .test_data_published import COMCTS_BRIEF, COMCTS_INPUT, COMCTS_WORKED
+
+    head = "### Image Description:\nd\n### Rationales:\nr\n"
+    answer = head + "### Step 1:\nReading the figure.\n### The final answer is: {}"
+    rows = [{**COMCTS_INPUT, "completions": [answer.format("B"), answer.format("45"), answer.format("A")]},
+            {**COMCTS_WORKED, "completions": [answer.format("D"), answer.format("140°")]},
+            {**COMCTS_BRIEF, "completions": [answer.format("31.52"), answer.format("30")]}]
+    run_cli("score", str(write(tmp_path / "in.jsonl", rows)), "-o", str(tmp_path / "out.jsonl"), "--workers", "1",
+            "--no-progress")
+    out = read(tmp_path / "out.jsonl")
+    correct = [[r["answer_correct"] for r in row["results"]] for row in out]
+    assert correct == [[True, True, False], [True, True], [True, False]]

@@ -189,3 +189,53 @@ def test_normalize_key_steps():
     assert normalize_key_steps('{"Steps": ["a"]}') == [["a"]]
     with pytest.raises(ValueError):
         normalize_key_steps("just words")
+
+
+def test_load_jsonl_reads_mulberry_files_as_the_data_tools_do(tmp_path):
+    """A Mulberry file (a JSON array of CoMCTS and LLaMA-Factory rows) loads; each item's answer and
+    choices are what ``python -m service.data`` reads from the same row (one reader)."""
+    from service.data.layouts import detect, to_record
+
+    from .test_data_published import COMCTS_INPUT, COMCTS_WORKED, MULBERRY_SFT, R1VL_ROW
+
+    Image.new("RGB", (12, 12), (1, 2, 3)).save(tmp_path / "img.png")
+    rows = [{**COMCTS_INPUT, "image": "img.png"}, {**COMCTS_WORKED, "image": "img.png"},
+            {**MULBERRY_SFT, "images": ["img.png"]}, {**R1VL_ROW, "image_path": "img.png"}]
+    path = tmp_path / "mulberry.json"
+    path.write_text(json.dumps(rows))
+    items = load_jsonl(path)
+    assert [(i.answer, i.choices) for i in items] == [to_record(r, detect(r), "x").reference() for r in rows]
+    assert [i.answer for i in items] == ["B", "D", "C", "24"]
+    assert items[0].question == COMCTS_INPUT["question"]
+    assert items[3].key_steps[0] == ["\\frac{1}{2} \\times 8 \\times 6 = 24"]
+
+
+def test_a_row_the_trainer_cannot_use_points_to_convert(tmp_path):
+    path = write_rows(tmp_path, [{"messages": [{"role": "assistant", "content": "Answer:C"}], "images": ["img.png"]}])
+    with pytest.raises(ValueError, match=r"line 1: missing a user turn .*service\.data convert"):
+        load_jsonl(path)
+
+
+def test_the_trainer_runs_on_a_mulberry_file(server, tmp_path):
+    """``python -m trainer_client.run --data`` on Mulberry's own layout (a JSON array of LLaMA-Factory
+    ``messages`` rows) trains against the real server, with no conversion first."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    items = demo_dataset(4, seed=5)
+    rows = []
+    for i, item in enumerate(items):
+        item.image.save(tmp_path / f"{i}.png")
+        rows.append({"messages": [{"role": "user", "content": "<image>" + item.question},
+                                  {"role": "assistant", "content": item.solution}],
+                     "images": [f"{i}.png"], "key_steps": {"Steps": item.key_steps}})
+    (tmp_path / "mulberry.json").write_text(json.dumps(rows))
+    flags = ["--reward-url", server.url, "--data", str(tmp_path / "mulberry.json"), "--steps", "1", "--warmup-steps", "2",
+             "--output-dir", str(tmp_path / "out")]
+    run = subprocess.run([sys.executable, "-m", "trainer_client.run", "--no-progress", *flags],
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "4 items" in run.stdout and "step=1 reward=" in run.stdout

@@ -16,7 +16,8 @@ import json
 import os
 import random
 import re
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,9 +27,9 @@ from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 import stepgrpo_reward.rows as rows
 from service.data.layouts import detect, to_record
-from service.data.rows import read_rows
+from service.data.rows import is_array_file, read_row_at, read_rows
 
-__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "demo_dataset", "iter_items", "load_jsonl",
+__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "ItemFile", "demo_dataset", "iter_items", "load_jsonl",
            "normalize_key_steps", "save_jsonl"]
 
 ANSWER_HEADER = "### The final answer is:"
@@ -368,22 +369,56 @@ def iter_items(path: str | Path, image_root: str | Path | None = None) -> Iterat
     JSON array, in any layout the data tools read. Relative image paths resolve against ``image_root``,
     else the file's folder. A bad row raises :class:`ValueError` naming the file, the line and the problem."""
     path = Path(path)
-    root = Path(image_root).expanduser() if image_root is not None else path.parent
+    root = _root(path, image_root)
     for row in read_rows(path):
-        try:
-            if row.error is not None:
-                raise ValueError(row.error)
-            yield _item_from_row(row.value, root, f"{path.stem}-{row.line}")
-        except ValueError as exc:
-            raise ValueError(f"{path}, line {row.line}: {exc}") from None
+        yield _row_item(path, root, row)
 
 
-def load_jsonl(path: str | Path, image_root: str | Path | None = None) -> list[Item]:
-    """Every item of a data file (see :func:`iter_items`): ``image_path`` (or ``image``/``images``),
-    ``problem`` (or ``question``, or Mulberry's user turn), the answer (``answer``, else the solution's:
-    ``### The final answer is:``, ``Answer: C``, a short one-line solution), ``key_steps`` (see
-    :func:`normalize_key_steps`), ``choices`` (else a ``Choices:`` block in the question) and ``id``."""
-    return list(iter_items(path, image_root))
+def _root(path: Path, image_root: str | Path | None) -> Path:
+    return Path(image_root).expanduser() if image_root is not None else path.parent
+
+
+def _row_item(path: Path, root: Path, row) -> Item:
+    try:
+        if row.error is not None:
+            raise ValueError(row.error)
+        return _item_from_row(row.value, root, f"{path.stem}-{row.line}")
+    except ValueError as exc:
+        raise ValueError(f"{path}, line {row.line}: {exc}") from None
+
+
+class ItemFile(Sequence):
+    """The items of a data file, read from disk when indexed: only where each row starts is kept
+    (16 bytes a row: its byte offset and line), so a trainer can sample a file of any size. Every
+    row is read once when the file is opened, so a bad row fails at once, naming its line."""
+
+    def __init__(self, path: str | Path, image_root: str | Path | None = None):
+        self.path = Path(path)
+        self.root = _root(self.path, image_root)
+        self.array = is_array_file(self.path)
+        self.offsets, self.lines = array("q"), array("q")
+        for row in read_rows(self.path):
+            _row_item(self.path, self.root, row)
+            self.offsets.append(row.offset)
+            self.lines.append(row.line)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        offset, line = self.offsets[index], self.lines[index]
+        return _row_item(self.path, self.root, read_row_at(self.path, offset, line, self.array))
+
+
+def load_jsonl(path: str | Path, image_root: str | Path | None = None) -> ItemFile:
+    """Every item of a data file (see :func:`iter_items`), as a sequence read from disk on access
+    (:class:`ItemFile`): ``image_path`` (or ``image``/``images``), ``problem`` (or ``question``, or
+    Mulberry's user turn), the answer (``answer``, else the solution's: ``### The final answer is:``,
+    ``Answer: C``, a short one-line solution), ``key_steps`` (see :func:`normalize_key_steps`),
+    ``choices`` (else a ``Choices:`` block in the question) and ``id``."""
+    return ItemFile(path, image_root)
 
 
 def _relative(file: Path, folder: Path) -> str:

@@ -8,6 +8,7 @@ unchanged and is counted again, so a pipeline ends with every bad row still acco
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -29,49 +30,104 @@ class Row:
     value: Any
     """The parsed JSON value, or None when ``error`` says why the line could not be parsed."""
     error: str | None = None
+    offset: int | None = None
+    """Where the row starts in the file, in bytes (:func:`read_row_at` reads it again from there)."""
 
 
 _CHUNK = 1 << 20
+_ROW_CHUNK = 1 << 14
+"""Read size when one row is read again (more is read while it is cut off)."""
 _NON_SPACE = re.compile(r"\S")
 
 
 def read_rows(path: str | Path) -> Iterator[Row]:
     """Every row of a JSONL file or a JSON array, with the line (or array index + 1) it came from,
     one at a time: memory holds one row (and a chunk of the file), however large the file."""
-    with Path(path).open(encoding="utf-8") as f:
-        buffer = _Buffer(f)
-        if buffer.next_char() == "[":
-            buffer.pos += 1
-            yield from _array_rows(buffer)
+    with Path(path).open("rb") as raw:
+        start = _array_start(raw)
+        if start is not None:
+            raw.seek(start + 1)
+            yield from _array_rows(_Buffer(raw))
             return
-        f.seek(0)
-        for number, line in enumerate(f, 1):
+        raw.seek(0)
+        offset = 0
+        for number, line in enumerate(raw, 1):
             if line.strip():
-                yield _parsed(number, line)
+                yield _parsed(number, line, offset)
+            offset += len(line)
 
 
-def _parsed(number: int, line: str) -> Row:
+def is_array_file(path: str | Path) -> bool:
+    """Whether the file holds one JSON array (else JSONL)."""
+    with Path(path).open("rb") as raw:
+        return _array_start(raw) is not None
+
+
+def read_row_at(path: str | Path, offset: int, line: int, array: bool | None = None) -> Row:
+    """The row that :func:`read_rows` gave with this ``offset`` (and ``line``), read again;
+    ``array``: :func:`is_array_file` of the file, when the caller knows it."""
+    if array is None:
+        array = is_array_file(path)
+    with Path(path).open("rb") as raw:
+        raw.seek(offset)
+        if not array:
+            return _parsed(line, raw.readline(), offset)
+        try:
+            value, error = _decoded(json.JSONDecoder(), _Buffer(raw, _ROW_CHUNK))
+        except UnicodeDecodeError as exc:
+            value, error = None, f"not UTF-8: {exc.reason}"
+        return Row(line, value, error, offset)
+
+
+def _array_start(raw) -> int | None:
+    """Where the file's ``[`` is when its first non-space byte is one (a JSON array), else None."""
+    offset = 0
+    while chunk := raw.read(_ROW_CHUNK):
+        stripped = chunk.lstrip(b" \t\r\n")
+        if stripped:
+            return offset + len(chunk) - len(stripped) if stripped[:1] == b"[" else None
+        offset += len(chunk)
+    return None
+
+
+def _parsed(number: int, line: bytes, offset: int) -> Row:
     try:
-        return Row(number, json.loads(line))
+        return Row(number, json.loads(line.decode("utf-8")), offset=offset)
+    except UnicodeDecodeError as exc:
+        return Row(number, None, f"not UTF-8: {exc.reason} at byte {exc.start}", offset)
     except json.JSONDecodeError as exc:
-        return Row(number, None, f"invalid JSON: {exc.msg} (column {exc.colno})")
+        return Row(number, None, f"invalid JSON: {exc.msg} (column {exc.colno})", offset)
     except RecursionError:
-        return Row(number, None, "invalid JSON: nested too deeply")
+        return Row(number, None, "invalid JSON: nested too deeply", offset)
 
 
 class _Buffer:
-    """A text file read in chunks, with a position in the part not consumed yet."""
+    """A UTF-8 file read in chunks, with a position in the part not consumed yet and the byte offset
+    of that position (counted incrementally: each character is encoded once)."""
 
-    def __init__(self, f):
-        self.f, self.text, self.pos, self.eof = f, "", 0, False
+    def __init__(self, raw, chunk: int = _CHUNK):
+        self.raw, self.chunk = raw, chunk
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text, self.pos, self.eof = "", 0, False
+        self.base = raw.tell()
+        """Byte offset of ``text[mark]``."""
+        self.mark = 0
 
     def more(self) -> bool:
         if self.eof:
             return False
-        chunk = self.f.read(_CHUNK)
+        chunk = self.raw.read(self.chunk)
         self.eof = not chunk
-        self.text, self.pos = self.text[self.pos :] + chunk, 0
+        self.offset()  # move the mark to pos before the consumed text is dropped
+        self.text = self.text[self.pos :] + self.decoder.decode(chunk, final=self.eof)
+        self.pos = self.mark = 0
         return bool(chunk)
+
+    def offset(self) -> int:
+        """The byte offset of the current position."""
+        self.base += len(self.text[self.mark : self.pos].encode("utf-8", "surrogatepass"))
+        self.mark = self.pos
+        return self.base
 
     def next_char(self) -> str | None:
         """The next non-space character (not consumed), None at the end of the file."""
@@ -86,6 +142,13 @@ class _Buffer:
 def _array_rows(buffer: _Buffer) -> Iterator[Row]:
     """The elements of a JSON array (its ``[`` consumed), decoded one at a time."""
     decoder = json.JSONDecoder()
+    try:
+        yield from _elements(buffer, decoder)
+    except UnicodeDecodeError as exc:
+        yield Row(0, None, f"not UTF-8: {exc.reason} (the rest of the array is unread)")
+
+
+def _elements(buffer: _Buffer, decoder: json.JSONDecoder) -> Iterator[Row]:
     index = 0
     while True:
         ch = buffer.next_char()
@@ -100,12 +163,13 @@ def _array_rows(buffer: _Buffer) -> Iterator[Row]:
             yield Row(index + 1, None, f"invalid JSON array: no ',' or ']' after element {index}" if index else
                       "invalid JSON array: the file ends before its closing ']'")
             return
+        offset = buffer.offset()
         value, error = _decoded(decoder, buffer)
         index += 1
         if error is not None:
-            yield Row(index, None, error)
+            yield Row(index, None, error, offset)
             return
-        yield Row(index, value)
+        yield Row(index, value, None, offset)
 
 
 def _decoded(decoder: json.JSONDecoder, buffer: _Buffer) -> tuple[Any, str | None]:
