@@ -233,8 +233,8 @@ def test_the_trainer_runs_on_a_mulberry_file(server, tmp_path):
                                   {"role": "assistant", "content": item.solution}],
                      "images": [f"{i}.png"], "key_steps": {"Steps": item.key_steps}})
     (tmp_path / "mulberry.json").write_text(json.dumps(rows))
-    flags = ["--reward-url", server.url, "--data", str(tmp_path / "mulberry.json"), "--steps", "1", "--warmup-steps", "2",
-             "--output-dir", str(tmp_path / "out")]
+    flags = ["--reward-url", server.url, "--data", str(tmp_path / "mulberry.json"), "--steps", "1",
+             "--warmup-steps", "2", "--output-dir", str(tmp_path / "out")]
     run = subprocess.run([sys.executable, "-m", "trainer_client.run", "--no-progress", *flags],
                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
