@@ -241,6 +241,8 @@ def _check_card(page, profile: str, index: int, text: str, result: dict, advanta
     answer = page.eval_on_selector(f"{card} .answer", "e => [e.dataset.method, e.dataset.correct, e.querySelector('.stated').textContent]")
     stated = explanation["answer"]["stated"]
     assert answer == [explanation["answer"]["method"], str(explanation["answer"]["correct"]).lower(), "(none)" if stated is None else stated]
+    read = page.eval_on_selector(f"{card} .answer .read", "e => e.textContent")
+    assert read == (explanation["answer"]["rule"] or explanation["answer"]["method"]) and read
 
 
 def test_examples_show_what_the_api_returns_for_both_profiles(page, client):
