@@ -262,8 +262,7 @@ def create_app(config: Config | None = None) -> FastAPI:
                     response = _error(500, f"internal server error: {type(exc).__name__}")
                 finally:
                     metrics.in_flight.dec()
-                metrics.requests.labels(endpoint, str(response.status_code)).inc()
-                metrics.request_seconds.labels(endpoint).observe(time.perf_counter() - started)
+                metrics.observe_request(endpoint, response.status_code, time.perf_counter() - started)
                 return response
 
             inner.__name__ = handler.__name__

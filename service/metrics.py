@@ -5,6 +5,8 @@ from __future__ import annotations
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+# Most trajectories score in well under a millisecond: the buckets start at 50 µs to tell them apart.
+_TRAJECTORY_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005) + _LATENCY_BUCKETS
 
 
 class Metrics:
@@ -12,8 +14,11 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.requests = Counter("reward_requests", "HTTP requests by endpoint and status code", ["endpoint", "code"], registry=r)
-        self.request_seconds = Histogram("reward_request_seconds", "Request latency", ["endpoint"], buckets=_LATENCY_BUCKETS, registry=r)
-        self.trajectory_seconds = Histogram("reward_trajectory_seconds", "Scoring time of one trajectory in a worker", buckets=_LATENCY_BUCKETS, registry=r)
+        # by code too: fast refusals (401/413/429) would otherwise pull the answered requests' quantiles down
+        self.request_seconds = Histogram("reward_request_seconds", "Request latency by endpoint and status code",
+                                         ["endpoint", "code"], buckets=_LATENCY_BUCKETS, registry=r)
+        self.trajectory_seconds = Histogram("reward_trajectory_seconds", "Scoring time of one trajectory in a worker",
+                                            buckets=_TRAJECTORY_BUCKETS, registry=r)
         self.trajectories = Counter("reward_trajectories", "Scored trajectories by outcome", ["profile", "status"], registry=r)
         self.timeouts = Counter("reward_timeouts", "Trajectories that passed their deadline", registry=r)
         self.rescored = Counter("reward_rescored_trajectories", "Trajectories a killed worker had scored but not yet sent, so scored again", registry=r)
@@ -21,3 +26,8 @@ class Metrics:
         self.in_flight = Gauge("reward_in_flight_requests", "Scoring requests being served", registry=r)
         self.in_flight_trajectories = Gauge("reward_in_flight_trajectories", "Trajectories accepted and not yet answered", registry=r)
         self.workers_ready = Gauge("reward_workers_ready", "Worker processes ready to score", registry=r)
+
+    def observe_request(self, endpoint: str, code: int, seconds: float) -> None:
+        """Count one answered request and its latency, both by endpoint and status code."""
+        self.requests.labels(endpoint, str(code)).inc()
+        self.request_seconds.labels(endpoint, str(code)).observe(seconds)

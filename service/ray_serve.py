@@ -185,8 +185,7 @@ class RewardService:
         return await self.scorer.score(request)
 
     def _observe(self, endpoint: str, status: int, started: float) -> None:
-        self.metrics.requests.labels(endpoint, str(status)).inc()
-        self.metrics.request_seconds.labels(endpoint).observe(time.perf_counter() - started)
+        self.metrics.observe_request(endpoint, status, time.perf_counter() - started)
 
 
 def build(args: dict[str, Any]) -> serve.Application:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import re
 import time
 from typing import Any, Coroutine
@@ -14,6 +13,7 @@ from stepgrpo_reward.rows import answer_and_choices, lenient_choices, reference_
 
 from .config import Config
 from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .drain_rate import DrainRate
 from .metrics import Metrics
 from .pool import Item, WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, Settings, advantages, reference_key_steps
@@ -124,8 +124,8 @@ class Scorer:
         self.metrics = metrics
         self.draining = False
         """Set on SIGTERM: readiness and gRPC health say not-serving; requests are still scored."""
-        self.seconds_per_trajectory = 0.005
-        """A moving average of scoring time per trajectory, for ``Retry-After``."""
+        self.drain = DrainRate()
+        """The measured rate pending trajectories drain at, for ``Retry-After``."""
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
@@ -143,8 +143,8 @@ class Scorer:
         return self.pool.pending + n <= self.config.max_pending_trajectories
 
     def retry_after(self, pending: int) -> int:
-        """Whole seconds until the pending work is likely done (1 to 60)."""
-        return max(1, min(60, math.ceil(pending * self.seconds_per_trajectory / self.config.workers)))
+        """Whole seconds until the pending work is likely done (1 to 60), at the measured drain rate."""
+        return self.drain.seconds_to_drain(pending)
 
     async def wait_for_room(self, request: ScoreRequest) -> None:
         """Wait (for a stream, whose caller cannot be told to retry one group) until the request fits."""
@@ -197,6 +197,7 @@ class Scorer:
         size = task_size(len(items), self.config.workers, self.config.task_size)
         futures = self.pool.submit(request.profile, settings, request.options.explain, [items[i : i + size] for i in range(0, len(items), size)])
         self.metrics.in_flight_trajectories.inc(len(items))
+        self.drain.started(len(items))
         return self._finish(request, futures, len(items), group_errors, invalid, versioned, started)
 
     async def _finish(self, request: ScoreRequest, futures: list[asyncio.Future], n: int, group_errors: dict[int, str],
@@ -205,10 +206,8 @@ class Scorer:
             chunks = await asyncio.gather(*futures)
         finally:
             self.metrics.in_flight_trajectories.dec(n)
+            self.drain.finished(n)
         outcomes = [o for chunk in chunks for o in chunk]
-        if outcomes:
-            mean = sum(seconds for _, seconds in outcomes) / len(outcomes)
-            self.seconds_per_trajectory += 0.2 * (mean - self.seconds_per_trajectory)
         return self._response(request, iter(outcomes), group_errors, invalid, versioned, started)
 
     def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], invalid: dict[tuple[int, int], str],

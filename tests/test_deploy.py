@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT
+from .samples import GENUINE, group
 
 BIN = Path(sys.executable).parent
 DEPLOY = ROOT / "deploy"
@@ -76,9 +78,10 @@ def test_kubernetes_probes_and_ports_point_at_the_service():
 def test_every_environment_variable_the_deployments_set_is_a_real_setting():
     from dataclasses import fields
 
+    from service.auth import TOKEN_ENV
     from service.config import ENV_PREFIX, Config
 
-    known = {ENV_PREFIX + f.name.upper() for f in fields(Config)}
+    known = {ENV_PREFIX + f.name.upper() for f in fields(Config)} | {TOKEN_ENV}
     text = (ROOT / "docker-compose.yml").read_text() + (DEPLOY / "Dockerfile").read_text() + (DEPLOY / "k8s" / "deployment.yaml").read_text()
     used = set(re.findall(r"\bREWARD_[A-Z_]+", text))
     assert used and used <= known, used - known
@@ -140,3 +143,68 @@ def test_ci_runs_the_readmes_test_command():
     command = re.search(r"^(make test)\s+#", readme, re.M).group(1)
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert command in ci and ci[-1] == command, ci[-3:]
+
+
+def container_env(container: dict) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in container["env"]}
+
+
+def deployment_container() -> dict:
+    deployment = yaml.safe_load((DEPLOY / "k8s" / "deployment.yaml").read_text())
+    return deployment["spec"]["template"]["spec"]["containers"][0]
+
+
+def mebibytes(quantity: str) -> int:
+    units = {"Mi": 1, "Gi": 1024}
+    return int(quantity[:-2]) * units[quantity[-2:]]
+
+
+def test_kubernetes_probes_tolerate_a_slow_answer_under_load():
+    container = deployment_container()
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert container[probe]["failureThreshold"] >= 3 and container[probe]["timeoutSeconds"] >= 5, probe
+
+
+def test_kubernetes_workers_memory_caps_fit_in_the_pods_limit_with_room_for_the_server():
+    """Each worker's cap times the workers, plus 512 MiB for the server process, forkserver and resource
+    tracker (about 170 MiB resident here), within the pod's limit: the worker's own limit acts first."""
+    container = deployment_container()
+    env = container_env(container)
+    workers, cap = int(env["REWARD_WORKERS"]), int(env["REWARD_WORKER_MEMORY_MB"])
+    assert cap > 0 and workers * cap + 512 <= mebibytes(container["resources"]["limits"]["memory"])
+
+
+def test_compose_publishes_on_loopback_unless_told_and_grafana_requires_a_login():
+    compose = ROOT / "docker-compose.yml"
+    for env, host in (({}, "127.0.0.1"), ({"STEPGRPO_BIND": "0.0.0.0"}, "0.0.0.0")):
+        argv = [tool("docker-compose"), "-f", str(compose), "--profile", "demo", "--profile", "monitoring",
+                "config", "--format", "json"]
+        environ = {k: v for k, v in os.environ.items() if k != "STEPGRPO_BIND"} | env
+        result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environ)
+        assert result.returncode == 0, result.stderr
+        services = json.loads(result.stdout)["services"]
+        published = [p for s in services.values() for p in s.get("ports", [])]
+        assert len(published) == 4 and {p["host_ip"] for p in published} == {host}, published
+    grafana = services["grafana"]["environment"]
+    assert grafana["GF_AUTH_ANONYMOUS_ENABLED"] == "false" and "GF_AUTH_ANONYMOUS_ORG_ROLE" not in grafana
+
+
+def test_metrics_split_latency_by_status_and_time_trajectories_from_50_microseconds(server):
+    import httpx
+
+    httpx.post(server.url + "/v1/score", json={"groups": "not a list"}, timeout=30)
+    httpx.post(server.url + "/v1/score", json={"groups": [group([GENUINE])]}, timeout=30)
+    text = httpx.get(server.url + "/metrics", timeout=30).text
+    codes = set(re.findall(r'^reward_request_seconds_count\{code="(\d+)",endpoint="score"\}', text, re.M))
+    assert {"200", "422"} <= codes, codes
+    buckets = re.findall(r'^reward_trajectory_seconds_bucket\{le="([^"]+)"\}', text, re.M)
+    assert float(buckets[0]) == 5e-05, buckets[:3]
+
+
+def test_dashboard_shows_requests_by_status_code_and_answered_latency():
+    dashboard = json.loads((DEPLOY / "grafana" / "dashboards" / "reward.json").read_text())
+    exprs = {panel["title"]: [t["expr"] for t in panel["targets"]] for panel in dashboard["panels"]}
+    by_code = [title for title, e in exprs.items() if any("reward_requests_total" in x and "by (code)" in x for x in e)]
+    assert by_code, exprs
+    latency = [x for e in exprs.values() for x in e if "reward_request_seconds_bucket" in x]
+    assert latency and all('code="200"' in x for x in latency), latency
