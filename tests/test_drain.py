@@ -29,18 +29,21 @@ def in_flight_requests(url: str) -> float:
 
 
 def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
-    server = start_server("--workers", "2", "--deadline", "2", "--drain-seconds", "1.5", "--grace-seconds", "20", grpc=True)
+    """The checks made while draining (readiness, gRPC health, a request still served) get an 8 s drain,
+    ample on a loaded machine (1.5 s was not); the in-flight batch outlasts it (its power tower runs to
+    the 15 s deadline), so it is finished in the grace period after the server stopped accepting."""
+    flags = ("--workers", "2", "--deadline", "15", "--drain-seconds", "8", "--grace-seconds", "30")
+    server = start_server(*flags, grpc=True)
     try:
         box = {}
-        # the reference rules hang sympy on the power tower until the 2 s deadline: a batch in flight
+        # the reference rules hang sympy on the power tower until the deadline: a batch in flight
         payload = {"profile": "r1vl-reference", "groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
         worker = threading.Thread(target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=60)))
         worker.start()
         wait_for(lambda: in_flight_requests(server.url) >= 1, "the batch is in flight")
         server.proc.send_signal(signal.SIGTERM)
-        time.sleep(0.3)
-        ready = httpx.get(server.url + "/readyz", timeout=5)
-        assert ready.status_code == 503 and "draining" in ready.text
+        wait_for(lambda: httpx.get(server.url + "/readyz", timeout=5).status_code == 503, "not ready once signalled")
+        assert "draining" in httpx.get(server.url + "/readyz", timeout=5).text
         with grpc.insecure_channel(server.grpc_target) as channel:
             status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="reward.v1.RewardService"), timeout=5).status
         assert status == health_pb2.HealthCheckResponse.NOT_SERVING
