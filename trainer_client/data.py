@@ -32,7 +32,7 @@ from service.data.rows import is_array_file, read_row_at, read_rows
 __all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "ItemFile", "demo_dataset", "iter_items", "load_jsonl",
            "normalize_key_steps", "save_jsonl"]
 
-ANSWER_HEADER = "### The final answer is:"
+ANSWER_HEADER = rows.ANSWER_HEADER
 
 
 @dataclass(frozen=True)

@@ -315,7 +315,8 @@ def _apply(fn: Callable[[Row], dict], chunk: list[Row]) -> list[dict]:
     return [fn(row) for row in chunk]
 
 
-def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    """``rows`` in lists of ``size`` (the last one shorter), read as they are needed."""
     chunk: list[Row] = []
     for row in rows:
         chunk.append(row)
@@ -337,7 +338,7 @@ def map_rows(fn: Callable[[Row], dict], rows: Iterable[Row], workers: int, desc:
     size = 1 if threads else CHUNK_ROWS
     pool = ThreadPoolExecutor(workers) if threads else ProcessPoolExecutor(workers)
     with pool:
-        yield from progress(_windowed(pool, partial(_apply, fn), _chunks(rows, size), workers * WINDOW_PER_WORKER),
+        yield from progress(_windowed(pool, partial(_apply, fn), chunked(rows, size), workers * WINDOW_PER_WORKER),
                             desc, show_progress)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from service.metrics import Metrics
 from service.pool import WorkerPool
 from service.scoring import LimitError, Scorer, check_limits
 
-from .rows import Row, RowWriter, error_row, progress_bar, read_record, read_rows
+from .rows import Row, RowWriter, chunked, error_row, progress_bar, read_record, read_rows
 
 
 def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
@@ -85,17 +85,6 @@ class Tally:
 _MEANS = ("reward", "step_rar", "step_rvr", "accuracy", "key_step_ratio")
 
 
-def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _unscored(row: Row, message: str) -> dict:
     return {k: v for k, v in error_row(row, message).items() if k in ("line", "id", "error")}
 
@@ -108,7 +97,7 @@ async def _scored_rows(src: str | Path, profile: str, options: Options, config: 
     started = False
     try:
         bar = progress_bar("score", show_progress)
-        for batch in _batches(read_rows(src), batch_groups):
+        for batch in chunked(read_rows(src), batch_groups):
             groups: dict[int, Group] = {}
             results: dict[int, dict] = {}
             for i, row in enumerate(batch):
