@@ -58,10 +58,17 @@ PROSE = [
     ("16", "Answer: 16", True),
     ("16", "**Answer:** 16", True),
     ("0", "The difference is zero.", True),
+    ("2x+3", "The equation of the line is y = 2x + 3.", True),
+    ("2x+3", "The equation of the line is y = 2x - 3.", False),
+    ("x^2 - 1", "So the expression simplifies to (x-1)(x+1).", True),
+    ("3\sqrt{2}", "The diagonal is 3\sqrt{2} cm.", True),
+    ("3, 4, 5", "The sides are 3, 4, 5.", True),
 ]
 
 HEDGES = [
     ("5", "5 or 6", False),
+    ("5", "6 or 5", False),
+    ("5", "The answer is 6 or 5.", False),
     ("5", "The answer is 5 or 6.", False),
     ("6", "The answer is 5 or 6.", False),
     ("5", "It is between 4 and 6.", False),
@@ -91,6 +98,10 @@ HEDGES = [
     ("B", "B and C", False),
     ("C", "Option C or option D.", False),
     ("5", "x = 5 or x = 6", False),
+    ("6", "x = 5 or x = 6", False),
+    ("6", "We get x = 5 or x = 6.", False),
+    ("6", "The value is either 6 or 7.", False),
+    ("yes", "Yes or no, it depends.", False),
     ("5", "$x = \\pm 5$", False),
     ("5", "The answer is 5, not 6.", False),
 ]
@@ -180,6 +191,8 @@ YES_NO = [
     ("no", "False", True),
     ("yes", "True, because both angles are 90°.", True),
     ("no", "No. The bar for 2019 is not taller than the bar for 2018.", True),
+    ("yes", "Yes, the bar for A is higher than B and C.", True),
+    ("yes", "Yes, since no angle exceeds 90°.", True),
 ]
 
 LATEX = [

@@ -86,3 +86,14 @@ def test_the_explanation_shows_the_value_read_and_the_rule(url, reference, state
     verdict = served_verdicts(url, [(reference, stated, {"A": "1", "B": "2", "C": "3"} if reference == "C" else None)])[0]
     assert verdict["rule"] == rule
     assert verdict["read"] == (None if rule.startswith("hedge") else rule.split(" → ")[1])
+
+
+@pytest.mark.parametrize(("reference", "stated"), [("5", "6 or 5"), ("5", "not 5"), ("3", "\\boxed{3} or \\boxed{4}"), ("yes", "Yes / No")])
+def test_where_math_verify_pays_a_hedge_the_service_does_not(url, reference, stated):
+    from math_verify import parse, verify
+
+    pays = verify(parse(f"${reference}$", parsing_timeout=None), parse(stated, parsing_timeout=None), timeout_seconds=None)
+    verdict = served_verdicts(url, [(reference, stated, None)])[0]
+    assert not verdict["correct"] and verdict["rule"].startswith(("hedge", "boxes"))
+    if reference == "5":
+        assert pays, "math-verify reads a number out of the hedge"

@@ -55,7 +55,7 @@ _ANSWER_PHRASE = re.compile(
 _LEAD = re.compile(r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
 _COPULA = re.compile(
-    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|comes\s+to|amounts\s+to|"
+    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
     r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|≈|\\approx\b",
     re.IGNORECASE,
 )
@@ -63,6 +63,7 @@ _HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|probably|possibly|either|neither|
 _NEGATION = re.compile(r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE)
 _OPERATION = re.compile(r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
                         re.IGNORECASE)
+_EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?"
@@ -80,6 +81,8 @@ _NUMBER_WORD = re.compile(
     re.IGNORECASE,
 )
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
+_BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
+"""``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
 _YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
@@ -233,6 +236,12 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     operation = _OPERATION.search(predicate)
     if operation:
         return Statement(None, "none", f"a word that changes the value ({operation.group(0).lower()})")
+    either = _EITHER.search(text)
+    if either and len(stated := _values(text, masked, labels=True)) > 1:
+        return Statement(None, "hedge", f"{_count(stated)} values {', '.join(stated)}", tuple(stated))
+    bare = masked.unmask(predicate).strip(" .,;")
+    if bare and not _PROSE_WORD.search(_SPAN_REF.sub(" ", predicate)) and re.search(r"[\d\x01]", predicate):
+        return Statement(bare, "prose", values=(bare,))
     values = _values(predicate, masked, labels=False)
     if not values and predicate is not text:
         values = _values(text, masked, labels=True)
@@ -295,7 +304,7 @@ def _read_yes_no(text: str) -> Statement:
         return Statement(None, "none", "neither yes nor no")
     if len(set(said)) > 1:
         first = _YES_NO_WORD.match(text.lstrip(" *"))
-        if first is None or _ALTERNATIVE.search(text) or re.search(r"\band\b", text, re.IGNORECASE):
+        if first is None or _BOTH_ANSWERS.match(text.lstrip(" *")):
             return Statement(None, "hedge", "yes and no")
         return Statement(_YES_NO[first.group(1).lower()], "yes_no")
     return Statement(said[0], "yes_no")
