@@ -82,8 +82,10 @@ class AnswerJudgement(BaseModel):
     correct: bool
     method: str
     detail: str
-    read: str | None = Field(None, description="The value read from the stated answer (a sentence's value, the boxed value); null for a hedge.")
-    rule: str = Field("", description="The rule that read it, e.g. 'prose → 34', 'boxed → 9', 'hedge: two values 5, 6'.")
+    read: str | None = Field(
+        None, description="The value read from the stated answer (a sentence's value, a boxed value); null for a hedge."
+    )
+    rule: str = Field("", description="The rule that read it: 'prose → 34', 'boxed → 9', 'hedge: two values 5, 6'.")
 
 
 class KeyStepMatch(BaseModel):

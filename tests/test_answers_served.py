@@ -19,10 +19,10 @@ HEAD = (
 MATH_VERIFY = json.loads((Path(__file__).parent / "data" / "math_verify_cases.json").read_text())
 DELIBERATE = {
     ("1000.99", "not it's not 10 it's 1,000.99m²"): "a negation hedges: the line denies a value before it states one",
-    ("$1 - \\frac{1}{\\mathrm{e}}$", "$1 + \\frac{1}{\\mathrm{e}}$"): "1 + 1/e is not 1 - 1/e (math-verify's label is its own bug)",
-    ("$9$", "Answer $ \n 9 \n $"): "the final-answer block states 9; math-verify only refuses inline maths across lines",
-    ("$9$", "Answer \\( \n 9 \n \\)"): "the final-answer block states 9; math-verify only refuses inline maths across lines",
-    ("\\boxed{1} no no no no no \\boxed{2}", "$\\boxed{1,2}$"): "two boxed values in the reference are read as a set, as elsewhere",
+    ("$1 - \\frac{1}{\\mathrm{e}}$", "$1 + \\frac{1}{\\mathrm{e}}$"): "1 + 1/e is not 1 - 1/e (the label is a bug)",
+    ("$9$", "Answer $ \n 9 \n $"): "the block states 9; math-verify refuses inline maths across lines",
+    ("$9$", "Answer \\( \n 9 \n \\)"): "the block states 9; math-verify refuses inline maths across lines",
+    ("\\boxed{1} no no no no no \\boxed{2}", "$\\boxed{1,2}$"): "two boxes in the reference are a set, as elsewhere",
 }
 """Where the service deliberately differs from Math-Verify's expected label, and why."""
 
@@ -83,16 +83,20 @@ def test_math_verify_own_cases_agree_at_least_97_percent(url):
     ("C", "The right choice is C.", "option → C"),
 ])
 def test_the_explanation_shows_the_value_read_and_the_rule(url, reference, stated, rule):
-    verdict = served_verdicts(url, [(reference, stated, {"A": "1", "B": "2", "C": "3"} if reference == "C" else None)])[0]
+    choices = {"A": "1", "B": "2", "C": "3"} if reference == "C" else None
+    verdict = served_verdicts(url, [(reference, stated, choices)])[0]
     assert verdict["rule"] == rule
     assert verdict["read"] == (None if rule.startswith("hedge") else rule.split(" → ")[1])
 
 
-@pytest.mark.parametrize(("reference", "stated"), [("5", "6 or 5"), ("5", "not 5"), ("3", "\\boxed{3} or \\boxed{4}"), ("yes", "Yes / No")])
+@pytest.mark.parametrize(("reference", "stated"), [
+    ("5", "6 or 5"), ("5", "not 5"), ("3", "\\boxed{3} or \\boxed{4}"), ("yes", "Yes / No"),
+])
 def test_where_math_verify_pays_a_hedge_the_service_does_not(url, reference, stated):
     from math_verify import parse, verify
 
-    pays = verify(parse(f"${reference}$", parsing_timeout=None), parse(stated, parsing_timeout=None), timeout_seconds=None)
+    gold, pred = parse(f"${reference}$", parsing_timeout=None), parse(stated, parsing_timeout=None)
+    pays = verify(gold, pred, timeout_seconds=None)
     verdict = served_verdicts(url, [(reference, stated, None)])[0]
     assert not verdict["correct"] and verdict["rule"].startswith(("hedge", "boxes"))
     if reference == "5":

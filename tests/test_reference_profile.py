@@ -327,7 +327,8 @@ def test_the_reference_profile_grades_against_the_solution_when_given():
     solution = "### Step 1:\nThe legs are 6 and 8.\n### The final answer is: 10"
     reference = Reference(answer="5", key_steps=[["legs"]], solution=solution)
     group = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings())
-    stated = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nThe legs are 6 and 8.\n### The final answer is: {}"
+    stated = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nThe legs are 6 and 8.\n"
+    stated += "### The final answer is: {}"
     assert group.score(stated.format("10"))["answer_correct"] is True
     assert group.score(stated.format("5"))["answer_correct"] is False
     plain = PreparedGroup(Reference(answer="5", key_steps=[["legs"]]), PROFILES["r1vl-reference"], Settings())

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .growth import unbounded_growth
 from .numeric import numeric_value
-from .statement import LONG_STATEMENT, MAX_BLOCK_CHARS, Statement, is_prose, read_statement
+from .statement import LONG_STATEMENT, MAX_BLOCK_CHARS, Statement, boxed_spans, is_prose, read_statement
 from .text import latex_to_plain, superscripts_to_carets
 
 
@@ -100,18 +100,8 @@ def clean_answer(text: str) -> str:
 
 def unboxed(s: str) -> str:
     """The content of the first ``\\boxed{...}`` (braces matched by a linear scan), else ``s``."""
-    start = s.find("\\boxed")
-    if start == -1:
-        return s
-    brace = s.find("{", start)
-    if brace == -1 or s[start + 6 : brace].strip():
-        return s
-    depth = 0
-    for i in range(brace, len(s)):
-        depth += {"{": 1, "}": -1}.get(s[i], 0)
-        if depth == 0:
-            return s[brace + 1 : i].strip()
-    return s
+    boxes = boxed_spans(s)
+    return boxes[0][2] if boxes else s
 
 
 def prose_words(answer: str) -> set[str]:
@@ -300,7 +290,9 @@ def math_verify_equal(gold: str, pred: str) -> bool:
     if verify(gold_parsed, pred_parsed, timeout_seconds=None):
         return True
     places = max((len(d) for d in _SHOWN_DECIMALS.findall(pred)), default=0)
-    return 2 <= places < _MV_ROUNDING and bool(verify(gold_parsed, pred_parsed, float_rounding=places, timeout_seconds=None))
+    if not 2 <= places < _MV_ROUNDING:
+        return False
+    return bool(verify(gold_parsed, pred_parsed, float_rounding=places, timeout_seconds=None))
 
 
 class AnswerJudge:
@@ -357,7 +349,8 @@ class AnswerJudge:
             if _HUGE.search(braced_exponents(stated.replace(" ", ""))):
                 return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
             ok = math_verify_text_equal(self.clean, stated)
-            return Verdict(ok, "math_verify_text", "no sentence states a value: math-verify's own extraction", statement)
+            detail = "no sentence states a value: math-verify's own extraction"
+            return Verdict(ok, "math_verify_text", detail, statement)
         if statement.value is None:
             return Verdict(False, "none", statement.detail, statement)
         verdict = self._judge_statement(statement.value, stated if statement.rule == "plain" else statement.value)

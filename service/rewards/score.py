@@ -116,8 +116,8 @@ class PreparedGroup:
             explanation = {
                 "sections": reference_sections(completion),
                 "validity": _explain_checks(checks),
-                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how, "detail": "",
-                           "read": None, "rule": how},
+                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how,
+                           "detail": "", "read": None, "rule": how},
                 "key_steps": [_explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))],
                 "stuffing_guard": {"applied": False},
             }
@@ -126,8 +126,9 @@ class PreparedGroup:
 
 def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
     statement = verdict.statement
-    return {"stated": stated, "reference": reference, "correct": verdict.correct, "method": verdict.method, "detail": verdict.detail,
-            "read": statement.value if statement else None, "rule": statement.shown() if statement else verdict.method}
+    return {"stated": stated, "reference": reference, "correct": verdict.correct, "method": verdict.method,
+            "detail": verdict.detail, "read": statement.value if statement else None,
+            "rule": statement.shown() if statement else verdict.method}
 
 
 def _explain_checks(checks) -> list[dict]:

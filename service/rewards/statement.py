@@ -47,26 +47,38 @@ _INLINE = re.compile(r"\$([^$\n]+?)\$|\\\(((?:(?!\\\().)+?)\\\)")
 """A span ends at its closer or gives up at the next opener, so a run of openers costs linear time."""
 _SPAN = "\x01{}\x02"
 _SPAN_REF = re.compile(r"\x01(\d+)\x02")
-_PROSE_WORD = re.compile(r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE)
+_PROSE_WORD = re.compile(
+    r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE
+)
 _ANSWER_PHRASE = re.compile(
     r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:)\s*:?",
     re.IGNORECASE,
 )
-_LEAD = re.compile(r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE)
+_LEAD = re.compile(
+    r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
 _COPULA = re.compile(
-    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
+    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|"
+    r"(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
     r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|≈|\\approx\b",
     re.IGNORECASE,
 )
-_HEDGE_WORDS = re.compile(r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|likely|roughly\s+between)\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE)
-_OPERATION = re.compile(r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
-                        re.IGNORECASE)
+_HEDGE_WORDS = re.compile(
+    r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|likely|roughly\s+between)\b", re.IGNORECASE
+)
+_NEGATION = re.compile(
+    r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE
+)
+_OPERATION = re.compile(
+    r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
+    re.IGNORECASE,
+)
 _EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
-    r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?"
+    r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?"
+    r"(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?"
     r"(?:\s?(?:%|\\%|percent\b|°|\^\{?\\circ\}?|degrees?\b))?"
     r"(?:\s?(?:\\pi\b|π|pi\b|\\sqrt\{?\d+\}?|√\d+|i\b|[a-z](?![A-Za-z])|\^\{?\d+\}?))*"
 )
@@ -75,20 +87,27 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "eighteen nineteen twenty".split())}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NUMBER_WORD = re.compile(
-    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?P<unit>one|two|three|four|five|six|seven|"
-    r"eight|nine))?|(?P<small>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[-\s](?P<unit>one|two|three|four|five|six|seven|eight|nine))?"
+    r"|(?P<small>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen))\b",
     re.IGNORECASE,
 )
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
-_BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
+_BOTH_ANSWERS = re.compile(
+    r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE
+)
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
 _YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
-_LABEL_SPAN = re.compile(r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\}|m\\angle\s*[A-Z]{1,3})\s*$")
+_LABEL_SPAN = re.compile(
+    r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|m?\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\})\s*$"
+)
 _THIN_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3})")
-_BOX_LIST = re.compile(r"(?:\s*,)?(?:\s*\\q?quad)*\s*\\text\{\s*and\s*\}(?:\s*\\q?quad)*\s*|(?:\s*,)?(?:\s*\\q?quad)+\s*")
+_BOX_LIST = re.compile(
+    r"(?:\s*,)?(?:\s*\\q?quad)*\s*\\text\{\s*and\s*\}(?:\s*\\q?quad)*\s*|(?:\s*,)?(?:\s*\\q?quad)+\s*"
+)
 """Inside one box, ``\\quad \\text{and} \\quad`` separates the members of a list."""
 _BOX_GAP = re.compile(r"\\q?quad|\\text\{\s*(?:and|or)?\s*\}|\band\b|[\s,;.$]|\\[()\[\]]")
 LONG_STATEMENT = 200
@@ -200,8 +219,7 @@ def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> St
     last of its final sentences that states a value."""
     masked = _Masked(s)
     phrases = list(_ANSWER_PHRASE.finditer(masked.text))
-    phrase_first = phrases and (not boxes or masked.unmask(masked.text[: phrases[-1].start()]).__len__() > boxes[-1][0])
-    if phrases and phrase_first:
+    if phrases and (not boxes or len(masked.unmask(masked.text[: phrases[-1].start()])) > boxes[-1][0]):
         end = _SENTENCE_END.search(masked.text, phrases[-1].end())
         sentence = masked.unmask(masked.text[phrases[-1].start() : end.start() if end else len(masked.text)])
         statement = _read_sentence(" ".join(sentence.split()), expect)
