@@ -215,7 +215,19 @@ def test_r1vl_reference_keeps_the_published_answer_as_r1vl_compares_it():
     the ``r1vl-reference`` profile keeps that, while ``stepgrpo`` reads the published form."""
     completion = ("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nm∠5 = 180° - 57° = 123°.\n"
                   "### The final answer is: C")
-    reference = Reference(answer="Answer:C")
-    parity = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings()).score(completion)
-    ours = PreparedGroup(reference, PROFILES["stepgrpo"], Settings()).score(completion)
-    assert (parity["answer_correct"], ours["answer_correct"]) == (False, True)
+    for reference in (Reference(answer="Answer:C"), Reference(answer="C", solution="Answer:C")):
+        parity = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings()).score(completion)
+        ours = PreparedGroup(reference, PROFILES["stepgrpo"], Settings()).score(completion)
+        assert (parity["answer_correct"], ours["answer_correct"]) == (False, True)
+
+
+def test_the_reader_and_the_adapters_import_without_the_server():
+    """The TRL/verl adapters load in a trainer's reward workers: the shared reader brings no server module."""
+    import subprocess
+    import sys
+
+    code = ("import sys, stepgrpo_reward.rows, stepgrpo_reward.trl, stepgrpo_reward.verl; "
+            "server = ('service', 'trainer_client', 'fastapi', 'pydantic'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in server))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.strip() == "[]"
