@@ -27,17 +27,83 @@ def weights(path) -> dict:
     return load_file(str(path / "model.safetensors"))
 
 
-def test_demo_run_steps_the_optimizer_and_writes_metrics(server, tmp_path):
-    run = run_trainer("--reward-url", server.url, "--steps", "3", "--save-every", "1", "--seed", "0", "--output-dir", str(tmp_path))
+SHORT = ("--warmup-steps", "60", "--batch-size", "2", "-M", "4")
+"""A short demo: a warm-up long enough for some reward variance, small steps."""
+
+
+def summary_moves(line: str) -> dict[str, tuple[float, float]]:
+    """``{"reward": (first, last), ...}`` from the trainer's one-line summary."""
+    moves = line.split(": ", 1)[1].split(", ")
+    return {label: (float(a), float(b)) for label, a, _, b in (move.rsplit(" ", 3) for move in moves)}
+
+
+def assert_summary_agrees(line: str, metrics: list[dict]) -> None:
+    n = max(1, len(metrics) // 5)
+    assert line.startswith(f"first fifth -> last fifth of {len(metrics)} steps: ")
+    moves = summary_moves(line)
+    assert list(moves) == ["reward", "StepRAR", "StepRVR", "accuracy", "validity", "KL"]
+    for key, label in (("reward", "reward"), ("step_rar", "StepRAR"), ("validity_rate", "validity"), ("kl", "KL")):
+        first = sum(m[key] for m in metrics[:n]) / n
+        last = sum(m[key] for m in metrics[-n:]) / n
+        assert moves[label] == (pytest.approx(first, abs=6e-4), pytest.approx(last, abs=6e-4)), label
+
+
+def assert_picture(path) -> None:
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        assert picture.format == "PNG" and picture.size[0] >= 600 and picture.size[1] >= 300
+        assert len(picture.convert("L").getcolors(maxcolors=1 << 16)) > 10, "a blank picture"
+
+
+def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_path):
+    run = run_trainer("--reward-url", server.url, "--steps", "5", *SHORT, "--save-every", "1", "--seed", "0",
+                      "--output-dir", str(tmp_path))
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
-    assert [m["step"] for m in lines] == [1, 2, 3] and all(METRIC_KEYS <= set(m) for m in lines)
+    assert [m["step"] for m in lines] == [1, 2, 3, 4, 5] and all(METRIC_KEYS <= set(m) for m in lines)
     assert all(m["unscored"] == 0 for m in lines)
     assert any(m["advantage_abs_mean"] > 0 for m in lines), "no group had reward variance: nothing to learn from"
-    before, after = weights(tmp_path / "checkpoint-00000"), weights(tmp_path / "checkpoint-00003")
+    before, after = weights(tmp_path / "checkpoint-00000"), weights(tmp_path / "checkpoint-00005")
     assert before.keys() == after.keys()
     assert any(not (before[k] == after[k]).all() for k in before), "GRPO steps changed no parameter"
-    assert "step=3 reward=" in run.stdout
+    assert "step=5 reward=" in run.stdout
+
+    summary = next(line for line in run.stdout.splitlines() if line.startswith("first fifth -> last fifth"))
+    assert_summary_agrees(summary, lines)
+    assert_picture(tmp_path / "reward.png")
+    (tmp_path / "reward.png").unlink()
+    redraw = subprocess.run([sys.executable, "-m", "trainer_client.plot", str(tmp_path)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert redraw.returncode == 0, redraw.stderr[-3000:]
+    assert summary in redraw.stdout.splitlines()
+    assert_picture(tmp_path / "reward.png")
+
+
+def test_plot_of_a_missing_run_is_a_clear_failure(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "trainer_client.plot", str(tmp_path / "nope")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "cannot read" in run.stderr
+
+
+def test_pipelined_and_unpipelined_runs_give_identical_metrics(server, tmp_path):
+    """Scoring each group while the next one is sampled changes when rewards arrive, never what is learned."""
+    runs = {}
+    for mode in ("--pipeline", "--no-pipeline"):
+        out = tmp_path / mode.strip("-")
+        run = run_trainer("--reward-url", server.url, "--steps", "3", *SHORT, "--seed", "3", mode, "--no-plot",
+                          "--output-dir", str(out))
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+        runs[mode] = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    timing = {"reward_latency_ms", "reward_wait_ms", "step_seconds"}
+    pipelined, plain = ([{k: v for k, v in m.items() if k not in timing} for m in runs[mode]] for mode in runs)
+    assert pipelined == plain
+    assert any(m["advantage_abs_mean"] > 0 for m in pipelined), "nothing was learned from: a weak comparison"
+    for m in runs["--no-pipeline"] + runs["--pipeline"]:
+        assert 0 <= m["reward_wait_ms"] and 0 < m["reward_latency_ms"]
+    assert all(m["reward_wait_ms"] <= m["reward_latency_ms"] + 1 for m in runs["--no-pipeline"])
+    after = weights(tmp_path / "pipeline" / "checkpoint-00003"), weights(tmp_path / "no-pipeline" / "checkpoint-00003")
+    assert after[0].keys() == after[1].keys() and all((after[0][k] == after[1][k]).all() for k in after[0])
 
 
 def test_grpc_transport_and_a_jsonl_data_set(server, tmp_path):
@@ -64,21 +130,28 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
     items = [i for i in demo_dataset(4, seed=1) if i.item_id.startswith("triangle")]
     policy = tiny_policy([i.solution for i in items], seed=1)
     with RewardClient(server.url) as client:
-        trainer = Trainer(parse_args(["--reward-url", server.url]), policy, items, client)
+        trainer = Trainer(parse_args(["--reward-url", server.url, "--no-pipeline", "-M", "4"]), policy, items, client)
         item, prompt, completion, mask, texts = trainer.rollout(items[0])
-        texts = [texts[0], POWER_TOWER, texts[2], texts[3]]
+        texts = [item.solution, POWER_TOWER, texts[2], texts[3]]  # a full-score row: the advantages differ
         # the reference rules run math-verify on the whole text, where the power tower hangs sympy for real
         response = client.score([{"reference": item.reference(), "completions": texts}], profile="r1vl-reference")
     group = response.groups[0]
     assert [r.status for r in group.results][1] == "timeout" and group.advantages[1] == 0.0
-    with_timeout = trainer.backward([(item, prompt, completion, mask, texts)], response)[0]
+    with_timeout = trainer.backward([(item, prompt, completion, mask, texts)], response.groups)[0]
     keep = [0, 2, 3]
     trimmed = response.model_copy(update={"groups": [group.model_copy(update={"results": [group.results[i] for i in keep],
                                                                                 "advantages": [group.advantages[i] for i in keep]})]})
-    without_row = trainer.backward([(item, prompt, completion[keep], mask[keep], [texts[i] for i in keep])], trimmed)[0]
+    kept = (item, prompt, completion[keep], mask[keep], [texts[i] for i in keep])
+    without_row = trainer.backward([kept], trimmed.groups)[0]
     assert with_timeout.loss.item() == pytest.approx(without_row.loss.item(), abs=1e-6)
-    assert Trainer._metrics(1, response, [with_timeout], [(item, prompt, completion, mask, texts)], 0.0, 0.0)["unscored"] == 1
+    metrics = Trainer._metrics(1, response.groups, [with_timeout], [(item, prompt, completion, mask, texts)])
+    assert metrics["unscored"] == 1
     assert torch.isfinite(with_timeout.loss)
+
+    trainer.args.shuffle_advantages = True
+    shuffled = [trainer.advantages(group) for _ in range(20)]
+    assert all(a[1] == 0.0 and sorted(a) == sorted(group.advantages) for a in shuffled), "the unscored row stays out"
+    assert any(a != group.advantages for a in shuffled)
 
 
 def test_a_missing_service_is_a_clear_failure(tmp_path):
