@@ -16,6 +16,8 @@ import pytest
 
 from service.rewards.answers import AnswerJudge
 from service.rewards.growth import unbounded_growth
+from service.rewards.numeric import numeric_value
+from service.rewards.text import tokens
 
 from .conftest import start_server
 
@@ -57,6 +59,13 @@ def test_the_guard_judges_in_process_without_sympy():
     judge = AnswerJudge("5")
     verdicts = [judge.judge(form) for form in UNBOUNDED]
     assert {(v.correct, v.method) for v in verdicts} == {(False, "guard")}
+
+
+def test_the_other_evaluators_leave_them_alone():
+    """The closed-form walker (its own digit and exponent caps) and the key-step tokenizer (exponents of
+    at most three digits) never build these values: None, and plain tokens."""
+    assert [form for form in UNBOUNDED if numeric_value(form) is not None] == []
+    assert all(tokens(f"so AB = {form}") for form in UNBOUNDED)
 
 
 def test_at_least_forty_forms():
@@ -132,6 +141,22 @@ def test_an_unbounded_reference_makes_its_group_unusable_and_only_its_group(defa
                 details = {r["detail"] for r in group["results"]}
                 assert len(details) == 1 and "reference unusable" in details.pop(), group
             assert body["groups"][-1]["status"] == "ok" and body["groups"][-1]["results"][0]["answer_correct"] is True
+
+
+def test_unbounded_forms_in_steps_and_key_steps_score_ok(default_server):
+    """Key-step matching reads numbers in steps and key steps: the same forms there end ``ok`` too."""
+    with httpx.Client(base_url=default_server.url, timeout=120) as client:
+        deadline = _deadline(client)
+        steps = "\n".join(f"### Step {i + 1}:\nWe get {form}." for i, form in enumerate(UNBOUNDED))
+        text = HEADERS.replace("### Step 1:\nCompute it.\n", steps + "\n") + "### The final answer is: 5"
+        key_steps = [[form] for form in UNBOUNDED[:20]]
+        group = {"reference": {"answer": "5", "key_steps": key_steps}, "completions": [text, completion("5")]}
+        started = time.perf_counter()
+        body = client.post("/v1/score", json={"groups": [group]}).json()
+        assert time.perf_counter() - started < deadline
+        first, second = body["groups"][0]["results"]
+        assert first["status"] == second["status"] == "ok"
+        assert first["key_step_ratio"] > second["key_step_ratio"]
 
 
 def test_legitimate_counterparts_still_score_right_through_the_server(default_server):
