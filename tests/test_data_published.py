@@ -231,3 +231,10 @@ def test_the_reader_and_the_adapters_import_without_the_server():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in server))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_converting_a_row_without_a_readable_answer_to_project_is_an_error():
+    row = {"problem": "Find x.", "solution": "A long worked explanation\nthat never states its answer"}
+    with pytest.raises(ValueError, match="reference.answer"):
+        from_record(record(row), "project")
+    assert "answer" not in from_record(record(row), "r1vl")

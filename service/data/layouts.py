@@ -202,6 +202,8 @@ def from_record(record: Record, layout: str | None = None) -> dict:
     groups = None if record.key_steps is None else record.key_step_groups()
     answer, choices = record.reference()
     if layout == "project":
+        if answer is None:  # the contract requires one: say so rather than write a row the server refuses
+            raise ValueError("reference.answer: no 'answer', and the solution states none")
         reference = {"answer": answer, "solution": record.solution, "key_steps": groups, "choices": choices}
         row = {"id": record.id, "image_path": record.image_path, "question": record.question,
                "reference": {k: v for k, v in reference.items() if v is not None}, "completions": record.completions}
