@@ -34,7 +34,8 @@ class Reference(_Strict):
         description=(
             'Key-step groups: a list of groups of alternatives, the dataset\'s {"Steps": [...]} object or its '
             "JSON string, or the extractor's string form 'Step 1: [\"...\"], Step 2: [...]' (elements verbatim). "
-            'An object without a "Steps" (or "Step N") key is refused.'
+            'An object with no "Steps" (or "Step N") key and other keys than "Image Description"/"Rationales" '
+            "is refused."
         ),
     )
     choices: dict[str, str] | None = Field(None, description='Multiple-choice options, e.g. {"A": "3", "B": "5"}.')
