@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 MAX_LITERAL_DIGITS = 64
 """Longer numbers are not answers (and cost sympy time to compare)."""
@@ -35,6 +36,8 @@ MAX_TOWER = 3
 """Exponent nesting depth with a symbol in it (``x^{x^{x}}``) that is refused."""
 MAX_NESTING = 60
 
+_MAY_GROW = re.compile(r"[\\^!({\[]|\*\*|\d{65}|[A-Za-z]{2}")
+"""Without a command, power, factorial, bracket, function name or long number, nothing can grow."""
 _TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|[A-Za-z]+|\S")
 _DROP = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|limits|nolimits|[,;:! ])(?![A-Za-z])|\$")
 _OPEN = {"(": ")", "{": "}", "[": "]", "\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle"}
@@ -65,8 +68,7 @@ class Unbounded(Exception):
     """Raised inside the walk with the reason an expression is refused."""
 
 
-@dataclass(frozen=True, slots=True)
-class Size:
+class Size(NamedTuple):
     log: float | None
     """log10 of the magnitude of a number (-inf for zero); None for an expression with symbols."""
     negative: bool = False
@@ -88,8 +90,12 @@ SYMBOL = Size(None)
 _ZERO = Size(-math.inf)
 
 
+@lru_cache(maxsize=16384)
 def unbounded_growth(text: str) -> str | None:
-    """Why evaluating ``text`` (an answer, LaTeX or plain) would grow without bound, or None."""
+    """Why evaluating ``text`` (an answer, LaTeX or plain) would grow without bound, or None. Cached:
+    a group's members often state the same answer, and references come back every epoch."""
+    if not _MAY_GROW.search(text):
+        return None
     try:
         _Walk(_tokens(text)).expression_list()
     except Unbounded as exc:
