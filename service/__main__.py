@@ -13,7 +13,7 @@ from uvicorn.config import LOG_LEVELS
 from .app import create_app
 from .auth import open_paths
 from .config import parse_args
-from .connections import ConnectionLimits, limited_protocol
+from .connections import ConnectionLimits, connection_cap, limited_protocol
 
 GRACE_FLUSH_SECONDS = 2.0
 """After the grace, how long the 503s to in-flight requests may take to go out before uvicorn cancels what is left."""
@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     config = parse_args(argv)
     _log_service_messages(config.log_level)
     app = create_app(config)
-    limits = ConnectionLimits(config.max_header_bytes, config.header_timeout, config.body_timeout,
-                              config.max_connections)
+    cap = connection_cap(config.max_connections, reserved=64 + 4 * config.workers)
+    limits = ConnectionLimits(config.max_header_bytes, config.header_timeout, config.body_timeout, cap)
     refused = app.state.refused_connections
     server_config = uvicorn.Config(app, host=config.host, port=config.port, log_level=config.log_level,
                                    http=limited_protocol(limits, lambda reason: refused.labels(reason).inc()),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import resource
 from dataclasses import dataclass
 from typing import Callable
 
@@ -34,6 +35,26 @@ class ConnectionLimits:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_connections: int = 1024
+
+
+def connection_cap(requested: int, reserved: int) -> int:
+    """``requested``, raising the process's open-file limit to fit it (plus ``reserved`` descriptors for
+    workers, gRPC and files) where the hard limit allows, else the most that fits: past the file limit
+    accept() fails before any cap could answer."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = requested + reserved
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        fitted = max(1, soft - reserved)
+        log.warning("--max-connections %d lowered to %d: the open-file limit is %d", requested, fitted, soft)
+        return fitted
+    return requested
 
 
 def refusal_counter(registry: CollectorRegistry) -> Counter:

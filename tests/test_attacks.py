@@ -13,13 +13,15 @@ import json
 import re
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import httpx
 import pytest
 
-from .conftest import start_server
+from .conftest import ROOT, start_server
 from .samples import GENUINE, POWER_TOWER, group
 
 WAIT = 60.0
@@ -95,6 +97,21 @@ def test_the_defaults_are_documented_limits():
     c = Config()
     limits = (c.max_header_bytes, c.header_timeout, c.keep_alive_timeout, c.body_timeout, c.max_connections)
     assert limits == (32768, 10.0, 5.0, 30.0, 1024)
+
+
+def test_the_connection_cap_fits_the_open_file_limit():
+    """Past the open-file limit accept() fails before the cap could answer: the soft limit is raised
+    to fit the cap where the hard limit allows, else the cap is lowered (run in a child process)."""
+    script = ("import resource, sys\nfrom service.connections import connection_cap\n"
+              "soft, hard = map(int, sys.argv[1:])\nresource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
+              "print(connection_cap(1024, 100), resource.getrlimit(resource.RLIMIT_NOFILE)[0])")
+
+    def run(soft: int, hard: int) -> str:
+        return subprocess.run([sys.executable, "-c", script, str(soft), str(hard)], capture_output=True, text=True,
+                              check=True, timeout=WAIT, cwd=ROOT).stdout.split()
+
+    assert run(300, 300) == ["200", "300"]
+    assert run(300, 5000) == ["1024", "1124"]
 
 
 def test_oversized_headers_get_431_before_auth_and_the_server_keeps_serving(limited):
