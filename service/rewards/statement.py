@@ -59,7 +59,8 @@ _LEAD = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
 _COPULA = re.compile(
-    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals?|makes|has|have|"
+    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals|makes|has|have|"
+    r"so|thus|hence|therefore|giving|yielding|"
     r"(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
     r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|≈|\\approx\b",
     re.IGNORECASE,
@@ -73,6 +74,9 @@ _NEGATION = re.compile(
 _OPERATION = re.compile(
     r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
     re.IGNORECASE,
+)
+_REMARK = re.compile(
+    r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE
 )
 _EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
@@ -278,13 +282,14 @@ def _count(values: list[str]) -> str:
 
 
 def _predicate(text: str) -> str:
-    """What the sentence says after its last copula ("is", "=", ":" ...) outside maths, else all of it."""
+    """What the sentence says after its last copula ("is", "=", ":", "so" ...) outside maths, else all of
+    it; a remark in parentheses (``(12 per box × 3 boxes)``) or after "i.e." is not what it states."""
     last = None
     for last in _COPULA.finditer(text):
         pass
-    if last is None or not text[last.end() :].strip():
-        return text
-    return text[last.end() :]
+    predicate = text if last is None or not text[last.end() :].strip() else text[last.end() :]
+    without_remarks = _REMARK.sub(" ", predicate)
+    return without_remarks if without_remarks.strip() else predicate
 
 
 def _values(text: str, masked: _Masked, labels: bool) -> list[str]:
