@@ -88,11 +88,33 @@ def _score(args) -> int:
             json.dump({"profile": args.profile, **summary}, f, indent=1)
     if args.plot:
         save_plot(args.output, args.plot)
+    return _exit_status("score", summary["rows"], summary["bad_rows"])
+
+
+def _exit_status(command: str, rows: int, bad: int) -> int:
+    """1, with one line on stderr, when there were rows and every one of them was bad: nothing usable came out."""
+    if rows and bad == rows:
+        print(f"{command}: every row is bad ({bad} of {rows}; see their 'error' field)", file=sys.stderr)
+        return 1
     return 0
+
+
+def _file_error(exc: OSError) -> str:
+    """``missing.jsonl: No such file or directory`` rather than a traceback."""
+    return f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        open(args.input, "rb").close()  # a missing or unreadable input fails before any work or progress bar
+        return _run(args)
+    except OSError as exc:
+        print(f"python -m service.data {args.command}: {_file_error(exc)}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "score":
         return _score(args)
     show = not args.no_progress
@@ -110,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         rows, bad = transform_file(args.input, args.output, same_record, 1, "convert", show, layout=args.to)
     print(f"{args.command}: {rows} rows written to {args.output}, {bad} bad rows (see their 'error' field)", file=sys.stderr)
-    return 0
+    return _exit_status(args.command, rows, bad)
 
 
 if __name__ == "__main__":
