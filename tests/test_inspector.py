@@ -372,6 +372,26 @@ def test_fits_laptop_widths(browser, server, width):
     page.close()
 
 
+def test_fits_a_390_px_phone_and_brings_the_examples_results_into_view(browser, server):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server.url + "/ui")
+    page.wait_for_selector("body[data-state=ready]")
+    page.click("#load-examples")
+    _scored(page)
+    results_top = page.eval_on_selector("#results", "e => e.getBoundingClientRect().top")
+    assert abs(results_top) < 2 and page.evaluate("document.activeElement.id") == "results", results_top
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.eval_on_selector("table.summary", "e => e.getBoundingClientRect().right <= innerWidth")
+    overflowing = page.eval_on_selector_all(
+        ".card, .card *", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX"
+                          " === 'visible').map(e => e.tagName + '.' + e.className)")
+    assert overflowing == []
+    outside = page.eval_on_selector_all(
+        "#results *", "els => els.filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).map(e => e.tagName)")
+    assert outside == []
+    page.close()
+
+
 def test_with_a_token_the_page_loads_asks_for_it_and_scores_with_it(browser, tmp_path):
     """On a server started with a token, the page's files stay open (they hold no data); scoring without
     the token shows the 401's reason, and with it typed in the page scores as usual."""

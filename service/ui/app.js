@@ -407,6 +407,12 @@ async function loadExamples() {
   }
   fillForm(examplesCache, examplesCache.labels);
   await scoreForm();
+  if (document.body.dataset.state === "scored") {
+    // the results are below the form (far below on a phone): bring them into view, and focus there
+    const results = document.getElementById("results");
+    results.focus({ preventScroll: true });
+    results.scrollIntoView({ block: "start" });
+  }
 }
 
 function loadFile(event) {
