@@ -19,7 +19,7 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -327,9 +327,12 @@ def _image_path(raw: str, root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _open_image(path: Path) -> Image.Image:
+def _open_image(path: Path, decode: bool = True) -> Image.Image | None:
+    """The image as RGB; with ``decode`` False, only a check of its header (None)."""
     try:
         with Image.open(path) as image:
+            if not decode:
+                return None
             image.load()
             return image.convert("RGB")
     except FileNotFoundError:
@@ -341,7 +344,7 @@ def _open_image(path: Path) -> Image.Image:
 _CONVERT_HINT = "(rows in another layout: python -m service.data convert FILE -o OUT --to r1vl)"
 
 
-def _item_from_row(row: Any, root: Path, default_id: str) -> Item:
+def _item_from_row(row: Any, root: Path, default_id: str, open_image=_open_image) -> Item:
     """One row in any layout the data tools read (R1-VL, Mulberry, this project's), read by the same code."""
     if not isinstance(row, dict):
         raise ValueError(f"expected a JSON object, got {type(row).__name__}")
@@ -360,7 +363,7 @@ def _item_from_row(row: Any, root: Path, default_id: str) -> Item:
     key_steps = record.key_step_groups()
     if record.image_path is None:
         raise ValueError(f"missing 'image_path' (or 'image') {_CONVERT_HINT}")
-    image = _open_image(_image_path(record.image_path, root))
+    image = open_image(_image_path(record.image_path, root))
     return Item(image, record.question, answer, key_steps, record.solution or "", choices, record.id)
 
 
@@ -378,11 +381,11 @@ def _root(path: Path, image_root: str | Path | None) -> Path:
     return Path(image_root).expanduser() if image_root is not None else path.parent
 
 
-def _row_item(path: Path, root: Path, row) -> Item:
+def _row_item(path: Path, root: Path, row, open_image=_open_image) -> Item:
     try:
         if row.error is not None:
             raise ValueError(row.error)
-        return _item_from_row(row.value, root, f"{path.stem}-{row.line}")
+        return _item_from_row(row.value, root, f"{path.stem}-{row.line}", open_image)
     except ValueError as exc:
         raise ValueError(f"{path}, line {row.line}: {exc}") from None
 
@@ -390,7 +393,8 @@ def _row_item(path: Path, root: Path, row) -> Item:
 class ItemFile(Sequence):
     """The items of a data file, read from disk when indexed: only where each row starts is kept
     (16 bytes a row: its byte offset and line), so a trainer can sample a file of any size. Every
-    row is read once when the file is opened, so a bad row fails at once, naming its line."""
+    row is read once when the file is opened (its image's header too), so a bad row fails at once,
+    naming its line."""
 
     def __init__(self, path: str | Path, image_root: str | Path | None = None):
         self.path = Path(path)
@@ -398,7 +402,7 @@ class ItemFile(Sequence):
         self.array = is_array_file(self.path)
         self.offsets, self.lines = array("q"), array("q")
         for row in read_rows(self.path):
-            _row_item(self.path, self.root, row)
+            _row_item(self.path, self.root, row, partial(_open_image, decode=False))  # decoded when sampled
             self.offsets.append(row.offset)
             self.lines.append(row.line)
 
