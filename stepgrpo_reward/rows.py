@@ -143,8 +143,9 @@ def letter_and_value(answer: str) -> tuple[str, str] | None:
 
 
 def answer_and_choices(answer: str | None, choices: dict[str, str] | None) -> tuple[str | None, dict[str, str] | None]:
-    """A ``letter: value`` answer as its letter, the value becoming that option's text where the
-    choices do not name it (no choices: the one option known); any other answer unchanged."""
+    """A ``letter: value`` answer as its letter: without choices, the one option it names becomes the
+    choices; with choices naming that letter, they stay; with choices lacking it, or any other
+    answer, the answer stays as written."""
     if answer is None or (split := letter_and_value(answer)) is None:
         return answer, choices
     letter, value = split
