@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import superscripts_to_carets
 
@@ -114,6 +115,8 @@ _BOX_LIST = re.compile(
 )
 """Inside one box, ``\\quad \\text{and} \\quad`` separates the members of a list."""
 _BOX_GAP = re.compile(r"\\q?quad|\\text\{\s*(?:and|or)?\s*\}|\band\b|[\s,;.$]|\\[()\[\]]")
+_BARE = re.compile(r"[-+.,/()=%$ 0-9]*[0-9][-+.,/()=%$ 0-9]*")
+"""Digits and arithmetic only (``5``, ``-3.5``, ``1/2``): nothing to read, a plain value at once."""
 LONG_STATEMENT = 200
 """A block longer than this is a worked solution: its answer is the last one it announces."""
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
@@ -188,11 +191,14 @@ def is_prose(text: str) -> bool:
     return len(words) >= 2 or any(w.lower() in ("is", "or", "not", "and", "are", "equals") for w in words)
 
 
+@lru_cache(maxsize=4096)
 def read_statement(block: str, expect: str = "value") -> Statement:
     """The value a final-answer block states. ``expect`` is ``letter`` when the reference is an option,
-    ``yes_no`` for a yes/no reference, else ``value``."""
+    ``yes_no`` for a yes/no reference, else ``value``. Cached: a group's members often state the same."""
     if len(block) > MAX_BLOCK_CHARS:
         return Statement(None, "none", f"final answer longer than {MAX_BLOCK_CHARS} characters")
+    if _BARE.fullmatch(block):
+        return Statement(" ".join(block.split()), "plain")
     s = normalised_block(block)
     if not s:
         return Statement(None, "none", "empty final answer")
