@@ -64,6 +64,8 @@ PROSE = [
     ("1.5", "It takes 1.5 hours, i.e. 90 minutes.", True),
     ("0.6", "The probability is 3/5 = 0.6.", True),
     ("14", "The answer is 14 years old.", True),
+    ("7", "The most likely sum is 7.", True),
+    ("38", "The bars never exceed 40, so the maximum is 38.", True),
     ("2x+3", "The equation of the line is y = 2x + 3.", True),
     ("2x+3", "The equation of the line is y = 2x - 3.", False),
     ("x^2 - 1", "So the expression simplifies to (x-1)(x+1).", True),

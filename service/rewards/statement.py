@@ -67,7 +67,7 @@ _COPULA = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_WORDS = re.compile(
-    r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|likely|roughly\s+between)\b", re.IGNORECASE
+    r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|roughly\s+between)\b", re.IGNORECASE
 )
 _NEGATION = re.compile(
     r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE
@@ -188,7 +188,9 @@ def is_prose(text: str) -> bool:
     """Words outside the maths: a sentence, not a bare value (``5 cm`` and ``x = 5`` are values)."""
     masked = _Masked(text).text
     words = _PROSE_WORD.findall(masked)
-    return len(words) >= 2 or any(w.lower() in ("is", "or", "not", "and", "are", "equals") for w in words)
+    if len(words) >= 2 or any(w.lower() in ("is", "or", "not", "and", "are", "equals") for w in words):
+        return True
+    return bool(words) and bool(_HEDGE_WORDS.search(masked) or _NEGATION.search(masked))
 
 
 @lru_cache(maxsize=4096)
