@@ -65,6 +65,7 @@ PROSE = [
     ("0.6", "The probability is 3/5 = 0.6.", True),
     ("14", "The answer is 14 years old.", True),
     ("7", "The most likely sum is 7.", True),
+    ("5", "The hypotenuse is $AC$. The final answer is 5. I hope it is correct.", True),
     ("38", "The bars never exceed 40, so the maximum is 38.", True),
     ("2x+3", "The equation of the line is y = 2x + 3.", True),
     ("2x+3", "The equation of the line is y = 2x - 3.", False),
@@ -112,6 +113,8 @@ HEDGES = [
     ("yes", "Yes or no, it depends.", False),
     ("5", "$x = \\pm 5$", False),
     ("5", "The answer is 5, not 6.", False),
+    ("5", "The answer is 5. Wait, it's 6.", False),
+    ("6", "The answer is 5. Wait, it's 6.", False),
 ]
 
 REPEATS = [

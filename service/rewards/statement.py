@@ -216,7 +216,20 @@ def read_statement(block: str, expect: str = "value") -> Statement:
         if expect == "yes_no" and len({_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, "hedge", "yes and no")
         return Statement(sentence, "plain")
-    return _read_sentence(sentence, expect)
+    return _announced(sentence, expect) or _read_sentence(sentence, expect)
+
+
+def _announced(text: str, expect: str) -> Statement | None:
+    """In a few sentences, the one with the last "answer is", when no sentence after it states a value
+    (``… Final Answer: The final answer is 5. I hope it is correct.``); a later value (``The answer is
+    5. Wait, it's 6.``) leaves the whole text to be read, where two values are a hedge."""
+    masked = _Masked(text)
+    phrases = list(_ANSWER_PHRASE.finditer(masked.text))
+    end = _SENTENCE_END.search(masked.text, phrases[-1].end()) if phrases else None
+    if end is None or re.search(r"[\d\x01]", masked.text[end.end() :]) or _NUMBER_WORD.search(masked.text[end.end() :]):
+        return None
+    statement = _read_sentence(" ".join(masked.unmask(masked.text[phrases[-1].start() : end.start()]).split()), expect)
+    return statement if statement.rule != "none" else None
 
 
 def _boxed(contents: list[str]) -> Statement:
