@@ -23,7 +23,9 @@ quantity in its middle (``x = 3 + 2 = 5`` after ``x = 3``; ``x = x + 2 = 5``): a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import STEP_BREAK, is_number
 
@@ -49,20 +51,10 @@ METHOD_WORDS = frozenset({"theorem", "theorems", "law", "laws", "rule", "formula
                           "congruence"})
 MIN_ENUMERATED = 3
 MIN_UNUSED_NAMES = 3
+REPEAT_WINDOW = 8
+"""How far apart (in matches, counting overlapping ones of other groups) a repeat in a row is looked for."""
 MAX_COPY = 64
 """Longest copied run compared unit by unit (a reference has a handful of key steps); keeps hostile text linear."""
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One key-step match: token span, group, the tokens it covers and whether it is a name (all words)."""
-
-    start: int
-    end: int
-    group: int
-    text: str
-    name: bool
-    numeric: bool
 
 
 @dataclass(slots=True)
@@ -74,98 +66,135 @@ class Shapes:
     ``("contradicted", step)`` or ``("unused",)``."""
 
 
-class _Layout:
-    """Per-token facts of the stream the shapes are read from: sentence, and running counts of content
-    (numbers and symbols outside key-step text, and the starts of key-step matches)."""
+class _Unit(NamedTuple):
+    """Overlapping matches merged into one place of the stream."""
 
-    def __init__(self, toks: list[str], items: list[Item]):
-        n = len(toks)
-        covered = bytearray(n)
-        starts = bytearray(n)
-        for it in items:
-            covered[it.start : it.end] = b"\x01" * (it.end - it.start)
-            starts[it.start] = 1
-        self.sentence = [0] * n
-        self.content = [0] * (n + 1)
-        self.sentence_end: list[int] = []
-        sentence = count = 0
-        for i, tok in enumerate(toks):
-            self.sentence[i] = sentence
-            if tok in SENTENCE_BREAKS:
-                self.sentence_end.append(i)
-                sentence += 1
-            elif starts[i] or (not covered[i] and not tok[0].isalpha() and tok not in _PUNCTUATION):
-                count += 1
-            self.content[i + 1] = count
-        self.sentence_end.append(n)
+    start: int
+    end: int
+    key: tuple
+    """The ``(group, text)`` of each match, sorted: what a copy must repeat."""
+    groups: frozenset
+
+
+class _Layout:
+    """What lies between places of the stream, read by scanning only there: the shapes ask about the
+    stretches between key-step matches and the rest of a sentence, never the whole stream."""
+
+    def __init__(self, toks: list[str]):
+        self.toks = toks
 
     def nothing_between(self, a: int, b: int) -> bool:
-        return a >= b or self.content[b] == self.content[a]
+        """Only words and punctuation in ``[a, b)``, a stretch outside every match."""
+        for tok in self.toks[a:b]:
+            if not tok[0].isalpha() and tok not in _PUNCTUATION:
+                return False
+        return True
 
-    def ends_sentence(self, end: int) -> bool:
-        """Nothing but words and punctuation from ``end`` to the end of its sentence."""
-        if end >= len(self.sentence):
-            return True
-        return self.nothing_between(end, self.sentence_end[self.sentence[end]])
+    def same_sentence(self, a: int, b: int) -> bool:
+        return SENTENCE_BREAKS.isdisjoint(self.toks[a:b])
+
+    def ends_sentence(self, end: int, limit: int) -> bool:
+        """Nothing but words and punctuation from ``end`` to the end of its sentence (``limit``: where the
+        next match starts)."""
+        toks = self.toks
+        for i in range(end, len(toks)):
+            if toks[i] in SENTENCE_BREAKS:
+                return True
+            if i >= limit or not (toks[i][0].isalpha() or toks[i] in _PUNCTUATION):
+                return False
+        return True
 
 
-def gaming_shapes(toks: list[str], step_of: list[int], items: list[Item], clauses) -> Shapes:
-    layout = _Layout(toks, items)
+def gaming_shapes(toks: list[str], step_of: list[int], spans: list[tuple[int, int, int]],
+                  names: list[tuple[int, int]], clauses) -> Shapes:
+    """``spans``: every key-step match as ``(start, end, group)``, sorted; ``names``: the spans of those
+    that name something (phrases of words); ``clauses``: the stream's equation chains
+    (:meth:`.keysteps.StepStream.clauses`)."""
     blocked: dict[int, tuple] = {}
     _quantity_conflicts(toks, step_of, clauses, blocked)
-    _unused_names(toks, items, layout, blocked)
-    return Shapes(_repeated(items, layout), blocked)
+    _unused_names(toks, names, blocked)
+    repeated = _repeated(_units(toks, spans), _Layout(toks)) if _may_repeat(toks, spans) else set()
+    return Shapes(repeated, blocked)
 
 
 # ---------------------------------------------------------------- repetition
 
 
-def _units(items: list[Item]) -> list[tuple[int, int, tuple, frozenset]]:
-    """Overlapping matches merged: ``(start, end, key, groups)`` in stream order."""
-    units: list[tuple[int, int, tuple, frozenset]] = []
-    for it in items:
-        if units and it.start < units[-1][1]:
-            a, b, key, groups = units[-1]
-            units[-1] = (a, max(b, it.end), tuple(sorted({*key, (it.group, it.text)})), groups | {it.group})
+def _may_repeat(toks: list[str], spans: list[tuple[int, int, int]]) -> bool:
+    """A cheap test before the real one: a copy repeats two neighbouring matches, and a repeat in a row
+    has the same match again within the next few."""
+    last_seen: dict[tuple, int] = {}
+    pairs = set()
+    previous = None
+    for k, (start, end, group) in enumerate(spans):
+        key = (group, end - start, toks[start], toks[end - 1])
+        numeric = _numeric(toks[start:end])
+        if (not numeric and k - last_seen.get(key, -REPEAT_WINDOW) < REPEAT_WINDOW) or (previous, key) in pairs:
+            return True
+        last_seen[key] = k
+        if previous is not None and previous[0] != group:
+            pairs.add((previous, key))
+        previous = key
+    return False
+
+
+def _units(toks: list[str], spans: list[tuple[int, int, int]]) -> list[_Unit]:
+    """Overlapping matches merged, in stream order."""
+    units: list[_Unit] = []
+    last_end = -1
+    for start, end, group in spans:
+        key = (group, " ".join(toks[start:end]))
+        if start < last_end:
+            last = units[-1]
+            last_end = max(last_end, end)
+            units[-1] = _Unit(last.start, last_end, tuple(sorted({*last.key, key})), last.groups | {group})
         else:
-            units.append((it.start, it.end, ((it.group, it.text),), frozenset((it.group,))))
+            last_end = end
+            units.append(_Unit(start, end, (key,), frozenset((group,))))
     return units
 
 
-def _repeated(items: list[Item], layout: _Layout) -> set[int]:
+def _repeated(units: list[_Unit], layout: _Layout) -> set[int]:
     repeated: set[int] = set()
-    last: dict[tuple[int, str], Item] = {}
-    for it in items:
-        previous = last.get((it.group, it.text))
-        in_a_row = previous is not None and previous.end <= it.start and layout.nothing_between(previous.end, it.start)
-        if in_a_row and not it.numeric and layout.sentence[previous.start] == layout.sentence[it.start]:
-            repeated.add(it.group)
-        last[(it.group, it.text)] = it
-    units = _units(items)
-    adjacent = [layout.nothing_between(units[k][1], units[k + 1][0]) for k in range(len(units) - 1)]
+    adjacent = [layout.nothing_between(units[k].end, units[k + 1].start) for k in range(len(units) - 1)]
+    last: dict[tuple[int, str], int] = {}
+    for u, unit in enumerate(units):
+        for key in unit.key:
+            in_a_row = last.get(key) == u - 1 and adjacent[u - 1]
+            if in_a_row and not _numeric(key[1].split()) and layout.same_sentence(units[u - 1].start, unit.start):
+                repeated.add(key[0])
+            last[key] = u
     first_pair: dict[tuple, int] = {}
     j = 0
     while j < len(adjacent):
         if not adjacent[j]:
             j += 1
             continue
-        pair = (units[j][2], units[j + 1][2])
-        i = first_pair.setdefault(pair, j)
+        i = first_pair.setdefault((units[j].key, units[j + 1].key), j)
         length = _copy_length(units, adjacent, i, j) if i + 1 < j else 0
         if length:
-            groups = frozenset().union(*(u[3] for u in units[j : j + length]))
-            back_to_back = i + length == j and layout.sentence[units[i][0]] == layout.sentence[units[j + length - 1][0]]
-            if len(groups) >= 2 and (back_to_back or layout.ends_sentence(units[j + length - 1][1])):
+            groups = frozenset().union(*(u.groups for u in units[j : j + length]))
+            last_unit = j + length - 1
+            end = units[last_unit]
+            back_to_back = i + length == j and layout.same_sentence(units[i].start, end.start)
+            limit = units[last_unit + 1].start if last_unit + 1 < len(units) else len(layout.toks)
+            if len(groups) >= 2 and (back_to_back or layout.ends_sentence(end.end, limit)):
                 repeated |= groups
         j += length or 1
     return repeated
 
 
+def _numeric(words: list[str]) -> bool:
+    """A number, with a unit or in an expression, but no equation: computations reuse those, so saying one
+    twice in a row is no repetition (``180° − 84°`` after ``sum to 180°``)."""
+    return is_number(words[0]) and "=" not in words
+
+
 def _copy_length(units, adjacent, i: int, j: int) -> int:
     """How many units from ``j`` on repeat, adjacent and in order, the units from ``i`` on (before ``j``)."""
     length = 2
-    while (length < MAX_COPY and j + length < len(units) and i + length < j
-           and adjacent[j + length - 1] and adjacent[i + length - 1] and units[i + length][2] == units[j + length][2]):
+    while (length < MAX_COPY and j + length < len(units) and i + length < j and adjacent[j + length - 1]
+           and adjacent[i + length - 1] and units[i + length].key == units[j + length].key):
         length += 1
     return length
 
@@ -178,9 +207,14 @@ class _Statement:
     quantity: tuple[str, ...]
     core: tuple[int, int]
     values: list[str]
-    middle: frozenset[str]
+    parts: list[tuple[int, int]]
     span: tuple[int, int]
     step: int
+
+    def follows(self, toks: list[str], current: str) -> bool:
+        """The chain shows the current value or the quantity between its ends (an update)."""
+        middle = {t for x, y in self.parts[1:-1] for t in toks[x:y]}
+        return current in middle or any(t in middle for t in self.quantity if t[0].isalpha())
 
 
 def _core(toks: list[str], start: int, end: int) -> int:
@@ -214,8 +248,9 @@ def _listed_value(toks: list[str], at: int) -> int | None:
     return end if end == len(toks) or toks[end] in _VALUE_LIST_SEPARATORS or toks[end] in SENTENCE_BREAKS else None
 
 
-def _statements(toks: list[str], step_of: list[int], clauses) -> list[_Statement]:
-    found = []
+def _statements(toks: list[str], step_of: list[int], clauses) -> dict[tuple[str, ...], list[_Statement]]:
+    """The statements of each quantity stated more than once (or with several values at once)."""
+    found: dict[tuple[str, ...], list[tuple]] = {}
     for parts in clauses:
         (a, b), (c, d) = parts[0], parts[-1]
         value = _value(toks, c, d)
@@ -231,18 +266,14 @@ def _statements(toks: list[str], step_of: list[int], clauses) -> list[_Statement
         while (after := _listed_value(toks, e)) is not None:
             values.append(toks[e + 1])
             e = after
-        middle = frozenset(t for x, y in parts[1:-1] for t in toks[x:y])
-        found.append(_Statement(quantity, (core, b), values, middle, (a, max(e, d)), step_of[a]))
-    return found
+        found.setdefault(quantity, []).append((core, b, values, parts, a, e))
+    return {quantity: [_Statement(quantity, (core, b), values, parts, (a, e), step_of[a])
+                       for core, b, values, parts, a, e in stated]
+            for quantity, stated in found.items() if len(stated) > 1 or len(stated[0][2]) > 1}
 
 
 def _quantity_conflicts(toks, step_of, clauses, blocked: dict[int, tuple]) -> None:
-    by_quantity: dict[tuple[str, ...], list[_Statement]] = {}
-    for st in _statements(toks, step_of, clauses):
-        by_quantity.setdefault(st.quantity, []).append(st)
-    for statements in by_quantity.values():
-        if len(statements) == 1 and len(statements[0].values) == 1:
-            continue
+    for statements in _statements(toks, step_of, clauses).values():
         current = None
         involved: set[str] = set()
         given_up: dict[str, int] = {}
@@ -252,7 +283,7 @@ def _quantity_conflicts(toks, step_of, clauses, blocked: dict[int, tuple]) -> No
                 if current is None or value == current:
                     current = value
                     continue
-                if k == 0 and (current in st.middle or any(t in st.middle for t in st.quantity if t[0].isalpha())):
+                if k == 0 and st.follows(toks, current):
                     current = value
                     continue
                 involved |= {current, value}
@@ -276,41 +307,65 @@ def _block(blocked: dict[int, tuple], span: tuple[int, int], why: tuple) -> None
 # ---------------------------------------------------------------- names listed without use
 
 
-def _unused_names(toks: list[str], items: list[Item], layout: _Layout, blocked: dict[int, tuple]) -> None:
-    """Names (segments between list separators that name a method with words only) gathered until a number
-    or symbol: those in its sentence are used by it; three or more before that sentence are a dump.
-    Other words, and sentences of them, are neutral."""
-    starts: dict[int, list[Item]] = {}
-    for it in items:
-        if it.name:
-            starts.setdefault(it.start, []).append(it)
-    if not starts:
+def _unused_names(toks: list[str], names: list[tuple[int, int]], blocked: dict[int, tuple]) -> None:
+    """Names gathered until a number or symbol: those in its sentence are used by it; three or more
+    before that sentence are a dump. A name is a key-step phrase, or a method word, in a segment (text
+    between list separators) of words only; other words, and sentences of them, are neutral."""
+    places = {start: end for start, end in sorted(names, key=lambda span: span[1])}
+    if not places:
         return
-    names: list[tuple[int, list[Item]]] = []
-    """Pending names: (sentence, the key-step matches naming it; none for a method word alone)."""
-    segment: list[Item] = []
-    only_words, method = True, False
-    for i in range(len(toks) + 1):
-        tok = toks[i] if i < len(toks) else STEP_BREAK
-        if tok not in _LIST_SEPARATORS:
-            segment += starts.get(i, ())
-            only_words = only_words and tok[0].isalpha()
-            method = method or tok in METHOD_WORDS
+    methods = {i: i + 1 for i, t in enumerate(toks) if t in METHOD_WORDS}
+    if len(places) + len(methods) < MIN_UNUSED_NAMES:
+        return
+    breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
+    pending: list[tuple[int, int]] = []
+    """Spans of the names gathered, in order; a segment named by method words alone counts once."""
+    segment_end = covered = -1
+    method_only = False
+    for start, end in sorted({**methods, **places}.items()):
+        if start < covered:
             continue
-        if not only_words:
-            used = layout.sentence[i - 1]
-            _block_unused([found for sentence, found in names if sentence != used], blocked)
-            names = []
-        elif segment:
-            names += [(layout.sentence[it.start], [it]) for it in {it.start: it for it in segment}.values()]
-        elif method:
-            names.append((layout.sentence[i - 1], []))
-        segment, only_words, method = [], True, False
-    _block_unused([found for _, found in names], blocked)
+        covered = max(covered, end)
+        if start < segment_end:
+            if start in places:
+                pending[-1:] = [(start, end)] if method_only else [*pending[-1:], (start, end)]
+                method_only = False
+            continue
+        segment_end = _words_only_segment(toks, start, end)
+        if segment_end < 0:
+            continue
+        if pending and (content := _first_content(toks, pending[-1][1], start)) is not None:
+            _close(pending, content, breaks, blocked)
+            pending = []
+        pending.append((start, end))
+        method_only = start not in places
+    if pending:
+        _close(pending, _first_content(toks, pending[-1][1], len(toks)), breaks, blocked)
 
 
-def _block_unused(dump: list[list[Item]], blocked: dict[int, tuple]) -> None:
+def _words_only_segment(toks: list[str], start: int, end: int) -> int:
+    """End of the segment around ``[start, end)`` when it holds only words, else -1."""
+    i = start - 1
+    while i >= 0 and toks[i] not in _LIST_SEPARATORS:
+        if not toks[i][0].isalpha():
+            return -1
+        i -= 1
+    while end < len(toks) and toks[end] not in _LIST_SEPARATORS:
+        if not toks[end][0].isalpha():
+            return -1
+        end += 1
+    return end
+
+
+def _first_content(toks: list[str], start: int, end: int) -> int | None:
+    """The first number or symbol in ``[start, end)``."""
+    return next((i for i in range(start, end) if not toks[i][0].isalpha() and toks[i] not in _PUNCTUATION), None)
+
+
+def _close(pending: list[tuple[int, int]], content: int | None, breaks: list[int], blocked: dict[int, tuple]) -> None:
+    """The names outside the sentence of ``content`` (all of them when there is none) are a dump if 3+."""
+    used = bisect_left(breaks, content) if content is not None else -1
+    dump = [span for span in pending if bisect_left(breaks, span[0]) != used]
     if len(dump) >= MIN_UNUSED_NAMES:
-        for found in dump:
-            for it in found:
-                _block(blocked, (it.start, it.end), ("unused",))
+        for span in dump:
+            _block(blocked, span, ("unused",))

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 # The input reader, shared with the adapters and the data tools.
 from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
 
-from .gaming import RELATION_WORDS, Item, gaming_shapes
+from .gaming import RELATION_WORDS, gaming_shapes
 from .text import STEP_BREAK, is_number, joined, tokens
 
 _CLAUSE_BREAKS = frozenset(
@@ -113,21 +113,43 @@ class StepStream:
         return not (_continues_term(before) or _continues_term(after) or after in RELATION_WORDS)
 
     def clauses(self) -> list[list[tuple[int, int]]]:
-        """Equation chains: each clause with an ``=`` as its list of side spans."""
+        """Equation chains: each clause with an ``=`` as its list of side spans (found from the ``=`` signs,
+        so a stream without one costs a single scan)."""
         if self._clauses is None:
+            toks = self.tokens
             self._clauses = []
-            start = 0
-            for i in range(len(self.tokens) + 1):
-                if i == len(self.tokens) or self.tokens[i] in _CLAUSE_BREAKS:
-                    self._add_clause(start, i)
-                    start = i + 1
+            bounds: list[int] = []
+            end = -1
+            cut = _find(toks, "=", 0)
+            while cut >= 0:
+                if cut > end:
+                    self._add_clause(bounds, end)
+                    start = cut
+                    while start > 0 and toks[start - 1] not in _CLAUSE_BREAKS:
+                        start -= 1
+                    end = cut + 1
+                    while end < len(toks) and toks[end] not in _CLAUSE_BREAKS:
+                        end += 1
+                    bounds = [start]
+                bounds.append(cut)
+                cut = _find(toks, "=", cut + 1)
+            self._add_clause(bounds, end)
         return self._clauses
 
-    def _add_clause(self, start: int, end: int) -> None:
-        cuts = [i for i in range(start, end) if self.tokens[i] == "="]
-        if cuts:
-            bounds = [start, *cuts, end]
-            self._clauses.append([(bounds[0], bounds[1])] + [(bounds[k] + 1, bounds[k + 1]) for k in range(1, len(bounds) - 1)])
+    def _add_clause(self, bounds: list[int], end: int) -> None:
+        """``bounds``: the clause's start and its ``=`` signs."""
+        if bounds:
+            bounds.append(end)
+            sides = [(bounds[j] + 1, bounds[j + 1]) for j in range(1, len(bounds) - 1)]
+            self._clauses.append([(bounds[0], bounds[1]), *sides])
+
+
+def _find(toks: list[str], token: str, start: int) -> int:
+    """Index of the next ``token`` from ``start`` (a C-speed search), or -1."""
+    try:
+        return toks.index(token, start)
+    except ValueError:
+        return -1
 
 
 def _continues_term(token: str) -> bool:
@@ -238,6 +260,10 @@ class Credit:
     """Per matched but uncredited group, the gaming shape (see :mod:`.gaming`) that took the credit."""
 
 
+_PHRASE_HOWS = frozenset({"exact", "fuzzy"})
+"""How a name (a phrase of words only) can match; equation pieces are never names."""
+
+
 def credit_all(matches: list[list[Match]], stream: StepStream) -> Credit:
     """Every matched group credited at its best match (the guard off)."""
     steps = [stream.step_of[group[0].start] if group else None for group in matches]
@@ -252,8 +278,14 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
     if not any(matches):
         return credit_all(matches, stream)
     toks = stream.tokens
-    items = sorted({_item(m, toks) for group in matches for m in group}, key=lambda it: (it.start, it.end, it.group))
-    shapes = gaming_shapes(toks, stream.step_of, items, stream.clauses())
+    spans = set()
+    names = []
+    for group in matches:
+        for m in group:
+            spans.add((m.start, m.end, m.group))
+            if m.how in _PHRASE_HOWS and _words(toks, m.start, m.end):
+                names.append((m.start, m.end))
+    shapes = gaming_shapes(toks, stream.step_of, sorted(spans), names, stream.clauses())
     credited, steps, reasons = [], [], []
     for g, group in enumerate(matches):
         why = ("repeated",) if g in shapes.repeated else None
@@ -266,9 +298,8 @@ def credit_matches(matches: list[list[Match]], stream: StepStream) -> Credit:
     return Credit(credited, steps, reasons)
 
 
-def _item(m: Match, toks: list[str]) -> Item:
-    words = toks[m.start : m.end]
-    return Item(m.start, m.end, m.group, " ".join(words), all(t[0].isalpha() for t in words), m.how == "numeric")
+def _words(toks: list[str], start: int, end: int) -> bool:
+    return all(toks[i][0].isalpha() for i in range(start, end))
 
 
 def _blocking(m: Match, blocked: dict[int, tuple]) -> tuple | None:
