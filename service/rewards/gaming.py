@@ -7,15 +7,17 @@ separators and key-step matches only — never from how many other words there a
 words neither pay nor cost:
 
 - **repeated**: a run of two or more key steps copied word for word after an earlier run (the words
-  around them ignored) with nothing new after it in its sentence, or the same key step twice in a row
-  in one sentence. Every group in such a copy earns nothing.
+  around them ignored), right after it in one sentence or with nothing new after it in its sentence;
+  or the same key step (not a number or expression) twice in a row in one sentence. Every group in
+  such a copy earns nothing.
 - **enumerated**: one quantity (the left side of an equation, normalised) given three or more values
   that do not follow from each other. None of its statements earns credit.
 - **contradicted**: one quantity given two such values: the statements of the value given up earn
   nothing; the value the reasoning ends with is credited (a self-correction is reasoning, and a hedge
   gains nothing over stating the last value alone).
-- **unused**: three or more method names in a row (key-step phrases, or phrases with a method word
-  such as ``theorem`` or ``law``), with no number or equation after them in their sentence.
+- **unused**: three or more method names (key-step phrases, or phrases with a method word such as
+  ``theorem`` or ``law``) with no number or symbol between them, none in the sentence of the number
+  or symbol that follows them (or none follows).
 
 A later value *follows from* the current one when its equation chain shows the current value or the
 quantity in its middle (``x = 3 + 2 = 5`` after ``x = 3``; ``x = x + 2 = 5``): an update, not a conflict.
