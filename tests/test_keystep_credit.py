@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from service.client import RewardClient
 from service.rewards import PROFILES, PreparedGroup, Reference, Settings
 
 STEPGRPO = PROFILES["stepgrpo"]
@@ -631,3 +632,13 @@ def test_unmatched_key_steps_say_not_found(client):
             "options": {"explain": True}}
     keys = client.post("/v1/score", json=body).json()["groups"][0]["results"][0]["explanation"]["key_steps"]
     assert [k["reason"] for k in keys] == ["not found", "not found", None]
+
+
+def test_reasons_come_back_over_grpc(server):
+    case = GENUINE["hypotenuse_pq"]
+    groups = [{"reference": {"answer": case.answer, "key_steps": case.key_steps},
+               "completions": [case.text(["PQ = 8 and QR = 6.", "PR = 9, PR = 10, PR = 11."])]}]
+    with RewardClient("grpc://" + server.grpc_target) as rpc:
+        result = rpc.score(groups, options={"explain": True}).groups[0].results[0]
+    assert [k.reason for k in result.explanation.key_steps] == [None, None, "enumerated: PR has 3 values"]
+    assert result.explanation.stuffing_guard.applied is True
