@@ -7,9 +7,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 
+@pytest.mark.timeout(900)
 def test_benchmark_smoke_run():
     run = subprocess.run([sys.executable, "-m", "bench", "--quick", "--seconds", "0.3", "--warmup", "0.2"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)

@@ -94,6 +94,16 @@ def wait_ready(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> N
     raise AssertionError(f"not ready in {seconds} s:\n{log.read_text()}")
 
 
+def serving_soon(health: health_pb2_grpc.HealthStub, name: str, seconds: float = 30) -> bool:
+    """gRPC health follows readiness by a poll, so it may lag /readyz by a moment: wait for it, bounded."""
+    end = time.monotonic() + seconds
+    while True:
+        status = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=10).status
+        if status == health_pb2.HealthCheckResponse.SERVING or time.monotonic() > end:
+            return status == health_pb2.HealthCheckResponse.SERVING
+        time.sleep(0.2)
+
+
 def check_serving(argv: list[str], cwd: Path, env: dict[str, str], port: int, grpc_port: int, seconds: float) -> None:
     """Start argv (in its own process group), wait for /readyz, check gRPC health and one score, stop it."""
     log = cwd.parent / "server.log"
@@ -105,8 +115,7 @@ def check_serving(argv: list[str], cwd: Path, env: dict[str, str], port: int, gr
         with grpc.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
             health = health_pb2_grpc.HealthStub(channel)
             for name in ("", "reward.v1.RewardService"):
-                status = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=10).status
-                assert status == health_pb2.HealthCheckResponse.SERVING, name
+                assert serving_soon(health, name), f"gRPC health of {name!r} never SERVING"
         scored = httpx.post(url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER])]}, timeout=60)
         assert scored.status_code == 200, scored.text
         assert [r["status"] for r in scored.json()["groups"][0]["results"]] == ["ok", "ok"]
