@@ -150,8 +150,8 @@ def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> list[str]:
 
 
 def normalised_block(text: str) -> str:
-    """Unicode, currency and separator spellings in one form: ``−`` -> ``-``, ``\\$`` -> ``$``,
-    ``3{,}400`` -> ``3,400``, ``\\!`` and ``~`` spacing dropped."""
+    """Unicode, currency and separator spellings in one form: ``−`` -> ``-``, ``3{,}400`` and
+    ``3,\\! 400`` -> ``3,400``; ``\\$`` and the ``\\!`` spacing are dropped."""
     s = unicodedata.normalize("NFKC", superscripts_to_carets(text))
     s = s.replace("−", "-").replace("\r\n", "\n").replace("{,}", ",")
     s = _THIN_THOUSANDS.sub(",", s).replace("\\!", "").replace("\\,", " ")
@@ -222,7 +222,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
 def _announced(text: str, expect: str) -> Statement | None:
     """In a few sentences, the one with the last "answer is", when no sentence after it states a value
     (``… Final Answer: The final answer is 5. I hope it is correct.``); a later value (``The answer is
-    5. Wait, it's 6.``) leaves the whole text to be read, where two values are a hedge."""
+    5. Wait, it's 6.``) leaves the whole text to be read, where it states two values."""
     masked = _Masked(text)
     phrases = list(_ANSWER_PHRASE.finditer(masked.text))
     end = _SENTENCE_END.search(masked.text, phrases[-1].end()) if phrases else None
@@ -261,6 +261,8 @@ def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> St
 
 
 def _read_sentence(sentence: str, expect: str) -> Statement:
+    """One sentence: hedges first (uncertainty, negation, alternatives), then the option, the bare maths
+    after the copula, else the values it states (one is the answer, several a list)."""
     masked = _Masked(sentence)
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
