@@ -318,6 +318,20 @@ GENUINE = {
         ["We use the Pythagorean theorem and similar triangles.",
          "AC² = 36 + 64 = 100, so AC = 10."],
     ),
+    "two_rectangles": Case(
+        "32", [["area of first rectangle = 12"], ["area of second rectangle = 20"], ["12 + 20 = 32"]],
+        "Two rectangles, 3 by 4 and 4 by 5.",
+        "Add the areas.",
+        ["The area of the first rectangle is 3 × 4 = 12 and the area of the second rectangle is 4 × 5 = 20.",
+         "Together: 12 + 20 = 32."],
+    ),
+    "square_and_rectangle": Case(
+        "8", [["16"], ["24"], ["24 - 16 = 8"]],
+        "A square of side 4 and a 4 by 6 rectangle.",
+        "Compare the areas.",
+        ["The square's area is 16 and the rectangle's area is 24.",
+         "24 − 16 = 8."],
+    ),
     "two_triangles": Case(
         "13", [["pythagorean theorem"], ["AD = 5"], ["AC = 13"]],
         "Triangles ABD and ADC share AD.",
@@ -542,6 +556,12 @@ def test_a_name_used_once_and_listed_elsewhere_keeps_its_credit():
     steps = ["Candidates: law of sines, law of cosines, Pythagorean theorem.",
              "By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."]
     assert score(case, steps)["key_step_ratio"] == 1.0
+
+
+def test_a_word_leading_into_a_statement_does_not_make_another_quantity():
+    case = GENUINE["rectangle_area"]
+    result = score(case, ["Length = 12, width = 5.", "Area = 50.", "Now area = 60.", "Clearly area = 70."], explain=True)
+    assert result["explanation"]["key_steps"][2]["reason"] == "enumerated: area has 3 values"
 
 
 def test_the_explanation_names_the_quantity_as_written():

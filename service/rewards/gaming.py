@@ -44,6 +44,12 @@ _LINKS = frozenset({"+", "-", "*", "/", "^", "of"})
 _FUNCTIONS = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "abs", "angle", "arc"})
 """Tokens that bind the term after them (``sin a``, ``∠C``)."""
 _BINDS_NEXT = _LINKS | _FUNCTIONS
+NOUN_CHARS = 4
+"""A quantity whose last word is this long is named by words (``area``), not by a label (``AC``, ``x``)."""
+_DISCOURSE = frozenset({"now", "so", "then", "thus", "hence", "therefore", "indeed", "clearly", "obviously", "next",
+                        "note", "here", "also", "finally", "again", "similarly", "okay", "hmm", "well", "we", "get",
+                        "find", "have", "know", "that", "see", "by", "from", "with", "using", "since", "because"})
+"""Words that lead into a statement without naming its quantity."""
 _UNIT_SYMBOLS = frozenset({"%", "^", "/"})
 RELATION_WORDS = frozenset({"less", "more", "fewer", "greater", "smaller", "larger", "than", "times", "of", "plus",
                             "minus", "over", "divided", "multiplied", "squared", "cubed", "percent"})
@@ -221,10 +227,15 @@ class _Statement:
 
 def _core(toks: list[str], start: int, end: int) -> int:
     """Start of the quantity at the end of ``toks[start:end]``: the last term, with what operators, ``of``,
-    functions and numbers bind to it (``hypotenuse AC`` -> ``AC``, ``area of rectangle``, ``2x``)."""
+    functions and numbers bind to it (``hypotenuse AC`` -> ``AC``, ``2x``, ``sin 30°``). A quantity named by
+    a word keeps the words before it (``area of first rectangle``, ``square area``), up to a discourse
+    word (``now area`` -> ``area``)."""
     i = end - 1
     while i > start and (toks[i - 1] in _BINDS_NEXT or toks[i] in _LINKS or is_number(toks[i - 1])):
         i -= 1
+    if len(toks[end - 1]) >= NOUN_CHARS and toks[end - 1][0].isalpha():
+        while i > start and toks[i - 1][0].isalpha() and toks[i - 1] not in _DISCOURSE:
+            i -= 1
     return i
 
 
