@@ -28,6 +28,15 @@ PROSE = [
     ("5", "AC = 5", True),
     ("5", "So AC equals 5.", True),
     ("5", "Therefore, the hypotenuse measures 5 cm.", True),
+    # a clause after the value that justifies or describes it (coordinator's spot check)
+    ("7", "The value of x is 7, which is greater than 5.", True),
+    ("7", "The value of x is 8, which is greater than 7.", False),
+    ("7", "The answer is 7 because 3 + 4 = 7.", True),
+    ("7", "The answer is 6 because 3 + 4 = 7.", False),
+    ("7", "Since 3 + 4 = 7, the answer is 7.", True),
+    ("7", "Since 3 + 4 = 7, the answer is 8.", False),
+    ("10", "PR = 10 (units).", True),
+    ("6", "6 (approximately)", True),
     ("5", "Therefore, the hypotenuse measures 5.5 cm.", False),
     ("9.8", "The acceleration is $9.8 \\text{ m/s}^2$.", True),
     ("120", "The car reaches 120 km/h.", True),
@@ -70,11 +79,13 @@ PROSE = [
     ("2x+3", "The equation of the line is y = 2x + 3.", True),
     ("2x+3", "The equation of the line is y = 2x - 3.", False),
     ("x^2 - 1", "So the expression simplifies to (x-1)(x+1).", True),
-    ("3\sqrt{2}", "The diagonal is 3\sqrt{2} cm.", True),
+    (r"3\sqrt{2}", r"The diagonal is 3\sqrt{2} cm.", True),
     ("3, 4, 5", "The sides are 3, 4, 5.", True),
 ]
 
 HEDGES = [
+    ("10", "I think it might be 10.", False),
+    ("10", "I'm not sure, 10?", False),
     ("5", "5 or 6", False),
     ("5", "6 or 5", False),
     ("5", "The answer is 6 or 5.", False),

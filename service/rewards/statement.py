@@ -67,7 +67,9 @@ _COPULA = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_WORDS = re.compile(
-    r"\b(?:maybe|perhaps|probably|possibly|either|neither|guess|unsure|roughly\s+between)\b", re.IGNORECASE
+    r"\b(?:maybe|perhaps|probably|possibly|might|either|neither|guess|unsure|not\s+sure|"
+    r"roughly\s+between)\b",
+    re.IGNORECASE,
 )
 _NEGATION = re.compile(
     r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE
@@ -79,6 +81,10 @@ _OPERATION = re.compile(
 _REMARK = re.compile(
     r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE
 )
+_WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+)*\.?\s*\)")
+"""A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""
+_JUSTIFICATION = re.compile(r"(?:,\s*|\s+(?=because\b))(?:which|because|since|as|where|given\s+that)\b", re.IGNORECASE)
+"""A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
 _EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
@@ -213,6 +219,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
+        sentence = _WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence
         if expect == "yes_no" and len({_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, "hedge", "yes and no")
         return Statement(sentence, "plain")
@@ -267,6 +274,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
         return _read_yes_no(text)
+    text = _without_justification(text)
     hedge = _HEDGE_WORDS.search(text)
     if hedge:
         return Statement(None, "hedge", f"uncertain ({hedge.group(0).lower()})")
@@ -298,6 +306,16 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     if _ALTERNATIVE.search(_SPAN_REF.sub(" ", predicate)):
         return Statement(None, "hedge", f"{_count(values)} values {', '.join(values)}", tuple(values))
     return Statement(", ".join(values), "prose", f"{_count(values)} values, read as a list", tuple(values))
+
+
+def _without_justification(text: str) -> str:
+    """The sentence up to a clause that justifies or describes a value already stated (``The value of x
+    is 7, which is greater than 5.``, ``… is 7 because 3 + 4 = 7``): that clause's numbers are not the
+    answer. A leading ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it."""
+    for clause in _JUSTIFICATION.finditer(text):
+        if re.search(r"[\d\x01]", text[: clause.start()]) or _NUMBER_WORD.search(text[: clause.start()]):
+            return text[: clause.start()]
+    return text
 
 
 def _count(values: list[str]) -> str:
