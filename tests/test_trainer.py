@@ -170,3 +170,38 @@ def test_a_saved_checkpoint_trains_again_through_the_pretrained_path(server, tmp
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     metrics = json.loads((tmp_path / "b" / "metrics.jsonl").read_text())
     assert metrics["step"] == 1 and metrics["unscored"] == 0
+
+
+def tiny_qwen2_5_vl_checkpoint(path):
+    """A randomly initialised Qwen2.5-VL saved the way a real checkpoint is (model, tokenizer, image processor)."""
+    from transformers import Qwen2_5_VLConfig, Qwen2_5_VLForConditionalGeneration, Qwen2VLImageProcessorPil
+
+    from trainer_client.data import demo_dataset
+    from trainer_client.policy import _mrope_section, train_tokenizer
+
+    tokenizer = train_tokenizer([item.solution for item in demo_dataset(8)], vocab_size=400)
+    ids = tokenizer.convert_tokens_to_ids
+    text = dict(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=1,
+                num_attention_heads=4, num_key_value_heads=2,
+                rope_parameters={"rope_type": "default", "mrope_section": _mrope_section(16)},
+                bos_token_id=ids("<|im_start|>"), eos_token_id=tokenizer.eos_token_id,
+                pad_token_id=tokenizer.pad_token_id)
+    vision = dict(depth=1, hidden_size=32, intermediate_size=64, out_hidden_size=64, num_heads=2,
+                  fullatt_block_indexes=[0])
+    config = Qwen2_5_VLConfig(text_config=text, vision_config=vision, image_token_id=ids("<|image_pad|>"),
+                              vision_start_token_id=ids("<|vision_start|>"), vision_end_token_id=ids("<|vision_end|>"))
+    Qwen2_5_VLForConditionalGeneration(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    Qwen2VLImageProcessorPil().save_pretrained(path)
+    return path
+
+
+def test_a_qwen2_5_vl_checkpoint_trains_through_the_pretrained_path(server, tmp_path):
+    model = tiny_qwen2_5_vl_checkpoint(tmp_path / "qwen2.5-vl")
+    run = run_trainer("--reward-url", server.url, "--model", str(model), "--steps", "1", "--max-new-tokens", "24",
+                      "--cpu-threads", "1", "--output-dir", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    metrics = json.loads((tmp_path / "out" / "metrics.jsonl").read_text())
+    assert metrics["step"] == 1 and metrics["unscored"] == 0 and metrics["completion_tokens"] > 0
+    before, after = weights(model), weights(tmp_path / "out" / "checkpoint-00001")
+    assert any(not (before[k] == after[k]).all() for k in before), "the GRPO step changed no parameter"
