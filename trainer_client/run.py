@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="R1-VL layout JSONL (image_path, problem, solution, key_steps); default: synthetic demo set")
     p.add_argument("--image-root", default=None, help="folder that relative image paths in --data are relative to")
     p.add_argument("--demo-size", type=int, default=32, help="items in the synthetic demo set")
+    p.add_argument("--tokens", choices=["phrases", "words"], default="phrases",
+                   help="the tiny model's tokenizer: merges may span words (short completions) or stop at them")
     p.add_argument("--steps", type=int, default=None, help=f"GRPO steps ({_both('steps')})")
     p.add_argument("--batch-size", type=int, default=None, help=f"prompts per step ({_both('batch_size')})")
     p.add_argument("--num-generations", "-M", type=int, default=None,
@@ -110,7 +112,8 @@ def build_policy(args, items: list[Item]) -> Policy:
     if args.model:
         return pretrained_policy(args.model, args.device, args.dtype)
     corpus = [item.solution for item in items] + [item.question + "\n" + FORMAT_HINT for item in items]
-    return tiny_policy(corpus, seed=args.seed, device=args.device, dtype=args.dtype)
+    phrases = args.tokens == "phrases"
+    return tiny_policy(corpus, seed=args.seed, across_words=phrases, device=args.device, dtype=args.dtype)
 
 
 def warm_up(policy: Policy, items: list[Item], steps: int, lr: float, batch: int, seed: int, progress: bool) -> float:
