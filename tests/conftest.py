@@ -84,3 +84,17 @@ def server():
 def client(server):
     with httpx.Client(base_url=server.url, timeout=60) as c:
         yield c
+
+
+def wait_for_grpc_health(target: str, status: int, service: str = "", seconds: float = 30) -> None:
+    """Poll gRPC health until it reports ``status``: it follows the worker pool and the drain flag by
+    polling them (every 0.2 s), so it may trail ``/readyz`` by that much, more on a loaded machine."""
+    from grpc import insecure_channel
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    end = time.monotonic() + seconds
+    with insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while (now := stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=10).status) != status:
+            assert time.monotonic() < end, f"gRPC health of {service!r} is {now}, not {status}, after {seconds} s"
+            time.sleep(0.1)

@@ -7,11 +7,10 @@ import signal
 import threading
 import time
 
-import grpc
 import httpx
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
-from .conftest import start_server
+from .conftest import start_server, wait_for_grpc_health
 from .samples import GENUINE, POWER_TOWER, WRONG_ANSWER, group
 
 
@@ -44,9 +43,7 @@ def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
         server.proc.send_signal(signal.SIGTERM)
         wait_for(lambda: httpx.get(server.url + "/readyz", timeout=5).status_code == 503, "not ready once signalled")
         assert "draining" in httpx.get(server.url + "/readyz", timeout=5).text
-        with grpc.insecure_channel(server.grpc_target) as channel:
-            status = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service="reward.v1.RewardService"), timeout=5).status
-        assert status == health_pb2.HealthCheckResponse.NOT_SERVING
+        wait_for_grpc_health(server.grpc_target, health_pb2.HealthCheckResponse.NOT_SERVING, "reward.v1.RewardService")
         served = httpx.post(server.url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER])]}, timeout=30)
         assert served.status_code == 200, "requests are still served while draining"
         worker.join(60)

@@ -13,21 +13,20 @@ Each takes about a minute (building and installing from the local package index)
 from __future__ import annotations
 
 import os
-import signal
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import grpc
 import httpx
 import pytest
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2
 
-from .conftest import ROOT, free_port
+from .conftest import ROOT, free_port, wait_for_grpc_health
 from .samples import GENUINE, WRONG_ANSWER, group
 
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
@@ -94,16 +93,6 @@ def wait_ready(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> N
     raise AssertionError(f"not ready in {seconds} s:\n{log.read_text()}")
 
 
-def serving_soon(health: health_pb2_grpc.HealthStub, name: str, seconds: float = 30) -> bool:
-    """gRPC health follows readiness by a poll, so it may lag /readyz by a moment: wait for it, bounded."""
-    end = time.monotonic() + seconds
-    while True:
-        status = health.Check(health_pb2.HealthCheckRequest(service=name), timeout=10).status
-        if status == health_pb2.HealthCheckResponse.SERVING or time.monotonic() > end:
-            return status == health_pb2.HealthCheckResponse.SERVING
-        time.sleep(0.2)
-
-
 def check_serving(argv: list[str], cwd: Path, env: dict[str, str], port: int, grpc_port: int, seconds: float) -> None:
     """Start argv (in its own process group), wait for /readyz, check gRPC health and one score, stop it."""
     log = cwd.parent / "server.log"
@@ -112,10 +101,8 @@ def check_serving(argv: list[str], cwd: Path, env: dict[str, str], port: int, gr
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, proc, log, seconds)
-        with grpc.insecure_channel(f"127.0.0.1:{grpc_port}") as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            for name in ("", "reward.v1.RewardService"):
-                assert serving_soon(health, name), f"gRPC health of {name!r} never SERVING"
+        for name in ("", "reward.v1.RewardService"):
+            wait_for_grpc_health(f"127.0.0.1:{grpc_port}", health_pb2.HealthCheckResponse.SERVING, name)
         scored = httpx.post(url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER])]}, timeout=60)
         assert scored.status_code == 200, scored.text
         assert [r["status"] for r in scored.json()["groups"][0]["results"]] == ["ok", "ok"]
@@ -180,10 +167,15 @@ def test_make_serve_on_a_fresh_checkout_installs_the_server_alone_and_serves(tmp
     for name in checkout_files():
         (checkout / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, checkout / name)
-    port, grpc_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "REWARD_"))}
+    # the install step first (what `make serve` does before serving), so the ports picked below are not
+    # left for minutes for another process to take
+    installed = subprocess.run(["make", ".venv/.server"], cwd=checkout, env=env, capture_output=True, text=True,
+                               timeout=900)
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+    port, grpc_port = free_port(), free_port()
     argv = ["make", "serve", f"PORT={port}", f"GRPC_PORT={grpc_port}"]
-    check_serving(argv, checkout, env, port, grpc_port, 900)
+    check_serving(argv, checkout, env, port, grpc_port, 300)
     python = checkout / ".venv" / "bin" / "python"
     missing = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('torch'))"],
                              cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
