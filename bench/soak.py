@@ -27,7 +27,7 @@ import httpx
 from google.protobuf import json_format
 
 from .__main__ import Server, free_port, machine_lines, percentile
-from .workload import Workload
+from .workload import GROUP_SIZE, Workload
 
 POWER_TOWER = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nCompute it.\n### The final answer is: 5^(5^(5^5))"
 HOSTILE = [
@@ -71,10 +71,16 @@ class Tally:
             self.failures.append(f"{kind}: {why}"[:300])
 
 
-def batch(rng: random.Random, workload: Workload, json_only: bool) -> tuple[str, list[dict]]:
-    """A request's profile and groups: 1-16 workload groups, now and then with hostile completions."""
+EXTRA_COMPLETIONS = 2
+"""At most one hostile completion and one power tower are added to a batch."""
+
+
+def batch(rng: random.Random, workload: Workload, json_only: bool, limit: int) -> tuple[str, list[dict]]:
+    """A request's profile and groups: 1-16 workload groups, now and then with hostile completions, never
+    more completions in all than ``limit`` (the server's --max-trajectories: a bigger request is a 413)."""
     profile = rng.choice(["stepgrpo", "stepgrpo", "r1vl-reference"])
-    groups = [g.wire() for g in workload.take(rng.randint(1, 16))]
+    most = max(1, min(16, (limit - EXTRA_COMPLETIONS) // GROUP_SIZE))
+    groups = [g.wire() for g in workload.take(rng.randint(1, most))]
     for g in groups:
         g["completions"] = list(g["completions"])
     if rng.random() < 0.3:
@@ -85,11 +91,11 @@ def batch(rng: random.Random, workload: Workload, json_only: bool) -> tuple[str,
     return profile, groups
 
 
-def http_client(url: str, tally: Tally, end: float, seed: int) -> None:
+def http_client(url: str, tally: Tally, end: float, seed: int, limit: int) -> None:
     rng, workload = random.Random(seed), Workload(seed=seed)
     with httpx.Client(base_url=url, timeout=120, trust_env=False) as client:
         while time.monotonic() < end:
-            profile, groups = batch(rng, workload, json_only=False)
+            profile, groups = batch(rng, workload, json_only=False, limit=limit)
             body = json.dumps({"profile": profile, "groups": groups}).encode()
             while time.monotonic() < end:
                 started = time.perf_counter()
@@ -110,14 +116,14 @@ def http_client(url: str, tally: Tally, end: float, seed: int) -> None:
                 break
 
 
-def grpc_client(target: str, tally: Tally, end: float, seed: int) -> None:
+def grpc_client(target: str, tally: Tally, end: float, seed: int, limit: int) -> None:
     from service.rewardpb import reward_pb2, reward_pb2_grpc
 
     rng, workload = random.Random(seed), Workload(seed=seed)
     with grpc.insecure_channel(target) as channel:
         stub = reward_pb2_grpc.RewardServiceStub(channel)
         while time.monotonic() < end:
-            profile, groups = batch(rng, workload, json_only=True)
+            profile, groups = batch(rng, workload, json_only=True, limit=limit)
             message = json_format.ParseDict({"profile": profile, "groups": groups}, reward_pb2.ScoreRequest())
             while time.monotonic() < end:
                 started = time.perf_counter()
@@ -137,14 +143,14 @@ def grpc_client(target: str, tally: Tally, end: float, seed: int) -> None:
                 break
 
 
-def stream_client(target: str, tally: Tally, end: float, seed: int) -> None:
+def stream_client(target: str, tally: Tally, end: float, seed: int, limit: int) -> None:
     from service.rewardpb import reward_pb2, reward_pb2_grpc
 
     rng, workload = random.Random(seed), Workload(seed=seed)
     with grpc.insecure_channel(target) as channel:
         stub = reward_pb2_grpc.RewardServiceStub(channel)
         while time.monotonic() < end:
-            profile, groups = batch(rng, workload, json_only=True)
+            profile, groups = batch(rng, workload, json_only=True, limit=limit)
             for i, g in enumerate(groups):
                 g["group_id"] = str(i)
             messages = [json_format.ParseDict({"profile": profile, "group": g}, reward_pb2.StreamRequest()) for g in groups]
@@ -232,9 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rss_start = rss_mib(process_tree(server.proc.pid))
         end = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i)) for i in range(args.http_clients)]
-        threads += [threading.Thread(target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i)) for i in range(args.grpc_clients)]
-        threads += [threading.Thread(target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i)) for i in range(args.streams)]
+        threads = [threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending)) for i in range(args.http_clients)]
+        threads += [threading.Thread(target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i, args.max_pending)) for i in range(args.grpc_clients)]
+        threads += [threading.Thread(target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i, args.max_pending)) for i in range(args.streams)]
         if args.kill_every > 0:
             threads.append(threading.Thread(target=killer, args=(server.proc.pid, args.kill_every, end, kills, args.seed)))
         for t in threads:
