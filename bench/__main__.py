@@ -50,9 +50,11 @@ def wait_quiet(limit: float) -> None:
 
 def print_workload(name: str, seed: int) -> None:
     sample = describe(WORKLOADS[name](seed, start=2 * 10**7).take(512))
-    print(f"workload {name}: seed {seed}; {GROUP_SIZE} completions/group; completion {sample['bytes_mean']:.0f} B mean "
-          f"({sample['bytes_min']}-{sample['bytes_max']}, {sample['in_range']:.0%} in 1.0-1.3 KB); "
-          f"{sample['key_groups_mean']:.1f} key-step groups/item")
+    print(
+        f"workload {name}: seed {seed}; {GROUP_SIZE} completions/group; completion {sample['bytes_mean']:.0f} B mean "
+        f"({sample['bytes_min']}-{sample['bytes_max']}, {sample['in_range']:.0%} in 1.0-1.3 KB); "
+        f"{sample['key_groups_mean']:.1f} key-step groups/item"
+    )
     for title, key in (("kinds", "kinds"), ("answers", "answer_types"), ("templates", "templates")):
         total = sum(sample[key].values())
         print(f"  {title + ':':<10} " + ", ".join(f"{k} {v / total:.0%}" for k, v in sample[key].most_common()))
@@ -73,7 +75,10 @@ def measure_in_process(res: Results, workloads: list[str], seed: int, warmup: fl
         for profile in PROFILE_ORDER:
             rs, other_cpu = measure_forked(profile, "typical", seed, res.ncpu, 5 * 10**7, warmup, seconds)
             res.all_cores[profile] = (sum(r.rate for r in rs), sum(r.trajectories for r in rs), other_cpu)
-            print(f"[typical: in-process {profile} x{res.ncpu} processes: {res.all_cores[profile][0]:.0f} traj/s]", flush=True)
+            print(
+                f"[typical: in-process {profile} x{res.ncpu} processes: {res.all_cores[profile][0]:.0f} traj/s]",
+                flush=True,
+            )
 
 
 def warm_server(url: str, profile: str, warm, seconds: float, expected: float) -> None:
@@ -85,14 +90,25 @@ def warm_server(url: str, profile: str, warm, seconds: float, expected: float) -
         print(f"[http {profile} warm-up: {wu.trajectories} trajectories, {wu.rate:.0f} traj/s]", flush=True)
 
 
-def measure_server(res: Results, server: Server, grpc_port: int, workloads: list[str], seed: int, warmup: float, seconds: float, quick: bool) -> None:
+def measure_server(
+    res: Results,
+    server: Server,
+    grpc_port: int,
+    workloads: list[str],
+    seed: int,
+    warmup: float,
+    seconds: float,
+    quick: bool,
+) -> None:
     target = f"127.0.0.1:{grpc_port}"
     res.rss["start"] = worker_rss(server.proc.pid)
     for wl in workloads:
         measured, warm = WORKLOADS[wl](seed, start=7 * 10**7), WORKLOADS[wl](seed, start=8 * 10**7)
         size, latency_sizes = QUICK_SYMBOLIC if quick and wl == "symbolic" else (THROUGHPUT_BATCH, LATENCY_BATCHES[wl])
         for profile in PROFILE_ORDER:
-            expected = res.inproc[(wl, profile)].rate * res.ncpu * 2.5  # generous: HTTP cannot beat every core in-process
+            expected = (
+                res.inproc[(wl, profile)].rate * res.ncpu * 2.5
+            )  # generous: HTTP cannot beat every core in-process
             warm_server(server.url, profile, warm, warmup, expected)
             for clients in (1, 2) if wl == "typical" else (2,):
                 batches = build_batches(profile, measured, size, math.ceil(expected * seconds / size) + 4 * clients)
@@ -104,7 +120,10 @@ def measure_server(res: Results, server: Server, grpc_port: int, workloads: list
             for n in latency_sizes:
                 batches = build_batches(profile, measured, n, max(3, math.ceil(expected * seconds / n) + 3))
                 res.latency[(wl, profile, n)] = r = measure_latency(server.url, profile, batches, seconds)
-                print(f"[{wl}: latency {profile} {n}: p50 {percentile(r.latencies, 50) * 1000:.0f} ms over {len(r.latencies)} requests]", flush=True)
+                print(
+                    f"[{wl}: latency {profile} {n}: p50 {percentile(r.latencies, 50) * 1000:.0f} ms over {len(r.latencies)} requests]",
+                    flush=True,
+                )
             res.checks[(wl, profile)] = cross_check(server.url, profile, measured)
     res.rss["end"] = worker_rss(server.proc.pid)
 
@@ -116,8 +135,10 @@ def run_server(res: Results, *flags: str, body) -> None:
         startup = server.start()
         CPU.server_sid = server.proc.pid  # start_new_session: the server leads its own session
         info = server.info()
-        res.servers.append(f"server {' '.join(flags) or '(defaults)'}: up in {startup:.1f} s, workers={info.get('workers')}, "
-                           f"deadline={info.get('deadline_seconds')} s, core {info.get('core_version')}")
+        res.servers.append(
+            f"server {' '.join(flags) or '(defaults)'}: up in {startup:.1f} s, workers={info.get('workers')}, "
+            f"deadline={info.get('deadline_seconds')} s, core {info.get('core_version')}"
+        )
         print(f"[{res.servers[-1]}]", flush=True)
         body(server, info)
     finally:
@@ -133,17 +154,37 @@ def run_server(res: Results, *flags: str, body) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="about 1 s per measurement (smoke test)")
-    parser.add_argument("--seconds", type=float, default=None, help="seconds per measurement (default 5, 1 with --quick)")
-    parser.add_argument("--warmup", type=float, default=None,
-                        help="warm-up seconds per profile, in-process and over HTTP (default 5, 1 with --quick): "
-                             "math-verify's ANTLR parser and the answer caches take a few thousand trajectories to reach steady state")
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="seconds per measurement (default 5, 1 with --quick)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=None,
+        help="warm-up seconds per profile, in-process and over HTTP (default 5, 1 with --quick): "
+        "math-verify's ANTLR parser and the answer caches take a few thousand trajectories to reach steady state",
+    )
     parser.add_argument("--seed", type=int, default=0, help="workload seed (default 0)")
-    parser.add_argument("--workloads", default="typical,symbolic", help="comma-separated: typical, symbolic (default both)")
-    parser.add_argument("--rss-seconds", type=float, default=0.0, metavar="S",
-                        help="also run S seconds of 2-client HTTP load (stepgrpo, fresh batches), printing the workers' RSS every 10 s (default 0: off)")
-    parser.add_argument("--no-scaling", action="store_true", help="skip the 1-worker server (the 1 -> N workers scaling figure)")
-    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
-                        help="first wait up to S seconds for other processes to use under 10%% of the CPUs (default 0: no wait)")
+    parser.add_argument(
+        "--workloads", default="typical,symbolic", help="comma-separated: typical, symbolic (default both)"
+    )
+    parser.add_argument(
+        "--rss-seconds",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="also run S seconds of 2-client HTTP load (stepgrpo, fresh batches), printing the workers' RSS every 10 s (default 0: off)",
+    )
+    parser.add_argument(
+        "--no-scaling", action="store_true", help="skip the 1-worker server (the 1 -> N workers scaling figure)"
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="first wait up to S seconds for other processes to use under 10%% of the CPUs (default 0: no wait)",
+    )
     args = parser.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else (1.0 if args.quick else 5.0)
     warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 5.0)
@@ -163,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     for wl in workloads:
         print_workload(wl, args.seed)
-    print(f"measurement: {seconds:g} s each, after a {warmup:g} s warm-up per profile (in-process and over HTTP); time.perf_counter; "
-          "'other' = share of all CPUs used by other processes meanwhile")
+    print(
+        f"measurement: {seconds:g} s each, after a {warmup:g} s warm-up per profile (in-process and over HTTP); time.perf_counter; "
+        "'other' = share of all CPUs used by other processes meanwhile"
+    )
     if hasattr(os, "getloadavg"):
         print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(flush=True)
@@ -178,14 +221,21 @@ def main(argv: list[str] | None = None) -> int:
         measure_server(res, server, grpc_port, workloads, args.seed, warmup, seconds, args.quick)
         if args.rss_seconds:
             print(f"[RSS run: {args.rss_seconds:g} s of HTTP load]", flush=True)
-            res.rss_run = rss_under_load(server.url, server.proc.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds)
+            res.rss_run = rss_under_load(
+                server.url, server.proc.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds
+            )
 
     run_server(res, "--grpc-port", str(grpc_port), body=default_server)
 
     def one_worker(server: Server, info: dict) -> None:
         rate = res.inproc[("typical", CORE)].rate
         warm_server(server.url, CORE, WORKLOADS["typical"](args.seed, start=8 * 10**7 + 10**6), warmup, rate * 2.5)
-        batches = build_batches(CORE, WORKLOADS["typical"](args.seed, start=7 * 10**7 + 10**6), THROUGHPUT_BATCH, math.ceil(rate * 2.5 * seconds / THROUGHPUT_BATCH) + 8)
+        batches = build_batches(
+            CORE,
+            WORKLOADS["typical"](args.seed, start=7 * 10**7 + 10**6),
+            THROUGHPUT_BATCH,
+            math.ceil(rate * 2.5 * seconds / THROUGHPUT_BATCH) + 8,
+        )
         res.one_worker = measure_http(server.url, CORE, batches, 2, seconds)
         print(f"[typical: http {CORE} x2, 1 worker: {res.one_worker.rate:.0f} traj/s]", flush=True)
 

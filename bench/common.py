@@ -24,6 +24,7 @@ STARTUP_SECONDS = 180
 
 # ---------------------------------------------------------------- bookkeeping
 
+
 @dataclass
 class Anomalies:
     statuses: collections.Counter = field(default_factory=collections.Counter)
@@ -124,6 +125,7 @@ CPU = CpuMeter()
 
 # ---------------------------------------------------------------- the server
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -145,8 +147,13 @@ class Server:
     def start(self) -> float:
         t = time.perf_counter()
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "service", "--host", HOST, "--port", str(self.port), *self.flags],
-                                         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "service", "--host", HOST, "--port", str(self.port), *self.flags],
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         end = time.monotonic() + STARTUP_SECONDS
         with httpx.Client(base_url=self.url, trust_env=False, timeout=5) as c:
             while time.monotonic() < end:
@@ -184,6 +191,7 @@ class Server:
 
 # ---------------------------------------------------------------- the machine
 
+
 def machine_lines() -> list[str]:
     cpu = "?"
     try:
@@ -201,9 +209,18 @@ def machine_lines() -> list[str]:
         except importlib.metadata.PackageNotFoundError:
             pass
     try:
-        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "service"], capture_output=True, text=True, timeout=10).stdout.splitlines()
-        code = f"code:    commit {commit or '?'}" + (f" + uncommitted changes in {len(dirty)} file(s) under service/" if dirty else "")
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "service"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.splitlines()
+        code = f"code:    commit {commit or '?'}" + (
+            f" + uncommitted changes in {len(dirty)} file(s) under service/" if dirty else ""
+        )
     except (OSError, subprocess.SubprocessError):
         code = "code:    (git unavailable)"
     return [

@@ -32,11 +32,16 @@ _MODELS = ("gpt-4o", "qwen2_vl_7b", "qwen2_vl_72b", "llama_vision_11b")
 
 def _response(i: int, k: int) -> str:
     """A CoMCTS-style searched response (about 0.8 kB)."""
-    steps = "".join(f"### Step {n}:\nFrom the figure, angle {n} + angle {n + 1} = 180° because the lines are "
-                    f"parallel, so angle {n + 1} = {180 - (i + n + k) % 90}°.\n\n" for n in range(1, 6))
-    return ("### Image Description:\nTwo parallel lines cut by a transversal, with numbered angles.\n\n"
-            "### Rationales:\nAngles on parallel lines are supplementary or equal.\n\n"
-            "### Let's think step by step.\n" + steps + "### The final answer is: " + "ABCD"[(i + k) % 4])
+    steps = "".join(
+        f"### Step {n}:\nFrom the figure, angle {n} + angle {n + 1} = 180° because the lines are "
+        f"parallel, so angle {n + 1} = {180 - (i + n + k) % 90}°.\n\n"
+        for n in range(1, 6)
+    )
+    return (
+        "### Image Description:\nTwo parallel lines cut by a transversal, with numbered angles.\n\n"
+        "### Rationales:\nAngles on parallel lines are supplementary or equal.\n\n"
+        "### Let's think step by step.\n" + steps + "### The final answer is: " + "ABCD"[(i + k) % 4]
+    )
 
 
 def _row(i: int) -> dict:
@@ -50,11 +55,14 @@ def _row(i: int) -> dict:
         **searched,
         "image": "img.png",
         "question": f"Question: Find angle 2 in figure {i}.\nChoices:\n{choices}",
-        "conversations": [{"from": "human", "value": f"<image>\nQuestion: Find angle 2 in figure {i}.\n"
-                                                     f"Choices:\n{choices}"},
-                          {"from": "gpt", "value": _response(i, 0)}],
-        "key_steps": {"Image Description": ["two parallel lines"],
-                      "Steps": [["angle 1 + angle 2 = 180°"], ["parallel"]]},
+        "conversations": [
+            {"from": "human", "value": f"<image>\nQuestion: Find angle 2 in figure {i}.\nChoices:\n{choices}"},
+            {"from": "gpt", "value": _response(i, 0)},
+        ],
+        "key_steps": {
+            "Image Description": ["two parallel lines"],
+            "Steps": [["angle 1 + angle 2 = 180°"], ["parallel"]],
+        },
     }
 
 
@@ -99,8 +107,13 @@ def run_child(args: list[str], cwd: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MB: the largest of the process and its worker processes) of one child
     process, which must succeed."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args[:4])} failed: {proc.stderr[-2000:]}")
@@ -110,12 +123,14 @@ def run_child(args: list[str], cwd: Path) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.data_stream", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes-mb", type=int, nargs="+", default=[64, 256, 1024],
-                    help="input sizes (default 64 256 1024)")
+    ap.add_argument(
+        "--sizes-mb", type=int, nargs="+", default=[64, 256, 1024], help="input sizes (default 64 256 1024)"
+    )
     ap.add_argument("--jsonl", action="store_true", help="JSONL input instead of a JSON array")
     every = ["convert", "augment", "trainer"]
-    ap.add_argument("--steps", nargs="+", choices=every, default=every,
-                    help="what to run on each file (default: all three)")
+    ap.add_argument(
+        "--steps", nargs="+", choices=every, default=every, help="what to run on each file (default: all three)"
+    )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = ap.parse_args(argv)
     figures = []
@@ -127,16 +142,47 @@ def main(argv: list[str] | None = None) -> int:
             src = folder / ("rows.jsonl" if args.jsonl else "rows.json")
             rows = write_file(src, megabytes, array=not args.jsonl)
             steps = [
-                ("convert", ["-m", "service.data", "convert", str(src), "-o", str(folder / "out.jsonl"), "--to", "r1vl",
-                             "--no-progress"]),
-                ("augment", ["-m", "service.data", "augment", str(src), "-o", str(folder / "aug.jsonl"),
-                             "--workers", "2", "--no-progress"]),
+                (
+                    "convert",
+                    [
+                        "-m",
+                        "service.data",
+                        "convert",
+                        str(src),
+                        "-o",
+                        str(folder / "out.jsonl"),
+                        "--to",
+                        "r1vl",
+                        "--no-progress",
+                    ],
+                ),
+                (
+                    "augment",
+                    [
+                        "-m",
+                        "service.data",
+                        "augment",
+                        str(src),
+                        "-o",
+                        str(folder / "aug.jsonl"),
+                        "--workers",
+                        "2",
+                        "--no-progress",
+                    ],
+                ),
                 ("trainer", ["-c", _LOADER, str(src)]),
             ]
             for name, child in [step for step in steps if step[0] in args.steps]:
                 seconds, peak = run_child(child, folder)
-                figures.append({"megabytes": megabytes, "rows": rows, "step": name, "seconds": round(seconds, 1),
-                                "peak_rss_mb": round(peak, 1)})
+                figures.append(
+                    {
+                        "megabytes": megabytes,
+                        "rows": rows,
+                        "step": name,
+                        "seconds": round(seconds, 1),
+                        "peak_rss_mb": round(peak, 1),
+                    }
+                )
                 print(f"{megabytes:>6} MB  {rows:>9}  {name:<8} {seconds:>8.1f}  {peak:>11.1f}", flush=True)
     if args.json:
         print(json.dumps(figures))

@@ -85,8 +85,11 @@ def main(argv: list[str] | None = None) -> int:
             real, wall, cpu = run_demo(url, seed, out / f"real-{seed}", False, extra)
             control, _, _ = run_demo(url, seed, out / f"control-{seed}", True, extra)
             rows.append((seed, real, control, wall, cpu))
-            print(f"seed {seed}: reward real {moved(real, 'reward')}, control {moved(control, 'reward')} "
-                  f"({wall:.0f} s, {cpu:.0f} CPU s)", flush=True)
+            print(
+                f"seed {seed}: reward real {moved(real, 'reward')}, control {moved(control, 'reward')} "
+                f"({wall:.0f} s, {cpu:.0f} CPU s)",
+                flush=True,
+            )
     finally:
         if server is not None:
             server.stop()

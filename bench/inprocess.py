@@ -28,23 +28,28 @@ IN_PROCESS_ORDER = (PLAIN, BASELINE, CORE)
 WORKLOADS = {"typical": Workload, "symbolic": SymbolicWorkload}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def settings_for(profile: str) -> Settings:
     """The settings a worker gets for this profile and the default options, built the service's own
     way (``scoring_options``)."""
     from service.contract import ScoreRequest
     from service.scoring import scoring_options
 
-    request = ScoreRequest.model_validate_json(json.dumps({"profile": profile, "groups": [{"reference": {"answer": "0"}, "completions": []}]}))
+    request = ScoreRequest.model_validate_json(
+        json.dumps({"profile": profile, "groups": [{"reference": {"answer": "0"}, "completions": []}]})
+    )
     settings, _ = scoring_options(request)
     return settings
 
 
 def core_reference(ref: dict) -> Reference:
-    return Reference(answer=ref["answer"], key_steps=ref.get("key_steps"), choices=ref.get("choices"), solution=ref.get("solution"))
+    return Reference(
+        answer=ref["answer"], key_steps=ref.get("key_steps"), choices=ref.get("choices"), solution=ref.get("solution")
+    )
 
 
 # ---------------------------------------------------------------- in-process
+
 
 @dataclass
 class InProcess:
@@ -67,18 +72,28 @@ def plain_scorer(reference: dict):
 
     def score(text: str) -> dict:
         accuracy = reference_baseline.accuracy(text, solution, key_steps)
-        return {"status": "ok", "reward": accuracy + reference_baseline.validity(text), "answer_correct": accuracy >= 1.0}
+        return {
+            "status": "ok",
+            "reward": accuracy + reference_baseline.validity(text),
+            "answer_correct": accuracy >= 1.0,
+        }
 
     return score
 
 
-def score_groups(profile: str, groups, record: str | None = None, by_kind: dict | None = None, per_traj: list | None = None) -> list[dict]:
+def score_groups(
+    profile: str, groups, record: str | None = None, by_kind: dict | None = None, per_traj: list | None = None
+) -> list[dict]:
     """Score groups as a worker does: one PreparedGroup per group, then each completion (for the
     plain baseline, the reference code's rules on each completion)."""
     prof, settings = (None, None) if profile == PLAIN else (PROFILES[profile], settings_for(profile))
     out = []
     for g in groups:
-        score = plain_scorer(g.reference) if profile == PLAIN else PreparedGroup(core_reference(g.reference), prof, settings).score
+        score = (
+            plain_scorer(g.reference)
+            if profile == PLAIN
+            else PreparedGroup(core_reference(g.reference), prof, settings).score
+        )
         for kind, text in zip(g.kinds, g.completions):
             t = time.perf_counter()
             try:
@@ -107,11 +122,16 @@ def measure_in_process(profile: str, workload: Workload, seconds: float) -> InPr
         score_groups(profile, chunk, "in-process", by_kind, per_traj)
         elapsed += time.perf_counter() - t
         n += sum(len(g.completions) for g in chunk)
-    summary = {k: (len(rs), sum(r["reward"] for r in rs), sum(bool(r["answer_correct"]) for r in rs)) for k, rs in by_kind.items()}
+    summary = {
+        k: (len(rs), sum(r["reward"] for r in rs), sum(bool(r["answer_correct"]) for r in rs))
+        for k, rs in by_kind.items()
+    }
     return InProcess(profile, n, elapsed, per_traj, summary, CPU.other_share(meter))
 
 
-def _forked_child(profile: str, workload: str, seed: int, start: int, warmup: float, seconds: float, barrier, results) -> None:
+def _forked_child(
+    profile: str, workload: str, seed: int, start: int, warmup: float, seconds: float, barrier, results
+) -> None:
     logging.getLogger("math_verify").setLevel(logging.ERROR)
     ANOMALIES.statuses.clear()
     ANOMALIES.examples.clear()
@@ -127,7 +147,9 @@ def _forked_child(profile: str, workload: str, seed: int, start: int, warmup: fl
         results.put(("failed", f"{type(exc).__name__}: {exc}", {}, []))
 
 
-def measure_forked(profile: str, workload: str, seed: int, processes: int, start: int, warmup: float, seconds: float) -> tuple[list[InProcess], float]:
+def measure_forked(
+    profile: str, workload: str, seed: int, processes: int, start: int, warmup: float, seconds: float
+) -> tuple[list[InProcess], float]:
     """The in-process scorer in ``processes`` fresh processes forked from this one (so each has the
     same history: imports, then ``warmup`` s of warm-up), measured together after a barrier.
     Returns each process's measurement and the share of the CPUs that other processes used."""
@@ -135,8 +157,14 @@ def measure_forked(profile: str, workload: str, seed: int, processes: int, start
 
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     barrier, results = ctx.Barrier(processes), ctx.Queue()
-    procs = [ctx.Process(target=_forked_child, args=(profile, workload, seed, start + i * 10**7, warmup, seconds, barrier, results), daemon=True)
-             for i in range(processes)]
+    procs = [
+        ctx.Process(
+            target=_forked_child,
+            args=(profile, workload, seed, start + i * 10**7, warmup, seconds, barrier, results),
+            daemon=True,
+        )
+        for i in range(processes)
+    ]
     where = "in-process" if processes == 1 else f"in-proc x{processes}"
     meter = CPU.start()
     for p in procs:
@@ -165,6 +193,9 @@ def baseline_parity(workload, n_groups: int = 64) -> tuple[int, int, list[str]]:
     (compared, rewards that differ, examples). They must agree: only their speed may differ."""
     groups = workload.take(n_groups)
     plain, profile = score_groups(PLAIN, groups), score_groups(BASELINE, groups)
-    bad = [f"trajectory {i}: plain {a['reward']} vs profile {b.get('reward')}" for i, (a, b) in enumerate(zip(plain, profile))
-           if b.get("status") != "ok" or abs(a["reward"] - b["reward"]) > 1e-9]
+    bad = [
+        f"trajectory {i}: plain {a['reward']} vs profile {b.get('reward')}"
+        for i, (a, b) in enumerate(zip(plain, profile))
+        if b.get("status") != "ok" or abs(a["reward"] - b["reward"]) > 1e-9
+    ]
     return len(plain), len(bad), bad[:3]

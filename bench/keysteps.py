@@ -54,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         return time.process_time() - start
 
     n = len(steps)
-    figures = {"trajectories": n, "key_step_matching_us": round(min(matching() for _ in range(args.repeat)) / n * 1e6, 1),
-               "credit_us": round(min(credit() for _ in range(args.repeat)) / n * 1e6, 1)}
+    figures = {
+        "trajectories": n,
+        "key_step_matching_us": round(min(matching() for _ in range(args.repeat)) / n * 1e6, 1),
+        "credit_us": round(min(credit() for _ in range(args.repeat)) / n * 1e6, 1),
+    }
     print(json.dumps(figures))
     return 0
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import grpc
 import httpx
@@ -44,7 +44,9 @@ def build_batches(profile: str, workload, size: int, count: int, transport: str 
 def grpc_body(profile: str, groups) -> bytes:
     from service.rewardpb import reward_pb2
 
-    message = json_format.ParseDict({"profile": profile, "groups": [g.wire() for g in groups]}, reward_pb2.ScoreRequest())
+    message = json_format.ParseDict(
+        {"profile": profile, "groups": [g.wire() for g in groups]}, reward_pb2.ScoreRequest()
+    )
     return message.SerializeToString()
 
 
@@ -53,12 +55,16 @@ def count_results(where: str, profile: str, batch: Batch, groups) -> None:
     n = 0
     for g in groups:
         if g["status"] != "ok":
-            ANOMALIES.examples.append(f"{where}/{profile} group {g['group_id']}: group status={g['status']} detail={g.get('detail')!r}")
+            ANOMALIES.examples.append(
+                f"{where}/{profile} group {g['group_id']}: group status={g['status']} detail={g.get('detail')!r}"
+            )
         for r in g["results"]:
             ANOMALIES.add(where, profile, r, f"group {g['group_id']}")
             n += 1
     if n != batch.trajectories:
-        ANOMALIES.http_errors.append(f"{where} {profile} batch@{batch.first_group}: {n} results for {batch.trajectories} completions")
+        ANOMALIES.http_errors.append(
+            f"{where} {profile} batch@{batch.first_group}: {n} results for {batch.trajectories} completions"
+        )
 
 
 def post(client: httpx.Client, profile: str, batch: Batch) -> tuple[float, float]:
@@ -75,8 +81,12 @@ def post(client: httpx.Client, profile: str, batch: Batch) -> tuple[float, float
 
 
 def http_client(url: str) -> httpx.Client:
-    return httpx.Client(base_url=url, trust_env=False, timeout=httpx.Timeout(600.0),
-                        limits=httpx.Limits(max_connections=4, max_keepalive_connections=4))
+    return httpx.Client(
+        base_url=url,
+        trust_env=False,
+        timeout=httpx.Timeout(600.0),
+        limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+    )
 
 
 class GrpcClient:
@@ -86,7 +96,9 @@ class GrpcClient:
         from service.rewardpb import reward_pb2
 
         self.channel = grpc.insecure_channel(target)
-        self.score = self.channel.unary_unary(SCORE_METHOD, request_serializer=None, response_deserializer=reward_pb2.ScoreResponse.FromString)
+        self.score = self.channel.unary_unary(
+            SCORE_METHOD, request_serializer=None, response_deserializer=reward_pb2.ScoreResponse.FromString
+        )
 
     def __enter__(self):
         return self
@@ -103,8 +115,15 @@ def send_grpc(client: GrpcClient, profile: str, batch: Batch) -> tuple[float, fl
         ANOMALIES.http_errors.append(f"grpc {profile} batch@{batch.first_group}: {exc.code().name} {exc.details()}")
         return time.perf_counter() - t, float("nan")
     seconds = time.perf_counter() - t
-    groups = [{"group_id": g.group_id, "status": g.status, "detail": g.detail, "results": [{"status": r.status, "detail": r.detail} for r in g.results]}
-              for g in reply.groups]
+    groups = [
+        {
+            "group_id": g.group_id,
+            "status": g.status,
+            "detail": g.detail,
+            "results": [{"status": r.status, "detail": r.detail} for r in g.results],
+        }
+        for g in reply.groups
+    ]
     count_results("grpc", profile, batch, groups)
     return seconds, reply.stats.elapsed_ms / 1000
 
@@ -129,7 +148,9 @@ class LoadRun:
         return self.trajectories / self.seconds if self.seconds else float("nan")
 
 
-def measure_load(connect: Callable, send: Callable, profile: str, batches: Iterable[Batch], clients: int, seconds: float) -> LoadRun:
+def measure_load(
+    connect: Callable, send: Callable, profile: str, batches: Iterable[Batch], clients: int, seconds: float
+) -> LoadRun:
     """``clients`` threads send distinct prebuilt batches back to back until ``seconds`` have passed."""
     batch_size = [0]
     lock = threading.Lock()
@@ -169,7 +190,18 @@ def measure_load(connect: Callable, send: Callable, profile: str, batches: Itera
     if errors:
         raise errors[0]
     shares = CPU.role_shares(meter, roles)
-    return LoadRun(profile, clients, batch_size[0], done[0], elapsed, latencies, server_seconds, starved[0], CPU.other_share(meter), shares)
+    return LoadRun(
+        profile,
+        clients,
+        batch_size[0],
+        done[0],
+        elapsed,
+        latencies,
+        server_seconds,
+        starved[0],
+        CPU.other_share(meter),
+        shares,
+    )
 
 
 def measure_http(url: str, profile: str, batches, clients: int, seconds: float) -> LoadRun:
@@ -194,7 +226,17 @@ def measure_latency(url: str, profile: str, batches: list[Batch], seconds: float
             server_seconds.append(srv)
             n += batch.trajectories
     elapsed = time.perf_counter() - start
-    return LoadRun(profile, 1, batches[0].trajectories, n, elapsed, latencies, server_seconds, len(latencies) == len(batches) and elapsed < seconds, CPU.other_share(meter))
+    return LoadRun(
+        profile,
+        1,
+        batches[0].trajectories,
+        n,
+        elapsed,
+        latencies,
+        server_seconds,
+        len(latencies) == len(batches) and elapsed < seconds,
+        CPU.other_share(meter),
+    )
 
 
 def cross_check(url: str, profile: str, workload, n_groups: int = 64) -> tuple[int, int, list[str]]:
@@ -228,13 +270,17 @@ def endless_batches(profile: str, workload, size: int):
         yield from build_batches(profile, workload, size, 1)
 
 
-def rss_under_load(url: str, server_pid: int, profile: str, workload, seconds: float, every: float = 10.0) -> tuple[LoadRun, list[tuple[float, int, float]]]:
+def rss_under_load(
+    url: str, server_pid: int, profile: str, workload, seconds: float, every: float = 10.0
+) -> tuple[LoadRun, list[tuple[float, int, float]]]:
     """``seconds`` of 2-client HTTP load on fresh batches, with the workers' RSS sampled every
     ``every`` seconds: [(seconds since the start, workers, MiB)]."""
     samples = [(0.0, *worker_rss(server_pid))]
     result: list[LoadRun] = []
     start = time.perf_counter()
-    loader = threading.Thread(target=lambda: result.append(measure_http(url, profile, endless_batches(profile, workload, 256), 2, seconds)))
+    loader = threading.Thread(
+        target=lambda: result.append(measure_http(url, profile, endless_batches(profile, workload, 256), 2, seconds))
+    )
     loader.start()
     while loader.is_alive():
         loader.join(every)

@@ -19,7 +19,6 @@ from service.rewards import PROFILES
 
 from .inprocess import PLAIN, WORKLOADS, score_groups
 
-
 PHASES = (
     ("prepare reference (per group)", "score.py", "__init__"),
     ("parse sections", "sections.py", "parse_completion"),
@@ -47,17 +46,31 @@ def phase_shares(stats: pstats.Stats) -> list[tuple[str, int, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile_core", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--profile", default="stepgrpo", choices=sorted([*PROFILES, PLAIN]), help=f"a service profile or {PLAIN} (the plain baseline)")
+    parser.add_argument(
+        "--profile",
+        default="stepgrpo",
+        choices=sorted([*PROFILES, PLAIN]),
+        help=f"a service profile or {PLAIN} (the plain baseline)",
+    )
     parser.add_argument("--groups", type=int, default=500, help="groups of 4 to profile (default 500)")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--warmup-groups", type=int, default=1500, help="groups scored first, unprofiled, to reach steady state (default 1500)")
+    parser.add_argument(
+        "--warmup-groups",
+        type=int,
+        default=1500,
+        help="groups scored first, unprofiled, to reach steady state (default 1500)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workload", default="typical", choices=sorted(WORKLOADS), help="typical (default) or the symbolic worst case")
+    parser.add_argument(
+        "--workload", default="typical", choices=sorted(WORKLOADS), help="typical (default) or the symbolic worst case"
+    )
     args = parser.parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
 
     make = WORKLOADS[args.workload]
-    score_groups(args.profile, make(args.seed, start=10**7).take(args.warmup_groups))  # warm-up: ANTLR DFA, answer caches
+    score_groups(
+        args.profile, make(args.seed, start=10**7).take(args.warmup_groups)
+    )  # warm-up: ANTLR DFA, answer caches
     groups = make(args.seed, start=3 * 10**7).take(args.groups)
     n = sum(len(g.completions) for g in groups)
 
@@ -73,20 +86,24 @@ def main(argv: list[str] | None = None) -> int:
     profiler.disable()
     profiled = time.perf_counter() - t
 
-    print(f"profile {args.profile}, {args.workload} workload: {n} trajectories; unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), "
-          f"under cProfile {profiled:.2f} s")
+    print(
+        f"profile {args.profile}, {args.workload} workload: {n} trajectories; unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), "
+        f"under cProfile {profiled:.2f} s"
+    )
     for key, title in (("cumulative", "cumulative time"), ("tottime", "own time (tottime)")):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(key)
         stats.print_stats(args.top)
         body = out.getvalue()
         print(f"\n---- top {args.top} by {title}")
-        print(body[body.index("   ncalls"):].rstrip())
+        print(body[body.index("   ncalls") :].rstrip())
     stats = pstats.Stats(profiler)
     total = next((ct for (f, _, fn), (_, _, _, ct, _) in stats.stats.items() if fn == "score_groups"), stats.total_tt)
     print(f"\n---- parts of the scorer: cumulative time under cProfile, share of the {total:.2f} s spent scoring")
     for label, calls, seconds in phase_shares(stats):
-        print(f"    {label:<30} {calls:6d} calls {seconds:7.3f} s  {seconds / total:6.1%}  {seconds / n * 1e6:8.1f} us/traj  {seconds / calls * 1e3:7.2f} ms/call")
+        print(
+            f"    {label:<30} {calls:6d} calls {seconds:7.3f} s  {seconds / total:6.1%}  {seconds / n * 1e6:8.1f} us/traj  {seconds / calls * 1e3:7.2f} ms/call"
+        )
     return 0
 
 

@@ -29,7 +29,9 @@ from google.protobuf import json_format
 from .__main__ import Server, free_port, machine_lines, percentile
 from .workload import GROUP_SIZE, Workload
 
-POWER_TOWER = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nCompute it.\n### The final answer is: 5^(5^(5^5))"
+POWER_TOWER = (
+    "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nCompute it.\n### The final answer is: 5^(5^(5^5))"
+)
 HOSTILE = [
     "### Step 1:\n" + "\\frac{" * 400 + "1" + "}" * 400 + "\n### The final answer is: 5",
     "### Step 1:\nbig\n### The final answer is: 10^{10^{10^{10}}}",
@@ -63,7 +65,7 @@ class Tally:
                 self.answered += min(len(res), len(g["completions"]))
                 self.statuses.update(r.get("status", "?") for r in res)
             if len(results) != len(groups):
-                self.sent += sum(len(g["completions"]) for g in groups[len(results):])
+                self.sent += sum(len(g["completions"]) for g in groups[len(results) :])
                 self.failures.append(f"{kind}: {len(groups)} groups sent, {len(results)} answered")
 
     def failed(self, kind: str, why: str) -> None:
@@ -112,7 +114,9 @@ def http_client(url: str, tally: Tally, end: float, seed: int, limit: int) -> No
                 if reply.status_code != 200:
                     tally.failed("http", f"HTTP {reply.status_code}: {reply.text[:200]}")
                 else:
-                    tally.accepted("http", groups, [g["results"] for g in reply.json()["groups"]], time.perf_counter() - started)
+                    tally.accepted(
+                        "http", groups, [g["results"] for g in reply.json()["groups"]], time.perf_counter() - started
+                    )
                 break
 
 
@@ -153,15 +157,22 @@ def stream_client(target: str, tally: Tally, end: float, seed: int, limit: int) 
             profile, groups = batch(rng, workload, json_only=True, limit=limit)
             for i, g in enumerate(groups):
                 g["group_id"] = str(i)
-            messages = [json_format.ParseDict({"profile": profile, "group": g}, reward_pb2.StreamRequest()) for g in groups]
+            messages = [
+                json_format.ParseDict({"profile": profile, "group": g}, reward_pb2.StreamRequest()) for g in groups
+            ]
             started = time.perf_counter()
             try:
-                replies = {r.group.group_id: [{"status": x.status} for x in r.group.results] for r in stub.ScoreStream(iter(messages), timeout=120)}
+                replies = {
+                    r.group.group_id: [{"status": x.status} for x in r.group.results]
+                    for r in stub.ScoreStream(iter(messages), timeout=120)
+                }
             except grpc.RpcError as exc:
                 tally.failed("stream", f"{exc.code().name}: {exc.details()}")
                 continue
             answered = [g for g in groups if g["group_id"] in replies]
-            tally.accepted("stream", answered, [replies[g["group_id"]] for g in answered], time.perf_counter() - started)
+            tally.accepted(
+                "stream", answered, [replies[g["group_id"]] for g in answered], time.perf_counter() - started
+            )
             if len(answered) != len(groups):
                 tally.failed("stream", f"{len(groups) - len(answered)} of {len(groups)} groups never came back")
 
@@ -226,23 +237,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--grpc-clients", type=int, default=2)
     parser.add_argument("--streams", type=int, default=1)
     parser.add_argument("--kill-every", type=float, default=10.0, help="seconds between worker kills (0: none)")
-    parser.add_argument("--max-pending", type=int, default=256, help="the server's --max-pending-trajectories (small, so 429s happen)")
+    parser.add_argument(
+        "--max-pending", type=int, default=256, help="the server's --max-pending-trajectories (small, so 429s happen)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
     grpc_port = free_port()
-    server = Server("--grpc-port", str(grpc_port), "--deadline", "2", "--max-pending-trajectories", str(args.max_pending),
-                    "--max-trajectories", str(args.max_pending), "--log-level", "warning")
+    server = Server(
+        "--grpc-port",
+        str(grpc_port),
+        "--deadline",
+        "2",
+        "--max-pending-trajectories",
+        str(args.max_pending),
+        "--max-trajectories",
+        str(args.max_pending),
+        "--log-level",
+        "warning",
+    )
     server.start()
     tally, kills = Tally(), []
     try:
         rss_start = rss_mib(process_tree(server.proc.pid))
         end = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending)) for i in range(args.http_clients)]
-        threads += [threading.Thread(target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i, args.max_pending)) for i in range(args.grpc_clients)]
-        threads += [threading.Thread(target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i, args.max_pending)) for i in range(args.streams)]
+        threads = [
+            threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending))
+            for i in range(args.http_clients)
+        ]
+        threads += [
+            threading.Thread(
+                target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i, args.max_pending)
+            )
+            for i in range(args.grpc_clients)
+        ]
+        threads += [
+            threading.Thread(
+                target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i, args.max_pending)
+            )
+            for i in range(args.streams)
+        ]
         if args.kill_every > 0:
-            threads.append(threading.Thread(target=killer, args=(server.proc.pid, args.kill_every, end, kills, args.seed)))
+            threads.append(
+                threading.Thread(target=killer, args=(server.proc.pid, args.kill_every, end, kills, args.seed))
+            )
         for t in threads:
             t.start()
         for t in threads:
@@ -255,16 +293,22 @@ def main(argv: list[str] | None = None) -> int:
     lost = tally.sent - tally.answered
     everything = [x for v in tally.latencies.values() for x in v]
     print("\n".join(machine_lines()))
-    print(f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients + {args.streams} streams, "
-          f"{len(kills)} workers killed, pending bound {args.max_pending}")
-    print(f"requests answered      {sum(tally.requests.values())}  ({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})")
+    print(
+        f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients + {args.streams} streams, "
+        f"{len(kills)} workers killed, pending bound {args.max_pending}"
+    )
+    print(
+        f"requests answered      {sum(tally.requests.values())}  ({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})"
+    )
     print(f"refused (429 / RESOURCE_EXHAUSTED, retried)  {tally.refused}")
     print(f"trajectories sent      {tally.sent}")
     print(f"trajectories answered  {tally.answered}")
     print(f"lost                   {lost}")
     print(f"outcomes               {', '.join(f'{k} {v}' for k, v in sorted(tally.statuses.items()))}")
     if everything:
-        print(f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / {percentile(everything, 99) * 1000:.0f} ms")
+        print(
+            f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / {percentile(everything, 99) * 1000:.0f} ms"
+        )
     print(f"server RSS (all procs) {rss_start:.0f} MiB at start, {rss_end:.0f} MiB at end")
     print(f"server ready at end    {alive}")
     for failure in tally.failures[:20]:

@@ -53,13 +53,19 @@ def identity(r: random.Random) -> tuple[str, str, list[str], list[str], list[str
         forms = [factored, expanded] if r.random() < 0.5 else [expanded, factored]
         ref, right = forms[0], [forms[1], f"{a * a}+{2 * a}x+x^2" if forms[1] == expanded else f"({a}+x)^2"]
         wrong = [poly(1, a, a * a), poly(1, 0, a * a)] if forms[1] == expanded else [f"(x+{a + 1})^2", f"(x-{a})^2"]
-        work = [f"Expanding the square gives $({binomial(a)})^2 = x^2 + 2\\cdot {a}x + {a}^2$.", f"So the expression equals ${expanded}$."]
+        work = [
+            f"Expanding the square gives $({binomial(a)})^2 = x^2 + 2\\cdot {a}x + {a}^2$.",
+            f"So the expression equals ${expanded}$.",
+        ]
     elif kind == "product":
         b = -b
         expanded = poly(1, a + b, a * b)
         ref, right = f"({binomial(a)})({binomial(b)})", [expanded]
         wrong = [poly(1, a - b, a * b), poly(1, a + b, -a * b)]
-        work = [f"Multiplying out, $({binomial(a)})({binomial(b)}) = x^2 + ({a}{b:+d})x + ({a})({b})$.", f"This simplifies to ${expanded}$."]
+        work = [
+            f"Multiplying out, $({binomial(a)})({binomial(b)}) = x^2 + ({a}{b:+d})x + ({a})({b})$.",
+            f"This simplifies to ${expanded}$.",
+        ]
     elif kind == "cancel":
         ref = f"\\frac{{x^2-{a * a}}}{{x-{a}}}"
         right, wrong = [f"x+{a}", f"{a}+x"], [f"x-{a}", f"x+{a * a}"]
@@ -69,15 +75,20 @@ def identity(r: random.Random) -> tuple[str, str, list[str], list[str], list[str
         ref = f"\\frac{{{2 * coeff}x}}{{\\sqrt{{{m * 4}}}}}"
         right = [f"\\frac{{{coeff}\\sqrt{{{m}}}x}}{{{m}}}", f"\\frac{{{coeff}x}}{{\\sqrt{{{m}}}}}"]
         wrong = [f"\\frac{{{coeff}\\sqrt{{{m}}}x}}{{2}}", f"{coeff}\\sqrt{{{m}}}x"]
-        work = [f"Since $\\sqrt{{{m * 4}}} = 2\\sqrt{{{m}}}$, the expression is $\\frac{{{coeff}x}}{{\\sqrt{{{m}}}}}$.",
-                f"Rationalising the denominator gives $\\frac{{{coeff}\\sqrt{{{m}}}x}}{{{m}}}$."]
+        work = [
+            f"Since $\\sqrt{{{m * 4}}} = 2\\sqrt{{{m}}}$, the expression is $\\frac{{{coeff}x}}{{\\sqrt{{{m}}}}}$.",
+            f"Rationalising the denominator gives $\\frac{{{coeff}\\sqrt{{{m}}}x}}{{{m}}}$.",
+        ]
     else:
         while b == a:
             b = r.randint(2, 999)
         ref = f"\\frac{{x}}{{{a}}}+\\frac{{x}}{{{b}}}"
         right = [f"\\frac{{{a + b}x}}{{{a * b}}}", f"\\frac{{({a + b})x}}{{{a * b}}}"]
         wrong = [f"\\frac{{2x}}{{{a + b}}}", f"\\frac{{x}}{{{a * b}}}"]
-        work = [f"The common denominator is ${a}\\cdot {b} = {a * b}$.", f"So $\\frac{{x}}{{{a}}}+\\frac{{x}}{{{b}}} = \\frac{{{b}x+{a}x}}{{{a * b}}} = \\frac{{{a + b}x}}{{{a * b}}}$."]
+        work = [
+            f"The common denominator is ${a}\\cdot {b} = {a * b}$.",
+            f"So $\\frac{{x}}{{{a}}}+\\frac{{x}}{{{b}}} = \\frac{{{b}x+{a}x}}{{{a * b}}} = \\frac{{{a + b}x}}{{{a * b}}}$.",
+        ]
     return kind, ref, right, wrong, work
 
 
@@ -90,17 +101,39 @@ def t_symbolic(r: random.Random) -> Problem:
         "Checking with $x = 1$: both forms give the same value, so the simplification is consistent.",
     ]
     wrong_form = wrong[0]
-    wrong_steps = steps[:2] + [f"Applying the rule too quickly gives ${wrong_form}$.", f"So the simplified form is ${wrong_form}$."]
+    wrong_steps = steps[:2] + [
+        f"Applying the rule too quickly gives ${wrong_form}$.",
+        f"So the simplified form is ${wrong_form}$.",
+    ]
     key_steps = [
-        [ref], ["equivalent simplified form", "simplified form"], [work[0].split("$")[1]], [work[1].split("$")[1]],
-        ["x = 1", "x=1"], ["same value"], ["real number"], [right[0]],
+        [ref],
+        ["equivalent simplified form", "simplified form"],
+        [work[0].split("$")[1]],
+        [work[1].split("$")[1]],
+        ["x = 1", "x=1"],
+        ["same value"],
+        ["real number"],
+        [right[0]],
     ]
     return Problem(
-        f"symbolic-{kind}", "symbolic",
-        [f"The image shows the algebraic expression ${ref}$ printed in large type.", "Below it, the question asks for the expression in another form."],
-        ["Simplifying an algebraic expression means rewriting it in an equivalent form.", "I will apply the algebraic identities step by step."],
-        steps, wrong_steps, f"${ref}$", [f"${f}$" for f in right] + [f"$\\boxed{{{f}}}$" for f in right],
-        [f"${f}$" for f in wrong] + [f"$\\boxed{{{f}}}$" for f in wrong], key_steps, ref, wrong_form,
+        f"symbolic-{kind}",
+        "symbolic",
+        [
+            f"The image shows the algebraic expression ${ref}$ printed in large type.",
+            "Below it, the question asks for the expression in another form.",
+        ],
+        [
+            "Simplifying an algebraic expression means rewriting it in an equivalent form.",
+            "I will apply the algebraic identities step by step.",
+        ],
+        steps,
+        wrong_steps,
+        f"${ref}$",
+        [f"${f}$" for f in right] + [f"$\\boxed{{{f}}}$" for f in right],
+        [f"${f}$" for f in wrong] + [f"$\\boxed{{{f}}}$" for f in wrong],
+        key_steps,
+        ref,
+        wrong_form,
     )
 
 

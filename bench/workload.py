@@ -63,6 +63,7 @@ class Group:
 
 # ---------------------------------------------------------------- number formatting helpers
 
+
 def num(x) -> str:
     """A number as a model would write it: ``5``, ``7.5``, ``31.25``."""
     if isinstance(x, Fraction):
@@ -133,6 +134,7 @@ GENERIC_STEP = [
 
 # ---------------------------------------------------------------- problem templates
 
+
 def t_pythagoras(r: random.Random) -> Problem:
     p, q, v = r.choice(VERTICES)
     unit = r.choice(UNITS)
@@ -155,8 +157,10 @@ def t_pythagoras(r: random.Random) -> Problem:
         c_text = sqrt_latex(k, m)
         answer, said = c_text, [f"${c_text}$", c_text, f"$\\boxed{{{c_text}}}$", f"{c_text} {unit}"]
         answer_type = "latex"
-        root_line = (f"Taking the positive square root, ${hyp} = \\sqrt{{{a * a + b * b}}} = {c_text}$ {unit}, "
-                     f"which is about {num(round(math.sqrt(a * a + b * b), 2))} {unit}.")
+        root_line = (
+            f"Taking the positive square root, ${hyp} = \\sqrt{{{a * a + b * b}}} = {c_text}$ {unit}, "
+            f"which is about {num(round(math.sqrt(a * a + b * b), 2))} {unit}."
+        )
     wrong = a + b
     steps = [
         f"From the figure, the legs are ${leg1} = {a}$ {unit} and ${leg2} = {b}$ {unit}, and the angle at ${v}$ is marked, so $\\angle {v} = 90^\\circ$.",
@@ -181,12 +185,24 @@ def t_pythagoras(r: random.Random) -> Problem:
         [f"{hyp} = {c_text}", f"{hyp}={c_text}"],
     ]
     return Problem(
-        "pythagoras", answer_type,
-        [f"The image shows a right triangle ${p}{q}{v}$ with a small square marking the right angle at vertex ${v}$.",
-         f"Side ${leg1}$ is labelled {a} {unit} and side ${leg2}$ is labelled {b} {unit}; the side ${hyp}$ carries a question mark."],
-        [f"The question asks for the length of ${hyp}$, the side opposite the right angle.",
-         "Because two legs of a right triangle are known, the Pythagorean theorem gives the hypotenuse."],
-        steps, wrong_steps, answer, said, [str(wrong), f"{wrong} {unit}", f"${wrong}$"], key_steps, c_text, str(wrong),
+        "pythagoras",
+        answer_type,
+        [
+            f"The image shows a right triangle ${p}{q}{v}$ with a small square marking the right angle at vertex ${v}$.",
+            f"Side ${leg1}$ is labelled {a} {unit} and side ${leg2}$ is labelled {b} {unit}; the side ${hyp}$ carries a question mark.",
+        ],
+        [
+            f"The question asks for the length of ${hyp}$, the side opposite the right angle.",
+            "Because two legs of a right triangle are known, the Pythagorean theorem gives the hypotenuse.",
+        ],
+        steps,
+        wrong_steps,
+        answer,
+        said,
+        [str(wrong), f"{wrong} {unit}", f"${wrong}$"],
+        key_steps,
+        c_text,
+        str(wrong),
     )
 
 
@@ -249,12 +265,24 @@ def t_circle(r: random.Random) -> Problem:
         ["radius", "half the diameter"],
     ]
     return Problem(
-        "circle", answer_type,
-        [f"The image shows a circle with its centre marked by a dot and a segment through the centre labelled {d} {unit}.",
-         "The segment ends on the circle at both sides, so it is a diameter."],
-        [f"The question asks for the {what} of the circle.",
-         f"The {what} depends only on the radius, which is half of the labelled diameter."],
-        steps, wrong_steps, answer, said, wrong_said, key_steps, value, wrong_value,
+        "circle",
+        answer_type,
+        [
+            f"The image shows a circle with its centre marked by a dot and a segment through the centre labelled {d} {unit}.",
+            "The segment ends on the circle at both sides, so it is a diameter.",
+        ],
+        [
+            f"The question asks for the {what} of the circle.",
+            f"The {what} depends only on the radius, which is half of the labelled diameter.",
+        ],
+        steps,
+        wrong_steps,
+        answer,
+        said,
+        wrong_said,
+        key_steps,
+        value,
+        wrong_value,
     )
 
 
@@ -284,12 +312,24 @@ def t_angles(r: random.Random) -> Problem:
     ]
     said = [f"{c}°", f"${c}^\\circ$", f"{c} degrees", str(c)]
     return Problem(
-        "angles", "integer",
-        [f"The image shows triangle ${p}{q}{v}$ with two of its interior angles marked.",
-         f"The angle at ${p}$ is labelled ${a}^\\circ$ and the angle at ${q}$ is labelled ${b}^\\circ$; the angle at ${v}$ is marked with a question mark."],
-        [f"The question asks for the measure of $\\angle {v}$.",
-         "The sum of the interior angles of any triangle is fixed, so the third angle follows from the other two."],
-        steps, wrong_steps, pick(r, str(c), f"{c}°", f"{c}^\\circ"), said, [f"{wrong}°", str(wrong)], key_steps, f"{c}°", f"{wrong}°",
+        "angles",
+        "integer",
+        [
+            f"The image shows triangle ${p}{q}{v}$ with two of its interior angles marked.",
+            f"The angle at ${p}$ is labelled ${a}^\\circ$ and the angle at ${q}$ is labelled ${b}^\\circ$; the angle at ${v}$ is marked with a question mark.",
+        ],
+        [
+            f"The question asks for the measure of $\\angle {v}$.",
+            "The sum of the interior angles of any triangle is fixed, so the third angle follows from the other two.",
+        ],
+        steps,
+        wrong_steps,
+        pick(r, str(c), f"{c}°", f"{c}^\\circ"),
+        said,
+        [f"{wrong}°", str(wrong)],
+        key_steps,
+        f"{c}°",
+        f"{wrong}°",
     )
 
 
@@ -321,12 +361,24 @@ def t_rectangle(r: random.Random) -> Problem:
         [f"A = {A}", f"area = {A}"],
     ]
     return Problem(
-        "rectangle", "decimal",
-        [f"The image shows a rectangle with its longer side labelled {L} {unit} and its shorter side labelled {W} {unit}.",
-         "The corners are marked as right angles."],
-        ["The question asks for the area of the rectangle.",
-         "The area of a rectangle only needs its two side lengths, which are both given."],
-        steps, wrong_steps, A, [A, f"{A} {unit}^2", f"${A}$", f"{A} square {unit}"], [P, f"{P} {unit}"], key_steps, A, P,
+        "rectangle",
+        "decimal",
+        [
+            f"The image shows a rectangle with its longer side labelled {L} {unit} and its shorter side labelled {W} {unit}.",
+            "The corners are marked as right angles.",
+        ],
+        [
+            "The question asks for the area of the rectangle.",
+            "The area of a rectangle only needs its two side lengths, which are both given.",
+        ],
+        steps,
+        wrong_steps,
+        A,
+        [A, f"{A} {unit}^2", f"${A}$", f"{A} square {unit}"],
+        [P, f"{P} {unit}"],
+        key_steps,
+        A,
+        P,
     )
 
 
@@ -346,10 +398,13 @@ def t_probability(r: random.Random) -> Problem:
     answer_type = "decimal" if answer == dec else "fraction"
     others = f"{n2} {c2}" + (f" and {n3} {c3}" if n3 else "")
     steps = [
-        f"Counting the balls in the bag: there are {n1} {c1}, {n2} {c2}" + (f" and {n3} {c3}" if n3 else "") + " balls.",
+        f"Counting the balls in the bag: there are {n1} {c1}, {n2} {c2}"
+        + (f" and {n3} {c3}" if n3 else "")
+        + " balls.",
         f"The total number of balls is ${n1} + {n2}" + (f" + {n3}" if n3 else "") + f" = {total}$.",
         f"The number of favourable outcomes is {n1}, since there are {n1} {c1} balls.",
-        f"Probability = favourable / total, so $P(\\text{{{c1}}}) = \\frac{{{n1}}}{{{total}}}" + (f" = {ans}$." if prob.denominator != total else "$."),
+        f"Probability = favourable / total, so $P(\\text{{{c1}}}) = \\frac{{{n1}}}{{{total}}}"
+        + (f" = {ans}$." if prob.denominator != total else "$."),
         f"As a decimal this is about {num(round(float(prob), 3))}.",
     ]
     wrong_steps = [
@@ -369,12 +424,26 @@ def t_probability(r: random.Random) -> Problem:
     ]
     w = latex_frac(wrong)
     return Problem(
-        "probability", answer_type,
-        [f"The image shows a transparent bag containing coloured balls: {n1} {c1}, {n2} {c2}" + (f" and {n3} {c3}" if n3 else "") + ".",
-         "All balls appear to be the same size."],
-        [f"The question asks for the probability of drawing a {c1} ball at random.",
-         "Every ball is equally likely to be drawn, so the classical definition of probability applies."],
-        steps, wrong_steps, answer, [f"${ans}$", plain, ans, f"$\\boxed{{{ans}}}$"], [f"${w}$", w], key_steps, plain, f"{wrong.numerator}/{wrong.denominator}",
+        "probability",
+        answer_type,
+        [
+            f"The image shows a transparent bag containing coloured balls: {n1} {c1}, {n2} {c2}"
+            + (f" and {n3} {c3}" if n3 else "")
+            + ".",
+            "All balls appear to be the same size.",
+        ],
+        [
+            f"The question asks for the probability of drawing a {c1} ball at random.",
+            "Every ball is equally likely to be drawn, so the classical definition of probability applies.",
+        ],
+        steps,
+        wrong_steps,
+        answer,
+        [f"${ans}$", plain, ans, f"$\\boxed{{{ans}}}$"],
+        [f"${w}$", w],
+        key_steps,
+        plain,
+        f"{wrong.numerator}/{wrong.denominator}",
     )
 
 
@@ -414,25 +483,45 @@ def t_bar_chart(r: random.Random) -> Problem:
     else:
         diff = top[1] - second[1]
         answer, answer_type = str(diff), "integer"
-        question = f"How much greater is the highest bar than the second highest?"
+        question = "How much greater is the highest bar than the second highest?"
         steps = [
             f"Reading the height of each bar against the y-axis: {reading}.",
             f"Comparing the values in order: ${chain}$.",
             f"The highest bar is {top[0]} ({top[1]}) and the second highest is {second[0]} ({second[1]}).",
             f"The difference is ${top[1]} - {second[1]} = {diff}$.",
         ]
-        wrong_steps = steps[:1] + [f"The difference between the two tallest bars is ${top[1]} - {ranked[2][1]} = {top[1] - ranked[2][1]}$."]
-        key_steps += [["compare", "comparing"], [f"{top[1]} - {second[1]}", f"{top[1]}-{second[1]}"], [f"= {diff}", str(diff)]]
+        wrong_steps = steps[:1] + [
+            f"The difference between the two tallest bars is ${top[1]} - {ranked[2][1]} = {top[1] - ranked[2][1]}$."
+        ]
+        key_steps += [
+            ["compare", "comparing"],
+            [f"{top[1]} - {second[1]}", f"{top[1]}-{second[1]}"],
+            [f"= {diff}", str(diff)],
+        ]
         said, wrong_said = [str(diff), f"${diff}$", f"{diff} units"], [str(top[1] - ranked[2][1])]
         value, wrong_value = str(diff), str(top[1] - ranked[2][1])
     return Problem(
-        "bar_chart", answer_type,
-        [f"The image is a vertical bar chart with {len(names)} bars labelled " + ", ".join(n for n, _ in pairs) + ".",
-         "The y-axis runs from 0 to 100 with gridlines every 10 units, and each bar has its value printed on top.",
-         f"The title reads: \"{question}\""],
-        ["The question is about comparing the bar heights, so every bar must be read carefully.",
-         "The printed values on top of the bars make the reading exact."],
-        steps, wrong_steps, answer, said, wrong_said, key_steps, value, wrong_value,
+        "bar_chart",
+        answer_type,
+        [
+            f"The image is a vertical bar chart with {len(names)} bars labelled "
+            + ", ".join(n for n, _ in pairs)
+            + ".",
+            "The y-axis runs from 0 to 100 with gridlines every 10 units, and each bar has its value printed on top.",
+            f'The title reads: "{question}"',
+        ],
+        [
+            "The question is about comparing the bar heights, so every bar must be read carefully.",
+            "The printed values on top of the bars make the reading exact.",
+        ],
+        steps,
+        wrong_steps,
+        answer,
+        said,
+        wrong_said,
+        key_steps,
+        value,
+        wrong_value,
     )
 
 
@@ -466,12 +555,24 @@ def t_linear(r: random.Random) -> Problem:
     ]
     w = latex_frac(wrong)
     return Problem(
-        "linear", "integer",
-        [f"The image shows a figure whose sides are labelled with expressions in ${var}$; the total is given as {rhs}.",
-         f"One side is labelled ${a}{var}$ and the remaining sides together are labelled {c}."],
-        [f"The question asks for the value of ${var}$.",
-         "Adding the labelled sides gives an equation that can be solved for the unknown."],
-        steps, wrong_steps, str(x), [str(x), f"${var} = {x}$", f"${x}$", f"\\boxed{{{x}}}"], [f"${w}$", w], key_steps, str(x), w,
+        "linear",
+        "integer",
+        [
+            f"The image shows a figure whose sides are labelled with expressions in ${var}$; the total is given as {rhs}.",
+            f"One side is labelled ${a}{var}$ and the remaining sides together are labelled {c}.",
+        ],
+        [
+            f"The question asks for the value of ${var}$.",
+            "Adding the labelled sides gives an equation that can be solved for the unknown.",
+        ],
+        steps,
+        wrong_steps,
+        str(x),
+        [str(x), f"${var} = {x}$", f"${x}$", f"\\boxed{{{x}}}"],
+        [f"${w}$", w],
+        key_steps,
+        str(x),
+        w,
     )
 
 
@@ -506,12 +607,24 @@ def t_discount(r: random.Random) -> Problem:
         [f"original price of {cur}{price}", str(price)],
     ]
     return Problem(
-        "discount", "decimal" if "." in S else "integer",
-        [f"The image shows a price tag on a jacket with the original price {cur}{price} crossed out.",
-         f"A red sticker on the tag says \"{pct}% off\"."],
-        ["The question asks how much the jacket costs after the discount.",
-         "The discount is a percentage of the original price and has to be subtracted from it."],
-        steps, wrong_steps, r.choice([S, f"{cur}{S}"]), [S, f"{cur}{S}", f"${S}$", f"{S} dollars"], [D_wrong, f"{cur}{D_wrong}"], key_steps, S, D_wrong,
+        "discount",
+        "decimal" if "." in S else "integer",
+        [
+            f"The image shows a price tag on a jacket with the original price {cur}{price} crossed out.",
+            f'A red sticker on the tag says "{pct}% off".',
+        ],
+        [
+            "The question asks how much the jacket costs after the discount.",
+            "The discount is a percentage of the original price and has to be subtracted from it.",
+        ],
+        steps,
+        wrong_steps,
+        r.choice([S, f"{cur}{S}"]),
+        [S, f"{cur}{S}", f"${S}$", f"{S} dollars"],
+        [D_wrong, f"{cur}{D_wrong}"],
+        key_steps,
+        S,
+        D_wrong,
     )
 
 
@@ -531,7 +644,9 @@ def t_trig(r: random.Random) -> Problem:
         f"Therefore ${q}{v} = {opp}$ {unit}.",
     ]
     if theta == 45:
-        wrong_steps = steps[:1] + [f"In a $45^\\circ$ triangle the legs equal the hypotenuse, so ${q}{v} = {hyp}$ {unit}."]
+        wrong_steps = steps[:1] + [
+            f"In a $45^\\circ$ triangle the legs equal the hypotenuse, so ${q}{v} = {hyp}$ {unit}."
+        ]
     else:
         wrong_steps = steps[:1] + [f"Using the cosine ratio, ${q}{v} = {hyp} \\cos {theta}^\\circ = {cos_opp}$ {unit}."]
     key_steps = [
@@ -545,12 +660,24 @@ def t_trig(r: random.Random) -> Problem:
         ["opposite"],
     ]
     return Problem(
-        "trig", "integer" if theta == 30 else "latex",
-        [f"The image shows a right triangle ${p}{q}{v}$ with the right angle at ${v}$.",
-         f"The hypotenuse ${p}{q}$ is labelled {hyp} {unit} and the angle at ${p}$ is labelled ${theta}^\\circ$."],
-        [f"The question asks for the length of ${q}{v}$.",
-         "With one acute angle and the hypotenuse known, a trigonometric ratio gives the other sides."],
-        steps, wrong_steps, opp, [f"${opp}$", opp, f"{opp} {unit}", f"$\\boxed{{{opp}}}$"], [f"${cos_opp}$", cos_opp], key_steps, opp, cos_opp,
+        "trig",
+        "integer" if theta == 30 else "latex",
+        [
+            f"The image shows a right triangle ${p}{q}{v}$ with the right angle at ${v}$.",
+            f"The hypotenuse ${p}{q}$ is labelled {hyp} {unit} and the angle at ${p}$ is labelled ${theta}^\\circ$.",
+        ],
+        [
+            f"The question asks for the length of ${q}{v}$.",
+            "With one acute angle and the hypotenuse known, a trigonometric ratio gives the other sides.",
+        ],
+        steps,
+        wrong_steps,
+        opp,
+        [f"${opp}$", opp, f"{opp} {unit}", f"$\\boxed{{{opp}}}$"],
+        [f"${cos_opp}$", cos_opp],
+        key_steps,
+        opp,
+        cos_opp,
     )
 
 
@@ -571,22 +698,54 @@ def t_yes_no(r: random.Random) -> Problem:
         f"Computing, ${a}^2 + {b}^2 = {a * a} + {b * b} = {s}$ and ${c}^2 = {c * c}$.",
         f"Since ${s} {rel} {c * c}$, the triangle " + ("is" if right else "is not") + " a right triangle.",
     ]
-    wrong_steps = steps[:1] + [f"The angle opposite the longest side looks like " + ("an acute angle" if right else "a right angle") + ", so the triangle " + ("is not" if right else "is") + " right-angled."]
+    wrong_steps = steps[:1] + [
+        "The angle opposite the longest side looks like "
+        + ("an acute angle" if right else "a right angle")
+        + ", so the triangle "
+        + ("is not" if right else "is")
+        + " right-angled."
+    ]
     key_steps = [
-        [str(a)], [str(b)], [f"longest side is {c}"],
+        [str(a)],
+        [str(b)],
+        [f"longest side is {c}"],
         ["converse of the pythagorean theorem", "pythagorean theorem"],
-        [f"{a}^2 + {b}^2 = {c}^2"], [str(s)], [str(c * c)],
+        [f"{a}^2 + {b}^2 = {c}^2"],
+        [str(s)],
+        [str(c * c)],
         ["is a right triangle" if right else "is not a right triangle"],
     ]
     return Problem(
-        "yes_no", "text",
+        "yes_no",
+        "text",
         [f"The image shows a triangle with sides labelled {a}, {b} and {c}.", "No angles are marked in the figure."],
-        ["The question asks whether the triangle is a right triangle.", "This can be decided from the side lengths alone."],
-        steps, wrong_steps, verdict, [verdict, verdict.lower(), f"{verdict}."], [other, other.lower()], key_steps, verdict, other,
+        [
+            "The question asks whether the triangle is a right triangle.",
+            "This can be decided from the side lengths alone.",
+        ],
+        steps,
+        wrong_steps,
+        verdict,
+        [verdict, verdict.lower(), f"{verdict}."],
+        [other, other.lower()],
+        key_steps,
+        verdict,
+        other,
     )
 
 
-TEMPLATES = (t_pythagoras, t_circle, t_angles, t_rectangle, t_probability, t_bar_chart, t_linear, t_discount, t_trig, t_yes_no)
+TEMPLATES = (
+    t_pythagoras,
+    t_circle,
+    t_angles,
+    t_rectangle,
+    t_probability,
+    t_bar_chart,
+    t_linear,
+    t_discount,
+    t_trig,
+    t_yes_no,
+)
 MULTIPLE_CHOICE_TEMPLATES = {"pythagoras", "circle", "angles", "rectangle", "linear", "trig", "discount"}
 
 
@@ -599,7 +758,9 @@ def as_multiple_choice(r: random.Random, pb: Problem) -> Problem:
             break
         try:
             v = Fraction(base.replace("°", ""))
-            cand = num(v + 2 if delta == "+2" else v * 2 if delta == "x2" else v + 5 if delta == "+5" else v - 1) + ("°" if "°" in base else "")
+            cand = num(v + 2 if delta == "+2" else v * 2 if delta == "x2" else v + 5 if delta == "+5" else v - 1) + (
+                "°" if "°" in base else ""
+            )
         except (ValueError, ZeroDivisionError):
             cand = {"+2": f"2{base}", "x2": f"4{base}", "+5": f"{base}+1", "-1": f"\\frac{{{base}}}{{2}}"}[delta]
         if cand not in options:
@@ -620,7 +781,18 @@ def as_multiple_choice(r: random.Random, pb: Problem) -> Problem:
 
 # ---------------------------------------------------------------- rendering completions
 
-def render(description, rationale, steps, final, *, numbers=None, rationales_header=True, step_headers=True, answer_before_last=False) -> str:
+
+def render(
+    description,
+    rationale,
+    steps,
+    final,
+    *,
+    numbers=None,
+    rationales_header=True,
+    step_headers=True,
+    answer_before_last=False,
+) -> str:
     numbers = numbers or list(range(1, len(steps) + 1))
     out = ["### Image Description:\n" + " ".join(description) + "\n"]
     if rationales_header:
@@ -639,7 +811,9 @@ def render(description, rationale, steps, final, *, numbers=None, rationales_hea
 def pad(r: random.Random, description, rationale, steps, final, target: int, **kw) -> tuple[list, list, list]:
     """Add varied prose until the completion reaches ``target`` characters (without passing 1.3 KB)."""
     description, rationale, steps = list(description), list(rationale), list(steps)
-    fillers = [(0, s) for s in GENERIC_DESCRIPTION] + [(1, s) for s in GENERIC_RATIONALE] + [(2, s) for s in GENERIC_STEP]
+    fillers = (
+        [(0, s) for s in GENERIC_DESCRIPTION] + [(1, s) for s in GENERIC_RATIONALE] + [(2, s) for s in GENERIC_STEP]
+    )
     r.shuffle(fillers)
     length = len(render(description, rationale, steps, final, **kw))
     for where, sentence in fillers:

@@ -28,8 +28,13 @@ def reference_json(item) -> str:
 
 def verl_row(item, index: int, split: str = "train") -> dict:
     """verl's RL data layout (as its examples/data_preprocess scripts write it)."""
-    return {"data_source": "stepgrpo", "prompt": [{"role": "user", "content": f"{item.question}\n{FORMAT_HINT}"}], "ability": "visual_math",
-            "reward_model": {"style": "rule", "ground_truth": reference_json(item)}, "extra_info": {"split": split, "index": index}}
+    return {
+        "data_source": "stepgrpo",
+        "prompt": [{"role": "user", "content": f"{item.question}\n{FORMAT_HINT}"}],
+        "ability": "visual_math",
+        "reward_model": {"style": "rule", "ground_truth": reference_json(item)},
+        "extra_info": {"split": split, "index": index},
+    }
 
 
 def openrlhf_row(item) -> dict:

@@ -25,8 +25,14 @@ def rewards_and_advantages(groups: list[dict], options: dict | None = None) -> l
     """Per group: the rewards (None where a completion could not be scored) and the advantages."""
     handle = serve.get_app_handle(APP_NAME)
     response = handle.score.remote({"groups": groups, "options": options or {}}).result()
-    return [{"group_id": g["group_id"], "rewards": [r["reward"] if r["status"] == "ok" else None for r in g["results"]],
-             "advantages": g["advantages"]} for g in response["groups"]]
+    return [
+        {
+            "group_id": g["group_id"],
+            "rewards": [r["reward"] if r["status"] == "ok" else None for r in g["results"]],
+            "advantages": g["advantages"],
+        }
+        for g in response["groups"]
+    ]
 
 
 def main() -> None:
@@ -40,8 +46,16 @@ def main() -> None:
 
         ray.init(num_cpus=2, include_dashboard=False)
         serve.run(RewardService.options(ray_actor_options={"num_cpus": 1}).bind(), name=APP_NAME, route_prefix="/")
-    groups = [{"group_id": "q-1", "reference": {"answer": "5"},
-               "completions": ["### Step 1:\nAB = 3 and BC = 4, so AC = 5.\n### The final answer is: 5", "### The final answer is: 6"]}]
+    groups = [
+        {
+            "group_id": "q-1",
+            "reference": {"answer": "5"},
+            "completions": [
+                "### Step 1:\nAB = 3 and BC = 4, so AC = 5.\n### The final answer is: 5",
+                "### The final answer is: 6",
+            ],
+        }
+    ]
     for group in ray.get(rewards_and_advantages.remote(groups)):
         print(group)
 

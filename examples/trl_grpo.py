@@ -24,8 +24,15 @@ from trainer_client.policy import FORMAT_HINT
 
 def reward_rows(items) -> list[dict]:
     """One TRL row per item: a conversational prompt and the reference columns the reward function reads."""
-    return [{"prompt": [{"role": "user", "content": f"{item.question}\n{FORMAT_HINT}"}], "answer": item.answer,
-             "key_steps": item.key_steps, "choices": item.choices} for item in items]
+    return [
+        {
+            "prompt": [{"role": "user", "content": f"{item.question}\n{FORMAT_HINT}"}],
+            "answer": item.answer,
+            "key_steps": item.key_steps,
+            "choices": item.choices,
+        }
+        for item in items
+    ]
 
 
 def tiny_model(rows: list[dict], path: str):
@@ -40,11 +47,21 @@ def tiny_model(rows: list[dict], path: str):
 
     torch.set_num_threads(1)
     tokenizer = train_tokenizer([r["prompt"][0]["content"] for r in rows], vocab_size=400)
-    tokenizer.chat_template = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-                               "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=4,
-                         num_key_value_heads=2, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                         pad_token_id=tokenizer.pad_token_id)
+    tokenizer.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=1,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
     Qwen2ForCausalLM(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path, tokenizer
@@ -66,14 +83,32 @@ def main(argv: list[str] | None = None) -> None:
     rows = reward_rows(load_jsonl(args.data, args.image_root) if args.data else demo_dataset(16))
     model, tokenizer = tiny_model(rows, f"{args.output_dir}/tiny-model") if args.tiny else (args.model, None)
     rewards = [
-        StepGRPOReward(args.reward_url),                              # StepRAR + StepRVR: what GRPO optimises
-        AsyncStepGRPOReward(args.reward_url, component="step_rar"),   # logged as rewards/step_rar/mean (weight 0)
-        AsyncStepGRPOReward(args.reward_url, component="step_rvr"),   # logged as rewards/step_rvr/mean (weight 0)
+        StepGRPOReward(args.reward_url),  # StepRAR + StepRVR: what GRPO optimises
+        AsyncStepGRPOReward(args.reward_url, component="step_rar"),  # logged as rewards/step_rar/mean (weight 0)
+        AsyncStepGRPOReward(args.reward_url, component="step_rvr"),  # logged as rewards/step_rvr/mean (weight 0)
     ]
-    config = GRPOConfig(output_dir=args.output_dir, max_steps=args.max_steps, num_generations=4, per_device_train_batch_size=8,
-                        max_completion_length=64 if args.tiny else 1024, temperature=1.2, beta=0.04, learning_rate=1e-6,
-                        reward_weights=[1.0, 0.0, 0.0], logging_steps=1, report_to="none", save_strategy="no", use_cpu=args.tiny)
-    trainer = GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=rewards, args=config, train_dataset=Dataset.from_list(rows))
+    config = GRPOConfig(
+        output_dir=args.output_dir,
+        max_steps=args.max_steps,
+        num_generations=4,
+        per_device_train_batch_size=8,
+        max_completion_length=64 if args.tiny else 1024,
+        temperature=1.2,
+        beta=0.04,
+        learning_rate=1e-6,
+        reward_weights=[1.0, 0.0, 0.0],
+        logging_steps=1,
+        report_to="none",
+        save_strategy="no",
+        use_cpu=args.tiny,
+    )
+    trainer = GRPOTrainer(
+        model=model,
+        processing_class=tokenizer,
+        reward_funcs=rewards,
+        args=config,
+        train_dataset=Dataset.from_list(rows),
+    )
     trainer.train()
     last = [h for h in trainer.state.log_history if "rewards/stepgrpo/mean" in h][-1]
     print({k: round(v, 4) for k, v in last.items() if k.startswith("rewards/")})

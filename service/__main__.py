@@ -29,8 +29,9 @@ class DrainingServer(uvicorn.Server):
     dropped (``grace_expired``). The app's shutdown then stops gRPC with the same grace and the
     worker pool. A second signal exits at once. The exit status is 0 either way."""
 
-    def __init__(self, config: uvicorn.Config, scorer, drain_seconds: float, grace_seconds: float,
-                 grace_expired: asyncio.Event):
+    def __init__(
+        self, config: uvicorn.Config, scorer, drain_seconds: float, grace_seconds: float, grace_expired: asyncio.Event
+    ):
         super().__init__(config)
         self.scorer = scorer
         self.drain_seconds = drain_seconds
@@ -52,8 +53,11 @@ class DrainingServer(uvicorn.Server):
 
     def _expire(self) -> None:
         if self.server_state.tasks:
-            log.warning("shutdown grace of %g s ran out: answering %d in-flight request(s) with 503",
-                        self.grace_seconds, len(self.server_state.tasks))
+            log.warning(
+                "shutdown grace of %g s ran out: answering %d in-flight request(s) with 503",
+                self.grace_seconds,
+                len(self.server_state.tasks),
+            )
         self.grace_expired.set()
 
     def handle_exit(self, sig, frame) -> None:
@@ -66,7 +70,9 @@ class DrainingServer(uvicorn.Server):
         if self.drain_seconds <= 0:
             super().handle_exit(sig, frame)
             return
-        log.warning("draining: not ready; still serving for %.1f s, then finishing in-flight requests", self.drain_seconds)
+        log.warning(
+            "draining: not ready; still serving for %.1f s, then finishing in-flight requests", self.drain_seconds
+        )
         self._timer = threading.Timer(self.drain_seconds, super().handle_exit, (sig, frame))
         self._timer.daemon = True
         self._timer.start()
@@ -87,16 +93,26 @@ def main(argv: list[str] | None = None) -> int:
     cap = connection_cap(config.max_connections, reserved=64 + 4 * config.workers)
     limits = ConnectionLimits(config.max_header_bytes, config.header_timeout, config.body_timeout, cap)
     refused = app.state.refused_connections
-    server_config = uvicorn.Config(app, host=config.host, port=config.port, log_level=config.log_level,
-                                   http=limited_protocol(limits, lambda reason: refused.labels(reason).inc()),
-                                   timeout_keep_alive=config.keep_alive_timeout,
-                                   timeout_graceful_shutdown=config.grace_seconds + GRACE_FLUSH_SECONDS,
-                                   ssl_certfile=config.tls_cert or None, ssl_keyfile=config.tls_key or None)
+    server_config = uvicorn.Config(
+        app,
+        host=config.host,
+        port=config.port,
+        log_level=config.log_level,
+        http=limited_protocol(limits, lambda reason: refused.labels(reason).inc()),
+        timeout_keep_alive=config.keep_alive_timeout,
+        timeout_graceful_shutdown=config.grace_seconds + GRACE_FLUSH_SECONDS,
+        ssl_certfile=config.tls_cert or None,
+        ssl_keyfile=config.tls_key or None,
+    )
     if app.state.auth:
-        log.warning("bearer-token auth on (%s); open: %s", "token file" if config.auth_token_file else "REWARD_AUTH_TOKEN",
-                    ", ".join(sorted(open_paths(config))))
-    server = DrainingServer(server_config, app.state.scorer, config.drain_seconds, config.grace_seconds,
-                            app.state.grace_expired)
+        log.warning(
+            "bearer-token auth on (%s); open: %s",
+            "token file" if config.auth_token_file else "REWARD_AUTH_TOKEN",
+            ", ".join(sorted(open_paths(config))),
+        )
+    server = DrainingServer(
+        server_config, app.state.scorer, config.drain_seconds, config.grace_seconds, app.state.grace_expired
+    )
     server.run()
     return 0
 

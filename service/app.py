@@ -24,8 +24,17 @@ from starlette.requests import ClientDisconnect
 from .auth import BearerAuthMiddleware, bearer_token, document_bearer, open_paths
 from .config import Config
 from .connections import refusal_counter
+from .contract import (
+    ErrorBody,
+    InfoResponse,
+    OpenRLHFRequest,
+    OpenRLHFResponse,
+    Options,
+    ProfileName,
+    ScoreRequest,
+    ScoreResponse,
+)
 from .json_shape import ShapeLimits, shape_error
-from .contract import ErrorBody, InfoResponse, OpenRLHFRequest, OpenRLHFResponse, Options, ProfileName, ScoreRequest, ScoreResponse
 from .metrics import Metrics
 from .pool import WorkerPool
 from .rewards import DEFAULT_PROFILE, PROFILES
@@ -111,39 +120,70 @@ def _too_large(field: str, message: str) -> JSONResponse:
 
 
 def _validation_detail(exc: ValidationError) -> list[dict]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors(include_url=False, include_input=False, include_context=False)]
+    return [
+        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        for e in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
 
 
 def _lone_surrogate_escape(exc: ValidationError) -> bool:
     """pydantic-core refuses JSON whose strings hold a lone surrogate escape (``"\\ud800"``)."""
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
-    return len(errors) == 1 and errors[0]["type"] == "json_invalid" and ("surrogate" in errors[0]["msg"] or "hex escape" in errors[0]["msg"])
+    return (
+        len(errors) == 1
+        and errors[0]["type"] == "json_invalid"
+        and ("surrogate" in errors[0]["msg"] or "hex escape" in errors[0]["msg"])
+    )
 
 
 def _json(payload: dict) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"), media_type="application/json")
+    return Response(
+        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"),
+        media_type="application/json",
+    )
 
 
 def _body_schema(name: str) -> dict:
-    timeout = {"name": TIMEOUT_HEADER, "in": "header", "required": False, "schema": {"type": "number", "exclusiveMinimum": 0},
-               "description": "Seconds this caller will wait: past them the work is dropped and the answer is 504."}
-    return {"parameters": [timeout], "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}
+    timeout = {
+        "name": TIMEOUT_HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "number", "exclusiveMinimum": 0},
+        "description": "Seconds this caller will wait: past them the work is dropped and the answer is 504.",
+    }
+    return {
+        "parameters": [timeout],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+        },
+    }
 
 
-_ERRORS = {413: {"model": ErrorBody, "description": "Over a configured limit"}, 422: {"model": ErrorBody, "description": "Malformed request"},
-           429: {"model": ErrorBody, "description": "Too many trajectories pending: retry after `Retry-After` seconds"},
-           503: {"model": ErrorBody, "description": "Workers not ready"},
-           504: {"model": ErrorBody, "description": "Not scored within the caller's `X-Request-Timeout`"}}
+_ERRORS = {
+    413: {"model": ErrorBody, "description": "Over a configured limit"},
+    422: {"model": ErrorBody, "description": "Malformed request"},
+    429: {"model": ErrorBody, "description": "Too many trajectories pending: retry after `Retry-After` seconds"},
+    503: {"model": ErrorBody, "description": "Workers not ready"},
+    504: {"model": ErrorBody, "description": "Not scored within the caller's `X-Request-Timeout`"},
+}
 
 
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config()
     metrics = Metrics()
-    pool = WorkerPool(config.workers, config.deadline, on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
-                      on_timeout=metrics.timeouts.inc, on_rescore=metrics.rescored.inc, memory_limit_mb=config.worker_memory_mb)
+    pool = WorkerPool(
+        config.workers,
+        config.deadline,
+        on_restart=lambda reason: metrics.worker_restarts.labels(reason).inc(),
+        on_timeout=metrics.timeouts.inc,
+        on_rescore=metrics.rescored.inc,
+        memory_limit_mb=config.worker_memory_mb,
+    )
     scorer = Scorer(pool, config, metrics)
-    shape_limits = ShapeLimits(config.max_groups, config.max_completions_per_group, config.max_trajectories,
-                               config.max_json_values)
+    shape_limits = ShapeLimits(
+        config.max_groups, config.max_completions_per_group, config.max_trajectories, config.max_json_values
+    )
     token = bearer_token(config)
 
     @asynccontextmanager
@@ -161,8 +201,12 @@ def create_app(config: Config | None = None) -> FastAPI:
             await grpc_server.stop(grace=config.grace_seconds)
         await asyncio.get_running_loop().run_in_executor(None, pool.close)  # joins threads: off the loop
 
-    app = FastAPI(title="StepGRPO reward service", version=CORE_VERSION, lifespan=lifespan,
-                  description="StepRAR + StepRVR rewards (R1-VL, arXiv 2503.12937) and group-normalised advantages.")
+    app = FastAPI(
+        title="StepGRPO reward service",
+        version=CORE_VERSION,
+        lifespan=lifespan,
+        description="StepRAR + StepRVR rewards (R1-VL, arXiv 2503.12937) and group-normalised advantages.",
+    )
     app.state.pool = pool
     app.state.scorer = scorer
     app.state.config = config
@@ -172,8 +216,12 @@ def create_app(config: Config | None = None) -> FastAPI:
     """Set by the server when the shutdown grace runs out: in-flight requests then answer 503."""
     app.state.auth = token is not None
     if token:
-        app.add_middleware(BearerAuthMiddleware, token=token, open_paths=open_paths(config),
-                           on_deny=metrics.requests.labels("unauthenticated", "401").inc)
+        app.add_middleware(
+            BearerAuthMiddleware,
+            token=token,
+            open_paths=open_paths(config),
+            on_deny=metrics.requests.labels("unauthenticated", "401").inc,
+        )
 
     async def read_body(request: Request) -> bytes:
         declared = request.headers.get("content-length")
@@ -240,7 +288,16 @@ def create_app(config: Config | None = None) -> FastAPI:
         except ValueError:
             seconds = math.nan
         if not (0 < seconds < math.inf):
-            return None, _error(422, [{"loc": ["header", TIMEOUT_HEADER], "msg": f"must be a positive number of seconds, got {raw[:40]!r}", "type": "value_error"}])
+            return None, _error(
+                422,
+                [
+                    {
+                        "loc": ["header", TIMEOUT_HEADER],
+                        "msg": f"must be a positive number of seconds, got {raw[:40]!r}",
+                        "type": "value_error",
+                    }
+                ],
+            )
         return seconds, None
 
     def observed(endpoint: str):
@@ -251,12 +308,19 @@ def create_app(config: Config | None = None) -> FastAPI:
                 try:
                     response = await unless(app.state.grace_expired, handler(request))
                 except (CallerGone, ClientDisconnect):  # nobody to answer; counted with nginx's "client closed request"
-                    log.info("%s %s: the client closed the connection before the response (499)", request.method,
-                             request.url.path)
+                    log.info(
+                        "%s %s: the client closed the connection before the response (499)",
+                        request.method,
+                        request.url.path,
+                    )
                     response = Response(status_code=499)
                 except GraceExpired:
-                    response = _error(503, "the server is shutting down and its grace period ran out before "
-                                      "this request was answered; its work was dropped: retry", {"Retry-After": "1"})
+                    response = _error(
+                        503,
+                        "the server is shutting down and its grace period ran out before "
+                        "this request was answered; its work was dropped: retry",
+                        {"Retry-After": "1"},
+                    )
                 except Exception as exc:  # still answered, and counted as a 500
                     log.exception("unhandled error serving %s", request.url.path)
                     response = _error(500, f"internal server error: {type(exc).__name__}")
@@ -281,15 +345,32 @@ def create_app(config: Config | None = None) -> FastAPI:
         return result if isinstance(result, Response) else _json(result)
 
     for path in ("/v1/score", "/score"):
-        app.add_api_route(path, score, methods=["POST"], response_model=None, openapi_extra=_body_schema("ScoreRequest"),
-                          responses={200: {"model": ScoreResponse, "description": "Scores"}, **_ERRORS}, include_in_schema=path == "/v1/score", name=f"score{path.replace('/', '_')}")
+        app.add_api_route(
+            path,
+            score,
+            methods=["POST"],
+            response_model=None,
+            openapi_extra=_body_schema("ScoreRequest"),
+            responses={200: {"model": ScoreResponse, "description": "Scores"}, **_ERRORS},
+            include_in_schema=path == "/v1/score",
+            name=f"score{path.replace('/', '_')}",
+        )
 
     @observed("openrlhf")
     async def openrlhf(request: Request) -> Response:
         """OpenRLHF's remote reward protocol: ``--remote_rm_url http://HOST:PORT/v1/openrlhf``."""
         profile = request.query_params.get("profile", DEFAULT_PROFILE)
         if profile not in PROFILES:
-            return _error(422, [{"loc": ["query", "profile"], "msg": f"unknown profile {profile!r}; known: {sorted(PROFILES)}", "type": "enum"}])
+            return _error(
+                422,
+                [
+                    {
+                        "loc": ["query", "profile"],
+                        "msg": f"unknown profile {profile!r}; known: {sorted(PROFILES)}",
+                        "type": "enum",
+                    }
+                ],
+            )
         body, error = await parse(request, OpenRLHFRequest)
         if error:
             return error
@@ -297,14 +378,22 @@ def create_app(config: Config | None = None) -> FastAPI:
             req = openrlhf_request(body, profile, Options())
         except (ValueError, ValidationError) as exc:
             detail = _validation_detail(exc) if isinstance(exc, ValidationError) else str(exc)
-            return _error(422, [{"loc": ["body", str(detail).split(":")[0]], "msg": str(detail), "type": "value_error"}])
+            return _error(
+                422, [{"loc": ["body", str(detail).split(":")[0]], "msg": str(detail), "type": "value_error"}]
+            )
         if req is None:
             return _json({"rewards": [], "scores": [], "extra_logs": {}})
         result = await score_request(request, req)
         return result if isinstance(result, Response) else _json(openrlhf_response(result))
 
-    app.add_api_route("/v1/openrlhf", openrlhf, methods=["POST"], response_model=None, openapi_extra=_body_schema("OpenRLHFRequest"),
-                      responses={200: {"model": OpenRLHFResponse, "description": "Rewards"}, **_ERRORS})
+    app.add_api_route(
+        "/v1/openrlhf",
+        openrlhf,
+        methods=["POST"],
+        response_model=None,
+        openapi_extra=_body_schema("OpenRLHFRequest"),
+        responses={200: {"model": OpenRLHFResponse, "description": "Rewards"}, **_ERRORS},
+    )
 
     @app.get("/healthz")
     async def healthz() -> dict:

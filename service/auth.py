@@ -20,8 +20,19 @@ from .config import ENV_PREFIX, Config
 from .ui import ASSETS as INSPECTOR_ASSETS
 
 TOKEN_ENV = ENV_PREFIX + "AUTH_TOKEN"
-OPEN_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc",
-                        "/", "/ui", *(f"/ui/{name}" for name in INSPECTOR_ASSETS)})
+OPEN_PATHS = frozenset(
+    {
+        "/healthz",
+        "/readyz",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/",
+        "/ui",
+        *(f"/ui/{name}" for name in INSPECTOR_ASSETS),
+    }
+)
 """The inspector page's own files hold no data: it asks for the token and sends it with its API calls."""
 OPEN_GRPC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 SCHEME = "bearer"
@@ -41,7 +52,9 @@ def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> st
         try:
             token = Path(config.auth_token_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise AuthConfigError(f"--auth-token-file {config.auth_token_file}: cannot read it ({type(exc).__name__})") from None
+            raise AuthConfigError(
+                f"--auth-token-file {config.auth_token_file}: cannot read it ({type(exc).__name__})"
+            ) from None
         if not token:
             raise AuthConfigError(f"--auth-token-file {config.auth_token_file} is empty")
     else:
@@ -93,7 +106,9 @@ class BearerAuthMiddleware:
         self.on_deny()
         challenge = 'Bearer realm="reward"' + (', error="invalid_token"' if presented else "")
         detail = "invalid bearer token" if presented else "missing bearer token (Authorization: Bearer <token>)"
-        await JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})(scope, receive, send)
+        await JSONResponse({"detail": detail}, status_code=401, headers={"WWW-Authenticate": challenge})(
+            scope, receive, send
+        )
 
 
 class BearerAuthInterceptor(grpc.aio.ServerInterceptor):
@@ -108,7 +123,16 @@ class BearerAuthInterceptor(grpc.aio.ServerInterceptor):
             return handler
         header = next((v for k, v in details.invocation_metadata or () if k == "authorization"), None)
         ok, presented = token_matches(self._token, header)
-        return handler if ok else _denying(handler, "invalid bearer token" if presented else "missing bearer token (metadata authorization: Bearer <token>)")
+        return (
+            handler
+            if ok
+            else _denying(
+                handler,
+                "invalid bearer token"
+                if presented
+                else "missing bearer token (metadata authorization: Bearer <token>)",
+            )
+        )
 
 
 def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHandler:
@@ -118,8 +142,12 @@ def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHand
     async def deny(request_or_iterator, context):
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
 
-    make = {(False, False): grpc.unary_unary_rpc_method_handler, (False, True): grpc.unary_stream_rpc_method_handler,
-            (True, False): grpc.stream_unary_rpc_method_handler, (True, True): grpc.stream_stream_rpc_method_handler}
+    make = {
+        (False, False): grpc.unary_unary_rpc_method_handler,
+        (False, True): grpc.unary_stream_rpc_method_handler,
+        (True, False): grpc.stream_unary_rpc_method_handler,
+        (True, True): grpc.stream_stream_rpc_method_handler,
+    }
     build = make[(handler.request_streaming, handler.response_streaming)]
     return build(deny, request_deserializer=None, response_serializer=handler.response_serializer)
 

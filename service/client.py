@@ -44,8 +44,17 @@ def _as_dict(value: Any) -> Any:
 
 
 class RewardClient:
-    def __init__(self, url: str, *, timeout: float = 120.0, retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0,
-                 token: str | None = None, ca_cert: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        token: str | None = None,
+        ca_cert: str | os.PathLike | None = None,
+    ):
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.retries = retries
@@ -63,7 +72,9 @@ class RewardClient:
             target = self.url.split("://", 1)[1]
             if self.url.startswith("grpcs://"):
                 roots = Path(ca_cert).read_bytes() if ca_cert else None
-                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=roots), options=unlimited)
+                self._channel = grpc.secure_channel(
+                    target, grpc.ssl_channel_credentials(root_certificates=roots), options=unlimited
+                )
             else:
                 self._channel = grpc.insecure_channel(target, options=unlimited)
             self._stub = reward_pb2_grpc.RewardServiceStub(self._channel)
@@ -82,13 +93,19 @@ class RewardClient:
         (self._channel if self.transport == "grpc" else self._http).close()
 
     def score(self, groups: list, profile: str = "stepgrpo", options: dict | None = None) -> ScoreResponse:
-        request = ScoreRequest.model_validate({"profile": profile, "groups": [_as_dict(g) for g in groups], "options": _as_dict(options or {})})
+        request = ScoreRequest.model_validate(
+            {"profile": profile, "groups": [_as_dict(g) for g in groups], "options": _as_dict(options or {})}
+        )
         body = request.model_dump(mode="json", exclude_none=True)
         if self.transport == "grpc":
             from .grpc_api import dict_to_message, message_to_dict
             from .rewardpb import reward_pb2
 
-            reply = self._retrying(lambda: self._stub.Score(dict_to_message(body, reward_pb2.ScoreRequest), timeout=self.timeout, metadata=self._metadata))
+            reply = self._retrying(
+                lambda: self._stub.Score(
+                    dict_to_message(body, reward_pb2.ScoreRequest), timeout=self.timeout, metadata=self._metadata
+                )
+            )
             return ScoreResponse.model_validate(message_to_dict(reply))
         return ScoreResponse.model_validate(self._retrying(lambda: self._post("/v1/score", body)))
 
@@ -103,7 +120,9 @@ class RewardClient:
 
         def requests():
             for group in items:
-                item = StreamRequest.model_validate({"profile": profile, "group": _as_dict(group), "options": _as_dict(options or {})})
+                item = StreamRequest.model_validate(
+                    {"profile": profile, "group": _as_dict(group), "options": _as_dict(options or {})}
+                )
                 yield dict_to_message(item.model_dump(mode="json", exclude_none=True), reward_pb2.StreamRequest)
 
         try:
@@ -117,7 +136,13 @@ class RewardClient:
             from .grpc_api import message_to_dict
             from .rewardpb import reward_pb2
 
-            return InfoResponse.model_validate(message_to_dict(self._retrying(lambda: self._stub.Info(reward_pb2.InfoRequest(), timeout=self.timeout, metadata=self._metadata))))
+            return InfoResponse.model_validate(
+                message_to_dict(
+                    self._retrying(
+                        lambda: self._stub.Info(reward_pb2.InfoRequest(), timeout=self.timeout, metadata=self._metadata)
+                    )
+                )
+            )
         return InfoResponse.model_validate(self._retrying(lambda: self._get("/v1/info")))
 
     def _post(self, path: str, body: dict) -> dict:
@@ -133,8 +158,11 @@ class RewardClient:
         if response.status_code == 200:
             return response.json()
         retry_after = response.headers.get("retry-after", "")
-        raise RewardServiceError(f"HTTP {response.status_code}: {response.text[:2000]}", response.status_code,
-                                 float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None)
+        raise RewardServiceError(
+            f"HTTP {response.status_code}: {response.text[:2000]}",
+            response.status_code,
+            float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None,
+        )
 
     def _retrying(self, call):
         """Run ``call``, retrying transient failures with exponential backoff, at most ``retries`` times."""
@@ -147,16 +175,23 @@ class RewardClient:
                 if not transient:
                     raise
                 if attempt >= self.retries:
-                    raise RewardServiceError(f"reward service at {self.url} unavailable after {attempt + 1} attempts: {reason}") from None
+                    raise RewardServiceError(
+                        f"reward service at {self.url} unavailable after {attempt + 1} attempts: {reason}"
+                    ) from None
             delay = min(self.max_backoff, self.backoff * 2**attempt)
             time.sleep(max(delay, wait or 0.0))
             attempt += 1
 
     def _transient(self, exc: Exception) -> tuple[bool, float | None, str]:
         if isinstance(exc, RewardServiceError):
-            own_deadline = exc.status == 504 and "X-Request-Timeout" in str(exc)  # this client's time is up: do not ask again
+            own_deadline = exc.status == 504 and "X-Request-Timeout" in str(
+                exc
+            )  # this client's time is up: do not ask again
             return exc.status in _RETRY_STATUS and not own_deadline, exc.retry_after, str(exc)
-        if isinstance(exc, (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectTimeout, httpx.WriteError)):
+        if isinstance(
+            exc,
+            (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectTimeout, httpx.WriteError),
+        ):
             return True, None, f"{type(exc).__name__}: {exc}"
         if isinstance(exc, httpx.HTTPError):
             raise RewardServiceError(f"{type(exc).__name__} talking to {self.url}: {exc}") from None
@@ -168,7 +203,9 @@ class RewardClient:
                 if code == grpc.StatusCode.UNAVAILABLE:
                     return True, None, f"gRPC {code.name}: {exc.details()}"
                 pushback = dict(exc.trailing_metadata() or ()).get("grpc-retry-pushback-ms")
-                if code == grpc.StatusCode.RESOURCE_EXHAUSTED and pushback is not None and pushback.isdigit():  # overloaded, not over a limit
+                if (
+                    code == grpc.StatusCode.RESOURCE_EXHAUSTED and pushback is not None and pushback.isdigit()
+                ):  # overloaded, not over a limit
                     return True, int(pushback) / 1000, f"gRPC {code.name}: {exc.details()}"
                 raise RewardServiceError(f"gRPC {code.name}: {exc.details()}", code.name) from None
         return False, None, str(exc)

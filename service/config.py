@@ -71,7 +71,7 @@ _HELP = {
     "max_reference_bytes": "most UTF-8 bytes in one group's reference as JSON (413 above)",
     "max_request_bytes": "most bytes in one request body (413 above)",
     "max_json_values": "most JSON values (strings, numbers, arrays, objects) in one request body, counted before "
-                       "parsing (413 above)",
+    "parsing (413 above)",
     "max_pending_trajectories": "most trajectories queued or being scored over all requests (429 / RESOURCE_EXHAUSTED above)",
     "worker_memory_mb": "address-space limit of each worker process in MiB (0: none); over it a trajectory gets an error",
     "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
@@ -123,16 +123,33 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
             except ValueError:
                 parser.error(f"{env}={environ[env]!r} is not a valid {kind.__name__}")
         option = {"type": _flag_bool, "nargs": "?", "const": True} if kind is bool else {"type": kind}
-        parser.add_argument("--" + f.name.replace("_", "-"), **option, default=default, help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]")
+        parser.add_argument(
+            "--" + f.name.replace("_", "-"),
+            **option,
+            default=default,
+            help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]",
+        )
     args = parser.parse_args(argv)
     config = Config(**vars(args))
-    for name in ("workers", "task_size", "max_groups", "max_completions_per_group", "max_trajectories",
-                 "max_completion_bytes", "max_reference_bytes", "max_request_bytes", "max_header_bytes",
-                 "max_connections", "max_json_values"):
+    for name in (
+        "workers",
+        "task_size",
+        "max_groups",
+        "max_completions_per_group",
+        "max_trajectories",
+        "max_completion_bytes",
+        "max_reference_bytes",
+        "max_request_bytes",
+        "max_header_bytes",
+        "max_connections",
+        "max_json_values",
+    ):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if config.max_pending_trajectories < config.max_trajectories:
-        parser.error("--max-pending-trajectories must be at least --max-trajectories (or the largest request could never be admitted)")
+        parser.error(
+            "--max-pending-trajectories must be at least --max-trajectories (or the largest request could never be admitted)"
+        )
     if config.worker_memory_mb < 0:
         parser.error("--worker-memory-mb must be 0 (no limit) or positive")
     if config.grpc_port < 0:

@@ -16,8 +16,8 @@ import asyncio
 import json
 import logging
 import resource
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from prometheus_client import CollectorRegistry, Counter
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -58,8 +58,12 @@ def connection_cap(requested: int, reserved: int) -> int:
 
 
 def refusal_counter(registry: CollectorRegistry) -> Counter:
-    counter = Counter("reward_refused_connections", "HTTP connections refused or closed by a connection limit, "
-                      "by reason", ["reason"], registry=registry)
+    counter = Counter(
+        "reward_refused_connections",
+        "HTTP connections refused or closed by a connection limit, by reason",
+        ["reason"],
+        registry=registry,
+    )
     for reason in REASONS:
         counter.labels(reason)
     return counter
@@ -67,8 +71,12 @@ def refusal_counter(registry: CollectorRegistry) -> Counter:
 
 def _response(status: int, phrase: str, detail: str, retry_after: int | None = None) -> bytes:
     body = json.dumps({"detail": detail}).encode()
-    head = [f"HTTP/1.1 {status} {phrase}", "content-type: application/json", f"content-length: {len(body)}",
-            "connection: close"]
+    head = [
+        f"HTTP/1.1 {status} {phrase}",
+        "content-type: application/json",
+        f"content-length: {len(body)}",
+        "connection: close",
+    ]
     if retry_after is not None:
         head.append(f"retry-after: {retry_after}")
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
@@ -149,8 +157,12 @@ def limited_protocol(limits: ConnectionLimits, on_refuse: Callable[[str], None])
                 self._tail = window[-3:]
                 if self._header_bytes > limits.max_header_bytes:  # checked before the parser buffers anything
                     log.warning("closed a connection: request headers over %d bytes", limits.max_header_bytes)
-                    self._cut("header_size", 431, "Request Header Fields Too Large",
-                              f"request line and headers are over {limits.max_header_bytes} bytes")
+                    self._cut(
+                        "header_size",
+                        431,
+                        "Request Header Fields Too Large",
+                        f"request line and headers are over {limits.max_header_bytes} bytes",
+                    )
                     return
             super().data_received(data)
 

@@ -24,10 +24,11 @@ class Reference(_Strict):
         )
     )
     solution: str | None = Field(
-        None, description=(
+        None,
+        description=(
             "The reference solution; 'stepgrpo' reads the answer from it when 'answer' is empty, and 'r1vl-reference' "
             "grades against it when given, as R1-VL's code grades against the data set's solution column."
-        )
+        ),
     )
     key_steps: list[list[str] | str] | dict[str, Any] | str | None = Field(
         None,
@@ -50,10 +51,15 @@ class Group(_Strict):
 class Options(_Strict):
     alpha: float = Field(0.1, ge=0.0, le=10.0, description="Weight of the key-step ratio in StepRAR.")
     advantage: Literal["group", "batch", "none"] = Field(
-        "group", description="Scale (r - group mean) by the group's std, the batch's std (TRL 'batch'), or not at all (Dr.GRPO)."
+        "group",
+        description="Scale (r - group mean) by the group's std, the batch's std (TRL 'batch'), or not at all (Dr.GRPO).",
     )
-    epsilon: float = Field(1e-4, ge=0.0, le=1.0, description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF).")
-    unbiased_std: bool = Field(True, description="Divide by n-1 (torch's default, as TRL, verl and OpenRLHF do) or by n.")
+    epsilon: float = Field(
+        1e-4, ge=0.0, le=1.0, description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF)."
+    )
+    unbiased_std: bool = Field(
+        True, description="Divide by n-1 (torch's default, as TRL, verl and OpenRLHF do) or by n."
+    )
     stuffing_guard: bool | None = Field(None, description="Override the profile's key-step stuffing guard.")
     explain: bool = Field(False, description="Attach a per-trajectory explanation.")
 
@@ -99,11 +105,17 @@ class KeyStepMatch(BaseModel):
     score: float | None = None
     step: int | None = None
     matched_text: str | None = None
-    start: int | None = Field(None, description="Where the shown match begins in the completion (CRLF read as LF); null when unmatched.")
+    start: int | None = Field(
+        None, description="Where the shown match begins in the completion (CRLF read as LF); null when unmatched."
+    )
     end: int | None = Field(None, description="Where the shown match ends (exclusive).")
-    reason: str | None = Field(None, description=(
-        "Why the key step earns nothing: 'not found', 'repeated', 'enumerated: AC has 4 values', "
-        "'contradicted in step 3' or 'named without use'; null when credited."))
+    reason: str | None = Field(
+        None,
+        description=(
+            "Why the key step earns nothing: 'not found', 'repeated', 'enumerated: AC has 4 values', "
+            "'contradicted in step 3' or 'named without use'; null when credited."
+        ),
+    )
 
 
 class StuffingReport(BaseModel):
@@ -125,7 +137,9 @@ class TrajectoryResult(BaseModel):
     step_rar: float | None = None
     step_rvr: float | None = None
     answer_correct: bool | None = None
-    key_step_ratio: float | None = Field(None, description="Credited key-step groups / groups; null when the reference has none.")
+    key_step_ratio: float | None = Field(
+        None, description="Credited key-step groups / groups; null when the reference has none."
+    )
     explanation: Explanation | None = None
 
 
@@ -199,7 +213,8 @@ class OpenRLHFRequest(BaseModel):
     query: list[str] = Field(description="Prompt + response texts, as OpenRLHF's remote reward client sends them.")
     prompts: list[str] | None = None
     labels: list[Any] | None = Field(
-        None, description='Per sample: the answer as a string, or {"answer", "key_steps", "choices"} (object or JSON string).'
+        None,
+        description='Per sample: the answer as a string, or {"answer", "key_steps", "choices"} (object or JSON string).',
     )
 
 
@@ -215,5 +230,8 @@ class ErrorBody(BaseModel):
 
 def validation_message(exc: ValidationError) -> str:
     """``groups.0.completions.1: Input should be a valid string; ...`` — the fields by name, in one line."""
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors(include_url=False, include_input=False)]
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}"
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
     return "; ".join(parts)[:2000]

@@ -31,7 +31,9 @@ STREAM_WINDOW = 64
 
 
 def message_to_dict(message) -> dict:
-    return json_format.MessageToDict(message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)
+    return json_format.MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
 
 
 def dict_to_message(data: dict, message_type):
@@ -50,7 +52,11 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         except NotReady as exc:
             await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
         except Overloaded as exc:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc), trailing_metadata=((RETRY_PUSHBACK, str(exc.retry_after * 1000)),))
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                str(exc),
+                trailing_metadata=((RETRY_PUSHBACK, str(exc.retry_after * 1000)),),
+            )
         return await self.scorer.score(request)
 
     async def Score(self, request, context):
@@ -81,12 +87,17 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 await self.scorer.wait_for_room(request)
             except (ValidationError, LimitError, NotReady) as exc:
                 detail = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-                return dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
+                return dict_to_message(
+                    _stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult
+                )
             response = await self.scorer.score(request)
             group = response["groups"][0]
             if item.group.group_id is None:
                 group["group_id"] = ""
-            return dict_to_message({"profile": response["profile"], "version": response["version"], "group": group}, reward_pb2.StreamResult)
+            return dict_to_message(
+                {"profile": response["profile"], "version": response["version"], "group": group},
+                reward_pb2.StreamResult,
+            )
 
         window = asyncio.Semaphore(STREAM_WINDOW)
 
@@ -97,7 +108,9 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             except Exception as exc:
                 log.exception("scoring a streamed group failed")
                 detail = f"internal error: {type(exc).__name__}"
-                result = dict_to_message(_stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult)
+                result = dict_to_message(
+                    _stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult
+                )
             await results.put(result)
 
         async def consume() -> None:
@@ -137,8 +150,14 @@ def _group_id(message) -> str:
 
 def _stream_error(group_id: str, completions: int, detail: str) -> dict:
     result = {"status": "error", "detail": detail}
-    group = {"group_id": group_id, "status": "error", "detail": detail, "advantages": [0.0] * completions,
-             "zero_std": True, "results": [result] * completions}
+    group = {
+        "group_id": group_id,
+        "status": "error",
+        "detail": detail,
+        "advantages": [0.0] * completions,
+        "zero_std": True,
+        "results": [result] * completions,
+    }
     return {"profile": "", "version": "", "group": group}
 
 
@@ -149,14 +168,18 @@ class GrpcServer:
         self.scorer = scorer
         self.address = f"{host}:{port}"
         interceptors = [BearerAuthInterceptor(token)] if token else []
-        self.server = grpc.aio.server(options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors)
+        self.server = grpc.aio.server(
+            options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors
+        )
         reward_pb2_grpc.add_RewardServiceServicer_to_server(RewardServicer(scorer), self.server)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)
         config = scorer.config
         if config.tls_cert:
-            credentials = grpc.ssl_server_credentials([(Path(config.tls_key).read_bytes(), Path(config.tls_cert).read_bytes())])
+            credentials = grpc.ssl_server_credentials(
+                [(Path(config.tls_key).read_bytes(), Path(config.tls_cert).read_bytes())]
+            )
             self.port = self.server.add_secure_port(self.address, credentials)
         else:
             self.port = self.server.add_insecure_port(self.address)
@@ -168,7 +191,11 @@ class GrpcServer:
             await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         await self.server.start()
         self._watcher = asyncio.ensure_future(self._watch())
-        log.info("gRPC serving reward.v1.RewardService on %s (%s)", self.address, "TLS" if self.scorer.config.tls_cert else "plaintext")
+        log.info(
+            "gRPC serving reward.v1.RewardService on %s (%s)",
+            self.address,
+            "TLS" if self.scorer.config.tls_cert else "plaintext",
+        )
 
     async def _watch(self) -> None:
         """Health follows the pool; once the server drains, gRPC stops accepting after the same
@@ -177,7 +204,9 @@ class GrpcServer:
         while not self.scorer.draining:
             serving = self.scorer.pool.ready and not self.draining
             if serving != last:
-                status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+                status = (
+                    health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+                )
                 for name in ("", SERVICE_NAME):
                     await self.health.set(name, status)
                 last = serving

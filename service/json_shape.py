@@ -74,8 +74,10 @@ def shape_error(body: bytes, limits: ShapeLimits) -> ShapeError | None:
             in_group += 1
             total += 1
             if in_group > limits.max_completions_per_group:
-                return ShapeError(f"groups[{groups - 1}].completions",
-                                  f"more than {limits.max_completions_per_group} completions in one group")
+                return ShapeError(
+                    f"groups[{groups - 1}].completions",
+                    f"more than {limits.max_completions_per_group} completions in one group",
+                )
             if total > limits.max_trajectories:
                 return ShapeError("groups", f"more than {limits.max_trajectories} completions in all")
         if first not in _OPENERS:

@@ -18,8 +18,8 @@ import multiprocessing
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import worker
 from .rewards import Settings
@@ -98,7 +98,9 @@ class _Slot(threading.Thread):
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
         self.progress = _CTX.Array("d", 3, lock=False)
-        self.proc = _CTX.Process(target=worker.main, args=(child, self.progress, self.pool.memory_limit_mb), daemon=True)
+        self.proc = _CTX.Process(
+            target=worker.main, args=(child, self.progress, self.pool.memory_limit_mb), daemon=True
+        )
         self.conn = parent
         try:
             try:
@@ -172,7 +174,10 @@ class _Slot(threading.Thread):
                     log.exception("scoring task failed")
                 for i, r in enumerate(job.results):
                     if r is None:
-                        job.results[i] = ({"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]}, 0.0)
+                        job.results[i] = (
+                            {"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]},
+                            0.0,
+                        )
             self.pool._finished(len(job.items))
             try:
                 job.deliver()
@@ -187,7 +192,10 @@ class _Slot(threading.Thread):
         while pending:
             if job.future.cancelled():
                 for i in pending:
-                    job.results[i] = ({"status": "error", "detail": "the request was cancelled before this trajectory was scored"}, 0.0)
+                    job.results[i] = (
+                        {"status": "error", "detail": "the request was cancelled before this trajectory was scored"},
+                        0.0,
+                    )
                 return
             if self.proc is None or not self.proc.is_alive():
                 self._restart("dead")
@@ -208,7 +216,11 @@ class _Slot(threading.Thread):
                 received += len(value)
                 if kind == "done":
                     # Only a cancelled task stops early; otherwise the worker answers every item it was sent.
-                    detail = "the request was cancelled before this trajectory was scored" if self.progress[2] else "worker sent no result for this trajectory"
+                    detail = (
+                        "the request was cancelled before this trajectory was scored"
+                        if self.progress[2]
+                        else "worker sent no result for this trajectory"
+                    )
                     for i in pending[received:]:
                         job.results[i] = ({"status": "error", "detail": detail}, 0.0)
                     return
@@ -225,7 +237,13 @@ class _Slot(threading.Thread):
             if position > received:  # scored by the killed worker but not yet sent: scored again
                 self.pool.on_rescore(position - received)
             if kind == "timeout":
-                job.results[victim] = ({"status": "timeout", "detail": f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"}, deadline)
+                job.results[victim] = (
+                    {
+                        "status": "timeout",
+                        "detail": f"scoring exceeded the {deadline:g} s deadline; the worker was replaced",
+                    },
+                    deadline,
+                )
                 unanswered.remove(victim)
                 self.pool.on_timeout()
             else:
@@ -234,7 +252,13 @@ class _Slot(threading.Thread):
                 code = self.proc.exitcode if self.proc is not None else None
                 job.items[victim].crashes += 1
                 if job.items[victim].crashes >= 2:
-                    job.results[victim] = ({"status": "error", "detail": f"worker process died (exit code {code}) twice while scoring this trajectory"}, 0.0)
+                    job.results[victim] = (
+                        {
+                            "status": "error",
+                            "detail": f"worker process died (exit code {code}) twice while scoring this trajectory",
+                        },
+                        0.0,
+                    )
                     unanswered.remove(victim)
             pending = unanswered
             self._restart(kind)
@@ -259,9 +283,15 @@ class _Slot(threading.Thread):
 
 
 class WorkerPool:
-    def __init__(self, size: int, deadline: float, on_restart: Callable[[str], None] = lambda r: None,
-                 on_timeout: Callable[[], None] = lambda: None, on_rescore: Callable[[int], None] = lambda n: None,
-                 memory_limit_mb: int = 0):
+    def __init__(
+        self,
+        size: int,
+        deadline: float,
+        on_restart: Callable[[str], None] = lambda r: None,
+        on_timeout: Callable[[], None] = lambda: None,
+        on_rescore: Callable[[int], None] = lambda n: None,
+        memory_limit_mb: int = 0,
+    ):
         self.size = size
         self.deadline = deadline
         self.memory_limit_mb = memory_limit_mb

@@ -22,7 +22,15 @@ def generate(out: Path = OUT) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     well_known = Path(grpc_tools.__file__).parent / "_proto"
-    args = ["protoc", f"-I{PROTO_DIR}", f"-I{well_known}", f"--python_out={out}", f"--pyi_out={out}", f"--grpc_python_out={out}", str(PROTO)]
+    args = [
+        "protoc",
+        f"-I{PROTO_DIR}",
+        f"-I{well_known}",
+        f"--python_out={out}",
+        f"--pyi_out={out}",
+        f"--grpc_python_out={out}",
+        str(PROTO),
+    ]
     if protoc.main(args) != 0:
         raise RuntimeError(f"protoc failed on {PROTO}")
     nested = out / "reward" / "v1"
@@ -32,7 +40,9 @@ def generate(out: Path = OUT) -> None:
     for leftover in sorted(nested.parent.rglob("*"), reverse=True):
         leftover.unlink() if leftover.is_file() else leftover.rmdir()
     nested.parent.rmdir()
-    (out / "__init__.py").write_text('"""Generated from proto/reward/v1/reward.proto by service/protogen.py; do not edit."""\n')
+    (out / "__init__.py").write_text(
+        '"""Generated from proto/reward/v1/reward.proto by service/protogen.py; do not edit."""\n'
+    )
 
 
 if __name__ == "__main__":

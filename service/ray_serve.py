@@ -41,7 +41,11 @@ STARTUP_SECONDS = 25.0
 MIRROR_SECONDS = 5.0
 """How often a replica copies its metrics into Ray's (which Ray exports every 10 s or so)."""
 
-SETTINGS = {f.name for f in fields(Config) if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")}
+SETTINGS = {
+    f.name
+    for f in fields(Config)
+    if f.name not in ("host", "port", "grpc_port", "drain_seconds", "grace_seconds", "log_level")
+}
 """Settings a replica takes from the application's args; the proxy, Serve's graceful shutdown and
 Ray's logging replace the rest."""
 
@@ -166,7 +170,11 @@ class RewardService:
                 raise RequestError(422, validation_message(exc)) from None
             except ValueError as exc:
                 raise RequestError(422, str(exc)) from None
-            result = openrlhf_response(await self._scored(req)) if req is not None else {"rewards": [], "scores": [], "extra_logs": {}}
+            result = (
+                openrlhf_response(await self._scored(req))
+                if req is not None
+                else {"rewards": [], "scores": [], "extra_logs": {}}
+            )
         except RequestError as exc:
             self._observe("openrlhf_handle", exc.status, started)
             raise

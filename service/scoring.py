@@ -7,7 +7,8 @@ import json
 import logging
 import re
 import time
-from typing import Any, Coroutine
+from collections.abc import Coroutine
+from typing import Any
 
 from stepgrpo_reward.rows import answer_and_choices, lenient_choices, reference_answer
 
@@ -58,7 +59,9 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
         n = len(group.completions)
         total += n
         if n > config.max_completions_per_group:
-            raise LimitError(f"groups[{g}].completions", f"{n} completions, the limit is {config.max_completions_per_group}")
+            raise LimitError(
+                f"groups[{g}].completions", f"{n} completions, the limit is {config.max_completions_per_group}"
+            )
         try:
             reference = _reference_json(group.reference)
         except (RecursionError, ValueError):
@@ -67,7 +70,9 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
             raise LimitError(f"groups[{g}].reference", f"reference is over {config.max_reference_bytes} bytes as JSON")
         for c, text in enumerate(group.completions):
             if _utf8_over(text, config.max_completion_bytes):
-                raise LimitError(f"groups[{g}].completions[{c}]", f"completion is over {config.max_completion_bytes} bytes")
+                raise LimitError(
+                    f"groups[{g}].completions[{c}]", f"completion is over {config.max_completion_bytes} bytes"
+                )
     if total > config.max_trajectories:
         raise LimitError("groups", f"{total} completions in all, the limit is {config.max_trajectories}")
 
@@ -78,7 +83,13 @@ def scoring_options(request: ScoreRequest) -> tuple[Settings, dict]:
     o = request.options
     guard = profile.stuffing_guard if o.stuffing_guard is None else o.stuffing_guard
     settings = Settings(alpha=o.alpha, stuffing_guard=o.stuffing_guard)
-    versioned = {"alpha": o.alpha, "stuffing_guard": guard, "advantage": o.advantage, "epsilon": o.epsilon, "unbiased_std": o.unbiased_std}
+    versioned = {
+        "alpha": o.alpha,
+        "stuffing_guard": guard,
+        "advantage": o.advantage,
+        "epsilon": o.epsilon,
+        "unbiased_std": o.unbiased_std,
+    }
     return settings, versioned
 
 
@@ -136,7 +147,10 @@ class Scorer:
             raise NotReady("no scoring worker is ready yet")
         if not self.has_room(request):
             pending = self.pool.pending
-            raise Overloaded(f"overloaded: {pending} trajectories pending, the limit is {self.config.max_pending_trajectories}", self.retry_after(pending))
+            raise Overloaded(
+                f"overloaded: {pending} trajectories pending, the limit is {self.config.max_pending_trajectories}",
+                self.retry_after(pending),
+            )
 
     def has_room(self, request: ScoreRequest) -> bool:
         n = sum(len(g.completions) for g in request.groups)
@@ -157,11 +171,23 @@ class Scorer:
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
             profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
-        limits = ("max_groups", "max_completions_per_group", "max_trajectories", "max_completion_bytes", "max_reference_bytes", "max_request_bytes")
+        limits = (
+            "max_groups",
+            "max_completions_per_group",
+            "max_trajectories",
+            "max_completion_bytes",
+            "max_reference_bytes",
+            "max_request_bytes",
+        )
         return InfoResponse(
-            service="stepgrpo-reward-service", core_version=CORE_VERSION, default_profile=DEFAULT_PROFILE,
-            profiles=profiles, default_options=Options(), limits={k: getattr(self.config, k) for k in limits},
-            deadline_seconds=self.config.deadline, workers=self.config.workers,
+            service="stepgrpo-reward-service",
+            core_version=CORE_VERSION,
+            default_profile=DEFAULT_PROFILE,
+            profiles=profiles,
+            default_options=Options(),
+            limits={k: getattr(self.config, k) for k in limits},
+            deadline_seconds=self.config.deadline,
+            workers=self.config.workers,
         ).model_dump()
 
     async def score(self, request: ScoreRequest) -> dict[str, Any]:
@@ -195,13 +221,26 @@ class Scorer:
                 else:
                     invalid[index, c] = f"completion is not valid Unicode: a lone surrogate {where}"
         size = task_size(len(items), self.config.workers, self.config.task_size)
-        futures = self.pool.submit(request.profile, settings, request.options.explain, [items[i : i + size] for i in range(0, len(items), size)])
+        futures = self.pool.submit(
+            request.profile,
+            settings,
+            request.options.explain,
+            [items[i : i + size] for i in range(0, len(items), size)],
+        )
         self.metrics.in_flight_trajectories.inc(len(items))
         self.drain.started(len(items))
         return self._finish(request, futures, len(items), group_errors, invalid, versioned, started)
 
-    async def _finish(self, request: ScoreRequest, futures: list[asyncio.Future], n: int, group_errors: dict[int, str],
-                      invalid: dict[tuple[int, int], str], versioned: dict, started: float) -> dict[str, Any]:
+    async def _finish(
+        self,
+        request: ScoreRequest,
+        futures: list[asyncio.Future],
+        n: int,
+        group_errors: dict[int, str],
+        invalid: dict[tuple[int, int], str],
+        versioned: dict,
+        started: float,
+    ) -> dict[str, Any]:
         try:
             chunks = await asyncio.gather(*futures)
         finally:
@@ -210,8 +249,15 @@ class Scorer:
         outcomes = [o for chunk in chunks for o in chunk]
         return self._response(request, iter(outcomes), group_errors, invalid, versioned, started)
 
-    def _response(self, request: ScoreRequest, outcomes, group_errors: dict[int, str], invalid: dict[tuple[int, int], str],
-                  versioned: dict, started: float) -> dict[str, Any]:
+    def _response(
+        self,
+        request: ScoreRequest,
+        outcomes,
+        group_errors: dict[int, str],
+        invalid: dict[tuple[int, int], str],
+        versioned: dict,
+        started: float,
+    ) -> dict[str, Any]:
         counts = {"ok": 0, "timeout": 0, "error": 0}
         per_group = []
         for index, group in enumerate(request.groups):
@@ -233,29 +279,49 @@ class Scorer:
             if n:
                 self.metrics.trajectories.labels(request.profile, status).inc(n)
         o = request.options
-        adv = advantages([[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group], o.advantage, o.epsilon, o.unbiased_std)
+        adv = advantages(
+            [[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group],
+            o.advantage,
+            o.epsilon,
+            o.unbiased_std,
+        )
         groups = []
         for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv)):
             reference_error = group_errors.get(index)
-            groups.append({
-                "group_id": group.group_id if group.group_id is not None else str(index),
-                "status": "error" if reference_error else "ok",
-                "detail": reference_error or a.note,
-                "advantages": a.values,
-                "reward_mean": a.mean,
-                "reward_std": a.std,
-                "zero_std": a.zero_std,
-                "results": [_full_result(r) for r in results],
-            })
+            groups.append(
+                {
+                    "group_id": group.group_id if group.group_id is not None else str(index),
+                    "status": "error" if reference_error else "ok",
+                    "detail": reference_error or a.note,
+                    "advantages": a.values,
+                    "reward_mean": a.mean,
+                    "reward_std": a.std,
+                    "zero_std": a.zero_std,
+                    "results": [_full_result(r) for r in results],
+                }
+            )
         return {
             "profile": request.profile,
             "version": reward_version(PROFILES[request.profile], versioned),
             "groups": groups,
-            "stats": {"trajectories": sum(counts.values()), **counts, "elapsed_ms": round((time.perf_counter() - started) * 1000, 3)},
+            "stats": {
+                "trajectories": sum(counts.values()),
+                **counts,
+                "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
+            },
         }
 
 
-_RESULT_FIELDS = ("status", "detail", "reward", "step_rar", "step_rvr", "answer_correct", "key_step_ratio", "explanation")
+_RESULT_FIELDS = (
+    "status",
+    "detail",
+    "reward",
+    "step_rar",
+    "step_rvr",
+    "answer_correct",
+    "key_step_ratio",
+    "explanation",
+)
 
 
 def _full_result(result: dict) -> dict:

@@ -15,7 +15,7 @@ import logging
 import time
 import traceback
 from collections import OrderedDict
-from typing import Callable
+from collections.abc import Callable
 
 from .rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings
 
@@ -42,7 +42,9 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: Setti
     return value
 
 
-def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None) -> list[tuple[dict, float]]:
+def score_task(
+    task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None
+) -> list[tuple[dict, float]]:
     """Score a task's items in order. With ``send``, results scored so far go out as ``("partial",
     results)`` before an item once ``FLUSH_SECONDS`` have passed since the last message; the
     results not yet sent are returned."""

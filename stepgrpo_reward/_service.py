@@ -10,7 +10,8 @@ import json
 import logging
 import os
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 
@@ -21,7 +22,14 @@ logger = logging.getLogger("stepgrpo_reward")
 COMPONENTS = ("reward", "step_rar", "step_rvr")
 _RETRY_STATUS = {429, 502, 503, 504}
 TOKEN_ENV = "REWARD_AUTH_TOKEN"
-_TRANSIENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError, httpx.PoolTimeout)
+_TRANSIENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+    httpx.PoolTimeout,
+)
 
 
 class RewardServiceError(RuntimeError):
@@ -69,7 +77,9 @@ def reference_from_label(label: Any) -> dict:
     return make_reference(label)
 
 
-def group_batch(keys: Sequence[str], references: Sequence[dict], completions: Sequence[str]) -> tuple[list[dict], list[tuple[int, int]]]:
+def group_batch(
+    keys: Sequence[str], references: Sequence[dict], completions: Sequence[str]
+) -> tuple[list[dict], list[tuple[int, int]]]:
     """Completions with equal key and reference form one group (wherever they sit in the batch).
 
     Returns the groups and, per completion, its (group, position). Order does not matter for the
@@ -94,8 +104,14 @@ def component_values(results: Sequence[dict], component: str, source: str) -> li
     values = [r[component] if r["status"] == "ok" else None for r in results]
     unscored = [r for r in results if r["status"] != "ok"]
     if unscored:
-        logger.warning("%s: the reward service could not score %d of %d completions (first: %s: %s); their reward is None",
-                       source, len(unscored), len(results), unscored[0]["status"], unscored[0].get("detail"))
+        logger.warning(
+            "%s: the reward service could not score %d of %d completions (first: %s: %s); their reward is None",
+            source,
+            len(unscored),
+            len(results),
+            unscored[0]["status"],
+            unscored[0].get("detail"),
+        )
     return values
 
 
@@ -106,8 +122,17 @@ class ScoreService:
     The timeout goes with each request as ``X-Request-Timeout``, so the server drops work nobody waits for.
     """
 
-    def __init__(self, url: str, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
-                 retries: int = 3, backoff: float = 0.5, max_backoff: float = 8.0, token: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        profile: str = "stepgrpo",
+        options: dict | None = None,
+        timeout: float = 120.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        token: str | None = None,
+    ):
         self.url = url.rstrip("/")
         self.token = token if token is not None else os.environ.get(TOKEN_ENV) or None
         self.profile = profile

@@ -71,8 +71,9 @@ def lenient_choices(value: Any) -> Any:
         return value
 
 
-_CHOICES_HEADER = re.compile(r"^\s*(?:choices|options)\s*:?\s*$|(?<=\s)(?:choices|options)\s*:\s*$",
-                             re.IGNORECASE | re.MULTILINE)
+_CHOICES_HEADER = re.compile(
+    r"^\s*(?:choices|options)\s*:?\s*$|(?<=\s)(?:choices|options)\s*:\s*$", re.IGNORECASE | re.MULTILINE
+)
 _CHOICE_LINE = re.compile(r"^\s*(?:\(([A-Z])\)|([A-Z])\s*[:.)])\s*(.*?)\s*$")
 _INLINE_CHOICE = re.compile(r"\(([A-Z])\)\s*")
 
@@ -235,6 +236,7 @@ def _json_with_latex(text: str) -> Any:
     """JSON whose strings may hold LaTeX written with single backslashes (``"\\frac{1}{2}"``): a
     backslash before two or more letters is a LaTeX command, kept as text, not the JSON escape
     ``\\f`` + ``rac`` (a ``\\uXXXX`` escape and an escaped backslash stay what JSON says)."""
+
     def literal(m: re.Match) -> str:
         json_escape = m.group(1) == "\\" or (m.group(1)[0] == "u" and len(m.group(1)) == 5)
         return m.group(0) if json_escape else "\\" + m.group(0)

@@ -18,7 +18,14 @@ import json
 from typing import Any
 
 from stepgrpo_reward import DEFAULT_URL
-from stepgrpo_reward._service import COMPONENTS, RewardServiceError, ScoreService, component_values, group_batch, make_reference
+from stepgrpo_reward._service import (
+    COMPONENTS,
+    RewardServiceError,
+    ScoreService,
+    component_values,
+    group_batch,
+    make_reference,
+)
 
 __all__ = ["AsyncStepGRPOReward", "RewardServiceError", "StepGRPOReward"]
 
@@ -55,9 +62,20 @@ class StepGRPOReward:
     ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``).
     """
 
-    def __init__(self, url: str = DEFAULT_URL, component: str = "reward", *, profile: str = "stepgrpo", options: dict | None = None,
-                 answer_column: str = "answer", key_steps_column: str = "key_steps", choices_column: str = "choices",
-                 timeout: float = 120.0, retries: int = 3, token: str | None = None):
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        component: str = "reward",
+        *,
+        profile: str = "stepgrpo",
+        options: dict | None = None,
+        answer_column: str = "answer",
+        key_steps_column: str = "key_steps",
+        choices_column: str = "choices",
+        timeout: float = 120.0,
+        retries: int = 3,
+        token: str | None = None,
+    ):
         if component not in COMPONENTS:
             raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
         self.component = component
@@ -76,7 +94,11 @@ class StepGRPOReward:
         """The /v1/score groups for TRL's flat batch, and where each completion landed."""
         answer, key_steps, choices = self.columns
         if answer not in columns and "solution" not in columns:
-            known = sorted(k for k in columns if k not in ("trainer_state", "log_extra", "log_metric", "completion_ids", "environments"))
+            known = sorted(
+                k
+                for k in columns
+                if k not in ("trainer_state", "log_extra", "log_metric", "completion_ids", "environments")
+            )
             raise KeyError(f"StepGRPOReward needs the answer in a dataset column {answer!r}; the dataset has {known}")
         n = len(completions)
         answers, solutions = columns.get(answer) or [None] * n, columns.get("solution") or [None] * n

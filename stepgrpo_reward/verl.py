@@ -24,7 +24,14 @@ import os
 from typing import Any
 
 from stepgrpo_reward import DEFAULT_URL
-from stepgrpo_reward._service import TOKEN_ENV, RewardServiceError, ScoreService, component_values, group_batch, reference_from_label
+from stepgrpo_reward._service import (
+    TOKEN_ENV,
+    RewardServiceError,
+    ScoreService,
+    component_values,
+    group_batch,
+    reference_from_label,
+)
 
 __all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch"]
 
@@ -45,24 +52,40 @@ def _service(url: str | None, profile: str, options: dict | None, timeout: float
 def _as_verl(results: list[dict]) -> list[dict[str, float]]:
     """Every dict has the same keys: verl appends each key's values into reward_extra_info columns."""
     rewards = component_values(results, "reward", "stepgrpo_reward.verl")
-    return [{"score": 0.0 if value is None else value,
-             "step_rar": r.get("step_rar") or 0.0,
-             "step_rvr": r.get("step_rvr") or 0.0,
-             "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
-             "scored": 0.0 if value is None else 1.0} for r, value in zip(results, rewards)]
+    return [
+        {
+            "score": 0.0 if value is None else value,
+            "step_rar": r.get("step_rar") or 0.0,
+            "step_rvr": r.get("step_rvr") or 0.0,
+            "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
+            "scored": 0.0 if value is None else 1.0,
+        }
+        for r, value in zip(results, rewards)
+    ]
 
 
 def _batch(data_sources, solution_strs, ground_truths, extra_infos) -> tuple[list[dict], list[tuple[int, int]]]:
     """Groups by (data source, ground truth, prompt index): a prompt's rollouts share one reference."""
     extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-    keys = [json.dumps([str(source), extra.get("index") if isinstance(extra, dict) else None], default=str)
-            for source, extra in zip(data_sources, extra_infos)]
+    keys = [
+        json.dumps([str(source), extra.get("index") if isinstance(extra, dict) else None], default=str)
+        for source, extra in zip(data_sources, extra_infos)
+    ]
     return group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
 
 
-def compute_score_batch(data_sources: list, solution_strs: list[str], ground_truths: list, extra_infos: list | None = None, *,
-                        url: str | None = None, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
-                        **_: Any) -> list[dict[str, float]]:
+def compute_score_batch(
+    data_sources: list,
+    solution_strs: list[str],
+    ground_truths: list,
+    extra_infos: list | None = None,
+    *,
+    url: str | None = None,
+    profile: str = "stepgrpo",
+    options: dict | None = None,
+    timeout: float = 120.0,
+    **_: Any,
+) -> list[dict[str, float]]:
     """verl's batch reward manager: all responses of a batch in one request."""
     if len(solution_strs) == 0:
         return []
@@ -71,14 +94,25 @@ def compute_score_batch(data_sources: list, solution_strs: list[str], ground_tru
     return _as_verl(service.results_in_order(service.score(groups), positions))
 
 
-def compute_score(data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, **kwargs: Any) -> dict[str, float]:
+def compute_score(
+    data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, **kwargs: Any
+) -> dict[str, float]:
     """verl's naive reward manager: one response, one request."""
     return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info], **kwargs)[0]
 
 
-async def compute_score_async(data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, *,
-                              url: str | None = None, profile: str = "stepgrpo", options: dict | None = None, timeout: float = 120.0,
-                              **_: Any) -> dict[str, float]:
+async def compute_score_async(
+    data_source: Any,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: dict | None = None,
+    *,
+    url: str | None = None,
+    profile: str = "stepgrpo",
+    options: dict | None = None,
+    timeout: float = 120.0,
+    **_: Any,
+) -> dict[str, float]:
     """verl's reward loop awaits this one per response, many at once, without a thread each."""
     groups, positions = _batch([data_source], [solution_str], [ground_truth], [extra_info])
     service = _service(url, profile, options, timeout)

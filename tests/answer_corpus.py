@@ -264,7 +264,6 @@ TEXT = [
     ("New York", "Boston", False),
 ]
 
-CASES = (
-    [(r, s, c, None) for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT]
-    + list(OPTIONS)
+CASES = [(r, s, c, None) for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT] + list(
+    OPTIONS
 )

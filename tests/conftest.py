@@ -49,8 +49,22 @@ def start_server(*flags: str, env: dict | None = None, grpc: bool = False, wait_
     grpc_port = free_port() if grpc else 0
     log = Path(tempfile.mkstemp(prefix="reward-server-", suffix=".log")[1])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", str(grpc_port), *flags],
-        cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        [
+            sys.executable,
+            "-m",
+            "service",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--grpc-port",
+            str(grpc_port),
+            *flags,
+        ],
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     server = Server(f"http://127.0.0.1:{port}", proc, log, f"127.0.0.1:{grpc_port}" if grpc else None)
     if not wait_ready:
@@ -69,8 +83,18 @@ def start_server(*flags: str, env: dict | None = None, grpc: bool = False, wait_
     raise RuntimeError(f"server not ready in {STARTUP_SECONDS}s:\n{server.output()}")
 
 
-LIMIT_FLAGS = ("--max-groups", "8", "--max-completions-per-group", "16", "--max-trajectories", "40",
-               "--max-completion-bytes", "20000", "--max-request-bytes", "300000")
+LIMIT_FLAGS = (
+    "--max-groups",
+    "8",
+    "--max-completions-per-group",
+    "16",
+    "--max-trajectories",
+    "40",
+    "--max-completion-bytes",
+    "20000",
+    "--max-request-bytes",
+    "300000",
+)
 
 
 @pytest.fixture(scope="session")

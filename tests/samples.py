@@ -1,6 +1,8 @@
 """Completions and references shared by the tests: genuine, wrong, malformed and stuffed."""
 
-RIGHT_TRIANGLE_KEY_STEPS = {"Steps": [["AB = 3", "AB=3"], ["BC = 4"], ["pythagorean theorem", "pythagoras"], ["AC = 5"]]}
+RIGHT_TRIANGLE_KEY_STEPS = {
+    "Steps": [["AB = 3", "AB=3"], ["BC = 4"], ["pythagorean theorem", "pythagoras"], ["AC = 5"]]
+}
 
 GENUINE = """### Image Description:
 The image shows a right triangle ABC with the right angle at B; side AB is labelled 3 and side BC is labelled 4.
@@ -25,7 +27,9 @@ Key terms.
 AB = 3, BC = 4, pythagorean theorem, AC = 5, AB = 3, BC = 4, pythagorean theorem
 ### The final answer is: 5"""
 
-POWER_TOWER = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nCompute it.\n### The final answer is: 5^(5^(5^5))"
+POWER_TOWER = (
+    "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nCompute it.\n### The final answer is: 5^(5^(5^5))"
+)
 
 
 def group(completions, answer="5", key_steps=RIGHT_TRIANGLE_KEY_STEPS, group_id=None, **reference):

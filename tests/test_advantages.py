@@ -161,24 +161,73 @@ def test_invariant_to_a_constant_shift_of_rewards(batch, mode, epsilon, shift):
 # huge factorials; the few LaTeX fragments below are fixed and safe.
 _SAFE_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t\n\r.,:;()[]{}=+-<>%$#'\"?_°π×−/"
 _FRAGMENTS = [
-    "### Image Description:", "### Rationales:", "### Let's think step by step.", "### Step 1:", "### Step 2:", "### Step 3:",
-    "**Step 1:**", "## Step 2.", "### The final answer is:", "The final answer is:", "**The final answer is:**",
-    "AB = 5", "AB=5", "5", "16", "240", "B", "(B)", "Option C", "yes", "pythagorean theorem", "law of sines",
-    "\\frac{1}{2}", "\\sqrt{2}", "50%", "30°", "x+1", "1,000", "and", "so", "\n", "\n\n", " ",
+    "### Image Description:",
+    "### Rationales:",
+    "### Let's think step by step.",
+    "### Step 1:",
+    "### Step 2:",
+    "### Step 3:",
+    "**Step 1:**",
+    "## Step 2.",
+    "### The final answer is:",
+    "The final answer is:",
+    "**The final answer is:**",
+    "AB = 5",
+    "AB=5",
+    "5",
+    "16",
+    "240",
+    "B",
+    "(B)",
+    "Option C",
+    "yes",
+    "pythagorean theorem",
+    "law of sines",
+    "\\frac{1}{2}",
+    "\\sqrt{2}",
+    "50%",
+    "30°",
+    "x+1",
+    "1,000",
+    "and",
+    "so",
+    "\n",
+    "\n\n",
+    " ",
 ]
-_PIECES = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(alphabet=_SAFE_CHARS, max_size=30)), max_size=25).map("".join)
+_PIECES = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(alphabet=_SAFE_CHARS, max_size=30)), max_size=25).map(
+    "".join
+)
 _SKELETON = st.tuples(*[_PIECES] * 4, st.sampled_from(["5", "B", "(B)", "yes", "0.5", "x+1", "50 percent", ""])).map(
-    lambda p: f"### Image Description:\n{p[0]}\n### Rationales:\n{p[1]}\n### Step 1:\n{p[2]}\n### Step 2:\n{p[3]}\n### The final answer is: {p[4]}"
+    lambda p: (
+        f"### Image Description:\n{p[0]}\n### Rationales:\n{p[1]}\n### Step 1:\n{p[2]}\n### Step 2:\n{p[3]}\n### The final answer is: {p[4]}"
+    )
 )
 TEXT = st.one_of(_PIECES, _SKELETON)
-KEY_STEPS = st.sampled_from([None, [["AB = 5", "AB=5"], ["pythagorean theorem"]], {"Steps": [["16"], "5", ["law of cosines"]]}, [["x + 1"], ["50%"]]])
+KEY_STEPS = st.sampled_from(
+    [
+        None,
+        [["AB = 5", "AB=5"], ["pythagorean theorem"]],
+        {"Steps": [["16"], "5", ["law of cosines"]]},
+        [["x + 1"], ["50%"]],
+    ]
+)
 ANSWER = st.sampled_from(["5", "B", "yes", "\\frac{1}{2}", "50%", "x+1"])
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=TEXT, key_steps=KEY_STEPS, answer=ANSWER, profile=st.sampled_from(sorted(PROFILES)), alpha=st.sampled_from([0.1, 0.5]), guard=st.booleans())
+@given(
+    text=TEXT,
+    key_steps=KEY_STEPS,
+    answer=ANSWER,
+    profile=st.sampled_from(sorted(PROFILES)),
+    alpha=st.sampled_from([0.1, 0.5]),
+    guard=st.booleans(),
+)
 def test_reward_is_bounded_and_deterministic(text, key_steps, answer, profile, alpha, guard):
-    reference = Reference(answer=answer, key_steps=key_steps, choices={"A": "3", "B": "5", "C": "7"} if answer == "B" else None)
+    reference = Reference(
+        answer=answer, key_steps=key_steps, choices={"A": "3", "B": "5", "C": "7"} if answer == "B" else None
+    )
     group = PreparedGroup(reference, PROFILES[profile], Settings(alpha=alpha, stuffing_guard=guard))
     result = group.score(text)
     assert result["status"] == "ok"
@@ -191,7 +240,9 @@ def test_reward_is_bounded_and_deterministic(text, key_steps, answer, profile, a
     assert fresh.score(text) == result
     explained = fresh.score(text, explain=True)
     assert explained == fresh.score(text, explain=True)
-    assert {k: v for k, v in explained.items() if k != "explanation"} == {k: v for k, v in result.items() if k != "explanation"}
+    assert {k: v for k, v in explained.items() if k != "explanation"} == {
+        k: v for k, v in result.items() if k != "explanation"
+    }
 
 
 def test_equal_rewards_are_equal_even_when_float_rounding_says_otherwise():

@@ -29,8 +29,18 @@ DELIBERATE = {
 
 @pytest.fixture(scope="module")
 def url():
-    server = start_server("--workers", "2", "--deadline", "20", "--max-groups", "300", "--max-trajectories", "300",
-                          "--max-request-bytes", "2000000")
+    server = start_server(
+        "--workers",
+        "2",
+        "--deadline",
+        "20",
+        "--max-groups",
+        "300",
+        "--max-trajectories",
+        "300",
+        "--max-request-bytes",
+        "2000000",
+    )
     yield server.url
     server.stop()
 
@@ -65,8 +75,11 @@ def test_every_hand_labelled_final_answer_line_is_judged_right(url):
 def test_math_verify_own_cases_agree_at_least_97_percent(url):
     cases = MATH_VERIFY["cases"]
     verdicts = served_verdicts(url, [(c["gold"], c["pred"], None) for c in cases])
-    disagree = [(c["source"], c["gold"][:60], c["pred"][:60], v["rule"][:60]) for c, v in zip(cases, verdicts)
-                if v["correct"] != bool(c["expected"])]
+    disagree = [
+        (c["source"], c["gold"][:60], c["pred"][:60], v["rule"][:60])
+        for c, v in zip(cases, verdicts)
+        if v["correct"] != bool(c["expected"])
+    ]
     agreement = 1 - len(disagree) / len(cases)
     print(f"math-verify agreement {agreement:.1%} over {len(cases)} cases; disagreements:", *disagree, sep="\n")
     assert agreement >= 0.97, "\n".join(map(repr, disagree))
@@ -75,13 +88,16 @@ def test_math_verify_own_cases_agree_at_least_97_percent(url):
     assert all(v["correct"] != bool(c["expected"]) for c, v in deliberate)
 
 
-@pytest.mark.parametrize(("reference", "stated", "rule"), [
-    ("34", "The largest $n$ is 34.", "prose → 34"),
-    ("5", "The answer is 5 or 6.", "hedge: two values 5, 6"),
-    ("3", "\\boxed{3} \\boxed{4}", "boxes → 3, 4"),
-    ("no", "No, the lines do not meet.", "yes_no → no"),
-    ("C", "The right choice is C.", "option → C"),
-])
+@pytest.mark.parametrize(
+    ("reference", "stated", "rule"),
+    [
+        ("34", "The largest $n$ is 34.", "prose → 34"),
+        ("5", "The answer is 5 or 6.", "hedge: two values 5, 6"),
+        ("3", "\\boxed{3} \\boxed{4}", "boxes → 3, 4"),
+        ("no", "No, the lines do not meet.", "yes_no → no"),
+        ("C", "The right choice is C.", "option → C"),
+    ],
+)
 def test_the_explanation_shows_the_value_read_and_the_rule(url, reference, stated, rule):
     choices = {"A": "1", "B": "2", "C": "3"} if reference == "C" else None
     verdict = served_verdicts(url, [(reference, stated, choices)])[0]
@@ -89,9 +105,15 @@ def test_the_explanation_shows_the_value_read_and_the_rule(url, reference, state
     assert verdict["read"] == (None if rule.startswith("hedge") else rule.split(" → ")[1])
 
 
-@pytest.mark.parametrize(("reference", "stated"), [
-    ("5", "6 or 5"), ("5", "not 5"), ("3", "\\boxed{3} or \\boxed{4}"), ("yes", "Yes / No"),
-])
+@pytest.mark.parametrize(
+    ("reference", "stated"),
+    [
+        ("5", "6 or 5"),
+        ("5", "not 5"),
+        ("3", "\\boxed{3} or \\boxed{4}"),
+        ("yes", "Yes / No"),
+    ],
+)
 def test_where_math_verify_pays_a_hedge_the_service_does_not(url, reference, stated):
     from math_verify import parse, verify
 

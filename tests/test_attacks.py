@@ -85,8 +85,22 @@ def scored(url: str) -> bool:
 
 @pytest.fixture(scope="module")
 def limited():
-    s = start_server("--workers", "1", "--max-header-bytes", "8192", "--header-timeout", "2", "--body-timeout", "2",
-                     "--keep-alive-timeout", "1", "--max-connections", "60", "--max-request-bytes", "100000")
+    s = start_server(
+        "--workers",
+        "1",
+        "--max-header-bytes",
+        "8192",
+        "--header-timeout",
+        "2",
+        "--body-timeout",
+        "2",
+        "--keep-alive-timeout",
+        "1",
+        "--max-connections",
+        "60",
+        "--max-request-bytes",
+        "100000",
+    )
     yield s
     s.stop()
 
@@ -102,13 +116,21 @@ def test_the_defaults_are_documented_limits():
 def test_the_connection_cap_fits_the_open_file_limit():
     """Past the open-file limit accept() fails before the cap could answer: the soft limit is raised
     to fit the cap where the hard limit allows, else the cap is lowered (run in a child process)."""
-    script = ("import resource, sys\nfrom service.connections import connection_cap\n"
-              "soft, hard = map(int, sys.argv[1:])\nresource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
-              "print(connection_cap(1024, 100), resource.getrlimit(resource.RLIMIT_NOFILE)[0])")
+    script = (
+        "import resource, sys\nfrom service.connections import connection_cap\n"
+        "soft, hard = map(int, sys.argv[1:])\nresource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
+        "print(connection_cap(1024, 100), resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+    )
 
     def run(soft: int, hard: int) -> str:
-        return subprocess.run([sys.executable, "-c", script, str(soft), str(hard)], capture_output=True, text=True,
-                              check=True, timeout=WAIT, cwd=ROOT).stdout.split()
+        return subprocess.run(
+            [sys.executable, "-c", script, str(soft), str(hard)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=WAIT,
+            cwd=ROOT,
+        ).stdout.split()
 
     assert run(300, 300) == ["200", "300"]
     assert run(300, 5000) == ["1024", "1124"]
@@ -180,8 +202,9 @@ def test_bodies_shorter_than_their_length_are_cut_and_a_full_house_refuses_new_c
     stalled = []
     for _ in range(60):
         s = connect(limited.url)
-        s.sendall(b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 1000\r\n\r\n{\"gr")
+        s.sendall(
+            b'POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"gr'
+        )
         stalled.append(s)
     refused = None
     for _ in range(100):  # the server may not have accepted them all yet
@@ -228,8 +251,10 @@ def test_a_client_that_hangs_up_mid_body_is_a_499_logged_without_traceback(limit
     before = metric(limited.url, r'reward_requests_total\{[^}]*code="499"[^}]*\}')
     for _ in range(5):
         s = connect(limited.url)
-        s.sendall(b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  b"Content-Length: 100000\r\n\r\n" + b'{"groups": [' + b" " * 5000)
+        s.sendall(
+            b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100000\r\n\r\n" + b'{"groups": [' + b" " * 5000
+        )
         time.sleep(0.2)
         s.close()
     for _ in range(100):
@@ -258,8 +283,10 @@ def test_health_is_answered_while_a_50_megabyte_body_is_refused():
         refusal: dict[str, object] = {}
 
         def big() -> None:
-            sock.sendall(b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+            sock.sendall(
+                b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            )
             refusal["reply"] = read_response(sock)
             refusal["at"] = time.perf_counter()
 

@@ -19,10 +19,19 @@ from .conftest import start_server
 
 TOKEN = "tok-" + secrets.token_hex(16)
 WRONG = "tok-" + secrets.token_hex(16)
-GROUP = {"group_id": "q", "reference": {"answer": "5"}, "completions": ["### The final answer is: 5", "### The final answer is: 4"]}
+GROUP = {
+    "group_id": "q",
+    "reference": {"answer": "5"},
+    "completions": ["### The final answer is: 5", "### The final answer is: 4"],
+}
 SCORE = {"groups": [GROUP]}
 OPENRLHF = {"query": ["Q: 2+3? ### The final answer is: 5"], "prompts": ["Q: 2+3?"], "labels": ["5"]}
-PROTECTED = [("POST", "/v1/score", SCORE), ("POST", "/score", SCORE), ("POST", "/v1/openrlhf", OPENRLHF), ("GET", "/v1/info", None)]
+PROTECTED = [
+    ("POST", "/v1/score", SCORE),
+    ("POST", "/score", SCORE),
+    ("POST", "/v1/openrlhf", OPENRLHF),
+    ("GET", "/v1/info", None),
+]
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +71,20 @@ def test_probes_metrics_and_schema_stay_open(secured):
 
 def test_paths_are_denied_by_default(secured):
     assert httpx.get(secured.url + "/no-such-path", timeout=30).status_code == 401
-    assert httpx.get(secured.url + "/no-such-path", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).status_code == 404
+    assert (
+        httpx.get(secured.url + "/no-such-path", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).status_code
+        == 404
+    )
 
 
 def _grpc_calls(stub, metadata):
-    request = reward_pb2.ScoreRequest(groups=[reward_pb2.Group(group_id="q", reference=reward_pb2.Reference(answer="5"), completions=["### The final answer is: 5"])])
+    request = reward_pb2.ScoreRequest(
+        groups=[
+            reward_pb2.Group(
+                group_id="q", reference=reward_pb2.Reference(answer="5"), completions=["### The final answer is: 5"]
+            )
+        ]
+    )
     stream_item = reward_pb2.StreamRequest(group=request.groups[0])
     return {
         "Score": lambda: stub.Score(request, timeout=60, metadata=metadata),
@@ -90,7 +108,9 @@ def test_grpc_methods_need_the_token_health_and_reflection_do_not(secured):
         assert good["Info"]().default_profile == "stepgrpo"
         health = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=30)
         assert health.status == health_pb2.HealthCheckResponse.SERVING
-        replies = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=30)
+        replies = reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=30
+        )
         names = {s.name for reply in replies for s in reply.list_services_response.service}
         assert "reward.v1.RewardService" in names
 
@@ -114,7 +134,9 @@ def test_tokens_never_appear_in_the_log(secured):
         _call(secured, "POST", "/v1/score", SCORE, {"Authorization": f"Bearer {token}"})
         with grpc.insecure_channel(secured.grpc_target) as channel:
             try:
-                _grpc_calls(reward_pb2_grpc.RewardServiceStub(channel), (("authorization", f"Bearer {token}"),))["Score"]()
+                _grpc_calls(reward_pb2_grpc.RewardServiceStub(channel), (("authorization", f"Bearer {token}"),))[
+                    "Score"
+                ]()
             except grpc.RpcError:
                 pass
     log = secured.output()
@@ -126,7 +148,10 @@ def test_metrics_auth_with_the_token_from_the_environment():
     server = start_server("--workers", "1", "--metrics-auth", env={"REWARD_AUTH_TOKEN": TOKEN})
     try:
         assert httpx.get(server.url + "/metrics", timeout=30).status_code == 401
-        assert httpx.get(server.url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).status_code == 200
+        assert (
+            httpx.get(server.url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).status_code
+            == 200
+        )
         assert httpx.get(server.url + "/readyz", timeout=30).status_code == 200
         assert _call(server, "POST", "/v1/score", SCORE, {"Authorization": f"Bearer {TOKEN}"}).status_code == 200
     finally:
@@ -138,9 +163,14 @@ def test_token_settings_are_checked_at_start(tmp_path, capsys):
     token_file, empty = tmp_path / "token", tmp_path / "empty"
     token_file.write_text(TOKEN)
     empty.write_text("\n")
-    bad = [(["--auth-token-file", str(token_file)], {"REWARD_AUTH_TOKEN": TOKEN}), (["--auth-token-file", str(empty)], {}),
-           (["--auth-token-file", str(tmp_path / "missing")], {}), ([], {"REWARD_AUTH_TOKEN": "  "}),
-           ([], {"REWARD_AUTH_TOKEN": "two words"}), ([], {"REWARD_METRICS_AUTH": "maybe"})]
+    bad = [
+        (["--auth-token-file", str(token_file)], {"REWARD_AUTH_TOKEN": TOKEN}),
+        (["--auth-token-file", str(empty)], {}),
+        (["--auth-token-file", str(tmp_path / "missing")], {}),
+        ([], {"REWARD_AUTH_TOKEN": "  "}),
+        ([], {"REWARD_AUTH_TOKEN": "two words"}),
+        ([], {"REWARD_METRICS_AUTH": "maybe"}),
+    ]
     for argv, env in bad:
         with pytest.raises(SystemExit):
             parse_args(argv, environ=env)
@@ -186,7 +216,14 @@ def test_trainer_adapters_send_the_token(secured, monkeypatch):
 def test_refused_requests_are_counted(secured):
     def refused() -> float:
         text = httpx.get(secured.url + "/metrics", timeout=30).text
-        line = next((l for l in text.splitlines() if l.startswith('reward_requests_total{code="401",endpoint="unauthenticated"}')), None)
+        line = next(
+            (
+                l
+                for l in text.splitlines()
+                if l.startswith('reward_requests_total{code="401",endpoint="unauthenticated"}')
+            ),
+            None,
+        )
         return float(line.split()[-1]) if line else 0.0
 
     before = refused()

@@ -54,7 +54,9 @@ def test_beyond_the_pending_bound_http_says_429_and_grpc_resource_exhausted(smal
     from service.rewardpb import reward_pb2, reward_pb2_grpc
 
     with grpc.insecure_channel(s.grpc_target) as channel, pytest.raises(grpc.RpcError) as err:
-        reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group([GENUINE])]}, reward_pb2.ScoreRequest()), timeout=30)
+        reward_pb2_grpc.RewardServiceStub(channel).Score(
+            json_format.ParseDict({"groups": [group([GENUINE])]}, reward_pb2.ScoreRequest()), timeout=30
+        )
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert int(dict(err.value.trailing_metadata())["grpc-retry-pushback-ms"]) >= 1000
     first.join(60)
@@ -121,7 +123,9 @@ def test_work_for_a_grpc_call_past_its_deadline_is_dropped(monkeypatch, tmp_path
 
     with serve_in_process(monkeypatch, tmp_path, task_size=2) as s:
         with grpc.insecure_channel(s.grpc_target) as channel, pytest.raises(grpc.RpcError) as err:
-            reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group(slow(40))]}, reward_pb2.ScoreRequest()), timeout=0.5)
+            reward_pb2_grpc.RewardServiceStub(channel).Score(
+                json_format.ParseDict({"groups": [group(slow(40))]}, reward_pb2.ScoreRequest()), timeout=0.5
+            )
         assert err.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
         wait_until(lambda: s.app.state.pool.pending == 0)
         assert _scored(s) < 20

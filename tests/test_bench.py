@@ -14,8 +14,13 @@ from .conftest import ROOT
 
 @pytest.mark.timeout(900)
 def test_benchmark_smoke_run():
-    run = subprocess.run([sys.executable, "-m", "bench", "--quick", "--seconds", "0.3", "--warmup", "0.2"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--seconds", "0.3", "--warmup", "0.2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert "non-ok results: 0 of" in run.stdout and "HTTP errors: 0" in run.stdout
     for workload in ("typical", "symbolic"):
@@ -29,8 +34,13 @@ def test_benchmark_smoke_run():
 def test_soak_short_run_loses_no_trajectory():
     """Mixed HTTP / gRPC / stream load with hostile items and worker kills, briefly: every accepted
     trajectory is answered once, and the server is still ready at the end."""
-    run = subprocess.run([sys.executable, "-m", "bench.soak", "--seconds", "8", "--kill-every", "2", "--max-pending", "64"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.soak", "--seconds", "8", "--kill-every", "2", "--max-pending", "64"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     figures = dict(line.split()[1:] for line in run.stdout.splitlines() if line.startswith("trajectories "))
     assert figures["sent"] == figures["answered"] and int(figures["sent"]) > 0, run.stdout

@@ -17,7 +17,9 @@ def test_environment_then_flags():
     assert parse_args(["--port", "9002"], environ={"REWARD_PORT": "9001"}).port == 9002
 
 
-@pytest.mark.parametrize(("argv", "env"), [(["--workers", "0"], {}), (["--deadline", "0"], {}), ([], {"REWARD_PORT": "eighty"})])
+@pytest.mark.parametrize(
+    ("argv", "env"), [(["--workers", "0"], {}), (["--deadline", "0"], {}), ([], {"REWARD_PORT": "eighty"})]
+)
 def test_invalid_values_exit_with_a_message(argv, env, capsys):
     with pytest.raises(SystemExit):
         parse_args(argv, environ=env)

@@ -11,7 +11,13 @@ from pydantic import BaseModel
 from service import contract
 from service.rewardpb import reward_pb2
 
-ROOTS = [contract.ScoreRequest, contract.ScoreResponse, contract.StreamRequest, contract.StreamResult, contract.InfoResponse]
+ROOTS = [
+    contract.ScoreRequest,
+    contract.ScoreResponse,
+    contract.StreamRequest,
+    contract.StreamResult,
+    contract.InfoResponse,
+]
 
 
 def _models(annotation) -> list[type[BaseModel]]:
@@ -55,9 +61,13 @@ def test_every_model_has_a_message_with_the_same_fields(name):
         if proto.message_type and proto.message_type.full_name == "google.protobuf.Value":
             continue
         is_map = proto.message_type is not None and proto.message_type.GetOptions().map_entry
-        assert _is_list(field.annotation) == (proto.is_repeated and not is_map), f"{name}.{field_name}: list-ness differs"
+        assert _is_list(field.annotation) == (proto.is_repeated and not is_map), (
+            f"{name}.{field_name}: list-ness differs"
+        )
         if _nullable(field.annotation) and not is_map and not proto.is_repeated:
-            assert proto.has_presence, f"{name}.{field_name} is nullable but the proto field has no presence (make it optional)"
+            assert proto.has_presence, (
+                f"{name}.{field_name} is nullable but the proto field has no presence (make it optional)"
+            )
 
 
 def test_every_message_has_a_model():

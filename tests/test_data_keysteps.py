@@ -34,7 +34,9 @@ def _canonical(text: str) -> str:
 
 
 def _ratio(key_steps, completion: str, answer: str = "0", profile: str = "stepgrpo") -> float:
-    return PreparedGroup(Reference(answer, key_steps), PROFILES[profile], Settings()).score(completion)["key_step_ratio"]
+    return PreparedGroup(Reference(answer, key_steps), PROFILES[profile], Settings()).score(completion)[
+        "key_step_ratio"
+    ]
 
 
 def test_extracts_equations_theorems_and_phrases_from_the_steps_only():
@@ -88,8 +90,21 @@ def test_an_unrelated_solution_earns_almost_none_of_them():
     assert {i.item_id.split("-")[0] for i in items} == set(DEMO_KINDS)
 
 
-@pytest.mark.parametrize("text", ["AB = 5", "x = \\frac{1}{2}", "C = 90°", "5 × 8 = 40", "AC = \\sqrt{9 + 16} = 5",
-                                  "m∠ABC = 30^\\circ", "x² + y² = r²", "1,234 apples", "0.50", "area = 3.14 \\cdot r^{2}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AB = 5",
+        "x = \\frac{1}{2}",
+        "C = 90°",
+        "5 × 8 = 40",
+        "AC = \\sqrt{9 + 16} = 5",
+        "m∠ABC = 30^\\circ",
+        "x² + y² = r²",
+        "1,234 apples",
+        "0.50",
+        "area = 3.14 \\cdot r^{2}",
+    ],
+)
 def test_every_augmented_form_means_the_same_to_the_scorer(text):
     forms = equivalent_forms(text)
     assert forms[0] == text
@@ -100,7 +115,10 @@ def test_every_augmented_form_means_the_same_to_the_scorer(text):
         assert _canonical(form) in accepted, form
     # the reference code's substring matching finds a group from any written form
     for form in forms:
-        assert _ratio([forms], f"### Step 1:\nwe get {form} here\n### The final answer is: 0", profile="r1vl-reference") == 1.0
+        assert (
+            _ratio([forms], f"### Step 1:\nwe get {form} here\n### The final answer is: 0", profile="r1vl-reference")
+            == 1.0
+        )
 
 
 def test_augment_adds_the_forms_the_issue_names():
@@ -110,39 +128,64 @@ def test_augment_adds_the_forms_the_issue_names():
     assert {"PR = 25", "25 = PR"} <= set(equivalent_forms("PR = \\sqrt{625} = 25"))
     assert {"5 * 8 = 40", "5 \\times 8 = 40"} <= set(equivalent_forms("5 × 8 = 40"))
     assert "1234 apples" in equivalent_forms("1,234 apples")
-    assert augment_groups([["AB = 5", "AB=5"], ["Pythagorean theorem"]], max_forms=3) == [["AB = 5", "AB=5", "5 = AB"], ["Pythagorean theorem"]]
+    assert augment_groups([["AB = 5", "AB=5"], ["Pythagorean theorem"]], max_forms=3) == [
+        ["AB = 5", "AB=5", "5 = AB"],
+        ["Pythagorean theorem"],
+    ]
 
 
 def test_layouts_round_trip():
-    r1vl = {"id": "q1", "image_path": "img/1.png", "problem": "Find AC.", "solution": TRIANGLE,
-            "key_steps": '{"Steps": [["AB = 3"], ["BC = 4"]]}', "choices": ["5", "12"], "source": "geo"}
+    r1vl = {
+        "id": "q1",
+        "image_path": "img/1.png",
+        "problem": "Find AC.",
+        "solution": TRIANGLE,
+        "key_steps": '{"Steps": [["AB = 3"], ["BC = 4"]]}',
+        "choices": ["5", "12"],
+        "source": "geo",
+    }
     record = to_record(r1vl, detect(r1vl), "x-1")
     project = from_record(record, "project")
     assert detect(project) == "project"
-    assert project["reference"] == {"answer": "12", "solution": TRIANGLE, "key_steps": [["AB = 3"], ["BC = 4"]], "choices": {"A": "5", "B": "12"}}
+    assert project["reference"] == {
+        "answer": "12",
+        "solution": TRIANGLE,
+        "key_steps": [["AB = 3"], ["BC = 4"]],
+        "choices": {"A": "5", "B": "12"},
+    }
     assert project["question"] == "Find AC." and project["source"] == "geo"
     mulberry = from_record(to_record(project, "project", "x-1"), "mulberry")
     assert detect(mulberry) == "mulberry"
-    assert mulberry["messages"][0] == {"role": "user", "content": "<image>Find AC."} and mulberry["images"] == ["img/1.png"]
+    assert mulberry["messages"][0] == {"role": "user", "content": "<image>Find AC."} and mulberry["images"] == [
+        "img/1.png"
+    ]
     back = from_record(to_record(mulberry, "mulberry", "x-1"), "r1vl")
     assert back["problem"] == "Find AC." and back["solution"] == TRIANGLE and back["answer"] == "12"
     assert back["key_steps"] == {"Steps": [["AB = 3"], ["BC = 4"]]} and back["image_path"] == "img/1.png"
 
 
 def test_mulberry_sharegpt_conversations_are_read():
-    row = {"conversations": [{"from": "human", "value": "<image>\nHow many?"}, {"from": "gpt", "value": "### Step 1:\n2 + 2 = 4\n### The final answer is: 4"}],
-           "image": "a.png"}
+    row = {
+        "conversations": [
+            {"from": "human", "value": "<image>\nHow many?"},
+            {"from": "gpt", "value": "### Step 1:\n2 + 2 = 4\n### The final answer is: 4"},
+        ],
+        "image": "a.png",
+    }
     record = to_record(row, detect(row), "m-1")
     assert (record.question, record.image_path, record.reference_answer()) == ("How many?", "a.png", "4")
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"reference": "5"}, "'reference' must be an object"),
-    ({"problem": ["a"], "solution": "x"}, "'problem' must be a string"),
-    ({"messages": "hi"}, "'messages' must be a list"),
-    ({"problem": "q", "solution": "s", "completions": "one"}, "'completions' must be a list of strings"),
-    ({"problem": "q", "solution": "s", "images": ["a.png", "b.png"]}, "one image per item"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"reference": "5"}, "'reference' must be an object"),
+        ({"problem": ["a"], "solution": "x"}, "'problem' must be a string"),
+        ({"messages": "hi"}, "'messages' must be a list"),
+        ({"problem": "q", "solution": "s", "completions": "one"}, "'completions' must be a list of strings"),
+        ({"problem": "q", "solution": "s", "images": ["a.png", "b.png"]}, "one image per item"),
+    ],
+)
 def test_unreadable_rows_name_the_field(row, message):
     with pytest.raises(ValueError, match=message):
         to_record(row, detect(row), "r-1")
@@ -219,10 +262,12 @@ def test_extract_never_gives_a_bare_number_or_an_equation_not_stated(question, s
 
 
 def test_the_published_examples_lose_their_fragments():
-    comcts = ("Identify the relationship between angles 4 and 5. Since lines a and b are parallel, "
-              "angle 4 and angle 5 are "
-              "consecutive interior angles. Substitute the given value for m∠4 into the equation from Step 2. "
-              "Since line a || b, therefore angle 2 + angle BAC + angle 1 = 180°.")
+    comcts = (
+        "Identify the relationship between angles 4 and 5. Since lines a and b are parallel, "
+        "angle 4 and angle 5 are "
+        "consecutive interior angles. Substitute the given value for m∠4 into the equation from Step 2. "
+        "Since line a || b, therefore angle 2 + angle BAC + angle 1 = 180°."
+    )
     flat = [g[0] for g in extract_key_steps(comcts)]
     assert not {"4", "5", "2", "1 = 180°"} & set(flat)
     assert "angle 2 + angle BAC + angle 1 = 180°" in flat

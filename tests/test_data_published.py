@@ -23,16 +23,24 @@ import pytest
 from service.data.layouts import detect, from_record, to_record
 from service.rewards import PROFILES, PreparedGroup, Reference, Settings
 from stepgrpo_reward._service import make_reference, reference_from_label
-from stepgrpo_reward.rows import (KeyStepError, answer_and_choices, answer_from_solution, choices_in_question,
-                                  key_step_groups)
+from stepgrpo_reward.rows import (
+    KeyStepError,
+    answer_and_choices,
+    answer_from_solution,
+    choices_in_question,
+    key_step_groups,
+)
 
 # comcts/README.md "Input Data Examples" / comcts/demo_data/comcts_input_data.json
 COMCTS_INPUT = {
     "image": "geo3k/train/12/img_diagram.png",
     "question": "Question: Find y.\nChoices:\nA: 30\nB: 45\nC: 60\nD: 90",
     "conversations": [
-        {"from": "human", "value": "<image>\nBased on the image, directly select the correct answer for the following "
-                                   "question:\nQuestion: Find y.\nChoices:\nA: 30\nB: 45\nC: 60\nD: 90"},
+        {
+            "from": "human",
+            "value": "<image>\nBased on the image, directly select the correct answer for the following "
+            "question:\nQuestion: Find y.\nChoices:\nA: 30\nB: 45\nC: 60\nD: 90",
+        },
         {"from": "gpt", "value": "Answer:B"},
     ],
 }
@@ -40,32 +48,43 @@ COMCTS_INPUT = {
 COMCTS_WORKED = {
     "image": "geoqa_plus/204.png",
     "question": "Question: Lines a and b are parallel and angle 1 is 40°. Find angle 2.\n"
-                "Choices:\nA: 40°\nB: 50°\nC: 130°\nD: 140°",
+    "Choices:\nA: 40°\nB: 50°\nC: 130°\nD: 140°",
     "prefix_prompt": "### Image Description:\nTwo parallel lines.\n\n",
     "qwen2_vl_7b": {"value": 1.2, "is_correct": 1, "valid": 1},
     "conversations": [
-        {"from": "human", "value": "<image>\nFirst perform reasoning, then finally select the question from the "
-                                   "choices in the following format: Answer: xxx.\nQuestion: Lines a and b..."},
-        {"from": "gpt", "value": "Since a || b, angle 1 + angle 2 = 180°. Therefore angle 2 = 180° - 40° = 140°. "
-                                 "Therefore, the answer is: D.\nAnswer:D"},
+        {
+            "from": "human",
+            "value": "<image>\nFirst perform reasoning, then finally select the question from the "
+            "choices in the following format: Answer: xxx.\nQuestion: Lines a and b...",
+        },
+        {
+            "from": "gpt",
+            "value": "Since a || b, angle 1 + angle 2 = 180°. Therefore angle 2 = 180° - 40° = 140°. "
+            "Therefore, the answer is: D.\nAnswer:D",
+        },
     ],
 }
 # comcts/README.md "Output Example #4": a brief free-form answer, turns spelt role/value
 COMCTS_BRIEF = {
     "image": "plotqa/plotqa_00000921.png",
     "question": "Question: What is the export share in 2004?\nYour answer should be very brief.",
-    "conversations": [{"role": "human", "value": "What is the export share in 2004?\nYour answer should be brief."},
-                      {"role": "gpt", "value": "31.52."}],
+    "conversations": [
+        {"role": "human", "value": "What is the export share in 2004?\nYour answer should be brief."},
+        {"role": "gpt", "value": "31.52."},
+    ],
 }
 # README.md "Training": LLaMA-Factory sharegpt rows (messages / role / content, images)
 MULBERRY_SFT = {
     "messages": [
         {"role": "user", "content": "<image>Question: Find x.\nChoices:\n(A) 3\n(B) 4\n(C) 5\n(D) 6"},
-        {"role": "assistant", "content": "### Image Description:\nA right triangle with legs 3 and 4.\n\n"
-                                         "### Rationales:\nThe hypotenuse follows from the legs.\n\n"
-                                         "### Let's think step by step.\n\n### Step 1:\nBy the Pythagorean theorem, "
-                                         "x^2 = 3^2 + 4^2 = 25.\n\n### Step 2:\nSo x = 5.\n\n"
-                                         "### The final answer is:\nC"},
+        {
+            "role": "assistant",
+            "content": "### Image Description:\nA right triangle with legs 3 and 4.\n\n"
+            "### Rationales:\nThe hypotenuse follows from the legs.\n\n"
+            "### Let's think step by step.\n\n### Step 1:\nBy the Pythagorean theorem, "
+            "x^2 = 3^2 + 4^2 = 25.\n\n### Step 2:\nSo x = 5.\n\n"
+            "### The final answer is:\nC",
+        },
     ],
     "images": ["mulberry/geo/77.png"],
 }
@@ -80,10 +99,12 @@ R1VL_ROW = {
     "image_path": "images/tri.png",
     "problem": "Find the area of triangle ABC.",
     "solution": "### Image Description:\nA triangle.\n### Rationales:\nHalf base times height.\n"
-                "### Let's think step by step.\n### Step 1:\n"
-                "The area is \\frac{1}{2} \\times 8 \\times 6 = 24.\n### The final answer is: 24",
-    "messages": [{"role": "user", "content": "Find the area."},
-                 {"role": "assistant", "content": "### The final answer is: 123"}],
+    "### Let's think step by step.\n### Step 1:\n"
+    "The area is \\frac{1}{2} \\times 8 \\times 6 = 24.\n### The final answer is: 24",
+    "messages": [
+        {"role": "user", "content": "Find the area."},
+        {"role": "assistant", "content": "### The final answer is: 123"},
+    ],
     "key_steps": EXTRACTION_REPLY,
 }
 
@@ -114,12 +135,20 @@ def test_worked_explanation_and_brief_answers():
     assert judge("31.52", None, ["31.52", "31.5", "32"]) == [True, False, False]
 
 
-@pytest.mark.parametrize("solution, answer", [
-    ("Answer:C", "C"), ("Answer: C", "C"), ("76.06.", "76.06"), ("Yes", "Yes"),
-    ("Since AB = 3, AC = 5.\nTherefore, the answer is: C.\nAnswer:C", "C"),
-    ("### Step 1:\nx = 5.\n### The final answer is:\nC", "C"), ("### The final answer is: A: 57", "A: 57"),
-    ("A long worked explanation\nthat never states an answer line", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "solution, answer",
+    [
+        ("Answer:C", "C"),
+        ("Answer: C", "C"),
+        ("76.06.", "76.06"),
+        ("Yes", "Yes"),
+        ("Since AB = 3, AC = 5.\nTherefore, the answer is: C.\nAnswer:C", "C"),
+        ("### Step 1:\nx = 5.\n### The final answer is:\nC", "C"),
+        ("### The final answer is: A: 57", "A: 57"),
+        ("A long worked explanation\nthat never states an answer line", None),
+        ("", None),
+    ],
+)
 def test_answer_from_solution(solution, answer):
     assert answer_from_solution(solution) == answer
 
@@ -133,13 +162,17 @@ def test_letter_value_reference_is_that_option():
     assert answer_and_choices("45", None) == ("45", None)
 
 
-@pytest.mark.parametrize("question, choices", [
-    ("Question: Find x.\nChoices:\nA: 57\nB: 113\nC: 123", {"A": "57", "B": "113", "C": "123"}),
-    ("Find x.\nChoices:\n(A) 3\n(B) 4", {"A": "3", "B": "4"}),
-    ("Find x.\nOptions:\nA. 8\\sqrt{10}\nB. 16", {"A": "8\\sqrt{10}", "B": "16"}),
-    ("Which is larger? Choices:\n(A) the red bar (B) the blue bar", {"A": "the red bar", "B": "the blue bar"}),
-    ("Find x. A: this is not a block", None), ("Choices:\nB: 4\nC: 5", None),
-])
+@pytest.mark.parametrize(
+    "question, choices",
+    [
+        ("Question: Find x.\nChoices:\nA: 57\nB: 113\nC: 123", {"A": "57", "B": "113", "C": "123"}),
+        ("Find x.\nChoices:\n(A) 3\n(B) 4", {"A": "3", "B": "4"}),
+        ("Find x.\nOptions:\nA. 8\\sqrt{10}\nB. 16", {"A": "8\\sqrt{10}", "B": "16"}),
+        ("Which is larger? Choices:\n(A) the red bar (B) the blue bar", {"A": "the red bar", "B": "the blue bar"}),
+        ("Find x. A: this is not a block", None),
+        ("Choices:\nB: 4\nC: 5", None),
+    ],
+)
 def test_choices_block_in_the_question(question, choices):
     assert choices_in_question(question) == choices
 
@@ -151,8 +184,13 @@ def test_mulberry_sft_row():
 
 
 def test_extraction_reply_keeps_latex_and_brackets():
-    assert key_step_groups(EXTRACTION_REPLY) == [["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["\\triangle ABC"],
-                                                 ["[hypotenuse] = 10"], ["x \\neq 0"], ["f([x]) = 2"]]
+    assert key_step_groups(EXTRACTION_REPLY) == [
+        ["\\frac{1}{2} \\times 8 \\times 6 = 24"],
+        ["\\triangle ABC"],
+        ["[hypotenuse] = 10"],
+        ["x \\neq 0"],
+        ["f([x]) = 2"],
+    ]
     as_json = json.dumps({"Steps": [["\\frac{1}{2}"], "\\neq"]})
     assert key_step_groups(as_json) == [["\\frac{1}{2}"], ["\\neq"]]
     # LaTeX not escaped for JSON
@@ -167,7 +205,7 @@ def test_a_solution_containing_its_own_extracted_key_steps_earns_them_all():
     assert prepared.score(R1VL_ROW["solution"])["key_step_ratio"] == 1.0
 
 
-@pytest.mark.parametrize("raw", [{"foo": "bar"}, {"Image Description": ["d"], "Stpes": [["a"]]}, "Step 1: [\"open"])
+@pytest.mark.parametrize("raw", [{"foo": "bar"}, {"Image Description": ["d"], "Stpes": [["a"]]}, 'Step 1: ["open'])
 def test_unrecognised_key_steps_are_refused(raw):
     with pytest.raises(KeyStepError):
         key_step_groups(raw)
@@ -213,8 +251,10 @@ def test_adapters_read_labels_as_the_data_tools_do():
 def test_r1vl_reference_keeps_the_published_answer_as_r1vl_compares_it():
     """R1-VL's code compares ``C`` with ``Answer:C`` as strings (math-verify reads nothing from the latter):
     the ``r1vl-reference`` profile keeps that, while ``stepgrpo`` reads the published form."""
-    completion = ("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nm∠5 = 180° - 57° = 123°.\n"
-                  "### The final answer is: C")
+    completion = (
+        "### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nm∠5 = 180° - 57° = 123°.\n"
+        "### The final answer is: C"
+    )
     for reference in (Reference(answer="Answer:C"), Reference(answer="C", solution="Answer:C")):
         parity = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings()).score(completion)
         ours = PreparedGroup(reference, PROFILES["stepgrpo"], Settings()).score(completion)
@@ -226,9 +266,11 @@ def test_the_reader_and_the_adapters_import_without_the_server():
     import subprocess
     import sys
 
-    code = ("import sys, stepgrpo_reward.rows, stepgrpo_reward.trl, stepgrpo_reward.verl; "
-            "server = ('service', 'trainer_client', 'fastapi', 'pydantic'); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in server))")
+    code = (
+        "import sys, stepgrpo_reward.rows, stepgrpo_reward.trl, stepgrpo_reward.verl; "
+        "server = ('service', 'trainer_client', 'fastapi', 'pydantic'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in server))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.strip() == "[]"
 

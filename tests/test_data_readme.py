@@ -26,14 +26,22 @@ def test_readme_data_commands_give_the_table_shown(tmp_path):
     for command in commands:
         args = command.split()
         assert args[:3] == [".venv/bin/python", "-m", "service.data"], command
-        proc = subprocess.run([sys.executable, *args[1:], "--no-progress"], cwd=tmp_path, capture_output=True, text=True, timeout=240,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.run(
+            [sys.executable, *args[1:], "--no-progress"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert proc.returncode == 0, proc.stderr
         outputs.append(proc.stdout)
     assert outputs[2].strip() == shown.strip()
     runs = tmp_path / "runs" / "data"
     assert (runs / "rewards.png").read_bytes()[:4] == b"\x89PNG"
     train = [json.loads(line) for line in (runs / "train.jsonl").read_text().splitlines()]
-    assert all(set(row) >= {"problem", "solution", "answer", "key_steps"} and row["key_steps"]["Steps"] for row in train)
+    assert all(
+        set(row) >= {"problem", "solution", "answer", "key_steps"} and row["key_steps"]["Steps"] for row in train
+    )
     scored = [json.loads(line) for line in (runs / "scored.jsonl").read_text().splitlines()]
     assert all(row["results"][0]["key_step_ratio"] == 1.0 for row in scored)  # the first completion of each is genuine

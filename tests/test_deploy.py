@@ -41,7 +41,10 @@ def test_compose_gates_dependents_on_the_reward_services_health():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert "profiles" not in services["reward"] and "/readyz" in " ".join(services["reward"]["healthcheck"]["test"])
-    assert services["trainer"]["profiles"] == ["demo"] and services["trainer"]["depends_on"]["reward"]["condition"] == "service_healthy"
+    assert (
+        services["trainer"]["profiles"] == ["demo"]
+        and services["trainer"]["depends_on"]["reward"]["condition"] == "service_healthy"
+    )
     assert "http://reward:8000" in services["trainer"]["command"]
     assert services["prometheus"]["profiles"] == services["grafana"]["profiles"] == ["monitoring"]
 
@@ -67,7 +70,10 @@ def test_kubernetes_probes_and_ports_point_at_the_service():
     manifests = {p.stem: yaml.safe_load(p.read_text()) for p in (DEPLOY / "k8s").glob("*.yaml")}
     assert set(manifests) == {"deployment", "service", "hpa", "pdb"}
     container = manifests["deployment"]["spec"]["template"]["spec"]["containers"][0]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz" and container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert (
+        container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        and container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    )
     assert {p["containerPort"] for p in container["ports"]} == {8000, 50051}
     assert {p["port"] for p in manifests["service"]["spec"]["ports"]} == {8000, 50051}
     env = {e["name"]: e["value"] for e in container["env"]}
@@ -82,7 +88,11 @@ def test_every_environment_variable_the_deployments_set_is_a_real_setting():
     from service.config import ENV_PREFIX, Config
 
     known = {ENV_PREFIX + f.name.upper() for f in fields(Config)} | {TOKEN_ENV}
-    text = (ROOT / "docker-compose.yml").read_text() + (DEPLOY / "Dockerfile").read_text() + (DEPLOY / "k8s" / "deployment.yaml").read_text()
+    text = (
+        (ROOT / "docker-compose.yml").read_text()
+        + (DEPLOY / "Dockerfile").read_text()
+        + (DEPLOY / "k8s" / "deployment.yaml").read_text()
+    )
     used = set(re.findall(r"\bREWARD_[A-Z_]+", text))
     assert used and used <= known, used - known
 
@@ -92,7 +102,9 @@ def test_dashboard_and_scrape_config_use_metrics_the_server_exports(server):
 
     families = set(re.findall(r"^# TYPE (\S+)", httpx.get(server.url + "/metrics").text, re.M))
     dashboard = json.loads((DEPLOY / "grafana" / "dashboards" / "reward.json").read_text())
-    names = {n for panel in dashboard["panels"] for t in panel["targets"] for n in re.findall(r"\breward_[a-z_]+", t["expr"])}
+    names = {
+        n for panel in dashboard["panels"] for t in panel["targets"] for n in re.findall(r"\breward_[a-z_]+", t["expr"])
+    }
     assert names and {re.sub(r"_(bucket|count|sum)$", "", n) for n in names} <= families, names
     scrape = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())["scrape_configs"][0]
     assert scrape["metrics_path"] == "/metrics" and scrape["static_configs"][0]["targets"] == ["reward:8000"]
@@ -177,8 +189,18 @@ def test_kubernetes_workers_memory_caps_fit_in_the_pods_limit_with_room_for_the_
 def test_compose_publishes_on_loopback_unless_told_and_grafana_requires_a_login():
     compose = ROOT / "docker-compose.yml"
     for env, host in (({}, "127.0.0.1"), ({"STEPGRPO_BIND": "0.0.0.0"}, "0.0.0.0")):
-        argv = [tool("docker-compose"), "-f", str(compose), "--profile", "demo", "--profile", "monitoring",
-                "config", "--format", "json"]
+        argv = [
+            tool("docker-compose"),
+            "-f",
+            str(compose),
+            "--profile",
+            "demo",
+            "--profile",
+            "monitoring",
+            "config",
+            "--format",
+            "json",
+        ]
         environ = {k: v for k, v in os.environ.items() if k != "STEPGRPO_BIND"} | env
         result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120, env=environ)
         assert result.returncode == 0, result.stderr

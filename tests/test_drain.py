@@ -37,7 +37,9 @@ def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
         box = {}
         # the reference rules hang sympy on the power tower until the deadline: a batch in flight
         payload = {"profile": "r1vl-reference", "groups": [group([GENUINE, POWER_TOWER, WRONG_ANSWER])]}
-        worker = threading.Thread(target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=60)))
+        worker = threading.Thread(
+            target=lambda: box.update(r=httpx.post(server.url + "/v1/score", json=payload, timeout=60))
+        )
         worker.start()
         wait_for(lambda: in_flight_requests(server.url) >= 1, "the batch is in flight")
         server.proc.send_signal(signal.SIGTERM)
@@ -48,7 +50,11 @@ def test_sigterm_drains_readiness_first_and_finishes_in_flight_batches():
         assert served.status_code == 200, "requests are still served while draining"
         worker.join(60)
         body = box["r"].json()
-        assert box["r"].status_code == 200 and [r["status"] for r in body["groups"][0]["results"]] == ["ok", "timeout", "ok"]
+        assert box["r"].status_code == 200 and [r["status"] for r in body["groups"][0]["results"]] == [
+            "ok",
+            "timeout",
+            "ok",
+        ]
         assert server.proc.wait(30) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after a clean shutdown
         assert "Application shutdown complete" in server.output()
     finally:

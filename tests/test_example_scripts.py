@@ -52,8 +52,9 @@ def openrlhf_parser() -> argparse.ArgumentParser:
         if not spec["takes_value"]:
             parser.add_argument(flag, action="store_true", default=spec["default"])
         else:
-            parser.add_argument(flag, type=types[spec["type"]], nargs=spec["nargs"], choices=spec["choices"],
-                                default=spec["default"])
+            parser.add_argument(
+                flag, type=types[spec["type"]], nargs=spec["nargs"], choices=spec["choices"], default=spec["default"]
+            )
     return parser
 
 

@@ -16,22 +16,96 @@ from hypothesis import strategies as st
 
 from service.rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings, advantages
 
-FRAGMENTS = ["### Image Description:", "### Rationales:", "### Let's think step by step.", "### Step 1:", "### Step 2:", "**Step 3.**",
-             "### Step 2.", "### The final answer is:", "The final answer is", "\n", "\r\n", " ", "AB = 3", "BC = 4", "AC = 5", "=", "\\frac{",
-             "}{", "}", "{", "\\sqrt{", "\\boxed{", "$", "\\(", "\\)", "\\[", "\\]", "(", ")", "π", "°", "²", "√", "1/2", "0.5", "5", "-7",
-             "1e3", "1,000", "50%", "x", "y", "pythagorean theorem", "the", "is", "or", "A.", "(B)", "Option C", "yes", "no", "cm",
-             "\\text{m}", "\\left(", "\\right)", "\\cdot", "\\times", "\\pi", "∠ABC", "sum of angles", "1.", "-", "•", "\x00", "\u202e", "\ud800"]
+FRAGMENTS = [
+    "### Image Description:",
+    "### Rationales:",
+    "### Let's think step by step.",
+    "### Step 1:",
+    "### Step 2:",
+    "**Step 3.**",
+    "### Step 2.",
+    "### The final answer is:",
+    "The final answer is",
+    "\n",
+    "\r\n",
+    " ",
+    "AB = 3",
+    "BC = 4",
+    "AC = 5",
+    "=",
+    "\\frac{",
+    "}{",
+    "}",
+    "{",
+    "\\sqrt{",
+    "\\boxed{",
+    "$",
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "(",
+    ")",
+    "π",
+    "°",
+    "²",
+    "√",
+    "1/2",
+    "0.5",
+    "5",
+    "-7",
+    "1e3",
+    "1,000",
+    "50%",
+    "x",
+    "y",
+    "pythagorean theorem",
+    "the",
+    "is",
+    "or",
+    "A.",
+    "(B)",
+    "Option C",
+    "yes",
+    "no",
+    "cm",
+    "\\text{m}",
+    "\\left(",
+    "\\right)",
+    "\\cdot",
+    "\\times",
+    "\\pi",
+    "∠ABC",
+    "sum of angles",
+    "1.",
+    "-",
+    "•",
+    "\x00",
+    "\u202e",
+    "\ud800",
+]
 CHARS = st.characters(exclude_characters="^*!", exclude_categories=())
 TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(CHARS, max_size=8)), max_size=30).map("".join)
-ANSWER = st.one_of(st.sampled_from(["5", "\\frac{1}{2}", "B", "yes", "5\\sqrt{2}", "x+1", "[1, 2)", "red", "50%", " ", ""]), TEXT)
+ANSWER = st.one_of(
+    st.sampled_from(["5", "\\frac{1}{2}", "B", "yes", "5\\sqrt{2}", "x+1", "[1, 2)", "red", "50%", " ", ""]), TEXT
+)
 KEY_STEPS = st.one_of(
     st.none(),
     st.lists(st.lists(TEXT, min_size=1, max_size=3), max_size=4),
     st.lists(TEXT, max_size=4).map(lambda steps: {"Steps": steps}),
-    st.lists(st.lists(TEXT, max_size=2), max_size=3).map(lambda steps: "; ".join(f"Step {i + 1}: {json.dumps(s)}" for i, s in enumerate(steps))),
+    st.lists(st.lists(TEXT, max_size=2), max_size=3).map(
+        lambda steps: "; ".join(f"Step {i + 1}: {json.dumps(s)}" for i, s in enumerate(steps))
+    ),
     TEXT,
 )
-SECTIONS = ["### Image Description:\n", "### Rationales:\n", "### Let's think step by step.\n", "### Step 1:\n", "### Step 2:\n", "### Step 3:\n"]
+SECTIONS = [
+    "### Image Description:\n",
+    "### Rationales:\n",
+    "### Let's think step by step.\n",
+    "### Step 1:\n",
+    "### Step 2:\n",
+    "### Step 3:\n",
+]
 
 
 @st.composite
@@ -47,8 +121,15 @@ CHOICES = st.one_of(st.none(), st.dictionaries(st.sampled_from("ABCDE"), TEXT, m
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-@given(profile=st.sampled_from(sorted(PROFILES)), answer=ANSWER, key_steps=KEY_STEPS, choices=CHOICES,
-       completions=st.lists(COMPLETION, min_size=1, max_size=4), alpha=st.floats(0, 1), guard=st.one_of(st.none(), st.booleans()))
+@given(
+    profile=st.sampled_from(sorted(PROFILES)),
+    answer=ANSWER,
+    key_steps=KEY_STEPS,
+    choices=CHOICES,
+    completions=st.lists(COMPLETION, min_size=1, max_size=4),
+    alpha=st.floats(0, 1),
+    guard=st.one_of(st.none(), st.booleans()),
+)
 def test_any_text_scores_within_bounds(profile, answer, key_steps, choices, completions, alpha, guard):
     reference = Reference(answer, key_steps, choices)
     try:

@@ -22,26 +22,72 @@ from service.rewards.text import tokens
 from .conftest import start_server
 
 UNBOUNDED = [
-    r"(10^{10})!", r"(10^{6})!", r"1000!", r"99999999999999!", r"{10^{6}}!", r"\left(10^{10}\right)!", r"(2^{100})!",
-    r"(10^{6})!!", r"factorial(10^{8})", r"\frac{(10^{10})!}{2}", r"1+(10^{7})!", r"\Gamma(10^{10})", r"\Gamma(100000)",
-    r"\Gamma\left(10^{10}\right)", r"\operatorname{Gamma}(10^{7})", r"\binom{10^{9}}{10^{5}}", r"{10^9 \choose 10^5}",
-    r"\binom{10^{12}}{10^{6}}", r"\dbinom{2^{40}}{2^{20}}", r"\tbinom{10^{9}}{500000}", r"C(10^{9}, 10^{5})",
-    r"(a+b+c)^{500}", r"(a+b+c+d+e+f)^{300}", r"(x+1)^{999}", r"(x+y+z)^{60}", r"(1+x)^{10^{4}}",
-    r"(a+b)(c+d)(e+f)(g+h)(i+j)(k+l)(m+n)(o+p)", r"2^{\frac{1}{2^{1000}}}", r"2^{-\frac{1}{10^{60}}}",
-    r"\sqrt[10^{100}]{2}", r"10^{10^{10}}", r"9^{9^{9}}", r"3^{3^{3^{3}}}", r"x^{x^{x^{x}}}", r"5^(5^(5^5))",
-    r"5**(5**(5**5))", r"e^{e^{e^{10}}}",
-    r"\exp(\exp(\exp(10)))", r"e^{10^{6}}", r"2^{99999999}", r"10^{100000}", r"3 \times 10^{100000}", r"x^{100000}",
-    r"\sum_{k=1}^{10^{9}} k", r"\sum_{k=1}^{10^{9}} \frac{1}{k}", r"\sum_{n=0}^{10^{20}} \frac{1}{n!}",
+    r"(10^{10})!",
+    r"(10^{6})!",
+    r"1000!",
+    r"99999999999999!",
+    r"{10^{6}}!",
+    r"\left(10^{10}\right)!",
+    r"(2^{100})!",
+    r"(10^{6})!!",
+    r"factorial(10^{8})",
+    r"\frac{(10^{10})!}{2}",
+    r"1+(10^{7})!",
+    r"\Gamma(10^{10})",
+    r"\Gamma(100000)",
+    r"\Gamma\left(10^{10}\right)",
+    r"\operatorname{Gamma}(10^{7})",
+    r"\binom{10^{9}}{10^{5}}",
+    r"{10^9 \choose 10^5}",
+    r"\binom{10^{12}}{10^{6}}",
+    r"\dbinom{2^{40}}{2^{20}}",
+    r"\tbinom{10^{9}}{500000}",
+    r"C(10^{9}, 10^{5})",
+    r"(a+b+c)^{500}",
+    r"(a+b+c+d+e+f)^{300}",
+    r"(x+1)^{999}",
+    r"(x+y+z)^{60}",
+    r"(1+x)^{10^{4}}",
+    r"(a+b)(c+d)(e+f)(g+h)(i+j)(k+l)(m+n)(o+p)",
+    r"2^{\frac{1}{2^{1000}}}",
+    r"2^{-\frac{1}{10^{60}}}",
+    r"\sqrt[10^{100}]{2}",
+    r"10^{10^{10}}",
+    r"9^{9^{9}}",
+    r"3^{3^{3^{3}}}",
+    r"x^{x^{x^{x}}}",
+    r"5^(5^(5^5))",
+    r"5**(5**(5**5))",
+    r"e^{e^{e^{10}}}",
+    r"\exp(\exp(\exp(10)))",
+    r"e^{10^{6}}",
+    r"2^{99999999}",
+    r"10^{100000}",
+    r"3 \times 10^{100000}",
+    r"x^{100000}",
+    r"\sum_{k=1}^{10^{9}} k",
+    r"\sum_{k=1}^{10^{9}} \frac{1}{k}",
+    r"\sum_{n=0}^{10^{20}} \frac{1}{n!}",
     r"\prod_{k=1}^{10^{6}} k",
 ]
 """Factorials, gamma, binomials, powers of sums, tiny and huge exponents, towers, sums and products."""
 
 LEGITIMATE = [  # (reference, an equal answer written another way)
-    ("120", r"5!"), ("120", r"\binom{10}{3}"), ("x^2+2x+1", r"(x+1)^2"), ("1024", r"2^{10}"), ("0.001", r"10^{-3}"),
-    ("120000", r"1.2 \times 10^{5}"), ("9900", r"\frac{100!}{98!}"), ("24", r"\Gamma(5)"),
-    ("3628800", r"\prod_{k=1}^{10} k"), ("55", r"\sum_{k=1}^{10} k"),
-    ("n(n+1)/2", r"\frac{n(n+1)}{2}"), ("a^3+3a^2b+3ab^2+b^3", r"(a+b)^{3}"),
-    ("602000000000000000000000", r"6.02 \times 10^{23}"), ("5\\sqrt{2}", r"\sqrt{50}"), ("\\frac{1}{8}", r"2^{-3}"),
+    ("120", r"5!"),
+    ("120", r"\binom{10}{3}"),
+    ("x^2+2x+1", r"(x+1)^2"),
+    ("1024", r"2^{10}"),
+    ("0.001", r"10^{-3}"),
+    ("120000", r"1.2 \times 10^{5}"),
+    ("9900", r"\frac{100!}{98!}"),
+    ("24", r"\Gamma(5)"),
+    ("3628800", r"\prod_{k=1}^{10} k"),
+    ("55", r"\sum_{k=1}^{10} k"),
+    ("n(n+1)/2", r"\frac{n(n+1)}{2}"),
+    ("a^3+3a^2b+3ab^2+b^3", r"(a+b)^{3}"),
+    ("602000000000000000000000", r"6.02 \times 10^{23}"),
+    ("5\\sqrt{2}", r"\sqrt{50}"),
+    ("\\frac{1}{8}", r"2^{-3}"),
 ]
 
 
@@ -72,8 +118,10 @@ def test_at_least_forty_forms():
     assert len(set(UNBOUNDED)) >= 40
 
 
-HEADERS = ("### Image Description:\nA figure.\n### Rationales:\nCompute.\n### Let's think step by step.\n"
-           "### Step 1:\nCompute it.\n")
+HEADERS = (
+    "### Image Description:\nA figure.\n### Rationales:\nCompute.\n### Let's think step by step.\n"
+    "### Step 1:\nCompute it.\n"
+)
 
 
 def completion(answer: str) -> str:
@@ -129,8 +177,10 @@ def test_all_unbounded_answers_in_one_request_end_before_one_deadline(default_se
 def test_an_unbounded_reference_makes_its_group_unusable_and_only_its_group(default_server):
     with httpx.Client(base_url=default_server.url, timeout=120) as client:
         deadline = _deadline(client)
-        groups = [{"group_id": form, "reference": {"answer": f"${form}$"},
-                   "completions": [completion(form), completion("5")]} for form in UNBOUNDED]
+        groups = [
+            {"group_id": form, "reference": {"answer": f"${form}$"}, "completions": [completion(form), completion("5")]}
+            for form in UNBOUNDED
+        ]
         groups.append({"group_id": "fine", "reference": {"answer": "5"}, "completions": [completion("5")]})
         for profile in ("stepgrpo", "r1vl-reference"):
             started = time.perf_counter()
@@ -161,8 +211,14 @@ def test_unbounded_forms_in_steps_and_key_steps_score_ok(default_server):
 
 def test_legitimate_counterparts_still_score_right_through_the_server(default_server):
     with httpx.Client(base_url=default_server.url, timeout=120) as client:
-        groups = [{"group_id": answer, "reference": {"answer": reference},
-                   "completions": [completion(answer), completion("7")]} for reference, answer in LEGITIMATE]
+        groups = [
+            {
+                "group_id": answer,
+                "reference": {"answer": reference},
+                "completions": [completion(answer), completion("7")],
+            }
+            for reference, answer in LEGITIMATE
+        ]
         body = client.post("/v1/score", json={"groups": groups, "options": {"explain": True}}).json()
         for group in body["groups"]:
             right, wrong = group["results"]

@@ -57,11 +57,16 @@ def test_http_and_grpc_give_identical_results(server, profile):
 
 
 def test_invalid_argument_names_the_field(stub):
-    bad = json_format.ParseDict({"profile": "nope", "groups": [{"reference": {"answer": "5"}, "completions": ["x"]}]}, reward_pb2.ScoreRequest())
+    bad = json_format.ParseDict(
+        {"profile": "nope", "groups": [{"reference": {"answer": "5"}, "completions": ["x"]}]}, reward_pb2.ScoreRequest()
+    )
     with pytest.raises(grpc.RpcError) as err:
         stub.Score(bad, timeout=30)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and err.value.details().startswith("profile:")
-    bad = json_format.ParseDict({"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"advantage": "rank"}}, reward_pb2.ScoreRequest())
+    bad = json_format.ParseDict(
+        {"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"advantage": "rank"}},
+        reward_pb2.ScoreRequest(),
+    )
     with pytest.raises(grpc.RpcError) as err:
         stub.Score(bad, timeout=30)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "options.advantage" in err.value.details()
@@ -82,15 +87,28 @@ def test_reference_size_limit_is_resource_exhausted(stub):
     with pytest.raises(grpc.RpcError) as err:
         stub.Score(request, timeout=30)
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and "groups[0].reference" in err.value.details()
-    replies = {r.group.group_id: r.group for r in stub.ScoreStream(iter([_stream_item(group([GENUINE], answer="5" * 70000, group_id="big"))]), timeout=30)}
+    replies = {
+        r.group.group_id: r.group
+        for r in stub.ScoreStream(
+            iter([_stream_item(group([GENUINE], answer="5" * 70000, group_id="big"))]), timeout=30
+        )
+    }
     assert replies["big"].status == "error" and "65536" in replies["big"].detail
 
 
 def test_deeply_nested_key_steps_fail_their_group_and_the_stream_ends(stub):
     deep = group([GENUINE], key_steps="[" * 1000 + "]" * 1000, group_id="deep")
-    response = stub.Score(json_format.ParseDict({"groups": [deep, group([GENUINE], group_id="good")]}, reward_pb2.ScoreRequest()), timeout=30)
+    response = stub.Score(
+        json_format.ParseDict({"groups": [deep, group([GENUINE], group_id="good")]}, reward_pb2.ScoreRequest()),
+        timeout=30,
+    )
     assert [g.status for g in response.groups] == ["error", "ok"]
-    replies = {r.group.group_id: r.group for r in stub.ScoreStream(iter([_stream_item(deep), _stream_item(group([GENUINE], group_id="good"))]), timeout=30)}
+    replies = {
+        r.group.group_id: r.group
+        for r in stub.ScoreStream(
+            iter([_stream_item(deep), _stream_item(group([GENUINE], group_id="good"))]), timeout=30
+        )
+    }
     assert replies["deep"].status == "error" and replies["deep"].results[0].status == "error"
     assert replies["good"].results[0].status == "ok"
 
@@ -117,7 +135,10 @@ def test_stream_returns_each_group_while_the_stream_is_open(stub):
 
 
 def test_stream_results_come_back_in_completion_order(stub):
-    items = [_stream_item(group([POWER_TOWER], group_id="slow"), profile="r1vl-reference"), _stream_item(group([GENUINE, WRONG_ANSWER], group_id="fast"))]
+    items = [
+        _stream_item(group([POWER_TOWER], group_id="slow"), profile="r1vl-reference"),
+        _stream_item(group([GENUINE, WRONG_ANSWER], group_id="fast")),
+    ]
     replies = list(stub.ScoreStream(iter(items), timeout=60))
     assert [r.group.group_id for r in replies] == ["fast", "slow"]
     assert replies[1].group.results[0].status == "timeout"
@@ -126,14 +147,18 @@ def test_stream_results_come_back_in_completion_order(stub):
 def test_stream_reports_a_malformed_group_and_goes_on(stub):
     items = [
         _stream_item(group([GENUINE, WRONG_ANSWER], group_id="good")),
-        json_format.ParseDict({"profile": "nope", "group": group([GENUINE], group_id="bad")}, reward_pb2.StreamRequest()),
+        json_format.ParseDict(
+            {"profile": "nope", "group": group([GENUINE], group_id="bad")}, reward_pb2.StreamRequest()
+        ),
         _stream_item(group([GENUINE], group_id="also-good"), profile="r1vl-reference"),
     ]
     replies = {r.group.group_id: r for r in stub.ScoreStream(iter(items), timeout=60)}
     assert set(replies) == {"good", "bad", "also-good"}
     assert replies["bad"].group.status == "error" and replies["bad"].group.detail.startswith("profile:")
     assert [r.status for r in replies["bad"].group.results] == ["error"]
-    assert replies["also-good"].profile == "r1vl-reference" and replies["good"].group.results[0].reward == pytest.approx(2.1)
+    assert replies["also-good"].profile == "r1vl-reference" and replies["good"].group.results[
+        0
+    ].reward == pytest.approx(2.1)
 
 
 def test_client_stream_matches_unary_scores(server):
@@ -153,7 +178,10 @@ def test_health_and_reflection(server):
     with grpc.insecure_channel(server.grpc_target) as channel:
         health = health_pb2_grpc.HealthStub(channel)
         for name in ("", SERVICE):
-            assert health.Check(health_pb2.HealthCheckRequest(service=name), timeout=10).status == health_pb2.HealthCheckResponse.SERVING
+            assert (
+                health.Check(health_pb2.HealthCheckRequest(service=name), timeout=10).status
+                == health_pb2.HealthCheckResponse.SERVING
+            )
         services = ProtoReflectionDescriptorDatabase(channel).get_services()
         assert SERVICE in services and "grpc.health.v1.Health" in services
 
@@ -164,10 +192,15 @@ def test_health_serves_only_with_workers_up_and_not_while_draining():
         statuses = []
         with grpc.insecure_channel(server.grpc_target) as channel:
             grpc.channel_ready_future(channel).result(timeout=120)
-            watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=SERVICE), timeout=120)
+            watch = health_pb2_grpc.HealthStub(channel).Watch(
+                health_pb2.HealthCheckRequest(service=SERVICE), timeout=120
+            )
             for reply in watch:
                 statuses.append(reply.status)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING and len(statuses) == statuses.count(reply.status) + 1:
+                if (
+                    reply.status == health_pb2.HealthCheckResponse.SERVING
+                    and len(statuses) == statuses.count(reply.status) + 1
+                ):
                     server.proc.send_signal(signal.SIGTERM)
                 if len(statuses) >= 3:
                     break

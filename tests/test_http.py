@@ -21,7 +21,9 @@ def score(client, groups, status=200, path="/v1/score", **body):
 
 
 def test_every_completion_gets_one_result_in_order(client):
-    body = score(client, [group([GENUINE, WRONG_ANSWER, NO_STEPS, STUFFED], group_id="q-1"), group([WRONG_ANSWER, GENUINE])])
+    body = score(
+        client, [group([GENUINE, WRONG_ANSWER, NO_STEPS, STUFFED], group_id="q-1"), group([WRONG_ANSWER, GENUINE])]
+    )
     assert [g["group_id"] for g in body["groups"]] == ["q-1", "1"]
     first, second = body["groups"]
     assert [r["status"] for r in first["results"]] == ["ok"] * 4
@@ -63,11 +65,15 @@ def test_advantages_are_group_normalised(client):
     mean = sum(rewards) / 4
     std = (sum((r - mean) ** 2 for r in rewards) / 3) ** 0.5
     assert g["advantages"] == pytest.approx([(r - mean) / (std + 1e-4) for r in rewards])
-    biased = score(client, [group([GENUINE, WRONG_ANSWER, GENUINE, NO_STEPS])], options={"unbiased_std": False, "epsilon": 1e-6})
+    biased = score(
+        client, [group([GENUINE, WRONG_ANSWER, GENUINE, NO_STEPS])], options={"unbiased_std": False, "epsilon": 1e-6}
+    )
     std_b = (sum((r - mean) ** 2 for r in rewards) / 4) ** 0.5
     assert biased["groups"][0]["advantages"] == pytest.approx([(r - mean) / (std_b + 1e-6) for r in rewards])
     none = score(client, [group([GENUINE, WRONG_ANSWER])], options={"advantage": "none"})
-    assert none["groups"][0]["advantages"] == pytest.approx([(rewards[0] - rewards[1]) / 2, (rewards[1] - rewards[0]) / 2])
+    assert none["groups"][0]["advantages"] == pytest.approx(
+        [(rewards[0] - rewards[1]) / 2, (rewards[1] - rewards[0]) / 2]
+    )
 
 
 def test_single_completion_group_gets_zero_and_says_so(client):
@@ -100,7 +106,9 @@ def test_stuffing_scores_below_genuine_in_stepgrpo_but_not_in_reference(client):
 
 def test_power_tower_times_out_and_neighbours_are_scored(client):
     """The reference rules hand the whole completion to math-verify, where the power tower hangs sympy."""
-    body = score(client, [group([GENUINE, POWER_TOWER, WRONG_ANSWER]), group([GENUINE, GENUINE])], profile="r1vl-reference")
+    body = score(
+        client, [group([GENUINE, POWER_TOWER, WRONG_ANSWER]), group([GENUINE, GENUINE])], profile="r1vl-reference"
+    )
     first = body["groups"][0]["results"]
     assert [r["status"] for r in first] == ["ok", "timeout", "ok"]
     assert first[1]["reward"] is None and "deadline" in first[1]["detail"]
@@ -109,7 +117,11 @@ def test_power_tower_times_out_and_neighbours_are_scored(client):
     assert body["stats"]["timeout"] == 1 and body["stats"]["ok"] == 4
     assert score(client, [group([GENUINE, WRONG_ANSWER])])["stats"]["ok"] == 2
     metrics = client.get("/metrics").text
-    assert "reward_timeouts_total 1.0" in metrics or "reward_timeouts_total" in metrics and 'reward_worker_restarts_total{reason="timeout"}' in metrics
+    assert (
+        "reward_timeouts_total 1.0" in metrics
+        or "reward_timeouts_total" in metrics
+        and 'reward_worker_restarts_total{reason="timeout"}' in metrics
+    )
     assert 'reward_trajectories_total{profile="r1vl-reference",status="timeout"}' in metrics
 
 
@@ -123,7 +135,9 @@ def test_answers_too_large_to_evaluate_are_wrong_at_once_in_stepgrpo(client, ans
 
 
 def test_unusable_reference_fails_its_group_only(client):
-    body = score(client, [group([GENUINE], key_steps="{not json"), group([GENUINE, WRONG_ANSWER]), group([GENUINE], answer="  ")])
+    body = score(
+        client, [group([GENUINE], key_steps="{not json"), group([GENUINE, WRONG_ANSWER]), group([GENUINE], answer="  ")]
+    )
     bad, good, empty = body["groups"]
     assert bad["status"] == "error" and "key_steps" in bad["detail"]
     assert [r["status"] for r in bad["results"]] == ["error"]
@@ -140,10 +154,19 @@ def test_unusable_reference_fails_its_group_only(client):
         ({"groups": [{"reference": {"answer": "5"}, "completions": [1]}]}, ["groups", 0, "completions", 0]),
         ({"groups": [{"completions": ["x"]}]}, ["groups", 0, "reference"]),
         ({"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "profile": "nope"}, ["profile"]),
-        ({"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"alpha": -1}}, ["options", "alpha"]),
-        ({"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"advantage": "rank"}}, ["options", "advantage"]),
+        (
+            {"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"alpha": -1}},
+            ["options", "alpha"],
+        ),
+        (
+            {"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "options": {"advantage": "rank"}},
+            ["options", "advantage"],
+        ),
         ({"groups": [{"reference": {"answer": "5"}, "completions": ["x"]}], "surprise": 1}, ["surprise"]),
-        ({"groups": [{"reference": {"answer": "5", "key_steps": 7}, "completions": ["x"]}]}, ["groups", 0, "reference", "key_steps"]),
+        (
+            {"groups": [{"reference": {"answer": "5", "key_steps": 7}, "completions": ["x"]}]},
+            ["groups", 0, "reference", "key_steps"],
+        ),
     ],
 )
 def test_malformed_requests_are_422_naming_the_field(client, body, loc):
@@ -155,7 +178,13 @@ def test_malformed_requests_are_422_naming_the_field(client, body, loc):
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{not json", b"", b"[" * 100000, b'{"groups": [{"reference": {"answer": "\xff"}, "completions": []}]}', b"\x00\x01"],
+    [
+        b"{not json",
+        b"",
+        b"[" * 100000,
+        b'{"groups": [{"reference": {"answer": "\xff"}, "completions": []}]}',
+        b"\x00\x01",
+    ],
     ids=["syntax", "empty", "deep-nesting", "invalid-utf8", "binary"],
 )
 def test_unparseable_bodies_are_422(client, raw):
@@ -187,10 +216,14 @@ def test_reference_size_limit_is_413_naming_the_reference(client):
     """A reference is limited to --max-reference-bytes (default 65536) UTF-8 bytes as JSON."""
     r = client.post("/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="é" * 33000)]})
     assert r.status_code == 413, r.text
-    assert r.json()["detail"][0]["loc"] == ["body", "groups", "1", "reference"] and "65536" in r.json()["detail"][0]["msg"]
+    assert (
+        r.json()["detail"][0]["loc"] == ["body", "groups", "1", "reference"] and "65536" in r.json()["detail"][0]["msg"]
+    )
     r = client.post("/v1/score", json={"groups": [group([GENUINE], key_steps=[["AB = 3"]] * 6000)]})
     assert r.status_code == 413 and r.json()["detail"][0]["loc"] == ["body", "groups", "0", "reference"]
-    assert score(client, [group([GENUINE], answer="5", solution="x" * 60000)])["groups"][0]["results"][0]["status"] == "ok"
+    assert (
+        score(client, [group([GENUINE], answer="5", solution="x" * 60000)])["groups"][0]["results"][0]["status"] == "ok"
+    )
     assert client.get("/v1/info").json()["limits"]["max_reference_bytes"] == 65536
 
 
@@ -199,7 +232,11 @@ def test_deeply_nested_key_steps_fail_their_group_not_the_request(client):
     before = client.get("/metrics").text.count('code="500"')
     body = score(client, [group([GENUINE], key_steps=deep), group([GENUINE, WRONG_ANSWER])])
     bad, good = body["groups"]
-    assert bad["status"] == "error" and bad["detail"].startswith("reference unusable") and bad["results"][0]["status"] == "error"
+    assert (
+        bad["status"] == "error"
+        and bad["detail"].startswith("reference unusable")
+        and bad["results"][0]["status"] == "error"
+    )
     assert [r["status"] for r in good["results"]] == ["ok", "ok"]
     label = '{"answer": "5", "key_steps": ' + deep + "}"
     r = client.post("/v1/openrlhf", json={"query": ["a"], "labels": [label]})
@@ -221,8 +258,19 @@ def test_info_lists_profiles_defaults_and_limits(client):
     info = client.get("/v1/info").json()
     assert set(info["profiles"]) == {"stepgrpo", "r1vl-reference"}
     assert info["default_profile"] == "stepgrpo"
-    assert info["default_options"] == {"alpha": 0.1, "advantage": "group", "epsilon": 1e-4, "unbiased_std": True, "stuffing_guard": None, "explain": False}
-    assert info["limits"]["max_groups"] == 8 and info["limits"]["max_reference_bytes"] == 65536 and info["deadline_seconds"] == 2.0
+    assert info["default_options"] == {
+        "alpha": 0.1,
+        "advantage": "group",
+        "epsilon": 1e-4,
+        "unbiased_std": True,
+        "stuffing_guard": None,
+        "explain": False,
+    }
+    assert (
+        info["limits"]["max_groups"] == 8
+        and info["limits"]["max_reference_bytes"] == 65536
+        and info["deadline_seconds"] == 2.0
+    )
 
 
 def test_health_readiness_and_metrics(client):
@@ -230,20 +278,37 @@ def test_health_readiness_and_metrics(client):
     assert client.get("/readyz").json() == {"status": "ready", "workers": 2}
     score(client, [group([GENUINE])])
     text = client.get("/metrics").text
-    for name in ("reward_requests_total", "reward_request_seconds_bucket", "reward_trajectory_seconds_bucket",
-                 "reward_trajectories_total", "reward_timeouts_total", "reward_worker_restarts_total",
-                 "reward_in_flight_requests", "reward_workers_ready 2.0"):
+    for name in (
+        "reward_requests_total",
+        "reward_request_seconds_bucket",
+        "reward_trajectory_seconds_bucket",
+        "reward_trajectories_total",
+        "reward_timeouts_total",
+        "reward_worker_restarts_total",
+        "reward_in_flight_requests",
+        "reward_workers_ready 2.0",
+    ):
         assert name in text, name
 
 
 def test_openrlhf_protocol(client):
     prompt = "<|im_start|>user\nHow long is AC?<|im_end|>\n<|im_start|>assistant\n"
     label = json.dumps({"answer": "5", "key_steps": [["AB = 3"], ["BC = 4"], ["pythagorean theorem"], ["AC = 5"]]})
-    body = {"query": [prompt + GENUINE, prompt + WRONG_ANSWER, "other prompt" + GENUINE], "prompts": [prompt, prompt, "other prompt"], "labels": [label, label, "7"]}
+    body = {
+        "query": [prompt + GENUINE, prompt + WRONG_ANSWER, "other prompt" + GENUINE],
+        "prompts": [prompt, prompt, "other prompt"],
+        "labels": [label, label, "7"],
+    }
     r = client.post("/v1/openrlhf", json=body)
     assert r.status_code == 200, r.text
     out = OpenRLHFResponse.model_validate(r.json())
-    direct = score(client, [group([GENUINE, WRONG_ANSWER], key_steps=[["AB = 3"], ["BC = 4"], ["pythagorean theorem"], ["AC = 5"]]), group([GENUINE], answer="7", key_steps=None)])
+    direct = score(
+        client,
+        [
+            group([GENUINE, WRONG_ANSWER], key_steps=[["AB = 3"], ["BC = 4"], ["pythagorean theorem"], ["AC = 5"]]),
+            group([GENUINE], answer="7", key_steps=None),
+        ],
+    )
     assert out.rewards == [r["reward"] for g in direct["groups"] for r in g["results"]]
     assert out.scores == out.rewards and out.extra_logs["scored"] == [1.0, 1.0, 1.0]
     assert client.post("/v1/openrlhf", json={"query": ["a"], "prompts": ["a", "b"]}).status_code == 422
@@ -280,7 +345,11 @@ def test_pathological_text_is_scored_not_timed_out(client):
 
 
 def test_group_order_does_not_change_any_group(client):
-    groups = [group([GENUINE, WRONG_ANSWER], group_id="a"), group([STUFFED, NO_STEPS, GENUINE], group_id="b"), group([WRONG_ANSWER, WRONG_ANSWER], group_id="c")]
+    groups = [
+        group([GENUINE, WRONG_ANSWER], group_id="a"),
+        group([STUFFED, NO_STEPS, GENUINE], group_id="b"),
+        group([WRONG_ANSWER, WRONG_ANSWER], group_id="c"),
+    ]
     forward = {g["group_id"]: g for g in score(client, groups)["groups"]}
     backward = {g["group_id"]: g for g in score(client, groups[::-1])["groups"]}
     assert forward == backward
@@ -289,8 +358,14 @@ def test_group_order_does_not_change_any_group(client):
 def test_a_lone_surrogate_fails_only_its_completion_or_group(client):
     """JSON may escape a lone surrogate (``"\\ud800"``), which is not Unicode: that completion (or the
     group whose reference holds one) gets an error naming it, the rest of the batch is scored."""
-    raw = json.dumps({"groups": [group([GENUINE, "### Step 1:\nAB = 3 \ud800\n### The final answer is: 5", WRONG_ANSWER]),
-                                 group([GENUINE], answer="5\udfff")]}).encode()
+    raw = json.dumps(
+        {
+            "groups": [
+                group([GENUINE, "### Step 1:\nAB = 3 \ud800\n### The final answer is: 5", WRONG_ANSWER]),
+                group([GENUINE], answer="5\udfff"),
+            ]
+        }
+    ).encode()
     assert b"\\ud800" in raw
     r = client.post("/v1/score", content=raw, headers={"content-type": "application/json"})
     assert r.status_code == 200, r.text
@@ -299,7 +374,11 @@ def test_a_lone_surrogate_fails_only_its_completion_or_group(client):
     assert first["results"][1]["detail"] == "completion is not valid Unicode: a lone surrogate (U+D800) at character 19"
     assert first["results"][0]["reward"] > first["results"][2]["reward"]
     assert second["status"] == "error" and "lone surrogate (U+DFFF)" in second["detail"]
-    r = client.post("/v1/score", content=raw.replace(b'"completions"', b'"completion"', 1), headers={"content-type": "application/json"})
+    r = client.post(
+        "/v1/score",
+        content=raw.replace(b'"completions"', b'"completion"', 1),
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][:2] == ["groups", 0]
 
 
@@ -318,8 +397,13 @@ def test_openrlhf_list_label_is_refused_naming_the_field(client):
 def test_published_reference_forms_are_read_under_stepgrpo(client):
     """``B: 45`` is option B (a completion answering B or 45 is right); an empty answer is the solution's."""
     answering = [GENUINE.replace("answer is: 5", f"answer is: {a}") for a in ("B", "45", "A")]
-    body = score(client, [group(answering, answer="B: 45", key_steps=None),
-                          group([GENUINE], answer="", key_steps=None, solution="Because AC = 5.\nAnswer: 5")])
+    body = score(
+        client,
+        [
+            group(answering, answer="B: 45", key_steps=None),
+            group([GENUINE], answer="", key_steps=None, solution="Because AC = 5.\nAnswer: 5"),
+        ],
+    )
     first, second = body["groups"]
     assert [r["answer_correct"] for r in first["results"]] == [True, True, False]
     assert second["status"] == "ok" and second["results"][0]["answer_correct"] is True

@@ -38,7 +38,7 @@ def stage(name: str) -> list[str]:
     lines = DOCKERFILE.read_text().replace("\\\n", " ").splitlines()
     start = next(i for i, line in enumerate(lines) if re.match(rf"FROM \S+ AS {name}$", line.strip()))
     body = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith("FROM "):
             break
         if line.strip() and not line.lstrip().startswith("#"):
@@ -96,8 +96,9 @@ def wait_ready(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> N
 def check_serving(argv: list[str], cwd: Path, env: dict[str, str], port: int, grpc_port: int, seconds: float) -> None:
     """Start argv (in its own process group), wait for /readyz, check gRPC health and one score, stop it."""
     log = cwd.parent / "server.log"
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, proc, log, seconds)
@@ -126,8 +127,13 @@ def stop_group(proc: subprocess.Popen) -> None:
 
 def checkout_files() -> list[str]:
     """What a fresh clone has (tracked files), plus new files not yet committed and not ignored."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
@@ -153,8 +159,14 @@ def test_wheel_from_the_dockerfiles_files_installs_and_serves_http_and_grpc(tmp_
     port, grpc_port = free_port(), free_port()
     env = server_environment() | {"PATH": os.environ["PATH"], "HOME": str(home), "REWARD_HOST": "127.0.0.1"}
     env |= {"REWARD_PORT": str(port), "REWARD_GRPC_PORT": str(grpc_port)}
-    imported = subprocess.run([str(python), "-c", "import service; print(service.__file__)"], cwd=home, env=env,
-                              capture_output=True, text=True, timeout=60)
+    imported = subprocess.run(
+        [str(python), "-c", "import service; print(service.__file__)"],
+        cwd=home,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert str(tmp_path / "venv") in imported.stdout, "the server runs the installed wheel, not the source tree"
     check_serving([str(python), "-m", "service"], home, env, port, grpc_port, 120)
 
@@ -170,15 +182,22 @@ def test_make_serve_on_a_fresh_checkout_installs_the_server_alone_and_serves(tmp
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "REWARD_"))}
     # the install step first (what `make serve` does before serving), so the ports picked below are not
     # left for minutes for another process to take
-    installed = subprocess.run(["make", ".venv/.server"], cwd=checkout, env=env, capture_output=True, text=True,
-                               timeout=900)
+    installed = subprocess.run(
+        ["make", ".venv/.server"], cwd=checkout, env=env, capture_output=True, text=True, timeout=900
+    )
     assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
     port, grpc_port = free_port(), free_port()
     argv = ["make", "serve", f"PORT={port}", f"GRPC_PORT={grpc_port}"]
     check_serving(argv, checkout, env, port, grpc_port, 300)
     python = checkout / ".venv" / "bin" / "python"
-    missing = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('torch'))"],
-                             cwd=checkout, env=env, capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [str(python), "-c", "import importlib.util as u; print(u.find_spec('torch'))"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.stdout.strip() == "None", "make serve installs the server alone"
     port, grpc_port = free_port(), free_port()
     argv = [str(python), "-m", "service", "--host", "127.0.0.1", "--port", str(port), "--grpc-port", str(grpc_port)]

@@ -24,7 +24,14 @@ from service.rewards.text import tokens
 from .samples import GENUINE, STUFFED, group
 
 EXAMPLES = json.loads((files("service.ui") / "examples.json").read_text())
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 LAPTOP = {"width": 1366, "height": 900}
 
 
@@ -33,15 +40,51 @@ def lf(text: str) -> str:
 
 
 def explained(client, groups, profile="stepgrpo", **options) -> dict:
-    response = client.post("/v1/score", json={"profile": profile, "groups": groups, "options": {"explain": True, **options}})
+    response = client.post(
+        "/v1/score", json={"profile": profile, "groups": groups, "options": {"explain": True, **options}}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
 
 # ---------------------------------------------------------------- locating tokens in the text
 
-FRAGMENTS = ["AB", "=", "3", "and", "the", "a", "an", "cat", "equal", "to", "1", "/", "2", "\\frac{1}{2}", "$", "x", "theorem",
-             ",", ".", "\n", "1.", "(2)", "-", "°", "1,234", "'s", "is", "(", ")", "\\sqrt{9}", "0.50", "e3", "𝑥", "\\text{cm}"]
+FRAGMENTS = [
+    "AB",
+    "=",
+    "3",
+    "and",
+    "the",
+    "a",
+    "an",
+    "cat",
+    "equal",
+    "to",
+    "1",
+    "/",
+    "2",
+    "\\frac{1}{2}",
+    "$",
+    "x",
+    "theorem",
+    ",",
+    ".",
+    "\n",
+    "1.",
+    "(2)",
+    "-",
+    "°",
+    "1,234",
+    "'s",
+    "is",
+    "(",
+    ")",
+    "\\sqrt{9}",
+    "0.50",
+    "e3",
+    "𝑥",
+    "\\text{cm}",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,7 +116,9 @@ def test_long_steps_are_searched_in_short_pieces():
 def test_every_shown_match_is_located_where_its_text_is(client):
     """stepgrpo: the located text reads as the matched tokens; reference: it is the alternative, lower-cased."""
     for profile in ("stepgrpo", "r1vl-reference"):
-        body = explained(client, [{"reference": EXAMPLES["reference"], "completions": EXAMPLES["completions"]}], profile)
+        body = explained(
+            client, [{"reference": EXAMPLES["reference"], "completions": EXAMPLES["completions"]}], profile
+        )
         located = 0
         for text, result in zip(EXAMPLES["completions"], body["groups"][0]["results"]):
             for k in result["explanation"]["key_steps"]:
@@ -95,7 +140,10 @@ def test_spans_count_code_points_with_crlf_read_as_lf(client):
         result = explained(client, [group([text])], profile)["groups"][0]["results"][0]["explanation"]
         spans = {k["group"]: lf(text)[k["start"] : k["end"]] for k in result["key_steps"] if k["matched"]}
         assert spans[0] == "AB = 3" and spans[1] == "BC = 4"
-        assert [lf(text)[s["start"] : s["start"] + 11] for s in result["sections"] if s["kind"] == "step"] == ["### Step 1:", "### Step 2:"]
+        assert [lf(text)[s["start"] : s["start"] + 11] for s in result["sections"] if s["kind"] == "step"] == [
+            "### Step 1:",
+            "### Step 2:",
+        ]
 
 
 def test_an_equation_chain_is_shown_whole_and_a_fuzzy_match_with_its_score(client):
@@ -103,15 +151,24 @@ def test_an_equation_chain_is_shown_whole_and_a_fuzzy_match_with_its_score(clien
     text = "### Image Description:\nA triangle.\n### Rationales:\nWe need AC.\n" + steps + "### The final answer is: 5"
     keys = explained(client, [group([text])])["groups"][0]["results"][0]["explanation"]["key_steps"]
     chain, fuzzy = keys[3], keys[2]
-    assert chain["how"] == "equation_chain" and text[chain["start"] : chain["end"]] == "AC = \\sqrt{3^2 + 4^2} = \\sqrt{25} = 5"
-    assert fuzzy["how"] == "fuzzy" and 85 <= fuzzy["score"] < 100 and text[fuzzy["start"] : fuzzy["end"]] == "pythagorean theorm"
+    assert (
+        chain["how"] == "equation_chain"
+        and text[chain["start"] : chain["end"]] == "AC = \\sqrt{3^2 + 4^2} = \\sqrt{25} = 5"
+    )
+    assert (
+        fuzzy["how"] == "fuzzy"
+        and 85 <= fuzzy["score"] < 100
+        and text[fuzzy["start"] : fuzzy["end"]] == "pythagorean theorm"
+    )
 
 
 def test_the_credited_match_is_the_one_shown(client):
     """Names listed without use earn nothing; the explanation points at the step that earned the credit."""
-    text = ("### Image Description:\nA triangle.\n### Rationales:\nWe need AC.\n### Step 1:\n"
-            "Pythagorean theorem, law of cosines, similar triangles.\n### Step 2:\n"
-            "By the Pythagorean theorem, AB = 3 and BC = 4 give AC = 5.\n### The final answer is: 5")
+    text = (
+        "### Image Description:\nA triangle.\n### Rationales:\nWe need AC.\n### Step 1:\n"
+        "Pythagorean theorem, law of cosines, similar triangles.\n### Step 2:\n"
+        "By the Pythagorean theorem, AB = 3 and BC = 4 give AC = 5.\n### The final answer is: 5"
+    )
     keys = explained(client, [group([text])])["groups"][0]["results"][0]["explanation"]["key_steps"]
     credited = [k for k in keys if k["credited"]]
     assert len(credited) == 4 and all(k["step"] == 2 and k["start"] > text.index("### Step 2:") for k in credited)
@@ -147,7 +204,9 @@ def test_page_and_assets_are_served_with_a_strict_policy(client):
     for name, kind in (("app.js", "text/javascript"), ("style.css", "text/css"), ("examples.json", "application/json")):
         asset = client.get(f"/ui/{name}")
         assert asset.status_code == 200 and asset.headers["content-type"].startswith(kind)
-        assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", asset.text, re.IGNORECASE), f"{name} names an external address"
+        assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", asset.text, re.IGNORECASE), (
+            f"{name} names an external address"
+        )
     assert client.get("/ui/../app.py").status_code == 404 and client.get("/ui/nothing.js").status_code == 404
     assert not any(path in client.get("/openapi.json").json()["paths"] for path in ("/", "/ui"))
 
@@ -190,7 +249,12 @@ def page(browser, server):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
-    page.on("request", lambda r: r.url.startswith(server.url) or r.url.startswith("data:") or errors.append(f"external request: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(server.url) or r.url.startswith("data:") or errors.append(f"external request: {r.url}")
+        ),
+    )
     page.goto(server.url + "/")
     page.wait_for_selector("body[data-state=ready]")
     yield page
@@ -211,7 +275,10 @@ def _values(page, selector: str) -> list[float | bool | None]:
 
 def _marks(page, profile: str, index: int) -> list[dict]:
     card = f'.card[data-profile="{profile}"][data-index="{index}"]'
-    return page.eval_on_selector_all(f"{card} .text mark", "els => els.map(e => ({text: e.textContent, groups: e.dataset.groups.split(' ').map(Number), hows: e.dataset.hows.split(' '), title: e.title}))")
+    return page.eval_on_selector_all(
+        f"{card} .text mark",
+        "els => els.map(e => ({text: e.textContent, groups: e.dataset.groups.split(' ').map(Number), hows: e.dataset.hows.split(' '), title: e.title}))",
+    )
 
 
 def _check_card(page, profile: str, index: int, text: str, result: dict, advantage: float) -> None:
@@ -223,7 +290,10 @@ def _check_card(page, profile: str, index: int, text: str, result: dict, advanta
     marks = _marks(page, profile, index)
     chars = list(lf(text))
     for k in explanation["key_steps"]:
-        rows = page.eval_on_selector_all(f'{card} table.keysteps tr[data-group="{k["group"]}"]', "els => els.map(e => [e.dataset.matched, e.dataset.credited, e.textContent])")
+        rows = page.eval_on_selector_all(
+            f'{card} table.keysteps tr[data-group="{k["group"]}"]',
+            "els => els.map(e => [e.dataset.matched, e.dataset.credited, e.textContent])",
+        )
         assert rows and rows[0][:2] == [str(k["matched"]).lower(), str(k["credited"]).lower()]
         covering = [m for m in marks if k["group"] in m["groups"]]
         if k["start"] is None:
@@ -232,15 +302,25 @@ def _check_card(page, profile: str, index: int, text: str, result: dict, advanta
         assert "".join(m["text"] for m in covering) == "".join(chars[k["start"] : k["end"]])
         assert {m["hows"][m["groups"].index(k["group"])] for m in covering} == {k["how"]}
         if k["how"] == "fuzzy":
-            assert f'{k["score"]}' in rows[0][2] and all(f'score {k["score"]}' in m["title"] for m in covering)
+            assert f"{k['score']}" in rows[0][2] and all(f"score {k['score']}" in m["title"] for m in covering)
     unmatched = page.eval_on_selector_all(f"{card} .unmatched li", "els => els.map(e => Number(e.dataset.group))")
     assert unmatched == [k["group"] for k in explanation["key_steps"] if not k["matched"]]
-    checks = page.eval_on_selector_all(f"{card} .checks-list li", "els => els.map(e => [e.dataset.check, e.dataset.passed === 'true', e.textContent])")
-    assert [(name, passed) for name, passed, _ in checks] == [(c["check"], c["passed"]) for c in explanation["validity"]]
+    checks = page.eval_on_selector_all(
+        f"{card} .checks-list li", "els => els.map(e => [e.dataset.check, e.dataset.passed === 'true', e.textContent])"
+    )
+    assert [(name, passed) for name, passed, _ in checks] == [
+        (c["check"], c["passed"]) for c in explanation["validity"]
+    ]
     assert all(c["detail"] in shown for (_, _, shown), c in zip(checks, explanation["validity"]) if not c["passed"])
-    answer = page.eval_on_selector(f"{card} .answer", "e => [e.dataset.method, e.dataset.correct, e.querySelector('.stated').textContent]")
+    answer = page.eval_on_selector(
+        f"{card} .answer", "e => [e.dataset.method, e.dataset.correct, e.querySelector('.stated').textContent]"
+    )
     stated = explanation["answer"]["stated"]
-    assert answer == [explanation["answer"]["method"], str(explanation["answer"]["correct"]).lower(), "(none)" if stated is None else stated]
+    assert answer == [
+        explanation["answer"]["method"],
+        str(explanation["answer"]["correct"]).lower(),
+        "(none)" if stated is None else stated,
+    ]
     read = page.eval_on_selector(f"{card} .answer .read", "e => e.textContent")
     assert read == (explanation["answer"]["rule"] or explanation["answer"]["method"]) and read
 
@@ -253,12 +333,21 @@ def test_examples_show_what_the_api_returns_for_both_profiles(page, client):
         body = explained(client, [reference_group], profile)
         g = body["groups"][0]
         assert body["version"] in page.text_content(".versions")
-        assert _values(page, f'table.summary td[data-profile="{profile}"] [data-field="reward"]') == [r["reward"] for r in g["results"]]
-        assert _values(page, f'table.summary td[data-profile="{profile}"] [data-field="advantage"]') == pytest.approx(g["advantages"])
+        assert _values(page, f'table.summary td[data-profile="{profile}"] [data-field="reward"]') == [
+            r["reward"] for r in g["results"]
+        ]
+        assert _values(page, f'table.summary td[data-profile="{profile}"] [data-field="advantage"]') == pytest.approx(
+            g["advantages"]
+        )
         for i, (text, result) in enumerate(zip(EXAMPLES["completions"], g["results"])):
             _check_card(page, profile, i, text, result, g["advantages"][i])
     stuffed = EXAMPLES["labels"].index("key-step stuffing")
-    assert page.eval_on_selector_all(f'.card[data-profile="stepgrpo"][data-index="{stuffed}"] mark.uncredited', "els => els.length") > 0
+    assert (
+        page.eval_on_selector_all(
+            f'.card[data-profile="stepgrpo"][data-index="{stuffed}"] mark.uncredited', "els => els.length"
+        )
+        > 0
+    )
     differs = page.eval_on_selector_all("table.summary tr.differs", "els => els.map(e => Number(e.dataset.index))")
     assert stuffed in differs
 
@@ -299,8 +388,12 @@ def test_main_controls_work_from_the_keyboard(page, client):
     page.keyboard.type("6")
     page.keyboard.press("Enter")  # submits the form: the Score button is its default action
     _scored(page)
-    wrong = explained(client, [{"reference": {**EXAMPLES["reference"], "answer": "6"}, "completions": EXAMPLES["completions"]}])
-    assert _values(page, 'table.summary td[data-profile="stepgrpo"] [data-field="reward"]') == [r["reward"] for r in wrong["groups"][0]["results"]]
+    wrong = explained(
+        client, [{"reference": {**EXAMPLES["reference"], "answer": "6"}, "completions": EXAMPLES["completions"]}]
+    )
+    assert _values(page, 'table.summary td[data-profile="stepgrpo"] [data-field="reward"]') == [
+        r["reward"] for r in wrong["groups"][0]["results"]
+    ]
     _tab_to(page, "add-completion")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
@@ -312,7 +405,10 @@ def test_a_loaded_file_scores_and_highlights_stay_aligned_after_astral_character
     """Offsets count code points (JavaScript strings count UTF-16 units); CRLF is read as LF."""
     text = GENUINE.replace("From the figure", "From the 𝑓igure 🙂🙂").replace("\n", "\r\n")
     loaded = {"groups": [group([text, STUFFED])], "options": {}}
-    page.set_input_files("#load-file", files=[{"name": "group.json", "mimeType": "application/json", "buffer": json.dumps(loaded).encode()}])
+    page.set_input_files(
+        "#load-file",
+        files=[{"name": "group.json", "mimeType": "application/json", "buffer": json.dumps(loaded).encode()}],
+    )
     page.wait_for_selector("#completion-list li:nth-child(2) textarea")
     page.click("#score")
     _scored(page)
@@ -323,7 +419,9 @@ def test_a_loaded_file_scores_and_highlights_stay_aligned_after_astral_character
 
 
 def test_user_text_is_shown_as_text_never_run(page):
-    hostile = GENUINE.replace("right angle at B;", 'right angle at B; <img src=x onerror="window.pwned=1"><script>window.pwned=2</script>')
+    hostile = GENUINE.replace(
+        "right angle at B;", 'right angle at B; <img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    )
     page.fill("#answer", "5 <b>")
     page.fill("#key-steps", "AB = 3\n<i>x</i> | BC = 4")
     page.fill("#completion-list textarea", hostile)
@@ -362,7 +460,9 @@ def test_fits_laptop_widths(browser, server, width):
     page.click("#load-examples")
     _scored(page)
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    two_columns = page.eval_on_selector('.completion-result .profiles', "e => getComputedStyle(e).gridTemplateColumns.split(' ').length")
+    two_columns = page.eval_on_selector(
+        ".completion-result .profiles", "e => getComputedStyle(e).gridTemplateColumns.split(' ').length"
+    )
     assert two_columns == 2
     target = os.environ.get("INSPECTOR_SCREENSHOT")
     if target and width == 1280:
@@ -383,11 +483,14 @@ def test_fits_a_390_px_phone_and_brings_the_examples_results_into_view(browser, 
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.eval_on_selector("table.summary", "e => e.getBoundingClientRect().right <= innerWidth")
     overflowing = page.eval_on_selector_all(
-        ".card, .card *", "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX"
-                          " === 'visible').map(e => e.tagName + '.' + e.className)")
+        ".card, .card *",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX"
+        " === 'visible').map(e => e.tagName + '.' + e.className)",
+    )
     assert overflowing == []
     outside = page.eval_on_selector_all(
-        "#results *", "els => els.filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).map(e => e.tagName)")
+        "#results *", "els => els.filter(e => e.getBoundingClientRect().right > innerWidth + 0.5).map(e => e.tagName)"
+    )
     assert outside == []
     page.close()
 

@@ -18,12 +18,26 @@ from stepgrpo_reward.trl import AsyncStepGRPOReward, StepGRPOReward
 from .conftest import ROOT, free_port, start_server
 from .samples import GENUINE, NO_STEPS, RIGHT_TRIANGLE_KEY_STEPS, WRONG_ANSWER
 
-HEAVY = ("torch", "transformers", "trl", "service", "service.rewards", "sympy", "math_verify", "fastapi", "grpc", "pydantic", "numpy")
+HEAVY = (
+    "torch",
+    "transformers",
+    "trl",
+    "service",
+    "service.rewards",
+    "sympy",
+    "math_verify",
+    "fastapi",
+    "grpc",
+    "pydantic",
+    "numpy",
+)
 
 
 def test_adapters_import_without_torch_or_server_dependencies():
-    code = ("import sys, stepgrpo_reward, stepgrpo_reward.trl, stepgrpo_reward.verl\n"
-            f"print([m for m in {HEAVY!r} if m in sys.modules])")
+    code = (
+        "import sys, stepgrpo_reward, stepgrpo_reward.trl, stepgrpo_reward.verl\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
@@ -31,25 +45,43 @@ def test_adapters_import_without_torch_or_server_dependencies():
 
 def trl_batch(order: list[int]):
     """A TRL-shaped standard batch: two prompts x 3 generations plus columns, in the given order."""
-    rows = [("How long is AC?", GENUINE, "5"), ("How long is AC?", WRONG_ANSWER, "5"), ("How long is AC?", NO_STEPS, "5"),
-            ("How long is AB?", GENUINE, "3"), ("How long is AB?", WRONG_ANSWER, "3"), ("How long is AB?", "### The final answer is: 3", "3")]
+    rows = [
+        ("How long is AC?", GENUINE, "5"),
+        ("How long is AC?", WRONG_ANSWER, "5"),
+        ("How long is AC?", NO_STEPS, "5"),
+        ("How long is AB?", GENUINE, "3"),
+        ("How long is AB?", WRONG_ANSWER, "3"),
+        ("How long is AB?", "### The final answer is: 3", "3"),
+    ]
     rows = [rows[i] for i in order]
-    columns = {"answer": [a for *_, a in rows], "key_steps": [json.dumps(RIGHT_TRIANGLE_KEY_STEPS)] * len(rows), "choices": [None] * len(rows),
-               "trainer_state": object(), "completion_ids": [[1, 2]] * len(rows)}
+    columns = {
+        "answer": [a for *_, a in rows],
+        "key_steps": [json.dumps(RIGHT_TRIANGLE_KEY_STEPS)] * len(rows),
+        "choices": [None] * len(rows),
+        "trainer_state": object(),
+        "completion_ids": [[1, 2]] * len(rows),
+    }
     return [p for p, *_ in rows], [c for _, c, _ in rows], columns
 
 
 def test_rewards_follow_each_completion_whatever_the_order(server, client):
     reward = StepGRPOReward(server.url, component="step_rar")
     prompts, completions, columns = trl_batch(list(range(6)))
-    body = {"groups": [{"reference": {"answer": a, "key_steps": RIGHT_TRIANGLE_KEY_STEPS}, "completions": [c]} for c, a in zip(completions, columns["answer"])]}
+    body = {
+        "groups": [
+            {"reference": {"answer": a, "key_steps": RIGHT_TRIANGLE_KEY_STEPS}, "completions": [c]}
+            for c, a in zip(completions, columns["answer"])
+        ]
+    }
     direct = [g["results"][0]["step_rar"] for g in client.post("/v1/score", json=body).json()["groups"]]
     assert reward(prompts, completions, **columns) == direct and len(set(direct)) > 2
     order = list(range(6))
     random.Random(7).shuffle(order)
     prompts, completions, columns = trl_batch(order)
     assert reward(prompts, completions, **columns) == [direct[i] for i in order]
-    assert asyncio.run(AsyncStepGRPOReward(server.url, component="step_rar")(prompts, completions, **columns)) == [direct[i] for i in order]
+    assert asyncio.run(AsyncStepGRPOReward(server.url, component="step_rar")(prompts, completions, **columns)) == [
+        direct[i] for i in order
+    ]
 
 
 def test_grouping_is_by_prompt_and_reference_not_position():
@@ -69,9 +101,14 @@ def test_unscorable_completions_are_none_with_a_warning(server, caplog):
 
 def test_conversational_completions_with_content_blocks(server):
     reward = StepGRPOReward(server.url)
-    prompt = [{"role": "system", "content": "Solve it."}, {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "AC?"}]}]
+    prompt = [
+        {"role": "system", "content": "Solve it."},
+        {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "AC?"}]},
+    ]
     completion = [{"role": "assistant", "content": [{"type": "text", "text": GENUINE}]}]
-    assert reward([prompt, prompt], [completion, [{"role": "assistant", "content": WRONG_ANSWER}]], answer=["5", "5"]) == [2.0, 1.0]
+    assert reward(
+        [prompt, prompt], [completion, [{"role": "assistant", "content": WRONG_ANSWER}]], answer=["5", "5"]
+    ) == [2.0, 1.0]
 
 
 def test_configuration_errors_are_loud(server):

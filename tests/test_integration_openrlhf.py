@@ -18,8 +18,10 @@ from .samples import GENUINE, NO_STEPS, RIGHT_TRIANGLE_KEY_STEPS, STUFFED, WRONG
 
 requests = pytest.importorskip("requests")
 
-FORMAT = ("Answer in this format:\n### Image Description:\n### Rationales:\n### Step 1:\n### The final answer is: 6\n"
-          "How long is AC?")
+FORMAT = (
+    "Answer in this format:\n### Image Description:\n### Rationales:\n### Step 1:\n### The final answer is: 6\n"
+    "How long is AC?"
+)
 PROMPT = f"<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n{FORMAT}<|im_end|>\n<|im_start|>assistant\n"
 TRIANGLE_LABEL = json.dumps({"answer": "5", "key_steps": RIGHT_TRIANGLE_KEY_STEPS})
 
@@ -42,12 +44,24 @@ def samples():
     """(prompt, response, label, reference /v1/score would get): labels in every form a dataset's label column takes."""
     triangle = {"answer": "5", "key_steps": RIGHT_TRIANGLE_KEY_STEPS}
     return [
-        (PROMPT, GENUINE, TRIANGLE_LABEL, triangle), (PROMPT, WRONG_ANSWER, TRIANGLE_LABEL, triangle),
-        (PROMPT, STUFFED, TRIANGLE_LABEL, triangle), (PROMPT, NO_STEPS, TRIANGLE_LABEL, triangle),
+        (PROMPT, GENUINE, TRIANGLE_LABEL, triangle),
+        (PROMPT, WRONG_ANSWER, TRIANGLE_LABEL, triangle),
+        (PROMPT, STUFFED, TRIANGLE_LABEL, triangle),
+        (PROMPT, NO_STEPS, TRIANGLE_LABEL, triangle),
         ("Q2", GENUINE, "5", {"answer": "5"}),
         ("Q3", GENUINE, 5, {"answer": "5"}),
-        ("Q4", GENUINE.replace("is: 5", "is: B"), {"answer": "B", "choices": {"A": 4, "B": 5}}, {"answer": "B", "choices": {"A": "4", "B": "5"}}),
-        ("Q4", GENUINE.replace("is: 5", "is: A"), {"answer": "B", "choices": json.dumps(["4", "5"])}, {"answer": "B", "choices": {"A": "4", "B": "5"}}),
+        (
+            "Q4",
+            GENUINE.replace("is: 5", "is: B"),
+            {"answer": "B", "choices": {"A": 4, "B": 5}},
+            {"answer": "B", "choices": {"A": "4", "B": "5"}},
+        ),
+        (
+            "Q4",
+            GENUINE.replace("is: 5", "is: A"),
+            {"answer": "B", "choices": json.dumps(["4", "5"])},
+            {"answer": "B", "choices": {"A": "4", "B": "5"}},
+        ),
         ("Q5", GENUINE, {"answer": 5, "key_steps": RIGHT_TRIANGLE_KEY_STEPS}, triangle),
         ("Q6", GENUINE, "", {"answer": ""}),  # no --label_key: OpenRLHF sends "" -> unscored, not a failed batch
     ]
@@ -67,21 +81,35 @@ def test_one_sample_per_request_as_openrlhf_0_9_9_and_later(server, client):
     items = samples()
     want = direct(client, items)
     for (prompt, response, label, _), result in zip(items, want):
-        got = openrlhf_post(server.url + "/v1/openrlhf", {"query": [prompt + response], "prompts": [prompt], "labels": [label]})
+        got = openrlhf_post(
+            server.url + "/v1/openrlhf", {"query": [prompt + response], "prompts": [prompt], "labels": [label]}
+        )
         ok = result["status"] == "ok"
         assert got["rewards"] == got["scores"] == [result["reward"] if ok else 0.0]
-        assert got["extra_logs"] == {"step_rar": [result["step_rar"] if ok else 0.0], "step_rvr": [result["step_rvr"] if ok else 0.0],
-                                     "answer_correct": [1.0 if result["answer_correct"] else 0.0], "scored": [1.0 if ok else 0.0]}
+        assert got["extra_logs"] == {
+            "step_rar": [result["step_rar"] if ok else 0.0],
+            "step_rvr": [result["step_rvr"] if ok else 0.0],
+            "answer_correct": [1.0 if result["answer_correct"] else 0.0],
+            "scored": [1.0 if ok else 0.0],
+        }
     assert want[0]["reward"] > 2 and want[-1]["status"] == "error"
     # with several URLs, OpenRLHF >= 0.9.9 sends the others an empty shard
-    assert openrlhf_post(server.url + "/v1/openrlhf", {"query": [], "prompts": [], "labels": []}) == {"rewards": [], "scores": [], "extra_logs": {}}
+    assert openrlhf_post(server.url + "/v1/openrlhf", {"query": [], "prompts": [], "labels": []}) == {
+        "rewards": [],
+        "scores": [],
+        "extra_logs": {},
+    }
 
 
 def test_a_whole_rollout_batch_per_request_as_openrlhf_0_8(server, client):
     items = [samples()[i] for i in (0, 1, 2, 3, 4, 6, 9)]  # within the test server's 8 groups per request
     n = 2  # n_samples_per_prompt: each prompt's samples side by side
     batch = [item for item in items for _ in range(n)]
-    body = {"query": [p + r for p, r, _, _ in batch], "prompts": [p for p, *_ in batch], "labels": [label for _, _, label, _ in batch]}
+    body = {
+        "query": [p + r for p, r, _, _ in batch],
+        "prompts": [p for p, *_ in batch],
+        "labels": [label for _, _, label, _ in batch],
+    }
     got = openrlhf_post(server.url + "/v1/openrlhf", body)
     want = [r["reward"] if r["status"] == "ok" else 0.0 for r in direct(client, batch)]
     assert got["rewards"] == want and len(want) == 2 * len(items)
@@ -93,7 +121,9 @@ def test_left_truncated_prompts_are_still_stripped(server, client):
     """OpenRLHF keeps a long prompt's last tokens: the query starts with the prompt's tail, not the prompt."""
     tail = PROMPT[len(PROMPT) // 3 :]
     assert "### The final answer is: 6" in tail  # left in, it would add a second final answer and fail validity
-    got = openrlhf_post(server.url + "/v1/openrlhf", {"query": [tail + GENUINE], "prompts": [PROMPT], "labels": [TRIANGLE_LABEL]})
+    got = openrlhf_post(
+        server.url + "/v1/openrlhf", {"query": [tail + GENUINE], "prompts": [PROMPT], "labels": [TRIANGLE_LABEL]}
+    )
     assert got["rewards"] == [direct(client, samples()[:1])[0]["reward"]] and got["rewards"][0] > 2
 
 

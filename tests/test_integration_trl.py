@@ -18,27 +18,54 @@ from trainer_client.policy import train_tokenizer  # noqa: E402
 
 from .samples import RIGHT_TRIANGLE_KEY_STEPS  # noqa: E402
 
-SOLVED = ("### Image Description:\nA right triangle, legs AB = 3 and BC = 4.\n### Rationales:\nUse the Pythagorean theorem.\n"
-          "### Step 1:\nFrom the figure, AB = 3 and BC = 4.\n### Step 2:\nBy the pythagorean theorem, AC = 5.\n### The final answer is: {}")
+SOLVED = (
+    "### Image Description:\nA right triangle, legs AB = 3 and BC = 4.\n### Rationales:\nUse the Pythagorean theorem.\n"
+    "### Step 1:\nFrom the figure, AB = 3 and BC = 4.\n### Step 2:\nBy the pythagorean theorem, AC = 5.\n### The final answer is: {}"
+)
 CHOSE = "### Image Description:\nTwo options.\n### Rationales:\nCompare them.\n### Step 1:\nThe larger value is 5.\n### The final answer is: {}"
 ROWS = [  # prompt text, reference columns, the completions the tiny model memorises for it
-    ("How long is AC?", {"answer": "5", "key_steps": RIGHT_TRIANGLE_KEY_STEPS["Steps"], "choices": None}, [SOLVED.format(5), SOLVED.format(6)]),
-    ("Which is larger?", {"answer": "B", "key_steps": None, "choices": {"A": "4", "B": "5"}}, [CHOSE.format("B"), CHOSE.format("A")]),
-    ("No answer recorded.", {"answer": "", "key_steps": None, "choices": None}, [CHOSE.format("A")]),  # unscorable: None
+    (
+        "How long is AC?",
+        {"answer": "5", "key_steps": RIGHT_TRIANGLE_KEY_STEPS["Steps"], "choices": None},
+        [SOLVED.format(5), SOLVED.format(6)],
+    ),
+    (
+        "Which is larger?",
+        {"answer": "B", "key_steps": None, "choices": {"A": "4", "B": "5"}},
+        [CHOSE.format("B"), CHOSE.format("A")],
+    ),
+    (
+        "No answer recorded.",
+        {"answer": "", "key_steps": None, "choices": None},
+        [CHOSE.format("A")],
+    ),  # unscorable: None
 ]
-CHAT_TEMPLATE = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-                 "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
 
 
 def tiny_memorising_policy(seed: int = 0):
     """A 1-layer Qwen2 with an in-process tokenizer, fitted on ROWS so that its samples carry real answers."""
     torch.manual_seed(seed)
-    texts = [(f"<|im_start|>user\n{p}<|im_end|>\n<|im_start|>assistant\n", c + "<|im_end|>") for p, _, cs in ROWS for c in cs]
+    texts = [
+        (f"<|im_start|>user\n{p}<|im_end|>\n<|im_start|>assistant\n", c + "<|im_end|>") for p, _, cs in ROWS for c in cs
+    ]
     tokenizer = train_tokenizer([p + c for p, c in texts], vocab_size=400)
     tokenizer.chat_template = CHAT_TEMPLATE
-    config = transformers.Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=1,
-                                      num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
-                                      bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    config = transformers.Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=1,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
     model = transformers.Qwen2ForCausalLM(config)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     for _ in range(60):
@@ -55,15 +82,18 @@ def tiny_memorising_policy(seed: int = 0):
 def recording(reward, calls: list):
     """TRL's reward function, keeping what TRL passed and what the reward returned (sync or async, as ``reward``)."""
     if isinstance(reward, AsyncStepGRPOReward):
+
         async def recorded(prompts, completions, **columns):
             values = await reward(prompts, completions, **columns)
             calls.append((prompts, completions, columns["answer"], values))
             return values
     else:
+
         def recorded(prompts, completions, **columns):
             values = reward(prompts, completions, **columns)
             calls.append((prompts, completions, columns["answer"], values))
             return values
+
     recorded.__name__ = reward.__name__
     return recorded
 
@@ -74,8 +104,15 @@ def direct_scores(client: httpx.Client, completions: list[str], answers: list[st
     groups = {}
     for i, (completion, answer) in enumerate(zip(completions, answers)):
         groups.setdefault(answer, []).append((i, completion))
-    body = {"groups": [{"reference": {k: v for k, v in by_answer[a].items() if v is not None}, "completions": [c for _, c in items]}
-                       for a, items in groups.items()]}
+    body = {
+        "groups": [
+            {
+                "reference": {k: v for k, v in by_answer[a].items() if v is not None},
+                "completions": [c for _, c in items],
+            }
+            for a, items in groups.items()
+        ]
+    }
     response = client.post("/v1/score", json=body)
     assert response.status_code == 200, response.text
     results = [None] * len(completions)
@@ -92,10 +129,25 @@ def test_grpo_trainer_logs_the_service_rewards(server, client, tmp_path, caplog)
     sync_calls, async_calls = [], []
     reward = recording(StepGRPOReward(server.url), sync_calls)
     validity = recording(AsyncStepGRPOReward(server.url, component="step_rvr"), async_calls)
-    args = trl.GRPOConfig(output_dir=str(tmp_path), per_device_train_batch_size=12, num_generations=4, max_completion_length=72,
-                          max_steps=3, logging_steps=1, learning_rate=1e-4, temperature=1.0, use_cpu=True, report_to="none",
-                          save_strategy="no", seed=0, reward_weights=[1.0, 0.0], bf16=False)
-    trainer = trl.GRPOTrainer(model=model, processing_class=tokenizer, reward_funcs=[reward, validity], args=args, train_dataset=dataset)
+    args = trl.GRPOConfig(
+        output_dir=str(tmp_path),
+        per_device_train_batch_size=12,
+        num_generations=4,
+        max_completion_length=72,
+        max_steps=3,
+        logging_steps=1,
+        learning_rate=1e-4,
+        temperature=1.0,
+        use_cpu=True,
+        report_to="none",
+        save_strategy="no",
+        seed=0,
+        reward_weights=[1.0, 0.0],
+        bf16=False,
+    )
+    trainer = trl.GRPOTrainer(
+        model=model, processing_class=tokenizer, reward_funcs=[reward, validity], args=args, train_dataset=dataset
+    )
     with caplog.at_level(logging.WARNING, logger="stepgrpo_reward"):
         trainer.train()
 

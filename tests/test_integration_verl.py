@@ -32,20 +32,27 @@ def load_like_verl(path: str, name: str, reward_kwargs: dict):
         spec.loader.exec_module(module)
     raw_fn = getattr(module, name)
     if inspect.iscoroutinefunction(raw_fn):
+
         async def merged(fn, extra, *a, **kw):
             return await fn(*a, **{**kw, **extra})
     else:
+
         def merged(fn, extra, *a, **kw):
             return fn(*a, **{**kw, **extra})
+
     return partial(merged, raw_fn, dict(reward_kwargs))
 
 
 def rows():
     """(data_source, response, ground_truth as a parquet row holds it, index) — ground truths in every accepted form."""
     return [
-        ("geo", GENUINE, TRIANGLE, 0), ("geo", WRONG_ANSWER, TRIANGLE, 0), ("geo", STUFFED, TRIANGLE, 0), ("geo", NO_STEPS, TRIANGLE, 0),
+        ("geo", GENUINE, TRIANGLE, 0),
+        ("geo", WRONG_ANSWER, TRIANGLE, 0),
+        ("geo", STUFFED, TRIANGLE, 0),
+        ("geo", NO_STEPS, TRIANGLE, 0),
         ("mc", CHOICE_SOLUTION, json.dumps({"answer": "B", "choices": {"A": "4", "B": "5"}}), 1),
-        ("plain", GENUINE, "5", 2), ("plain", GENUINE, "7", 3),
+        ("plain", GENUINE, "5", 2),
+        ("plain", GENUINE, "7", 3),
         ("broken", GENUINE, {"answer": ""}, 4),
     ]
 
@@ -54,7 +61,13 @@ def direct(client, items) -> list[dict]:
     """The same responses scored by POST /v1/score, one group per response."""
     groups = []
     for _, response, gt, _ in items:
-        ref = json.loads(gt) if isinstance(gt, str) and gt.startswith("{") else gt if isinstance(gt, dict) else {"answer": gt}
+        ref = (
+            json.loads(gt)
+            if isinstance(gt, str) and gt.startswith("{")
+            else gt
+            if isinstance(gt, dict)
+            else {"answer": gt}
+        )
         groups.append({"reference": ref, "completions": [response]})
     r = client.post("/v1/score", json={"groups": groups})
     assert r.status_code == 200, r.text
@@ -63,8 +76,13 @@ def direct(client, items) -> list[dict]:
 
 def expected(result: dict) -> dict:
     ok = result["status"] == "ok"
-    return {"score": result["reward"] if ok else 0.0, "step_rar": result["step_rar"] if ok else 0.0, "step_rvr": result["step_rvr"] if ok else 0.0,
-            "answer_correct": 1.0 if result["answer_correct"] else 0.0, "scored": 1.0 if ok else 0.0}
+    return {
+        "score": result["reward"] if ok else 0.0,
+        "step_rar": result["step_rar"] if ok else 0.0,
+        "step_rvr": result["step_rvr"] if ok else 0.0,
+        "answer_correct": 1.0 if result["answer_correct"] else 0.0,
+        "scored": 1.0 if ok else 0.0,
+    }
 
 
 @pytest.mark.parametrize("path", [VERL_FILE, "pkg://stepgrpo_reward.verl"])
@@ -72,10 +90,23 @@ def test_naive_reward_manager_call(server, client, path, caplog):
     compute_score = load_like_verl(path, "compute_score", {"url": server.url})
     items = rows()
     with caplog.at_level(logging.WARNING, logger="stepgrpo_reward"):
-        scores = [compute_score(data_source=src, solution_str=response, ground_truth=gt,
-                                extra_info={"index": idx, "num_turns": None, "rollout_reward_scores": {}}) for src, response, gt, idx in items]
+        scores = [
+            compute_score(
+                data_source=src,
+                solution_str=response,
+                ground_truth=gt,
+                extra_info={"index": idx, "num_turns": None, "rollout_reward_scores": {}},
+            )
+            for src, response, gt, idx in items
+        ]
     assert scores == [expected(r) for r in direct(client, items)]
-    assert scores[0]["score"] > 2 and scores[-1] == {"score": 0.0, "step_rar": 0.0, "step_rvr": 0.0, "answer_correct": 0.0, "scored": 0.0}
+    assert scores[0]["score"] > 2 and scores[-1] == {
+        "score": 0.0,
+        "step_rar": 0.0,
+        "step_rvr": 0.0,
+        "answer_correct": 0.0,
+        "scored": 0.0,
+    }
     assert "reference.answer is empty" in caplog.text
 
 
@@ -86,19 +117,30 @@ def test_reward_loop_awaits_the_async_form(server, client):
     items = rows()
 
     async def all_at_once():
-        return await asyncio.gather(*(compute_score(data_source=src, solution_str=response, ground_truth=gt, extra_info={"index": idx})
-                                      for src, response, gt, idx in items))
+        return await asyncio.gather(
+            *(
+                compute_score(data_source=src, solution_str=response, ground_truth=gt, extra_info={"index": idx})
+                for src, response, gt, idx in items
+            )
+        )
 
     assert asyncio.run(all_at_once()) == [expected(r) for r in direct(client, items)]
 
 
 def test_batch_reward_manager_call(server, client):
-    compute_score_batch = load_like_verl(VERL_FILE, "compute_score_batch", {"url": server.url, "options": {"alpha": 0.1}})
+    compute_score_batch = load_like_verl(
+        VERL_FILE, "compute_score_batch", {"url": server.url, "options": {"alpha": 0.1}}
+    )
     items = rows()[::-1]  # order must not matter: results come back per response
     data_sources = np.array([src for src, *_ in items], dtype=object)  # verl's non_tensor_batch arrays
     extra_infos = np.array([{"index": idx, "rollout_reward_scores": {}} for *_, idx in items], dtype=object)
     ground_truths = [gt for *_, gt, _ in items]
-    scores = compute_score_batch(data_sources=data_sources, solution_strs=[r for _, r, *_ in items], ground_truths=ground_truths, extra_infos=extra_infos)
+    scores = compute_score_batch(
+        data_sources=data_sources,
+        solution_strs=[r for _, r, *_ in items],
+        ground_truths=ground_truths,
+        extra_infos=extra_infos,
+    )
     assert scores == [expected(r) for r in direct(client, items)]
     assert len({tuple(s) for s in scores}) == 1  # the same keys everywhere: verl stacks them into reward_extra_info
 

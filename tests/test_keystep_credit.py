@@ -45,299 +45,314 @@ def score(case: Case, steps: list[str] | None = None, explain: bool = False, **o
 
 GENUINE = {
     "hypotenuse_pq": Case(
-        "10", [["PQ = 8"], ["QR = 6"], ["PR = 10"]],
+        "10",
+        [["PQ = 8"], ["QR = 6"], ["PR = 10"]],
         "Right triangle PQR with the right angle at Q; PQ is labelled 8 and QR is labelled 6.",
         "PR is the hypotenuse.",
-        ["PQ = 8 and QR = 6.",
-         "By the Pythagorean theorem PR = 10."],
+        ["PQ = 8 and QR = 6.", "By the Pythagorean theorem PR = 10."],
     ),
     "perimeter": Case(
-        "32", [["side a = 7"], ["side b = 9"], ["perimeter = 32"]],
+        "32",
+        [["side a = 7"], ["side b = 9"], ["perimeter = 32"]],
         "A rectangle with sides labelled a = 7 and b = 9.",
         "Perimeter of a rectangle.",
-        ["Side a = 7, side b = 9.",
-         "Perimeter = 2(7 + 9) = 32."],
+        ["Side a = 7, side b = 9.", "Perimeter = 2(7 + 9) = 32."],
     ),
     "linear_equation": Case(
-        "7", [["x - 3 = 4"], ["x = 7"]],
+        "7",
+        [["x - 3 = 4"], ["x = 7"]],
         "The equation x - 3 = 4 is written on a card.",
         "Solve for x.",
         ["x - 3 = 4, so x = 7."],
     ),
     "hypotenuse_c": Case(
-        "13", [["pythagorean theorem"], ["c = 13"]],
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
         "A right triangle with legs 5 and 12.",
         "Find the hypotenuse c.",
         ["By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."],
     ),
     "similar_triangles": Case(
-        "8", [["similar"], ["x = 8"]],
+        "8",
+        [["similar"], ["x = 8"]],
         "Two triangles ABC and DEF with AB = 6, DE = 3, EF = 4 and BC = x.",
         "The triangles have equal angles.",
-        ["Triangles ABC and DEF are similar, so AB/DE = BC/EF.",
-         "6/3 = x/4, so x = 8."],
+        ["Triangles ABC and DEF are similar, so AB/DE = BC/EF.", "6/3 = x/4, so x = 8."],
     ),
     "circumference": Case(
-        "31.4", [["d = 10"], ["10π", "10\\pi"]],
+        "31.4",
+        [["d = 10"], ["10π", "10\\pi"]],
         "A circle with a diameter of 10 drawn across it.",
         "Circumference.",
         ["d = 10, so C = πd = 10π ≈ 31.4."],
     ),
     "speed": Case(
-        "60", [["distance = 120"], ["speed = 60"]],
+        "60",
+        [["distance = 120"], ["speed = 60"]],
         "A road sign: 120 km. A clock shows 2 hours of driving.",
         "Speed.",
-        ["Distance = 120 km, time = 2 h.",
-         "Speed = 120 / 2 = 60 km/h."],
+        ["Distance = 120 km, time = 2 h.", "Speed = 120 / 2 = 60 km/h."],
     ),
     "trig_opposite": Case(
-        "5", [["sin 30° = 0.5", "sin 30 = 1/2"], ["opposite = 5"]],
+        "5",
+        [["sin 30° = 0.5", "sin 30 = 1/2"], ["opposite = 5"]],
         "A right triangle with hypotenuse 10 and a 30° angle.",
         "Use the sine.",
-        ["sin 30° = 0.5.",
-         "Opposite = 10 × 0.5 = 5."],
+        ["sin 30° = 0.5.", "Opposite = 10 × 0.5 = 5."],
     ),
     "third_angle": Case(
-        "70", [["∠A = 50°"], ["∠B = 60°"], ["∠C = 70°", "angle C = 70"]],
+        "70",
+        [["∠A = 50°"], ["∠B = 60°"], ["∠C = 70°", "angle C = 70"]],
         "Triangle ABC with ∠A = 50° and ∠B = 60°.",
         "Angles of a triangle sum to 180°.",
-        ["∠A = 50°, ∠B = 60°.",
-         "∠C = 180° − 50° − 60° = 70°."],
+        ["∠A = 50°, ∠B = 60°.", "∠C = 180° − 50° − 60° = 70°."],
     ),
     "isosceles_base": Case(
-        "70", [["isosceles"], ["70°"]],
+        "70",
+        [["isosceles"], ["70°"]],
         "An isosceles triangle whose apex angle is 40°.",
         "Base angles are equal.",
-        ["The triangle is isosceles, so the base angles are equal.",
-         "Each base angle = (180° − 40°) / 2 = 70°."],
+        ["The triangle is isosceles, so the base angles are equal.", "Each base angle = (180° − 40°) / 2 = 70°."],
     ),
     "supplementary": Case(
-        "65", [["supplementary"], ["∠2 = 65°"]],
+        "65",
+        [["supplementary"], ["∠2 = 65°"]],
         "Two angles on a straight line; ∠1 = 115°.",
         "A straight angle.",
-        ["∠1 and ∠2 are supplementary.",
-         "∠2 = 180° − 115° = 65°."],
+        ["∠1 and ∠2 are supplementary.", "∠2 = 180° − 115° = 65°."],
     ),
     "alternate_angles": Case(
-        "55", [["alternate angles"], ["x = 55"]],
+        "55",
+        [["alternate angles"], ["x = 55"]],
         "Two parallel lines cut by a transversal; one angle is 55°.",
         "Parallel lines.",
         ["The lines are parallel, so alternate angles are equal: ∠x = 55°."],
     ),
     "hexagon_sum": Case(
-        "720", [["720°"]],
+        "720",
+        [["720°"]],
         "A regular hexagon.",
         "Interior angle sum.",
         ["(6 − 2) × 180° = 720°."],
     ),
     "rectangle_area": Case(
-        "60", [["length = 12"], ["width = 5"], ["area = 60"]],
+        "60",
+        [["length = 12"], ["width = 5"], ["area = 60"]],
         "A rectangle 12 by 5.",
         "Area.",
-        ["Length = 12, width = 5.",
-         "Area = 12 × 5 = 60."],
+        ["Length = 12, width = 5.", "Area = 12 × 5 = 60."],
     ),
     "triangle_area": Case(
-        "24", [["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["area = 24"]],
+        "24",
+        [["\\frac{1}{2} \\times 8 \\times 6 = 24"], ["area = 24"]],
         "A triangle with base 8 and height 6.",
         "Half base times height.",
         ["Area = $\\frac{1}{2} \\times 8 \\times 6 = 24$."],
     ),
     "circle_area": Case(
-        "28.27", [["r = 3"], ["9π"]],
+        "28.27",
+        [["r = 3"], ["9π"]],
         "A circle of radius 3 cm.",
         "Area of a circle.",
-        ["r = 3 cm.",
-         "Area = πr² = 9π ≈ 28.27 cm²."],
+        ["r = 3 cm.", "Area = πr² = 9π ≈ 28.27 cm²."],
     ),
     "cube_volume": Case(
-        "27", [["3^3"], ["V = 27"]],
+        "27",
+        [["3^3"], ["V = 27"]],
         "A cube with edge 3 cm.",
         "Volume of a cube.",
-        ["Side = 3 cm.",
-         "V = 3³ = 27 cm³."],
+        ["Side = 3 cm.", "V = 3³ = 27 cm³."],
     ),
     "apples": Case(
-        "12", [["3 × 4 = 12", "3 * 4 = 12"]],
+        "12",
+        [["3 × 4 = 12", "3 * 4 = 12"]],
         "Apples in 3 rows of 4.",
         "Multiply.",
-        ["There are 3 rows of 4 apples.",
-         "3 × 4 = 12 apples."],
+        ["There are 3 rows of 4 apples.", "3 × 4 = 12 apples."],
     ),
     "pictograph": Case(
-        "30", [["6 × 5 = 30"]],
+        "30",
+        [["6 × 5 = 30"]],
         "A pictograph; each car symbol stands for 5 cars.",
         "Count the symbols.",
-        ["Each symbol stands for 5 cars; Monday has 6 symbols.",
-         "6 × 5 = 30 cars."],
+        ["Each symbol stands for 5 cars; Monday has 6 symbols.", "6 × 5 = 30 cars."],
     ),
     "marbles": Case(
-        "0.375", [["P(red) = 3/8", "3/8"]],
+        "0.375",
+        [["P(red) = 3/8", "3/8"]],
         "3 red and 5 blue marbles in a bag.",
         "Probability.",
-        ["There are 3 red and 5 blue marbles.",
-         "P(red) = 3/8."],
+        ["There are 3 red and 5 blue marbles.", "P(red) = 3/8."],
     ),
     "ratio_boys": Case(
-        "15", [["boys = 15"]],
+        "15",
+        [["boys = 15"]],
         "A class of 40 with boys : girls = 3 : 5.",
         "Ratio.",
-        ["Boys : girls = 3 : 5, total 40.",
-         "Boys = 3/8 × 40 = 15."],
+        ["Boys : girls = 3 : 5, total 40.", "Boys = 3/8 × 40 = 15."],
     ),
     "discount": Case(
-        "30", [["25% of 40 = 10"], ["40 - 10 = 30"]],
+        "30",
+        [["25% of 40 = 10"], ["40 - 10 = 30"]],
         "A $40 shirt with a 25% off sticker.",
         "Sale price.",
-        ["25% of $40 is $10.",
-         "$40 − $10 = $30."],
+        ["25% of $40 is $10.", "$40 − $10 = $30."],
     ),
     "pencils": Case(
-        "3", [["0.75"], ["4 × 0.75 = 3", "4 * 0.75 = 3"]],
+        "3",
+        [["0.75"], ["4 × 0.75 = 3", "4 * 0.75 = 3"]],
         "Pencils at $0.75 each.",
         "Four pencils.",
-        ["Each pencil costs $0.75.",
-         "4 × 0.75 = 3."],
+        ["Each pencil costs $0.75.", "4 × 0.75 = 3."],
     ),
     "change": Case(
-        "5.5", [["change = 5.50"]],
+        "5.5",
+        [["change = 5.50"]],
         "Three $4 notebooks and a $2.50 pen, paid with $20.",
         "Change.",
-        ["Total = 3 × $4 + $2.50 = $14.50.",
-         "Change = $20 − $14.50 = $5.50."],
+        ["Total = 3 × $4 + $2.50 = $14.50.", "Change = $20 − $14.50 = $5.50."],
     ),
     "interest": Case(
-        "560", [["500 × 0.04 × 3 = 60"], ["500 + 60 = 560"]],
+        "560",
+        [["500 × 0.04 × 3 = 60"], ["500 + 60 = 560"]],
         "$500 at 4% simple interest for 3 years.",
         "Interest.",
-        ["Interest = 500 × 0.04 × 3 = 60.",
-         "Total = 500 + 60 = 560."],
+        ["Interest = 500 × 0.04 × 3 = 60.", "Total = 500 + 60 = 560."],
     ),
     "bar_chart": Case(
-        "60", [["Tuesday = 150"], ["Wednesday = 90"], ["150 - 90 = 60"]],
+        "60",
+        [["Tuesday = 150"], ["Wednesday = 90"], ["150 - 90 = 60"]],
         "Bar chart of books sold.",
         "Difference.",
-        ["Tuesday is 150 and Wednesday is 90.",
-         "150 − 90 = 60."],
+        ["Tuesday is 150 and Wednesday is 90.", "150 − 90 = 60."],
     ),
     "line_chart": Case(
-        "15", [["40"], ["55"], ["55 - 40 = 15"]],
+        "15",
+        [["40"], ["55"], ["55 - 40 = 15"]],
         "Line chart of sales, 2019 and 2020.",
         "Increase.",
-        ["In 2019 sales were 40 and in 2020 they were 55.",
-         "55 − 40 = 15."],
+        ["In 2019 sales were 40 and in 2020 they were 55.", "55 − 40 = 15."],
     ),
     "pie_chart": Case(
-        "50", [["25%"], ["0.25 × 200 = 50"]],
+        "50",
+        [["25%"], ["0.25 × 200 = 50"]],
         "Pie chart of 200 pets; cats are 25%.",
         "Cats.",
-        ["Cats are 25% of 200 pets.",
-         "0.25 × 200 = 50 cats."],
+        ["Cats are 25% of 200 pets.", "0.25 × 200 = 50 cats."],
     ),
     "table_sum": Case(
-        "19", [["12 + 7 = 19"]],
+        "19",
+        [["12 + 7 = 19"]],
         "Table: Maria 12 books, Tom 7 books.",
         "Total.",
-        ["Maria read 12 books and Tom read 7.",
-         "12 + 7 = 19."],
+        ["Maria read 12 books and Tom read 7.", "12 + 7 = 19."],
     ),
     "median": Case(
-        "7", [["median = 7"]],
+        "7",
+        [["median = 7"]],
         "Dot plot of 3, 9, 5, 11, 7.",
         "Middle value.",
-        ["Sorted values: 3, 5, 7, 9, 11.",
-         "The median is 7."],
+        ["Sorted values: 3, 5, 7, 9, 11.", "The median is 7."],
     ),
     "mean": Case(
-        "6", [["4 + 6 + 8 = 18"], ["mean = 6"]],
+        "6",
+        [["4 + 6 + 8 = 18"], ["mean = 6"]],
         "Scores 4, 6 and 8.",
         "Average.",
-        ["4 + 6 + 8 = 18.",
-         "Mean = 18 / 3 = 6."],
+        ["4 + 6 + 8 = 18.", "Mean = 18 / 3 = 6."],
     ),
     "two_step_equation": Case(
-        "5", [["3x = 15"], ["x = 5"]],
+        "5",
+        [["3x = 15"], ["x = 5"]],
         "3x + 5 = 20 on the board.",
         "Solve.",
-        ["3x + 5 = 20, so 3x = 15.",
-         "x = 5."],
+        ["3x + 5 = 20, so 3x = 15.", "x = 5."],
     ),
     "system": Case(
-        "6", [["2x = 12"], ["x = 6"], ["y = 4"]],
+        "6",
+        [["2x = 12"], ["x = 6"], ["y = 4"]],
         "x + y = 10 and x − y = 2.",
         "Solve the system.",
-        ["x + y = 10 and x − y = 2.",
-         "Adding: 2x = 12, so x = 6 and y = 4."],
+        ["x + y = 10 and x − y = 2.", "Adding: 2x = 12, so x = 6 and y = 4."],
     ),
     "exponent": Case(
-        "5", [["2^x = 32"], ["x = 5"]],
+        "5",
+        [["2^x = 32"], ["x = 5"]],
         "2^x = 32.",
         "Powers of two.",
         ["2^x = 32 = 2^5, so x = 5."],
     ),
     "restated_value": Case(
-        "10", [["PR = 10"]],
+        "10",
+        [["PR = 10"]],
         "Right triangle PQR, legs 6 and 8.",
         "Hypotenuse.",
-        ["PR = √(36 + 64) = 10.",
-         "So PR = 10 cm."],
+        ["PR = √(36 + 64) = 10.", "So PR = 10 cm."],
     ),
     "iterative_update": Case(
-        "10", [["n = 5"], ["n = 10"]],
+        "10",
+        [["n = 5"], ["n = 10"]],
         "Start at 3, add 2, then double.",
         "Follow the steps.",
-        ["Start with n = 3.",
-         "Add 2: n = 3 + 2 = 5.",
-         "Double it: n = 5 × 2 = 10."],
+        ["Start with n = 3.", "Add 2: n = 3 + 2 = 5.", "Double it: n = 5 × 2 = 10."],
     ),
     "update_by_name": Case(
-        "9", [["x = 9"]],
+        "9",
+        [["x = 9"]],
         "A counter starts at 4 and goes up by 5.",
         "Update.",
-        ["x = 4.",
-         "x = x + 5 = 9."],
+        ["x = 4.", "x = x + 5 = 9."],
     ),
     "candidates_compared": Case(
-        "12", [["AC = 12"]],
+        "12",
+        [["AC = 12"]],
         "Triangle with AB = 5, BC = 15 and perimeter 32.",
         "Find AC.",
-        ["AC cannot be 11 since the perimeter would be 31.",
-         "If AC = 11, the perimeter would be 31, not 32, so AC = 12."],
+        [
+            "AC cannot be 11 since the perimeter would be 31.",
+            "If AC = 11, the perimeter would be 31, not 32, so AC = 12.",
+        ],
     ),
     "theorem_named_then_applied": Case(
-        "10", [["pythagorean theorem"], ["AC = 10"]],
+        "10",
+        [["pythagorean theorem"], ["AC = 10"]],
         "Right triangle, legs 6 and 8.",
         "Hypotenuse.",
-        ["We use the Pythagorean theorem.",
-         "AC² = 36 + 64 = 100, so AC = 10."],
+        ["We use the Pythagorean theorem.", "AC² = 36 + 64 = 100, so AC = 10."],
     ),
     "two_methods_planned": Case(
-        "10", [["pythagorean theorem"], ["similar triangles"], ["AC = 10"]],
+        "10",
+        [["pythagorean theorem"], ["similar triangles"], ["AC = 10"]],
         "Nested right triangles.",
         "Plan.",
-        ["We use the Pythagorean theorem and similar triangles.",
-         "AC² = 36 + 64 = 100, so AC = 10."],
+        ["We use the Pythagorean theorem and similar triangles.", "AC² = 36 + 64 = 100, so AC = 10."],
     ),
     "two_rectangles": Case(
-        "32", [["area of first rectangle = 12"], ["area of second rectangle = 20"], ["12 + 20 = 32"]],
+        "32",
+        [["area of first rectangle = 12"], ["area of second rectangle = 20"], ["12 + 20 = 32"]],
         "Two rectangles, 3 by 4 and 4 by 5.",
         "Add the areas.",
-        ["The area of the first rectangle is 3 × 4 = 12 and the area of the second rectangle is 4 × 5 = 20.",
-         "Together: 12 + 20 = 32."],
+        [
+            "The area of the first rectangle is 3 × 4 = 12 and the area of the second rectangle is 4 × 5 = 20.",
+            "Together: 12 + 20 = 32.",
+        ],
     ),
     "square_and_rectangle": Case(
-        "8", [["16"], ["24"], ["24 - 16 = 8"]],
+        "8",
+        [["16"], ["24"], ["24 - 16 = 8"]],
         "A square of side 4 and a 4 by 6 rectangle.",
         "Compare the areas.",
-        ["The square's area is 16 and the rectangle's area is 24.",
-         "24 − 16 = 8."],
+        ["The square's area is 16 and the rectangle's area is 24.", "24 − 16 = 8."],
     ),
     "two_triangles": Case(
-        "13", [["pythagorean theorem"], ["AD = 5"], ["AC = 13"]],
+        "13",
+        [["pythagorean theorem"], ["AD = 5"], ["AC = 13"]],
         "Triangles ABD and ADC share AD.",
         "Twice.",
-        ["By the Pythagorean theorem in ABD, AD² = 3² + 4² = 25, so AD = 5.",
-         "By the Pythagorean theorem in ADC, AC² = 5² + 12² = 169, so AC = 13."],
+        [
+            "By the Pythagorean theorem in ABD, AD² = 3² + 4² = 25, so AD = 5.",
+            "By the Pythagorean theorem in ADC, AC² = 5² + 12² = 169, so AC = 13.",
+        ],
     ),
 }
 
@@ -369,15 +384,12 @@ GAMING = {
     ),
     "step_copied": (
         "perimeter",
-        ["Side a = 7, side b = 9.",
-         "Side a = 7, side b = 9.",
-         "Perimeter = 2(7 + 9) = 32."],
+        ["Side a = 7, side b = 9.", "Side a = 7, side b = 9.", "Perimeter = 2(7 + 9) = 32."],
         "repeated",
     ),
     "list_repeated_across_steps": (
         "third_angle",
-        ["∠A = 50°, ∠B = 60°, ∠C = 70°.",
-         "∠A = 50°, ∠B = 60°, ∠C = 70°."],
+        ["∠A = 50°, ∠B = 60°, ∠C = 70°.", "∠A = 50°, ∠B = 60°, ∠C = 70°."],
         "repeated",
     ),
     "twice_in_a_row": (
@@ -392,28 +404,25 @@ GAMING = {
     ),
     "list_three_times": (
         "bar_chart",
-        ["Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90.",
-         "150 − 90 = 60."],
+        [
+            "Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90. Tuesday = 150, Wednesday = 90.",
+            "150 − 90 = 60.",
+        ],
         "repeated",
     ),
     "enumerated_in_a_step": (
         "hypotenuse_pq",
-        ["PQ = 8 and QR = 6.",
-         "PR = 9, PR = 10, PR = 11, PR = 12."],
+        ["PQ = 8 and QR = 6.", "PR = 9, PR = 10, PR = 11, PR = 12."],
         "enumerated: PR has 4 values",
     ),
     "enumerated_value_list": (
         "third_angle",
-        ["∠A = 50°, ∠B = 60°.",
-         "∠C = 70°, 60° or 80°."],
+        ["∠A = 50°, ∠B = 60°.", "∠C = 70°, 60° or 80°."],
         "enumerated: ∠C has 3 values",
     ),
     "enumerated_across_steps": (
         "rectangle_area",
-        ["Length = 12, width = 5.",
-         "Area = 50.",
-         "Area = 60.",
-         "Area = 70."],
+        ["Length = 12, width = 5.", "Area = 50.", "Area = 60.", "Area = 70."],
         "enumerated: Area has 3 values",
     ),
     "enumerated_with_or": (
@@ -423,28 +432,22 @@ GAMING = {
     ),
     "enumerated_widths": (
         "rectangle_area",
-        ["Length = 12, width = 4, width = 5, width = 6.",
-         "Area = 12 × 5 = 60."],
+        ["Length = 12, width = 4, width = 5, width = 6.", "Area = 12 × 5 = 60."],
         "enumerated",
     ),
     "contradicted_later": (
         "hypotenuse_pq",
-        ["PQ = 8 and QR = 6.",
-         "PR = 10.",
-         "PR = 14."],
+        ["PQ = 8 and QR = 6.", "PR = 10.", "PR = 14."],
         "contradicted in step 3",
     ),
     "contradicted_perimeter": (
         "perimeter",
-        ["Side a = 7, side b = 9.",
-         "Perimeter = 32.",
-         "Perimeter = 30."],
+        ["Side a = 7, side b = 9.", "Perimeter = 32.", "Perimeter = 30."],
         "contradicted in step 3",
     ),
     "contradicted_speed": (
         "speed",
-        ["Distance = 120 km, speed = 60 km/h.",
-         "Speed = 50 km/h."],
+        ["Distance = 120 km, speed = 60 km/h.", "Speed = 50 km/h."],
         "contradicted in step 2",
     ),
     "contradicted_in_one_step": (
@@ -454,47 +457,37 @@ GAMING = {
     ),
     "contradicted_angle": (
         "third_angle",
-        ["∠A = 50°, ∠B = 60°, ∠C = 70°.",
-         "So ∠C = 75°."],
+        ["∠A = 50°, ∠B = 60°, ∠C = 70°.", "So ∠C = 75°."],
         "contradicted in step 2",
     ),
     "side_restated_otherwise": (
         "perimeter",
-        ["Side a = 7, side b = 9.",
-         "Side a = 8.",
-         "Perimeter = 2(7 + 9) = 32."],
+        ["Side a = 7, side b = 9.", "Side a = 8.", "Perimeter = 2(7 + 9) = 32."],
         "contradicted in step 2",
     ),
     "names_dumped": (
         "hypotenuse_c",
-        ["Pythagorean theorem, law of cosines, similar triangles.",
-         "c² = 5² + 12² = 169, so c = 13."],
+        ["Pythagorean theorem, law of cosines, similar triangles.", "c² = 5² + 12² = 169, so c = 13."],
         "named without use",
     ),
     "names_dumped_isosceles": (
         "isosceles_base",
-        ["Isosceles triangle, angle sum theorem, exterior angle theorem.",
-         "Each base angle = (180° − 40°) / 2 = 70°."],
+        ["Isosceles triangle, angle sum theorem, exterior angle theorem.", "Each base angle = (180° − 40°) / 2 = 70°."],
         "named without use",
     ),
     "names_dumped_parallel": (
         "alternate_angles",
-        ["Alternate angles, corresponding angles theorem, parallel postulate.",
-         "∠x = 55°."],
+        ["Alternate angles, corresponding angles theorem, parallel postulate.", "∠x = 55°."],
         "named without use",
     ),
     "names_dumped_similar": (
         "similar_triangles",
-        ["Similar triangles, Pythagorean theorem, Thales' theorem.",
-         "6/3 = x/4, so x = 8."],
+        ["Similar triangles, Pythagorean theorem, Thales' theorem.", "6/3 = x/4, so x = 8."],
         "named without use",
     ),
     "names_one_per_step": (
         "hypotenuse_c",
-        ["Pythagorean theorem.",
-         "Law of sines.",
-         "Law of cosines.",
-         "c = 13."],
+        ["Pythagorean theorem.", "Law of sines.", "Law of cosines.", "c = 13."],
         "named without use",
     ),
 }
@@ -524,8 +517,13 @@ def test_gaming_ties_with_the_guard_off(name):
 
 
 def test_none_of_the_enumerated_values_is_credited():
-    case = Case("12", [["AC = 11"], ["AC = 12"], ["AC = 13"], ["AC = 14"]], "Triangle ABC.", "Find AC.",
-                ["AC = 11, AC = 12, AC = 13, AC = 14."])
+    case = Case(
+        "12",
+        [["AC = 11"], ["AC = 12"], ["AC = 13"], ["AC = 14"]],
+        "Triangle ABC.",
+        "Find AC.",
+        ["AC = 11, AC = 12, AC = 13, AC = 14."],
+    )
     result = score(case, explain=True)
     assert result["key_step_ratio"] == 0.0
     assert {k["reason"] for k in result["explanation"]["key_steps"]} == {"enumerated: AC has 4 values"}
@@ -553,14 +551,18 @@ def test_an_update_needs_its_derivation():
 
 def test_a_name_used_once_and_listed_elsewhere_keeps_its_credit():
     case = GENUINE["hypotenuse_c"]
-    steps = ["Candidates: law of sines, law of cosines, Pythagorean theorem.",
-             "By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."]
+    steps = [
+        "Candidates: law of sines, law of cosines, Pythagorean theorem.",
+        "By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13.",
+    ]
     assert score(case, steps)["key_step_ratio"] == 1.0
 
 
 def test_a_word_leading_into_a_statement_does_not_make_another_quantity():
     case = GENUINE["rectangle_area"]
-    result = score(case, ["Length = 12, width = 5.", "Area = 50.", "Now area = 60.", "Clearly area = 70."], explain=True)
+    result = score(
+        case, ["Length = 12, width = 5.", "Area = 50.", "Now area = 60.", "Clearly area = 70."], explain=True
+    )
     assert result["explanation"]["key_steps"][2]["reason"] == "enumerated: area has 3 values"
 
 
@@ -572,10 +574,24 @@ def test_the_explanation_names_the_quantity_as_written():
 
 # ---------------------------------------------------------------- padding neither pays nor costs
 
-FILLER_LEADS = ["Clearly, ", "Now ", "Indeed ", "Next, ", "Note: ", "Looking at the figure carefully, ", "Okay, ",
-                "Hmm, "]
-FILLER_SENTENCES = ["Let me check this carefully.", "This looks right.", "Okay, let me continue.",
-                    "I double-checked the figure.", "Everything agrees with the picture.", "Good."]
+FILLER_LEADS = [
+    "Clearly, ",
+    "Now ",
+    "Indeed ",
+    "Next, ",
+    "Note: ",
+    "Looking at the figure carefully, ",
+    "Okay, ",
+    "Hmm, ",
+]
+FILLER_SENTENCES = [
+    "Let me check this carefully.",
+    "This looks right.",
+    "Okay, let me continue.",
+    "I double-checked the figure.",
+    "Everything agrees with the picture.",
+    "Good.",
+]
 """Neutral: no numbers, symbols, key-step text, method words, nor the words the rules read ("is", "equals",
 "and", "or")."""
 _SENTENCE_START = re.compile(r"(?:^|(?<=\. ))(?=\S)")
@@ -627,10 +643,15 @@ def test_the_padding_generator_really_pads():
 
 def test_reasons_come_back_over_http_with_explain(client):
     case = GENUINE["hypotenuse_pq"]
-    completions = [case.text(), case.text(["PQ = 8 and QR = 6.", "PR = 10.", "PR = 14."]),
-                   case.text(["PQ = 8, QR = 6, PR = 10, PQ = 8, QR = 6, PR = 10."])]
-    body = {"groups": [{"reference": {"answer": case.answer, "key_steps": case.key_steps}, "completions": completions}],
-            "options": {"explain": True}}
+    completions = [
+        case.text(),
+        case.text(["PQ = 8 and QR = 6.", "PR = 10.", "PR = 14."]),
+        case.text(["PQ = 8, QR = 6, PR = 10, PQ = 8, QR = 6, PR = 10."]),
+    ]
+    body = {
+        "groups": [{"reference": {"answer": case.answer, "key_steps": case.key_steps}, "completions": completions}],
+        "options": {"explain": True},
+    }
     r = client.post("/v1/score", json=body)
     assert r.status_code == 200, r.text
     genuine, contradicted, repeated = r.json()["groups"][0]["results"]
@@ -648,16 +669,22 @@ def test_reasons_come_back_over_http_with_explain(client):
 def test_unmatched_key_steps_say_not_found(client):
     case = GENUINE["hypotenuse_pq"]
     reference = {"answer": case.answer, "key_steps": case.key_steps}
-    body = {"groups": [{"reference": reference, "completions": [case.text(["PR = 10."])]}],
-            "options": {"explain": True}}
+    body = {
+        "groups": [{"reference": reference, "completions": [case.text(["PR = 10."])]}],
+        "options": {"explain": True},
+    }
     keys = client.post("/v1/score", json=body).json()["groups"][0]["results"][0]["explanation"]["key_steps"]
     assert [k["reason"] for k in keys] == ["not found", "not found", None]
 
 
 def test_reasons_come_back_over_grpc(server):
     case = GENUINE["hypotenuse_pq"]
-    groups = [{"reference": {"answer": case.answer, "key_steps": case.key_steps},
-               "completions": [case.text(["PQ = 8 and QR = 6.", "PR = 9, PR = 10, PR = 11."])]}]
+    groups = [
+        {
+            "reference": {"answer": case.answer, "key_steps": case.key_steps},
+            "completions": [case.text(["PQ = 8 and QR = 6.", "PR = 9, PR = 10, PR = 11."])],
+        }
+    ]
     with RewardClient("grpc://" + server.grpc_target) as rpc:
         result = rpc.score(groups, options={"explain": True}).groups[0].results[0]
     assert [k.reason for k in result.explanation.key_steps] == [None, None, "enumerated: PR has 3 values"]

@@ -27,8 +27,14 @@ def matches(alternatives, steps, fuzzy_threshold: float | None = 85.0) -> bool:
     return match_how(alternatives, steps, fuzzy_threshold) is not None
 
 
-def completion(steps: list[str], answer: str = "10", description: str | None = None, rationales: str | None = None) -> str:
-    text = "### Image Description:\n" + (description or "A right triangle ABC with the right angle at B, AB = 6 and BC = 8.") + "\n"
+def completion(
+    steps: list[str], answer: str = "10", description: str | None = None, rationales: str | None = None
+) -> str:
+    text = (
+        "### Image Description:\n"
+        + (description or "A right triangle ABC with the right angle at B, AB = 6 and BC = 8.")
+        + "\n"
+    )
     text += "### Rationales:\n" + (rationales or "The hypotenuse AC follows from the side lengths.") + "\n"
     text += "### Let's think step by step.\n"
     for i, body in enumerate(steps, 1):
@@ -44,7 +50,10 @@ def score(text: str, key_steps, answer: str = "10", **settings) -> dict:
 
 
 def test_list_of_groups_is_read_as_is():
-    assert key_step_groups([["AB = 5", "AB=5"], ["pythagorean theorem"]]) == [["AB = 5", "AB=5"], ["pythagorean theorem"]]
+    assert key_step_groups([["AB = 5", "AB=5"], ["pythagorean theorem"]]) == [
+        ["AB = 5", "AB=5"],
+        ["pythagorean theorem"],
+    ]
 
 
 def test_plain_strings_are_one_element_groups():
@@ -85,8 +94,30 @@ def test_absent_key_steps_give_no_groups(raw):
 
 @pytest.mark.parametrize(
     "raw",
-    [42, 3.5, ("a",), {"Steps": None}, "{not json", "just some words", [1, 2], [["a", 1]], [None], {"Steps": "no step lists"}],
-    ids=["int", "float", "tuple", "steps_null", "bad_json", "words", "ints", "int_alternative", "none_group", "steps_string"],
+    [
+        42,
+        3.5,
+        ("a",),
+        {"Steps": None},
+        "{not json",
+        "just some words",
+        [1, 2],
+        [["a", 1]],
+        [None],
+        {"Steps": "no step lists"},
+    ],
+    ids=[
+        "int",
+        "float",
+        "tuple",
+        "steps_null",
+        "bad_json",
+        "words",
+        "ints",
+        "int_alternative",
+        "none_group",
+        "steps_string",
+    ],
 )
 def test_unreadable_key_steps_raise_key_step_error(raw):
     with pytest.raises(KeyStepError):
@@ -115,12 +146,18 @@ def test_equation_sides_in_either_order_match(alt, step):
     assert matches(alt, step)
 
 
-@pytest.mark.parametrize("step", ["AC = \\sqrt{9+16} = 5", "AC = √(9+16) = 5 cm", "AC = \\sqrt{25} = 5.", "so AC = sqrt(25) = 5, the hypotenuse"])
+@pytest.mark.parametrize(
+    "step",
+    ["AC = \\sqrt{9+16} = 5", "AC = √(9+16) = 5 cm", "AC = \\sqrt{25} = 5.", "so AC = sqrt(25) = 5, the hypotenuse"],
+)
 def test_equation_chain_contains_its_ends(step):
     assert match_how("AC = 5", step) == "equation_chain"
 
 
-@pytest.mark.parametrize("alt,step", [("1/2", "the ratio is 0.5"), ("0.5", "\\frac{1}{2}"), ("\\frac{1}{2}", "it is 1/2"), ("0.5", "half is 0.50")])
+@pytest.mark.parametrize(
+    "alt,step",
+    [("1/2", "the ratio is 0.5"), ("0.5", "\\frac{1}{2}"), ("\\frac{1}{2}", "it is 1/2"), ("0.5", "half is 0.50")],
+)
 def test_fraction_decimal_and_latex_fraction_match(alt, step):
     assert matches(alt, step)
 
@@ -141,12 +178,16 @@ def test_latex_unicode_and_plain_spellings_match(alt, step):
     assert matches(alt, step)
 
 
-@pytest.mark.parametrize("alt,step", [("60°", "the angle is 60 degrees"), ("60 degrees", "the angle is 60°"), ("60^\\circ", "60 degree")])
+@pytest.mark.parametrize(
+    "alt,step", [("60°", "the angle is 60 degrees"), ("60 degrees", "the angle is 60°"), ("60^\\circ", "60 degree")]
+)
 def test_degree_spellings_match(alt, step):
     assert matches(alt, step)
 
 
-@pytest.mark.parametrize("alt,step", [("1,000", "the total is 1000 people"), ("1000", "the total is 1,000 people"), ("12,500", "12500")])
+@pytest.mark.parametrize(
+    "alt,step", [("1,000", "the total is 1000 people"), ("1000", "the total is 1,000 people"), ("12,500", "12500")]
+)
 def test_thousands_separators_match(alt, step):
     assert matches(alt, step)
 
@@ -195,7 +236,16 @@ def test_similar_looking_concepts_do_not_match(alt, step):
     assert not matches(alt, step)
 
 
-@pytest.mark.parametrize("alt,step", [("x = 2", "2x = 2"), ("AB = 5", "2AB = 5"), ("AB = 5", "AB = 5 + 1 = 6"), ("AB = 5", "AB = 5^2 = 25"), ("x = 2", "x = 2 \\cdot 3")])
+@pytest.mark.parametrize(
+    "alt,step",
+    [
+        ("x = 2", "2x = 2"),
+        ("AB = 5", "2AB = 5"),
+        ("AB = 5", "AB = 5 + 1 = 6"),
+        ("AB = 5", "AB = 5^2 = 25"),
+        ("x = 2", "x = 2 \\cdot 3"),
+    ],
+)
 def test_equation_does_not_match_inside_a_longer_term(alt, step):
     assert not matches(alt, step)
 
@@ -227,7 +277,10 @@ def test_a_very_strict_threshold_rejects_variants():
     assert not matches("pythagoras theorem", "by the pythagorean theorem", fuzzy_threshold=99.0)
 
 
-@pytest.mark.parametrize("alt,step", [("sum of angles", "the sum of the angles is 180"), ("area of rectangle", "the area of the rectangle is 60")])
+@pytest.mark.parametrize(
+    "alt,step",
+    [("sum of angles", "the sum of the angles is 180"), ("area of rectangle", "the area of the rectangle is 60")],
+)
 def test_phrase_matches_with_an_inserted_article(alt, step):
     assert matches(alt, step)
 
@@ -255,7 +308,10 @@ def test_key_step_in_description_only_does_not_count():
 
 
 def test_key_step_in_rationales_only_does_not_count():
-    text = completion(["Adding the squares of the legs gives one hundred, whose root is ten."], rationales="Use the Pythagorean theorem: AC = 10.")
+    text = completion(
+        ["Adding the squares of the legs gives one hundred, whose root is ten."],
+        rationales="Use the Pythagorean theorem: AC = 10.",
+    )
     assert score(text, KEYS)["key_step_ratio"] == 0.0
 
 
@@ -270,7 +326,10 @@ def test_key_steps_in_the_steps_count():
 
 
 def test_partial_key_steps_give_a_fraction():
-    steps = ["Because angle B is a right angle, AC is the hypotenuse, so the Pythagorean theorem applies here.", "Its length follows from the two legs."]
+    steps = [
+        "Because angle B is a right angle, AC is the hypotenuse, so the Pythagorean theorem applies here.",
+        "Its length follows from the two legs.",
+    ]
     assert score(completion(steps), KEYS)["key_step_ratio"] == pytest.approx(1 / 3)
 
 
@@ -280,7 +339,8 @@ def test_partial_key_steps_give_a_fraction():
 GAMING_LISTS = {
     "repeated_list": ["pythagorean theorem, AC^2 = 6^2 + 8^2, AC = 10. " * 6],
     "all_alternatives_with_a_repeat": [
-        "pythagorean theorem, AC^2 = 6^2 + 8^2, AC^2 = 36 + 64, AC^2 = 100, AC = 10, AC=10"],
+        "pythagorean theorem, AC^2 = 6^2 + 8^2, AC^2 = 36 + 64, AC^2 = 100, AC = 10, AC=10"
+    ],
     "copied_step": ["By the pythagorean theorem AC^2 = 6^2 + 8^2, so AC = 10."] * 2,
     "enumerated": ["pythagorean theorem: AC^2 = 6^2 + 8^2, AC = 8, AC = 10, AC = 12, AC = 14"],
     "contradicted": ["pythagorean theorem: AC^2 = 6^2 + 8^2, AC = 10.", "AC = 11."],
@@ -328,51 +388,85 @@ _DESC, _RAT, _THINK = "### Image Description:\n", "### Rationales:\n", "### Let'
 GENUINE = {
     "right_triangle": (
         "10",
-        [["pythagorean theorem", "pythagoras theorem"], ["AC^2 = 6^2 + 8^2", "AC^2 = 36 + 64", "AC^2 = 100"], ["AC = 10", "AC=10"]],
-        _DESC + "The image shows a right triangle ABC with the right angle at B. Side AB is labeled 6 and side BC is labeled 8. "
-        "The hypotenuse AC is unknown.\n" + _RAT + "The question asks for the length of the hypotenuse AC. Since the triangle has a right "
-        "angle, I can use the Pythagorean theorem to relate the three sides.\n" + _THINK + "### Step 1:\nBecause angle B is a right angle, "
+        [
+            ["pythagorean theorem", "pythagoras theorem"],
+            ["AC^2 = 6^2 + 8^2", "AC^2 = 36 + 64", "AC^2 = 100"],
+            ["AC = 10", "AC=10"],
+        ],
+        _DESC
+        + "The image shows a right triangle ABC with the right angle at B. Side AB is labeled 6 and side BC is labeled 8. "
+        "The hypotenuse AC is unknown.\n"
+        + _RAT
+        + "The question asks for the length of the hypotenuse AC. Since the triangle has a right "
+        "angle, I can use the Pythagorean theorem to relate the three sides.\n"
+        + _THINK
+        + "### Step 1:\nBecause angle B is a right angle, "
         "AC is the hypotenuse, and by the Pythagorean theorem AC² = AB² + BC².\n### Step 2:\nSubstituting the given lengths: "
         "AC² = 6² + 8² = 36 + 64 = 100.\n### Step 3:\nTaking the positive square root gives AC = √100 = 10.\n### The final answer is: 10",
     ),
     "bar_chart": (
         "60",
         [["Tuesday = 150", "150"], ["Wednesday = 90", "90"], ["150 - 90 = 60", "difference = 60"]],
-        _DESC + 'A bar chart titled "Books sold" with three bars: Monday, Tuesday and Wednesday. The y-axis goes from 0 to 200 in '
-        "steps of 50.\n" + _RAT + "To find how many more books were sold on the best day than on the worst day, I need to read the "
-        "tallest and the shortest bars and subtract.\n" + _THINK + "### Step 1:\nThe tallest bar is Tuesday, which reaches 150 books.\n"
+        _DESC
+        + 'A bar chart titled "Books sold" with three bars: Monday, Tuesday and Wednesday. The y-axis goes from 0 to 200 in '
+        "steps of 50.\n"
+        + _RAT
+        + "To find how many more books were sold on the best day than on the worst day, I need to read the "
+        "tallest and the shortest bars and subtract.\n"
+        + _THINK
+        + "### Step 1:\nThe tallest bar is Tuesday, which reaches 150 books.\n"
         "### Step 2:\nThe shortest bar is Wednesday; it stops a little below the 100 line, at 90 books.\n### Step 3:\nThe difference "
         "is 150 − 90 = 60 books.\n### The final answer is: 60",
     ),
     "rectangle_area": (
         "60 cm^2",
         [["length × width", "length * width", "l × w"], ["12 × 5 = 60", "12 * 5 = 60", "5 × 12 = 60"]],
-        _DESC + "A rectangle is drawn with its longer side labeled 12 cm and its shorter side labeled 5 cm.\n" + _RAT + "The question "
-        "asks for the area of the rectangle, which is its length multiplied by its width.\n" + _THINK + "### Step 1:\nThe area of a "
+        _DESC
+        + "A rectangle is drawn with its longer side labeled 12 cm and its shorter side labeled 5 cm.\n"
+        + _RAT
+        + "The question "
+        "asks for the area of the rectangle, which is its length multiplied by its width.\n"
+        + _THINK
+        + "### Step 1:\nThe area of a "
         "rectangle equals length × width.\n### Step 2:\nHere the length is 12 cm and the width is 5 cm, so the area is "
         "$12 \\times 5 = 60$ square centimeters.\n### The final answer is: 60 cm²",
     ),
     "percentage": (
         "30",
         [["25% of 40 = 10", "0.25 × 40 = 10", "40 × 0.25 = 10"], ["40 - 10 = 30"]],
-        _DESC + 'A price tag on a shirt shows an original price of $40 and a red sticker that says "25% off".\n' + _RAT + "The sale "
-        "price is the original price minus the discount, and the discount is 25 percent of the original price.\n" + _THINK + "### Step 1:"
+        _DESC
+        + 'A price tag on a shirt shows an original price of $40 and a red sticker that says "25% off".\n'
+        + _RAT
+        + "The sale "
+        "price is the original price minus the discount, and the discount is 25 percent of the original price.\n"
+        + _THINK
+        + "### Step 1:"
         "\nFirst I work out the discount: 25% of $40 is 0.25 × 40 = $10.\n### Step 2:\nThen I subtract it from the original price: "
         "$40 − $10 = $30.\n### The final answer is: $30",
     ),
     "angle_sum": (
         "70",
         [["180°", "180 degrees"], ["180° - 50° - 60° = 70°", "180 - 50 - 60 = 70", "180 - 110 = 70"]],
-        _DESC + "Triangle PQR is shown. The angle at P is marked 50° and the angle at Q is marked 60°. The angle at R is marked x.\n"
-        + _RAT + "The interior angles of any triangle add up to 180 degrees, so the unknown angle is what remains after subtracting the "
-        "two known angles.\n" + _THINK + "### Step 1:\nThe three interior angles of triangle PQR add up to 180°.\n### Step 2:\n"
+        _DESC
+        + "Triangle PQR is shown. The angle at P is marked 50° and the angle at Q is marked 60°. The angle at R is marked x.\n"
+        + _RAT
+        + "The interior angles of any triangle add up to 180 degrees, so the unknown angle is what remains after subtracting the "
+        "two known angles.\n"
+        + _THINK
+        + "### Step 1:\nThe three interior angles of triangle PQR add up to 180°.\n### Step 2:\n"
         "So x = 180° − 50° − 60° = 70°.\n### The final answer is: 70°",
     ),
     "triangle_area_latex": (
         "24",
-        [["\\frac{1}{2} \\times base \\times height", "1/2 × base × height"], ["\\frac{1}{2} \\times 8 \\times 6 = 24", "0.5 * 8 * 6 = 24"]],
-        _DESC + "A triangle with a horizontal base of length 8 and a dashed altitude of length 6 drawn from the top vertex to the base.\n"
-        + _RAT + "The area of a triangle is half the product of its base and its height; both are given in the figure.\n" + _THINK
+        [
+            ["\\frac{1}{2} \\times base \\times height", "1/2 × base × height"],
+            ["\\frac{1}{2} \\times 8 \\times 6 = 24", "0.5 * 8 * 6 = 24"],
+        ],
+        _DESC
+        + "A triangle with a horizontal base of length 8 and a dashed altitude of length 6 drawn from the top vertex to the base.\n"
+        + _RAT
+        + "The area of a triangle is half the product of its base and its height; both are given in the figure.\n"
+        + _THINK
         + "### Step 1:\nRecall the formula: the area of a triangle is $\\frac{1}{2} \\times \\text{base} \\times \\text{height}$.\n"
         "### Step 2:\nPlugging in the base 8 and the height 6, the area is $\\frac{1}{2} \\times 8 \\times 6 = 24$.\n"
         "### The final answer is: 24",
@@ -380,8 +474,13 @@ GENUINE = {
     "terse_right_triangle": pytest.param(
         "5",
         [["pythagorean theorem"], ["AB^2 = 3^2 + 4^2", "AB^2 = 9 + 16", "AB^2 = 25"], ["AB = 5", "AB=5"]],
-        _DESC + "A right triangle ABC with legs AC = 3 and BC = 4 and the right angle at C.\n" + _RAT + "The hypotenuse AB can be "
-        "found with the Pythagorean theorem.\n" + _THINK + "### Step 1:\nApply the Pythagorean theorem: AB² = AC² + BC².\n"
+        _DESC
+        + "A right triangle ABC with legs AC = 3 and BC = 4 and the right angle at C.\n"
+        + _RAT
+        + "The hypotenuse AB can be "
+        "found with the Pythagorean theorem.\n"
+        + _THINK
+        + "### Step 1:\nApply the Pythagorean theorem: AB² = AC² + BC².\n"
         "### Step 2:\nAB² = 3² + 4² = 9 + 16 = 25.\n### Step 3:\nAB = 5.\n### The final answer is: 5",
     ),
 }
@@ -423,11 +522,14 @@ def test_zero_denominator_in_a_step_does_not_crash_scoring():
 
 def test_zero_denominator_does_not_shift_match_spans():
     text = completion(["We note 1/0 is undefined, so AB = 5."], answer="5")
-    result = PreparedGroup(Reference(answer="5", key_steps=[["AB = 5"]]), STEPGRPO, Settings()).score(text, explain=True)
+    result = PreparedGroup(Reference(answer="5", key_steps=[["AB = 5"]]), STEPGRPO, Settings()).score(
+        text, explain=True
+    )
     assert result["explanation"]["key_steps"][0]["matched_text"] == "ab = 5"
 
 
 # ---------------------------------------------------------------- findings of the code review
+
 
 def test_deeply_nested_key_steps_json_is_a_key_step_error():
     with pytest.raises(KeyStepError, match="nested"):
@@ -435,10 +537,14 @@ def test_deeply_nested_key_steps_json_is_a_key_step_error():
 
 
 def test_a_group_with_no_usable_text_still_counts_in_the_denominator():
-    result = PreparedGroup(Reference(answer="10", key_steps=[["()"], ["pythagorean theorem"]]), STEPGRPO, Settings()).score(
-        completion(GENUINE_STEPS), explain=True)
+    result = PreparedGroup(
+        Reference(answer="10", key_steps=[["()"], ["pythagorean theorem"]]), STEPGRPO, Settings()
+    ).score(completion(GENUINE_STEPS), explain=True)
     assert result["key_step_ratio"] == 0.5
-    assert result["explanation"]["key_steps"][0]["alternatives"] == ["()"] and not result["explanation"]["key_steps"][0]["matched"]
+    assert (
+        result["explanation"]["key_steps"][0]["alternatives"] == ["()"]
+        and not result["explanation"]["key_steps"][0]["matched"]
+    )
 
 
 def test_a_list_tacked_onto_a_partial_solution_is_credited_like_any_terse_statement():
@@ -460,14 +566,28 @@ def test_a_name_repeated_in_a_row_earns_nothing_even_where_it_is_used():
     assert [k["reason"] for k in result["explanation"]["key_steps"]] == ["repeated", None, None]
 
 
-@pytest.mark.parametrize(("alt", "step"), [("exothermic reaction", "an endothermic reaction"), ("mitosis", "during meiosis"),
-                                           ("absorption", "the adsorption"), ("kinetic energy", "the kinematic energy"), ("ionic bond", "an iconic bond")])
+@pytest.mark.parametrize(
+    ("alt", "step"),
+    [
+        ("exothermic reaction", "an endothermic reaction"),
+        ("mitosis", "during meiosis"),
+        ("absorption", "the adsorption"),
+        ("kinetic energy", "the kinematic energy"),
+        ("ionic bond", "an iconic bond"),
+    ],
+)
 def test_fuzzy_matching_keeps_lookalike_terms_apart(alt, step):
     assert not matches(alt, step)
 
 
-@pytest.mark.parametrize(("alt", "step"), [("AB = 5", "AB is 5 less than AC = 7, so AB = 2"), ("x = 50%", "x is 50 percent of y"),
-                                           ("AB = 5", "AB = 5 times the height")])
+@pytest.mark.parametrize(
+    ("alt", "step"),
+    [
+        ("AB = 5", "AB is 5 less than AC = 7, so AB = 2"),
+        ("x = 50%", "x is 50 percent of y"),
+        ("AB = 5", "AB = 5 times the height"),
+    ],
+)
 def test_an_equation_is_not_found_inside_a_relation(alt, step):
     assert not matches(alt, step)
 

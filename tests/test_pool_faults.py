@@ -60,7 +60,9 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
     statuses = [r["status"] for r in body["groups"][0]["results"]]
     assert statuses == ["ok", "timeout", "ok"], body
     assert body["groups"][0]["results"][0]["reward"] > body["groups"][0]["results"][2]["reward"]
-    follow = httpx.post(server.url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER] * 8)] * 2}, timeout=60).json()
+    follow = httpx.post(
+        server.url + "/v1/score", json={"groups": [group([GENUINE, WRONG_ANSWER] * 8)] * 2}, timeout=60
+    ).json()
     assert follow["stats"]["ok"] == 32
     metrics = httpx.get(server.url + "/metrics").text
     assert 'reward_worker_restarts_total{reason="crash"}' in metrics
@@ -70,6 +72,7 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
 
 
 # ---------------------------------------------------------------- faults injected in process
+
 
 def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) -> None:
     """``service.worker.main`` with faults keyed on the reference answer and the completion text:
@@ -101,13 +104,27 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
                 return super().score(GENUINE, explain)
             if completion.startswith("ALLOC "):  # a runaway allocation of n MiB
                 buffer = bytearray(int(completion.split()[1]) * 1024 * 1024)
-                return {"status": "ok", "reward": float(len(buffer) > 0), "step_rar": 0.0, "step_rvr": 0.0, "answer_correct": False, "key_step_ratio": None}
+                return {
+                    "status": "ok",
+                    "reward": float(len(buffer) > 0),
+                    "step_rar": 0.0,
+                    "step_rvr": 0.0,
+                    "answer_correct": False,
+                    "key_step_ratio": None,
+                }
             if completion.startswith("SLOW "):
                 time.sleep(0.2)
                 with open(log_path, "a") as f:
                     f.write(completion + "\n")
                 n = float(completion.split()[1])
-                return {"status": "ok", "reward": n, "step_rar": n, "step_rvr": 0.0, "answer_correct": False, "key_step_ratio": None}
+                return {
+                    "status": "ok",
+                    "reward": n,
+                    "step_rar": n,
+                    "step_rvr": 0.0,
+                    "answer_correct": False,
+                    "key_step_ratio": None,
+                }
             return super().score(completion, explain)
 
     worker.PreparedGroup = Faulty
@@ -136,7 +153,13 @@ def serve_in_process(monkeypatch, tmp_path, *, ready: bool = True, **config):
         while not (server.started and (app.state.pool.ready if ready else app.state.pool.live_workers)):
             assert time.monotonic() < end and thread.is_alive(), "in-process server did not start"
             time.sleep(0.05)
-        yield SimpleNamespace(url=url, app=app, grpc_target=f"127.0.0.1:{cfg.grpc_port}", scored=log, client=httpx.Client(base_url=url, timeout=60))
+        yield SimpleNamespace(
+            url=url,
+            app=app,
+            grpc_target=f"127.0.0.1:{cfg.grpc_port}",
+            scored=log,
+            client=httpx.Client(base_url=url, timeout=60),
+        )
     finally:
         server.should_exit = True
         thread.join(60)
@@ -177,12 +200,16 @@ def test_a_failing_reference_check_fails_its_group_only(inproc, monkeypatch):
         return real(reference)
 
     monkeypatch.setattr(scoring, "reference_key_steps", check)
-    r = inproc.client.post("/v1/score", json={"groups": [group([GENUINE], answer="deep"), group([GENUINE, WRONG_ANSWER])]})
+    r = inproc.client.post(
+        "/v1/score", json={"groups": [group([GENUINE], answer="deep"), group([GENUINE, WRONG_ANSWER])]}
+    )
     assert r.status_code == 200, r.text
     bad, good = r.json()["groups"]
     assert bad["status"] == "error" and "RecursionError" in bad["detail"] and bad["results"][0]["status"] == "error"
     assert [x["status"] for x in good["results"]] == ["ok", "ok"]
-    replies = stream(inproc.grpc_target, [group([GENUINE], answer="deep", group_id="deep"), group([GENUINE], group_id="good")])
+    replies = stream(
+        inproc.grpc_target, [group([GENUINE], answer="deep", group_id="deep"), group([GENUINE], group_id="good")]
+    )
     assert replies["deep"].status == "error" and "RecursionError" in replies["deep"].detail
     assert replies["good"].results[0].status == "ok"
 
@@ -201,7 +228,9 @@ def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inpro
     assert r.status_code == 500 and "RuntimeError" in r.json()["detail"]
     assert metric(inproc.client, 'reward_requests_total{code="500",endpoint="score"}') == 1.0
     assert metric(inproc.client, "reward_in_flight_requests") == 0.0
-    replies = stream(inproc.grpc_target, [group([GENUINE], group_id="boom"), group([GENUINE, WRONG_ANSWER], group_id="good")])
+    replies = stream(
+        inproc.grpc_target, [group([GENUINE], group_id="boom"), group([GENUINE, WRONG_ANSWER], group_id="good")]
+    )
     assert replies["boom"].status == "error" and "internal error" in replies["boom"].detail
     assert [x.status for x in replies["boom"].results] == ["error"]
     assert [x.status for x in replies["good"].results] == ["ok", "ok"]
@@ -209,13 +238,19 @@ def test_an_unexpected_front_end_error_is_a_counted_500_and_ends_no_stream(inpro
 
     with grpc.insecure_channel(inproc.grpc_target) as channel:
         with pytest.raises(grpc.RpcError) as err:
-            reward_pb2_grpc.RewardServiceStub(channel).Score(json_format.ParseDict({"groups": [group([GENUINE], group_id="boom")]}, reward_pb2.ScoreRequest()), timeout=30)
+            reward_pb2_grpc.RewardServiceStub(channel).Score(
+                json_format.ParseDict({"groups": [group([GENUINE], group_id="boom")]}, reward_pb2.ScoreRequest()),
+                timeout=30,
+            )
     assert err.value.code() == grpc.StatusCode.INTERNAL and "RuntimeError" in err.value.details()
 
 
 def test_a_reference_that_fails_in_the_worker_fails_only_its_group(inproc):
     """One task holds both groups; the first group's reference raises a ValueError in the worker."""
-    body = inproc.client.post("/v1/score", json={"groups": [group([GENUINE, GENUINE], answer="prepare-raises"), group([GENUINE, WRONG_ANSWER])]}).json()
+    body = inproc.client.post(
+        "/v1/score",
+        json={"groups": [group([GENUINE, GENUINE], answer="prepare-raises"), group([GENUINE, WRONG_ANSWER])]},
+    ).json()
     bad, good = body["groups"]
     assert [x["status"] for x in bad["results"]] == ["error", "error"]
     assert all("reference unusable: ValueError: injected" in x["detail"] for x in bad["results"])
@@ -225,7 +260,9 @@ def test_a_reference_that_fails_in_the_worker_fails_only_its_group(inproc):
 def test_a_slow_reference_uses_its_own_completion_deadline(inproc):
     """Preparing a reference (1.5 s, the deadline is 1 s) counts against its group's first completion,
     not against the completion scored before it in the same task."""
-    body = inproc.client.post("/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="prepare-slow")]}).json()
+    body = inproc.client.post(
+        "/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="prepare-slow")]}
+    ).json()
     before, slow = body["groups"]
     assert before["results"][0]["status"] == "ok" and before["results"][0]["reward"] == pytest.approx(2.1)
     assert slow["results"][0]["status"] == "timeout"
@@ -236,7 +273,9 @@ def test_a_killed_worker_keeps_what_it_had_scored(inproc):
     items' time plus two deadlines, not the quadratic re-scoring of everything before each hang."""
     c = inproc.client
     timeouts, restarts = metric(c, "reward_timeouts_total"), metric(c, 'reward_worker_restarts_total{reason="timeout"}')
-    body = c.post("/v1/score", json={"groups": [group(["SLOW 1", "HANG", "SLOW 2", "HANG"]), group(["SLOW 3", GENUINE])]}).json()
+    body = c.post(
+        "/v1/score", json={"groups": [group(["SLOW 1", "HANG", "SLOW 2", "HANG"]), group(["SLOW 3", GENUINE])]}
+    ).json()
     first, second = body["groups"]
     assert [x["status"] for x in first["results"]] == ["ok", "timeout", "ok", "timeout"]
     assert [x["reward"] for x in first["results"]] == [1.0, None, 2.0, None]
@@ -310,7 +349,9 @@ def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypat
     from service.pool import Item, WorkerPool
     from service.rewards import Settings
 
-    monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log"))))
+    monkeypatch.setattr(
+        pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log")))
+    )
     pool = WorkerPool(1, 5.0)
     pool.start()
     ref = ("5", None, None, None)
@@ -327,7 +368,7 @@ def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypat
         async def second():
             return await asyncio.wait_for(await submit("### The final answer is: 5"), 30)
 
-        (result, _), = asyncio.run(second())
+        ((result, _),) = asyncio.run(second())
         assert result["status"] == "ok" and all(slot.is_alive() for slot in pool._slots)
     finally:
         pool.close()
@@ -337,7 +378,9 @@ def test_a_trajectory_whose_worker_dies_is_retried_once_on_a_fresh_worker(inproc
     """SIGKILL / out-of-memory kills look the same to the pool: the process is gone mid-trajectory."""
     c = inproc.client
     crashes = metric(c, 'reward_worker_restarts_total{reason="crash"}')
-    body = c.post("/v1/score", json={"groups": [group([GENUINE, f"CRASH-ONCE {tmp_path / 'once'}", "CRASH", WRONG_ANSWER])]}).json()
+    body = c.post(
+        "/v1/score", json={"groups": [group([GENUINE, f"CRASH-ONCE {tmp_path / 'once'}", "CRASH", WRONG_ANSWER])]}
+    ).json()
     results = body["groups"][0]["results"]
     assert [r["status"] for r in results] == ["ok", "ok", "error", "ok"], results
     assert results[1]["reward"] == pytest.approx(results[0]["reward"])

@@ -31,14 +31,19 @@ from service.ray_serve import SETTINGS, RequestError, RewardService, build, repl
 pytestmark = pytest.mark.ray
 
 CONFIG = yaml.safe_load((ROOT / "deploy" / "ray" / "serve.yaml").read_text())
-STANDALONE = {"workers": 2, "deadline": 2.0} | {flag[2:].replace("-", "_"): int(value) for flag, value in zip(LIMIT_FLAGS[::2], LIMIT_FLAGS[1::2])}
+STANDALONE = {"workers": 2, "deadline": 2.0} | {
+    flag[2:].replace("-", "_"): int(value) for flag, value in zip(LIMIT_FLAGS[::2], LIMIT_FLAGS[1::2])
+}
 """The ``server`` fixture's settings; the Ray replica gets the same, but for its workers."""
 
 BATCH = {
     "groups": [
         group([GENUINE, WRONG_ANSWER, NO_STEPS, STUFFED, ""], group_id="triangle"),
         group([GENUINE, POWER_TOWER], answer=""),  # an unusable reference fails this group alone
-        {"reference": {"answer": "B", "choices": {"A": "3", "B": "5"}}, "completions": ["### The final answer is: B", "### The final answer is: (A)"]},
+        {
+            "reference": {"answer": "B", "choices": {"A": "3", "B": "5"}},
+            "completions": ["### The final answer is: B", "### The final answer is: (A)"],
+        },
     ],
     "options": {"explain": True},
 }
@@ -61,11 +66,21 @@ def ray_app():
     # Two replicas at most on the 2 CPUs, and no upscale delay (the test waits for the second replica).
     options["autoscaling_config"].update(max_replicas=2, upscale_delay_s=0)
     port, metrics_port = free_port(), free_port()
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", _metrics_export_port=metrics_port, log_to_driver=False)
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        _node_ip_address="127.0.0.1",
+        _metrics_export_port=metrics_port,
+        log_to_driver=False,
+    )
     try:
         serve.start(http_options={"host": "127.0.0.1", "port": port})
         args = {**app_config["args"], **{k: v for k, v in STANDALONE.items() if k != "workers"}}
-        handle = serve.run(RewardService.options(**options).bind(**args), name=app_config["name"], route_prefix=app_config["route_prefix"])
+        handle = serve.run(
+            RewardService.options(**options).bind(**args),
+            name=app_config["name"],
+            route_prefix=app_config["route_prefix"],
+        )
         yield f"http://127.0.0.1:{port}", handle, f"http://127.0.0.1:{metrics_port}/metrics"
     finally:
         serve.shutdown()
@@ -84,7 +99,9 @@ def test_config_file_is_a_valid_serve_config_for_this_app():
 
 
 def test_app_args_are_settings_converted_from_the_command_line():
-    assert replica_config({"workers": "3", "deadline": "2.5", "max_groups": 8}) == Config(workers=3, deadline=2.5, max_groups=8)
+    assert replica_config({"workers": "3", "deadline": "2.5", "max_groups": 8}) == Config(
+        workers=3, deadline=2.5, max_groups=8
+    )
     with pytest.raises(ValueError, match="port"):
         replica_config({"workers": 1, "port": 9000})
     with pytest.raises(ValueError, match="--deadline must be positive"):
@@ -96,16 +113,29 @@ def test_app_args_are_settings_converted_from_the_command_line():
 def test_http_through_serve_proxy_answers_as_the_standalone_server(server, ray_app):
     url, _, _ = ray_app
     with httpx.Client(timeout=60) as client:
-        for path, body in [("/v1/score", BATCH), ("/score", BATCH), ("/v1/openrlhf", {"query": ["Q: 3+2? ### The final answer is: 5", "Q: 3+2? 6"], "prompts": ["Q: 3+2? ", "Q: 3+2? "], "labels": ["5", "5"]}),
-                           ("/v1/score", {"groups": [{"reference": {"answer": "5"}, "completions": [5]}]}),  # 422
-                           ("/v1/score", {"groups": [group(["x"] * 17)]})]:  # 413: over --max-completions-per-group
+        for path, body in [
+            ("/v1/score", BATCH),
+            ("/score", BATCH),
+            (
+                "/v1/openrlhf",
+                {
+                    "query": ["Q: 3+2? ### The final answer is: 5", "Q: 3+2? 6"],
+                    "prompts": ["Q: 3+2? ", "Q: 3+2? "],
+                    "labels": ["5", "5"],
+                },
+            ),
+            ("/v1/score", {"groups": [{"reference": {"answer": "5"}, "completions": [5]}]}),  # 422
+            ("/v1/score", {"groups": [group(["x"] * 17)]}),
+        ]:  # 413: over --max-completions-per-group
             standalone, ray_served = client.post(server.url + path, json=body), client.post(url + path, json=body)
             assert ray_served.status_code == standalone.status_code, path
             if standalone.status_code == 200 and "stats" in standalone.json():
                 assert _without_timing(ray_served.json()) == _without_timing(standalone.json())
             else:
                 assert ray_served.json() == standalone.json()
-        statuses = [r["status"] for g in client.post(url + "/v1/score", json=BATCH).json()["groups"] for r in g["results"]]
+        statuses = [
+            r["status"] for g in client.post(url + "/v1/score", json=BATCH).json()["groups"] for r in g["results"]
+        ]
         assert statuses == ["ok"] * 5 + ["error"] * 2 + ["ok"] * 2
 
 
@@ -114,7 +144,10 @@ def test_handle_scores_as_the_standalone_server(server, ray_app):
     standalone = httpx.post(server.url + "/v1/score", json=BATCH, timeout=60).json()
     assert _without_timing(handle.score.remote(BATCH).result()) == _without_timing(standalone)
     openrlhf = {"query": ["### The final answer is: 5", "### The final answer is: 4"], "labels": ["5", "5"]}
-    assert handle.openrlhf.remote(openrlhf).result() == httpx.post(server.url + "/v1/openrlhf", json=openrlhf, timeout=60).json()
+    assert (
+        handle.openrlhf.remote(openrlhf).result()
+        == httpx.post(server.url + "/v1/openrlhf", json=openrlhf, timeout=60).json()
+    )
     with pytest.raises(RequestError, match=r"422: groups\.0\.completions\.0"):
         handle.score.remote({"groups": [{"reference": {"answer": "5"}, "completions": [5]}]}).result()
     with pytest.raises(RequestError, match=r"413: groups\[0\]\.completions"):
@@ -154,7 +187,11 @@ def _ray_exported(url: str, name: str, label: str) -> list[str]:
     end = time.monotonic() + 60
     while time.monotonic() < end:
         try:
-            lines = [line for line in httpx.get(url, timeout=10).text.splitlines() if line.startswith(name + "{") and label in line]
+            lines = [
+                line
+                for line in httpx.get(url, timeout=10).text.splitlines()
+                if line.startswith(name + "{") and label in line
+            ]
         except httpx.HTTPError:
             lines = []
         if lines:

@@ -14,8 +14,13 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 def test_readme_curl_example_scores_as_documented(server):
     command = re.search(r"```bash\n(curl -s localhost:8000/v1/score.*?)\n```", README, re.S).group(1)
-    out = subprocess.run(["bash", "-c", command.replace("localhost:8000", server.url.removeprefix("http://"))],
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        ["bash", "-c", command.replace("localhost:8000", server.url.removeprefix("http://"))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     body = json.loads(out)
     shown = json.loads(re.search(r"```json\n(.*?)\n```", README, re.S).group(1).replace("…", ""))
     got, doc = body["groups"][0], shown["groups"][0]
@@ -25,8 +30,9 @@ def test_readme_curl_example_scores_as_documented(server):
 
 
 def test_readme_lists_every_flag():
-    from service.config import Config, ENV_PREFIX
     from dataclasses import fields
+
+    from service.config import ENV_PREFIX, Config
 
     for f in fields(Config):
         assert f"`--{f.name.replace('_', '-')}`" in README and f"`{ENV_PREFIX}{f.name.upper()}`" in README, f.name

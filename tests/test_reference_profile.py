@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from service.rewards import PROFILES, PreparedGroup, Reference, Settings
-from service.rewards.reference_rules import reference_answer, reference_key_step_matches, reference_step_text, reference_validity
+from service.rewards.reference_rules import (
+    reference_answer,
+    reference_key_step_matches,
+    reference_step_text,
+    reference_validity,
+)
 
 REF = PROFILES["r1vl-reference"]
 STEPGRPO = PROFILES["stepgrpo"]
@@ -41,7 +46,9 @@ def test_canonical_is_valid():
     assert valid(CANONICAL)
 
 
-@pytest.mark.parametrize("header", ["### Image Description:", "### Rationales:", "### Step 1:", "### The final answer is:"])
+@pytest.mark.parametrize(
+    "header", ["### Image Description:", "### Rationales:", "### Step 1:", "### The final answer is:"]
+)
 def test_each_literal_header_is_required(header):
     assert not valid(CANONICAL.replace(header, "### Something else:"))
 
@@ -115,7 +122,11 @@ def test_steps_must_be_exactly_one_to_n(old, new):
 
 
 def test_reordered_steps_are_invalid():
-    text = CANONICAL.replace("### Step 1:", "### Step X:").replace("### Step 2:", "### Step 1:").replace("### Step X:", "### Step 2:")
+    text = (
+        CANONICAL.replace("### Step 1:", "### Step X:")
+        .replace("### Step 2:", "### Step 1:")
+        .replace("### Step X:", "### Step 2:")
+    )
     assert not valid(text)
 
 
@@ -153,7 +164,9 @@ def test_substring_matches_inside_numbers():
 
 
 def test_substring_matching_is_case_insensitive_only_through_lower():
-    assert reference_key_step_matches(frame("PYTHAGOREAN THEOREM"), [["Pythagorean Theorem"], ["pythagorean  theorem"]]) == ["Pythagorean Theorem", None]
+    assert reference_key_step_matches(
+        frame("PYTHAGOREAN THEOREM"), [["Pythagorean Theorem"], ["pythagorean  theorem"]]
+    ) == ["Pythagorean Theorem", None]
 
 
 def test_description_and_answer_are_not_searched():
@@ -197,7 +210,9 @@ def test_bonus_is_paid_without_a_final_answer():
 
 
 def test_bonus_is_paid_with_a_wrong_answer():
-    result = score(frame("The tallest bar is labelled sixteen.", answer="C"), answer="B", key_steps={"Steps": [["sixteen"]]})
+    result = score(
+        frame("The tallest bar is labelled sixteen.", answer="C"), answer="B", key_steps={"Steps": [["sixteen"]]}
+    )
     assert result["reward"] == pytest.approx(1.0 + 0.1)
 
 
@@ -233,7 +248,16 @@ def test_math_verify_arguments_are_in_the_code_order():
         ("### The final answer is: A\n### The final answer is: B", "B", False),
         ("### The final answer is: B", "### The final answer is: B", True),
     ],
-    ids=["trailing_period", "case", "next_line_stripped", "no_header_stripped", "bare_letter", "header_without_hashes", "first_header_wins", "solution_with_header"],
+    ids=[
+        "trailing_period",
+        "case",
+        "next_line_stripped",
+        "no_header_stripped",
+        "bare_letter",
+        "header_without_hashes",
+        "first_header_wins",
+        "solution_with_header",
+    ],
 )
 def test_exact_string_fallback(completion, solution, correct):
     assert reference_answer(completion, solution)[0] is correct
@@ -284,11 +308,18 @@ STUFFED = frame("pythagorean theorem, AB^2 = 3^2 + 4^2, AB = 5. " * 2, answer="5
 
 
 def test_stuffing_ties_under_the_reference_profile():
-    assert score(STUFFED, key_steps=STUFF_KEYS)["reward"] == score(GENUINE, key_steps=STUFF_KEYS)["reward"] == pytest.approx(2.1)
+    assert (
+        score(STUFFED, key_steps=STUFF_KEYS)["reward"]
+        == score(GENUINE, key_steps=STUFF_KEYS)["reward"]
+        == pytest.approx(2.1)
+    )
 
 
 def test_stuffing_scores_lower_under_stepgrpo():
-    assert score(STUFFED, key_steps=STUFF_KEYS, profile=STEPGRPO)["reward"] < score(GENUINE, key_steps=STUFF_KEYS, profile=STEPGRPO)["reward"]
+    assert (
+        score(STUFFED, key_steps=STUFF_KEYS, profile=STEPGRPO)["reward"]
+        < score(GENUINE, key_steps=STUFF_KEYS, profile=STEPGRPO)["reward"]
+    )
 
 
 def test_six_inside_sixteen_counts_only_under_the_reference():

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .conftest import start_server
 
-
 CONFIG = """
 # 504 is the documented answer when the caller's X-Request-Timeout is shorter than the scoring;
 # any other 5xx is a server error.
@@ -27,9 +26,28 @@ def _schemathesis(url: str, report_dir: Path, *extra: str) -> subprocess.Complet
     config = report_dir / "schemathesis.toml"
     config.write_text(CONFIG)
     return subprocess.run(
-        [st, "--config-file", str(config), "run", url + "/openapi.json", "--checks", "all", "--exclude-checks", "positive_data_acceptance",
-         "--max-examples", "40", "--seed", "7", "--no-color", "--report-dir", str(report_dir), *extra],
-        capture_output=True, text=True, timeout=600,
+        [
+            st,
+            "--config-file",
+            str(config),
+            "run",
+            url + "/openapi.json",
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            "40",
+            "--seed",
+            "7",
+            "--no-color",
+            "--report-dir",
+            str(report_dir),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -44,7 +62,16 @@ def test_secured_api_conforms_and_rejects_requests_without_the_token(tmp_path):
     token = secrets.token_hex(16)
     server = start_server("--workers", "1", env={"REWARD_AUTH_TOKEN": token})
     try:
-        run = _schemathesis(server.url, tmp_path, "--header", f"Authorization: Bearer {token}", "--max-examples", "15", "--report", "ndjson")
+        run = _schemathesis(
+            server.url,
+            tmp_path,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--max-examples",
+            "15",
+            "--report",
+            "ndjson",
+        )
     finally:
         server.stop()
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

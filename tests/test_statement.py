@@ -7,23 +7,26 @@ import pytest
 from service.rewards.statement import MAX_BLOCK_CHARS, read_statement
 
 
-@pytest.mark.parametrize(("block", "expect", "shown"), [
-    ("5", "value", "plain → 5"),
-    ("The largest $n$ is 34.", "value", "prose → 34"),
-    ("There are four cars.", "value", "prose → 4"),
-    ("\\boxed{3} \\boxed{4}", "value", "boxes → 3, 4"),
-    ("\\boxed{5} and again \\boxed{5}", "value", "boxed → 5"),
-    ("The answer is 5 or 6.", "value", "hedge: two values 5, 6"),
-    ("35, not 34", "value", "hedge: negation (not)"),
-    ("maybe 5", "value", "hedge: uncertain (maybe)"),
-    ("No, the lines do not meet.", "yes_no", "yes_no → no"),
-    ("Yes / No", "yes_no", "hedge: yes and no"),
-    ("The right choice is C.", "letter", "option → C"),
-    ("A or B", "letter", "hedge: several options A, B"),
-    ("$$\n9\n$$", "value", "plain → $$\n9\n$$"),
-    ("The town has 3,400 people.", "value", "prose → 3,400"),
-    ("It costs \\$23{,}000.", "value", "prose → 23,000"),
-])
+@pytest.mark.parametrize(
+    ("block", "expect", "shown"),
+    [
+        ("5", "value", "plain → 5"),
+        ("The largest $n$ is 34.", "value", "prose → 34"),
+        ("There are four cars.", "value", "prose → 4"),
+        ("\\boxed{3} \\boxed{4}", "value", "boxes → 3, 4"),
+        ("\\boxed{5} and again \\boxed{5}", "value", "boxed → 5"),
+        ("The answer is 5 or 6.", "value", "hedge: two values 5, 6"),
+        ("35, not 34", "value", "hedge: negation (not)"),
+        ("maybe 5", "value", "hedge: uncertain (maybe)"),
+        ("No, the lines do not meet.", "yes_no", "yes_no → no"),
+        ("Yes / No", "yes_no", "hedge: yes and no"),
+        ("The right choice is C.", "letter", "option → C"),
+        ("A or B", "letter", "hedge: several options A, B"),
+        ("$$\n9\n$$", "value", "plain → $$\n9\n$$"),
+        ("The town has 3,400 people.", "value", "prose → 3,400"),
+        ("It costs \\$23{,}000.", "value", "prose → 23,000"),
+    ],
+)
 def test_what_is_read_and_by_which_rule(block, expect, shown):
     assert read_statement(block, expect).shown() == shown
 

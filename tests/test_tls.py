@@ -17,14 +17,27 @@ from .certs import self_signed
 from .conftest import STARTUP_SECONDS, start_server
 
 TOKEN = "tok-" + secrets.token_hex(16)
-GROUP = {"group_id": "q", "reference": {"answer": "5", "key_steps": [["AB = 3"]]},
-         "completions": ["### Step 1:\nFrom the figure, AB = 3.\n### The final answer is: 5", "### The final answer is: 4"]}
+GROUP = {
+    "group_id": "q",
+    "reference": {"answer": "5", "key_steps": [["AB = 3"]]},
+    "completions": ["### Step 1:\nFrom the figure, AB = 3.\n### The final answer is: 5", "### The final answer is: 4"],
+}
 
 
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory):
     cert, key = self_signed(tmp_path_factory.mktemp("tls"))
-    server = start_server("--workers", "1", "--tls-cert", str(cert), "--tls-key", str(key), env={"REWARD_AUTH_TOKEN": TOKEN}, grpc=True, wait_ready=False)
+    server = start_server(
+        "--workers",
+        "1",
+        "--tls-cert",
+        str(cert),
+        "--tls-key",
+        str(key),
+        env={"REWARD_AUTH_TOKEN": TOKEN},
+        grpc=True,
+        wait_ready=False,
+    )
     server.url = server.url.replace("http://", "https://")
     context = ssl.create_default_context(cafile=str(cert))
     end = time.monotonic() + STARTUP_SECONDS
@@ -45,14 +58,28 @@ def tls_server(tmp_path_factory):
 
 def test_https_with_the_certificate_plaintext_and_unknown_certificates_refused(tls_server):
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    response = httpx.post(tls_server.url + "/v1/score", json={"groups": [GROUP]}, headers=headers, verify=tls_server.context, timeout=60)
-    assert response.status_code == 200 and response.json()["groups"][0]["results"][0]["reward"] == pytest.approx(2.1 - 1.0)
-    assert httpx.get(tls_server.url.replace("127.0.0.1", "localhost") + "/healthz", verify=tls_server.context, timeout=30).status_code == 200
+    response = httpx.post(
+        tls_server.url + "/v1/score", json={"groups": [GROUP]}, headers=headers, verify=tls_server.context, timeout=60
+    )
+    assert response.status_code == 200 and response.json()["groups"][0]["results"][0]["reward"] == pytest.approx(
+        2.1 - 1.0
+    )
+    assert (
+        httpx.get(
+            tls_server.url.replace("127.0.0.1", "localhost") + "/healthz", verify=tls_server.context, timeout=30
+        ).status_code
+        == 200
+    )
     with pytest.raises(httpx.HTTPError):
         httpx.get(tls_server.url.replace("https://", "http://") + "/healthz", timeout=10)
     with pytest.raises(httpx.ConnectError):  # the system roots do not know a self-signed certificate
         httpx.get(tls_server.url + "/healthz", timeout=10)
-    assert httpx.post(tls_server.url + "/v1/score", json={"groups": [GROUP]}, verify=tls_server.context, timeout=60).status_code == 401
+    assert (
+        httpx.post(
+            tls_server.url + "/v1/score", json={"groups": [GROUP]}, verify=tls_server.context, timeout=60
+        ).status_code
+        == 401
+    )
 
 
 def test_grpc_over_tls_only(tls_server):

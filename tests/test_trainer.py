@@ -12,15 +12,32 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 from safetensors.torch import load_file  # noqa: E402
 
-from .conftest import ROOT, free_port, start_server  # noqa: E402
+from .conftest import ROOT, free_port  # noqa: E402
 
-METRIC_KEYS = {"step", "reward", "step_rar", "step_rvr", "accuracy", "validity_rate", "kl", "loss", "zero_std_fraction",
-               "reward_latency_ms", "unscored", "reward_version"}
+METRIC_KEYS = {
+    "step",
+    "reward",
+    "step_rar",
+    "step_rvr",
+    "accuracy",
+    "validity_rate",
+    "kl",
+    "loss",
+    "zero_std_fraction",
+    "reward_latency_ms",
+    "unscored",
+    "reward_version",
+}
 
 
 def run_trainer(*flags: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "trainer_client.run", "--no-progress", *flags], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "trainer_client.run", "--no-progress", *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def weights(path) -> dict:
@@ -57,8 +74,19 @@ def assert_picture(path) -> None:
 
 
 def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_path):
-    run = run_trainer("--reward-url", server.url, "--steps", "5", *SHORT, "--save-every", "1", "--seed", "0",
-                      "--output-dir", str(tmp_path))
+    run = run_trainer(
+        "--reward-url",
+        server.url,
+        "--steps",
+        "5",
+        *SHORT,
+        "--save-every",
+        "1",
+        "--seed",
+        "0",
+        "--output-dir",
+        str(tmp_path),
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
     assert [m["step"] for m in lines] == [1, 2, 3, 4, 5] and all(METRIC_KEYS <= set(m) for m in lines)
@@ -73,16 +101,26 @@ def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_
     assert_summary_agrees(summary, lines)
     assert_picture(tmp_path / "reward.png")
     (tmp_path / "reward.png").unlink()
-    redraw = subprocess.run([sys.executable, "-m", "trainer_client.plot", str(tmp_path)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    redraw = subprocess.run(
+        [sys.executable, "-m", "trainer_client.plot", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert redraw.returncode == 0, redraw.stderr[-3000:]
     assert summary in redraw.stdout.splitlines()
     assert_picture(tmp_path / "reward.png")
 
 
 def test_plot_of_a_missing_run_is_a_clear_failure(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "trainer_client.plot", str(tmp_path / "nope")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "trainer_client.plot", str(tmp_path / "nope")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2 and "cannot read" in run.stderr
 
 
@@ -91,8 +129,19 @@ def test_pipelined_and_unpipelined_runs_give_identical_metrics(server, tmp_path)
     runs = {}
     for mode in ("--pipeline", "--no-pipeline"):
         out = tmp_path / mode.strip("-")
-        run = run_trainer("--reward-url", server.url, "--steps", "3", *SHORT, "--seed", "3", mode, "--no-plot",
-                          "--output-dir", str(out))
+        run = run_trainer(
+            "--reward-url",
+            server.url,
+            "--steps",
+            "3",
+            *SHORT,
+            "--seed",
+            "3",
+            mode,
+            "--no-plot",
+            "--output-dir",
+            str(out),
+        )
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
         runs[mode] = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     timing = {"reward_latency_ms", "reward_wait_ms", "step_seconds"}
@@ -110,8 +159,19 @@ def test_grpc_transport_and_a_jsonl_data_set(server, tmp_path):
     from trainer_client.data import demo_dataset, save_jsonl
 
     data = save_jsonl(demo_dataset(4, seed=3), tmp_path / "data.jsonl", tmp_path / "images")
-    run = run_trainer("--reward-url", server.grpc_target, "--grpc", "--data", str(data), "--steps", "1", "--warmup-steps", "20",
-                      "--output-dir", str(tmp_path / "out"))
+    run = run_trainer(
+        "--reward-url",
+        server.grpc_target,
+        "--grpc",
+        "--data",
+        str(data),
+        "--steps",
+        "1",
+        "--warmup-steps",
+        "20",
+        "--output-dir",
+        str(tmp_path / "out"),
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "4 items" in run.stdout and (tmp_path / "out" / "checkpoint-00001" / "model.safetensors").exists()
 
@@ -139,8 +199,18 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
     assert [r.status for r in group.results][1] == "timeout" and group.advantages[1] == 0.0
     with_timeout = trainer.backward([(item, prompt, completion, mask, texts)], response.groups)[0]
     keep = [0, 2, 3]
-    trimmed = response.model_copy(update={"groups": [group.model_copy(update={"results": [group.results[i] for i in keep],
-                                                                                "advantages": [group.advantages[i] for i in keep]})]})
+    trimmed = response.model_copy(
+        update={
+            "groups": [
+                group.model_copy(
+                    update={
+                        "results": [group.results[i] for i in keep],
+                        "advantages": [group.advantages[i] for i in keep],
+                    }
+                )
+            ]
+        }
+    )
     kept = (item, prompt, completion[keep], mask[keep], [texts[i] for i in keep])
     without_row = trainer.backward([kept], trimmed.groups)[0]
     assert with_timeout.loss.item() == pytest.approx(without_row.loss.item(), abs=1e-6)
@@ -155,7 +225,15 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
 
 
 def test_a_missing_service_is_a_clear_failure(tmp_path):
-    run = run_trainer("--reward-url", f"http://127.0.0.1:{free_port()}", "--reward-retries", "1", "--output-dir", str(tmp_path), timeout=120)
+    run = run_trainer(
+        "--reward-url",
+        f"http://127.0.0.1:{free_port()}",
+        "--reward-retries",
+        "1",
+        "--output-dir",
+        str(tmp_path),
+        timeout=120,
+    )
     assert run.returncode == 2
     assert "reward service is not reachable" in run.stderr
 
@@ -163,10 +241,22 @@ def test_a_missing_service_is_a_clear_failure(tmp_path):
 def test_a_saved_checkpoint_trains_again_through_the_pretrained_path(server, tmp_path):
     """``--model`` loads with AutoModelForImageTextToText / AutoTokenizer / the saved image processor,
     the path a real Qwen2-VL takes; a demo checkpoint stands in for one (no hub here)."""
-    first = run_trainer("--reward-url", server.url, "--steps", "1", "--warmup-steps", "50", "--output-dir", str(tmp_path / "a"))
+    first = run_trainer(
+        "--reward-url", server.url, "--steps", "1", "--warmup-steps", "50", "--output-dir", str(tmp_path / "a")
+    )
     assert first.returncode == 0, first.stderr[-3000:]
-    second = run_trainer("--reward-url", server.url, "--model", str(tmp_path / "a" / "checkpoint-00001"), "--steps", "1",
-                         "--cpu-threads", "1", "--output-dir", str(tmp_path / "b"))
+    second = run_trainer(
+        "--reward-url",
+        server.url,
+        "--model",
+        str(tmp_path / "a" / "checkpoint-00001"),
+        "--steps",
+        "1",
+        "--cpu-threads",
+        "1",
+        "--output-dir",
+        str(tmp_path / "b"),
+    )
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     metrics = json.loads((tmp_path / "b" / "metrics.jsonl").read_text())
     assert metrics["step"] == 1 and metrics["unscored"] == 0
@@ -181,15 +271,28 @@ def tiny_qwen2_5_vl_checkpoint(path):
 
     tokenizer = train_tokenizer([item.solution for item in demo_dataset(8)], vocab_size=400)
     ids = tokenizer.convert_tokens_to_ids
-    text = dict(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=1,
-                num_attention_heads=4, num_key_value_heads=2,
-                rope_parameters={"rope_type": "default", "mrope_section": _mrope_section(16)},
-                bos_token_id=ids("<|im_start|>"), eos_token_id=tokenizer.eos_token_id,
-                pad_token_id=tokenizer.pad_token_id)
-    vision = dict(depth=1, hidden_size=32, intermediate_size=64, out_hidden_size=64, num_heads=2,
-                  fullatt_block_indexes=[0])
-    config = Qwen2_5_VLConfig(text_config=text, vision_config=vision, image_token_id=ids("<|image_pad|>"),
-                              vision_start_token_id=ids("<|vision_start|>"), vision_end_token_id=ids("<|vision_end|>"))
+    text = dict(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=1,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        rope_parameters={"rope_type": "default", "mrope_section": _mrope_section(16)},
+        bos_token_id=ids("<|im_start|>"),
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    vision = dict(
+        depth=1, hidden_size=32, intermediate_size=64, out_hidden_size=64, num_heads=2, fullatt_block_indexes=[0]
+    )
+    config = Qwen2_5_VLConfig(
+        text_config=text,
+        vision_config=vision,
+        image_token_id=ids("<|image_pad|>"),
+        vision_start_token_id=ids("<|vision_start|>"),
+        vision_end_token_id=ids("<|vision_end|>"),
+    )
     Qwen2_5_VLForConditionalGeneration(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     Qwen2VLImageProcessorPil().save_pretrained(path)
@@ -198,8 +301,20 @@ def tiny_qwen2_5_vl_checkpoint(path):
 
 def test_a_qwen2_5_vl_checkpoint_trains_through_the_pretrained_path(server, tmp_path):
     model = tiny_qwen2_5_vl_checkpoint(tmp_path / "qwen2.5-vl")
-    run = run_trainer("--reward-url", server.url, "--model", str(model), "--steps", "1", "--max-new-tokens", "24",
-                      "--cpu-threads", "1", "--output-dir", str(tmp_path / "out"))
+    run = run_trainer(
+        "--reward-url",
+        server.url,
+        "--model",
+        str(model),
+        "--steps",
+        "1",
+        "--max-new-tokens",
+        "24",
+        "--cpu-threads",
+        "1",
+        "--output-dir",
+        str(tmp_path / "out"),
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     metrics = json.loads((tmp_path / "out" / "metrics.jsonl").read_text())
     assert metrics["step"] == 1 and metrics["unscored"] == 0 and metrics["completion_tokens"] > 0

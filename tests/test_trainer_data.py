@@ -19,7 +19,16 @@ STEP = re.compile(r"^### Step (\d+):\n(.*?)(?=\n###)", re.MULTILINE | re.DOTALL)
 
 
 def fingerprint(item: Item) -> tuple:
-    return (item.item_id, item.question, item.answer, item.key_steps, item.solution, item.choices, item.image.size, item.image.tobytes())
+    return (
+        item.item_id,
+        item.question,
+        item.answer,
+        item.key_steps,
+        item.solution,
+        item.choices,
+        item.image.size,
+        item.image.tobytes(),
+    )
 
 
 def kind(item: Item) -> str:
@@ -142,15 +151,45 @@ def write_rows(tmp_path, rows) -> str:
 
 def test_load_jsonl_accepts_the_r1vl_spellings(tmp_path):
     solution = "### Step 1:\nAB = 3.\n### The final answer is: 5\n"
-    path = write_rows(tmp_path, [
-        {"image_path": "img.png", "problem": "Q1?", "solution": solution, "key_steps": {"Steps": [["AB = 3", "AB=3"], "pythagorean theorem"]}},
-        "",
-        {"image": "img.png", "question": "Q2?", "answer": 7, "key_steps": json.dumps({"Steps": [["x"]]}), "choices": ["3", "7"]},
-        {"image_path": str(tmp_path / "img.png"), "problem": "Q3?", "solution": "  B  ", "key_steps": '[["a", " "], []]', "id": "q3"},
-        {"image_path": "img.png", "problem": "Q4?", "solution": "x", "key_steps": 'Image Description: ["d"]; Rationales: ["r"]; Step 1: ["AB = 5", "sum"], Step 2: ["C"]'},
-    ])
+    path = write_rows(
+        tmp_path,
+        [
+            {
+                "image_path": "img.png",
+                "problem": "Q1?",
+                "solution": solution,
+                "key_steps": {"Steps": [["AB = 3", "AB=3"], "pythagorean theorem"]},
+            },
+            "",
+            {
+                "image": "img.png",
+                "question": "Q2?",
+                "answer": 7,
+                "key_steps": json.dumps({"Steps": [["x"]]}),
+                "choices": ["3", "7"],
+            },
+            {
+                "image_path": str(tmp_path / "img.png"),
+                "problem": "Q3?",
+                "solution": "  B  ",
+                "key_steps": '[["a", " "], []]',
+                "id": "q3",
+            },
+            {
+                "image_path": "img.png",
+                "problem": "Q4?",
+                "solution": "x",
+                "key_steps": 'Image Description: ["d"]; Rationales: ["r"]; Step 1: ["AB = 5", "sum"], Step 2: ["C"]',
+            },
+        ],
+    )
     a, b, c, d = load_jsonl(path)
-    assert (a.answer, a.solution, a.key_steps, a.choices) == ("5", solution, [["AB = 3", "AB=3"], ["pythagorean theorem"]], None)
+    assert (a.answer, a.solution, a.key_steps, a.choices) == (
+        "5",
+        solution,
+        [["AB = 3", "AB=3"], ["pythagorean theorem"]],
+        None,
+    )
     assert a.image.mode == "RGB" and a.image.size == (20, 10) and a.item_id == "rows-1"
     assert (b.answer, b.solution, b.key_steps, b.choices) == ("7", "", [["x"]], {"A": "3", "B": "7"})
     assert (c.answer, c.key_steps, c.item_id) == ("B", [["a"]], "q3")
@@ -169,7 +208,10 @@ def test_load_jsonl_accepts_the_r1vl_spellings(tmp_path):
         ({"image_path": "img.png", "problem": "Q?"}, "missing 'solution'"),
         ({"image_path": "img.png", "problem": "Q?", "solution": "### The final answer is:  "}, "answer is empty"),
         ({"image_path": "img.png", "problem": "Q?", "solution": "5", "key_steps": [["a", 3]]}, r"key_steps\[0\]"),
-        ({"image_path": "img.png", "problem": "Q?", "solution": "5", "key_steps": "{not json"}, "key_steps is not valid JSON"),
+        (
+            {"image_path": "img.png", "problem": "Q?", "solution": "5", "key_steps": "{not json"},
+            "key_steps is not valid JSON",
+        ),
         ({"image_path": "img.png", "problem": "Q?", "solution": "5", "key_steps": 5}, "key_steps must be"),
         ({"image_path": "img.png", "problem": "Q?", "solution": "5", "choices": 3}, "'choices' must be"),
         ({"image_path": "img.png", "problem": ["Q?"], "solution": "5"}, "'problem' must be a string"),
@@ -199,8 +241,12 @@ def test_load_jsonl_reads_mulberry_files_as_the_data_tools_do(tmp_path):
     from .test_data_published import COMCTS_INPUT, COMCTS_WORKED, MULBERRY_SFT, R1VL_ROW
 
     Image.new("RGB", (12, 12), (1, 2, 3)).save(tmp_path / "img.png")
-    rows = [{**COMCTS_INPUT, "image": "img.png"}, {**COMCTS_WORKED, "image": "img.png"},
-            {**MULBERRY_SFT, "images": ["img.png"]}, {**R1VL_ROW, "image_path": "img.png"}]
+    rows = [
+        {**COMCTS_INPUT, "image": "img.png"},
+        {**COMCTS_WORKED, "image": "img.png"},
+        {**MULBERRY_SFT, "images": ["img.png"]},
+        {**R1VL_ROW, "image_path": "img.png"},
+    ]
     path = tmp_path / "mulberry.json"
     path.write_text(json.dumps(rows))
     items = load_jsonl(path)
@@ -229,13 +275,35 @@ def test_the_trainer_runs_on_a_mulberry_file(server, tmp_path):
     rows = []
     for i, item in enumerate(items):
         item.image.save(tmp_path / f"{i}.png")
-        rows.append({"messages": [{"role": "user", "content": "<image>" + item.question},
-                                  {"role": "assistant", "content": item.solution}],
-                     "images": [f"{i}.png"], "key_steps": {"Steps": item.key_steps}})
+        rows.append(
+            {
+                "messages": [
+                    {"role": "user", "content": "<image>" + item.question},
+                    {"role": "assistant", "content": item.solution},
+                ],
+                "images": [f"{i}.png"],
+                "key_steps": {"Steps": item.key_steps},
+            }
+        )
     (tmp_path / "mulberry.json").write_text(json.dumps(rows))
-    flags = ["--reward-url", server.url, "--data", str(tmp_path / "mulberry.json"), "--steps", "1",
-             "--warmup-steps", "2", "--output-dir", str(tmp_path / "out")]
-    run = subprocess.run([sys.executable, "-m", "trainer_client.run", "--no-progress", *flags],
-                         cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=600)
+    flags = [
+        "--reward-url",
+        server.url,
+        "--data",
+        str(tmp_path / "mulberry.json"),
+        "--steps",
+        "1",
+        "--warmup-steps",
+        "2",
+        "--output-dir",
+        str(tmp_path / "out"),
+    ]
+    run = subprocess.run(
+        [sys.executable, "-m", "trainer_client.run", "--no-progress", *flags],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "4 items" in run.stdout and "step=1 reward=" in run.stdout

@@ -30,7 +30,14 @@ def kinds(text: str) -> list[tuple[str, int | None]]:
 
 def test_canonical_completion_is_valid():
     assert valid(CANONICAL)
-    assert kinds(CANONICAL) == [(DESCRIPTION, None), (RATIONALES, None), (THINK, None), (STEP, 1), (STEP, 2), (ANSWER, None)]
+    assert kinds(CANONICAL) == [
+        (DESCRIPTION, None),
+        (RATIONALES, None),
+        (THINK, None),
+        (STEP, 1),
+        (STEP, 2),
+        (ANSWER, None),
+    ]
 
 
 # ---------------------------------------------------------------- completeness

@@ -29,8 +29,17 @@ import stepgrpo_reward.rows as rows
 from service.data.layouts import detect, to_record
 from service.data.rows import is_array_file, read_row_at, read_rows
 
-__all__ = ["DEMO_KINDS", "Item", "answer_from_solution", "ItemFile", "demo_dataset", "iter_items", "load_jsonl",
-           "normalize_key_steps", "save_jsonl"]
+__all__ = [
+    "DEMO_KINDS",
+    "Item",
+    "answer_from_solution",
+    "ItemFile",
+    "demo_dataset",
+    "iter_items",
+    "load_jsonl",
+    "normalize_key_steps",
+    "save_jsonl",
+]
 
 ANSWER_HEADER = rows.ANSWER_HEADER
 
@@ -61,10 +70,38 @@ class Item:
 DEMO_KINDS = ("triangle", "bars", "rectangle", "count")
 """The kinds of demo item, in the order they cycle; each item's ``item_id`` starts with its kind."""
 
-_TRIPLES = ((3, 4, 5), (6, 8, 10), (5, 12, 13), (9, 12, 15), (8, 15, 17), (12, 16, 20), (15, 20, 25), (7, 24, 25), (20, 21, 29), (10, 24, 26))
+_TRIPLES = (
+    (3, 4, 5),
+    (6, 8, 10),
+    (5, 12, 13),
+    (9, 12, 15),
+    (8, 15, 17),
+    (12, 16, 20),
+    (15, 20, 25),
+    (7, 24, 25),
+    (20, 21, 29),
+    (10, 24, 26),
+)
 _TRIANGLE_NAMES = ("ABC", "PQR", "XYZ", "DEF", "KLM")
 _RECT_NAMES = ("ABCD", "PQRS", "EFGH", "KLMN")
-_BAR_NAMES = ("Ann", "Ben", "Cal", "Dot", "Eli", "Fay", "Gus", "Ivy", "Jon", "Kim", "Liz", "Ned", "Pam", "Ray", "Sue", "Tom")
+_BAR_NAMES = (
+    "Ann",
+    "Ben",
+    "Cal",
+    "Dot",
+    "Eli",
+    "Fay",
+    "Gus",
+    "Ivy",
+    "Jon",
+    "Kim",
+    "Liz",
+    "Ned",
+    "Pam",
+    "Ray",
+    "Sue",
+    "Tom",
+)
 _BAR_COLOURS = ((66, 133, 244), (234, 67, 53), (251, 188, 5), (52, 168, 83), (171, 71, 188), (255, 112, 67))
 _SHAPE_COLOURS = {"red": (220, 40, 40), "blue": (40, 80, 220), "green": (30, 160, 60)}
 _BLACK = (0, 0, 0)
@@ -120,8 +157,12 @@ def _triangle(rng: random.Random, size: int) -> tuple[Image.Image, str, str, lis
     draw.text(((px + rx) / 2 + 5 * k, (py + ry) / 2 - 5 * k), "?", font=numbers, fill=(200, 0, 0), anchor="lb")
 
     leg1, leg2, hyp = p + q, q + r, p + r
-    question = f"In the right triangle {p}{q}{r}, the right angle is at {q}. What is the length of the hypotenuse {hyp}?"
-    description = f"A right triangle {p}{q}{r} with the right angle at {q}; the legs {leg1} and {leg2} are labelled {a} and {b}."
+    question = (
+        f"In the right triangle {p}{q}{r}, the right angle is at {q}. What is the length of the hypotenuse {hyp}?"
+    )
+    description = (
+        f"A right triangle {p}{q}{r} with the right angle at {q}; the legs {leg1} and {leg2} are labelled {a} and {b}."
+    )
     rationale = f"The hypotenuse {hyp} of a right triangle follows from its two legs by the Pythagorean theorem."
     steps = [
         f"From the figure, the legs are {leg1} = {a} and {leg2} = {b}, with the right angle at {q}.",
@@ -159,15 +200,22 @@ def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[li
         draw.text((cx, base + 3 * k), name, font=label_font, fill=_BLACK, anchor="mt")
     draw.line([(left / 2, base), (size - right / 2, base)], fill=_BLACK, width=max(1, round(k)))
 
-    listed = ", ".join(f"{name} = {value}" for name, value in zip(names[:-1], values[:-1])) + f" and {names[-1]} = {values[-1]}"
+    listed = (
+        ", ".join(f"{name} = {value}" for name, value in zip(names[:-1], values[:-1]))
+        + f" and {names[-1]} = {values[-1]}"
+    )
     description = f"A bar chart with {n} bars labelled {', '.join(names[:-1])} and {names[-1]}, with each value written above its bar."
-    value_groups = [[f"{name} = {value}", f"{name}={value}", f"{name} has {value}"] for name, value in zip(names, values)]
+    value_groups = [
+        [f"{name} = {value}", f"{name}={value}", f"{name} has {value}"] for name, value in zip(names, values)
+    ]
     if rng.random() < 0.5:
         letters = "ABCD"[:n]
         choices = dict(zip(letters, names))
         best = values.index(tallest)
         answer = letters[best]
-        question = "Which bar in the chart is the tallest?\nChoices:\n" + "\n".join(f"({letter}) {name}" for letter, name in choices.items())
+        question = "Which bar in the chart is the tallest?\nChoices:\n" + "\n".join(
+            f"({letter}) {name}" for letter, name in choices.items()
+        )
         rationale = "The tallest bar is the one with the largest value, so I read every value and compare them."
         steps = [
             f"The values written above the bars are {listed}.",
@@ -262,8 +310,12 @@ def _count(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[l
     n = counts[target]
     red, blue, green = (counts[c] for c in colours)
     question = f"How many {target} shapes are there in the image?"
-    description = f"The image shows {total} small circles, squares and triangles in red, blue and green on a white background."
-    rationale = f"The question asks only about the {target} shapes, so I count the shapes of each colour and check the total."
+    description = (
+        f"The image shows {total} small circles, squares and triangles in red, blue and green on a white background."
+    )
+    rationale = (
+        f"The question asks only about the {target} shapes, so I count the shapes of each colour and check the total."
+    )
     steps = [
         f"Looking at the image, there are {total} shapes in total: {red} red, {blue} blue and {green} green.",
         f"As a check, {red} + {blue} + {green} = {total}, which matches the total.",
@@ -304,7 +356,6 @@ def demo_dataset(n: int, seed: int = 0, size: int = 112) -> list[Item]:
 # --------------------------------------------------------------------------------------------------
 # R1-VL JSONL layout
 # --------------------------------------------------------------------------------------------------
-
 
 
 def answer_from_solution(solution: str) -> str:

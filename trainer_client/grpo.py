@@ -15,8 +15,15 @@ class LossParts:
     clipped: float
 
 
-def grpo_loss(logp: torch.Tensor, old_logp: torch.Tensor, ref_logp: torch.Tensor, advantages: torch.Tensor, mask: torch.Tensor,
-              beta: float = 0.04, clip_eps: float = 0.2) -> LossParts:
+def grpo_loss(
+    logp: torch.Tensor,
+    old_logp: torch.Tensor,
+    ref_logp: torch.Tensor,
+    advantages: torch.Tensor,
+    mask: torch.Tensor,
+    beta: float = 0.04,
+    clip_eps: float = 0.2,
+) -> LossParts:
     """Per token ``-min(ρA, clip(ρ, 1±ε)A) + β·KL``, averaged over each completion's tokens, then over
     completions (rows whose mask is all zero — unscored trajectories — count for nothing).
 

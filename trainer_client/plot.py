@@ -14,8 +14,14 @@ import sys
 from pathlib import Path
 
 PICTURE = "reward.png"
-CURVES = {"reward": "reward", "step_rar": "StepRAR", "step_rvr": "StepRVR", "accuracy": "accuracy",
-          "validity_rate": "validity", "kl": "KL"}
+CURVES = {
+    "reward": "reward",
+    "step_rar": "StepRAR",
+    "step_rvr": "StepRVR",
+    "accuracy": "accuracy",
+    "validity_rate": "validity",
+    "kl": "KL",
+}
 """Metric key -> label, in the order of the panels and of the summary line."""
 
 

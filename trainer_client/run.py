@@ -18,7 +18,7 @@ import json
 import random
 import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import torch
@@ -31,11 +31,27 @@ from .data import Item, demo_dataset, load_jsonl
 from .grpo import grpo_loss
 from .policy import FORMAT_HINT, Policy, pretrained_policy, tiny_policy
 
-DEMO_DEFAULTS = {"steps": 90, "batch_size": 2, "num_generations": 8, "temperature": 1.2, "lr": 3e-4, "lr_ramp": 20,
-                 "warmup_steps": 150, "cpu_threads": 1}
+DEMO_DEFAULTS = {
+    "steps": 90,
+    "batch_size": 2,
+    "num_generations": 8,
+    "temperature": 1.2,
+    "lr": 3e-4,
+    "lr_ramp": 20,
+    "warmup_steps": 150,
+    "cpu_threads": 1,
+}
 """The tiny offline demo: tuned so that the reward visibly rises in about 3 minutes on 2 CPU cores."""
-MODEL_DEFAULTS = {"steps": 10, "batch_size": 2, "num_generations": 4, "temperature": 1.2, "lr": 1e-6, "lr_ramp": 0,
-                  "warmup_steps": 0, "cpu_threads": None}
+MODEL_DEFAULTS = {
+    "steps": 10,
+    "batch_size": 2,
+    "num_generations": 4,
+    "temperature": 1.2,
+    "lr": 1e-6,
+    "lr_ramp": 0,
+    "warmup_steps": 0,
+    "cpu_threads": None,
+}
 """With ``--model``: the paper's settings (M = 4, temperature 1.2, lr 1e-6, no warm-up: start from SFT)."""
 TIMING_KEYS = ("reward_latency_ms", "reward_wait_ms", "step_seconds")
 """Metrics that measure time: the only ones that differ between two runs with the same seed."""
@@ -46,53 +62,96 @@ def _both(key: str) -> str:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m trainer_client.run", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--reward-url", default="http://127.0.0.1:8000",
-                   help="reward service: http://HOST:PORT, or grpc://HOST:PORT")
+    p = argparse.ArgumentParser(
+        prog="python -m trainer_client.run",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "--reward-url", default="http://127.0.0.1:8000", help="reward service: http://HOST:PORT, or grpc://HOST:PORT"
+    )
     p.add_argument("--grpc", action="store_true", help="talk gRPC to --reward-url (same as a grpc:// URL)")
     p.add_argument("--profile", default="stepgrpo", help="reward profile")
     p.add_argument("--alpha", type=float, default=0.1, help="key-step weight in StepRAR")
     p.add_argument("--epsilon", type=float, default=1e-4, help="advantage std epsilon")
     p.add_argument("--reward-timeout", type=float, default=300.0, help="seconds per reward request")
     p.add_argument("--reward-retries", type=int, default=3, help="retries on connection errors, 429 and 503")
-    p.add_argument("--model", default=None,
-                   help="Qwen2-VL / Qwen2.5-VL path or name; default: a tiny model built offline")
-    p.add_argument("--data", default=None,
-                   help="R1-VL layout JSONL (image_path, problem, solution, key_steps); default: synthetic demo set")
+    p.add_argument(
+        "--model", default=None, help="Qwen2-VL / Qwen2.5-VL path or name; default: a tiny model built offline"
+    )
+    p.add_argument(
+        "--data",
+        default=None,
+        help="R1-VL layout JSONL (image_path, problem, solution, key_steps); default: synthetic demo set",
+    )
     p.add_argument("--image-root", default=None, help="folder that relative image paths in --data are relative to")
     p.add_argument("--demo-size", type=int, default=32, help="items in the synthetic demo set")
-    p.add_argument("--tokens", choices=["phrases", "words"], default="phrases",
-                   help="the tiny model's tokenizer: merges may span words (short completions) or stop at them")
+    p.add_argument(
+        "--tokens",
+        choices=["phrases", "words"],
+        default="phrases",
+        help="the tiny model's tokenizer: merges may span words (short completions) or stop at them",
+    )
     p.add_argument("--steps", type=int, default=None, help=f"GRPO steps ({_both('steps')})")
     p.add_argument("--batch-size", type=int, default=None, help=f"prompts per step ({_both('batch_size')})")
-    p.add_argument("--num-generations", "-M", type=int, default=None,
-                   help=f"completions per prompt, paper: 4 ({_both('num_generations')})")
-    p.add_argument("--temperature", type=float, default=None,
-                   help=f"sampling temperature, paper: 1.2 ({_both('temperature')})")
+    p.add_argument(
+        "--num-generations",
+        "-M",
+        type=int,
+        default=None,
+        help=f"completions per prompt, paper: 4 ({_both('num_generations')})",
+    )
+    p.add_argument(
+        "--temperature", type=float, default=None, help=f"sampling temperature, paper: 1.2 ({_both('temperature')})"
+    )
     p.add_argument("--max-new-tokens", type=int, default=160, help="completion length cap (paper: 1024)")
     p.add_argument("--beta", type=float, default=0.04, help="KL weight (paper: 0.04)")
     p.add_argument("--clip-eps", type=float, default=0.2, help="ratio clipping")
     p.add_argument("--lr", type=float, default=None, help=f"learning rate, paper: 1e-6 ({_both('lr')})")
-    p.add_argument("--lr-ramp", type=int, default=None,
-                   help=f"first GRPO steps, over which the learning rate rises linearly to --lr ({_both('lr_ramp')})")
-    p.add_argument("--warmup-steps", type=int, default=None,
-                   help=f"supervised steps on reference solutions first ({_both('warmup_steps')})")
+    p.add_argument(
+        "--lr-ramp",
+        type=int,
+        default=None,
+        help=f"first GRPO steps, over which the learning rate rises linearly to --lr ({_both('lr_ramp')})",
+    )
+    p.add_argument(
+        "--warmup-steps",
+        type=int,
+        default=None,
+        help=f"supervised steps on reference solutions first ({_both('warmup_steps')})",
+    )
     p.add_argument("--warmup-batch", type=int, default=8, help="reference solutions per warm-up step")
     p.add_argument("--warmup-lr", type=float, default=5e-3, help="learning rate of the warm-up")
-    p.add_argument("--pipeline", action=argparse.BooleanOptionalAction, default=None,
-                   help="send each prompt's group as soon as it is sampled, so scoring overlaps the next prompt's "
-                        "generation (default: on when a step has more than one prompt)")
-    p.add_argument("--shuffle-advantages", action="store_true",
-                   help="control run: shuffle the advantages within each group, which breaks the learning signal")
+    p.add_argument(
+        "--pipeline",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="send each prompt's group as soon as it is sampled, so scoring overlaps the next prompt's "
+        "generation (default: on when a step has more than one prompt)",
+    )
+    p.add_argument(
+        "--shuffle-advantages",
+        action="store_true",
+        help="control run: shuffle the advantages within each group, which breaks the learning signal",
+    )
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    p.add_argument("--cpu-threads", type=int, default=None,
-                   help="torch CPU threads (demo: 1, as it shares the CPUs with the reward workers; --model: torch's)")
-    p.add_argument("--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"], help="auto: bf16 on cuda, fp32 on cpu")
+    p.add_argument(
+        "--cpu-threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (demo: 1, as it shares the CPUs with the reward workers; --model: torch's)",
+    )
+    p.add_argument(
+        "--dtype", default="auto", choices=["auto", "bf16", "fp16", "fp32"], help="auto: bf16 on cuda, fp32 on cpu"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--output-dir", default="runs/demo", help="metrics.jsonl, reward.png and checkpoints go here")
-    p.add_argument("--save-every", type=int, default=0,
-                   help="checkpoint every N steps (and the starting point); 0: only at the end")
+    p.add_argument(
+        "--save-every",
+        type=int,
+        default=0,
+        help="checkpoint every N steps (and the starting point); 0: only at the end",
+    )
     p.add_argument("--no-plot", action="store_true", help="do not draw reward.png at the end")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = p.parse_args(argv)
@@ -127,8 +186,10 @@ def warm_up(policy: Policy, items: list[Item], steps: int, lr: float, batch: int
         return float("nan")
     prompts = [policy.prompt_inputs(item.image, item.question) for item in items]
     eos = policy.tokenizer.eos_token
-    targets = [policy.tokenizer(item.solution + eos, return_tensors="pt", add_special_tokens=False).input_ids[0]
-               for item in items]
+    targets = [
+        policy.tokenizer(item.solution + eos, return_tensors="pt", add_special_tokens=False).input_ids[0]
+        for item in items
+    ]
     targets = [target.to(policy.device) for target in targets]
     optimizer = torch.optim.AdamW(policy.model.parameters(), lr=lr)
     rng = random.Random(f"warm-up:{seed}")
@@ -188,15 +249,19 @@ class Trainer:
         self.optimizer.step()
         self.schedule.step()
         self.optimizer.zero_grad()
-        timing = {"reward_latency_ms": round(sum(seconds for _, seconds in replies) * 1000, 2),
-                  "reward_wait_ms": round(waited * 1000, 2), "step_seconds": round(time.perf_counter() - started, 3)}
+        timing = {
+            "reward_latency_ms": round(sum(seconds for _, seconds in replies) * 1000, 2),
+            "reward_wait_ms": round(waited * 1000, 2),
+            "step_seconds": round(time.perf_counter() - started, 3),
+        }
         return self._metrics(step, groups, parts, rollouts) | timing | {"reward_version": replies[0][0].version}
 
     def score(self, groups: list[dict]) -> tuple:
         """The service's response to ``groups`` and the seconds it took to come back."""
         sent = time.perf_counter()
-        response = self.client.score(groups, profile=self.args.profile,
-                                     options={"alpha": self.args.alpha, "epsilon": self.args.epsilon})
+        response = self.client.score(
+            groups, profile=self.args.profile, options={"alpha": self.args.alpha, "epsilon": self.args.epsilon}
+        )
         return response, time.perf_counter() - sent
 
     @staticmethod
@@ -227,16 +292,24 @@ class Trainer:
             logp = policy.token_logprobs(policy.model, prompt, completion)
             with torch.no_grad():
                 ref_logp = policy.token_logprobs(self.reference, prompt, completion)
-            part = grpo_loss(logp, logp.detach(), ref_logp, advantages, mask * scored.unsqueeze(1),
-                             beta=args.beta, clip_eps=args.clip_eps)
+            part = grpo_loss(
+                logp,
+                logp.detach(),
+                ref_logp,
+                advantages,
+                mask * scored.unsqueeze(1),
+                beta=args.beta,
+                clip_eps=args.clip_eps,
+            )
             (part.loss / len(rollouts)).backward()
             parts.append(part)
         return parts
 
     def rollout(self, item: Item) -> tuple:
         prompt = self.policy.prompt_inputs(item.image, item.question)
-        completion, mask = self.policy.sample(prompt, self.args.num_generations, self.args.temperature,
-                                              self.args.max_new_tokens)
+        completion, mask = self.policy.sample(
+            prompt, self.args.num_generations, self.args.temperature, self.args.max_new_tokens
+        )
         return item, prompt, completion, mask, self.policy.decode(completion, mask)
 
     @staticmethod
@@ -292,8 +365,11 @@ def train(args, trainer: Trainer, policy: Policy, out: Path) -> int:
                 return 2
             log.write(json.dumps(metrics) + "\n")
             log.flush()
-            bar.set_postfix(reward=f"{metrics['reward']:.3f}", acc=f"{metrics['accuracy']:.2f}",
-                            valid=f"{metrics['validity_rate']:.2f}")
+            bar.set_postfix(
+                reward=f"{metrics['reward']:.3f}",
+                acc=f"{metrics['accuracy']:.2f}",
+                valid=f"{metrics['validity_rate']:.2f}",
+            )
             shown = {k: v for k, v in metrics.items() if k != "reward_version"}
             tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
             if args.save_every and step % args.save_every == 0:
@@ -317,10 +393,14 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         items = load_items(args)
         policy = build_policy(args, items)
-        warm_loss = warm_up(policy, items, args.warmup_steps, args.warmup_lr, args.warmup_batch, args.seed,
-                            not args.no_progress)
-        print(f"reward service {reward_url(args)} ({info.profiles[args.profile].version}); {len(items)} items; "
-              f"warm-up loss {warm_loss:.3f}; {policy.model.num_parameters():,} parameters", flush=True)
+        warm_loss = warm_up(
+            policy, items, args.warmup_steps, args.warmup_lr, args.warmup_batch, args.seed, not args.no_progress
+        )
+        print(
+            f"reward service {reward_url(args)} ({info.profiles[args.profile].version}); {len(items)} items; "
+            f"warm-up loss {warm_loss:.3f}; {policy.model.num_parameters():,} parameters",
+            flush=True,
+        )
         trainer = Trainer(args, policy, items, client)
         if args.save_every:
             save_checkpoint(policy, out, 0)

@@ -29,22 +29,32 @@ def _common(p: argparse.ArgumentParser, workers: bool = True) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m service.data", description="StepGRPO data tools: key steps, augmentation, offline scoring, conversion.")
+    ap = argparse.ArgumentParser(
+        prog="python -m service.data",
+        description="StepGRPO data tools: key steps, augmentation, offline scoring, conversion.",
+    )
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="key steps from each row's reference solution (rules, or an LLM)")
     _common(p)
     p.add_argument("--keep-existing", action="store_true", help="leave rows that already have key steps as they are")
-    p.add_argument("--llm-url", help="OpenAI-compatible endpoint (…/v1 or …/v1/chat/completions): extract with an LLM instead of rules")
+    p.add_argument(
+        "--llm-url",
+        help="OpenAI-compatible endpoint (…/v1 or …/v1/chat/completions): extract with an LLM instead of rules",
+    )
     p.add_argument("--llm-model", default="gpt-4o", help="model name sent to the endpoint (default gpt-4o)")
-    p.add_argument("--llm-api-key", default=os.environ.get("OPENAI_API_KEY"), help="bearer token (default: $OPENAI_API_KEY)")
+    p.add_argument(
+        "--llm-api-key", default=os.environ.get("OPENAI_API_KEY"), help="bearer token (default: $OPENAI_API_KEY)"
+    )
     p.add_argument("--llm-timeout", type=float, default=120.0, help="seconds per request (default 120)")
     p.add_argument("--llm-retries", type=int, default=3, help="retries on connection errors, 429 and 5xx (default 3)")
     p.add_argument("--llm-concurrency", type=int, default=4, help="requests in flight (default 4)")
 
     p = sub.add_parser("augment", help="add equivalent forms to each key-step group")
     _common(p)
-    p.add_argument("--max-forms", type=int, default=MAX_FORMS, help=f"most alternatives per group (default {MAX_FORMS})")
+    p.add_argument(
+        "--max-forms", type=int, default=MAX_FORMS, help=f"most alternatives per group (default {MAX_FORMS})"
+    )
 
     p = sub.add_parser("score", help="score (reference, completions) rows offline, as the server does")
     _common(p)
@@ -54,12 +64,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--advantage", choices=["group", "batch", "none"], default=defaults.advantage)
     p.add_argument("--epsilon", type=float, default=defaults.epsilon)
     p.add_argument("--biased-std", dest="unbiased_std", action="store_false", help="std with n instead of n-1")
-    p.add_argument("--stuffing-guard", dest="stuffing_guard", action="store_true", default=None, help="force the guard on")
+    p.add_argument(
+        "--stuffing-guard", dest="stuffing_guard", action="store_true", default=None, help="force the guard on"
+    )
     p.add_argument("--no-stuffing-guard", dest="stuffing_guard", action="store_false", help="force the guard off")
     p.add_argument("--explain", action="store_true", help="attach per-trajectory explanations")
     p.add_argument("--deadline", type=float, default=5.0, help="hard per-trajectory deadline, seconds (default 5)")
-    p.add_argument("--batch-groups", type=int, default=256, help="rows per scoring request, the batch of --advantage batch (default 256)")
-    p.add_argument("--plot", metavar="PNG", help="save histograms of the reward components (needs matplotlib: the [data] extra)")
+    p.add_argument(
+        "--batch-groups",
+        type=int,
+        default=256,
+        help="rows per scoring request, the batch of --advantage batch (default 256)",
+    )
+    p.add_argument(
+        "--plot", metavar="PNG", help="save histograms of the reward components (needs matplotlib: the [data] extra)"
+    )
     p.add_argument("--summary", metavar="JSON", help="also write the summary as JSON")
 
     p = sub.add_parser("convert", help="rewrite rows in another layout")
@@ -72,16 +91,30 @@ def _score(args) -> int:
     from .score import require_matplotlib, save_plot, score_file, summary_table
 
     try:
-        options = Options(alpha=args.alpha, advantage=args.advantage, epsilon=args.epsilon, unbiased_std=args.unbiased_std,
-                          stuffing_guard=args.stuffing_guard, explain=args.explain)
+        options = Options(
+            alpha=args.alpha,
+            advantage=args.advantage,
+            epsilon=args.epsilon,
+            unbiased_std=args.unbiased_std,
+            stuffing_guard=args.stuffing_guard,
+            explain=args.explain,
+        )
     except ValidationError as exc:
         raise SystemExit("; ".join(f"--{e['loc'][0].replace('_', '-')}: {e['msg']}" for e in exc.errors())) from None
     if args.deadline <= 0 or args.batch_groups < 1 or args.workers < 1:
         raise SystemExit("--deadline must be positive, --batch-groups and --workers at least 1")
     if args.plot:
         require_matplotlib()
-    summary = score_file(args.input, args.output, args.profile, options, args.workers, args.deadline,
-                         args.batch_groups, not args.no_progress)
+    summary = score_file(
+        args.input,
+        args.output,
+        args.profile,
+        options,
+        args.workers,
+        args.deadline,
+        args.batch_groups,
+        not args.no_progress,
+    )
     print(summary_table(summary))
     if args.summary:
         with open(args.summary, "w", encoding="utf-8") as f:
@@ -122,16 +155,32 @@ def _run(args: argparse.Namespace) -> int:
         if args.llm_url:
             from .llm import Endpoint
 
-            endpoint = Endpoint(args.llm_url, args.llm_model, args.llm_api_key, timeout=args.llm_timeout, retries=args.llm_retries)
-            rows, bad = transform_file(args.input, args.output, partial(llm_extract, endpoint, args.keep_existing),
-                                       max(1, args.llm_concurrency), "extract (LLM)", show, threads=True)
+            endpoint = Endpoint(
+                args.llm_url, args.llm_model, args.llm_api_key, timeout=args.llm_timeout, retries=args.llm_retries
+            )
+            rows, bad = transform_file(
+                args.input,
+                args.output,
+                partial(llm_extract, endpoint, args.keep_existing),
+                max(1, args.llm_concurrency),
+                "extract (LLM)",
+                show,
+                threads=True,
+            )
         else:
-            rows, bad = transform_file(args.input, args.output, partial(rule_extract, args.keep_existing), args.workers, "extract", show)
+            rows, bad = transform_file(
+                args.input, args.output, partial(rule_extract, args.keep_existing), args.workers, "extract", show
+            )
     elif args.command == "augment":
-        rows, bad = transform_file(args.input, args.output, partial(augment_record, args.max_forms), args.workers, "augment", show)
+        rows, bad = transform_file(
+            args.input, args.output, partial(augment_record, args.max_forms), args.workers, "augment", show
+        )
     else:
         rows, bad = transform_file(args.input, args.output, same_record, 1, "convert", show, layout=args.to)
-    print(f"{args.command}: {rows} rows written to {args.output}, {bad} bad rows (see their 'error' field)", file=sys.stderr)
+    print(
+        f"{args.command}: {rows} rows written to {args.output}, {bad} bad rows (see their 'error' field)",
+        file=sys.stderr,
+    )
     return _exit_status(args.command, rows, bad)
 
 

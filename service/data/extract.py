@@ -35,11 +35,64 @@ MAX_CHAIN = 3
 
 _RAW = re.compile(r"\\[A-Za-z]+|\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’]s)?|\S")
 _MATH_CHARS = set("+-*/^_()[]{}|'√π°²³×·÷−–%<>!∠△$")
-_FUNCTIONS = {"sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "max", "min", "lim", "mod", "pi", "theta",
-              "alpha", "beta", "gamma", "cm", "mm", "km", "kg", "m", "g", "s"}
-_BREAK_WORDS = {"so", "thus", "hence", "therefore", "then", "and", "which", "where", "since", "because", "gives", "giving",
-                "we", "if", "or", "but", "while", "when", "get", "that", "is", "are", "was", "be", "means", "implies"}
-STOPWORDS = frozenset("""
+_FUNCTIONS = {
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "log",
+    "ln",
+    "exp",
+    "sqrt",
+    "max",
+    "min",
+    "lim",
+    "mod",
+    "pi",
+    "theta",
+    "alpha",
+    "beta",
+    "gamma",
+    "cm",
+    "mm",
+    "km",
+    "kg",
+    "m",
+    "g",
+    "s",
+}
+_BREAK_WORDS = {
+    "so",
+    "thus",
+    "hence",
+    "therefore",
+    "then",
+    "and",
+    "which",
+    "where",
+    "since",
+    "because",
+    "gives",
+    "giving",
+    "we",
+    "if",
+    "or",
+    "but",
+    "while",
+    "when",
+    "get",
+    "that",
+    "is",
+    "are",
+    "was",
+    "be",
+    "means",
+    "implies",
+}
+STOPWORDS = frozenset(
+    """
 a an the this that these those it its it's of in on at to for from by with without as into onto over under about between
 through during before after above below up down out off than then so thus hence therefore because since if when while where
 which who whom whose what how why is are was were be been being am do does did has have had can could will would shall should
@@ -50,22 +103,31 @@ used get gets got gives give giving know known need needs needed shown show show
 identified answer answers question value values figure image diagram picture problem solution result results following
 follows follow therefore total equal equals equation one two three four five six seven eight nine ten times plus minus
 divided multiplied per out like ask asks asked say says said based according means mean meaning thing things way
-""".split())
-_NAMED_HEADS = "theorem|law|rule|formula|principle|identity|property|inequality|postulate|lemma|criterion|axiom|equation"
+""".split()
+)
+_NAMED_HEADS = (
+    "theorem|law|rule|formula|principle|identity|property|inequality|postulate|lemma|criterion|axiom|equation"
+)
 _NAMED = re.compile(rf"\b((?:[A-Za-z]+(?:['’]s)?\s+){{0,2}}(?:{_NAMED_HEADS})s?)\b(?!\s+of\b)", re.IGNORECASE)
-_NAMED_OF = re.compile(rf"\b((?:{_NAMED_HEADS}|sum|area|volume|perimeter|circumference) of (?:the )?[A-Za-z]+)\b", re.IGNORECASE)
-_CONCEPTS = frozenset("""
+_NAMED_OF = re.compile(
+    rf"\b((?:{_NAMED_HEADS}|sum|area|volume|perimeter|circumference) of (?:the )?[A-Za-z]+)\b", re.IGNORECASE
+)
+_CONCEPTS = frozenset(
+    """
 hypotenuse perimeter area volume circumference radius diameter chord arc tangent secant slope intercept midpoint bisector
 median altitude perpendicular parallel congruent similar isosceles equilateral scalene supplementary complementary vertical
 adjacent alternate corresponding inscribed central exterior interior acute obtuse right triangle rectangle square circle
 trapezoid parallelogram rhombus polygon hexagon pentagon cylinder cone sphere cube prism pyramid probability percentage ratio
 proportion average mean mode range sum difference product quotient derivative integral velocity acceleration force mass
 density pressure energy momentum photosynthesis
-""".split())
+""".split()
+)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\\$(])|\n+")
-_VERBS = frozenset("belongs belong lies lie forms form makes make represents represent shows reads read means contains contain "
-                   "reaches reach equals equal has have measures "
-                   "gets becomes become remains remain stands stand holds hold yields yield".split())
+_VERBS = frozenset(
+    "belongs belong lies lie forms form makes make represents represent shows reads read means contains contain "
+    "reaches reach equals equal has have measures "
+    "gets becomes become remains remain stands stand holds hold yields yield".split()
+)
 _QUANTITY_SUFFIX = re.compile(r"\s*(%|°|\^\s*\{?\\circ\}?|[A-Za-z]+)")
 
 
@@ -118,7 +180,12 @@ def _clauses(text: str) -> list[list[re.Match]]:
         if line_break:
             clauses.append(current)
             current = []
-        if tok in ";:?" or (tok == "," and (m.end() == len(text) or text[m.end()].isspace())) or ends_sentence or tok.lower() in _BREAK_WORDS:
+        if (
+            tok in ";:?"
+            or (tok == "," and (m.end() == len(text) or text[m.end()].isspace()))
+            or ends_sentence
+            or tok.lower() in _BREAK_WORDS
+        ):
             clauses.append(current)
             current = []
         else:
@@ -175,8 +242,10 @@ def _labels_next(clause: list[re.Match], i: int) -> bool:
 
 def _cut(clause: list[re.Match], start: int, end: int) -> bool:
     """Whether the span ``[start, end)`` begins or ends on an operator, or one sits just outside it."""
+
     def operator(i: int) -> bool:
         return 0 <= i < len(clause) and clause[i].group() in _OPERATORS
+
     leading = clause[start].group() in _OPERATORS and clause[start].group() not in "-−"
     return leading or operator(end - 1) or operator(start - 1) or operator(end)
 
@@ -222,7 +291,9 @@ def _phrases(text: str) -> list[tuple[int, int]]:
     spans, run = [], []
     for m in list(_RAW.finditer(text)) + [None]:
         tok = m.group() if m else ""
-        content = tok.isalpha() and len(tok) >= 3 and tok.lower() not in STOPWORDS and not (tok.isupper() and len(tok) <= 5)
+        content = (
+            tok.isalpha() and len(tok) >= 3 and tok.lower() not in STOPWORDS and not (tok.isupper() and len(tok) <= 5)
+        )
         if content and (not run or text[run[-1].end() : m.start()].isspace()):
             run.append(m)
             continue
@@ -244,6 +315,7 @@ def _is_concept(word: str) -> bool:
 def _telling_phrases(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Phrases worth a key step — two or more words, a concept word, or a name written mid-sentence
     (``tallest bar``, ``hypotenuse``, ``Paris``) — concepts first, then longer ones, then by position."""
+
     def telling(span):
         words = text[span[0] : span[1]].split()
         before = text[: span[0]].rstrip(" \t")
@@ -253,6 +325,7 @@ def _telling_phrases(spans: list[tuple[int, int]], text: str) -> list[tuple[int,
     def key(span):
         words = text[span[0] : span[1]].split()
         return (not any(map(_is_concept, words)), -len(words), span[0])
+
     return sorted(filter(telling, spans), key=key)
 
 
@@ -262,7 +335,12 @@ def candidates(steps: list[str]) -> list[Element]:
     for s, text in enumerate(steps):
         taken: list[tuple[int, int]] = []
         per_step = []
-        finders = ((0, _equations(text)), (1, _named(text)), (2, _quantities(text)), (3, _telling_phrases(_phrases(text), text)))
+        finders = (
+            (0, _equations(text)),
+            (1, _named(text)),
+            (2, _quantities(text)),
+            (3, _telling_phrases(_phrases(text), text)),
+        )
         for rank, spans in finders:
             for a, b in spans:
                 if any(a < y and x < b for x, y in taken):
@@ -318,8 +396,10 @@ def extract_key_steps(solution: str, question: str | None = None) -> list[list[s
     steps = step_texts(solution)
     groups = [[e.text] for e in self_credited(steps, select(candidates(steps), question or ""))]
     if not groups:
-        raise ValueError("no key steps found in the solution (no equation, named concept, quantity or phrase its steps "
-                         "earn): a bad row; write its key steps by hand or extract with --llm-url")
+        raise ValueError(
+            "no key steps found in the solution (no equation, named concept, quantity or phrase its steps "
+            "earn): a bad row; write its key steps by hand or extract with --llm-url"
+        )
     return groups
 
 

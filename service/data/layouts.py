@@ -127,10 +127,32 @@ def _turns(row: dict) -> tuple[str | None, str | None]:
 
 _KNOWN = {
     "project": {"id", "group_id", "image_path", "question", "reference", "completions"},
-    "r1vl": {"id", "item_id", "image_path", "image", "images", "problem", "question", "solution", "answer", "key_steps",
-             "choices", "completions"},
-    "mulberry": {"id", "messages", "conversations", "images", "image", "question", "answer", "key_steps", "choices",
-                 "completions"},
+    "r1vl": {
+        "id",
+        "item_id",
+        "image_path",
+        "image",
+        "images",
+        "problem",
+        "question",
+        "solution",
+        "answer",
+        "key_steps",
+        "choices",
+        "completions",
+    },
+    "mulberry": {
+        "id",
+        "messages",
+        "conversations",
+        "images",
+        "image",
+        "question",
+        "answer",
+        "key_steps",
+        "choices",
+        "completions",
+    },
 }
 
 
@@ -151,17 +173,41 @@ def to_record(row: Any, layout: str, default_id: str) -> Record:
         ref = row["reference"]
         if not isinstance(ref, dict):
             raise ValueError("'reference' must be an object")
-        return _with_choices(Record(item_id, _string(row, "question"), _image(row), _string(ref, "answer"),
-                                    _string(ref, "solution"), ref.get("key_steps"), choices_from(ref.get("choices")),
-                                    _completions(row.get("completions")), extra, row, layout))
+        return _with_choices(
+            Record(
+                item_id,
+                _string(row, "question"),
+                _image(row),
+                _string(ref, "answer"),
+                _string(ref, "solution"),
+                ref.get("key_steps"),
+                choices_from(ref.get("choices")),
+                _completions(row.get("completions")),
+                extra,
+                row,
+                layout,
+            )
+        )
     if layout == "mulberry":
         question, solution = _turns(row)
         question = _string(row, "question") or question
     else:
         question, solution = _string(row, "problem", "question"), _string(row, "solution")
-    return _with_choices(Record(item_id, question, _image(row), _string(row, "answer"), solution, row.get("key_steps"),
-                                choices_from(row.get("choices")), _completions(row.get("completions")), extra, row,
-                                layout))
+    return _with_choices(
+        Record(
+            item_id,
+            question,
+            _image(row),
+            _string(row, "answer"),
+            solution,
+            row.get("key_steps"),
+            choices_from(row.get("choices")),
+            _completions(row.get("completions")),
+            extra,
+            row,
+            layout,
+        )
+    )
 
 
 def _written_key_steps(original: Any, groups: list[list[str]], default: str) -> Any:
@@ -205,18 +251,36 @@ def from_record(record: Record, layout: str | None = None) -> dict:
         if answer is None:  # the contract requires one: say so rather than write a row the server refuses
             raise ValueError("reference.answer: no 'answer', and the solution states none")
         reference = {"answer": answer, "solution": record.solution, "key_steps": groups, "choices": choices}
-        row = {"id": record.id, "image_path": record.image_path, "question": record.question,
-               "reference": {k: v for k, v in reference.items() if v is not None}, "completions": record.completions}
+        row = {
+            "id": record.id,
+            "image_path": record.image_path,
+            "question": record.question,
+            "reference": {k: v for k, v in reference.items() if v is not None},
+            "completions": record.completions,
+        }
     elif layout == "r1vl":
-        row = {"id": record.id, "image_path": record.image_path, "problem": record.question, "solution": record.solution,
-               "answer": answer, "key_steps": None if groups is None else {"Steps": groups},
-               "choices": choices, "completions": record.completions}
+        row = {
+            "id": record.id,
+            "image_path": record.image_path,
+            "problem": record.question,
+            "solution": record.solution,
+            "answer": answer,
+            "key_steps": None if groups is None else {"Steps": groups},
+            "choices": choices,
+            "completions": record.completions,
+        }
     elif layout == "mulberry":
         user = _IMAGE_TAG + (record.question or "") if record.image_path else record.question or ""
         turns = [{"role": "user", "content": user}, {"role": "assistant", "content": record.solution or ""}]
-        row = {"id": record.id, "messages": turns, "images": [record.image_path] if record.image_path else None,
-               "answer": answer, "key_steps": None if groups is None else {"Steps": groups}, "choices": choices,
-               "completions": record.completions}
+        row = {
+            "id": record.id,
+            "messages": turns,
+            "images": [record.image_path] if record.image_path else None,
+            "answer": answer,
+            "key_steps": None if groups is None else {"Steps": groups},
+            "choices": choices,
+            "completions": record.completions,
+        }
     else:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
     return {**{k: v for k, v in row.items() if v is not None}, **record.extra}

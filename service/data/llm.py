@@ -49,8 +49,11 @@ def _reply(endpoint: Endpoint, solution: str) -> str:
     import httpx
 
     headers = {"Authorization": f"Bearer {endpoint.api_key}"} if endpoint.api_key else {}
-    body = {"model": endpoint.model, "temperature": endpoint.temperature,
-            "messages": [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": solution}]}
+    body = {
+        "model": endpoint.model,
+        "temperature": endpoint.temperature,
+        "messages": [{"role": "system", "content": INSTRUCTIONS}, {"role": "user", "content": solution}],
+    }
     delay = 1.0
     for attempt in range(endpoint.retries + 1):
         try:

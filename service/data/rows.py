@@ -160,8 +160,13 @@ def _elements(buffer: _Buffer, decoder: json.JSONDecoder) -> Iterator[Row]:
         elif index:
             ch = None
         if ch is None:
-            yield Row(index + 1, None, f"invalid JSON array: no ',' or ']' after element {index}" if index else
-                      "invalid JSON array: the file ends before its closing ']'")
+            yield Row(
+                index + 1,
+                None,
+                f"invalid JSON array: no ',' or ']' after element {index}"
+                if index
+                else "invalid JSON array: the file ends before its closing ']'",
+            )
             return
         offset = buffer.offset()
         value, error = _decoded(decoder, buffer)
@@ -235,7 +240,12 @@ def write_rows(path: str | Path, rows: Iterable[dict]) -> None:
 
 def error_row(row: Row, message: str) -> dict:
     base = row.value if isinstance(row.value, dict) else ({} if row.value is None else {"value": row.value})
-    return {"line": row.line, "id": base.get("id"), "error": message[:1000], **{k: v for k, v in base.items() if k not in ("line", "id", "error")}}
+    return {
+        "line": row.line,
+        "id": base.get("id"),
+        "error": message[:1000],
+        **{k: v for k, v in base.items() if k not in ("line", "id", "error")},
+    }
 
 
 def is_error(out: dict) -> bool:
@@ -327,8 +337,14 @@ def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
-def map_rows(fn: Callable[[Row], dict], rows: Iterable[Row], workers: int, desc: str, show_progress: bool = True,
-             threads: bool = False) -> Iterator[dict]:
+def map_rows(
+    fn: Callable[[Row], dict],
+    rows: Iterable[Row],
+    workers: int,
+    desc: str,
+    show_progress: bool = True,
+    threads: bool = False,
+) -> Iterator[dict]:
     """``fn`` over ``rows`` in order, as they are read: in this process for one worker, else on a pool
     of processes (CPU-bound rules) or threads (``threads``: network-bound calls), with a bounded
     number of rows in flight, so memory does not grow with the file."""
@@ -338,8 +354,9 @@ def map_rows(fn: Callable[[Row], dict], rows: Iterable[Row], workers: int, desc:
     size = 1 if threads else CHUNK_ROWS
     pool = ThreadPoolExecutor(workers) if threads else ProcessPoolExecutor(workers)
     with pool:
-        yield from progress(_windowed(pool, partial(_apply, fn), chunked(rows, size), workers * WINDOW_PER_WORKER),
-                            desc, show_progress)
+        yield from progress(
+            _windowed(pool, partial(_apply, fn), chunked(rows, size), workers * WINDOW_PER_WORKER), desc, show_progress
+        )
 
 
 def _windowed(pool, task: Callable, chunks: Iterator[list[Row]], window: int) -> Iterator[dict]:
@@ -352,8 +369,16 @@ def _windowed(pool, task: Callable, chunks: Iterator[list[Row]], window: int) ->
         yield from pending.popleft().result()
 
 
-def transform_file(src: str | Path, dest: str | Path, transform: Callable[[Record], Record], workers: int, desc: str,
-                   show_progress: bool = True, threads: bool = False, layout: str | None = None) -> tuple[int, int]:
+def transform_file(
+    src: str | Path,
+    dest: str | Path,
+    transform: Callable[[Record], Record],
+    workers: int,
+    desc: str,
+    show_progress: bool = True,
+    threads: bool = False,
+    layout: str | None = None,
+) -> tuple[int, int]:
     """Read ``src``, transform every row's record, write ``dest`` (in ``layout``, else each row's
     own), streaming; returns (rows, bad rows)."""
     counts = [0, 0]

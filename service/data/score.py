@@ -33,12 +33,19 @@ def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
         raise ValueError("missing 'completions' (a list of completion strings)")
     answer, choices = record.reference()
     if answer is None:
-        raise ValueError("reference.answer: no 'answer', and the solution states none "
-                         "(no '### The final answer is:' line, no last line 'Answer: X', not one short line)")
+        raise ValueError(
+            "reference.answer: no 'answer', and the solution states none "
+            "(no '### The final answer is:' line, no last line 'Answer: X', not one short line)"
+        )
     reference = {"answer": answer, "solution": record.solution, "key_steps": record.key_steps, "choices": choices}
     try:
-        group = Group.model_validate({"group_id": record.id, "reference": {k: v for k, v in reference.items() if v is not None},
-                                      "completions": record.completions})
+        group = Group.model_validate(
+            {
+                "group_id": record.id,
+                "reference": {k: v for k, v in reference.items() if v is not None},
+                "completions": record.completions,
+            }
+        )
         check_limits(ScoreRequest(profile=profile, groups=[group]), config)
     except ValidationError as exc:
         raise ValueError(validation_message(exc)) from None
@@ -64,8 +71,13 @@ class Tally:
         for r in out.get("results", []):
             self.status[r["status"]] += 1
             if r["status"] == "ok":
-                values = {"reward": r["reward"], "step_rar": r["step_rar"], "step_rvr": r["step_rvr"],
-                          "accuracy": 1.0 if r["answer_correct"] else 0.0, "key_step_ratio": r["key_step_ratio"]}
+                values = {
+                    "reward": r["reward"],
+                    "step_rar": r["step_rar"],
+                    "step_rvr": r["step_rvr"],
+                    "accuracy": 1.0 if r["answer_correct"] else 0.0,
+                    "key_step_ratio": r["key_step_ratio"],
+                }
                 for key, value in values.items():
                     if value is not None:
                         self.sums[key] += value
@@ -74,10 +86,17 @@ class Tally:
     def summary(self) -> dict:
         def mean(key):
             return round(self.sums[key] / self.counts[key], 4) if self.counts[key] else None
+
         return {
-            "rows": self.rows, "bad_rows": self.bad_rows, "trajectories": sum(self.status.values()), **self.status,
-            "mean_reward": mean("reward"), "step_rar": mean("step_rar"), "step_rvr": mean("step_rvr"),
-            "accuracy": mean("accuracy"), "validity_rate": mean("step_rvr"),
+            "rows": self.rows,
+            "bad_rows": self.bad_rows,
+            "trajectories": sum(self.status.values()),
+            **self.status,
+            "mean_reward": mean("reward"),
+            "step_rar": mean("step_rar"),
+            "step_rvr": mean("step_rvr"),
+            "accuracy": mean("accuracy"),
+            "validity_rate": mean("step_rvr"),
             "key_step_coverage": mean("key_step_ratio"),
         }
 
@@ -89,8 +108,15 @@ def _unscored(row: Row, message: str) -> dict:
     return {k: v for k, v in error_row(row, message).items() if k in ("line", "id", "error")}
 
 
-async def _scored_rows(src: str | Path, profile: str, options: Options, config: Config, batch_groups: int,
-                       show_progress: bool, out: Callable[[dict], None]) -> None:
+async def _scored_rows(
+    src: str | Path,
+    profile: str,
+    options: Options,
+    config: Config,
+    batch_groups: int,
+    show_progress: bool,
+    out: Callable[[dict], None],
+) -> None:
     """Score ``src`` ``batch_groups`` rows at a time, handing each result row to ``out`` in input order."""
     stem = Path(src).stem
     pool = WorkerPool(config.workers, config.deadline, memory_limit_mb=config.worker_memory_mb)
@@ -116,8 +142,13 @@ async def _scored_rows(src: str | Path, profile: str, options: Options, config: 
                 response = await scorer.score(request)
                 for i, result in zip(groups, response["groups"]):
                     group_id = result.pop("group_id")
-                    results[i] = {"line": batch[i].line, "id": group_id, "profile": response["profile"],
-                                  "version": response["version"], **result}
+                    results[i] = {
+                        "line": batch[i].line,
+                        "id": group_id,
+                        "profile": response["profile"],
+                        "version": response["version"],
+                        **result,
+                    }
             for i in range(len(batch)):
                 out(results[i])
             bar.update(len(batch))
@@ -127,13 +158,22 @@ async def _scored_rows(src: str | Path, profile: str, options: Options, config: 
             await asyncio.get_running_loop().run_in_executor(None, pool.close)
 
 
-def score_file(src: str | Path, dest: str | Path, profile: str, options: Options, workers: int, deadline: float,
-               batch_groups: int = 256, show_progress: bool = True) -> dict:
+def score_file(
+    src: str | Path,
+    dest: str | Path,
+    profile: str,
+    options: Options,
+    workers: int,
+    deadline: float,
+    batch_groups: int = 256,
+    show_progress: bool = True,
+) -> dict:
     """Score every row of ``src`` into ``dest`` (one result row per input row, in order), streaming;
     returns the summary."""
     config = Config(workers=workers, deadline=deadline)
     tally = Tally()
     with RowWriter(dest) as writer:
+
         def out(row: dict) -> None:
             tally.add(row)
             writer.write(row)
@@ -142,9 +182,20 @@ def score_file(src: str | Path, dest: str | Path, profile: str, options: Options
     return tally.summary()
 
 
-_LABELS = [("rows", "rows"), ("bad rows", "bad_rows"), ("trajectories", "trajectories"), ("  ok", "ok"), ("  timeout", "timeout"),
-           ("  error", "error"), ("mean reward", "mean_reward"), ("StepRAR", "step_rar"), ("StepRVR", "step_rvr"),
-           ("accuracy", "accuracy"), ("validity rate", "validity_rate"), ("key-step coverage", "key_step_coverage")]
+_LABELS = [
+    ("rows", "rows"),
+    ("bad rows", "bad_rows"),
+    ("trajectories", "trajectories"),
+    ("  ok", "ok"),
+    ("  timeout", "timeout"),
+    ("  error", "error"),
+    ("mean reward", "mean_reward"),
+    ("StepRAR", "step_rar"),
+    ("StepRVR", "step_rvr"),
+    ("accuracy", "accuracy"),
+    ("validity rate", "validity_rate"),
+    ("key-step coverage", "key_step_coverage"),
+]
 
 
 def summary_table(summary: dict) -> str:
@@ -162,7 +213,9 @@ def require_matplotlib() -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise SystemExit("--plot needs matplotlib: pip install 'stepgrpo-reward-service[data]' (or .[data] in a checkout)") from None
+        raise SystemExit(
+            "--plot needs matplotlib: pip install 'stepgrpo-reward-service[data]' (or .[data] in a checkout)"
+        ) from None
 
 
 def save_plot(scored: str | Path, path: str | Path) -> None:
@@ -173,7 +226,12 @@ def save_plot(scored: str | Path, path: str | Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [("reward", "reward"), ("StepRAR", "step_rar"), ("StepRVR", "step_rvr"), ("key-step ratio", "key_step_ratio")]
+    panels = [
+        ("reward", "reward"),
+        ("StepRAR", "step_rar"),
+        ("StepRVR", "step_rvr"),
+        ("key-step ratio", "key_step_ratio"),
+    ]
     values = {key: array("d") for _, key in panels}
     for row in read_rows(scored):
         for r in (row.value or {}).get("results", []):

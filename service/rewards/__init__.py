@@ -4,4 +4,15 @@ from .advantages import GroupAdvantages, advantages
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile
 from .score import PreparedGroup, Reference, ReferenceError, Settings, reference_key_steps
 
-__all__ = ["DEFAULT_PROFILE", "PROFILES", "GroupAdvantages", "PreparedGroup", "Profile", "Reference", "ReferenceError", "Settings", "advantages", "reference_key_steps"]
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "GroupAdvantages",
+    "PreparedGroup",
+    "Profile",
+    "Reference",
+    "ReferenceError",
+    "Settings",
+    "advantages",
+    "reference_key_steps",
+]

@@ -33,15 +33,99 @@ class Verdict:
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
-_PROSE = frozenset({"is", "or", "and", "not", "no", "but", "if", "wrong", "correct", "incorrect", "maybe", "probably", "possibly",
-                    "perhaps", "than", "else", "either", "neither", "nor", "vs", "versus", "could", "might", "guess",
-                    "minus", "plus", "times", "over", "squared", "cubed", "half", "twice", "double", "divided", "less", "more"})
+_PROSE = frozenset(
+    {
+        "is",
+        "or",
+        "and",
+        "not",
+        "no",
+        "but",
+        "if",
+        "wrong",
+        "correct",
+        "incorrect",
+        "maybe",
+        "probably",
+        "possibly",
+        "perhaps",
+        "than",
+        "else",
+        "either",
+        "neither",
+        "nor",
+        "vs",
+        "versus",
+        "could",
+        "might",
+        "guess",
+        "minus",
+        "plus",
+        "times",
+        "over",
+        "squared",
+        "cubed",
+        "half",
+        "twice",
+        "double",
+        "divided",
+        "less",
+        "more",
+    }
+)
 """Words that hedge, comment on or change a value: never units, and an answer with them is wrong."""
-_MATH_NAMES = ("pi", "e", "i", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "sqrt", "arcsin", "arccos", "arctan",
-               "sinh", "cosh", "tanh", "mod", "max", "min", "gcd", "lcm")
-_NOT_UNITS = {"π", "x", "y", "z", "n", "t", "a", "b", "c", "d", "r", "theta", "alpha", "beta", "to", *_MATH_NAMES, *_PROSE}
+_MATH_NAMES = (
+    "pi",
+    "e",
+    "i",
+    "sin",
+    "cos",
+    "tan",
+    "cot",
+    "sec",
+    "csc",
+    "log",
+    "ln",
+    "exp",
+    "sqrt",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "mod",
+    "max",
+    "min",
+    "gcd",
+    "lcm",
+)
+_NOT_UNITS = {
+    "π",
+    "x",
+    "y",
+    "z",
+    "n",
+    "t",
+    "a",
+    "b",
+    "c",
+    "d",
+    "r",
+    "theta",
+    "alpha",
+    "beta",
+    "to",
+    *_MATH_NAMES,
+    *_PROSE,
+}
 _MATH_WORDS = "(?:" + "|".join(sorted({*_MATH_NAMES, *_PROSE})) + r")\b"
-_TRAILING_UNIT = re.compile(r"(?<=[\d}\w])\s+(?:(?:square|sq|cubic)\s+)?(?!" + _MATH_WORDS + r")(?:[A-Za-z]{2,}|(?-i:[mgsL]))\.?(?:\^\{?[23]\}?)?$", re.IGNORECASE)
+_TRAILING_UNIT = re.compile(
+    r"(?<=[\d}\w])\s+(?:(?:square|sq|cubic)\s+)?(?!"
+    + _MATH_WORDS
+    + r")(?:[A-Za-z]{2,}|(?-i:[mgsL]))\.?(?:\^\{?[23]\}?)?$",
+    re.IGNORECASE,
+)
 _MAX_TRAILING_UNITS = 3
 _SPACE_THOUSANDS = re.compile(r"^[-+$€£¥]?\s*\d{1,3}(?: \d{3})+(?![\d.,])")
 _DECIMAL_COMMA = re.compile(r"^([-+]?\d+),(\d+)$")
@@ -346,7 +430,7 @@ class AnswerJudge:
             if not (self.mathy and long_prose) or self.too_large:
                 verdict = self._judge_statement(stated, stated)
                 return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
-            if _HUGE.search(braced_exponents(stated.replace(" ", ""))):
+            if unbounded_growth(stated) is not None:
                 return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
             ok = math_verify_text_equal(self.clean, stated)
             detail = "no sentence states a value: math-verify's own extraction"
@@ -376,17 +460,28 @@ class AnswerJudge:
         if self.yes_no is not None:
             said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
             return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
-        if self.mathy and "=" not in self.clean and (assignment := _ASSIGNMENT.match(pred)) and "=" not in pred[assignment.end() :]:
+        if (
+            self.mathy
+            and "=" not in self.clean
+            and (assignment := _ASSIGNMENT.match(pred))
+            and "=" not in pred[assignment.end() :]
+        ):
             pred = pred[assignment.end() :]
         if self.quantity is not None:
             pred_q = parse_quantity(pred)
             if pred_q is not None:
-                return Verdict(quantities_equal(self.quantity, pred_q), "numeric", f"{_shown(pred_q.value)} vs {_shown(self.quantity.value)}")
+                return Verdict(
+                    quantities_equal(self.quantity, pred_q),
+                    "numeric",
+                    f"{_shown(pred_q.value)} vs {_shown(self.quantity.value)}",
+                )
             if _NUMBER_EQUATION.match(pred):
                 return Verdict(False, "numeric", "an equation between numbers is not an answer")
         pred_text = normalised_text(pred)
         if not self.mathy:
-            return Verdict(pred_text == self.text, "text", "" if pred_text == self.text else f"{pred_text!r} vs {self.text!r}")
+            return Verdict(
+                pred_text == self.text, "text", "" if pred_text == self.text else f"{pred_text!r} vs {self.text!r}"
+            )
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
@@ -395,6 +490,10 @@ class AnswerJudge:
             return Verdict(ok, "numeric", f"{_shown(pred_value)} vs {_shown(self.exact.value)}")
         if too_large(pred) or self.too_large:
             side = "the answer" if too_large(pred) else "the reference (only an exact match counts)"
-            return Verdict(False, "guard", f"{side}: expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)")
+            return Verdict(
+                False,
+                "guard",
+                f"{side}: expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)",
+            )
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

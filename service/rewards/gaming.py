@@ -35,9 +35,34 @@ SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
 _PUNCTUATION = frozenset({",", ":", "'", '"', "`"}) | SENTENCE_BREAKS
 _LIST_SEPARATORS = frozenset({",", ":", "and", "or"}) | SENTENCE_BREAKS
 _VALUE_LIST_SEPARATORS = frozenset({",", "or", "and"})
-_GENERIC = frozenset({"it", "this", "that", "these", "those", "they", "there", "here", "what", "its", "one", "each",
-                      "result", "value", "answer", "sum", "total", "difference", "product", "quotient", "number",
-                      "amount", "count", "ratio"})
+_GENERIC = frozenset(
+    {
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "they",
+        "there",
+        "here",
+        "what",
+        "its",
+        "one",
+        "each",
+        "result",
+        "value",
+        "answer",
+        "sum",
+        "total",
+        "difference",
+        "product",
+        "quotient",
+        "number",
+        "amount",
+        "count",
+        "ratio",
+    }
+)
 """Words that stand for whatever was just computed, not for one quantity: never a quantity of their own."""
 _LINKS = frozenset({"+", "-", "*", "/", "^", "of"})
 """Tokens that bind the terms on their sides into one quantity (``area of rectangle``, ``x - 3``)."""
@@ -46,17 +71,86 @@ _FUNCTIONS = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log",
 _BINDS_NEXT = _LINKS | _FUNCTIONS
 NOUN_CHARS = 4
 """A quantity whose last word is this long is named by words (``area``), not by a label (``AC``, ``x``)."""
-_DISCOURSE = frozenset({"now", "so", "then", "thus", "hence", "therefore", "indeed", "clearly", "obviously", "next",
-                        "note", "here", "also", "finally", "again", "similarly", "okay", "hmm", "well", "we", "get",
-                        "find", "have", "know", "that", "see", "by", "from", "with", "using", "since", "because"})
+_DISCOURSE = frozenset(
+    {
+        "now",
+        "so",
+        "then",
+        "thus",
+        "hence",
+        "therefore",
+        "indeed",
+        "clearly",
+        "obviously",
+        "next",
+        "note",
+        "here",
+        "also",
+        "finally",
+        "again",
+        "similarly",
+        "okay",
+        "hmm",
+        "well",
+        "we",
+        "get",
+        "find",
+        "have",
+        "know",
+        "that",
+        "see",
+        "by",
+        "from",
+        "with",
+        "using",
+        "since",
+        "because",
+    }
+)
 """Words that lead into a statement without naming its quantity."""
 _UNIT_SYMBOLS = frozenset({"%", "^", "/"})
-RELATION_WORDS = frozenset({"less", "more", "fewer", "greater", "smaller", "larger", "than", "times", "of", "plus",
-                            "minus", "over", "divided", "multiplied", "squared", "cubed", "percent"})
+RELATION_WORDS = frozenset(
+    {
+        "less",
+        "more",
+        "fewer",
+        "greater",
+        "smaller",
+        "larger",
+        "than",
+        "times",
+        "of",
+        "plus",
+        "minus",
+        "over",
+        "divided",
+        "multiplied",
+        "squared",
+        "cubed",
+        "percent",
+    }
+)
 """Words that make ``x is 2 ...`` a relation, not a value (``x is 2 less than y``)."""
-METHOD_WORDS = frozenset({"theorem", "theorems", "law", "laws", "rule", "formula", "principle", "property",
-                          "properties", "identity", "lemma", "postulate", "similar", "similarity", "congruent",
-                          "congruence"})
+METHOD_WORDS = frozenset(
+    {
+        "theorem",
+        "theorems",
+        "law",
+        "laws",
+        "rule",
+        "formula",
+        "principle",
+        "property",
+        "properties",
+        "identity",
+        "lemma",
+        "postulate",
+        "similar",
+        "similarity",
+        "congruent",
+        "congruence",
+    }
+)
 MIN_ENUMERATED = 3
 MIN_UNUSED_NAMES = 3
 REPEAT_WINDOW = 8
@@ -113,8 +207,9 @@ class _Layout:
         return True
 
 
-def gaming_shapes(toks: list[str], step_of: list[int], spans: list[tuple[int, int, int]],
-                  names: list[tuple[int, int]], clauses) -> Shapes:
+def gaming_shapes(
+    toks: list[str], step_of: list[int], spans: list[tuple[int, int, int]], names: list[tuple[int, int]], clauses
+) -> Shapes:
     """``spans``: every key-step match as ``(start, end, group)``, sorted; ``names``: the spans of those
     that name something (phrases of words); ``clauses``: the stream's equation chains
     (:meth:`.keysteps.StepStream.clauses`)."""
@@ -201,8 +296,14 @@ def _numeric(words: list[str]) -> bool:
 def _copy_length(units, adjacent, i: int, j: int) -> int:
     """How many units from ``j`` on repeat, adjacent and in order, the units from ``i`` on (before ``j``)."""
     length = 2
-    while (length < MAX_COPY and j + length < len(units) and i + length < j and adjacent[j + length - 1]
-           and adjacent[i + length - 1] and units[i + length].key == units[j + length].key):
+    while (
+        length < MAX_COPY
+        and j + length < len(units)
+        and i + length < j
+        and adjacent[j + length - 1]
+        and adjacent[i + length - 1]
+        and units[i + length].key == units[j + length].key
+    ):
         length += 1
     return length
 
@@ -280,9 +381,14 @@ def _statements(toks: list[str], step_of: list[int], clauses) -> dict[tuple[str,
             values.append(toks[e + 1])
             e = after
         found.setdefault(quantity, []).append((core, b, values, parts, a, e))
-    return {quantity: [_Statement(quantity, (core, b), values, parts, (a, e), step_of[a])
-                       for core, b, values, parts, a, e in stated]
-            for quantity, stated in found.items() if len(stated) > 1 or len(stated[0][2]) > 1}
+    return {
+        quantity: [
+            _Statement(quantity, (core, b), values, parts, (a, e), step_of[a])
+            for core, b, values, parts, a, e in stated
+        ]
+        for quantity, stated in found.items()
+        if len(stated) > 1 or len(stated[0][2]) > 1
+    }
 
 
 def _quantity_conflicts(toks, step_of, clauses, blocked: dict[int, tuple]) -> None:

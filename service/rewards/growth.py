@@ -42,8 +42,35 @@ _TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|[A-Za-z]+|\S")
 _DROP = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|limits|nolimits|[,;:! ])(?![A-Za-z])|\$")
 _OPEN = {"(": ")", "{": "}", "[": "]", "\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle"}
 _CLOSE = frozenset(_OPEN.values())
-_ADDITIVE = frozenset({"+", "-", "\\pm", "\\mp", ",", ";", "=", "<", ">", "\\le", "\\ge", "\\leq", "\\geq", "\\neq",
-                       "\\approx", "\\to", "\\cup", "\\cap", "\\setminus", "&", "\\\\", "|", "\\mid", "\\in", ":"})
+_ADDITIVE = frozenset(
+    {
+        "+",
+        "-",
+        "\\pm",
+        "\\mp",
+        ",",
+        ";",
+        "=",
+        "<",
+        ">",
+        "\\le",
+        "\\ge",
+        "\\leq",
+        "\\geq",
+        "\\neq",
+        "\\approx",
+        "\\to",
+        "\\cup",
+        "\\cap",
+        "\\setminus",
+        "&",
+        "\\\\",
+        "|",
+        "\\mid",
+        "\\in",
+        ":",
+    }
+)
 _MULTIPLY = frozenset({"*", "\\cdot", "\\times", "/", "\\div"})
 _POSTFIX = frozenset({"^", "_", "!", "'", "\\%", "%"})
 _ENDS = _CLOSE | _ADDITIVE | {None}
@@ -58,9 +85,26 @@ _EXP_NAMES = frozenset({"\\exp", "exp"})
 _BINOMIAL_NAMES = frozenset({"binom", "C", "binomial"})
 _SERIES = {"\\sum": "sum", "\\prod": "prod"}
 _CONSTANTS = {"\\pi": math.log10(math.pi), "pi": math.log10(math.pi), "e": math.log10(math.e)}
-_ONE_ARGUMENT = frozenset({"\\text", "\\textbf", "\\mathrm", "\\mathbf", "\\mathit", "\\operatorname", "\\overline",
-                           "\\hat", "\\vec", "\\bar", "\\tilde", "\\underline", "\\widehat", "\\overrightarrow",
-                           "\\boxed", "\\mathbb"})
+_ONE_ARGUMENT = frozenset(
+    {
+        "\\text",
+        "\\textbf",
+        "\\mathrm",
+        "\\mathbf",
+        "\\mathit",
+        "\\operatorname",
+        "\\overline",
+        "\\hat",
+        "\\vec",
+        "\\bar",
+        "\\tilde",
+        "\\underline",
+        "\\widehat",
+        "\\overrightarrow",
+        "\\boxed",
+        "\\mathbb",
+    }
+)
 _WORDISH = frozenset({"\\text", "\\textbf", "\\operatorname", "\\mathrm", "\\mathit", "\\mathbb"})
 
 
@@ -82,7 +126,7 @@ class Size(NamedTuple):
         """The number itself, where a float holds it (inf beyond)."""
         if self.log is None:
             return None
-        magnitude = 0.0 if self.log == -math.inf else (math.inf if self.log > 300 else 10.0 ** self.log)
+        magnitude = 0.0 if self.log == -math.inf else (math.inf if self.log > 300 else 10.0**self.log)
         return -magnitude if self.negative else magnitude
 
 
@@ -181,7 +225,7 @@ def _expanded_terms(terms: int, n: int) -> int:
     """Terms of ``(t_1 + ... + t_terms)^n`` expanded: C(n + terms - 1, terms - 1), capped."""
     k = terms - 1
     log = (math.lgamma(n + k + 1) - math.lgamma(k + 1) - math.lgamma(n + 1)) / math.log(10)
-    return MAX_EXPANDED_TERMS + 1 if log > 9 else round(10.0 ** log)
+    return MAX_EXPANDED_TERMS + 1 if log > 9 else round(10.0**log)
 
 
 def _factorial(argument: Size, what: str) -> Size:

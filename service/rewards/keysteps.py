@@ -20,8 +20,31 @@ from .gaming import RELATION_WORDS, gaming_shapes
 from .text import STEP_BREAK, is_number, joined, tokens
 
 _CLAUSE_BREAKS = frozenset(
-    {",", ";", ".", ":", "?", "!", STEP_BREAK, "so", "thus", "hence", "therefore", "then", "and",
-     "which", "where", "since", "because", "gives", "giving", "get", "we", "if", "or"}
+    {
+        ",",
+        ";",
+        ".",
+        ":",
+        "?",
+        "!",
+        STEP_BREAK,
+        "so",
+        "thus",
+        "hence",
+        "therefore",
+        "then",
+        "and",
+        "which",
+        "where",
+        "since",
+        "because",
+        "gives",
+        "giving",
+        "get",
+        "we",
+        "if",
+        "or",
+    }
 )
 _TERM_OPERATORS = frozenset("+-*/^!%")
 FUZZY_MIN_CHARS = 4
@@ -173,8 +196,13 @@ def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ..
         if tuple(toks[c:d]) == side:
             return True
         tail = c + len(side)
-        return (j == len(parts) - 1 and d > tail and tuple(toks[c:tail]) == side and toks[tail][0].isalpha()
-                and toks[tail] not in RELATION_WORDS)
+        return (
+            j == len(parts) - 1
+            and d > tail
+            and tuple(toks[c:tail]) == side
+            and toks[tail][0].isalpha()
+            and toks[tail] not in RELATION_WORDS
+        )
 
     found = []
     for parts in stream.clauses():
@@ -187,13 +215,19 @@ def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ..
     return found
 
 
-def find_matches(alternatives: list[list[Alternative]], stream: StepStream, fuzzy_threshold: float | None) -> list[list[Match]]:
+def find_matches(
+    alternatives: list[list[Alternative]], stream: StepStream, fuzzy_threshold: float | None
+) -> list[list[Match]]:
     """Every occurrence of every group, per group; the first entry of a group is its best match."""
     result = []
     for g, group in enumerate(alternatives):
         matches: list[Match] = []
         for alt in group:
-            how = "numeric" if alt.phrase is None and alt.sides is None and any(t[0].isdigit() for t in alt.needle.split()) else "exact"
+            how = (
+                "numeric"
+                if alt.phrase is None and alt.sides is None and any(t[0].isdigit() for t in alt.needle.split())
+                else "exact"
+            )
             for start, end in stream.occurrences(alt.needle, alt.size):
                 if alt.sides is None or stream.whole_terms(start, end):
                     matches.append(Match(g, alt.text, how, start, end))
@@ -212,9 +246,12 @@ def find_matches(alternatives: list[list[Alternative]], stream: StepStream, fuzz
 
 def _fuzzy(g: int, group: list[Alternative], stream: StepStream, threshold: float) -> list[Match]:
     """Every fuzzy window of every phrase alternative, the best first."""
-    found = [Match(g, alt.text, "fuzzy", start, start + alt.size, score)
-             for alt in group if alt.phrase is not None
-             for start, score in _fuzzy_windows(alt.phrase.split(), stream.tokens, threshold)]
+    found = [
+        Match(g, alt.text, "fuzzy", start, start + alt.size, score)
+        for alt in group
+        if alt.phrase is not None
+        for start, score in _fuzzy_windows(alt.phrase.split(), stream.tokens, threshold)
+    ]
     return sorted(found, key=lambda m: -m.score)
 
 

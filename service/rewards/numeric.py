@@ -71,7 +71,9 @@ def _python_expression(answer: str) -> str | None:
                 return None
             break
         number, name, op = m.groups()
-        kind, text = ("num", _rational(number)) if number else ((name, name) if name else (op, "**" if op == "^" else op))
+        kind, text = (
+            ("num", _rational(number)) if number else ((name, name) if name else (op, "**" if op == "^" else op))
+        )
         if kinds and kinds[-1] in _LEFT_OPERAND and kind in _RIGHT_OPERAND and not (kinds[-1] == kind == "num"):
             tokens.append("*")
             kinds.append("*")
@@ -97,7 +99,13 @@ def _evaluate(node: ast.AST) -> Fraction | float:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
         value = _evaluate(node.operand)
         return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sqrt" and len(node.args) == 1 and not node.keywords:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "sqrt"
+        and len(node.args) == 1
+        and not node.keywords
+    ):
         return math.sqrt(_evaluate(node.args[0]))
     if isinstance(node, ast.BinOp):
         left, right = _evaluate(node.left), _evaluate(node.right)
@@ -110,7 +118,12 @@ def _evaluate(node: ast.AST) -> Fraction | float:
         if isinstance(node.op, ast.Div):
             return left / right
         if isinstance(node.op, ast.Pow):
-            if isinstance(left, Fraction) and isinstance(right, Fraction) and right.denominator == 1 and (left or right > 0):
+            if (
+                isinstance(left, Fraction)
+                and isinstance(right, Fraction)
+                and right.denominator == 1
+                and (left or right > 0)
+            ):
                 size = len(str(abs(left.numerator))) + len(str(left.denominator))
                 if abs(left) != 1 and size * abs(right) > MAX_DIGITS:
                     raise OverflowError("power too large")

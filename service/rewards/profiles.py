@@ -17,7 +17,9 @@ class Profile(BaseModel):
     key_step_rule: Literal["soft", "reference_substring"]
     bonus_without_answer: bool = Field(description="Pay alpha*k even when no final answer is stated.")
     stuffing_guard: bool
-    fuzzy_threshold: float | None = Field(None, description="Per-word rapidfuzz ratio for fuzzy phrases; None turns fuzzy matching off.")
+    fuzzy_threshold: float | None = Field(
+        None, description="Per-word rapidfuzz ratio for fuzzy phrases; None turns fuzzy matching off."
+    )
 
 
 STEPGRPO = Profile(

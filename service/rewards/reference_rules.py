@@ -31,7 +31,13 @@ def reference_validity(text: str) -> list[Check]:
         first = _FINAL_TO_END.search(text)
         last_step_end = max(m.end() for m in _STEP_HEADER.finditer(text))
         if first is None or first.start() < last_step_end:
-            return checks + [Check("reference_answer_after_steps", False, "the first final-answer header starts before the last step header ends")]
+            return checks + [
+                Check(
+                    "reference_answer_after_steps",
+                    False,
+                    "the first final-answer header starts before the last step header ends",
+                )
+            ]
     checks.append(Check("reference_answer_after_steps", True))
     numbers = [int(n) for n in _STEP_NUMBER.findall(text)]
     if numbers != list(range(1, len(numbers) + 1)):
@@ -101,11 +107,25 @@ def _lf_offset(text: str, i: int) -> int:
 
 def reference_sections(completion: str) -> list[dict]:
     """For the explanation: the step bodies the key steps are matched in, and the first final-answer line."""
-    sections = [{"kind": "step", "number": int(m.group(1)), "start": _lf_offset(completion, m.start()), "end": _lf_offset(completion, m.end(2))}
-                for m in _NUMBERED_STEP_BODY.finditer(completion)]
+    sections = [
+        {
+            "kind": "step",
+            "number": int(m.group(1)),
+            "start": _lf_offset(completion, m.start()),
+            "end": _lf_offset(completion, m.end(2)),
+        }
+        for m in _NUMBERED_STEP_BODY.finditer(completion)
+    ]
     final = _FINAL.search(completion)
     if final:
-        sections.append({"kind": "answer", "number": None, "start": _lf_offset(completion, final.start()), "end": _lf_offset(completion, final.end())})
+        sections.append(
+            {
+                "kind": "answer",
+                "number": None,
+                "start": _lf_offset(completion, final.start()),
+                "end": _lf_offset(completion, final.end()),
+            }
+        )
     return sections
 
 

@@ -11,10 +11,23 @@ from typing import Any
 
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, clean_answer
 from .growth import unbounded_growth
-from .keysteps import (KeyStepError, StepStream, credit_all, credit_matches, find_matches, key_step_groups,
-                       prepare_alternative)
+from .keysteps import (
+    KeyStepError,
+    StepStream,
+    credit_all,
+    credit_matches,
+    find_matches,
+    key_step_groups,
+    prepare_alternative,
+)
 from .profiles import Profile
-from .reference_rules import reference_answer, reference_key_step_matches, reference_match_span, reference_sections, reference_validity
+from .reference_rules import (
+    reference_answer,
+    reference_key_step_matches,
+    reference_match_span,
+    reference_sections,
+    reference_validity,
+)
 from .sections import answer_block, answer_text, parse_completion
 from .spans import TextOffsets
 from .validity import validity_checks
@@ -98,14 +111,20 @@ class PreparedGroup:
             offsets: dict[int, TextOffsets] = {}
             groups = zip(self.groups, matches, credit.credited, credit.steps, credit.reasons)
             explanation = {
-                "sections": [{"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections],
+                "sections": [
+                    {"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections
+                ],
                 "validity": _explain_checks(checks),
                 "answer": _explain_verdict(stated, self.reference.answer, verdict),
-                "key_steps": [_explain_group(i, texts, found, ok, step, stream, parsed, offsets, why)
-                              for i, (texts, found, ok, step, why) in enumerate(groups)],
+                "key_steps": [
+                    _explain_group(i, texts, found, ok, step, stream, parsed, offsets, why)
+                    for i, (texts, found, ok, step, why) in enumerate(groups)
+                ],
                 "stuffing_guard": {"applied": self.stuffing_guard},
             }
-        return self._result(verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation)
+        return self._result(
+            verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation
+        )
 
     def _score_reference(self, completion: str, explain: bool) -> dict:
         checks = reference_validity(completion)
@@ -116,9 +135,18 @@ class PreparedGroup:
             explanation = {
                 "sections": reference_sections(completion),
                 "validity": _explain_checks(checks),
-                "answer": {"stated": stated, "reference": self.reference.answer, "correct": correct, "method": how,
-                           "detail": "", "read": None, "rule": how},
-                "key_steps": [_explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))],
+                "answer": {
+                    "stated": stated,
+                    "reference": self.reference.answer,
+                    "correct": correct,
+                    "method": how,
+                    "detail": "",
+                    "read": None,
+                    "rule": how,
+                },
+                "key_steps": [
+                    _explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))
+                ],
                 "stuffing_guard": {"applied": False},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
@@ -126,9 +154,15 @@ class PreparedGroup:
 
 def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
     statement = verdict.statement
-    return {"stated": stated, "reference": reference, "correct": verdict.correct, "method": verdict.method,
-            "detail": verdict.detail, "read": statement.value if statement else None,
-            "rule": statement.shown() if statement else verdict.method}
+    return {
+        "stated": stated,
+        "reference": reference,
+        "correct": verdict.correct,
+        "method": verdict.method,
+        "detail": verdict.detail,
+        "read": statement.value if statement else None,
+        "rule": statement.shown() if statement else verdict.method,
+    }
 
 
 def _explain_checks(checks) -> list[dict]:
@@ -138,34 +172,62 @@ def _explain_checks(checks) -> list[dict]:
 def _explain_substring(index, alternatives, alternative, completion) -> dict:
     where = reference_match_span(completion, alternative) if alternative is not None else None
     step, start, end = where or (None, None, None)
-    return {"group": index, "alternatives": alternatives, "matched": alternative is not None, "credited": alternative is not None,
-            "alternative": alternative, "how": "substring" if alternative is not None else None, "score": None, "step": step,
-            "matched_text": alternative, "start": start, "end": end,
-            "reason": None if alternative is not None else "not found"}
+    return {
+        "group": index,
+        "alternatives": alternatives,
+        "matched": alternative is not None,
+        "credited": alternative is not None,
+        "alternative": alternative,
+        "how": "substring" if alternative is not None else None,
+        "score": None,
+        "step": step,
+        "matched_text": alternative,
+        "start": start,
+        "end": end,
+        "reason": None if alternative is not None else "not found",
+    }
 
 
-def _explain_group(index, texts, found, credited, credit_step, stream: StepStream, parsed,
-                   offsets: dict[int, TextOffsets], why) -> dict:
+def _explain_group(
+    index, texts, found, credited, credit_step, stream: StepStream, parsed, offsets: dict[int, TextOffsets], why
+) -> dict:
     """The match shown is the one that earned the credit (else the best); an equation chain is shown whole."""
-    entry = {"group": index, "alternatives": list(texts), "matched": bool(found), "credited": credited,
-             "alternative": None, "how": None, "score": None, "step": None, "matched_text": None, "start": None,
-             "end": None, "reason": None}
+    entry = {
+        "group": index,
+        "alternatives": list(texts),
+        "matched": bool(found),
+        "credited": credited,
+        "alternative": None,
+        "how": None,
+        "score": None,
+        "step": None,
+        "matched_text": None,
+        "start": None,
+        "end": None,
+        "reason": None,
+    }
     if not credited:
         entry["reason"] = _reason(why, stream, parsed, offsets) if found else "not found"
     if found:
         m = next((x for x in found if stream.step_of[x.start] == credit_step), found[0])
         step = stream.step_of[m.start]
         end = _shown_end(m, found, stream)
-        entry.update(alternative=m.alternative, how=m.how, score=m.score, step=parsed.steps[step].number if step >= 0 else None,
-                     matched_text=" ".join(stream.tokens[m.start : end]))
+        entry.update(
+            alternative=m.alternative,
+            how=m.how,
+            score=m.score,
+            step=parsed.steps[step].number if step >= 0 else None,
+            matched_text=" ".join(stream.tokens[m.start : end]),
+        )
         if step >= 0:
             a, b = _text_span(step, m.start, end, stream, parsed, offsets)
             entry.update(start=a, end=b)
     return entry
 
 
-def _text_span(step: int, start: int, end: int, stream: StepStream, parsed,
-               offsets: dict[int, TextOffsets]) -> tuple[int, int]:
+def _text_span(
+    step: int, start: int, end: int, stream: StepStream, parsed, offsets: dict[int, TextOffsets]
+) -> tuple[int, int]:
     """Where tokens ``[start, end)`` of the stream (all in ``step``) lie in the completion."""
     section = parsed.steps[step]
     first = stream.step_of.index(step)
@@ -194,5 +256,8 @@ def _shown_end(m, found, stream: StepStream) -> int:
     """End token of what to highlight: for an equation chain, its last matched member in the clause."""
     if m.how != "equation_chain":
         return m.end
-    clause = next(((parts[0][0], parts[-1][1]) for parts in stream.clauses() if parts[0][0] <= m.start < parts[-1][1]), (m.start, m.end))
+    clause = next(
+        ((parts[0][0], parts[-1][1]) for parts in stream.clauses() if parts[0][0] <= m.start < parts[-1][1]),
+        (m.start, m.end),
+    )
     return max(x.end for x in found if x.how == "equation_chain" and clause[0] <= x.start < clause[1])

@@ -63,7 +63,11 @@ def parse_completion(text: str) -> Parsed:
     for m in _HEADER.finditer(text):
         if not (m.group("hashes") or m.group("bold")):
             continue
-        kind = next(k for k in (DESCRIPTION, RATIONALES, THINK, ANSWER) if m.group(k)) if m.group("number") is None else STEP
+        kind = (
+            next(k for k in (DESCRIPTION, RATIONALES, THINK, ANSWER) if m.group(k))
+            if m.group("number") is None
+            else STEP
+        )
         number = int(m.group("number")) if kind == STEP else None
         heads.append((kind, number, m.start(), m.end()))
     sections = tuple(

@@ -56,7 +56,9 @@ def _pieces(text: str) -> list[tuple[int, int, list[str]]]:
         cut = m.end()
         size = cut - bounds[-1]
         after_punctuation = m.start() > 0 and text[m.start() - 1] in ".,;:!?"
-        if cut < len(text) and (text[m.start()] == "\n" or size >= 2 * PIECE_CHARS or (after_punctuation and size >= PIECE_CHARS)):
+        if cut < len(text) and (
+            text[m.start()] == "\n" or size >= 2 * PIECE_CHARS or (after_punctuation and size >= PIECE_CHARS)
+        ):
             bounds.append(cut)
     bounds.append(len(text))
     pieces: list[tuple[int, int, list[str]]] = []

@@ -78,9 +78,7 @@ _OPERATION = re.compile(
     r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
     re.IGNORECASE,
 )
-_REMARK = re.compile(
-    r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE
-)
+_REMARK = re.compile(r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE)
 _WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+)*\.?\s*\)")
 """A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""
 _JUSTIFICATION = re.compile(r"(?:,\s*|\s+(?=because\b))(?:which|because|since|as|where|given\s+that)\b", re.IGNORECASE)
@@ -93,9 +91,13 @@ _NUMBER = re.compile(
     r"(?:\s?(?:%|\\%|percent\b|°|\^\{?\\circ\}?|degrees?\b))?"
     r"(?:\s?(?:\\pi\b|π|pi\b|\\sqrt\{?\d+\}?|√\d+|i\b|[a-z](?![A-Za-z])|\^\{?\d+\}?))*"
 )
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split())}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen twenty".split()
+    )
+}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NUMBER_WORD = re.compile(
     r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
@@ -105,9 +107,7 @@ _NUMBER_WORD = re.compile(
     re.IGNORECASE,
 )
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
-_BOTH_ANSWERS = re.compile(
-    r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE
-)
+_BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
 _YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)

@@ -113,8 +113,14 @@ def tokens(text: str) -> list[str]:
         tok = raw[i]
         first = tok[0]
         if first.isdigit() or (first == "." and len(tok) > 1):
-            if (i + 2 < n and raw[i + 1] == "/" and is_number(raw[i + 2]) and "e" not in tok + raw[i + 2] and float(raw[i + 2]) != 0
-                    and (folded := _folded_fraction(tok, raw[i + 2])) is not None):
+            if (
+                i + 2 < n
+                and raw[i + 1] == "/"
+                and is_number(raw[i + 2])
+                and "e" not in tok + raw[i + 2]
+                and float(raw[i + 2]) != 0
+                and (folded := _folded_fraction(tok, raw[i + 2])) is not None
+            ):
                 out.append(folded)
                 i += 3
                 continue
@@ -150,4 +156,3 @@ def joined(toks: list[str]) -> str:
 
 def is_number(token: str) -> bool:
     return token[0].isdigit() or (token[0] == "." and len(token) > 1)
-

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from .sections import ANSWER, DESCRIPTION, RATIONALES, STEP, THINK, Parsed, answer_text
 
 _ORDER = {DESCRIPTION: 0, RATIONALES: 1, THINK: 2, STEP: 3, ANSWER: 4}
-_NAMES = {DESCRIPTION: "image description", RATIONALES: "rationales", STEP: "step", ANSWER: "final answer", THINK: "'Let's think step by step'"}
+_NAMES = {
+    DESCRIPTION: "image description",
+    RATIONALES: "rationales",
+    STEP: "step",
+    ANSWER: "final answer",
+    THINK: "'Let's think step by step'",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +29,9 @@ def validity_checks(parsed: Parsed) -> list[Check]:
 
 
 def _complete(parsed: Parsed) -> Check:
-    missing = [_NAMES[k] for k in (DESCRIPTION, RATIONALES) if not any(parsed.body(s).strip() for s in parsed.of_kind(k))]
+    missing = [
+        _NAMES[k] for k in (DESCRIPTION, RATIONALES) if not any(parsed.body(s).strip() for s in parsed.of_kind(k))
+    ]
     steps = parsed.steps
     if not steps:
         missing.append("steps")
@@ -48,7 +56,9 @@ def _ordered(parsed: Parsed) -> Check:
     ranks = [_ORDER[s.kind] for s in parsed.sections]
     for prev, (rank, section) in zip(ranks, zip(ranks[1:], parsed.sections[1:])):
         if rank < prev:
-            return Check("section_order", False, f"{_NAMES[section.kind]} at offset {section.start} comes after a later section")
+            return Check(
+                "section_order", False, f"{_NAMES[section.kind]} at offset {section.start} comes after a later section"
+            )
     return Check("section_order", True)
 
 

@@ -43,8 +43,12 @@ def verl_facts() -> dict:
 
     walk(cfg, "")
     version = importlib.metadata.version("verl")
-    return {"source": f"verl {version} (PyPI): verl/trainer/config/ppo_trainer.yaml composed by Hydra",
-            "nodes": sorted(nodes), "keys": sorted(leaves), "mandatory": sorted(OmegaConf.missing_keys(cfg))}
+    return {
+        "source": f"verl {version} (PyPI): verl/trainer/config/ppo_trainer.yaml composed by Hydra",
+        "nodes": sorted(nodes),
+        "keys": sorted(leaves),
+        "mandatory": sorted(OmegaConf.missing_keys(cfg)),
+    }
 
 
 def openrlhf_parser(source: str) -> argparse.ArgumentParser:
@@ -62,9 +66,13 @@ def openrlhf_facts(source: str, version: str) -> dict:
     for action in openrlhf_parser(source)._actions:
         for flag in action.option_strings:
             if flag.startswith("--") and flag != "--help":
-                flags[flag] = {"takes_value": action.nargs != 0, "nargs": action.nargs,
-                               "type": getattr(action.type, "__name__", None), "choices": action.choices,
-                               "default": action.default}
+                flags[flag] = {
+                    "takes_value": action.nargs != 0,
+                    "nargs": action.nargs,
+                    "type": getattr(action.type, "__name__", None),
+                    "choices": action.choices,
+                    "default": action.default,
+                }
     return {"source": f"OpenRLHF {version}: openrlhf/cli/train_ppo_ray.py", "flags": flags}
 
 
