@@ -21,8 +21,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect
 
-from .auth import BearerAuthMiddleware, bearer_token, document_bearer, open_paths
-from .config import Config
+from .auth import BearerAuthMiddleware, document_bearer, open_paths
+from .config import Config, bearer_token
 from .connections import refusal_counter
 from .contract import (
     ErrorBody,

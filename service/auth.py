@@ -2,24 +2,23 @@
 
 Deny by default: with a token configured, every path or method needs it except the few that must stay
 open for probes and discovery (``/healthz``, ``/readyz``, the OpenAPI schema and docs, the inspector
-page's static files, gRPC health and reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are compared in constant time
-(:func:`hmac.compare_digest`) and never logged or echoed.
+page's static files, gRPC health and reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are
+compared in constant time (:func:`hmac.compare_digest`) and never logged or echoed. Where the token
+comes from (a file or ``REWARD_AUTH_TOKEN``) is configuration: :func:`service.config.bearer_token`.
 """
 
 from __future__ import annotations
 
 import hmac
-import os
-from collections.abc import Mapping
-from pathlib import Path
 
 import grpc
 from starlette.responses import JSONResponse
 
-from .config import ENV_PREFIX, Config
+from .config import TOKEN_ENV as TOKEN_ENV
+from .config import Config
+from .config import bearer_token as bearer_token
 from .ui import ASSETS as INSPECTOR_ASSETS
 
-TOKEN_ENV = ENV_PREFIX + "AUTH_TOKEN"
 OPEN_PATHS = frozenset(
     {
         "/healthz",
@@ -36,34 +35,6 @@ OPEN_PATHS = frozenset(
 """The inspector page's own files hold no data: it asks for the token and sends it with its API calls."""
 OPEN_GRPC_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 SCHEME = "bearer"
-
-
-class AuthConfigError(ValueError):
-    """The token cannot be read; the message names the setting, never the token."""
-
-
-def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
-    """The token from ``--auth-token-file`` or ``REWARD_AUTH_TOKEN`` (setting both is an error), or None: no auth."""
-    environ = os.environ if environ is None else environ
-    from_env = environ.get(TOKEN_ENV, "")
-    if config.auth_token_file and from_env:
-        raise AuthConfigError(f"set either --auth-token-file or {TOKEN_ENV}, not both")
-    if config.auth_token_file:
-        try:
-            token = Path(config.auth_token_file).read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise AuthConfigError(
-                f"--auth-token-file {config.auth_token_file}: cannot read it ({type(exc).__name__})"
-            ) from None
-        if not token:
-            raise AuthConfigError(f"--auth-token-file {config.auth_token_file} is empty")
-    else:
-        token = from_env.strip()
-        if from_env and not token:
-            raise AuthConfigError(f"{TOKEN_ENV} is blank")
-    if token and (not token.isascii() or any(c.isspace() or not c.isprintable() for c in token)):
-        raise AuthConfigError("the auth token must be printable ASCII without spaces")
-    return token or None
 
 
 def open_paths(config: Config) -> frozenset[str]:

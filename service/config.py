@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 ENV_PREFIX = "REWARD_"
+TOKEN_ENV = ENV_PREFIX + "AUTH_TOKEN"
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,15 @@ _HELP = {
     "max_request_bytes": "most bytes in one request body (413 above)",
     "max_json_values": "most JSON values (strings, numbers, arrays, objects) in one request body, counted before "
     "parsing (413 above)",
-    "max_pending_trajectories": "most trajectories queued or being scored over all requests (429 / RESOURCE_EXHAUSTED above)",
-    "worker_memory_mb": "address-space limit of each worker process in MiB (0: none); over it a trajectory gets an error",
+    "max_pending_trajectories": "most trajectories queued or being scored over all requests "
+    "(429 / RESOURCE_EXHAUSTED above)",
+    "worker_memory_mb": "address-space limit of each worker process in MiB (0: none); "
+    "over it a trajectory gets an error",
     "drain_seconds": "on SIGTERM, report not-ready (HTTP and gRPC health) but keep serving this long",
     "grace_seconds": "then stop accepting and give in-flight requests this long to finish",
     "log_level": "uvicorn log level",
-    "auth_token_file": "file holding the bearer token required on scoring endpoints (or env REWARD_AUTH_TOKEN; neither: no auth)",
+    "auth_token_file": "file holding the bearer token required on scoring endpoints "
+    "(or env REWARD_AUTH_TOKEN; neither: no auth)",
     "metrics_auth": "require the token on /metrics too",
     "tls_cert": "PEM certificate for HTTPS and gRPC TLS (with --tls-key)",
     "tls_key": "PEM private key for --tls-cert",
@@ -106,6 +112,34 @@ def _flag_bool(raw: str) -> bool:
         return _env_value(bool, raw)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{raw!r} is not a boolean (true/false, 1/0, yes/no, on/off)") from None
+
+
+class AuthConfigError(ValueError):
+    """The token cannot be read; the message names the setting, never the token."""
+
+
+def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> str | None:
+    """The token from ``--auth-token-file`` or ``REWARD_AUTH_TOKEN`` (setting both is an error), or None: no auth."""
+    environ = os.environ if environ is None else environ
+    from_env = environ.get(TOKEN_ENV, "")
+    if config.auth_token_file and from_env:
+        raise AuthConfigError(f"set either --auth-token-file or {TOKEN_ENV}, not both")
+    if config.auth_token_file:
+        try:
+            token = Path(config.auth_token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AuthConfigError(
+                f"--auth-token-file {config.auth_token_file}: cannot read it ({type(exc).__name__})"
+            ) from None
+        if not token:
+            raise AuthConfigError(f"--auth-token-file {config.auth_token_file} is empty")
+    else:
+        token = from_env.strip()
+        if from_env and not token:
+            raise AuthConfigError(f"{TOKEN_ENV} is blank")
+    if token and (not token.isascii() or any(c.isspace() or not c.isprintable() for c in token)):
+        raise AuthConfigError("the auth token must be printable ASCII without spaces")
+    return token or None
 
 
 def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Config:
@@ -148,7 +182,8 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if config.max_pending_trajectories < config.max_trajectories:
         parser.error(
-            "--max-pending-trajectories must be at least --max-trajectories (or the largest request could never be admitted)"
+            "--max-pending-trajectories must be at least --max-trajectories "
+            "(or the largest request could never be admitted)"
         )
     if config.worker_memory_mb < 0:
         parser.error("--worker-memory-mb must be 0 (no limit) or positive")
@@ -166,8 +201,6 @@ def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = N
     for name in ("tls_cert", "tls_key", "auth_token_file"):
         if getattr(config, name) and not os.path.isfile(getattr(config, name)):
             parser.error(f"--{name.replace('_', '-')} {getattr(config, name)}: no such file")
-    from .auth import AuthConfigError, bearer_token
-
     try:
         bearer_token(config, environ)
     except AuthConfigError as exc:
