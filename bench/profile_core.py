@@ -27,7 +27,8 @@ PHASES = (
     ("  of which math-verify", "answers.py", "math_verify_equal"),
     ("step token stream", "keysteps.py", "of"),
     ("find key-step matches", "keysteps.py", "find_matches"),
-    ("stuffing guard", "keysteps.py", "credit_matches"),
+    ("credit (gaming guard)", "keysteps.py", "credit_matches"),
+    ("  of which gaming shapes", "gaming.py", "gaming_shapes"),
     ("r1vl: header checks", "reference_rules.py", "reference_validity"),
     ("r1vl: whole-text math-verify", "reference_rules.py", "reference_answer"),
     ("r1vl: substring key steps", "reference_rules.py", "reference_key_step_matches"),
@@ -87,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     profiled = time.perf_counter() - t
 
     print(
-        f"profile {args.profile}, {args.workload} workload: {n} trajectories; unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), "
-        f"under cProfile {profiled:.2f} s"
+        f"profile {args.profile}, {args.workload} workload: {n} trajectories; "
+        f"unprofiled {plain:.2f} s ({n / plain:.0f} traj/s), under cProfile {profiled:.2f} s"
     )
     for key, title in (("cumulative", "cumulative time"), ("tottime", "own time (tottime)")):
         out = io.StringIO()
@@ -102,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n---- parts of the scorer: cumulative time under cProfile, share of the {total:.2f} s spent scoring")
     for label, calls, seconds in phase_shares(stats):
         print(
-            f"    {label:<30} {calls:6d} calls {seconds:7.3f} s  {seconds / total:6.1%}  {seconds / n * 1e6:8.1f} us/traj  {seconds / calls * 1e3:7.2f} ms/call"
+            f"    {label:<30} {calls:6d} calls {seconds:7.3f} s  {seconds / total:6.1%}  "
+            f"{seconds / n * 1e6:8.1f} us/traj  {seconds / calls * 1e3:7.2f} ms/call"
         )
     return 0
 

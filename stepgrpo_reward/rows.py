@@ -56,7 +56,7 @@ def choices_from(value: Any) -> dict[str, str] | None:
     if isinstance(value, (list, tuple)):
         if len(value) > len(LETTERS):
             raise ValueError(f"'choices' has {len(value)} options, more than {len(LETTERS)}")
-        value = dict(zip(LETTERS, value))
+        value = dict(zip(LETTERS, value, strict=False))
     if not isinstance(value, dict):
         raise ValueError(f"'choices' must be an object of letter -> text, not {type(value).__name__}")
     return {str(k): _choice_text(str(k), v) for k, v in value.items() if v is not None}
@@ -91,8 +91,8 @@ def choices_in_question(question: str | None) -> dict[str, str] | None:
     if not question:
         return None
     header = None
-    for header in _CHOICES_HEADER.finditer(question):
-        pass
+    for match in _CHOICES_HEADER.finditer(question):
+        header = match
     if header is None:
         return None
     lines = [line for line in question[header.end() :].splitlines() if line.strip()]
@@ -255,7 +255,7 @@ def _extractor_groups(text: str) -> list[list[str]]:
     starts = [m.end() for m in _STEP_LIST.finditer(text)]
     if not starts:
         raise KeyStepError("key_steps string has no 'Step N: [...]' lists")
-    groups = []
+    groups: list[list[str]] = []
     for start in starts:
         elements = _bracketed_elements(text, start)
         if elements is None:

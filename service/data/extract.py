@@ -384,7 +384,8 @@ def self_credited(steps: list[str], elements: list[Element]) -> list[Element]:
         if all(credited):
             break
         unmatched = [e for e, m in zip(kept, matches) if not m]
-        # Not found at all: drop it. Over the own-word budget: give up the least essential element.
+        # Not found at all: drop it. Found but not credited (part of a gaming shape): give up the least
+        # essential element.
         kept.remove(max(unmatched or kept, key=lambda e: (e.rank, e.step, e.start)))
     return kept
 

@@ -17,7 +17,15 @@ from functools import lru_cache
 
 from .growth import unbounded_growth
 from .numeric import numeric_value
-from .statement import LONG_STATEMENT, MAX_BLOCK_CHARS, Statement, boxed_spans, is_prose, read_statement
+from .statement import (
+    LONG_STATEMENT,
+    MAX_BLOCK_CHARS,
+    YES_NO,
+    Statement,
+    boxed_spans,
+    is_prose,
+    read_statement,
+)
 from .text import latex_to_plain, superscripts_to_carets
 
 
@@ -137,8 +145,7 @@ _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
 _LETTER_NAMED = re.compile(r"^(?:option|choice)\s*[(\[]?([A-Za-z])\b", re.IGNORECASE)
 
 _OPTION_MARKS = re.compile(r"(?<![A-Za-z])[(\[]([A-Za-z])[)\]]|(?<![A-Za-z])([A-Z])[.:)](?=\s|$)")
-_YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
-_YES_NO_STATED = {**_YES_NO, "y": "yes", "n": "no"}
+_YES_NO_STATED = {**YES_NO, "y": "yes", "n": "no"}
 """A stated ``Y``/``N`` answers a yes/no question; a reference ``y`` is more likely a variable."""
 _LETTER_ONLY = re.compile(r"^(?:(?:option|choice)\s*)?[(\[]?\s*([A-Za-z])\s*[)\].:]?$", re.IGNORECASE)
 
@@ -149,6 +156,8 @@ _QUANTITY = re.compile(
     r"\s*(?P<percent>%|percent\b)?"
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?(?:\s*+/\s*+[^\W\d_]++(?:\s*+\^\s*+[23])?)?)*+)\s*$",
 )
+"""A whole answer that is one quantity, parsed into its parts; finding values inside a sentence is
+:mod:`.statement`'s ``_NUMBER``."""
 _MAX_UNIT_WORDS = 3
 _ASSIGNMENT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{[^{}=]{1,20}\}|_\w)?\s*=\s*(?=\S)")
 """A left-hand label before the value: ``x = 5``, ``I_{max} = \\frac{V}{R}``, ``\\theta = 30``."""
@@ -163,6 +172,7 @@ _MV_ROUNDING = 6
 """math-verify's default float rounding; an answer showing 2..5 decimals is compared at the precision it shows."""
 _REL_TOL = 1e-12
 """Rounding error allowed between floats from ``sqrt``/``pi``; exact values must be equal."""
+_ONE = Fraction(1)
 
 
 def clean_answer(text: str) -> str:
@@ -266,7 +276,7 @@ def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
         candidates.append((pct.value / 100, plain.value) if pct is ref else (plain.value, pct.value / 100))
     approximate = ref.approximate or pred.approximate
     for a, b in candidates:
-        if a == b or (approximate and abs(a - b) <= _REL_TOL * max(1, abs(a), abs(b))):
+        if a == b or (approximate and abs(a - b) <= _REL_TOL * max(_ONE, abs(a), abs(b))):
             return True
     shown = [d for d in (ref.decimals, pred.decimals) if d is not None]
     places = min(shown) if shown else None
@@ -343,8 +353,9 @@ def without_units(answer: str) -> str:
 def _reference_value(answer: str) -> str:
     """The value a reference states: its boxes, or the value of a sentence; else the reference as given."""
     statement = read_statement(answer)
-    if statement.rule in ("boxed", "boxes") or (statement.rule == "prose" and is_prose(answer)):
-        return statement.value
+    value = statement.value
+    if value is not None and (statement.rule in ("boxed", "boxes") or (statement.rule == "prose" and is_prose(answer))):
+        return value
     if statement.hedge and len(statement.values) > 1:
         return ", ".join(statement.values)
     return answer
@@ -388,7 +399,7 @@ class AnswerJudge:
         self.clean = clean_answer(_reference_value(answer))
         self._choice_judges: dict[str, AnswerJudge] | None = None
         self.letter = self._reference_letter()
-        self.yes_no = _YES_NO.get(normalised_text(self.clean))
+        self.yes_no = YES_NO.get(normalised_text(self.clean))
         self.quantity = parse_quantity(self.clean)
         value = numeric_value(self.clean) if self.quantity is None else None
         self.exact = self.quantity or (_exact(value) if value is not None else None)
@@ -409,7 +420,7 @@ class AnswerJudge:
     def _matching_choice(self, answer: str) -> str | None:
         """The single choice whose text the answer states, judged by the non-choice families."""
         if self._choice_judges is None:
-            self._choice_judges = {k: AnswerJudge(v) for k, v in self.choices.items()}
+            self._choice_judges = {k: AnswerJudge(v) for k, v in (self.choices or {}).items()}
         hits = [k for k, judge in self._choice_judges.items() if judge._judge_value(answer).correct]
         return hits[0] if len(hits) == 1 else None
 
@@ -493,7 +504,8 @@ class AnswerJudge:
             return Verdict(
                 False,
                 "guard",
-                f"{side}: expression too large to evaluate (power tower, huge exponent or factorial, or over 512 characters)",
+                f"{side}: expression too large to evaluate "
+                "(power tower, huge exponent or factorial, or over 512 characters)",
             )
         ok = math_verify_equal(self.clean, pred)
         return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")

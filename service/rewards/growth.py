@@ -183,8 +183,8 @@ def _check_terms(size: Size, what: str) -> Size:
 def _add(a: Size, b: Size) -> Size:
     if a.log is None or b.log is None:
         return Size(None, terms=a.terms + b.terms, tower=max(a.tower, b.tower))
-    larger = a if a.log >= b.log else b
-    return Size(larger.log + (math.log10(2) if a.log == b.log else 0.0), larger.negative)
+    log, negative = (a.log, a.negative) if a.log >= b.log else (b.log, b.negative)
+    return Size(log + (math.log10(2) if a.log == b.log else 0.0), negative)
 
 
 def _multiply(a: Size, b: Size, divide: bool = False) -> Size:
@@ -229,19 +229,19 @@ def _expanded_terms(terms: int, n: int) -> int:
 
 
 def _factorial(argument: Size, what: str) -> Size:
-    if argument.log is None:
-        return SYMBOL
     value = argument.value
-    if value is not None and value > MAX_FACTORIAL:
+    if value is None or argument.log is None:
+        return SYMBOL
+    if value > MAX_FACTORIAL:
         raise Unbounded(f"{what} of about 10^{argument.log:.3g}" if argument.log >= 4 else f"{what} of {value:.0f}")
     n = max(value, 1.0)
     return Size(math.lgamma(n + 1) / math.log(10))
 
 
 def _binomial(n: Size, k: Size) -> Size:
-    if n.log is None or k.log is None:
-        return SYMBOL
     big, small = n.value, k.value
+    if big is None or small is None:
+        return SYMBOL
     if big == math.inf or small == math.inf:
         raise Unbounded("a binomial coefficient of astronomical arguments")
     small = min(max(small, 0.0), max(big - small, 0.0))
@@ -438,6 +438,6 @@ class _Walk:
             count = (high.value or 0.0) - (lower or 0.0) + 1
         if count is not None and count > MAX_SERIES_TERMS[kind]:
             raise Unbounded(f"a {'sum' if kind == 'sum' else 'product'} of about {count:.3g} terms")
-        if self.peek() is not None and self.starts_atom(self.peek()):
+        if (token := self.peek()) is not None and self.starts_atom(token):
             self.term()
         return SYMBOL

@@ -96,7 +96,7 @@ class StepStream:
     tokens: list[str]
     step_of: list[int]
     text: str
-    _clauses: list | None = field(default=None)
+    _clauses: list[list[tuple[int, int]]] | None = field(default=None)
 
     @classmethod
     def of(cls, step_texts: list[str]) -> StepStream:
@@ -116,7 +116,7 @@ class StepStream:
         repeated all over a long completion would cost occurrences x length to find: past
         ``MAX_SCAN_CHARS`` the form counts as not found (no genuine completion repeats a key step that
         often, and the stuffing guard reads every copy, so a truncated list could credit gaming)."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         pos = self.text.find(needle)
         last_pos = token = 0
         while pos != -1:
@@ -140,13 +140,13 @@ class StepStream:
         so a stream without one costs a single scan)."""
         if self._clauses is None:
             toks = self.tokens
-            self._clauses = []
+            clauses: list[list[tuple[int, int]]] = []
             bounds: list[int] = []
             end = -1
             cut = _find(toks, "=", 0)
             while cut >= 0:
                 if cut > end:
-                    self._add_clause(bounds, end)
+                    _add_clause(clauses, bounds, end)
                     start = cut
                     while start > 0 and toks[start - 1] not in _CLAUSE_BREAKS:
                         start -= 1
@@ -156,15 +156,17 @@ class StepStream:
                     bounds = [start]
                 bounds.append(cut)
                 cut = _find(toks, "=", cut + 1)
-            self._add_clause(bounds, end)
+            _add_clause(clauses, bounds, end)
+            self._clauses = clauses
         return self._clauses
 
-    def _add_clause(self, bounds: list[int], end: int) -> None:
-        """``bounds``: the clause's start and its ``=`` signs."""
-        if bounds:
-            bounds.append(end)
-            sides = [(bounds[j] + 1, bounds[j + 1]) for j in range(1, len(bounds) - 1)]
-            self._clauses.append([(bounds[0], bounds[1]), *sides])
+
+def _add_clause(clauses: list[list[tuple[int, int]]], bounds: list[int], end: int) -> None:
+    """``bounds``: the clause's start and its ``=`` signs."""
+    if bounds:
+        bounds.append(end)
+        sides = [(bounds[j] + 1, bounds[j + 1]) for j in range(1, len(bounds) - 1)]
+        clauses.append([(bounds[0], bounds[1]), *sides])
 
 
 def _find(toks: list[str], token: str, start: int) -> int:
@@ -261,7 +263,7 @@ def _fuzzy_windows(words: list[str], toks: list[str], threshold: float) -> list[
     found = []
     for start in range(len(toks) - n + 1):
         scores = []
-        for word, tok in zip(words, toks[start : start + n]):
+        for word, tok in zip(words, toks[start : start + n], strict=True):
             score = _word_score(word, tok, threshold)
             if score is None:
                 break

@@ -13,6 +13,7 @@ import ast
 import math
 import re
 from fractions import Fraction
+from typing import cast
 
 MAX_LENGTH = 200
 MAX_EXPONENT = 1000.0
@@ -128,7 +129,7 @@ def _evaluate(node: ast.AST) -> Fraction | float:
                 if abs(left) != 1 and size * abs(right) > MAX_DIGITS:
                     raise OverflowError("power too large")
                 return left ** int(right)
-            if abs(right) > MAX_EXPONENT:
+            if cast("Fraction | float", abs(right)) > MAX_EXPONENT:  # mypy joins abs(Fraction | float) to object
                 raise OverflowError("exponent too large")
             return math.pow(left, right)
     raise ValueError(f"not arithmetic: {type(node).__name__}")

@@ -109,7 +109,7 @@ class PreparedGroup:
         explanation = None
         if explain:
             offsets: dict[int, TextOffsets] = {}
-            groups = zip(self.groups, matches, credit.credited, credit.steps, credit.reasons)
+            groups = zip(self.groups, matches, credit.credited, credit.steps, credit.reasons, strict=False)
             explanation = {
                 "sections": [
                     {"kind": s.kind, "number": s.number, "start": s.start, "end": s.body_end} for s in parsed.sections
@@ -145,7 +145,8 @@ class PreparedGroup:
                     "rule": how,
                 },
                 "key_steps": [
-                    _explain_substring(i, g, alt, completion) for i, (g, alt) in enumerate(zip(self.groups, found))
+                    _explain_substring(i, g, alt, completion)
+                    for i, (g, alt) in enumerate(zip(self.groups, found, strict=False))
                 ],
                 "stuffing_guard": {"applied": False},
             }

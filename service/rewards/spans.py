@@ -9,6 +9,7 @@ few pieces that hold the span. Never used on the scoring path.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .text import tokens
 
@@ -62,7 +63,7 @@ def _pieces(text: str) -> list[tuple[int, int, list[str]]]:
             bounds.append(cut)
     bounds.append(len(text))
     pieces: list[tuple[int, int, list[str]]] = []
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         toks = tokens(text[a:b])
         if pieces:
             head, _, head_tokens = pieces[-1]

@@ -91,11 +91,14 @@ _NUMBER = re.compile(
     r"(?:\s?(?:%|\\%|percent\b|°|\^\{?\\circ\}?|degrees?\b))?"
     r"(?:\s?(?:\\pi\b|π|pi\b|\\sqrt\{?\d+\}?|√\d+|i\b|[a-z](?![A-Za-z])|\^\{?\d+\}?))*"
 )
+"""A value *found inside* a sentence, kept as written for the grader (``1,000``, ``$5``, ``3\\pi``, ``45°``).
+:mod:`.answers`' ``_QUANTITY`` is a different job: it *parses* a whole answer into value, percent and shown
+decimals, so the two grammars stay apart."""
 _NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-        "eighteen nineteen twenty".split()
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
     )
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -109,7 +112,8 @@ _NUMBER_WORD = re.compile(
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
 _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
-_YES_NO = {"yes": "yes", "true": "yes", "no": "no", "false": "no"}
+YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
+"""Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
 _LABEL_SPAN = re.compile(
@@ -220,7 +224,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
         sentence = _WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence
-        if expect == "yes_no" and len({_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
+        if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, "hedge", "yes and no")
         return Statement(sentence, "plain")
     return _announced(sentence, expect) or _read_sentence(sentence, expect)
@@ -326,8 +330,8 @@ def _predicate(text: str) -> str:
     """What the sentence says after its last copula ("is", "=", ":", "so" ...) outside maths, else all of
     it; a remark in parentheses (``(12 per box × 3 boxes)``) or after "i.e." is not what it states."""
     last = None
-    for last in _COPULA.finditer(text):
-        pass
+    for match in _COPULA.finditer(text):
+        last = match
     predicate = text if last is None or not text[last.end() :].strip() else text[last.end() :]
     without_remarks = _REMARK.sub(" ", predicate)
     return without_remarks if without_remarks.strip() else predicate
@@ -363,14 +367,14 @@ def _number_words(text: str) -> list[tuple[int, str]]:
 
 
 def _read_yes_no(text: str) -> Statement:
-    said = [_YES_NO[w.lower()] for w in _YES_NO_WORD.findall(text)]
+    said = [YES_NO[w.lower()] for w in _YES_NO_WORD.findall(text)]
     if not said:
         return Statement(None, "none", "neither yes nor no")
     if len(set(said)) > 1:
         first = _YES_NO_WORD.match(text.lstrip(" *"))
         if first is None or _BOTH_ANSWERS.match(text.lstrip(" *")):
             return Statement(None, "hedge", "yes and no")
-        return Statement(_YES_NO[first.group(1).lower()], "yes_no")
+        return Statement(YES_NO[first.group(1).lower()], "yes_no")
     return Statement(said[0], "yes_no")
 
 

@@ -104,7 +104,8 @@ def _format_fraction(value: Fraction) -> str:
 def tokens(text: str) -> list[str]:
     """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number,
     articles and possessive apostrophes dropped (``the sum of the angles`` ~ ``sum of angles``,
-    ``Pythagoras' theorem`` ~ ``pythagoras theorem``), list markers at line starts ignored, line breaks read as clause breaks (``;``)."""
+    ``Pythagoras' theorem`` ~ ``pythagoras theorem``), list markers at line starts ignored, line breaks read as
+    clause breaks (``;``)."""
     raw = _TOKEN.findall(latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; ")))
     out: list[str] = []
     i = 0

@@ -54,7 +54,7 @@ def _unique(parsed: Parsed) -> Check:
 
 def _ordered(parsed: Parsed) -> Check:
     ranks = [_ORDER[s.kind] for s in parsed.sections]
-    for prev, (rank, section) in zip(ranks, zip(ranks[1:], parsed.sections[1:])):
+    for prev, (rank, section) in zip(ranks, zip(ranks[1:], parsed.sections[1:], strict=False), strict=False):
         if rank < prev:
             return Check(
                 "section_order", False, f"{_NAMES[section.kind]} at offset {section.start} comes after a later section"
