@@ -1,4 +1,4 @@
-"""The README's data-tools commands run as written on the shipped sample and print the table shown."""
+"""The data-tools page's commands run as written on the shipped sample and print the table shown."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from .doc_pages import section
+
 ROOT = Path(__file__).resolve().parent.parent
-SECTION = (ROOT / "README.md").read_text().split("## Data tools", 1)[1].split("\n## ", 1)[0]
+SECTION = section("Data tools")
 
 
 def test_readme_data_commands_give_the_table_shown(tmp_path):

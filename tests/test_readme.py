@@ -1,19 +1,26 @@
-"""The README's own example runs against the real server and gives what the README shows."""
+"""The examples of the README and the docs/ pages run against the real server and give what the pages show."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import shlex
 import subprocess
-from pathlib import Path
+from dataclasses import fields
 
+import httpx
 import pytest
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+from .conftest import start_server
+from .doc_pages import all_text, fenced_blocks, section
+
+DOCS = all_text()
 
 
 def test_readme_curl_example_scores_as_documented(server):
-    command = re.search(r"```bash\n(curl -s localhost:8000/v1/score.*?)\n```", README, re.S).group(1)
+    example = re.search(r"```bash\n(curl -s localhost:8000/v1/score.*?)\n```\s*```json\n(.*?)\n```", DOCS, re.S)
+    command, response = example.groups()
     out = subprocess.run(
         ["bash", "-c", command.replace("localhost:8000", server.url.removeprefix("http://"))],
         capture_output=True,
@@ -22,25 +29,83 @@ def test_readme_curl_example_scores_as_documented(server):
         check=True,
     ).stdout
     body = json.loads(out)
-    shown = json.loads(re.search(r"```json\n(.*?)\n```", README, re.S).group(1).replace("…", ""))
+    shown = json.loads(response.replace("…", ""))
     got, doc = body["groups"][0], shown["groups"][0]
     assert got["results"] == doc["results"]
     assert got["advantages"] == pytest.approx(doc["advantages"], abs=1e-5)
     assert (got["reward_mean"], got["zero_std"]) == (pytest.approx(doc["reward_mean"]), doc["zero_std"])
 
 
-def test_readme_lists_every_flag():
-    from dataclasses import fields
+def configuration_rows() -> dict[str, tuple[str, str]]:
+    """The configuration table: flag -> (environment variable, default), backticks dropped."""
+    rows = re.findall(r"^\| `--([a-z-]+)` \| `(\w+)` \| ([^|]+) \|", section("Configuration"), re.M)
+    return {flag: (env, default.strip().strip("`")) for flag, env, default in rows}
 
+
+def documented_default(name: str, value: object) -> str:
+    """How the table writes a default: the CPU count in words, an empty path as none, booleans in lower case."""
+    if name == "workers":
+        return "CPU count"
+    if value == "":
+        return "none"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def test_configuration_table_lists_every_flag_with_its_variable_and_default():
     from service.config import ENV_PREFIX, Config
 
+    rows = configuration_rows()
     for f in fields(Config):
-        assert f"`--{f.name.replace('_', '-')}`" in README and f"`{ENV_PREFIX}{f.name.upper()}`" in README, f.name
+        flag = f.name.replace("_", "-")
+        assert flag in rows, f.name
+        env, default = rows[flag]
+        assert env == f"{ENV_PREFIX}{f.name.upper()}", f.name
+        assert default == documented_default(f.name, f.default), f.name
+    assert set(rows) == {f.name.replace("_", "-") for f in fields(Config)}
 
 
 def test_readme_python_client_example_runs(server, capsys):
-    code = re.search(r"```python\n(from service.client import RewardClient.*?)\n```", README, re.S).group(1)
+    code = re.search(r"```python\n(from service.client import RewardClient\n\ngroup = .*?)\n```", DOCS, re.S).group(1)
     exec(code.replace("grpc://127.0.0.1:50051", "grpc://" + server.grpc_target), {})
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("[2.1, 0.0]")
     assert sorted(lines[1:]) == ["q-1 [2.1, 0.0]", "q-2 [2.1, 0.0]"]
+
+
+def test_every_json_example_parses():
+    blocks = fenced_blocks(DOCS, "json")
+    assert blocks
+    for block in blocks:
+        json.loads(block.replace("…", ""))
+
+
+def test_every_python_example_is_valid_python():
+    blocks = fenced_blocks(DOCS, "python")
+    assert len(blocks) >= 3
+    for block in blocks:
+        ast.parse(block)
+
+
+def test_authentication_example_runs_as_written(tmp_path):
+    """Make a token, start the server with it as the page says, then call it with and without the token."""
+    make_token, start, call = re.search(r"```bash\n(head -c 32 .*?)\n```", DOCS, re.S).group(1).splitlines()
+    subprocess.run(["bash", "-c", make_token], cwd=tmp_path, check=True, timeout=30)
+    argv = shlex.split(start, comments=True)
+    assert argv[:3] == [".venv/bin/python", "-m", "service"], start
+    flags = argv[3:]
+    assert flags[:2] == ["--grpc-port", "50051"] and flags[2] == "--auth-token-file", start
+    server = start_server("--workers", "1", "--auth-token-file", str(tmp_path / flags[3]), grpc=True)
+    try:
+        address = server.url.removeprefix("http://")
+        out = subprocess.run(
+            ["bash", "-c", call.replace("localhost:8000", address)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+        assert "stepgrpo" in json.loads(out)["profiles"]
+        assert httpx.get(server.url + "/v1/info", timeout=30).status_code == 401
+    finally:
+        server.stop()
