@@ -24,7 +24,7 @@ import signal
 import sys
 import time
 
-from .common import CPU, Server, free_port, machine_lines, percentile  # bench.soak imports the server helpers from here
+from .common import CPU, Server, free_port, machine_lines, percentile
 from .inprocess import CORE, IN_PROCESS_ORDER, PROFILE_ORDER, WORKLOADS, baseline_parity, measure_forked, score_groups
 from .load import build_batches, cross_check, measure_grpc, measure_http, measure_latency, rss_under_load, worker_rss
 from .report import Results, print_report
@@ -121,7 +121,8 @@ def measure_server(
                 batches = build_batches(profile, measured, n, max(3, math.ceil(expected * seconds / n) + 3))
                 res.latency[(wl, profile, n)] = r = measure_latency(server.url, profile, batches, seconds)
                 print(
-                    f"[{wl}: latency {profile} {n}: p50 {percentile(r.latencies, 50) * 1000:.0f} ms over {len(r.latencies)} requests]",
+                    f"[{wl}: latency {profile} {n}: p50 {percentile(r.latencies, 50) * 1000:.0f} ms "
+                    f"over {len(r.latencies)} requests]",
                     flush=True,
                 )
             res.checks[(wl, profile)] = cross_check(server.url, profile, measured)
@@ -173,7 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=0.0,
         metavar="S",
-        help="also run S seconds of 2-client HTTP load (stepgrpo, fresh batches), printing the workers' RSS every 10 s (default 0: off)",
+        help=(
+            "also run S seconds of 2-client HTTP load (stepgrpo, fresh batches), printing the workers' RSS "
+            "every 10 s (default 0: off)"
+        ),
     )
     parser.add_argument(
         "--no-scaling", action="store_true", help="skip the 1-worker server (the 1 -> N workers scaling figure)"
@@ -205,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     for wl in workloads:
         print_workload(wl, args.seed)
     print(
-        f"measurement: {seconds:g} s each, after a {warmup:g} s warm-up per profile (in-process and over HTTP); time.perf_counter; "
+        f"measurement: {seconds:g} s each, after a {warmup:g} s warm-up per profile (in-process and over HTTP); "
+        "time.perf_counter; "
         "'other' = share of all CPUs used by other processes meanwhile"
     )
     if hasattr(os, "getloadavg"):

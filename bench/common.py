@@ -1,4 +1,5 @@
-"""What every part of the benchmark shares: anomaly counts, percentiles, the CPU meter, the server."""
+"""What every part of the benchmark shares: anomaly counts, percentiles, the CPU meter, the server and its
+processes."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ class CpuMeter:
     def role_shares(self, started: tuple[float, float, float], roles0: tuple[float, float, float]) -> tuple[float, ...]:
         """Shares of all CPUs since ``started`` used by (this bench, the server's front end, its workers)."""
         wall = (time.perf_counter() - started[0]) * (os.cpu_count() or 1)
-        return tuple((b - a) / wall for a, b in zip(roles0, self.roles()))
+        return tuple((b - a) / wall for a, b in zip(roles0, self.roles(), strict=False))
 
     def start(self) -> tuple[float, float, float]:
         return time.perf_counter(), self._busy_seconds(), self._ours()
@@ -225,7 +226,50 @@ def machine_lines() -> list[str]:
         code = "code:    (git unavailable)"
     return [
         code,
-        f"machine: nproc={os.cpu_count()} (usable {affinity}), cpu={cpu}, {platform.system()} {platform.release()} {platform.machine()}",
+        f"machine: nproc={os.cpu_count()} (usable {affinity}), cpu={cpu}, "
+        f"{platform.system()} {platform.release()} {platform.machine()}",
         f"python:  {platform.python_implementation()} {platform.python_version()} ({sys.executable})",
         f"libs:    {', '.join(versions)}",
     ]
+
+
+# ---------------------------------------------------------------- the server's processes
+
+
+def children() -> dict[int, list[int]]:
+    """Every process's children, from /proc."""
+    kids: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        kids.setdefault(parent, []).append(int(stat.parent.name))
+    return kids
+
+
+def process_tree(pid: int) -> list[int]:
+    kids, out, todo = children(), [pid], [pid]
+    while todo:
+        below = kids.get(todo.pop(), [])
+        out += below
+        todo += below
+    return out
+
+
+def workers(server_pid: int) -> list[int]:
+    """The scoring processes: children of the server's forkserver."""
+    kids = children()
+    return [w for child in kids.get(server_pid, []) for w in kids.get(child, [])]
+
+
+def rss_mib(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024

@@ -16,7 +16,7 @@ import grpc
 import httpx
 from google.protobuf import json_format
 
-from .common import ANOMALIES, CPU
+from .common import ANOMALIES, CPU, rss_mib, workers
 from .inprocess import score_groups
 from .workload import GROUP_SIZE, request_body
 
@@ -248,7 +248,7 @@ def cross_check(url: str, profile: str, workload, n_groups: int = 64) -> tuple[i
     remote = [r for g in resp.json()["groups"] for r in g["results"]]
     keys = ("status", "reward", "step_rar", "step_rvr", "answer_correct", "key_step_ratio")
     bad = []
-    for i, (a, b) in enumerate(zip(local, remote)):
+    for i, (a, b) in enumerate(zip(local, remote, strict=False)):
         if any(a.get(k) != b.get(k) for k in keys):
             bad.append(f"trajectory {i}: in-process {[a.get(k) for k in keys]} vs HTTP {[b.get(k) for k in keys]}")
     if len(local) != len(remote):
@@ -258,8 +258,6 @@ def cross_check(url: str, profile: str, workload, n_groups: int = 64) -> tuple[i
 
 def worker_rss(server_pid: int) -> tuple[int, float]:
     """(worker processes, their summed RSS in MiB): the children of the server's forkserver."""
-    from .soak import rss_mib, workers
-
     pids = workers(server_pid)
     return len(pids), rss_mib(pids)
 

@@ -20,13 +20,12 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import grpc
 import httpx
 from google.protobuf import json_format
 
-from .__main__ import Server, free_port, machine_lines, percentile
+from .common import Server, free_port, machine_lines, percentile, process_tree, rss_mib, workers
 from .workload import GROUP_SIZE, Workload
 
 POWER_TOWER = (
@@ -60,7 +59,7 @@ class Tally:
         with self.lock:
             self.requests[kind] += 1
             self.latencies[kind].append(seconds)
-            for g, res in zip(groups, results):
+            for g, res in zip(groups, results, strict=False):
                 self.sent += len(g["completions"])
                 self.answered += min(len(res), len(g["completions"]))
                 self.statuses.update(r.get("status", "?") for r in res)
@@ -177,45 +176,6 @@ def stream_client(target: str, tally: Tally, end: float, seed: int, limit: int) 
                 tally.failed("stream", f"{len(groups) - len(answered)} of {len(groups)} groups never came back")
 
 
-def children() -> dict[int, list[int]]:
-    """Every process's children, from /proc."""
-    kids: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        kids.setdefault(parent, []).append(int(stat.parent.name))
-    return kids
-
-
-def process_tree(pid: int) -> list[int]:
-    kids, out, todo = children(), [pid], [pid]
-    while todo:
-        below = kids.get(todo.pop(), [])
-        out += below
-        todo += below
-    return out
-
-
-def workers(server_pid: int) -> list[int]:
-    """The scoring processes: children of the server's forkserver."""
-    kids = children()
-    return [w for child in kids.get(server_pid, []) for w in kids.get(child, [])]
-
-
-def rss_mib(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
-
-
 def killer(server_pid: int, every: float, end: float, kills: list[int], seed: int) -> None:
     rng = random.Random(seed)
     while time.monotonic() + every < end:
@@ -294,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     everything = [x for v in tally.latencies.values() for x in v]
     print("\n".join(machine_lines()))
     print(
-        f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients + {args.streams} streams, "
+        f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients "
+        f"+ {args.streams} streams, "
         f"{len(kills)} workers killed, pending bound {args.max_pending}"
     )
     print(
-        f"requests answered      {sum(tally.requests.values())}  ({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})"
+        f"requests answered      {sum(tally.requests.values())}  "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})"
     )
     print(f"refused (429 / RESOURCE_EXHAUSTED, retried)  {tally.refused}")
     print(f"trajectories sent      {tally.sent}")
@@ -307,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"outcomes               {', '.join(f'{k} {v}' for k, v in sorted(tally.statuses.items()))}")
     if everything:
         print(
-            f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / {percentile(everything, 99) * 1000:.0f} ms"
+            f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / "
+            f"{percentile(everything, 99) * 1000:.0f} ms"
         )
     print(f"server RSS (all procs) {rss_start:.0f} MiB at start, {rss_end:.0f} MiB at end")
     print(f"server ready at end    {alive}")
