@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .growth import unbounded_growth
 from .numeric import numeric_value
+from .phrase import phrase_verdict
 from .statement import (
     LONG_STATEMENT,
     MAX_BLOCK_CHARS,
@@ -425,6 +426,11 @@ class AnswerJudge:
         return hits[0] if len(hits) == 1 else None
 
     @property
+    def is_text(self) -> bool:
+        """A reference in words (``red``, ``Ben``): a number the sentence also mentions is not its answer."""
+        return not self.mathy and self.letter is None and self.yes_no is None and self.quantity is None
+
+    @property
     def expects(self) -> str:
         """The kind of answer the statement reader looks for."""
         return "letter" if self.letter is not None else "yes_no" if self.yes_no is not None else "value"
@@ -449,6 +455,10 @@ class AnswerJudge:
         if statement.value is None:
             return Verdict(False, "none", statement.detail, statement)
         verdict = self._judge_statement(statement.value, stated if statement.rule == "plain" else statement.value)
+        if not verdict.correct and self.is_text:
+            correct, detail = phrase_verdict(clean_answer(stated), self.clean)
+            if correct:
+                return Verdict(True, "text", detail, statement)
         return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
 
     def _judge_statement(self, value: str, stated: str) -> Verdict:
@@ -490,9 +500,10 @@ class AnswerJudge:
                 return Verdict(False, "numeric", "an equation between numbers is not an answer")
         pred_text = normalised_text(pred)
         if not self.mathy:
-            return Verdict(
-                pred_text == self.text, "text", "" if pred_text == self.text else f"{pred_text!r} vs {self.text!r}"
-            )
+            if pred_text == self.text:
+                return Verdict(True, "text")
+            correct, detail = phrase_verdict(pred, self.clean)
+            return Verdict(correct, "text", detail)
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
