@@ -14,6 +14,7 @@ import pytest
 
 from .conftest import start_server
 from .doc_pages import all_text, fenced_blocks, section
+from .test_example_scripts import FACTS, openrlhf_parser
 
 DOCS = all_text()
 
@@ -109,3 +110,46 @@ def test_authentication_example_runs_as_written(tmp_path):
         assert httpx.get(server.url + "/v1/info", timeout=30).status_code == 401
     finally:
         server.stop()
+
+
+def inline_code() -> list[str]:
+    """Every inline code span of the pages, fenced blocks left out."""
+    return re.findall(r"`([^`\n]+)`", re.sub(r"^```.*?^```", "", DOCS, flags=re.S | re.M))
+
+
+def test_verl_settings_in_the_docs_are_verl_keys():
+    """The verl 0.9.1 settings the pages give (``reward.*`` overrides) name keys of verl's composed config."""
+    facts = json.loads((FACTS / "verl.json").read_text())
+    keys, nodes = set(facts["keys"]), set(facts["nodes"])
+    settings = {
+        w.split("=", 1)[0] for span in inline_code() for w in span.split() if re.match(r"\+?reward\.[\w.]+=", w)
+    }
+    assert "+reward.custom_reward_function.reward_kwargs.url" in settings and len(settings) >= 3, settings
+    for key in settings:
+        if key.startswith("+"):
+            parents = [key[1:].rsplit(".", n)[0] for n in range(1, key.count("."))]
+            assert key[1:] not in keys and any(p in nodes for p in parents), f"{key}: Hydra appends under a node"
+        else:
+            assert key in keys, f"{key} is not in {facts['source']}"
+
+
+def test_openrlhf_flags_in_the_docs_parse_as_openrlhf_parses():
+    parser = openrlhf_parser()
+    command = re.search(r"```bash\n(python -m openrlhf\.cli\.train_ppo_ray .*?)\n```", DOCS, re.S).group(1)
+    words = [w for w in shlex.split(command.replace("\\\n", " "))[3:] if w != "..."]
+    args = vars(parser.parse_args(words))
+    assert args["reward.remote_url"].endswith("/v1/openrlhf") and args["algo.advantage.estimator"] == "group_norm"
+    named = {flag for span in inline_code() for flag in re.findall(r"(--[a-z_]+\.[a-z_.]+)", span)}
+    assert "--reward.remote_url" in named
+    flags = set(json.loads((FACTS / "openrlhf.json").read_text())["flags"])
+    assert named <= flags, f"options OpenRLHF does not have: {named - flags}"
+
+
+def test_gpu_training_command_parses_with_the_trainers_flags():
+    pytest.importorskip("torch")
+    from trainer_client.run import parse_args
+
+    command = re.search(r"```bash\n(\.venv/bin/python -m trainer_client\.run --reward-url .*?)\n```", DOCS, re.S)
+    argv = shlex.split(command.group(1).replace("\\\n", " "))
+    args = parse_args(argv[3:])
+    assert (args.model, args.steps) == ("Qwen/Qwen2-VL-2B-Instruct", 13125)
