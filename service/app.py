@@ -49,6 +49,8 @@ OFF_LOOP_BYTES = 1 << 20
 """Bodies this large are counted against the limits and parsed in a thread, not on the event loop."""
 TIMEOUT_HEADER = "X-Request-Timeout"
 """Seconds the caller will wait; past them the work is dropped and the answer is 504."""
+EXPIRED_HEADER = "X-Request-Timeout-Expired"
+"""On that 504 (value: the caller's seconds): its own deadline passed, so clients never retry it."""
 
 
 class BodyTooLarge(Exception):
@@ -106,7 +108,11 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
     task.cancel()
     if watcher in done and watcher.exception() is None:
         raise CallerGone
-    return _error(504, f"not scored within the caller's {TIMEOUT_HEADER} of {timeout:g} s; the work was dropped")
+    return _error(
+        504,
+        f"not scored within the caller's {TIMEOUT_HEADER} of {timeout:g} s; the work was dropped",
+        {EXPIRED_HEADER: f"{timeout:g}"},
+    )
 
 
 def _error(status: int, detail, headers: dict | None = None) -> JSONResponse:

@@ -12,13 +12,13 @@ import logging
 from pathlib import Path
 
 import grpc
-from google.protobuf import json_format
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
 from .auth import BearerAuthInterceptor
 from .contract import ScoreRequest, StreamRequest, validation_message
+from .proto_json import dict_to_message, message_to_dict
 from .rewardpb import reward_pb2, reward_pb2_grpc
 from .scoring import LimitError, NotReady, Overloaded, Scorer
 
@@ -28,16 +28,6 @@ RETRY_PUSHBACK = "grpc-retry-pushback-ms"
 """Trailing metadata of an overloaded call: gRPC's own retry pushback, in milliseconds."""
 STREAM_WINDOW = 64
 """Groups of one ScoreStream read and not yet answered; beyond it the stream is not read."""
-
-
-def message_to_dict(message) -> dict:
-    return json_format.MessageToDict(
-        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
-    )
-
-
-def dict_to_message(data: dict, message_type):
-    return json_format.ParseDict(data, message_type())
 
 
 class RewardServicer(reward_pb2_grpc.RewardServiceServicer):

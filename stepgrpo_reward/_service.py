@@ -1,39 +1,33 @@
-"""One POST /v1/score per batch: group the batch, retry transient failures, hand back results in order.
+"""One POST /v1/score per batch: group the batch, send it through the client core, hand back results in order.
 
 Absolute imports only: verl loads a reward file by path, outside its package.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import os
-import time
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
+from stepgrpo_reward.client import TOKEN_ENV, RewardServiceError, ServiceClient
 from stepgrpo_reward.rows import lenient_choices, reference_answer
+
+__all__ = [
+    "COMPONENTS",
+    "TOKEN_ENV",
+    "RewardServiceError",
+    "ScoreService",
+    "component_values",
+    "group_batch",
+    "make_reference",
+    "plain",
+    "reference_from_label",
+]
 
 logger = logging.getLogger("stepgrpo_reward")
 
 COMPONENTS = ("reward", "step_rar", "step_rvr")
-_RETRY_STATUS = {429, 502, 503, 504}
-TOKEN_ENV = "REWARD_AUTH_TOKEN"
-_TRANSIENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.ReadError,
-    httpx.WriteError,
-    httpx.RemoteProtocolError,
-    httpx.PoolTimeout,
-)
-
-
-class RewardServiceError(RuntimeError):
-    """The service did not answer the batch (unreachable after retries, or it refused the request)."""
 
 
 def plain(value: Any) -> Any:
@@ -115,12 +109,9 @@ def component_values(results: Sequence[dict], component: str, source: str) -> li
     return values
 
 
-class ScoreService:
-    """POST /v1/score with bounded retries (connection errors, 429/502/503/504, honouring Retry-After).
-
-    ``token``: the server's bearer token (default: ``REWARD_AUTH_TOKEN`` from the environment, if set).
-    The timeout goes with each request as ``X-Request-Timeout``, so the server drops work nobody waits for.
-    """
+class ScoreService(ServiceClient):
+    """POST /v1/score for one profile and options, through the client core (:mod:`stepgrpo_reward.client`):
+    its retries, timeouts, bearer token (default: ``REWARD_AUTH_TOKEN``) and :class:`RewardServiceError`."""
 
     def __init__(
         self,
@@ -132,85 +123,29 @@ class ScoreService:
         backoff: float = 0.5,
         max_backoff: float = 8.0,
         token: str | None = None,
+        ca_cert: str | None = None,
     ):
-        self.url = url.rstrip("/")
-        self.token = token if token is not None else os.environ.get(TOKEN_ENV) or None
+        super().__init__(
+            url,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            token=token,
+            ca_cert=ca_cert,
+        )
         self.profile = profile
         self.options = dict(options or {})
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self._client: httpx.Client | None = None
-        self._async: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None = None
-
-    def __getstate__(self) -> dict:
-        """Picklable (trainers may copy reward functions into other processes): open clients stay behind."""
-        return {**self.__dict__, "_client": None, "_async": None}
-
-    def headers(self) -> dict[str, str]:
-        auth = {"authorization": f"Bearer {self.token}"} if self.token else {}
-        return {"x-request-timeout": f"{self.timeout:g}", **auth}
 
     def body(self, groups: list[dict]) -> dict:
         return {"profile": self.profile, "groups": groups, "options": self.options}
 
     def score(self, groups: list[dict]) -> dict:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self.timeout, headers=self.headers())
-        body, attempt = self.body(groups), 0
-        while True:
-            try:
-                wait, outcome = self._read(self._client.post(self.url + "/v1/score", json=body))
-            except _TRANSIENT as exc:
-                wait, outcome = 0.0, f"{type(exc).__name__}: {exc}"
-            if wait is None:
-                return outcome
-            time.sleep(self._next_delay(attempt, wait, outcome))
-            attempt += 1
+        return self.post("/v1/score", self.body(groups), what="batch")
 
     async def ascore(self, groups: list[dict]) -> dict:
-        client = self._async_client()
-        body, attempt = self.body(groups), 0
-        while True:
-            try:
-                wait, outcome = self._read(await client.post(self.url + "/v1/score", json=body))
-            except _TRANSIENT as exc:
-                wait, outcome = 0.0, f"{type(exc).__name__}: {exc}"
-            if wait is None:
-                return outcome
-            await asyncio.sleep(self._next_delay(attempt, wait, outcome))
-            attempt += 1
+        return await self.apost("/v1/score", self.body(groups), what="batch")
 
     def results_in_order(self, response: dict, positions: list[tuple[int, int]]) -> list[dict]:
         groups = response["groups"]
         return [groups[g]["results"][i] for g, i in positions]
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    def _async_client(self) -> httpx.AsyncClient:
-        """One AsyncClient per event loop: a client is bound to the loop it first ran on."""
-        loop = asyncio.get_running_loop()
-        if self._async is None or self._async[0] is not loop:
-            self._async = (loop, httpx.AsyncClient(timeout=self.timeout, headers=self.headers()))
-        return self._async[1]
-
-    def _read(self, response: httpx.Response) -> tuple[float | None, Any]:
-        """(None, body) on success; (seconds to wait at least, reason) when worth retrying; raises otherwise."""
-        if response.status_code == 200:
-            return None, response.json()
-        reason = f"HTTP {response.status_code}: {response.text[:1000]}"
-        if response.status_code not in _RETRY_STATUS:
-            raise RewardServiceError(f"reward service at {self.url} refused the batch: {reason}")
-        retry_after = response.headers.get("retry-after", "")
-        return (float(retry_after) if retry_after.replace(".", "", 1).isdigit() else 0.0), reason
-
-    def _next_delay(self, attempt: int, wait: float, reason: str) -> float:
-        """Exponential backoff (at least Retry-After), or the error once the retries are spent."""
-        if attempt >= self.retries:
-            raise RewardServiceError(f"reward service at {self.url} unavailable after {attempt + 1} attempts: {reason}")
-        logger.warning("reward service at %s: %s; retrying", self.url, reason)
-        return max(wait, min(self.max_backoff, self.backoff * 2**attempt))

@@ -52,14 +52,15 @@ def _prompt_key(prompt: Any) -> str:
     return json.dumps([[m.get("role"), message_text([{**m, "role": "assistant"}])] for m in prompt])
 
 
-class StepGRPOReward:
-    """A synchronous TRL reward function returning one StepGRPO component per completion.
+class _ColumnsReward:
+    """What the sync and async reward functions share: TRL's batch as groups, and one component back.
 
     ``component``: ``reward`` (StepRAR + StepRVR), ``step_rar`` or ``step_rvr``. ``answer_column``,
     ``key_steps_column``, ``choices_column``: the dataset columns holding the reference (the last two
     are optional; without an answer, R1-VL's ``solution`` column gives it, read by :mod:`stepgrpo_reward.rows`).
     ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
-    ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``).
+    ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``); ``ca_cert``: a PEM
+    file to trust for an ``https://`` URL (default: the system's roots).
     """
 
     def __init__(
@@ -75,20 +76,17 @@ class StepGRPOReward:
         timeout: float = 120.0,
         retries: int = 3,
         token: str | None = None,
+        ca_cert: str | None = None,
     ):
         if component not in COMPONENTS:
             raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
         self.component = component
         self.columns = (answer_column, key_steps_column, choices_column)
-        self.service = ScoreService(url, profile, options, timeout=timeout, retries=retries, token=token)
+        self.service = ScoreService(
+            url, profile, options, timeout=timeout, retries=retries, token=token, ca_cert=ca_cert
+        )
         # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
         self.__name__ = "stepgrpo" if component == "reward" else component
-
-    def __call__(self, prompts: list, completions: list, **columns: Any) -> list[float | None]:
-        if not completions:
-            return []
-        groups, positions = self.batch(prompts, completions, columns)
-        return self.values(self.service.results_in_order(self.service.score(groups), positions), columns)
 
     def batch(self, prompts: list, completions: list, columns: dict) -> tuple[list[dict], list[tuple[int, int]]]:
         """The /v1/score groups for TRL's flat batch, and where each completion landed."""
@@ -114,8 +112,20 @@ class StepGRPOReward:
         return values
 
 
-class AsyncStepGRPOReward(StepGRPOReward):
-    """The same, as an ``async`` reward function: TRL runs it concurrently with its other async rewards."""
+class StepGRPOReward(_ColumnsReward):
+    """A synchronous TRL reward function returning one StepGRPO component per completion (arguments: see
+    :class:`_ColumnsReward`)."""
+
+    def __call__(self, prompts: list, completions: list, **columns: Any) -> list[float | None]:
+        if not completions:
+            return []
+        groups, positions = self.batch(prompts, completions, columns)
+        return self.values(self.service.results_in_order(self.service.score(groups), positions), columns)
+
+
+class AsyncStepGRPOReward(_ColumnsReward):
+    """The same as :class:`StepGRPOReward`, as an ``async`` reward function: TRL runs it concurrently with
+    its other async rewards."""
 
     async def __call__(self, prompts: list, completions: list, **columns: Any) -> list[float | None]:
         if not completions:

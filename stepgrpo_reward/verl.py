@@ -14,7 +14,8 @@ verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``ste
 ``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. verl has no "unscored" value, so a
 response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
-A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment.
+A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment;
+over ``https://`` with a private CA, pass its PEM file as ``reward_kwargs.ca_cert``.
 """
 
 from __future__ import annotations
@@ -25,27 +26,27 @@ from typing import Any
 
 from stepgrpo_reward import DEFAULT_URL
 from stepgrpo_reward._service import (
-    TOKEN_ENV,
     RewardServiceError,
     ScoreService,
     component_values,
     group_batch,
     reference_from_label,
 )
+from stepgrpo_reward.client import bearer_token
 
 __all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch"]
 
 _services: dict[tuple, ScoreService] = {}
 
 
-def _service(url: str | None, profile: str, options: dict | None, timeout: float) -> ScoreService:
+def _service(url: str | None, profile: str, options: dict | None, timeout: float, ca_cert: str | None) -> ScoreService:
     """One client per setting, kept for the worker's lifetime (verl calls once per response or batch)."""
     url = url or os.environ.get("STEPGRPO_REWARD_URL") or DEFAULT_URL
     options = {str(k): v for k, v in (options or {}).items()}  # a hydra DictConfig from reward_kwargs
-    token = os.environ.get(TOKEN_ENV) or None  # the server's bearer token, if it has one
-    key = (url, profile, json.dumps(options, sort_keys=True), timeout, token)
+    token = bearer_token(None)  # the server's bearer token from REWARD_AUTH_TOKEN, if it has one
+    key = (url, profile, json.dumps(options, sort_keys=True), timeout, token, ca_cert)
     if key not in _services:
-        _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token)
+        _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token, ca_cert=ca_cert)
     return _services[key]
 
 
@@ -60,7 +61,7 @@ def _as_verl(results: list[dict]) -> list[dict[str, float]]:
             "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
             "scored": 0.0 if value is None else 1.0,
         }
-        for r, value in zip(results, rewards)
+        for r, value in zip(results, rewards, strict=True)
     ]
 
 
@@ -69,7 +70,7 @@ def _batch(data_sources, solution_strs, ground_truths, extra_infos) -> tuple[lis
     extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
     keys = [
         json.dumps([str(source), extra.get("index") if isinstance(extra, dict) else None], default=str)
-        for source, extra in zip(data_sources, extra_infos)
+        for source, extra in zip(data_sources, extra_infos, strict=True)
     ]
     return group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
 
@@ -84,13 +85,14 @@ def compute_score_batch(
     profile: str = "stepgrpo",
     options: dict | None = None,
     timeout: float = 120.0,
+    ca_cert: str | None = None,
     **_: Any,
 ) -> list[dict[str, float]]:
     """verl's batch reward manager: all responses of a batch in one request."""
     if len(solution_strs) == 0:
         return []
     groups, positions = _batch(data_sources, solution_strs, ground_truths, extra_infos)
-    service = _service(url, profile, options, timeout)
+    service = _service(url, profile, options, timeout, ca_cert)
     return _as_verl(service.results_in_order(service.score(groups), positions))
 
 
@@ -111,9 +113,10 @@ async def compute_score_async(
     profile: str = "stepgrpo",
     options: dict | None = None,
     timeout: float = 120.0,
+    ca_cert: str | None = None,
     **_: Any,
 ) -> dict[str, float]:
     """verl's reward loop awaits this one per response, many at once, without a thread each."""
     groups, positions = _batch([data_source], [solution_str], [ground_truth], [extra_info])
-    service = _service(url, profile, options, timeout)
+    service = _service(url, profile, options, timeout, ca_cert)
     return _as_verl(service.results_in_order(await service.ascore(groups), positions))[0]
