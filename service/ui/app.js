@@ -194,7 +194,7 @@ function sectionLabel(section) {
   return section.kind === "step" ? `Step ${section.number}` : SECTION_NAMES[section.kind] || section.kind;
 }
 
-/** Why a matched key step earns nothing, in plain words (the API's `reason`, see the README). */
+/** Why a matched key step earns nothing, in plain words (the API's `reason`, see docs/rewards.md). */
 function plainReason(reason) {
   if (!reason) return "";
   const enumerated = /^enumerated: (.*) has (\d+) values$/.exec(reason);
