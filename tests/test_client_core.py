@@ -69,6 +69,16 @@ def test_the_grpc_client_loads_no_worker_pool_or_web_framework():
     assert "fastapi" not in loaded["heavy"] and not loaded["preload_changed"]
 
 
+def test_every_client_raises_the_one_error_class():
+    import service.client
+    import stepgrpo_reward._service
+    import stepgrpo_reward.trl
+    import stepgrpo_reward.verl
+
+    for module in (service.client, stepgrpo_reward._service, stepgrpo_reward.trl, stepgrpo_reward.verl):
+        assert module.RewardServiceError is RewardServiceError, module
+
+
 def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after_seconds("3") == 3.0 and retry_after_seconds(" 1.5 ") == 1.5
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
