@@ -341,6 +341,37 @@ TEXT = [
     ("summer", "It is winter, since summer is over.", False),
 ]
 
+# worked chains, number words, approximations, bounds and the roots of an equation (coordinator's probe)
+WORKED = [
+    ("8", "5 + 3 = 8", True),
+    ("8", "$5+3=8$", True),
+    ("14", "2(3 + 4) = 14 cm", True),
+    ("8", "5 + 3 = 9", False),
+    ("8", "8 = 5 + 3", True),
+    ("5", "5 + 3 = 8", False),
+    ("6", "6 = 5", False),
+    ("8", "eight", True),
+    ("8", "Eight.", True),
+    ("8", "nine", False),
+    ("8", "approximately 8", True),
+    ("8", "about 8", True),
+    ("8", "approximately 9", False),
+    ("8", "There are at least 8 cars.", False),
+    ("8", "There are more than 8 cars.", False),
+    ("8", "The number of cars is at most 8.", False),
+    ("-3", "The value of x is negative three.", True),
+    ("-3", "The value of x is three.", False),
+    ("-4", "minus 4", True),
+    ("-4", "negative 4", True),
+    ("4", "minus 4", False),
+    ("6", "10 minus 4 is 6.", True),
+    ("\\{1, 2\\}", "x = 1 or x = 2", True),
+    ("\\{1, 2\\}", "$x=2$ or $x=1$", True),
+    ("\\{1, 2\\}", "x = 1 or x = 3", False),
+    ("\\{-3, 3\\}", "x = 3 or x = -3", True),
+    ("1", "x = 1 or x = 2", False),
+]
+
 COLOURS = {"A": "red", "B": "blue", "C": "green"}
 OPTIONS += [
     ("C", "The ball is green.", True, COLOURS),
@@ -350,6 +381,6 @@ OPTIONS += [
     ("C", "The ball is blue, not green.", False, COLOURS),
 ]
 
-CASES = [(r, s, c, None) for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT] + list(
-    OPTIONS
-)
+CASES = [
+    (r, s, c, None) for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT + WORKED
+] + list(OPTIONS)

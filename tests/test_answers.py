@@ -79,7 +79,12 @@ def test_other_choice_text_is_wrong():
 
 
 def test_text_matching_no_choice_is_wrong():
-    assert not same("B", "five", CHOICES)
+    assert not same("B", "six", CHOICES)
+    assert not same("B", "seven", CHOICES)
+
+
+def test_a_number_word_names_the_choice_with_that_value():
+    assert same("B", "five", CHOICES)
 
 
 def test_reference_given_as_choice_text_matches_letter():

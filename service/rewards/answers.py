@@ -163,6 +163,8 @@ _MAX_UNIT_WORDS = 3
 _ASSIGNMENT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{[^{}=]{1,20}\}|_\w)?\s*=\s*(?=\S)")
 """A left-hand label before the value: ``x = 5``, ``I_{max} = \\frac{V}{R}``, ``\\theta = 30``."""
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_MEMBERS = re.compile(r"\\?\{([^{}]*,[^{}]*)\\?\}")
+"""A set reference whose members are listed: ``\\{1, 2\\}``, ``{-3, 3}``."""
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
 MAX_ANSWER_CHARS = 512
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
@@ -291,6 +293,21 @@ def _shown(value: Fraction | float) -> str:
         return format(float(value), ".12g")
     except OverflowError:
         return str(value)[:40] + "…"
+
+
+def equation_result(chain: str) -> str | None:
+    """The result of a worked chain whose sides all evaluate to the same number (``5 + 3 = 8`` -> ``8``,
+    ``2(3+4) = 14 cm``); None when a side is not a number or the sides disagree (``6 = 5``)."""
+    sides = [side.strip() for side in chain.split("=")]
+    values = []
+    for side in sides:
+        value = numeric_value(without_units(side)) if side else None
+        if value is None:
+            return None
+        values.append(value)
+    last = parse_quantity(sides[-1]) or _exact(values[-1])
+    agree = all(quantities_equal(last, _exact(value)) for value in values[:-1])
+    return sides[-1] if len(sides) > 1 and agree else None
 
 
 def _exact(value: Fraction | float) -> Quantity:
@@ -425,6 +442,21 @@ class AnswerJudge:
         hits = [k for k, judge in self._choice_judges.items() if judge._judge_value(answer).correct]
         return hits[0] if len(hits) == 1 else None
 
+    def _are_members(self, values: tuple[str, ...]) -> bool:
+        """``x = 1 or x = 2`` against ``\\{1, 2\\}``: two values are a hedge unless the reference lists
+        exactly those (the roots of an equation are stated that way)."""
+        members = _MEMBERS.fullmatch(self.clean)
+        parts = [part.strip() for part in members.group(1).split(",")] if members else []
+        if len(parts) != len(values) or not all(parts):
+            return False
+        judges = [AnswerJudge(part) for part in parts]
+        for value in values:
+            matched = next((judge for judge in judges if judge._judge_value(clean_answer(value)).correct), None)
+            if matched is None:
+                return False
+            judges.remove(matched)
+        return True
+
     @property
     def is_text(self) -> bool:
         """A reference in words (``red``, ``Ben``): a number the sentence also mentions is not its answer."""
@@ -441,6 +473,8 @@ class AnswerJudge:
             return Verdict(False, "none", "no final answer")
         statement = read_statement(stated, self.expects)
         if statement.hedge:
+            if len(statement.values) > 1 and self._are_members(statement.values):
+                return Verdict(True, "set", "each value stated is one of the reference's, all of them", statement)
             return Verdict(False, "hedge", statement.detail, statement)
         if statement.value is None and statement.rule == "none" and stated.strip():
             long_prose = LONG_STATEMENT < len(stated) <= MAX_BLOCK_CHARS and is_prose(stated)
@@ -488,6 +522,11 @@ class AnswerJudge:
             and "=" not in pred[assignment.end() :]
         ):
             pred = pred[assignment.end() :]
+        if self.exact is not None and _NUMBER_EQUATION.match(pred):
+            result = equation_result(pred)
+            if result is None:
+                return Verdict(False, "numeric", "an equation between numbers that do not all agree is not an answer")
+            pred = result
         if self.quantity is not None:
             pred_q = parse_quantity(pred)
             if pred_q is not None:

@@ -103,12 +103,19 @@ _NUMBER_WORDS = {
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _NUMBER_WORD = re.compile(
-    r"\b(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"\b(?:(?P<sign>negative|minus)\s+)?(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
     r"(?:[-\s](?P<unit>one|two|three|four|five|six|seven|eight|nine))?"
     r"|(?P<small>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen))\b",
     re.IGNORECASE,
 )
+_SIGN_WORD = re.compile(r"(?<![\d)])(?<![\d)] )\b(?:negative|minus)\s+(?=\d)", re.IGNORECASE)
+"""``negative 3`` / ``minus 3`` is -3; ``10 minus 3`` stays an operation."""
+_APPROXIMATELY = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|≈|~)\s*(?=\S)", re.IGNORECASE)
+_BOUND = re.compile(
+    r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
+)
+"""``at least 8``, ``more than 8``: a bound, not the value."""
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
 _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
@@ -165,6 +172,7 @@ def normalised_block(text: str) -> str:
     s = unicodedata.normalize("NFKC", superscripts_to_carets(text))
     s = s.replace("−", "-").replace("\r\n", "\n").replace("{,}", ",")
     s = _THIN_THOUSANDS.sub(",", s).replace("\\!", "").replace("\\,", " ")
+    s = _SIGN_WORD.sub("-", s)
     return s.replace("\\$", "").replace("\\%", "%").strip()
 
 
@@ -226,8 +234,16 @@ def read_statement(block: str, expect: str = "value") -> Statement:
         sentence = _WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, "hedge", "yes and no")
-        return Statement(sentence, "plain")
+        return Statement(_plain_value(sentence), "plain")
     return _announced(sentence, expect) or _read_sentence(sentence, expect)
+
+
+def _plain_value(text: str) -> str:
+    """A bare value as digits: ``approximately 8`` -> ``8``, ``eight`` -> ``8`` (a sentence's number words are
+    read by :func:`_values`)."""
+    text = _APPROXIMATELY.sub("", text)
+    word = _NUMBER_WORD.fullmatch(text.strip().rstrip("."))
+    return _number_words(word.group(0))[0][1] if word else text
 
 
 def _announced(text: str, expect: str) -> Statement | None:
@@ -290,6 +306,9 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     negation = _NEGATION.search(predicate)
     if negation:
         return Statement(None, "hedge", f"negation ({negation.group(0).lower()})")
+    bound = _BOUND.search(predicate)
+    if bound:
+        return Statement(None, "hedge", f"a bound, not a value ({' '.join(bound.group(0).lower().split())})")
     operation = _OPERATION.search(predicate)
     if operation:
         return Statement(None, "none", f"a word that changes the value ({operation.group(0).lower()})")
@@ -362,7 +381,7 @@ def _number_words(text: str) -> list[tuple[int, str]]:
             value = _NUMBER_WORDS[m.group("small").lower()]
         else:
             value = _TENS[m.group("tens").lower()] + (_NUMBER_WORDS[m.group("unit").lower()] if m.group("unit") else 0)
-        out.append((m.start(), str(value)))
+        out.append((m.start(), f"-{value}" if m.group("sign") else str(value)))
     return out
 
 
