@@ -7,6 +7,7 @@ import json
 import re
 import shlex
 import subprocess
+import sys
 from dataclasses import fields
 
 import httpx
@@ -153,3 +154,30 @@ def test_gpu_training_command_parses_with_the_trainers_flags():
     argv = shlex.split(command.group(1).replace("\\\n", " "))
     args = parse_args(argv[3:])
     assert (args.model, args.steps) == ("Qwen/Qwen2-VL-2B-Instruct", 13125)
+
+
+def help_text(*module_and_args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", *module_and_args, "--help"], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+
+
+def named_flags(text: str) -> set[str]:
+    """The long options a page's prose and commands name (``--flag``), values and ``--help`` left out."""
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*[a-z])", text)) - {"--help"}
+
+
+def test_data_tools_page_names_only_real_options():
+    commands = ("extract", "augment", "score", "convert")
+    known = set().union(*(named_flags(help_text("service.data", command)) for command in commands))
+    known |= named_flags(help_text("trainer_client.run"))  # the trainer's --data reads the same files
+    assert {"--keep-existing", "--batch-groups", "--data"} <= known
+    unknown = named_flags(section("Data tools")) - known
+    assert not unknown, f"docs/data-tools.md names options no command has: {unknown}"
+
+
+def test_demo_section_names_only_the_trainers_and_its_benchmarks_options():
+    known = named_flags(help_text("trainer_client.run")) | named_flags(help_text("bench.demo_learning"))
+    assert {"--shuffle-advantages", "--pictures"} <= known
+    unknown = named_flags(section("The demo trainer")) - known
+    assert not unknown, f"the README's demo section names options neither has: {unknown}"
