@@ -94,7 +94,7 @@ def score_groups(
             if profile == PLAIN
             else PreparedGroup(core_reference(g.reference), prof, settings).score
         )
-        for kind, text in zip(g.kinds, g.completions):
+        for kind, text in zip(g.kinds, g.completions, strict=True):
             t = time.perf_counter()
             try:
                 result = score(text)
@@ -195,7 +195,7 @@ def baseline_parity(workload, n_groups: int = 64) -> tuple[int, int, list[str]]:
     plain, profile = score_groups(PLAIN, groups), score_groups(BASELINE, groups)
     bad = [
         f"trajectory {i}: plain {a['reward']} vs profile {b.get('reward')}"
-        for i, (a, b) in enumerate(zip(plain, profile))
+        for i, (a, b) in enumerate(zip(plain, profile, strict=True))
         if b.get("status") != "ok" or abs(a["reward"] - b["reward"]) > 1e-9
     ]
     return len(plain), len(bad), bad[:3]

@@ -67,46 +67,57 @@ def print_rows(res: Results, wl: str) -> None:
     print("-" * WIDTH)
     for profile in IN_PROCESS_ORDER:
         r = res.inproc[(wl, profile)]
-        tail = f"per traj p50 {percentile(r.per_trajectory, 50) * 1000:.2f} ms, p99 {percentile(r.per_trajectory, 99) * 1000:.1f} ms, max {max(r.per_trajectory) * 1000:.0f} ms"
+        tail = (
+            f"per traj p50 {percentile(r.per_trajectory, 50) * 1000:.2f} ms, "
+            f"p99 {percentile(r.per_trajectory, 99) * 1000:.1f} ms, max {max(r.per_trajectory) * 1000:.0f} ms"
+        )
         print(
-            f"{LABELS[profile]:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} {res.other(r.other_cpu)}  {tail}"
+            f"{LABELS[profile]:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} "
+            f"{res.other(r.other_cpu)}  {tail}"
         )
     if wl == "typical":
         for profile, (rate, n, oth) in res.all_cores.items():
             label = f"(2b) {profile}, in-process, {res.ncpu} processes at once"
             print(
-                f"{label:<{LABEL}} {rate:7.0f} {n:6d} {res.seconds:5.1f} {res.other(oth)}  {rate / res.inproc[(wl, profile)].rate:.2f}x its 1-core rate"
+                f"{label:<{LABEL}} {rate:7.0f} {n:6d} {res.seconds:5.1f} {res.other(oth)}  "
+                f"{rate / res.inproc[(wl, profile)].rate:.2f}x its 1-core rate"
             )
     for profile in PROFILE_ORDER:
         for (w, p, clients), r in res.http.items():
             if (w, p) == (wl, profile):
                 label = f"(3) {profile} over HTTP, {res.workers} workers, {r.batch}/req, {clients_label(clients)}"
                 note = (
-                    f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}"
+                    f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, "
+                    f"server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}"
                     + (", RAN OUT OF BATCHES" if r.starved else "")
                 )
                 print(
-                    f"{label:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} {res.other(r.other_cpu)}  {note}"
+                    f"{label:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} "
+                    f"{res.other(r.other_cpu)}  {note}"
                 )
         r = res.grpc[(wl, profile)]
         label = f"(3g) {profile} over gRPC (unary Score), {r.batch}/req, 2 clients"
         note = (
-            f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}"
+            f"req p50 {percentile(r.latencies, 50) * 1000:.0f} ms, "
+            f"server-side p50 {percentile(r.server_seconds, 50) * 1000:.0f} ms{cpu_roles(r)}"
             + (", RAN OUT OF BATCHES" if r.starved else "")
         )
         print(f"{label:<{LABEL}} {r.rate:7.0f} {r.trajectories:6d} {r.seconds:5.1f} {res.other(r.other_cpu)}  {note}")
     print("-" * WIDTH)
     print(
-        "(4) request latency over HTTP, 1 client, sequential (ms; server = the response's stats.elapsed_ms: scoring, without reading, validating and writing JSON)"
+        "(4) request latency over HTTP, 1 client, sequential "
+        "(ms; server = the response's stats.elapsed_ms: scoring, without reading, validating and writing JSON)"
     )
     print(
-        f"    {'profile':<16} {'batch':>6} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8} {'server p50':>11} {'outside':>8} {'traj/s':>8} {'other':>6}"
+        f"    {'profile':<16} {'batch':>6} {'n':>5} {'p50':>8} {'p99':>8} {'max':>8} "
+        f"{'server p50':>11} {'outside':>8} {'traj/s':>8} {'other':>6}"
     )
     for (w, profile, size), r in res.latency.items():
         if w == wl:
             server, client = percentile(r.server_seconds, 50), percentile(r.latencies, 50)
             print(
-                f"    {profile:<16} {size:6d} {len(r.latencies):5d} {ms(client)} {ms(percentile(r.latencies, 99))} {ms(max(r.latencies))} "
+                f"    {profile:<16} {size:6d} {len(r.latencies):5d} "
+                f"{ms(client)} {ms(percentile(r.latencies, 99))} {ms(max(r.latencies))} "
                 f"{ms(server):>11} {1 - server / client:8.1%} {r.rate:8.0f} {res.other(r.other_cpu)}"
             )
 
@@ -120,12 +131,14 @@ def print_ratios(res: Results, wl: str) -> None:
     for (w, profile, clients), r in res.http.items():
         if w == wl:
             print(
-                f"    {profile} over HTTP, {clients_label(clients)}: {r.rate / base:6.2f}x the baseline, per core {r.rate / res.ncpu / base:5.2f}x"
+                f"    {profile} over HTTP, {clients_label(clients)}: {r.rate / base:6.2f}x the baseline, "
+                f"per core {r.rate / res.ncpu / base:5.2f}x"
             )
     for profile in PROFILE_ORDER:
         r = res.grpc[(wl, profile)]
         print(
-            f"    {profile} over gRPC, 2 clients: {r.rate / base:6.2f}x the baseline, per core {r.rate / res.ncpu / base:5.2f}x"
+            f"    {profile} over gRPC, 2 clients: {r.rate / base:6.2f}x the baseline, "
+            f"per core {r.rate / res.ncpu / base:5.2f}x"
         )
     for profile in PROFILE_ORDER:
         ideal = res.inproc[(wl, profile)].rate * res.ncpu
@@ -153,7 +166,8 @@ def print_targets(res: Results) -> None:
     http2 = res.http[(wl, CORE, 2)].rate
     http1 = res.http[(wl, CORE, 1)].rate
     print(
-        f"    stepgrpo over HTTP >= 5x the baseline:        {http2 / base:5.2f}x with 2 clients, {http1 / base:5.2f}x with 1 client   {verdict(http2 / base >= 5)}"
+        f"    stepgrpo over HTTP >= 5x the baseline:        {http2 / base:5.2f}x with 2 clients, "
+        f"{http1 / base:5.2f}x with 1 client   {verdict(http2 / base >= 5)}"
     )
     ref = res.http[(wl, BASELINE, 2)].rate / res.ncpu
     print(f"    r1vl-reference over HTTP per core >= baseline: {ref / base:5.2f}x   {verdict(ref >= base)}")
@@ -162,7 +176,8 @@ def print_targets(res: Results) -> None:
         if r:
             server, client = percentile(r.server_seconds, 50), percentile(r.latencies, 50)
             print(
-                f"    HTTP + serialisation <= 10% of a {size}-trajectory request (1 - server/client p50): {1 - server / client:6.1%}   {verdict(1 - server / client <= 0.10)}"
+                f"    HTTP + serialisation <= 10% of a {size}-trajectory request (1 - server/client p50): "
+                f"{1 - server / client:6.1%}   {verdict(1 - server / client <= 0.10)}"
             )
     r = res.latency.get((wl, CORE, 1024))
     if r:
@@ -170,20 +185,23 @@ def print_targets(res: Results) -> None:
     if res.one_worker is not None:
         ratio = http2 / res.one_worker.rate
         print(
-            f"    scaling 1 -> {res.workers} workers (HTTP, 2 clients): {res.one_worker.rate:.0f} -> {http2:.0f} traj/s = {ratio:.2f}x "
-            f"({ratio / (res.workers or 1):.0%} of linear; other {res.one_worker.other_cpu:.0%} / {res.http[(wl, CORE, 2)].other_cpu:.0%})"
+            f"    scaling 1 -> {res.workers} workers (HTTP, 2 clients): "
+            f"{res.one_worker.rate:.0f} -> {http2:.0f} traj/s = {ratio:.2f}x "
+            f"({ratio / (res.workers or 1):.0%} of linear; "
+            f"other {res.one_worker.other_cpu:.0%} / {res.http[(wl, CORE, 2)].other_cpu:.0%})"
         )
     if res.rss:
         (n0, m0), (n1, m1) = res.rss["start"], res.rss["end"]
         print(
-            f"    worker RSS: {m0:.0f} MiB ({n0} workers) at the start of the load, {m1:.0f} MiB ({n1} workers) at the end"
+            f"    worker RSS: {m0:.0f} MiB ({n0} workers) at the start of the load, "
+            f"{m1:.0f} MiB ({n1} workers) at the end"
         )
     if res.rss_run:
         run, samples = res.rss_run
+        rss = ", ".join(f"{t:.0f}s {m:.0f}" for t, _, m in samples)
         print(
-            f"    RSS run: {run.trajectories} trajectories in {run.seconds:.0f} s ({run.rate:.0f} traj/s); workers' RSS: "
-            + ", ".join(f"{t:.0f}s {m:.0f}" for t, _, m in samples)
-            + " MiB"
+            f"    RSS run: {run.trajectories} trajectories in {run.seconds:.0f} s ({run.rate:.0f} traj/s); "
+            f"workers' RSS: {rss} MiB"
         )
 
 
@@ -215,8 +233,8 @@ def print_checks(res: Results) -> int:
         print(f"    mean reward by kind, {wl} {profile:<15}: " + ", ".join(rows))
     if res.noisy:
         print(
-            f"    ! {len(res.noisy)} measurement(s) ran while other processes used over 5% of the machine's CPU ('other' column, marked !):"
-            " their figures are understated; rerun on a quiet machine"
+            f"    ! {len(res.noisy)} measurement(s) ran while other processes used over 5% of the machine's CPU "
+            "('other' column, marked !): their figures are understated; rerun on a quiet machine"
         )
     if hasattr(os, "getloadavg"):
         print("    load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

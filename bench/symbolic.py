@@ -87,7 +87,8 @@ def identity(r: random.Random) -> tuple[str, str, list[str], list[str], list[str
         wrong = [f"\\frac{{2x}}{{{a + b}}}", f"\\frac{{x}}{{{a * b}}}"]
         work = [
             f"The common denominator is ${a}\\cdot {b} = {a * b}$.",
-            f"So $\\frac{{x}}{{{a}}}+\\frac{{x}}{{{b}}} = \\frac{{{b}x+{a}x}}{{{a * b}}} = \\frac{{{a + b}x}}{{{a * b}}}$.",
+            f"So $\\frac{{x}}{{{a}}}+\\frac{{x}}{{{b}}} = \\frac{{{b}x+{a}x}}{{{a * b}}} "
+            f"= \\frac{{{a + b}x}}{{{a * b}}}$.",
         ]
     return kind, ref, right, wrong, work
 

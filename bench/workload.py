@@ -163,8 +163,14 @@ def t_pythagoras(r: random.Random) -> Problem:
         )
     wrong = a + b
     steps = [
-        f"From the figure, the legs are ${leg1} = {a}$ {unit} and ${leg2} = {b}$ {unit}, and the angle at ${v}$ is marked, so $\\angle {v} = 90^\\circ$.",
-        f"Since the triangle is right-angled at ${v}$, the Pythagorean theorem applies: ${hyp}^2 = {leg1}^2 + {leg2}^2$.",
+        (
+            f"From the figure, the legs are ${leg1} = {a}$ {unit} and ${leg2} = {b}$ {unit}, "
+            f"and the angle at ${v}$ is marked, so $\\angle {v} = 90^\\circ$."
+        ),
+        (
+            f"Since the triangle is right-angled at ${v}$, the Pythagorean theorem applies: "
+            f"${hyp}^2 = {leg1}^2 + {leg2}^2$."
+        ),
         f"Substituting the lengths gives ${hyp}^2 = {a}^2 + {b}^2 = {a * a} + {b * b} = {a * a + b * b}$.",
         root_line,
         f"Check: ${hyp}$ is longer than both legs, as the hypotenuse must be.",
@@ -188,8 +194,14 @@ def t_pythagoras(r: random.Random) -> Problem:
         "pythagoras",
         answer_type,
         [
-            f"The image shows a right triangle ${p}{q}{v}$ with a small square marking the right angle at vertex ${v}$.",
-            f"Side ${leg1}$ is labelled {a} {unit} and side ${leg2}$ is labelled {b} {unit}; the side ${hyp}$ carries a question mark.",
+            (
+                f"The image shows a right triangle ${p}{q}{v}$ "
+                f"with a small square marking the right angle at vertex ${v}$."
+            ),
+            (
+                f"Side ${leg1}$ is labelled {a} {unit} and side ${leg2}$ is labelled {b} {unit}; "
+                f"the side ${hyp}$ carries a question mark."
+            ),
         ],
         [
             f"The question asks for the length of ${hyp}$, the side opposite the right angle.",
@@ -244,7 +256,10 @@ def t_circle(r: random.Random) -> Problem:
         wrong_said = [w, f"{w} {unit_text}"]
         value, wrong_value = approx, w
     steps = [
-        f"The diameter shown in the figure is $d = {d}$ {unit}, so the radius is $r = \\frac{{d}}{{2}} = \\frac{{{d}}}{{2}} = {rad}$ {unit}.",
+        (
+            f"The diameter shown in the figure is $d = {d}$ {unit}, "
+            f"so the radius is $r = \\frac{{d}}{{2}} = \\frac{{{d}}}{{2}} = {rad}$ {unit}."
+        ),
         f"The {what} of a circle is given by ${formula}$.",
         f"Substituting the radius: {calc}.",
         f"Numerically, ${exact} \\approx {approx}$ {unit_text}.",
@@ -268,7 +283,10 @@ def t_circle(r: random.Random) -> Problem:
         "circle",
         answer_type,
         [
-            f"The image shows a circle with its centre marked by a dot and a segment through the centre labelled {d} {unit}.",
+            (
+                "The image shows a circle with its centre marked by a dot "
+                f"and a segment through the centre labelled {d} {unit}."
+            ),
             "The segment ends on the circle at both sides, so it is a diameter.",
         ],
         [
@@ -294,12 +312,18 @@ def t_angles(r: random.Random) -> Problem:
     wrong = 180 - a
     steps = [
         f"From the figure, $\\angle {p} = {a}^\\circ$ and $\\angle {q} = {b}^\\circ$.",
-        f"The interior angles of a triangle add up to $180^\\circ$, so $\\angle {p} + \\angle {q} + \\angle {v} = 180^\\circ$.",
+        (
+            "The interior angles of a triangle add up to $180^\\circ$, "
+            f"so $\\angle {p} + \\angle {q} + \\angle {v} = 180^\\circ$."
+        ),
         f"Therefore $\\angle {v} = 180^\\circ - {a}^\\circ - {b}^\\circ$.",
         f"Computing, $180 - {a} = {180 - a}$ and ${180 - a} - {b} = {c}$, so $\\angle {v} = {c}^\\circ$.",
     ]
     wrong_steps = steps[:2] + [
-        f"The angle at ${v}$ is supplementary to $\\angle {p}$, so $\\angle {v} = 180^\\circ - {a}^\\circ = {wrong}^\\circ$.",
+        (
+            f"The angle at ${v}$ is supplementary to $\\angle {p}$, "
+            f"so $\\angle {v} = 180^\\circ - {a}^\\circ = {wrong}^\\circ$."
+        ),
     ]
     key_steps = [
         [f"\\angle {p} = {a}^\\circ", f"{p} = {a}"],
@@ -316,7 +340,10 @@ def t_angles(r: random.Random) -> Problem:
         "integer",
         [
             f"The image shows triangle ${p}{q}{v}$ with two of its interior angles marked.",
-            f"The angle at ${p}$ is labelled ${a}^\\circ$ and the angle at ${q}$ is labelled ${b}^\\circ$; the angle at ${v}$ is marked with a question mark.",
+            (
+                f"The angle at ${p}$ is labelled ${a}^\\circ$ and the angle at ${q}$ is labelled ${b}^\\circ$; "
+                f"the angle at ${v}$ is marked with a question mark."
+            ),
         ],
         [
             f"The question asks for the measure of $\\angle {v}$.",
@@ -364,7 +391,10 @@ def t_rectangle(r: random.Random) -> Problem:
         "rectangle",
         "decimal",
         [
-            f"The image shows a rectangle with its longer side labelled {L} {unit} and its shorter side labelled {W} {unit}.",
+            (
+                f"The image shows a rectangle with its longer side labelled {L} {unit} "
+                f"and its shorter side labelled {W} {unit}."
+            ),
             "The corners are marked as right angles.",
         ],
         [
@@ -459,7 +489,7 @@ CATEGORIES = (
 def t_bar_chart(r: random.Random) -> Problem:
     names = r.sample(r.choice(CATEGORIES), r.randint(4, 5))
     values = r.sample(range(10, 96), len(names))
-    pairs = list(zip(names, values))
+    pairs = list(zip(names, values, strict=True))
     ranked = sorted(pairs, key=lambda nv: -nv[1])
     top, second = ranked[0], ranked[1]
     reading = ", ".join(f"{n} = {v}" for n, v in pairs)
@@ -471,7 +501,10 @@ def t_bar_chart(r: random.Random) -> Problem:
         steps = [
             f"Reading the height of each bar against the y-axis: {reading}.",
             f"Comparing the values in order: ${chain}$.",
-            f"The tallest bar is {top[0]} with a value of {top[1]}, which is greater than the next highest, {second[0]} with {second[1]}.",
+            (
+                f"The tallest bar is {top[0]} with a value of {top[1]}, which is greater than the next highest, "
+                f"{second[0]} with {second[1]}."
+            ),
         ]
         wrong_steps = [
             f"Reading the bars: {reading.replace(f'{second[0]} = {second[1]}', f'{second[0]} = {top[1] + 3}')}.",
@@ -558,7 +591,10 @@ def t_linear(r: random.Random) -> Problem:
         "linear",
         "integer",
         [
-            f"The image shows a figure whose sides are labelled with expressions in ${var}$; the total is given as {rhs}.",
+            (
+                f"The image shows a figure whose sides are labelled with expressions in ${var}$; "
+                f"the total is given as {rhs}."
+            ),
             f"One side is labelled ${a}{var}$ and the remaining sides together are labelled {c}.",
         ],
         [
@@ -638,8 +674,14 @@ def t_trig(r: random.Random) -> Problem:
     opp = {30: str(half), 45: sqrt_latex(half, 2), 60: sqrt_latex(half, 3)}[theta]
     cos_opp = {30: sqrt_latex(half, 3), 45: str(hyp), 60: str(half)}[theta]
     steps = [
-        f"From the figure, the hypotenuse is ${p}{q} = {hyp}$ {unit}, the angle at ${p}$ is ${theta}^\\circ$, and $\\angle {v} = 90^\\circ$.",
-        f"The side ${q}{v}$ is opposite the ${theta}^\\circ$ angle, so we use the sine ratio: $\\sin {theta}^\\circ = \\frac{{{q}{v}}}{{{p}{q}}}$.",
+        (
+            f"From the figure, the hypotenuse is ${p}{q} = {hyp}$ {unit}, the angle at ${p}$ is ${theta}^\\circ$, "
+            f"and $\\angle {v} = 90^\\circ$."
+        ),
+        (
+            f"The side ${q}{v}$ is opposite the ${theta}^\\circ$ angle, so we use the sine ratio: "
+            f"$\\sin {theta}^\\circ = \\frac{{{q}{v}}}{{{p}{q}}}$."
+        ),
         f"Since $\\sin {theta}^\\circ = {sin_tex}$, we get ${q}{v} = {hyp} \\cdot {sin_tex}$.",
         f"Therefore ${q}{v} = {opp}$ {unit}.",
     ]
@@ -694,7 +736,10 @@ def t_yes_no(r: random.Random) -> Problem:
     rel = "=" if right else "\\neq"
     steps = [
         f"The three sides are {a}, {b} and {c}; the longest side is {c}.",
-        f"By the converse of the Pythagorean theorem, the triangle is right-angled exactly when ${a}^2 + {b}^2 = {c}^2$.",
+        (
+            "By the converse of the Pythagorean theorem, "
+            f"the triangle is right-angled exactly when ${a}^2 + {b}^2 = {c}^2$."
+        ),
         f"Computing, ${a}^2 + {b}^2 = {a * a} + {b * b} = {s}$ and ${c}^2 = {c * c}$.",
         f"Since ${s} {rel} {c * c}$, the triangle " + ("is" if right else "is not") + " a right triangle.",
     ]
@@ -799,7 +844,7 @@ def render(
         out.append("### Rationales:\n" + " ".join(rationale) + "\n")
     out.append("### Let's think step by step.\n")
     answer = f"### The final answer is: {final}" if final is not None else None
-    for i, (n, s) in enumerate(zip(numbers, steps)):
+    for i, (n, s) in enumerate(zip(numbers, steps, strict=True)):
         if answer_before_last and answer is not None and i == len(steps) - 1:
             out.append(answer + "\n")
         out.append((f"### Step {n}:\n" if step_headers else "") + s + "\n")

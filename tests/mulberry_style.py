@@ -395,7 +395,7 @@ ITEMS = [
     (
         "If the perimeter of rhombus ABCD is 20, find the length of side AB.\nChoices:\nA: 4\nB: 5\nC: 10\nD: 20",
         "Since all four sides of a rhombus are equal, AB = \\frac{20}{4} = 5. Therefore, the answer is: B.\nAnswer:B",
-        "Since the perimeter is 20 and a rhombus has two pairs of sides, AB = \\frac{20}{2} = 10. Therefore, the answer "
-        "is: C.\nAnswer:C",
+        "Since the perimeter is 20 and a rhombus has two pairs of sides, AB = \\frac{20}{2} = 10. Therefore, the "
+        "answer is: C.\nAnswer:C",
     ),
 ]

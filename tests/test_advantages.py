@@ -151,7 +151,7 @@ def test_invariant_to_the_order_of_groups(batch, mode, epsilon, data):
 def test_invariant_to_a_constant_shift_of_rewards(batch, mode, epsilon, shift):
     base = advantages(batch, mode=mode, epsilon=epsilon)
     moved = advantages([[r + shift for r in g] for g in batch], mode=mode, epsilon=epsilon)
-    for a, b in zip(base, moved):
+    for a, b in zip(base, moved, strict=True):
         assert b.values == pytest.approx(a.values, abs=1e-6)
 
 
@@ -200,7 +200,8 @@ _PIECES = st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.text(alphabet=_SAFE
 )
 _SKELETON = st.tuples(*[_PIECES] * 4, st.sampled_from(["5", "B", "(B)", "yes", "0.5", "x+1", "50 percent", ""])).map(
     lambda p: (
-        f"### Image Description:\n{p[0]}\n### Rationales:\n{p[1]}\n### Step 1:\n{p[2]}\n### Step 2:\n{p[3]}\n### The final answer is: {p[4]}"
+        f"### Image Description:\n{p[0]}\n### Rationales:\n{p[1]}\n### Step 1:\n{p[2]}\n"
+        f"### Step 2:\n{p[3]}\n### The final answer is: {p[4]}"
     )
 )
 TEXT = st.one_of(_PIECES, _SKELETON)

@@ -67,7 +67,11 @@ def served_verdicts(url: str, cases: list[tuple[str, str, dict | None]]) -> list
 
 def test_every_hand_labelled_final_answer_line_is_judged_right(url):
     verdicts = served_verdicts(url, [(r, s, c) for r, s, _, c in CASES])
-    wrong = [(case, v["rule"], v["method"], v["detail"]) for case, v in zip(CASES, verdicts) if v["correct"] != case[2]]
+    wrong = [
+        (case, v["rule"], v["method"], v["detail"])
+        for case, v in zip(CASES, verdicts, strict=True)
+        if v["correct"] != case[2]
+    ]
     assert len(CASES) >= 150
     assert not wrong, "\n".join(map(repr, wrong))
 
@@ -77,13 +81,13 @@ def test_math_verify_own_cases_agree_at_least_97_percent(url):
     verdicts = served_verdicts(url, [(c["gold"], c["pred"], None) for c in cases])
     disagree = [
         (c["source"], c["gold"][:60], c["pred"][:60], v["rule"][:60])
-        for c, v in zip(cases, verdicts)
+        for c, v in zip(cases, verdicts, strict=True)
         if v["correct"] != bool(c["expected"])
     ]
     agreement = 1 - len(disagree) / len(cases)
     print(f"math-verify agreement {agreement:.1%} over {len(cases)} cases; disagreements:", *disagree, sep="\n")
     assert agreement >= 0.97, "\n".join(map(repr, disagree))
-    deliberate = [(c, v) for c, v in zip(cases, verdicts) if (c["gold"], c["pred"]) in DELIBERATE]
+    deliberate = [(c, v) for c, v in zip(cases, verdicts, strict=True) if (c["gold"], c["pred"]) in DELIBERATE]
     assert len(deliberate) == len(DELIBERATE)
     assert all(v["correct"] != bool(c["expected"]) for c, v in deliberate)
 

@@ -174,7 +174,7 @@ def test_slowloris_connections_are_cut_and_normal_requests_keep_being_answered(l
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         slow.append(s)
     answered = 0
-    for round_ in range(10):
+    for _round in range(10):
         for s in slow:
             try:
                 s.send(b"X")

@@ -218,9 +218,9 @@ def test_refused_requests_are_counted(secured):
         text = httpx.get(secured.url + "/metrics", timeout=30).text
         line = next(
             (
-                l
-                for l in text.splitlines()
-                if l.startswith('reward_requests_total{code="401",endpoint="unauthenticated"}')
+                row
+                for row in text.splitlines()
+                if row.startswith('reward_requests_total{code="401",endpoint="unauthenticated"}')
             ),
             None,
         )

@@ -154,7 +154,7 @@ def test_offline_scores_equal_the_servers(pipeline, server, tmp_path):
         "--no-progress",
     )
     options = {"alpha": 0.3, "epsilon": 1e-6, "unbiased_std": False, "explain": True}
-    for row, offline in zip(rows, read(out)):
+    for row, offline in zip(rows, read(out), strict=True):
         body = httpx.post(
             server.url + "/v1/score",
             timeout=60,
@@ -171,7 +171,10 @@ def test_offline_scores_equal_the_servers(pipeline, server, tmp_path):
 
 def test_a_hanging_item_times_out_and_the_rest_is_scored(tmp_path):
     reference = {"answer": "5", "key_steps": [["AB = 5"]]}
-    genuine = "### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nThe figure gives AB = 5.\n### The final answer is: 5"
+    genuine = (
+        "### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nThe figure gives AB = 5.\n"
+        "### The final answer is: 5"
+    )
     rows = [
         {"id": "hang", "reference": reference, "completions": [genuine, POWER_TOWER, genuine]},
         {"id": "no-completions", "reference": reference},

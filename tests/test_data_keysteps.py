@@ -54,7 +54,11 @@ def test_extracts_equations_theorems_and_phrases_from_the_steps_only():
 
 
 def test_no_more_than_the_cap_per_step_and_nothing_twice_across_steps():
-    solution = "### Step 1:\nWe have x = 2, y = 3, z = 4 and w = 5 here.\n### Step 2:\nAgain x = 2, so the sum is 2 + 3 + 4 + 5 = 14.\n### The final answer is: 14"
+    solution = (
+        "### Step 1:\nWe have x = 2, y = 3, z = 4 and w = 5 here.\n"
+        "### Step 2:\nAgain x = 2, so the sum is 2 + 3 + 4 + 5 = 14.\n"
+        "### The final answer is: 14"
+    )
     flat = [g[0] for g in extract_key_steps(solution)]
     assert len([f for f in flat if f in ("x = 2", "y = 3", "z = 4", "w = 5")]) <= MAX_PER_STEP
     assert flat.count("x = 2") <= 1
@@ -192,7 +196,11 @@ def test_unreadable_rows_name_the_field(row, message):
 
 
 def test_a_phrase_the_question_already_says_is_no_key_step():
-    solution = "### Step 1:\nReading the figure, the right triangle has its legs marked as AB = 3 and BC = 4.\n### Step 2:\nSo AC = 5.\n### The final answer is: 5"
+    solution = (
+        "### Step 1:\nReading the figure, the right triangle has its legs marked as AB = 3 and BC = 4.\n"
+        "### Step 2:\nSo AC = 5.\n"
+        "### The final answer is: 5"
+    )
     assert ["right triangle"] in extract_key_steps(solution)
     assert ["right triangle"] not in extract_key_steps(solution, question="In the right triangle ABC, find AC.")
     assert ["AB = 3"] in extract_key_steps(solution, question="Given AB = 3 and BC = 4, find AC.")

@@ -21,7 +21,10 @@ from .conftest import start_server
 
 PROFILES = ["stepgrpo", "r1vl-reference"]
 ENDED = {"ok", "timeout", "error"}
-HEADERS = "### Image Description:\n{d}\n### Rationales:\n{d}\n### Let's think step by step.\n### Step 1:\n{s}\n### The final answer is: {a}"
+HEADERS = (
+    "### Image Description:\n{d}\n### Rationales:\n{d}\n### Let's think step by step.\n"
+    "### Step 1:\n{s}\n### The final answer is: {a}"
+)
 GOOD = {
     "group_id": "good",
     "reference": {"answer": "5", "key_steps": [["AB = 3"], ["BC = 4"]]},
@@ -72,16 +75,24 @@ def _payloads(directory) -> dict:
         markers["open"]: f"open('{markers['open']}', 'w').write('x')",
         markers["exec"]: f"exec(\"open('{markers['exec']}', 'w').write('x')\")",
         markers["eval"]: f"eval(\"__import__('os').system('touch {markers['eval']}')\")",
-        markers[
-            "subclasses"
-        ]: f"().__class__.__base__.__subclasses__()[-1].__init__.__globals__['__builtins__']['open']('{markers['subclasses']}', 'w').write('x')",
+        markers["subclasses"]: (
+            "().__class__.__base__.__subclasses__()[-1].__init__.__globals__['__builtins__']"
+            f"['open']('{markers['subclasses']}', 'w').write('x')"
+        ),
     }
 
 
 def test_the_payloads_are_live_code_for_sympy(tmp_path):
     """The control: ``sympy.sympify`` (what an unsafe path would call) runs every payload."""
     payloads = _payloads(tmp_path)
-    script = "import sys, sympy\nfor p in sys.argv[1:]:\n    try:\n        sympy.sympify(p)\n    except Exception:\n        pass\n"
+    script = (
+        "import sys, sympy\n"
+        "for p in sys.argv[1:]:\n"
+        "    try:\n"
+        "        sympy.sympify(p)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
     subprocess.run([sys.executable, "-c", script, *payloads.values()], check=True, timeout=120)
     assert all(marker.exists() for marker in payloads)
 
@@ -241,7 +252,10 @@ def test_control_characters_everywhere(client, server, profile):
 def test_lone_surrogates_are_rejected_or_scored(client, profile):
     """JSON may escape a lone surrogate (``"\\ud800"``); it is never valid UTF-8, so it is a 422 naming
     the field or a scored trajectory — never a 500 or a dead worker. Raw surrogate bytes are invalid UTF-8: 422."""
-    template = '{"profile": "%s", "groups": [{"group_id": %s, "reference": {"answer": %s, "key_steps": [[%s]]}, "completions": [%s, "### The final answer is: 5"]}]}'
+    template = (
+        '{"profile": "%s", "groups": [{"group_id": %s, "reference": {"answer": %s, "key_steps": [[%s]]}, '
+        '"completions": [%s, "### The final answer is: 5"]}]}'
+    )
     fields = ['"g"', '"5"', '"AB = 3"', '"### The final answer is: 5"']
     for i, lone in enumerate(["\\ud800", "\\udfff", "\\udfff\\ud800", "5\\ud83d"]):
         values = list(fields)
@@ -315,7 +329,8 @@ LINES = {
 
 @pytest.fixture(scope="module")
 def big_server():
-    """Limits raised to take 1 MB lines; a deadline generous enough for a loaded machine, far below what backtracking costs."""
+    """Limits raised to take 1 MB lines; a deadline generous enough for a loaded machine, far below what
+    backtracking costs."""
     s = start_server(
         "--workers",
         "2",

@@ -173,7 +173,7 @@ def test_malformed_requests_are_422_naming_the_field(client, body, loc):
     r = client.post("/v1/score", json=body)
     assert r.status_code == 422, r.text
     locs = [e["loc"] for e in r.json()["detail"]]
-    assert any(l[: len(loc)] == loc for l in locs), locs
+    assert any(found[: len(loc)] == loc for found in locs), locs
 
 
 @pytest.mark.parametrize(

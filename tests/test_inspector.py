@@ -120,7 +120,7 @@ def test_every_shown_match_is_located_where_its_text_is(client):
             client, [{"reference": EXAMPLES["reference"], "completions": EXAMPLES["completions"]}], profile
         )
         located = 0
-        for text, result in zip(EXAMPLES["completions"], body["groups"][0]["results"]):
+        for text, result in zip(EXAMPLES["completions"], body["groups"][0]["results"], strict=True):
             for k in result["explanation"]["key_steps"]:
                 if not k["matched"]:
                     assert k["start"] is None and k["end"] is None
@@ -232,7 +232,10 @@ def browser():
     except ImportError:
         executable = None
     if executable is None:
-        reason = "no chromium or no playwright: `apt-get install chromium` and `pip install playwright` (never `playwright install`)"
+        reason = (
+            "no chromium or no playwright: `apt-get install chromium` and `pip install playwright` "
+            "(never `playwright install`)"
+        )
         if required:
             pytest.fail(reason + " — INSPECTOR_BROWSER_REQUIRED=1")
         pytest.skip(reason)
@@ -277,7 +280,8 @@ def _marks(page, profile: str, index: int) -> list[dict]:
     card = f'.card[data-profile="{profile}"][data-index="{index}"]'
     return page.eval_on_selector_all(
         f"{card} .text mark",
-        "els => els.map(e => ({text: e.textContent, groups: e.dataset.groups.split(' ').map(Number), hows: e.dataset.hows.split(' '), title: e.title}))",
+        "els => els.map(e => ({text: e.textContent, groups: e.dataset.groups.split(' ').map(Number), "
+        "hows: e.dataset.hows.split(' '), title: e.title}))",
     )
 
 
@@ -311,7 +315,11 @@ def _check_card(page, profile: str, index: int, text: str, result: dict, advanta
     assert [(name, passed) for name, passed, _ in checks] == [
         (c["check"], c["passed"]) for c in explanation["validity"]
     ]
-    assert all(c["detail"] in shown for (_, _, shown), c in zip(checks, explanation["validity"]) if not c["passed"])
+    assert all(
+        c["detail"] in shown
+        for (_, _, shown), c in zip(checks, explanation["validity"], strict=True)
+        if not c["passed"]
+    )
     answer = page.eval_on_selector(
         f"{card} .answer", "e => [e.dataset.method, e.dataset.correct, e.querySelector('.stated').textContent]"
     )
@@ -339,7 +347,7 @@ def test_examples_show_what_the_api_returns_for_both_profiles(page, client):
         assert _values(page, f'table.summary td[data-profile="{profile}"] [data-field="advantage"]') == pytest.approx(
             g["advantages"]
         )
-        for i, (text, result) in enumerate(zip(EXAMPLES["completions"], g["results"])):
+        for i, (text, result) in enumerate(zip(EXAMPLES["completions"], g["results"], strict=True)):
             _check_card(page, profile, i, text, result, g["advantages"][i])
     stuffed = EXAMPLES["labels"].index("key-step stuffing")
     assert (

@@ -70,7 +70,7 @@ def test_rewards_follow_each_completion_whatever_the_order(server, client):
     body = {
         "groups": [
             {"reference": {"answer": a, "key_steps": RIGHT_TRIANGLE_KEY_STEPS}, "completions": [c]}
-            for c, a in zip(completions, columns["answer"])
+            for c, a in zip(completions, columns["answer"], strict=True)
         ]
     }
     direct = [g["results"][0]["step_rar"] for g in client.post("/v1/score", json=body).json()["groups"]]

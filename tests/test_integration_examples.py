@@ -51,7 +51,7 @@ def test_openrlhf_layout_scores_the_reference_solutions(client, tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()][:8]
     prompts = [f"<|im_start|>user\n{r['input'][0]['content']}<|im_end|>\n<|im_start|>assistant\n" for r in rows]
     body = {
-        "query": [p + s for p, s in zip(prompts, solutions(8))],
+        "query": [p + s for p, s in zip(prompts, solutions(8), strict=True)],
         "prompts": prompts,
         "labels": [r["label"] for r in rows],
     }

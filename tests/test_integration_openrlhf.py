@@ -22,7 +22,10 @@ FORMAT = (
     "Answer in this format:\n### Image Description:\n### Rationales:\n### Step 1:\n### The final answer is: 6\n"
     "How long is AC?"
 )
-PROMPT = f"<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n{FORMAT}<|im_end|>\n<|im_start|>assistant\n"
+PROMPT = (
+    "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+    f"<|im_start|>user\n{FORMAT}<|im_end|>\n<|im_start|>assistant\n"
+)
 TRIANGLE_LABEL = json.dumps({"answer": "5", "key_steps": RIGHT_TRIANGLE_KEY_STEPS})
 
 
@@ -80,7 +83,7 @@ def direct(client, items) -> list[dict]:
 def test_one_sample_per_request_as_openrlhf_0_9_9_and_later(server, client):
     items = samples()
     want = direct(client, items)
-    for (prompt, response, label, _), result in zip(items, want):
+    for (prompt, response, label, _), result in zip(items, want, strict=True):
         got = openrlhf_post(
             server.url + "/v1/openrlhf", {"query": [prompt + response], "prompts": [prompt], "labels": [label]}
         )

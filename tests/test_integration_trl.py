@@ -20,9 +20,13 @@ from .samples import RIGHT_TRIANGLE_KEY_STEPS  # noqa: E402
 
 SOLVED = (
     "### Image Description:\nA right triangle, legs AB = 3 and BC = 4.\n### Rationales:\nUse the Pythagorean theorem.\n"
-    "### Step 1:\nFrom the figure, AB = 3 and BC = 4.\n### Step 2:\nBy the pythagorean theorem, AC = 5.\n### The final answer is: {}"
+    "### Step 1:\nFrom the figure, AB = 3 and BC = 4.\n### Step 2:\nBy the pythagorean theorem, AC = 5.\n"
+    "### The final answer is: {}"
 )
-CHOSE = "### Image Description:\nTwo options.\n### Rationales:\nCompare them.\n### Step 1:\nThe larger value is 5.\n### The final answer is: {}"
+CHOSE = (
+    "### Image Description:\nTwo options.\n### Rationales:\nCompare them.\n### Step 1:\nThe larger value is 5.\n"
+    "### The final answer is: {}"
+)
 ROWS = [  # prompt text, reference columns, the completions the tiny model memorises for it
     (
         "How long is AC?",
@@ -102,7 +106,7 @@ def direct_scores(client: httpx.Client, completions: list[str], answers: list[st
     """POST /v1/score for the same completions, one group per dataset row, built here from ROWS."""
     by_answer = {ref["answer"]: ref for _, ref, _ in ROWS}
     groups = {}
-    for i, (completion, answer) in enumerate(zip(completions, answers)):
+    for i, (completion, answer) in enumerate(zip(completions, answers, strict=True)):
         groups.setdefault(answer, []).append((i, completion))
     body = {
         "groups": [
@@ -116,8 +120,8 @@ def direct_scores(client: httpx.Client, completions: list[str], answers: list[st
     response = client.post("/v1/score", json=body)
     assert response.status_code == 200, response.text
     results = [None] * len(completions)
-    for (answer, items), g in zip(groups.items(), response.json()["groups"]):
-        for (i, _), result in zip(items, g["results"]):
+    for items, g in zip(groups.values(), response.json()["groups"], strict=True):
+        for (i, _), result in zip(items, g["results"], strict=True):
             results[i] = result
     return results
 
@@ -155,7 +159,9 @@ def test_grpo_trainer_logs_the_service_rewards(server, client, tmp_path, caplog)
     logged = [h for h in trainer.state.log_history if "rewards/stepgrpo/mean" in h]
     assert len(logged) == 3
     seen_correct = False
-    for (prompts, completions, answers, values), (_, _, _, rvr), log in zip(sync_calls, async_calls, logged):
+    for (_prompts, completions, answers, values), (_, _, _, rvr), log in zip(
+        sync_calls, async_calls, logged, strict=True
+    ):
         assert all(isinstance(c, list) and c[0]["role"] == "assistant" for c in completions)  # conversational
         texts = [c[0]["content"] for c in completions]
         direct = direct_scores(client, texts, answers)

@@ -76,7 +76,10 @@ def test_list_as_json_string_is_read():
     assert key_step_groups(json.dumps([["a", "b"], "c"])) == [["a", "b"], ["c"]]
 
 
-EXTRACTOR = 'Image Description: ["triangle", "legs 3 and 4"]; Rationales: ["pythagorean theorem"]; Step 1: ["AB^2 = 25", "9 + 16 = 25"], Step 2: ["AB = 5"]'
+EXTRACTOR = (
+    'Image Description: ["triangle", "legs 3 and 4"]; Rationales: ["pythagorean theorem"]; '
+    'Step 1: ["AB^2 = 25", "9 + 16 = 25"], Step 2: ["AB = 5"]'
+)
 
 
 def test_extractor_string_gives_one_group_per_step_element():
@@ -394,29 +397,35 @@ GENUINE = {
             ["AC = 10", "AC=10"],
         ],
         _DESC
-        + "The image shows a right triangle ABC with the right angle at B. Side AB is labeled 6 and side BC is labeled 8. "
-        "The hypotenuse AC is unknown.\n"
+        + (
+            "The image shows a right triangle ABC with the right angle at B. "
+            "Side AB is labeled 6 and side BC is labeled 8. The hypotenuse AC is unknown.\n"
+        )
         + _RAT
         + "The question asks for the length of the hypotenuse AC. Since the triangle has a right "
         "angle, I can use the Pythagorean theorem to relate the three sides.\n"
         + _THINK
         + "### Step 1:\nBecause angle B is a right angle, "
-        "AC is the hypotenuse, and by the Pythagorean theorem AC² = AB² + BC².\n### Step 2:\nSubstituting the given lengths: "
-        "AC² = 6² + 8² = 36 + 64 = 100.\n### Step 3:\nTaking the positive square root gives AC = √100 = 10.\n### The final answer is: 10",
+        "AC is the hypotenuse, and by the Pythagorean theorem AC² = AB² + BC².\n"
+        "### Step 2:\nSubstituting the given lengths: AC² = 6² + 8² = 36 + 64 = 100.\n"
+        "### Step 3:\nTaking the positive square root gives AC = √100 = 10.\n"
+        "### The final answer is: 10",
     ),
     "bar_chart": (
         "60",
         [["Tuesday = 150", "150"], ["Wednesday = 90", "90"], ["150 - 90 = 60", "difference = 60"]],
         _DESC
-        + 'A bar chart titled "Books sold" with three bars: Monday, Tuesday and Wednesday. The y-axis goes from 0 to 200 in '
-        "steps of 50.\n"
+        + (
+            'A bar chart titled "Books sold" with three bars: Monday, Tuesday and Wednesday. '
+            "The y-axis goes from 0 to 200 in steps of 50.\n"
+        )
         + _RAT
         + "To find how many more books were sold on the best day than on the worst day, I need to read the "
         "tallest and the shortest bars and subtract.\n"
         + _THINK
         + "### Step 1:\nThe tallest bar is Tuesday, which reaches 150 books.\n"
-        "### Step 2:\nThe shortest bar is Wednesday; it stops a little below the 100 line, at 90 books.\n### Step 3:\nThe difference "
-        "is 150 − 90 = 60 books.\n### The final answer is: 60",
+        "### Step 2:\nThe shortest bar is Wednesday; it stops a little below the 100 line, at 90 books.\n"
+        "### Step 3:\nThe difference is 150 − 90 = 60 books.\n### The final answer is: 60",
     ),
     "rectangle_area": (
         "60 cm^2",
@@ -441,17 +450,23 @@ GENUINE = {
         "price is the original price minus the discount, and the discount is 25 percent of the original price.\n"
         + _THINK
         + "### Step 1:"
-        "\nFirst I work out the discount: 25% of $40 is 0.25 × 40 = $10.\n### Step 2:\nThen I subtract it from the original price: "
-        "$40 − $10 = $30.\n### The final answer is: $30",
+        "\nFirst I work out the discount: 25% of $40 is 0.25 × 40 = $10.\n"
+        "### Step 2:\nThen I subtract it from the original price: $40 − $10 = $30.\n"
+        "### The final answer is: $30",
     ),
     "angle_sum": (
         "70",
         [["180°", "180 degrees"], ["180° - 50° - 60° = 70°", "180 - 50 - 60 = 70", "180 - 110 = 70"]],
         _DESC
-        + "Triangle PQR is shown. The angle at P is marked 50° and the angle at Q is marked 60°. The angle at R is marked x.\n"
+        + (
+            "Triangle PQR is shown. The angle at P is marked 50° and the angle at Q is marked 60°. "
+            "The angle at R is marked x.\n"
+        )
         + _RAT
-        + "The interior angles of any triangle add up to 180 degrees, so the unknown angle is what remains after subtracting the "
-        "two known angles.\n"
+        + (
+            "The interior angles of any triangle add up to 180 degrees, "
+            "so the unknown angle is what remains after subtracting the two known angles.\n"
+        )
         + _THINK
         + "### Step 1:\nThe three interior angles of triangle PQR add up to 180°.\n### Step 2:\n"
         "So x = 180° − 50° − 60° = 70°.\n### The final answer is: 70°",
@@ -463,11 +478,15 @@ GENUINE = {
             ["\\frac{1}{2} \\times 8 \\times 6 = 24", "0.5 * 8 * 6 = 24"],
         ],
         _DESC
-        + "A triangle with a horizontal base of length 8 and a dashed altitude of length 6 drawn from the top vertex to the base.\n"
+        + (
+            "A triangle with a horizontal base of length 8 and a dashed altitude of length 6 "
+            "drawn from the top vertex to the base.\n"
+        )
         + _RAT
         + "The area of a triangle is half the product of its base and its height; both are given in the figure.\n"
         + _THINK
-        + "### Step 1:\nRecall the formula: the area of a triangle is $\\frac{1}{2} \\times \\text{base} \\times \\text{height}$.\n"
+        + "### Step 1:\nRecall the formula: "
+        "the area of a triangle is $\\frac{1}{2} \\times \\text{base} \\times \\text{height}$.\n"
         "### Step 2:\nPlugging in the base 8 and the height 6, the area is $\\frac{1}{2} \\times 8 \\times 6 = 24$.\n"
         "### The final answer is: 24",
     ),

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.ray
 
 CONFIG = yaml.safe_load((ROOT / "deploy" / "ray" / "serve.yaml").read_text())
 STANDALONE = {"workers": 2, "deadline": 2.0} | {
-    flag[2:].replace("-", "_"): int(value) for flag, value in zip(LIMIT_FLAGS[::2], LIMIT_FLAGS[1::2])
+    flag[2:].replace("-", "_"): int(value) for flag, value in zip(LIMIT_FLAGS[::2], LIMIT_FLAGS[1::2], strict=True)
 }
 """The ``server`` fixture's settings; the Ray replica gets the same, but for its workers."""
 

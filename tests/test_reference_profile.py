@@ -92,12 +92,18 @@ def test_answer_header_between_steps_is_invalid():
 
 
 def test_first_answer_header_before_last_step_is_invalid_even_with_one_at_the_end():
-    text = "### Image Description:\nD\n### Rationales:\nR\n### The final answer is: 3\n### Step 1:\na\n### The final answer is: 5"
+    text = (
+        "### Image Description:\nD\n### Rationales:\nR\n### The final answer is: 3\n"
+        "### Step 1:\na\n### The final answer is: 5"
+    )
     assert not valid(text)
 
 
 def test_text_ending_with_the_header_skips_the_order_check():
-    text = "### Image Description:\nD\n### Rationales:\nR\n### The final answer is: 3\n### Step 1:\na\n### The final answer is:"
+    text = (
+        "### Image Description:\nD\n### Rationales:\nR\n### The final answer is: 3\n"
+        "### Step 1:\na\n### The final answer is:"
+    )
     assert valid(text)
 
 

@@ -11,9 +11,10 @@ solution without step headers is read sentence by sentence):
 4. short noun phrases (runs of up to three content words between stop words and punctuation).
 
 At most :data:`MAX_PER_STEP` elements per step, the kinds in that order, none repeated (up to the
-scorer's normalisation), no concept or phrase that the question itself names. Finally the reference solution is scored against its own key steps with the
-core's matcher and stuffing guard, and the lowest-ranked elements are dropped until every group is
-credited: a key step the genuine solution cannot earn would only lower every honest score.
+scorer's normalisation), no concept or phrase that the question itself names. Finally the reference
+solution is scored against its own key steps with the core's matcher and stuffing guard, and the
+lowest-ranked elements are dropped until every group is credited: a key step the genuine solution
+cannot earn would only lower every honest score.
 """
 
 from __future__ import annotations
@@ -94,15 +95,16 @@ _BREAK_WORDS = {
 STOPWORDS = frozenset(
     """
 a an the this that these those it its it's of in on at to for from by with without as into onto over under about between
-through during before after above below up down out off than then so thus hence therefore because since if when while where
-which who whom whose what how why is are was were be been being am do does did has have had can could will would shall should
-may might must not no nor and or but also both either neither each every all any some such only own same other another more
-most less least very just too we our us you your i me my he she they them their his her there here let lets let's now first
-second third next finally step steps given find found calculate calculated compute computed determine determined using use
-used get gets got gives give giving know known need needs needed shown show shows see seen note look looking identify
-identified answer answers question value values figure image diagram picture problem solution result results following
-follows follow therefore total equal equals equation one two three four five six seven eight nine ten times plus minus
-divided multiplied per out like ask asks asked say says said based according means mean meaning thing things way
+through during before after above below up down out off than then so thus hence therefore because since if when while
+where which who whom whose what how why is are was were be been being am do does did has have had can could will would
+shall should may might must not no nor and or but also both either neither each every all any some such only own same
+other another more most less least very just too we our us you your i me my he she they them their his her there here
+let lets let's now first second third next finally step steps given find found calculate calculated compute computed
+determine determined using use used get gets got gives give giving know known need needs needed shown show shows see
+seen note look looking identify identified answer answers question value values figure image diagram picture problem
+solution result results following follows follow therefore total equal equals equation one two three four five six seven
+eight nine ten times plus minus divided multiplied per out like ask asks asked say says said based according means mean
+meaning thing things way
 """.split()
 )
 _NAMED_HEADS = (
@@ -114,12 +116,12 @@ _NAMED_OF = re.compile(
 )
 _CONCEPTS = frozenset(
     """
-hypotenuse perimeter area volume circumference radius diameter chord arc tangent secant slope intercept midpoint bisector
-median altitude perpendicular parallel congruent similar isosceles equilateral scalene supplementary complementary vertical
-adjacent alternate corresponding inscribed central exterior interior acute obtuse right triangle rectangle square circle
-trapezoid parallelogram rhombus polygon hexagon pentagon cylinder cone sphere cube prism pyramid probability percentage ratio
-proportion average mean mode range sum difference product quotient derivative integral velocity acceleration force mass
-density pressure energy momentum photosynthesis
+hypotenuse perimeter area volume circumference radius diameter chord arc tangent secant slope intercept midpoint
+bisector median altitude perpendicular parallel congruent similar isosceles equilateral scalene supplementary
+complementary vertical adjacent alternate corresponding inscribed central exterior interior acute obtuse right triangle
+rectangle square circle trapezoid parallelogram rhombus polygon hexagon pentagon cylinder cone sphere cube prism pyramid
+probability percentage ratio proportion average mean mode range sum difference product quotient derivative integral
+velocity acceleration force mass density pressure energy momentum photosynthesis
 """.split()
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\\$(])|\n+")
@@ -383,7 +385,7 @@ def self_credited(steps: list[str], elements: list[Element]) -> list[Element]:
         credited = credit_matches(matches, stream).credited
         if all(credited):
             break
-        unmatched = [e for e, m in zip(kept, matches) if not m]
+        unmatched = [e for e, m in zip(kept, matches, strict=True) if not m]
         # Not found at all: drop it. Found but not credited (part of a gaming shape): give up the least
         # essential element.
         kept.remove(max(unmatched or kept, key=lambda e: (e.rank, e.step, e.start)))

@@ -14,12 +14,18 @@ from service.rewards.keysteps import key_step_groups
 
 from .augment import dedupe
 
-INSTRUCTIONS = """You will read a worked solution split into sections with ### headers. List its key elements, section by section.
-- Image Description: up to three elements that identify what is shown, such as labelled objects, names or numbers; each one only once.
+# A backslash at a line's end continues the same line of the prompt.
+INSTRUCTIONS = """You will read a worked solution split into sections with ### headers. \
+List its key elements, section by section.
+- Image Description: up to three elements that identify what is shown, such as labelled objects, names or numbers; \
+each one only once.
 - Rationales: the central ideas the solution relies on (a theorem, a property, a definition), each named once.
-- Each "Step N": the variables, values, equations and relations that carry the solution towards its answer; leave out anything already listed.
+- Each "Step N": the variables, values, equations and relations that carry the solution towards its answer; \
+leave out anything already listed.
 - Skip the "Let's think step by step" line and the final answer section.
-Copy terms, numbers and equations exactly as the solution writes them. A phrase (anything that is not a number or an equation) has three words at most. Never list an element twice, not even in different steps.
+Copy terms, numbers and equations exactly as the solution writes them. \
+A phrase (anything that is not a number or an equation) has three words at most. \
+Never list an element twice, not even in different steps.
 Reply in exactly this form and with nothing else:
 Key Elements:
 Image Description: ["...", "..."]; Rationales: ["..."]; Step 1: ["...", "..."], Step 2: ["..."]

@@ -140,7 +140,7 @@ async def _scored_rows(
                     scorer = Scorer(pool, config, Metrics())
                 request = ScoreRequest(profile=profile, groups=list(groups.values()), options=options)
                 response = await scorer.score(request)
-                for i, result in zip(groups, response["groups"]):
+                for i, result in zip(groups, response["groups"], strict=True):
                     group_id = result.pop("group_id")
                     results[i] = {
                         "line": batch[i].line,
@@ -240,7 +240,7 @@ def save_plot(scored: str | Path, path: str | Path) -> None:
                     if r[key] is not None:
                         values[key].append(r[key])
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.2))
-    for ax, (title, key) in zip(axes, panels):
+    for ax, (title, key) in zip(axes, panels, strict=True):
         ax.hist(values[key], bins=20)
         ax.set_title(f"{title} (n={len(values[key])})")
     fig.tight_layout()
