@@ -1,6 +1,7 @@
 # Set-up and everyday commands, each installing into .venv what it needs and no more:
 #   make serve  the server alone (`pip install -e .`: no torch), then runs it
 #   make test   the server, the test tools and every extra the tests exercise (torch, TRL, Ray, data), then the suite
+#   make lint   the format and lint checks and the type check (mypy) of the reward core and the client package
 #   make demo   the server plus the demo trainer (torch, transformers), then the demo against a running server
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ TORCH ?= torch==2.13.0
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 SOURCES := pyproject.toml proto/reward/v1/reward.proto
 
-.PHONY: install serve test bench proto demo clean
+.PHONY: install serve style lint test bench proto demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,14 @@ install: $(VENV)/.installed
 
 serve: $(VENV)/.server
 	$(BIN)/python -m service --host $(HOST) --port $(PORT) --grpc-port $(GRPC_PORT)
+
+# ruff's settings are in pyproject.toml.
+style: $(VENV)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+lint: style
+	$(BIN)/mypy service/rewards stepgrpo_reward
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
