@@ -379,6 +379,15 @@ OPTIONS += [
     ("C", "The ball is blue.", False, COLOURS),
     ("C", "The ball is green or blue.", False, COLOURS),
     ("C", "The ball is blue, not green.", False, COLOURS),
+    ("B", "It will decrease rather than increase.", True, {"A": "increase", "B": "decrease", "C": "stay the same"}),
+    ("C", "The population will stay the same.", True, {"A": "increase", "B": "decrease", "C": "stay the same"}),
+    ("A", "It will not increase.", False, {"A": "increase", "B": "decrease", "C": "stay the same"}),
+    ("B", "The ball is dark red.", True, {"A": "red", "B": "dark red", "C": "blue"}),
+    ("A", "The ball is dark red.", False, {"A": "red", "B": "dark red", "C": "blue"}),
+    ("A", "The ball is red.", True, {"A": "red", "B": "dark red", "C": "blue"}),
+    ("B", "Anna has more votes than Ben.", True, {"A": "Ben", "B": "Anna", "C": "Carl"}),
+    ("A", "Anna has more votes than Ben.", False, {"A": "Ben", "B": "Anna", "C": "Carl"}),
+    ("B", "Anna and Ben are tied.", False, {"A": "Ben", "B": "Anna", "C": "Carl"}),
 ]
 
 CASES = [

@@ -295,6 +295,14 @@ def _shown(value: Fraction | float) -> str:
         return str(value)[:40] + "…"
 
 
+def _widest_options(letters: list[str], choices: dict[str, str]) -> list[str]:
+    """Of several options found in one answer, the one whose words contain all the others' (``dark red``
+    over ``red``): a longer option text is not a second option."""
+    words = {letter: f" {normalised_text(choices[letter])} " for letter in letters}
+    widest = [a for a in letters if all(words[b] in words[a] for b in letters)]
+    return widest if len(widest) == 1 else letters
+
+
 def equation_result(chain: str) -> str | None:
     """The result of a worked chain whose sides all evaluate to the same number (``5 + 3 = 8`` -> ``8``,
     ``2(3+4) = 14 cm``); None when a side is not a number or the sides disagree (``6 = 5``)."""
@@ -440,6 +448,8 @@ class AnswerJudge:
         if self._choice_judges is None:
             self._choice_judges = {k: AnswerJudge(v) for k, v in (self.choices or {}).items()}
         hits = [k for k, judge in self._choice_judges.items() if judge._judge_value(answer).correct]
+        if len(hits) > 1:
+            hits = _widest_options(hits, self.choices or {})
         return hits[0] if len(hits) == 1 else None
 
     def _are_members(self, values: tuple[str, ...]) -> bool:

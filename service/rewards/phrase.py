@@ -198,7 +198,7 @@ def _refusal(clause: list[str], start: int, width: int) -> str | None:
 def _answer_frame(clause: list[str], start: int, width: int) -> tuple[list[str], list[str]] | None:
     """The words around the reference when it stands where a sentence states its answer: (what comes before,
     empty) at the end of a clause, (empty, what comes after) at its start before a verb; None elsewhere."""
-    tail = _without_place(clause[start + width :])
+    tail = _without_place(_without_contrast(clause[start + width :]))
     head = _without_leads(clause[:start])
     if not tail:
         return (head, []) if _anchored(head) else None
@@ -213,10 +213,18 @@ def _without_place(words: list[str]) -> list[str]:
     return words
 
 
+def _without_contrast(words: list[str]) -> list[str]:
+    """Without a trailing ``rather than …`` / ``instead of …``: what the value is set against."""
+    for index in range(len(words) - 1):
+        if (words[index], words[index + 1]) in (("rather", "than"), ("instead", "of")):
+            return words[:index]
+    return words
+
+
 def _states(clause: list[str]) -> bool:
     """Whether a clause states some value (ends in one after a copula or preposition, or names a subject that
     does something), as opposed to a lead-in such as ``Looking at the chart`` or ``Therefore``."""
-    words = _without_place(_without_leads(clause))
+    words = _without_place(_without_contrast(_without_leads(clause)))
     if not words or words[-1] in _PLACES or words[-1] in _FUNCTION_WORDS:
         return False
     return _anchored(words[:-1]) or _subject(words) is not None
