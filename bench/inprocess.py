@@ -13,7 +13,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 
 from . import reference_baseline
 from .common import ANOMALIES, CPU
@@ -42,8 +42,8 @@ def settings_for(profile: str) -> Settings:
     return settings
 
 
-def core_reference(ref: dict) -> Reference:
-    return Reference(
+def core_reference(ref: dict) -> CoreReference:
+    return CoreReference(
         answer=ref["answer"], key_steps=ref.get("key_steps"), choices=ref.get("choices"), solution=ref.get("solution")
     )
 

@@ -17,8 +17,15 @@ from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, 
 from .drain_rate import DrainRate
 from .metrics import Metrics
 from .pool import Item, WorkerPool
-from .rewards import DEFAULT_PROFILE, PROFILES, ReferenceError, Settings, advantages, reference_key_steps
-from .rewards import Reference as CoreReference
+from .rewards import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    CoreReference,
+    Settings,
+    UnusableReference,
+    advantages,
+    reference_key_steps,
+)
 from .rewards.profiles import R1VL_REFERENCE
 from .version import CORE_VERSION, reward_version
 
@@ -206,9 +213,9 @@ class Scorer:
                 fields = _scored_fields(group.reference, request.profile)
                 key = _reference_json(group.reference)
                 if (where := _lone_surrogate(key)) is not None:
-                    raise ReferenceError(f"not valid Unicode: a lone surrogate {where}")
+                    raise UnusableReference(f"not valid Unicode: a lone surrogate {where}")
                 reference_key_steps(CoreReference(*fields))
-            except ReferenceError as exc:
+            except UnusableReference as exc:
                 group_errors[index] = f"reference unusable: {exc}"
                 continue
             except Exception as exc:  # whatever the core raises, only this group fails
@@ -286,7 +293,7 @@ class Scorer:
             o.unbiased_std,
         )
         groups = []
-        for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv)):
+        for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv, strict=False)):
             reference_error = group_errors.get(index)
             groups.append(
                 {

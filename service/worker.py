@@ -17,7 +17,7 @@ import traceback
 from collections import OrderedDict
 from collections.abc import Callable
 
-from .rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings
+from .rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
 
 _CACHE_SIZE = 256
 FLUSH_SECONDS = 0.05
@@ -31,8 +31,8 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: Setti
         cache.move_to_end(full_key)
         return hit
     try:
-        value = PreparedGroup(Reference(*ref), PROFILES[profile], settings)
-    except ReferenceError as exc:
+        value = PreparedGroup(CoreReference(*ref), PROFILES[profile], settings)
+    except UnusableReference as exc:
         value = f"reference unusable: {exc}"
     except Exception as exc:
         value = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
@@ -82,7 +82,7 @@ def score_task(
 def warm_up() -> None:
     """Import and exercise the heavy paths (math-verify, sympy) before reporting ready."""
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    group = PreparedGroup(Reference("\\frac{1}{2}", [["x = 1"]]), PROFILES["stepgrpo"], Settings())
+    group = PreparedGroup(CoreReference("\\frac{1}{2}", [["x = 1"]]), PROFILES["stepgrpo"], Settings())
     group.score("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nx = 1 so\n### The final answer is: 0.5")
     group.score("### Step 1: x = 1\n### The final answer is: $x^2$")
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings, advantages
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings, advantages
 
 
 def one(rewards, **kw):
@@ -226,7 +226,7 @@ ANSWER = st.sampled_from(["5", "B", "yes", "\\frac{1}{2}", "50%", "x+1"])
     guard=st.booleans(),
 )
 def test_reward_is_bounded_and_deterministic(text, key_steps, answer, profile, alpha, guard):
-    reference = Reference(
+    reference = CoreReference(
         answer=answer, key_steps=key_steps, choices={"A": "3", "B": "5", "C": "7"} if answer == "B" else None
     )
     group = PreparedGroup(reference, PROFILES[profile], Settings(alpha=alpha, stuffing_guard=guard))

@@ -9,7 +9,7 @@ import pytest
 from service.data.augment import augment_groups, equivalent_forms
 from service.data.extract import MAX_PER_STEP, STOPWORDS, extract_key_steps, step_texts
 from service.data.layouts import detect, from_record, to_record
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 from service.rewards.text import tokens
 from trainer_client.data import DEMO_KINDS, demo_dataset
 
@@ -34,7 +34,7 @@ def _canonical(text: str) -> str:
 
 
 def _ratio(key_steps, completion: str, answer: str = "0", profile: str = "stepgrpo") -> float:
-    return PreparedGroup(Reference(answer, key_steps), PROFILES[profile], Settings()).score(completion)[
+    return PreparedGroup(CoreReference(answer, key_steps), PROFILES[profile], Settings()).score(completion)[
         "key_step_ratio"
     ]
 
@@ -246,7 +246,7 @@ def test_extract_on_mulberry_style_solutions_measured():
     for question, good, bad in stepped:
         groups = extract_key_steps(good, question)
         assert groups, good
-        prepared = PreparedGroup(Reference("0", groups), PROFILES["stepgrpo"], Settings())
+        prepared = PreparedGroup(CoreReference("0", groups), PROFILES["stepgrpo"], Settings())
         assert prepared.score(good)["key_step_ratio"] == 1.0, (groups, good)
         wrong.append(prepared.score(bad)["key_step_ratio"])
     assert sum(wrong) / len(wrong) <= 0.4, wrong

@@ -21,7 +21,7 @@ import json
 import pytest
 
 from service.data.layouts import detect, from_record, to_record
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 from stepgrpo_reward._service import make_reference, reference_from_label
 from stepgrpo_reward.rows import (
     KeyStepError,
@@ -117,7 +117,7 @@ def judge(answer, choices, completions):
     """Correctness the stepgrpo profile gives each completion's final answer, through the service's reader."""
     profile = PROFILES["stepgrpo"]
     answer, choices = answer_and_choices(answer, choices)
-    prepared = PreparedGroup(Reference(answer=answer, choices=choices), profile, Settings())
+    prepared = PreparedGroup(CoreReference(answer=answer, choices=choices), profile, Settings())
     return [prepared.score(f"### Step 1:\nWork.\n### The final answer is: {c}")["answer_correct"] for c in completions]
 
 
@@ -201,7 +201,7 @@ def test_extraction_reply_keeps_latex_and_brackets():
 
 def test_a_solution_containing_its_own_extracted_key_steps_earns_them_all():
     groups = key_step_groups(R1VL_ROW["key_steps"])[:1]
-    prepared = PreparedGroup(Reference(answer="24", key_steps=groups), PROFILES["stepgrpo"], Settings())
+    prepared = PreparedGroup(CoreReference(answer="24", key_steps=groups), PROFILES["stepgrpo"], Settings())
     assert prepared.score(R1VL_ROW["solution"])["key_step_ratio"] == 1.0
 
 
@@ -255,7 +255,7 @@ def test_r1vl_reference_keeps_the_published_answer_as_r1vl_compares_it():
         "### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nm∠5 = 180° - 57° = 123°.\n"
         "### The final answer is: C"
     )
-    for reference in (Reference(answer="Answer:C"), Reference(answer="C", solution="Answer:C")):
+    for reference in (CoreReference(answer="Answer:C"), CoreReference(answer="C", solution="Answer:C")):
         parity = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings()).score(completion)
         ours = PreparedGroup(reference, PROFILES["stepgrpo"], Settings()).score(completion)
         assert (parity["answer_correct"], ours["answer_correct"]) == (False, True)

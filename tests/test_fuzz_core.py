@@ -1,5 +1,5 @@
 """Hypothesis over the pure reward core, both profiles: a prepared group scores any text without raising
-(an unusable reference raises :class:`ReferenceError` and nothing else), deterministically, and every
+(an unusable reference raises :class:`UnusableReference` and nothing else), deterministically, and every
 result stays within its documented bounds.
 
 In-process, so no deadline protects it: the text is built without ``^``, ``*`` and ``!`` (power towers
@@ -14,7 +14,7 @@ import math
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from service.rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings, advantages
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference, advantages
 
 FRAGMENTS = [
     "### Image Description:",
@@ -131,10 +131,10 @@ CHOICES = st.one_of(st.none(), st.dictionaries(st.sampled_from("ABCDE"), TEXT, m
     guard=st.one_of(st.none(), st.booleans()),
 )
 def test_any_text_scores_within_bounds(profile, answer, key_steps, choices, completions, alpha, guard):
-    reference = Reference(answer, key_steps, choices)
+    reference = CoreReference(answer, key_steps, choices)
     try:
         group = PreparedGroup(reference, PROFILES[profile], Settings(alpha=alpha, stuffing_guard=guard))
-    except ReferenceError:
+    except UnusableReference:
         event("unusable reference")
         return
     rewards = []

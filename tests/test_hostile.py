@@ -142,7 +142,7 @@ def test_only_digit_arithmetic_reaches_sympys_string_parser(monkeypatch, tmp_pat
     import sympy.parsing.sympy_parser as sympy_parser
 
     from service.rewards import PROFILES as CORE_PROFILES
-    from service.rewards import PreparedGroup, Reference, Settings
+    from service.rewards import CoreReference, PreparedGroup, Settings
 
     real, seen = sympy_parser.parse_expr, []
 
@@ -156,7 +156,7 @@ def test_only_digit_arithmetic_reaches_sympys_string_parser(monkeypatch, tmp_pat
     payloads = _payloads(tmp_path)
     for profile in PROFILES:
         for p in payloads.values():
-            group = PreparedGroup(Reference(p, [[p]], None), CORE_PROFILES[profile], Settings())
+            group = PreparedGroup(CoreReference(p, [[p]], None), CORE_PROFILES[profile], Settings())
             for text in (
                 completion(step=p, answer=p),
                 completion(answer=f"${p}$"),

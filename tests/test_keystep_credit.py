@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.client import RewardClient
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 
 STEPGRPO = PROFILES["stepgrpo"]
 
@@ -37,7 +37,7 @@ class Case:
 
 
 def score(case: Case, steps: list[str] | None = None, explain: bool = False, **options) -> dict:
-    group = PreparedGroup(Reference(answer=case.answer, key_steps=case.key_steps), STEPGRPO, Settings(**options))
+    group = PreparedGroup(CoreReference(answer=case.answer, key_steps=case.key_steps), STEPGRPO, Settings(**options))
     return group.score(case.text(steps), explain=explain)
 
 

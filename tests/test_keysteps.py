@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from service.rewards import PROFILES, PreparedGroup, Reference, ReferenceError, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
 from service.rewards.keysteps import KeyStepError, StepStream, find_matches, key_step_groups, prepare_alternative
 
 STEPGRPO = PROFILES["stepgrpo"]
@@ -43,7 +43,7 @@ def completion(
 
 
 def score(text: str, key_steps, answer: str = "10", **settings) -> dict:
-    return PreparedGroup(Reference(answer=answer, key_steps=key_steps), STEPGRPO, Settings(**settings)).score(text)
+    return PreparedGroup(CoreReference(answer=answer, key_steps=key_steps), STEPGRPO, Settings(**settings)).score(text)
 
 
 # ---------------------------------------------------------------- accepted forms
@@ -128,8 +128,8 @@ def test_unreadable_key_steps_raise_key_step_error(raw):
 
 
 def test_unreadable_key_steps_make_the_reference_unusable():
-    with pytest.raises(ReferenceError):
-        PreparedGroup(Reference(answer="5", key_steps="{not json"), STEPGRPO, Settings())
+    with pytest.raises(UnusableReference):
+        PreparedGroup(CoreReference(answer="5", key_steps="{not json"), STEPGRPO, Settings())
 
 
 # ---------------------------------------------------------------- soft equivalence
@@ -530,7 +530,7 @@ def test_slash_next_to_a_lone_dot_does_not_crash_scoring(body):
 
 
 def test_slash_next_to_a_lone_dot_in_a_key_step_does_not_crash():
-    PreparedGroup(Reference(answer="10", key_steps=[["ratio 1/..."]]), STEPGRPO, Settings())
+    PreparedGroup(CoreReference(answer="10", key_steps=[["ratio 1/..."]]), STEPGRPO, Settings())
 
 
 def test_zero_denominator_in_a_step_does_not_crash_scoring():
@@ -541,7 +541,7 @@ def test_zero_denominator_in_a_step_does_not_crash_scoring():
 
 def test_zero_denominator_does_not_shift_match_spans():
     text = completion(["We note 1/0 is undefined, so AB = 5."], answer="5")
-    result = PreparedGroup(Reference(answer="5", key_steps=[["AB = 5"]]), STEPGRPO, Settings()).score(
+    result = PreparedGroup(CoreReference(answer="5", key_steps=[["AB = 5"]]), STEPGRPO, Settings()).score(
         text, explain=True
     )
     assert result["explanation"]["key_steps"][0]["matched_text"] == "ab = 5"
@@ -557,7 +557,7 @@ def test_deeply_nested_key_steps_json_is_a_key_step_error():
 
 def test_a_group_with_no_usable_text_still_counts_in_the_denominator():
     result = PreparedGroup(
-        Reference(answer="10", key_steps=[["()"], ["pythagorean theorem"]]), STEPGRPO, Settings()
+        CoreReference(answer="10", key_steps=[["()"], ["pythagorean theorem"]]), STEPGRPO, Settings()
     ).score(completion(GENUINE_STEPS), explain=True)
     assert result["key_step_ratio"] == 0.5
     assert (
@@ -579,7 +579,7 @@ def test_repeating_a_bare_list_hundreds_of_times_buys_nothing():
 
 def test_a_name_repeated_in_a_row_earns_nothing_even_where_it_is_used():
     steps = ["pythagorean theorems, AC^2 = 6^2 + 8^2, AC = 10, " + "pythagorean theorems " * 5]
-    group = PreparedGroup(Reference(answer="10", key_steps=KEYS), STEPGRPO, Settings())
+    group = PreparedGroup(CoreReference(answer="10", key_steps=KEYS), STEPGRPO, Settings())
     result = group.score(completion(steps), explain=True)
     assert result["key_step_ratio"] == pytest.approx(2 / 3)
     assert [k["reason"] for k in result["explanation"]["key_steps"]] == ["repeated", None, None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.rewards import PROFILES, PreparedGroup, Reference, Settings
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 from service.rewards.reference_rules import (
     reference_answer,
     reference_key_step_matches,
@@ -30,7 +30,7 @@ def valid(text: str) -> bool:
 
 
 def score(text: str, answer: str = "5", key_steps=None, profile=REF, **settings) -> dict:
-    return PreparedGroup(Reference(answer=answer, key_steps=key_steps), profile, Settings(**settings)).score(text)
+    return PreparedGroup(CoreReference(answer=answer, key_steps=key_steps), profile, Settings(**settings)).score(text)
 
 
 def frame(*steps: str, answer: str | None = "B") -> str:
@@ -362,11 +362,11 @@ def test_the_reference_profile_grades_against_the_solution_when_given():
     """R1-VL's accuracy_reward receives the data set's ``solution`` column: math-verify parses that text and
     the exact fallback compares the lines after its "### The final answer is:"."""
     solution = "### Step 1:\nThe legs are 6 and 8.\n### The final answer is: 10"
-    reference = Reference(answer="5", key_steps=[["legs"]], solution=solution)
+    reference = CoreReference(answer="5", key_steps=[["legs"]], solution=solution)
     group = PreparedGroup(reference, PROFILES["r1vl-reference"], Settings())
     stated = "### Image Description:\nx\n### Rationales:\ny\n### Step 1:\nThe legs are 6 and 8.\n"
     stated += "### The final answer is: {}"
     assert group.score(stated.format("10"))["answer_correct"] is True
     assert group.score(stated.format("5"))["answer_correct"] is False
-    plain = PreparedGroup(Reference(answer="5", key_steps=[["legs"]]), PROFILES["r1vl-reference"], Settings())
+    plain = PreparedGroup(CoreReference(answer="5", key_steps=[["legs"]]), PROFILES["r1vl-reference"], Settings())
     assert plain.score(stated.format("5"))["answer_correct"] is True

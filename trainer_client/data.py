@@ -32,12 +32,10 @@ from service.data.rows import is_array_file, read_row_at, read_rows
 __all__ = [
     "DEMO_KINDS",
     "Item",
-    "answer_from_solution",
     "ItemFile",
     "demo_dataset",
     "iter_items",
     "load_jsonl",
-    "normalize_key_steps",
     "save_jsonl",
 ]
 
@@ -358,19 +356,6 @@ def demo_dataset(n: int, seed: int = 0, size: int = 112) -> list[Item]:
 # --------------------------------------------------------------------------------------------------
 
 
-def answer_from_solution(solution: str) -> str:
-    """The answer a reference solution states (:func:`stepgrpo_reward.rows.answer_from_solution`: the
-    ``### The final answer is:`` line, a last line ``Answer: C``, a short one-line solution), else ""."""
-    return rows.answer_from_solution(solution) or ""
-
-
-def normalize_key_steps(raw: Any) -> list[list[str]]:
-    """Key steps as a list of groups of alternatives, read by the one reader the service, the adapters and
-    the data tools share (every form the service accepts), empty alternatives and groups dropped.
-    Raises ``ValueError``."""
-    return rows.clean_groups(raw)
-
-
 def _image_path(raw: str, root: Path) -> Path:
     if not raw.strip():
         raise ValueError("'image_path' must be a non-empty string (one image per item)")
@@ -471,8 +456,10 @@ def load_jsonl(path: str | Path, image_root: str | Path | None = None) -> ItemFi
     """Every item of a data file (see :func:`iter_items`), as a sequence read from disk on access
     (:class:`ItemFile`): ``image_path`` (or ``image``/``images``), ``problem`` (or ``question``, or
     Mulberry's user turn), the answer (``answer``, else the solution's: ``### The final answer is:``,
-    ``Answer: C``, a short one-line solution), ``key_steps`` (see :func:`normalize_key_steps`),
-    ``choices`` (else a ``Choices:`` block in the question) and ``id``."""
+    ``Answer: C``, a short one-line solution), ``key_steps`` (every form the service accepts, read as the
+    server scores them: :func:`stepgrpo_reward.rows.key_step_groups`), ``choices`` (else a ``Choices:``
+    block in the question) and ``id``. Every row is read by :mod:`stepgrpo_reward.rows`, as the server,
+    the adapters and the data tools read it."""
     return ItemFile(path, image_root)
 
 

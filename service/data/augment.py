@@ -169,5 +169,5 @@ def augment_groups(groups: list[list[str]], max_forms: int = MAX_FORMS) -> list[
 def augment_record(max_forms: int, record: Record) -> Record:
     if record.key_steps is None:
         raise ValueError("no key steps to augment (run extract first)")
-    record.key_steps = augment_groups(record.key_step_groups(), max_forms)
+    record.key_steps = augment_groups(record.clean_key_step_groups(), max_forms)
     return record

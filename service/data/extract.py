@@ -407,7 +407,7 @@ def extract_key_steps(solution: str, question: str | None = None) -> list[list[s
 
 
 def _has_key_steps(record: Record) -> bool:
-    return record.key_steps is not None and bool(record.key_step_groups())
+    return record.key_steps is not None and bool(record.clean_key_step_groups())
 
 
 def rule_extract(keep_existing: bool, record: Record) -> Record:

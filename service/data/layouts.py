@@ -23,7 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stepgrpo_reward.rows import answer_and_choices, choices_from, choices_in_question, clean_groups, reference_answer
+from stepgrpo_reward.rows import (
+    answer_and_choices,
+    choices_from,
+    choices_in_question,
+    clean_groups,
+    key_step_groups,
+    reference_answer,
+)
 
 LAYOUTS = ("project", "r1vl", "mulberry")
 _IMAGE_TAG = "<image>"
@@ -45,7 +52,13 @@ class Record:
     layout: str | None = None
 
     def key_step_groups(self) -> list[list[str]]:
-        """Key steps as groups of alternatives (``ValueError`` when unreadable), empty ones dropped."""
+        """Key steps as groups of alternatives, as the server scores them (``ValueError`` when unreadable):
+        what the trainer sends and a converted row carries, so the row scores the same on every path."""
+        return key_step_groups(self.key_steps)
+
+    def clean_key_step_groups(self) -> list[list[str]]:
+        """:meth:`key_step_groups` with blank alternatives, and groups left empty, dropped: what a tool
+        that writes new key steps starts from."""
         return clean_groups(self.key_steps)
 
     def reference(self) -> tuple[str | None, dict | None]:

@@ -2,7 +2,7 @@
 
 from .advantages import GroupAdvantages, advantages
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile
-from .score import PreparedGroup, Reference, ReferenceError, Settings, reference_key_steps
+from .score import CoreReference, PreparedGroup, Settings, UnusableReference, reference_key_steps
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -10,8 +10,8 @@ __all__ = [
     "GroupAdvantages",
     "PreparedGroup",
     "Profile",
-    "Reference",
-    "ReferenceError",
+    "CoreReference",
+    "UnusableReference",
     "Settings",
     "advantages",
     "reference_key_steps",

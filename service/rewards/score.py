@@ -33,12 +33,16 @@ from .spans import TextOffsets
 from .validity import validity_checks
 
 
-class ReferenceError(ValueError):
+class UnusableReference(ValueError):
     """The group's reference cannot be used; every completion of the group reports why."""
 
 
 @dataclass(frozen=True, slots=True)
-class Reference:
+class CoreReference:
+    """A group's reference as the core scores it. The wire's :class:`service.contract.Reference` is read
+    into one by :mod:`service.scoring` (under ``stepgrpo``: the answer from the solution, ``B: 45`` as
+    option B)."""
+
     answer: str
     key_steps: Any = None
     choices: dict[str, str] | None = None
@@ -53,21 +57,21 @@ class Settings:
     stuffing_guard: bool | None = None
 
 
-def reference_key_steps(reference: Reference) -> list[list[str]]:
-    """The reference's key-step groups; :class:`ReferenceError` when the reference cannot be used."""
+def reference_key_steps(reference: CoreReference) -> list[list[str]]:
+    """The reference's key-step groups; :class:`UnusableReference` when the reference cannot be used."""
     if not reference.answer.strip():
-        raise ReferenceError("reference.answer is empty")
+        raise UnusableReference("reference.answer is empty")
     answer = clean_answer(reference.answer) if len(reference.answer) <= 4 * MAX_ANSWER_CHARS else ""
     if len(answer) <= MAX_ANSWER_CHARS and (why := unbounded_growth(answer)) is not None:
-        raise ReferenceError(f"reference.answer cannot be checked in bounded time: {why}")
+        raise UnusableReference(f"reference.answer cannot be checked in bounded time: {why}")
     try:
         return key_step_groups(reference.key_steps)
     except KeyStepError as exc:
-        raise ReferenceError(f"reference.key_steps: {exc}") from None
+        raise UnusableReference(f"reference.key_steps: {exc}") from None
 
 
 class PreparedGroup:
-    def __init__(self, reference: Reference, profile: Profile, settings: Settings):
+    def __init__(self, reference: CoreReference, profile: Profile, settings: Settings):
         self.groups = reference_key_steps(reference)
         self.reference = reference
         self.profile = profile
