@@ -214,6 +214,15 @@ def too_large(answer: str) -> bool:
     return len(answer) > MAX_ANSWER_CHARS or unbounded_growth(answer) is not None
 
 
+def _after_letter(answer: str) -> str:
+    """What an answer says after the option letter it opens with (``(B) 57`` -> ``57``)."""
+    for pattern in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE):
+        m = pattern.match(answer)
+        if m:
+            return answer[m.end() :].strip(" .:,)-")
+    return ""
+
+
 def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
     """The option letter an answer names: ``B``, ``(B)``, ``B.``, ``B) 5``, ``Option B``.
 
@@ -513,7 +522,13 @@ class AnswerJudge:
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred) + _OPTION_MARKS.findall(stated.strip())}
             if len(marked) > 1:
                 return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
-            letter = choice_letter(pred, self.choices) or (self._matching_choice(pred) if self.choices else None)
+            letter = choice_letter(pred, self.choices)
+            text = _after_letter(pred) if letter is not None and self.choices else ""
+            other = self._matching_choice(text) if text else None
+            if other is not None and other != letter:
+                return Verdict(False, "choice", f"option {letter} written with the text of option {other}")
+            if letter is None and self.choices:
+                letter = self._matching_choice(pred)
             if letter is None:
                 return Verdict(False, "choice", f"no option letter or option text found in {pred!r}")
             return Verdict(letter == self.letter, "choice", f"option {letter} vs reference {self.letter}")
