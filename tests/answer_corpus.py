@@ -372,6 +372,16 @@ WORKED = [
     ("1", "x = 1 or x = 2", False),
 ]
 
+# paragraphs after the one that states the answer (coordinator's probe)
+AFTERWORDS = [
+    ("5", "5\n\nThis is because AC = 5 by the Pythagorean theorem.", True),
+    ("5", "The length of AC is 5 units.\n\nTherefore, AC = 5.", True),
+    ("5", "The length of AC is 5 units.\n\nBut wait, AC could also be 7.", False),
+    ("5", "5\n\nAlternatively, it is 7 if the triangle is obtuse.", False),
+    ("5", "5\n\nIt might help to check the figure again.", True),
+    ("red", "Red\n\nThe ball in the picture is red.", True),
+]
+
 COLOURS = {"A": "red", "B": "blue", "C": "green"}
 OPTIONS += [
     ("C", "The ball is green.", True, COLOURS),
@@ -382,6 +392,8 @@ OPTIONS += [
     ("B", "It will decrease rather than increase.", True, {"A": "increase", "B": "decrease", "C": "stay the same"}),
     ("C", "The population will stay the same.", True, {"A": "increase", "B": "decrease", "C": "stay the same"}),
     ("A", "It will not increase.", False, {"A": "increase", "B": "decrease", "C": "stay the same"}),
+    ("B", "B\n\nExplanation: AC = 5, which is option B.", True, {"A": "3", "B": "5"}),
+    ("B", "B\n\nExplanation: AC = 3, which is option A.", False, {"A": "3", "B": "5"}),
     ("B", "(B) 57", False, {"A": "57", "B": "113", "C": "123"}),
     ("A", "(B) 57", False, {"A": "57", "B": "113", "C": "123"}),
     ("B", "B: 57", False, {"A": "57", "B": "113", "C": "123"}),
@@ -396,5 +408,6 @@ OPTIONS += [
 ]
 
 CASES = [
-    (r, s, c, None) for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT + WORKED
+    (r, s, c, None)
+    for r, s, c in PROSE + HEDGES + REPEATS + UNITS_CURRENCY + YES_NO + LATEX + TEXT + WORKED + AFTERWORDS
 ] + list(OPTIONS)

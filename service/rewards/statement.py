@@ -121,6 +121,11 @@ _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:ye
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
 YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
+_SECOND_THOUGHT = re.compile(
+    r"\b(?:wait|alternatively|maybe|perhaps|possibly|might|could\s+(?:also|be)|not\s+sure|unsure|"
+    r"on\s+second\s+thought)\b",
+    re.IGNORECASE,
+)
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
 _LABEL_SPAN = re.compile(
@@ -228,14 +233,33 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     if boxes:
         return _boxed([content for _, _, content in boxes])
     masked = _Masked(s)
-    paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
+    parts = re.split(r"\n\s*\n", masked.text, maxsplit=1)
+    paragraph, rest = parts[0], parts[1] if len(parts) > 1 else ""
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
         sentence = _WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, "hedge", "yes and no")
-        return Statement(_plain_value(sentence), "plain")
-    return _announced(sentence, expect) or _read_sentence(sentence, expect)
+        statement = Statement(_plain_value(sentence), "plain")
+    else:
+        statement = _announced(sentence, expect) or _read_sentence(sentence, expect)
+    return _taken_back(statement, masked.unmask(rest), expect) or statement
+
+
+def _taken_back(statement: Statement, rest: str, expect: str) -> Statement | None:
+    """A hedge when the paragraphs after the one that states the answer take it back: a second thought
+    with a value (``But wait, AC could also be 7.``) or, for an option, another option named
+    (``Explanation: …, which is option A.``). An explanation that agrees is not read for values."""
+    if statement.value is None or not rest.strip():
+        return None
+    doubt = _SECOND_THOUGHT.search(rest)
+    if doubt and re.search(r"\d|\$|\\[(\[]", rest):
+        return Statement(None, "hedge", f"a second thought after the answer ({doubt.group(0).lower()})")
+    if expect == "letter":
+        others = {m.group(1).upper() for m in _OPTION_NAMED.finditer(rest)} - {statement.value.upper()}
+        if others:
+            return Statement(None, "hedge", f"the text after the answer names option {', '.join(sorted(others))}")
+    return None
 
 
 def _plain_value(text: str) -> str:
