@@ -16,16 +16,15 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
+from .admission import refusal
 from .auth import BearerAuthInterceptor
 from .contract import ScoreRequest, StreamRequest, validation_message
 from .proto_json import dict_to_message, message_to_dict
 from .rewardpb import reward_pb2, reward_pb2_grpc
-from .scoring import LimitError, NotReady, Overloaded, Scorer
+from .scoring import Scorer
 
 log = logging.getLogger("service.grpc")
 SERVICE_NAME = reward_pb2.DESCRIPTOR.services_by_name["RewardService"].full_name
-RETRY_PUSHBACK = "grpc-retry-pushback-ms"
-"""Trailing metadata of an overloaded call: gRPC's own retry pushback, in milliseconds."""
 STREAM_WINDOW = 64
 """Groups of one ScoreStream read and not yet answered; beyond it the stream is not read."""
 
@@ -35,18 +34,9 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         self.scorer = scorer
 
     async def _score(self, request: ScoreRequest, context) -> dict:
-        try:
-            self.scorer.admit(request)
-        except LimitError as exc:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
-        except NotReady as exc:
-            await context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
-        except Overloaded as exc:
-            await context.abort(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                str(exc),
-                trailing_metadata=((RETRY_PUSHBACK, str(exc.retry_after * 1000)),),
-            )
+        refused = refusal(self.scorer, request)
+        if refused is not None:
+            await context.abort(refused.code, refused.message, trailing_metadata=refused.grpc_trailers())
         return await self.scorer.score(request)
 
     async def Score(self, request, context):
@@ -72,14 +62,13 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             try:
                 item = StreamRequest.model_validate(message_to_dict(message))
                 request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options)
-                self.scorer.admit(request)
-            except Overloaded:
+            except ValidationError as exc:
+                return _stream_error_message(message, validation_message(exc))
+            refused = refusal(self.scorer, request)
+            if refused is not None and not refused.overloaded:
+                return _stream_error_message(message, refused.message)
+            if refused is not None:  # its caller cannot be told to retry one group of a stream: it waits
                 await self.scorer.wait_for_room(request)
-            except (ValidationError, LimitError, NotReady) as exc:
-                detail = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-                return dict_to_message(
-                    _stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult
-                )
             response = await self.scorer.score(request)
             group = response["groups"][0]
             if item.group.group_id is None:
@@ -97,10 +86,7 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
                 result = await reply(message)
             except Exception as exc:
                 log.exception("scoring a streamed group failed")
-                detail = f"internal error: {type(exc).__name__}"
-                result = dict_to_message(
-                    _stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult
-                )
+                result = _stream_error_message(message, f"internal error: {type(exc).__name__}")
             await results.put(result)
 
         async def consume() -> None:
@@ -136,6 +122,13 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
 
 def _group_id(message) -> str:
     return message.group.group_id if message.group.HasField("group_id") else ""
+
+
+def _stream_error_message(message, detail: str) -> reward_pb2.StreamResult:
+    """The error result of one streamed group: every completion unscored, with ``detail``."""
+    return dict_to_message(
+        _stream_error(_group_id(message), len(message.group.completions), detail), reward_pb2.StreamResult
+    )
 
 
 def _stream_error(group_id: str, completions: int, detail: str) -> dict:

@@ -28,11 +28,12 @@ from pydantic import ValidationError
 from ray import serve
 from ray.util.metrics import Gauge
 
+from . import openrlhf as openrlhf_protocol
+from .admission import refusal
 from .app import create_app
 from .config import Config, parse_args
-from .contract import OpenRLHFRequest, Options, ScoreRequest, validation_message
-from .rewards import DEFAULT_PROFILE, PROFILES
-from .scoring import LimitError, NotReady, Overloaded, openrlhf_request, openrlhf_response
+from .contract import OpenRLHFRequest, ScoreRequest, validation_message
+from .rewards import DEFAULT_PROFILE
 
 log = logging.getLogger("service.ray_serve")
 
@@ -162,18 +163,19 @@ class RewardService:
         """``POST /v1/openrlhf`` for a deployment handle: ``{"rewards", "scores", "extra_logs"}``."""
         started = time.perf_counter()
         try:
-            if profile not in PROFILES:
-                raise RequestError(422, f"profile: unknown profile {profile!r}; known: {sorted(PROFILES)}")
+            unknown = openrlhf_protocol.unknown_profile(profile)
+            if unknown is not None:
+                raise RequestError(422, f"profile: {unknown}")
             try:
-                req = openrlhf_request(OpenRLHFRequest.model_validate(body), profile, Options())
+                req = openrlhf_protocol.score_request(OpenRLHFRequest.model_validate(body), profile)
             except ValidationError as exc:
                 raise RequestError(422, validation_message(exc)) from None
             except ValueError as exc:
                 raise RequestError(422, str(exc)) from None
             result = (
-                openrlhf_response(await self._scored(req))
+                openrlhf_protocol.rewards(await self._scored(req))
                 if req is not None
-                else {"rewards": [], "scores": [], "extra_logs": {}}
+                else openrlhf_protocol.no_samples()
             )
         except RequestError as exc:
             self._observe("openrlhf_handle", exc.status, started)
@@ -182,14 +184,9 @@ class RewardService:
         return result
 
     async def _scored(self, request: ScoreRequest) -> dict:
-        try:
-            self.scorer.admit(request)
-        except LimitError as exc:
-            raise RequestError(413, str(exc)) from None
-        except NotReady as exc:
-            raise RequestError(503, str(exc)) from None
-        except Overloaded as exc:
-            raise RequestError(429, f"{exc}; retry after {exc.retry_after} s") from None
+        refused = refusal(self.scorer, request)
+        if refused is not None:
+            raise RequestError(refused.status, refused.handle_detail())
         return await self.scorer.score(request)
 
     def _observe(self, endpoint: str, status: int, started: float) -> None:

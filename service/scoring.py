@@ -10,10 +10,10 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
-from stepgrpo_reward.rows import answer_and_choices, lenient_choices, reference_answer
+from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
 from .config import Config
-from .contract import Group, InfoResponse, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .contract import InfoResponse, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
 from .metrics import Metrics
 from .pool import Item, WorkerPool
@@ -333,82 +333,3 @@ _RESULT_FIELDS = (
 
 def _full_result(result: dict) -> dict:
     return {f: result.get(f) for f in _RESULT_FIELDS}
-
-
-def _label_reference(label: Any) -> Reference:
-    """An OpenRLHF label: the answer (a string or a number), or an object (or its JSON) with answer /
-    key_steps / choices / solution; anything else (a list such as ``["5"]``) is refused, not read as text."""
-    if isinstance(label, str) and label.lstrip().startswith("{"):
-        try:
-            label = json.loads(label)
-        except json.JSONDecodeError:
-            pass
-        except RecursionError:
-            raise ValueError("label JSON is nested too deeply") from None
-    if isinstance(label, dict):
-        fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
-        fields["answer"] = _label_text(fields.get("answer"))
-        fields["choices"] = lenient_choices(fields.get("choices"))
-        return Reference.model_validate(fields)
-    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, int, float))):
-        raise ValueError(f"a label is the answer (a string) or an object with 'answer', not {type(label).__name__}")
-    return Reference(answer=_label_text(label))
-
-
-def _label_text(value: Any) -> Any:
-    """Numbers as their text (datasets store answers like 72 as numbers); a missing answer as "" (its group fails)."""
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
-
-
-def _strip_prompt(query: str, prompt: str, min_overlap: int = 16) -> str:
-    """``query`` minus ``prompt``; OpenRLHF left-truncates long prompts, so a query may start with only the prompt's tail."""
-    if not prompt:
-        return query
-    if query.startswith(prompt):
-        return query[len(prompt) :]
-    for start in range(1, len(prompt) - min_overlap + 1):
-        if query.startswith(prompt[start:]):
-            return query[len(prompt) - start :]
-    return query
-
-
-def openrlhf_request(body: OpenRLHFRequest, profile: str, options: Options) -> ScoreRequest | None:
-    """Consecutive samples with the same prompt and label form one group; None for no samples."""
-    n = len(body.query)
-    if n == 0:
-        return None
-    prompts = body.prompts or [""] * n
-    labels = body.labels if body.labels is not None else [""] * n
-    if len(prompts) != n:
-        raise ValueError(f"prompts: {len(prompts)} prompts for {n} queries")
-    if len(labels) != n:
-        raise ValueError(f"labels: {len(labels)} labels for {n} queries")
-    groups: list[Group] = []
-    last = None
-    for i, (query, prompt, label) in enumerate(zip(body.query, prompts, labels)):
-        completion = _strip_prompt(query, prompt)
-        marker = (prompt, json.dumps(label, sort_keys=True))
-        if marker != last:
-            try:
-                reference = _label_reference(label)
-            except ValueError as exc:
-                raise ValueError(f"labels[{i}]: {exc}") from None
-            groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
-            last = marker
-        groups[-1].completions.append(completion)
-    return ScoreRequest(profile=profile, groups=groups, options=options)
-
-
-def openrlhf_response(response: dict) -> dict:
-    """Rewards in sample order; unscored samples get 0.0 and ``scored: 0`` in the extra logs."""
-    results = [r for g in response["groups"] for r in g["results"]]
-    rewards = [r["reward"] if r["status"] == "ok" else 0.0 for r in results]
-    logs = {
-        "step_rar": [r["step_rar"] if r["status"] == "ok" else 0.0 for r in results],
-        "step_rvr": [r["step_rvr"] if r["status"] == "ok" else 0.0 for r in results],
-        "answer_correct": [1.0 if r.get("answer_correct") else 0.0 for r in results],
-        "scored": [1.0 if r["status"] == "ok" else 0.0 for r in results],
-    }
-    return {"rewards": rewards, "scores": rewards, "extra_logs": logs}

@@ -1,0 +1,57 @@
+"""HTTP error bodies (``{"detail": ...}``, FastAPI's shape) and the exception that carries one out of a handler."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from .contract import ErrorBody
+
+ERROR_RESPONSES = {
+    413: {"model": ErrorBody, "description": "Over a configured limit"},
+    422: {"model": ErrorBody, "description": "Malformed request"},
+    429: {"model": ErrorBody, "description": "Too many trajectories pending: retry after `Retry-After` seconds"},
+    503: {"model": ErrorBody, "description": "Workers not ready"},
+    504: {"model": ErrorBody, "description": "Not scored within the caller's `X-Request-Timeout`"},
+}
+"""The error answers of the scoring endpoints, as the OpenAPI schema documents them."""
+
+
+class Refused(Exception):
+    """The request is answered with ``response`` (an error) instead of its result."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def error(status: int, detail, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def field_error(status: int, loc: list[str], msg: str, kind: str) -> JSONResponse:
+    """One error naming where it is (``["query", "profile"]``), as FastAPI's validation errors do."""
+    return error(status, [{"loc": loc, "msg": msg, "type": kind}])
+
+
+def too_large(field: str, message: str) -> JSONResponse:
+    """413 naming the field: ``groups[2].completions`` -> ``["body", "groups", "2", "completions"]``."""
+    loc = ["body", *(part for part in field.replace("]", "").replace("[", ".").split(".") if part)]
+    return field_error(413, loc, message, "too_large")
+
+
+def validation_detail(exc: ValidationError) -> list[dict]:
+    return [
+        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        for e in exc.errors(include_url=False, include_input=False, include_context=False)
+    ]
+
+
+def json_response(payload: dict) -> Response:
+    """``payload`` as JSON, keeping what a lenient parse let through (lone surrogates) as it came."""
+    return Response(
+        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"),
+        media_type="application/json",
+    )

@@ -1,0 +1,112 @@
+"""OpenRLHF's remote reward protocol (``--remote_rm_url``) read into the v1 contract and answered from it.
+
+One module for every transport: HTTP's ``POST /v1/openrlhf`` (:mod:`service.routes_scoring`) and Ray
+Serve's handle call (:meth:`service.ray_serve.RewardService.openrlhf`) check the profile, group the
+samples and shape the rewards here; each only renders the errors in its own way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stepgrpo_reward.rows import lenient_choices
+
+from .contract import Group, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .rewards import PROFILES
+
+MIN_PROMPT_OVERLAP = 16
+"""Characters of a left-truncated prompt's tail a query must start with for the tail to be cut off."""
+
+
+def unknown_profile(profile: str) -> str | None:
+    """The message refusing a profile the service does not know, or None for a known one."""
+    if profile in PROFILES:
+        return None
+    return f"unknown profile {profile!r}; known: {sorted(PROFILES)}"
+
+
+def no_samples() -> dict:
+    """The answer to a body without samples (nothing is scored)."""
+    return {"rewards": [], "scores": [], "extra_logs": {}}
+
+
+def score_request(body: OpenRLHFRequest, profile: str, options: Options | None = None) -> ScoreRequest | None:
+    """Consecutive samples with the same prompt and label form one group; None for no samples.
+    Raises ValueError naming the field (``labels[3]: ...``) for samples that cannot be read."""
+    n = len(body.query)
+    if n == 0:
+        return None
+    prompts = body.prompts or [""] * n
+    labels = body.labels if body.labels is not None else [""] * n
+    if len(prompts) != n:
+        raise ValueError(f"prompts: {len(prompts)} prompts for {n} queries")
+    if len(labels) != n:
+        raise ValueError(f"labels: {len(labels)} labels for {n} queries")
+    groups: list[Group] = []
+    last = None
+    for i, (query, prompt, label) in enumerate(zip(body.query, prompts, labels, strict=True)):
+        completion = _strip_prompt(query, prompt)
+        marker = (prompt, json.dumps(label, sort_keys=True))
+        if marker != last:
+            try:
+                reference = _label_reference(label)
+            except ValueError as exc:
+                raise ValueError(f"labels[{i}]: {exc}") from None
+            groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
+            last = marker
+        groups[-1].completions.append(completion)
+    return ScoreRequest(profile=profile, groups=groups, options=options or Options())
+
+
+def rewards(response: dict) -> dict:
+    """Rewards in sample order; unscored samples get 0.0 and ``scored: 0`` in the extra logs."""
+    results = [r for g in response["groups"] for r in g["results"]]
+    scored = [r["status"] == "ok" for r in results]
+    rewards = [r["reward"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)]
+    logs = {
+        "step_rar": [r["step_rar"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)],
+        "step_rvr": [r["step_rvr"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)],
+        "answer_correct": [1.0 if r.get("answer_correct") else 0.0 for r in results],
+        "scored": [1.0 if ok else 0.0 for ok in scored],
+    }
+    return {"rewards": rewards, "scores": rewards, "extra_logs": logs}
+
+
+def _label_reference(label: Any) -> Reference:
+    """An OpenRLHF label: the answer (a string or a number), or an object (or its JSON) with answer /
+    key_steps / choices / solution; anything else (a list such as ``["5"]``) is refused, not read as text."""
+    if isinstance(label, str) and label.lstrip().startswith("{"):
+        try:
+            label = json.loads(label)
+        except json.JSONDecodeError:
+            pass
+        except RecursionError:
+            raise ValueError("label JSON is nested too deeply") from None
+    if isinstance(label, dict):
+        fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
+        fields["answer"] = _label_text(fields.get("answer"))
+        fields["choices"] = lenient_choices(fields.get("choices"))
+        return Reference.model_validate(fields)
+    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, int, float))):
+        raise ValueError(f"a label is the answer (a string) or an object with 'answer', not {type(label).__name__}")
+    return Reference(answer=_label_text(label))
+
+
+def _label_text(value: Any) -> Any:
+    """Numbers as their text (datasets store answers like 72 as numbers); a missing answer as "" (its group fails)."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+def _strip_prompt(query: str, prompt: str, min_overlap: int = MIN_PROMPT_OVERLAP) -> str:
+    """``query`` minus ``prompt``; OpenRLHF left-truncates long prompts, so a query may start with only its tail."""
+    if not prompt:
+        return query
+    if query.startswith(prompt):
+        return query[len(prompt) :]
+    for start in range(1, len(prompt) - min_overlap + 1):
+        if query.startswith(prompt[start:]):
+            return query[len(prompt) - start :]
+    return query

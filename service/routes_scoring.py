@@ -1,0 +1,97 @@
+"""The scoring endpoints: ``POST /v1/score`` (and its unversioned alias ``/score``) and OpenRLHF's
+``POST /v1/openrlhf``. Each reads the caller's deadline, then its body, then asks for admission
+(:mod:`service.admission`) and waits for the worker pool while the caller does."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from . import openrlhf as openrlhf_protocol
+from .admission import refusal
+from .contract import OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
+from .http_body import parsed_body
+from .http_errors import ERROR_RESPONSES, Refused, field_error, json_response, validation_detail
+from .http_observed import observed
+from .http_waiting import TIMEOUT_HEADER, caller_timeout, while_caller_waits
+from .rewards import DEFAULT_PROFILE
+
+
+async def scored(request: Request, score_request: ScoreRequest, timeout: float | None) -> dict:
+    """The v1 response, once admitted and scored within the caller's deadline; else raises :class:`Refused`."""
+    scorer = request.app.state.scorer
+    refused = refusal(scorer, score_request)
+    if refused is not None:
+        raise Refused(refused.http_response())
+    return await while_caller_waits(request, scorer.start(score_request), timeout)
+
+
+@observed("score")
+async def score(request: Request) -> Response:
+    """Score groups of completions: per-trajectory rewards and group advantages."""
+    timeout = caller_timeout(request)
+    body = await parsed_body(request, ScoreRequest, request.app.state.config)
+    return json_response(await scored(request, body, timeout))
+
+
+@observed("openrlhf")
+async def openrlhf(request: Request) -> Response:
+    """OpenRLHF's remote reward protocol: ``--remote_rm_url http://HOST:PORT/v1/openrlhf``."""
+    profile = request.query_params.get("profile", DEFAULT_PROFILE)
+    unknown = openrlhf_protocol.unknown_profile(profile)
+    if unknown is not None:
+        raise Refused(field_error(422, ["query", "profile"], unknown, "enum"))
+    timeout = caller_timeout(request)
+    body = await parsed_body(request, OpenRLHFRequest, request.app.state.config)
+    try:
+        score_request = openrlhf_protocol.score_request(body, profile)
+    except (ValueError, ValidationError) as exc:
+        detail = validation_detail(exc) if isinstance(exc, ValidationError) else str(exc)
+        raise Refused(field_error(422, ["body", str(detail).split(":")[0]], str(detail), "value_error")) from None
+    if score_request is None:
+        return json_response(openrlhf_protocol.no_samples())
+    return json_response(openrlhf_protocol.rewards(await scored(request, score_request, timeout)))
+
+
+def _body_schema(name: str) -> dict:
+    """The request body (validated by hand, so FastAPI cannot document it) and the deadline header."""
+    timeout = {
+        "name": TIMEOUT_HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "number", "exclusiveMinimum": 0},
+        "description": "Seconds this caller will wait: past them the work is dropped and the answer is 504.",
+    }
+    return {
+        "parameters": [timeout],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+        },
+    }
+
+
+def router() -> APIRouter:
+    """The scoring routes, for one app."""
+    routes = APIRouter()
+    for path in ("/v1/score", "/score"):
+        routes.add_api_route(
+            path,
+            score,
+            methods=["POST"],
+            response_model=None,
+            openapi_extra=_body_schema("ScoreRequest"),
+            responses={200: {"model": ScoreResponse, "description": "Scores"}, **ERROR_RESPONSES},
+            include_in_schema=path == "/v1/score",
+            name=f"score{path.replace('/', '_')}",
+        )
+    routes.add_api_route(
+        "/v1/openrlhf",
+        openrlhf,
+        methods=["POST"],
+        response_model=None,
+        openapi_extra=_body_schema("OpenRLHFRequest"),
+        responses={200: {"model": OpenRLHFResponse, "description": "Rewards"}, **ERROR_RESPONSES},
+    )
+    return routes
