@@ -44,6 +44,20 @@ def score(case: Case, steps: list[str] | None = None, explain: bool = False, **o
 # ---------------------------------------------------------------- concise genuine reasoning
 
 GENUINE = {
+    "measures_verb": Case(
+        "13",
+        [["AB = 5"], ["BC = 12"], ["AC = 13"]],
+        "A right triangle ABC with the right angle at B.",
+        "Pythagorean theorem.",
+        ["AB measures 5 and BC measures 12.", "Hence AC measures 13."],
+    ),
+    "segment_bars": Case(
+        "13",
+        [["AB = 5"], ["BC = 12"], ["AC = 13"]],
+        "A right triangle ABC with the right angle at B.",
+        "Pythagorean theorem.",
+        ["|AB| = 5, |BC| = 12", "|AC| = sqrt(25 + 144) = 13"],
+    ),
     "hypotenuse_pq": Case(
         "10",
         [["PQ = 8"], ["QR = 6"], ["PR = 10"]],

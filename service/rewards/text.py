@@ -45,10 +45,12 @@ _SYMBOLS = [
     (re.compile(r"△"), " triangle "),
 ]
 
+_SEGMENT_BARS = re.compile(r"\|\s*([A-Z]{2})\s*\|")
+"""``|AB|``, the length of segment AB, is written ``AB`` in key steps."""
 _TOKEN = re.compile(
     r"\d+(?:\.\d+)?(?:e[-+]?\d{1,3}(?!\d))?|\.\d+|[^\W\d_]+|<=|>=|!=|[^\s\w(){}\[\]]",
 )
-_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "=", "percent": "%"}
+_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "=", "measures": "=", "percent": "%"}
 _APOSTROPHES = ("'", "’")
 
 
@@ -59,6 +61,7 @@ def superscripts_to_carets(text: str) -> str:
 
 def latex_to_plain(text: str) -> str:
     """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
+    text = _SEGMENT_BARS.sub(r" \1 ", text) if "|" in text else text
     if text.isascii() and "\\" not in text:
         return _plain_numbers(text.replace("$", " ")).lower()
     text = unicodedata.normalize("NFKC", superscripts_to_carets(text))
