@@ -18,6 +18,11 @@ from .connections import ConnectionLimits, connection_cap, limited_protocol
 GRACE_FLUSH_SECONDS = 2.0
 """After the grace, how long the 503s to in-flight requests may take to go out before uvicorn cancels what is left."""
 
+RESERVED_FILES = 64
+"""Open files kept back from --max-connections for gRPC, logs and the process's own files ..."""
+FILES_PER_WORKER = 4
+"""... and for each scoring worker's pipes."""
+
 log = logging.getLogger("service")
 
 
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     config = parse_args(argv)
     _log_service_messages(config.log_level)
     app = create_app(config)
-    cap = connection_cap(config.max_connections, reserved=64 + 4 * config.workers)
+    cap = connection_cap(config.max_connections, reserved=RESERVED_FILES + FILES_PER_WORKER * config.workers)
     limits = ConnectionLimits(config.max_header_bytes, config.header_timeout, config.body_timeout, cap)
     refused = app.state.refused_connections
     server_config = uvicorn.Config(

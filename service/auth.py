@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from .config import TOKEN_ENV as TOKEN_ENV
 from .config import Config
 from .config import bearer_token as bearer_token
+from .grpc_handlers import with_behaviour
 from .ui import ASSETS as INSPECTOR_ASSETS
 
 OPEN_PATHS = frozenset(
@@ -113,14 +114,7 @@ def _denying(handler: grpc.RpcMethodHandler, message: str) -> grpc.RpcMethodHand
     async def deny(request_or_iterator, context):
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
 
-    make = {
-        (False, False): grpc.unary_unary_rpc_method_handler,
-        (False, True): grpc.unary_stream_rpc_method_handler,
-        (True, False): grpc.stream_unary_rpc_method_handler,
-        (True, True): grpc.stream_stream_rpc_method_handler,
-    }
-    build = make[(handler.request_streaming, handler.response_streaming)]
-    return build(deny, request_deserializer=None, response_serializer=handler.response_serializer)
+    return with_behaviour(handler, deny, request_deserializer=None)
 
 
 def document_bearer(schema: dict, open_paths: frozenset[str]) -> dict:

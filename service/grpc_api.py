@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from .admission import refusal
 from .auth import BearerAuthInterceptor
 from .contract import ScoreRequest, StreamRequest, validation_message
+from .grpc_metrics import RequestMetricsInterceptor
 from .proto_json import dict_to_message, message_to_dict
 from .rewardpb import reward_pb2, reward_pb2_grpc
 from .scoring import Scorer
@@ -27,6 +28,10 @@ log = logging.getLogger("service.grpc")
 SERVICE_NAME = reward_pb2.DESCRIPTOR.services_by_name["RewardService"].full_name
 STREAM_WINDOW = 64
 """Groups of one ScoreStream read and not yet answered; beyond it the stream is not read."""
+HEALTH_POLL_SECONDS = 0.2
+"""How often health is brought in line with the worker pool."""
+INTERNAL_DETAIL_CHARS = 500
+"""Characters of an unexpected error's text sent with INTERNAL."""
 
 
 class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
@@ -50,7 +55,9 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             raise
         except Exception as exc:
             log.exception("unexpected error in Score")
-            await context.abort(grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}"[:500])
+            await context.abort(
+                grpc.StatusCode.INTERNAL, f"internal error: {type(exc).__name__}: {exc}"[:INTERNAL_DETAIL_CHARS]
+            )
         return dict_to_message(result, reward_pb2.ScoreResponse)
 
     async def ScoreStream(self, request_iterator, context):
@@ -150,7 +157,9 @@ class GrpcServer:
     def __init__(self, scorer: Scorer, host: str, port: int, token: str | None = None):
         self.scorer = scorer
         self.address = f"{host}:{port}"
-        interceptors = [BearerAuthInterceptor(token)] if token else []
+        interceptors = [RequestMetricsInterceptor(scorer.metrics)]
+        if token:
+            interceptors.append(BearerAuthInterceptor(token))
         self.server = grpc.aio.server(
             options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors
         )
@@ -193,7 +202,7 @@ class GrpcServer:
                 for name in ("", SERVICE_NAME):
                     await self.health.set(name, status)
                 last = serving
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(HEALTH_POLL_SECONDS)
         for name in ("", SERVICE_NAME):
             await self.health.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
         await asyncio.sleep(self.scorer.config.drain_seconds)

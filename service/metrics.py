@@ -42,13 +42,30 @@ class Metrics:
         self.worker_restarts = Counter(
             "reward_worker_restarts", "Worker processes replaced, by reason", ["reason"], registry=r
         )
-        self.in_flight = Gauge("reward_in_flight_requests", "Scoring requests being served", registry=r)
+        self.in_flight = Gauge(
+            "reward_in_flight_requests", "Scoring requests (HTTP) and calls (gRPC) being served", registry=r
+        )
         self.in_flight_trajectories = Gauge(
             "reward_in_flight_trajectories", "Trajectories accepted and not yet answered", registry=r
         )
         self.workers_ready = Gauge("reward_workers_ready", "Worker processes ready to score", registry=r)
+        self.grpc_requests = Counter(
+            "reward_grpc_requests", "gRPC calls by method and status code", ["method", "code"], registry=r
+        )
+        self.grpc_request_seconds = Histogram(
+            "reward_grpc_request_seconds",
+            "gRPC call latency by method and status code (a stream's until its last reply)",
+            ["method", "code"],
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
 
     def observe_request(self, endpoint: str, code: int, seconds: float) -> None:
         """Count one answered request and its latency, both by endpoint and status code."""
         self.requests.labels(endpoint, str(code)).inc()
         self.request_seconds.labels(endpoint, str(code)).observe(seconds)
+
+    def observe_rpc(self, method: str, code: str, seconds: float) -> None:
+        """Count one finished gRPC call and its latency, both by method and status code name."""
+        self.grpc_requests.labels(method, code).inc()
+        self.grpc_request_seconds.labels(method, code).observe(seconds)
