@@ -20,13 +20,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from . import worker
 from .rewards import Settings
+from .rewards.results import error_outcome, failure_detail, timeout_outcome
+from .worker import CANCELLED, POSITION, PROGRESS_SLOTS, STARTED, Tag, Timed
 
 log = logging.getLogger("service.pool")
 
-Outcome = tuple[dict, float]
 _CTX = multiprocessing.get_context("forkserver")
 _CTX.set_forkserver_preload(["service._warm"])
 _STARTUP_TIMEOUT = 120.0
@@ -36,6 +39,26 @@ _CANCEL_POLL = 0.1
 """Seconds between checks, while a worker scores, for a task whose caller has gone."""
 _STARTS_WITHIN_TASK = 3
 """Attempts to replace a worker in the middle of a task before its remaining items report errors."""
+_JOIN_SECONDS = 5.0
+"""How long a killed worker process is waited for."""
+_EXIT_STATUS_SECONDS = 1.0
+"""How long a dead worker is waited for, so that its exit code can be reported."""
+_CRASHES_ALLOWED = 2
+"""A trajectory whose worker died this many times while scoring it reports an error, not a third try."""
+_SLOT_JOIN_SECONDS = 10.0
+"""How long :meth:`WorkerPool.close` waits for each slot's thread."""
+CANCELLED_DETAIL = "the request was cancelled before this trajectory was scored"
+
+
+class Restart(StrEnum):
+    """Why a worker process is replaced (the ``reason`` label of ``reward_worker_restarts``)."""
+
+    DEAD = "dead"
+    """Found dead before a task was sent."""
+    CRASH = "crash"
+    """Died while scoring, or its pipe broke."""
+    TIMEOUT = "timeout"
+    """Killed: a trajectory ran past its deadline."""
 
 
 class WorkerStartError(RuntimeError):
@@ -57,7 +80,7 @@ class Job:
     explain: bool
     items: list[Item]
     future: asyncio.Future
-    results: list[Outcome | None] = field(default_factory=list)
+    results: list[Timed | None] = field(default_factory=list)
 
     def payload(self, indices: list[int]) -> dict:
         parts = []
@@ -97,7 +120,7 @@ class _Slot(threading.Thread):
 
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
-        self.progress = _CTX.Array("d", 3, lock=False)
+        self.progress = _CTX.Array("d", PROGRESS_SLOTS, lock=False)
         self.proc = _CTX.Process(
             target=worker.main, args=(child, self.progress, self.pool.memory_limit_mb), daemon=True
         )
@@ -113,7 +136,7 @@ class _Slot(threading.Thread):
                 msg = parent.recv()
             except (EOFError, OSError):
                 raise WorkerStartError(f"worker exited during start-up (exit code {self.proc.exitcode})") from None
-            if not (isinstance(msg, tuple) and msg and msg[0] == "ready"):
+            if not (isinstance(msg, tuple) and msg and msg[0] == Tag.READY):
                 raise WorkerStartError(f"worker sent {msg!r:.200} instead of ready")
         except BaseException:
             self._kill()
@@ -124,7 +147,7 @@ class _Slot(threading.Thread):
         self.ready = False
         if self.proc is not None and self.proc.pid is not None:
             self.proc.kill()
-            self.proc.join(5)
+            self.proc.join(_JOIN_SECONDS)
         if self.conn is not None:
             self.conn.close()
         self.proc = self.conn = None
@@ -150,7 +173,7 @@ class _Slot(threading.Thread):
             return True
         return False
 
-    def _restart(self, reason: str) -> None:
+    def _restart(self, reason: Restart) -> None:
         self._kill()
         self.pool.on_restart(reason)
         if not self._start(_STARTS_WITHIN_TASK):
@@ -174,10 +197,7 @@ class _Slot(threading.Thread):
                     log.exception("scoring task failed")
                 for i, r in enumerate(job.results):
                     if r is None:
-                        job.results[i] = (
-                            {"status": "error", "detail": f"internal error: {type(exc).__name__}: {exc}"[:500]},
-                            0.0,
-                        )
+                        job.results[i] = (error_outcome(failure_detail(exc, "internal error: ")), 0.0)
             self.pool._finished(len(job.items))
             try:
                 job.deliver()
@@ -192,42 +212,37 @@ class _Slot(threading.Thread):
         while pending:
             if job.future.cancelled():
                 for i in pending:
-                    job.results[i] = (
-                        {"status": "error", "detail": "the request was cancelled before this trajectory was scored"},
-                        0.0,
-                    )
+                    job.results[i] = (error_outcome(CANCELLED_DETAIL), 0.0)
                 return
             if self.proc is None or not self.proc.is_alive():
-                self._restart("dead")
-            self.progress[0] = self.progress[1] = self.progress[2] = 0.0
+                self._restart(Restart.DEAD)
+            self.progress[POSITION] = self.progress[STARTED] = self.progress[CANCELLED] = 0.0
             try:
                 self.conn.send(job.payload(pending))
             except OSError:
-                self._restart("crash")
+                self._restart(Restart.CRASH)
                 continue
             task_limit = time.monotonic() + deadline * (len(pending) + 1)
             received = 0
             while True:
                 kind, value = self._receive(task_limit, deadline, job.future)
-                if kind not in ("partial", "done"):
+                if kind not in (Tag.PARTIAL, Tag.DONE):
                     break
-                for i, outcome in zip(pending[received:], value):
+                for i, outcome in zip(pending[received:], value, strict=False):
                     job.results[i] = outcome
                 received += len(value)
-                if kind == "done":
+                if kind == Tag.DONE:
                     # Only a cancelled task stops early; otherwise the worker answers every item it was sent.
                     detail = (
-                        "the request was cancelled before this trajectory was scored"
-                        if self.progress[2]
-                        else "worker sent no result for this trajectory"
+                        CANCELLED_DETAIL if self.progress[CANCELLED] else "worker sent no result for this trajectory"
                     )
                     for i in pending[received:]:
-                        job.results[i] = ({"status": "error", "detail": detail}, 0.0)
+                        job.results[i] = (error_outcome(detail), 0.0)
                     return
             unanswered = pending[received:]
-            if kind == "failed":
+            if kind == Tag.FAILED:
                 for i in unanswered:
-                    job.results[i] = ({"status": "error", "detail": f"worker error: {value}"}, 0.0)
+                    job.results[i] = (error_outcome(f"worker error: {value}"), 0.0)
                 return
             if not unanswered:  # everything was answered before the worker died: nothing to retry
                 self._restart(kind)
@@ -236,50 +251,40 @@ class _Slot(threading.Thread):
             victim = pending[position]
             if position > received:  # scored by the killed worker but not yet sent: scored again
                 self.pool.on_rescore(position - received)
-            if kind == "timeout":
-                job.results[victim] = (
-                    {
-                        "status": "timeout",
-                        "detail": f"scoring exceeded the {deadline:g} s deadline; the worker was replaced",
-                    },
-                    deadline,
-                )
+            if kind == Restart.TIMEOUT:
+                detail = f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"
+                job.results[victim] = (timeout_outcome(detail), deadline)
                 unanswered.remove(victim)
                 self.pool.on_timeout()
             else:
                 if self.proc is not None:
-                    self.proc.join(1)  # its pipe closes just before the exit status is known
+                    self.proc.join(_EXIT_STATUS_SECONDS)  # its pipe closes just before the exit status is known
                 code = self.proc.exitcode if self.proc is not None else None
                 job.items[victim].crashes += 1
-                if job.items[victim].crashes >= 2:
-                    job.results[victim] = (
-                        {
-                            "status": "error",
-                            "detail": f"worker process died (exit code {code}) twice while scoring this trajectory",
-                        },
-                        0.0,
-                    )
+                if job.items[victim].crashes >= _CRASHES_ALLOWED:
+                    detail = f"worker process died (exit code {code}) twice while scoring this trajectory"
+                    job.results[victim] = (error_outcome(detail), 0.0)
                     unanswered.remove(victim)
             pending = unanswered
             self._restart(kind)
 
-    def _receive(self, task_limit: float, deadline: float, future: asyncio.Future) -> tuple[str, object]:
-        """The worker's next message (``partial`` / ``done`` / ``failed``), or ``timeout`` / ``crash``
-        with the position of the trajectory it was on. Messages already sent are read first. Once the
-        task's caller has gone, the worker is told to stop before its next trajectory."""
+    def _receive(self, task_limit: float, deadline: float, future: asyncio.Future) -> tuple[Tag | Restart, Any]:
+        """The worker's next message (:class:`~service.worker.Tag`), or :attr:`Restart.TIMEOUT` /
+        :attr:`Restart.CRASH` with the position of the trajectory it was on. Messages already sent are
+        read first. Once the task's caller has gone, the worker is told to stop before its next trajectory."""
         while True:
             if future.cancelled():
-                self.progress[2] = 1.0
-            position, started = int(self.progress[0]), self.progress[1]
+                self.progress[CANCELLED] = 1.0
+            position, started = int(self.progress[POSITION]), self.progress[STARTED]
             now = time.monotonic()
             remaining = (started + deadline - now) if started > 0 else (task_limit - now)
             if self.conn.poll(max(0.0, min(remaining, _CANCEL_POLL))):
                 try:
                     return self.conn.recv()
                 except (EOFError, OSError):
-                    return "crash", int(self.progress[0])
+                    return Restart.CRASH, int(self.progress[POSITION])
             if remaining <= 0:
-                return "timeout", position
+                return Restart.TIMEOUT, position
 
 
 class WorkerPool:
@@ -287,7 +292,7 @@ class WorkerPool:
         self,
         size: int,
         deadline: float,
-        on_restart: Callable[[str], None] = lambda r: None,
+        on_restart: Callable[[Restart], None] = lambda r: None,
         on_timeout: Callable[[], None] = lambda: None,
         on_rescore: Callable[[int], None] = lambda n: None,
         memory_limit_mb: int = 0,
@@ -355,7 +360,7 @@ class WorkerPool:
             if proc is not None and proc.pid is not None:
                 proc.kill()
         for slot in self._slots:
-            slot.join(10)
+            slot.join(_SLOT_JOIN_SECONDS)
 
 
 class _RoundRobin:

@@ -27,6 +27,7 @@ from .rewards import (
     reference_key_steps,
 )
 from .rewards.profiles import R1VL_REFERENCE
+from .rewards.results import Outcome, error_outcome, failure_detail, wire_result
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
@@ -220,7 +221,7 @@ class Scorer:
                 continue
             except Exception as exc:  # whatever the core raises, only this group fails
                 log.warning("group %d: checking its reference raised %s", index, type(exc).__name__, exc_info=True)
-                group_errors[index] = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
+                group_errors[index] = failure_detail(exc, "reference unusable: ")
                 continue
             for c, text in enumerate(group.completions):
                 if (where := _lone_surrogate(text)) is None:
@@ -266,15 +267,16 @@ class Scorer:
         started: float,
     ) -> dict[str, Any]:
         counts = {"ok": 0, "timeout": 0, "error": 0}
-        per_group = []
+        per_group: list[list[Outcome]] = []
         for index, group in enumerate(request.groups):
+            results: list[Outcome]
             if index in group_errors:
-                results = [{"status": "error", "detail": group_errors[index]} for _ in group.completions]
+                results = [error_outcome(group_errors[index]) for _ in group.completions]
             else:
                 results = []
                 for c in range(len(group.completions)):
                     if (index, c) in invalid:
-                        results.append({"status": "error", "detail": invalid[index, c]})
+                        results.append(error_outcome(invalid[index, c]))
                         continue
                     result, seconds = next(outcomes)
                     self.metrics.trajectory_seconds.observe(seconds)
@@ -304,7 +306,7 @@ class Scorer:
                     "reward_mean": a.mean,
                     "reward_std": a.std,
                     "zero_std": a.zero_std,
-                    "results": [_full_result(r) for r in results],
+                    "results": [wire_result(r) for r in results],
                 }
             )
         return {
@@ -317,19 +319,3 @@ class Scorer:
                 "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
             },
         }
-
-
-_RESULT_FIELDS = (
-    "status",
-    "detail",
-    "reward",
-    "step_rar",
-    "step_rvr",
-    "answer_correct",
-    "key_step_ratio",
-    "explanation",
-)
-
-
-def _full_result(result: dict) -> dict:
-    return {f: result.get(f) for f in _RESULT_FIELDS}

@@ -1,12 +1,12 @@
 """The scoring process: receives tasks over a pipe, scores them with the pure core, sends results.
 
-Progress (which item is being scored, since when) is written to shared memory before each item,
-so the parent can attribute a hang to one trajectory and kill this process on its deadline; the
-parent sets a third value when the task's caller has gone, and the task stops before its next item. A group's
-reference is prepared inside its first completion's deadline window. Results go back in a few
-messages: what is scored so far once at least ``FLUSH_SECONDS`` have passed since the last message
-(``("partial", results)``), and the rest at the end (``("done", results)``), so a killed worker's
-finished trajectories need not be scored again.
+Progress (which item is being scored, since when) is written to shared memory before each item
+(:data:`POSITION`, :data:`STARTED`), so the parent can attribute a hang to one trajectory and kill this
+process on its deadline; the parent sets :data:`CANCELLED` when the task's caller has gone, and the task
+stops before its next item. A group's reference is prepared inside its first completion's deadline
+window. Results go back in a few messages (:class:`Tag`): what is scored so far once at least
+``FLUSH_SECONDS`` have passed since the last message (``(Tag.PARTIAL, results)``), and the rest at the
+end (``(Tag.DONE, results)``), so a killed worker's finished trajectories need not be scored again.
 """
 
 from __future__ import annotations
@@ -16,14 +16,41 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
 
 from .rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
+from .rewards.results import Outcome, error_outcome, failure_detail
 
 _CACHE_SIZE = 256
 FLUSH_SECONDS = 0.05
+MAX_TRACEBACK_CHARS = 500
+"""The tail of a task's traceback a ``Tag.FAILED`` message carries."""
+
+POSITION, STARTED, CANCELLED = 0, 1, 2
+"""The shared progress array: the position in the task of the trajectory being scored, when it started
+(``time.monotonic``; 0.0 between trajectories) and, set by the parent, 1.0 once the task's caller has gone."""
+PROGRESS_SLOTS = 3
 
 
-def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: Settings) -> PreparedGroup | str:
+class Tag(StrEnum):
+    """What a message from a worker carries."""
+
+    READY = "ready"
+    """Warmed up, with the process id."""
+    PARTIAL = "partial"
+    """Outcomes scored so far in the task."""
+    DONE = "done"
+    """The task's last outcomes."""
+    FAILED = "failed"
+    """The task raised: the tail of its traceback."""
+
+
+Timed = tuple[Outcome, float]
+"""A trajectory's outcome and the seconds it took."""
+
+
+def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: Settings) -> PreparedGroup | str:
     """The group's prepared reference, or why it cannot be used (any exception fails only its group)."""
     full_key = (key, profile, settings)
     hit = cache.get(full_key)
@@ -35,47 +62,46 @@ def _prepared(cache: OrderedDict, key, ref: tuple, profile: str, settings: Setti
     except UnusableReference as exc:
         value = f"reference unusable: {exc}"
     except Exception as exc:
-        value = f"reference unusable: {type(exc).__name__}: {exc}"[:500]
+        value = failure_detail(exc, "reference unusable: ")
     cache[full_key] = value
     if len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
     return value
 
 
-def score_task(
-    task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None
-) -> list[tuple[dict, float]]:
-    """Score a task's items in order. With ``send``, results scored so far go out as ``("partial",
+def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None) -> list[Timed]:
+    """Score a task's items in order. With ``send``, results scored so far go out as ``(Tag.PARTIAL,
     results)`` before an item once ``FLUSH_SECONDS`` have passed since the last message; the
     results not yet sent are returned."""
-    batch: list[tuple[dict, float]] = []
+    batch: list[Timed] = []
     position = 0
     last_sent = time.monotonic()
     for key, ref, texts in task["parts"]:
         group = None
         for text in texts:
-            if progress[2]:  # the caller has gone: what is not scored yet is dropped
-                progress[1] = 0.0
+            if progress[CANCELLED]:  # the caller has gone: what is not scored yet is dropped
+                progress[STARTED] = 0.0
                 return batch
             started = time.monotonic()
             if send is not None and batch and started - last_sent >= FLUSH_SECONDS:
-                send(("partial", batch))
+                send((Tag.PARTIAL, batch))
                 batch = []
                 last_sent = started = time.monotonic()
-            progress[1] = started
-            progress[0] = position
+            progress[STARTED] = started
+            progress[POSITION] = position
             if group is None:  # inside this completion's deadline window
                 group = _prepared(cache, key, ref, task["profile"], task["settings"])
+            result: Outcome
             if isinstance(group, str):
-                result = {"status": "error", "detail": group}
+                result = error_outcome(group)
             else:
                 try:
                     result = group.score(text, task["explain"])
                 except Exception as exc:  # one bad trajectory must not sink its neighbours
-                    result = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:500]}
+                    result = error_outcome(failure_detail(exc))
             batch.append((result, time.monotonic() - started))
             position += 1
-    progress[1] = 0.0
+    progress[STARTED] = 0.0
     return batch
 
 
@@ -106,7 +132,7 @@ def main(conn, progress, memory_limit_mb: int = 0) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit_memory(memory_limit_mb)
     warm_up()
-    conn.send(("ready", os.getpid()))
+    conn.send((Tag.READY, os.getpid()))
     cache: OrderedDict = OrderedDict()
     while True:
         try:
@@ -116,6 +142,6 @@ def main(conn, progress, memory_limit_mb: int = 0) -> None:
         if task is None:
             return
         try:
-            conn.send(("done", score_task(task, progress, cache, conn.send)))
+            conn.send((Tag.DONE, score_task(task, progress, cache, conn.send)))
         except Exception:
-            conn.send(("failed", traceback.format_exc(limit=3)[-500:]))
+            conn.send((Tag.FAILED, traceback.format_exc(limit=3)[-MAX_TRACEBACK_CHARS:]))

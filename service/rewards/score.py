@@ -28,6 +28,7 @@ from .reference_rules import (
     reference_sections,
     reference_validity,
 )
+from .results import Scored
 from .sections import answer_block, answer_text, parse_completion
 from .spans import TextOffsets
 from .validity import validity_checks
@@ -82,12 +83,12 @@ class PreparedGroup:
         if profile.answer_rule == "extracted_soft":
             self.judge = AnswerJudge(reference.answer, reference.choices)
 
-    def score(self, completion: str, explain: bool = False) -> dict:
+    def score(self, completion: str, explain: bool = False) -> Scored:
         if self.profile.validity_rule == "structured":
             return self._score_soft(completion, explain)
         return self._score_reference(completion, explain)
 
-    def _result(self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation) -> dict:
+    def _result(self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation) -> Scored:
         k = matched / total if total else None
         r_val = 1.0 if all(c.passed for c in checks) else 0.0
         bonus = self.alpha * (k or 0.0)
@@ -102,7 +103,7 @@ class PreparedGroup:
             "explanation": explanation,
         }
 
-    def _score_soft(self, completion: str, explain: bool) -> dict:
+    def _score_soft(self, completion: str, explain: bool) -> Scored:
         parsed = parse_completion(completion)
         checks = validity_checks(parsed)
         stated = answer_text(parsed)
@@ -130,7 +131,7 @@ class PreparedGroup:
             verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation
         )
 
-    def _score_reference(self, completion: str, explain: bool) -> dict:
+    def _score_reference(self, completion: str, explain: bool) -> Scored:
         checks = reference_validity(completion)
         correct, how, stated = reference_answer(completion, self.reference.solution or self.reference.answer)
         found = reference_key_step_matches(completion, self.groups)
