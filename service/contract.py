@@ -52,7 +52,9 @@ class Options(_Strict):
     alpha: float = Field(0.1, ge=0.0, le=10.0, description="Weight of the key-step ratio in StepRAR.")
     advantage: Literal["group", "batch", "none"] = Field(
         "group",
-        description="Scale (r - group mean) by the group's std, the batch's std (TRL 'batch'), or not at all (Dr.GRPO).",
+        description=(
+            "Scale (r - group mean) by the group's std, the batch's std (TRL 'batch'), or not at all (Dr.GRPO)."
+        ),
     )
     epsilon: float = Field(
         1e-4, ge=0.0, le=1.0, description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF)."
@@ -214,7 +216,9 @@ class OpenRLHFRequest(BaseModel):
     prompts: list[str] | None = None
     labels: list[Any] | None = Field(
         None,
-        description='Per sample: the answer as a string, or {"answer", "key_steps", "choices"} (object or JSON string).',
+        description=(
+            'Per sample: the answer as a string, or {"answer", "key_steps", "choices"} (object or JSON string).'
+        ),
     )
 
 
@@ -226,6 +230,16 @@ class OpenRLHFResponse(BaseModel):
 
 class ErrorBody(BaseModel):
     detail: Any
+
+
+class FieldError(ValueError):
+    """A request field that cannot be used: ``field`` says where (``labels[3]``), ``message`` why; the
+    front ends place the error from ``field``, never by reading it back out of the text."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def validation_message(exc: ValidationError) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from stepgrpo_reward.rows import lenient_choices
 
-from .contract import Group, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .contract import FieldError, Group, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .rewards import PROFILES
 
 MIN_PROMPT_OVERLAP = 16
@@ -33,16 +33,16 @@ def no_samples() -> dict:
 
 def score_request(body: OpenRLHFRequest, profile: str, options: Options | None = None) -> ScoreRequest | None:
     """Consecutive samples with the same prompt and label form one group; None for no samples.
-    Raises ValueError naming the field (``labels[3]: ...``) for samples that cannot be read."""
+    Raises :class:`~service.contract.FieldError` naming the field (``labels[3]``) for samples that cannot be read."""
     n = len(body.query)
     if n == 0:
         return None
     prompts = body.prompts or [""] * n
     labels = body.labels if body.labels is not None else [""] * n
     if len(prompts) != n:
-        raise ValueError(f"prompts: {len(prompts)} prompts for {n} queries")
+        raise FieldError("prompts", f"{len(prompts)} prompts for {n} queries")
     if len(labels) != n:
-        raise ValueError(f"labels: {len(labels)} labels for {n} queries")
+        raise FieldError("labels", f"{len(labels)} labels for {n} queries")
     groups: list[Group] = []
     last = None
     for i, (query, prompt, label) in enumerate(zip(body.query, prompts, labels, strict=True)):
@@ -52,7 +52,7 @@ def score_request(body: OpenRLHFRequest, profile: str, options: Options | None =
             try:
                 reference = _label_reference(label)
             except ValueError as exc:
-                raise ValueError(f"labels[{i}]: {exc}") from None
+                raise FieldError(f"labels[{i}]", str(exc)) from None
             groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
             last = marker
         groups[-1].completions.append(completion)

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from . import openrlhf as openrlhf_protocol
 from .admission import refusal
-from .contract import OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
+from .contract import FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
 from .http_body import parsed_body
-from .http_errors import ERROR_RESPONSES, Refused, field_error, json_response, validation_detail
+from .http_errors import ERROR_RESPONSES, Refused, error, field_error, json_response, validation_detail
 from .http_observed import observed
 from .http_waiting import TIMEOUT_HEADER, caller_timeout, while_caller_waits
 from .rewards import DEFAULT_PROFILE
@@ -46,9 +46,10 @@ async def openrlhf(request: Request) -> Response:
     body = await parsed_body(request, OpenRLHFRequest, request.app.state.config)
     try:
         score_request = openrlhf_protocol.score_request(body, profile)
-    except (ValueError, ValidationError) as exc:
-        detail = validation_detail(exc) if isinstance(exc, ValidationError) else str(exc)
-        raise Refused(field_error(422, ["body", str(detail).split(":")[0]], str(detail), "value_error")) from None
+    except FieldError as exc:
+        raise Refused(field_error(422, ["body", exc.field], str(exc), "value_error")) from None
+    except ValidationError as exc:
+        raise Refused(error(422, validation_detail(exc))) from None
     if score_request is None:
         return json_response(openrlhf_protocol.no_samples())
     return json_response(openrlhf_protocol.rewards(await scored(request, score_request, timeout)))

@@ -394,6 +394,19 @@ def test_openrlhf_list_label_is_refused_naming_the_field(client):
     assert r.status_code == 422 and "labels[1]" in r.text and "list" in r.text
 
 
+def test_openrlhf_errors_are_placed_by_their_field(client):
+    """The location comes from the error's field (service.contract.FieldError), not from its text."""
+    cases = [
+        ({"query": ["a", "b"], "labels": ["5", ["5"]]}, ["body", "labels[1]"]),
+        ({"query": ["a"], "labels": ["5", "6"]}, ["body", "labels"]),
+        ({"query": ["a", "b"], "prompts": ["p"]}, ["body", "prompts"]),
+        ({"query": ["a"], "labels": ['{"answer": "5", "choices": 7}']}, ["body", "labels[0]"]),
+    ]
+    for body, loc in cases:
+        r = client.post("/v1/openrlhf", json=body)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == loc, r.text
+
+
 def test_published_reference_forms_are_read_under_stepgrpo(client):
     """``B: 45`` is option B (a completion answering B or 45 is right); an empty answer is the solution's."""
     answering = [GENUINE.replace("answer is: 5", f"answer is: {a}") for a in ("B", "45", "A")]
