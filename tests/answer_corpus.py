@@ -370,6 +370,16 @@ WORKED = [
     ("\\{1, 2\\}", "x = 1 or x = 3", False),
     ("\\{-3, 3\\}", "x = 3 or x = -3", True),
     ("1", "x = 1 or x = 2", False),
+    ("3", "AB = 6, so BD = 3.", True),
+    ("6", "AB = 6, so BD = 3.", False),
+    ("\\$12", "$12", True),
+    ("\\$18.90", "The total cost is $18.90.", True),
+    ("\\$18.90", "$18.09", False),
+    ("2\\sqrt{3}", "2√3", True),
+    ("2\\sqrt{3}", "3√2", False),
+    ("2.5", "2½", True),
+    ("10.5", "2½", False),
+    ("\\frac{10}{3}", "3⅓", True),
 ]
 
 # paragraphs after the one that states the answer (coordinator's probe)

@@ -10,7 +10,6 @@ hard deadline by killing the process, which is the only thing that stops a hung 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -27,7 +26,7 @@ from .statement import (
     is_prose,
     read_statement,
 )
-from .text import latex_to_plain, superscripts_to_carets
+from .text import latex_to_plain, unicode_normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +179,7 @@ _ONE = Fraction(1)
 
 def clean_answer(text: str) -> str:
     """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period."""
-    s = unicodedata.normalize("NFKC", superscripts_to_carets(text)).replace("−", "-").strip()
+    s = unicode_normalised(text).replace("−", "-").replace("√", "\\sqrt").strip()
     for _ in range(3):
         before = s
         s = _ANSWER_PREFIX.sub("", s).strip()
@@ -252,6 +251,7 @@ class Quantity:
 
 def parse_quantity(answer: str) -> Quantity | None:
     """A plain number with optional sign, currency, unit, percent, separators or exponent."""
+    answer = answer.replace("\\$", "$")
     s = latex_to_plain(answer) if "\\" in answer or "^" in answer else answer.lower().replace("°", " degrees")
     s = _SPACE_THOUSANDS.sub(lambda m: m.group(0).replace(" ", ""), s.strip())
     if (comma := _DECIMAL_COMMA.match(s)) and (len(comma.group(2)) != 3 or comma.group(1).lstrip("-+") == "0"):

@@ -12,11 +12,10 @@ Every pattern is linear: answers are untrusted text, and this runs on every comp
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import superscripts_to_carets
+from .text import unicode_normalised
 
 MAX_BLOCK_CHARS = 16000
 """A longer final-answer block is not read as a statement (the grader's own guards judge it)."""
@@ -51,6 +50,8 @@ _SPAN_REF = re.compile(r"\x01(\d+)\x02")
 _PROSE_WORD = re.compile(
     r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE
 )
+_PROSE_TRIGGERS = frozenset({"is", "or", "not", "and", "are", "equals", "so", "thus", "hence", "therefore"})
+"""One of these makes even a short line a sentence to read (``AB = 6, so BD = 3`` states 3)."""
 _ANSWER_PHRASE = re.compile(
     r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:)\s*:?",
     re.IGNORECASE,
@@ -174,7 +175,7 @@ def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> list[str]:
 def normalised_block(text: str) -> str:
     """Unicode, currency and separator spellings in one form: ``−`` -> ``-``, ``3{,}400`` and
     ``3,\\! 400`` -> ``3,400``; ``\\$`` and the ``\\!`` spacing are dropped."""
-    s = unicodedata.normalize("NFKC", superscripts_to_carets(text))
+    s = unicode_normalised(text)
     s = s.replace("−", "-").replace("\r\n", "\n").replace("{,}", ",")
     s = _THIN_THOUSANDS.sub(",", s).replace("\\!", "").replace("\\,", " ")
     s = _SIGN_WORD.sub("-", s)
@@ -211,7 +212,7 @@ def is_prose(text: str) -> bool:
     """Words outside the maths: a sentence, not a bare value (``5 cm`` and ``x = 5`` are values)."""
     masked = _Masked(text).text
     words = _PROSE_WORD.findall(masked)
-    if len(words) >= 2 or any(w.lower() in ("is", "or", "not", "and", "are", "equals") for w in words):
+    if len(words) >= 2 or any(w.lower() in _PROSE_TRIGGERS for w in words):
         return True
     return bool(words) and bool(_HEDGE_WORDS.search(masked) or _NEGATION.search(masked))
 

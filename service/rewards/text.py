@@ -17,6 +17,7 @@ STEP_BREAK = "\x00"
 """Token that separates steps in a joined stream; never produced by normalisation."""
 
 _SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+_VULGAR = re.compile(r"(\d?)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒])")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _LIST_MARKERS = re.compile(r"^[ \t]*+(?:\(?\d{1,2}[.)]|[-*•])[ \t]+|(?<=\s)\(\d{1,2}\)(?=\s)", re.MULTILINE)
 
@@ -59,12 +60,24 @@ def superscripts_to_carets(text: str) -> str:
     return _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPT_DIGITS), text)
 
 
+def _vulgar_as_latex(match: re.Match[str]) -> str:
+    value = Fraction(unicodedata.numeric(match.group(2))).limit_denominator(10)
+    return f"{match.group(1)}\\frac{{{value.numerator}}}{{{value.denominator}}}"
+
+
+def unicode_normalised(text: str) -> str:
+    """NFKC after the two spellings it would corrupt: superscripts (``x²`` -> ``x^2``) and vulgar fractions
+    (NFKC turns ``2½`` into ``21⁄2``, twenty-one halves; here it is the mixed number ``2\\frac{1}{2}``)."""
+    text = _VULGAR.sub(_vulgar_as_latex, text)
+    return unicodedata.normalize("NFKC", superscripts_to_carets(text))
+
+
 def latex_to_plain(text: str) -> str:
     """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
     text = _SEGMENT_BARS.sub(r" \1 ", text) if "|" in text else text
     if text.isascii() and "\\" not in text:
         return _plain_numbers(text.replace("$", " ")).lower()
-    text = unicodedata.normalize("NFKC", superscripts_to_carets(text))
+    text = unicode_normalised(text)
     text = _WRAPPERS.sub(r" \1 ", text)
     for _ in range(4):
         replaced = _FRAC.sub(r" (\1)/(\2) ", text)
