@@ -13,16 +13,13 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.requests = Counter(
-            "reward_requests", "HTTP requests by endpoint and status code", ["endpoint", "code"], registry=r
-        )
         # by code too: fast refusals (401/413/429) would otherwise pull the answered requests' quantiles down
-        self.request_seconds = Histogram(
-            "reward_request_seconds",
+        self.requests, self.request_seconds = _count_and_latency(
+            "reward_request",
+            "HTTP requests by endpoint and status code",
             "Request latency by endpoint and status code",
             ["endpoint", "code"],
-            buckets=_LATENCY_BUCKETS,
-            registry=r,
+            r,
         )
         self.trajectory_seconds = Histogram(
             "reward_trajectory_seconds",
@@ -49,15 +46,12 @@ class Metrics:
             "reward_in_flight_trajectories", "Trajectories accepted and not yet answered", registry=r
         )
         self.workers_ready = Gauge("reward_workers_ready", "Worker processes ready to score", registry=r)
-        self.grpc_requests = Counter(
-            "reward_grpc_requests", "gRPC calls by method and status code", ["method", "code"], registry=r
-        )
-        self.grpc_request_seconds = Histogram(
-            "reward_grpc_request_seconds",
+        self.grpc_requests, self.grpc_request_seconds = _count_and_latency(
+            "reward_grpc_request",
+            "gRPC calls by method and status code",
             "gRPC call latency by method and status code (a stream's until its last reply)",
             ["method", "code"],
-            buckets=_LATENCY_BUCKETS,
-            registry=r,
+            r,
         )
 
     def observe_request(self, endpoint: str, code: int, seconds: float) -> None:
@@ -69,3 +63,12 @@ class Metrics:
         """Count one finished gRPC call and its latency, both by method and status code name."""
         self.grpc_requests.labels(method, code).inc()
         self.grpc_request_seconds.labels(method, code).observe(seconds)
+
+
+def _count_and_latency(
+    name: str, counted: str, timed: str, labels: list[str], registry: CollectorRegistry
+) -> tuple[Counter, Histogram]:
+    """``<name>s_total`` and ``<name>_seconds``, both by the same labels."""
+    count = Counter(name + "s", counted, labels, registry=registry)
+    latency = Histogram(name + "_seconds", timed, labels, buckets=_LATENCY_BUCKETS, registry=registry)
+    return count, latency
