@@ -35,48 +35,53 @@ def observed(handler: grpc.RpcMethodHandler, method: str, metrics: Metrics) -> g
     behaviour = behaviour_of(handler)
 
     async def answered(request_or_iterator, context):
-        started = _start(metrics)
-        failure = None
+        call = _Call(metrics, method, context)
         try:
             return await behaviour(request_or_iterator, context)
         except BaseException as exc:
-            failure = exc
+            call.failure = exc
             raise
         finally:
-            _end(metrics, method, _code(context, failure), started)
+            call.returned = True
 
     async def streamed(request_or_iterator, context):
-        started = _start(metrics)
-        failure = None
+        call = _Call(metrics, method, context)
         try:
             async with aclosing(behaviour(request_or_iterator, context)) as replies:
                 async for reply in replies:
                     yield reply
         except BaseException as exc:
-            failure = exc
+            call.failure = exc
             raise
         finally:
-            _end(metrics, method, _code(context, failure), started)
+            call.returned = True
 
     return with_behaviour(handler, streamed if inspect.isasyncgenfunction(behaviour) else answered)
 
 
-def _start(metrics: Metrics) -> float:
-    metrics.in_flight.inc()
-    return time.perf_counter()
+class _Call:
+    """One call: in flight from its start until gRPC reports it done (its status sent, or the caller gone),
+    then counted with the status it ended with."""
 
+    def __init__(self, metrics: Metrics, method: str, context):
+        self.metrics = metrics
+        self.method = method
+        self.started = time.perf_counter()
+        self.failure: BaseException | None = None
+        self.returned = False
+        metrics.in_flight.inc()
+        context.add_done_callback(self._done)
 
-def _end(metrics: Metrics, method: str, code: grpc.StatusCode, started: float) -> None:
-    metrics.in_flight.dec()
-    metrics.observe_rpc(method, code.name, time.perf_counter() - started)
+    def _done(self, context) -> None:
+        self.metrics.in_flight.dec()
+        self.metrics.observe_rpc(self.method, self._code(context).name, time.perf_counter() - self.started)
 
-
-def _code(context, failure: BaseException | None) -> grpc.StatusCode:
-    """The status the call ended with: what it set or aborted with, CANCELLED when the caller went away
-    (or the server stopped), UNKNOWN for an error that escaped the method (grpc's own answer to it)."""
-    if isinstance(failure, asyncio.CancelledError | GeneratorExit) or context.cancelled():
-        return grpc.StatusCode.CANCELLED
-    code = context.code()
-    if code is not None:
-        return code
-    return grpc.StatusCode.OK if failure is None else grpc.StatusCode.UNKNOWN
+    def _code(self, context) -> grpc.StatusCode:
+        """What the method set or aborted with; CANCELLED when the call ended before the method did (the
+        caller went away); UNKNOWN for an error that escaped the method (gRPC's own answer to it)."""
+        if not self.returned or isinstance(self.failure, asyncio.CancelledError | GeneratorExit):
+            return grpc.StatusCode.CANCELLED
+        code = context.code()
+        if code is not None:
+            return code
+        return grpc.StatusCode.OK if self.failure is None else grpc.StatusCode.UNKNOWN
