@@ -6,7 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .rewards.advantages import DEFAULT_EPSILON
 from .rewards.profiles import DEFAULT_PROFILE, Profile
+from .rewards.score import DEFAULT_ALPHA
 
 Status = Literal["ok", "timeout", "error"]
 ProfileName = Literal["stepgrpo", "r1vl-reference"]
@@ -49,7 +51,7 @@ class Group(_Strict):
 
 
 class Options(_Strict):
-    alpha: float = Field(0.1, ge=0.0, le=10.0, description="Weight of the key-step ratio in StepRAR.")
+    alpha: float = Field(DEFAULT_ALPHA, ge=0.0, le=10.0, description="Weight of the key-step ratio in StepRAR.")
     advantage: Literal["group", "batch", "none"] = Field(
         "group",
         description=(
@@ -57,7 +59,10 @@ class Options(_Strict):
         ),
     )
     epsilon: float = Field(
-        1e-4, ge=0.0, le=1.0, description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF)."
+        DEFAULT_EPSILON,
+        ge=0.0,
+        le=1.0,
+        description="Added to the std: 1e-4 (R1-VL, TRL), 1e-6 (verl), 1e-9 (OpenRLHF).",
     )
     unbiased_std: bool = Field(
         True, description="Divide by n-1 (torch's default, as TRL, verl and OpenRLHF do) or by n."

@@ -36,6 +36,8 @@ _STARTUP_TIMEOUT = 120.0
 _BACKOFF_FIRST = 0.5
 _BACKOFF_MAX = 30.0
 _CANCEL_POLL = 0.1
+_READY_POLL = 0.05
+"""Seconds between checks while waiting for the workers to start."""
 """Seconds between checks, while a worker scores, for a task whose caller has gone."""
 _STARTS_WITHIN_TASK = 3
 """Attempts to replace a worker in the middle of a task before its remaining items report errors."""
@@ -333,7 +335,7 @@ class WorkerPool:
     async def wait_ready(self, timeout: float = _STARTUP_TIMEOUT) -> bool:
         end = time.monotonic() + timeout
         while not self.ready and time.monotonic() < end:
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(_READY_POLL)
         return self.ready
 
     def submit(self, profile: str, settings: Settings, explain: bool, tasks: list[list[Item]]) -> list[asyncio.Future]:

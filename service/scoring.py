@@ -32,6 +32,9 @@ from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
 _ROOM_POLL = 0.05
+_MAX_UTF8_BYTES_PER_CHAR = 4
+_TASKS_PER_WORKER = 2
+"""A request is cut into at least this many tasks per worker, so that it spreads over the pool."""
 
 
 class NotReady(Exception):
@@ -56,7 +59,9 @@ class LimitError(Exception):
 
 
 def _utf8_over(text: str, limit: int) -> bool:
-    return len(text) * 4 > limit and (len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit)
+    return len(text) * _MAX_UTF8_BYTES_PER_CHAR > limit and (
+        len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit
+    )
 
 
 def check_limits(request: ScoreRequest, config: Config) -> None:
@@ -133,7 +138,7 @@ def _lone_surrogate(text: str) -> str | None:
 def task_size(items: int, workers: int, largest: int) -> int:
     """Trajectories per worker task: at least two tasks per worker so a request spreads over the
     pool, and no more than ``largest`` so a big request pays few pipe round trips."""
-    return max(1, min(largest, -(-items // (2 * workers))))
+    return max(1, min(largest, -(-items // (_TASKS_PER_WORKER * workers))))
 
 
 class Scorer:

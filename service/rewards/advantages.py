@@ -18,6 +18,10 @@ class GroupAdvantages:
     note: str | None
 
 
+DEFAULT_EPSILON = 1e-4
+"""Added to the std before dividing, as R1-VL and TRL do."""
+
+
 def _std(values: list[float], unbiased: bool) -> float:
     n = len(values)
     if n < 2:
@@ -27,7 +31,10 @@ def _std(values: list[float], unbiased: bool) -> float:
 
 
 def advantages(
-    rewards: list[list[float | None]], mode: AdvantageMode = "group", epsilon: float = 1e-4, unbiased: bool = True
+    rewards: list[list[float | None]],
+    mode: AdvantageMode = "group",
+    epsilon: float = DEFAULT_EPSILON,
+    unbiased: bool = True,
 ) -> list[GroupAdvantages]:
     """``A = (r - mean_group) / (std + eps)``; std of the group, of the whole batch, or no scaling.
 

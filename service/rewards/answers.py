@@ -166,6 +166,10 @@ _MEMBERS = re.compile(r"\\?\{([^{}]*,[^{}]*)\\?\}")
 """A set reference whose members are listed: ``\\{1, 2\\}``, ``{-3, 3}``."""
 _NUMBER_EQUATION = re.compile(r"^[-+\d.,\s]+=")
 MAX_ANSWER_CHARS = 512
+_UNWRAP_PASSES = 3
+"""Rounds of peeling wrappers off an answer (``$\\boxed{**5**}$`` takes three)."""
+_SHOWN_CHARS = 40
+"""Characters of a value too large for a float shown in an explanation."""
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 _PUNCT = re.compile(r"[.,;:!?'\"`´‘’“”]")
 _MATHY = re.compile(r"[\d\\^_=+*/(){}\[\]<>|]|^[A-Za-z]$")
@@ -180,7 +184,7 @@ _ONE = Fraction(1)
 def clean_answer(text: str) -> str:
     """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period."""
     s = unicode_normalised(text).replace("−", "-").replace("√", "\\sqrt").strip()
-    for _ in range(3):
+    for _ in range(_UNWRAP_PASSES):
         before = s
         s = _ANSWER_PREFIX.sub("", s).strip()
         s = unboxed(s)
@@ -301,7 +305,7 @@ def _shown(value: Fraction | float) -> str:
     try:
         return format(float(value), ".12g")
     except OverflowError:
-        return str(value)[:40] + "…"
+        return str(value)[:_SHOWN_CHARS] + "…"
 
 
 def _widest_options(letters: list[str], choices: dict[str, str]) -> list[str]:

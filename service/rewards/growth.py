@@ -35,6 +35,14 @@ MAX_SERIES_TERMS = {"sum": 10_000, "prod": MAX_FACTORIAL}
 MAX_TOWER = 3
 """Exponent nesting depth with a symbol in it (``x^{x^{x}}``) that is refused."""
 MAX_NESTING = 60
+_FLOAT_LOG_LIMIT = 300
+"""Past 10^300 a number's value is taken as infinite (floats end near 10^308)."""
+_WHOLE_LIMIT, _WHOLE_TOLERANCE = 1e15, 1e-9
+"""An exponent below 10^15 within this relative distance of a whole number is that number (log10 rounds)."""
+_TERMS_LOG_CAP = 9
+"""Past 10^9 expanded terms the count is only "over the limit" (it is never shown)."""
+_SHOWN_AS_POWER_LOG = 4
+"""A refused factorial's argument from 10^4 up is shown as a power of ten."""
 
 _MAY_GROW = re.compile(r"[\\^!({\[]|\*\*|\d{65}|[A-Za-z]{2}")
 """Without a command, power, factorial, bracket, function name or long number, nothing can grow."""
@@ -126,7 +134,7 @@ class Size(NamedTuple):
         """The number itself, where a float holds it (inf beyond)."""
         if self.log is None:
             return None
-        magnitude = 0.0 if self.log == -math.inf else (math.inf if self.log > 300 else 10.0**self.log)
+        magnitude = 0.0 if self.log == -math.inf else (math.inf if self.log > _FLOAT_LOG_LIMIT else 10.0**self.log)
         return -magnitude if self.negative else magnitude
 
 
@@ -209,7 +217,9 @@ def _power(base: Size, exponent: Size) -> Size:
             raise Unbounded("a power tower")
         return Size(None, tower=tower)
     n = exponent.value or 0.0
-    if abs(n) < 1e15 and abs(n - round(n)) <= 1e-9 * max(1.0, abs(n)):  # undo log10's rounding: 500, not 499.99..
+    if abs(n) < _WHOLE_LIMIT and abs(n - round(n)) <= _WHOLE_TOLERANCE * max(
+        1.0, abs(n)
+    ):  # undo log10's rounding: 500, not 499.99..
         n = round(n)
     if base.log is None:
         if base.terms > 1 and n >= 1 and n == int(n):
@@ -225,7 +235,7 @@ def _expanded_terms(terms: int, n: int) -> int:
     """Terms of ``(t_1 + ... + t_terms)^n`` expanded: C(n + terms - 1, terms - 1), capped."""
     k = terms - 1
     log = (math.lgamma(n + k + 1) - math.lgamma(k + 1) - math.lgamma(n + 1)) / math.log(10)
-    return MAX_EXPANDED_TERMS + 1 if log > 9 else round(10.0**log)
+    return MAX_EXPANDED_TERMS + 1 if log > _TERMS_LOG_CAP else round(10.0**log)
 
 
 def _factorial(argument: Size, what: str) -> Size:
@@ -233,7 +243,8 @@ def _factorial(argument: Size, what: str) -> Size:
     if value is None or argument.log is None:
         return SYMBOL
     if value > MAX_FACTORIAL:
-        raise Unbounded(f"{what} of about 10^{argument.log:.3g}" if argument.log >= 4 else f"{what} of {value:.0f}")
+        shown = f"about 10^{argument.log:.3g}" if argument.log >= _SHOWN_AS_POWER_LOG else f"{value:.0f}"
+        raise Unbounded(f"{what} of {shown}")
     n = max(value, 1.0)
     return Size(math.lgamma(n + 1) / math.log(10))
 

@@ -48,7 +48,12 @@ _CLAUSE_BREAKS = frozenset(
 )
 _TERM_OPERATORS = frozenset("+-*/^!%")
 FUZZY_MIN_CHARS = 4
+"""A word shorter than this is only matched exactly (and a phrase needs one this long to match fuzzily)."""
 TYPO_MARGIN = 3.0
+PERFECT_SCORE = 100.0
+"""rapidfuzz's score for equal strings."""
+_PREFIX_SHARE = (3, 5)
+"""Words sharing a prefix of 3/5 of the shorter one are forms of one word (``pythagoras``/``pythagorean``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,7 @@ class Match:
     start: int
     end: int
     """Token span [start, end) in the step stream."""
-    score: float = 100.0
+    score: float = PERFECT_SCORE
 
 
 MAX_SCAN_CHARS = 4_000_000
@@ -280,11 +285,12 @@ def _word_score(word: str, token: str, threshold: float) -> float | None:
     terms that look alike fail both: ``sines``/``cosines``, ``kinetic``/``kinematic``,
     ``exothermic``/``endothermic``, ``mitosis``/``meiosis``, ``parallel``/``parallelogram``."""
     if word == token:
-        return 100.0
-    if len(word) < 4 or token[:2] != word[:2]:
+        return PERFECT_SCORE
+    if len(word) < FUZZY_MIN_CHARS or token[:2] != word[:2]:
         return None
     prefix = len(os.path.commonprefix([word, token]))
-    needed = threshold if prefix * 5 >= min(len(word), len(token)) * 3 else threshold + TYPO_MARGIN
+    share, of = _PREFIX_SHARE
+    needed = threshold if prefix * of >= min(len(word), len(token)) * share else threshold + TYPO_MARGIN
     return fuzz.ratio(word, token, score_cutoff=needed) or None
 
 

@@ -18,6 +18,8 @@ from typing import cast
 MAX_LENGTH = 200
 MAX_EXPONENT = 1000.0
 MAX_DIGITS = 5000
+_NESTING_PASSES = 4
+"""Levels of nested ``\\frac`` / ``\\sqrt`` rewritten into Python syntax (deeper ones are left unread)."""
 """Largest exact power worth computing (digits); beyond it the answer is left to the guard."""
 _MIXED = re.compile(r"(?<![\d.])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}")
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
@@ -54,7 +56,7 @@ def numeric_value(answer: str) -> Fraction | float | None:
 
 def _python_expression(answer: str) -> str | None:
     s = _MIXED.sub(r"(\1+\2/\3)", answer)
-    for _ in range(4):
+    for _ in range(_NESTING_PASSES):
         replaced = _SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", s))
         if replaced == s:
             break

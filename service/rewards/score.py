@@ -33,6 +33,12 @@ from .sections import answer_block, answer_text, parse_completion
 from .spans import TextOffsets
 from .validity import validity_checks
 
+_MAX_WRAPPED_ANSWER_CHARS = 4 * MAX_ANSWER_CHARS
+"""A reference answer up to this long is cleaned (wrappers peeled) before its growth check; a longer one
+cannot clean down to an answer that is read."""
+DEFAULT_ALPHA = 0.1
+"""The weight of the key-step ratio in StepRAR, as R1-VL trains with."""
+
 
 class UnusableReference(ValueError):
     """The group's reference cannot be used; every completion of the group reports why."""
@@ -54,7 +60,7 @@ class CoreReference:
 class Settings:
     """Per-request options that change scores; ``None`` leaves the profile's choice."""
 
-    alpha: float = 0.1
+    alpha: float = DEFAULT_ALPHA
     stuffing_guard: bool | None = None
 
 
@@ -62,7 +68,7 @@ def reference_key_steps(reference: CoreReference) -> list[list[str]]:
     """The reference's key-step groups; :class:`UnusableReference` when the reference cannot be used."""
     if not reference.answer.strip():
         raise UnusableReference("reference.answer is empty")
-    answer = clean_answer(reference.answer) if len(reference.answer) <= 4 * MAX_ANSWER_CHARS else ""
+    answer = clean_answer(reference.answer) if len(reference.answer) <= _MAX_WRAPPED_ANSWER_CHARS else ""
     if len(answer) <= MAX_ANSWER_CHARS and (why := unbounded_growth(answer)) is not None:
         raise UnusableReference(f"reference.answer cannot be checked in bounded time: {why}")
     try:

@@ -142,6 +142,9 @@ _BARE = re.compile(r"[-+.,/()=%$ 0-9]*[0-9][-+.,/()=%$ 0-9]*")
 """Digits and arithmetic only (``5``, ``-3.5``, ``1/2``): nothing to read, a plain value at once."""
 LONG_STATEMENT = 200
 """A block longer than this is a worked solution: its answer is the last one it announces."""
+_FINAL_SENTENCES = 3
+"""A worked solution that announces no answer and boxes none: the last of its final sentences that
+states a value is its answer."""
 _BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
 
 
@@ -305,7 +308,7 @@ def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> St
     if boxes:
         return _boxed(_last_box_group(s, boxes))
     sentences = [x for x in _SENTENCE_END.split(masked.text) if x and x.strip()]
-    for sentence in reversed(sentences[-3:]):
+    for sentence in reversed(sentences[-_FINAL_SENTENCES:]):
         statement = _read_sentence(" ".join(masked.unmask(sentence).split()), expect)
         if statement.rule != "none":
             return statement

@@ -53,6 +53,8 @@ _TOKEN = re.compile(
 )
 _WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "=", "measures": "=", "percent": "%"}
 _APOSTROPHES = ("'", "’")
+_FRAC_NESTING = 4
+"""Levels of nested ``\\frac`` rewritten as ``(a)/(b)`` (deeper ones are left as written)."""
 
 
 def superscripts_to_carets(text: str) -> str:
@@ -79,7 +81,7 @@ def latex_to_plain(text: str) -> str:
         return _plain_numbers(text.replace("$", " ")).lower()
     text = unicode_normalised(text)
     text = _WRAPPERS.sub(r" \1 ", text)
-    for _ in range(4):
+    for _ in range(_FRAC_NESTING):
         replaced = _FRAC.sub(r" (\1)/(\2) ", text)
         if replaced == text:
             break
