@@ -22,6 +22,7 @@ from .contract import ScoreRequest, StreamRequest, validation_message
 from .grpc_metrics import RequestMetricsInterceptor
 from .proto_json import dict_to_message, message_to_dict
 from .rewardpb import reward_pb2, reward_pb2_grpc
+from .rewards.results import unscored_group
 from .scoring import Scorer
 
 log = logging.getLogger("service.grpc")
@@ -139,16 +140,7 @@ def _stream_error_message(message, detail: str) -> reward_pb2.StreamResult:
 
 
 def _stream_error(group_id: str, completions: int, detail: str) -> dict:
-    result = {"status": "error", "detail": detail}
-    group = {
-        "group_id": group_id,
-        "status": "error",
-        "detail": detail,
-        "advantages": [0.0] * completions,
-        "zero_std": True,
-        "results": [result] * completions,
-    }
-    return {"profile": "", "version": "", "group": group}
+    return {"profile": "", "version": "", "group": unscored_group(group_id, completions, detail)}
 
 
 class GrpcServer:

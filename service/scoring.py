@@ -27,7 +27,7 @@ from .rewards import (
     reference_key_steps,
 )
 from .rewards.profiles import R1VL_REFERENCE
-from .rewards.results import Outcome, error_outcome, failure_detail, wire_result
+from .rewards.results import GroupResult, Outcome, ScoreResponse, error_outcome, failure_detail, wire_result
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
@@ -203,10 +203,10 @@ class Scorer:
             workers=self.config.workers,
         ).model_dump()
 
-    async def score(self, request: ScoreRequest) -> dict[str, Any]:
+    async def score(self, request: ScoreRequest) -> ScoreResponse:
         return await self.start(request)
 
-    def start(self, request: ScoreRequest) -> Coroutine[Any, Any, dict[str, Any]]:
+    def start(self, request: ScoreRequest) -> Coroutine[Any, Any, ScoreResponse]:
         """Submit the request's work now, in the caller's event-loop turn (so an admission check just
         before it stays exact however the result is awaited), and return the response to await."""
         started = time.perf_counter()
@@ -253,7 +253,7 @@ class Scorer:
         invalid: dict[tuple[int, int], str],
         versioned: dict,
         started: float,
-    ) -> dict[str, Any]:
+    ) -> ScoreResponse:
         try:
             chunks = await asyncio.gather(*futures)
         finally:
@@ -270,7 +270,7 @@ class Scorer:
         invalid: dict[tuple[int, int], str],
         versioned: dict,
         started: float,
-    ) -> dict[str, Any]:
+    ) -> ScoreResponse:
         counts = {"ok": 0, "timeout": 0, "error": 0}
         per_group: list[list[Outcome]] = []
         for index, group in enumerate(request.groups):
@@ -299,7 +299,7 @@ class Scorer:
             o.epsilon,
             o.unbiased_std,
         )
-        groups = []
+        groups: list[GroupResult] = []
         for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv, strict=False)):
             reference_error = group_errors.get(index)
             groups.append(

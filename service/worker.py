@@ -57,6 +57,7 @@ def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: 
     if hit is not None:
         cache.move_to_end(full_key)
         return hit
+    value: PreparedGroup | str
     try:
         value = PreparedGroup(CoreReference(*ref), PROFILES[profile], settings)
     except UnusableReference as exc:

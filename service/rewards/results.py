@@ -1,12 +1,12 @@
-"""What scoring one trajectory gives, as types: the core's scored result, a trajectory that could not be
-scored (one constructor per kind), and the wire's result with every field.
+"""What scoring gives, as types: the core's scored result, a trajectory that could not be scored (one
+constructor per kind), the wire's result with every field, a group's result and a response.
 
 TypedDicts are plain dicts at runtime: they cross the worker pipe and reach the front ends unchanged.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, NotRequired, TypedDict, cast
 
 Status = Literal["ok", "timeout", "error"]
 MAX_DETAIL_CHARS = 500
@@ -74,4 +74,38 @@ def wire_result(outcome: Outcome) -> TrajectoryResult:
         "answer_correct": fields.get("answer_correct"),
         "key_step_ratio": fields.get("key_step_ratio"),
         "explanation": fields.get("explanation"),
+    }
+
+
+class GroupResult(TypedDict):
+    """One group's result: its advantages and each trajectory's result, in order."""
+
+    group_id: str
+    status: Literal["ok", "error"]
+    detail: str | None
+    advantages: list[float]
+    reward_mean: NotRequired[float | None]
+    reward_std: NotRequired[float | None]
+    zero_std: bool
+    results: list[TrajectoryResult] | list[Unscored]
+
+
+class ScoreResponse(TypedDict):
+    """A ``/v1/score`` response as the scorer builds it (the contract's ``ScoreResponse`` documents it)."""
+
+    profile: str
+    version: str
+    groups: list[GroupResult]
+    stats: dict[str, int | float]
+
+
+def unscored_group(group_id: str, completions: int, detail: str) -> GroupResult:
+    """A group none of whose completions could be scored, for the same reason."""
+    return {
+        "group_id": group_id,
+        "status": "error",
+        "detail": detail,
+        "advantages": [0.0] * completions,
+        "zero_std": True,
+        "results": [error_outcome(detail)] * completions,
     }
