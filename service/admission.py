@@ -53,7 +53,7 @@ class Refusal:
 
     def grpc_trailers(self) -> tuple[tuple[str, str], ...]:
         """The retry pushback of an overloaded call; nothing for the others (they are not retried)."""
-        if not self.overloaded:
+        if not self.overloaded or self.retry_after is None:
             return ()
         return ((RETRY_PUSHBACK, str(self.retry_after * 1000)),)
 

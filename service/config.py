@@ -142,7 +142,7 @@ def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> st
     return token or None
 
 
-def parse_args(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Config:
+def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Flags override ``REWARD_<NAME>`` environment variables, which override the defaults."""
     environ = os.environ if environ is None else environ
     parser = argparse.ArgumentParser(prog="python -m service", description="StepGRPO reward service (HTTP).")

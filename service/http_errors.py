@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from .contract import ErrorBody
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Over a configured limit"},
     422: {"model": ErrorBody, "description": "Malformed request"},
     429: {"model": ErrorBody, "description": "Too many trajectories pending: retry after `Retry-After` seconds"},

@@ -89,6 +89,7 @@ async def while_caller_waits(request: Request, work, timeout: float | None):
     task.cancel()
     if watcher in done and watcher.exception() is None:
         raise CallerGone
+    assert timeout is not None  # without a deadline the wait ends only with the work or the watcher
     raise Refused(deadline_passed(timeout))
 
 
