@@ -26,7 +26,7 @@ from typing import Any
 from . import worker
 from .rewards import Settings
 from .rewards.results import error_outcome, failure_detail, timeout_outcome
-from .worker import CANCELLED, POSITION, PROGRESS_SLOTS, STARTED, Tag, Timed
+from .worker import CANCELLED, POSITION, PROGRESS_SLOTS, STARTED, Tag, Task, Timed
 
 log = logging.getLogger("service.pool")
 
@@ -84,12 +84,13 @@ class Job:
     future: asyncio.Future
     results: list[Timed | None] = field(default_factory=list)
 
-    def payload(self, indices: list[int]) -> dict:
+    def payload(self, indices: list[int]) -> Task:
+        """The task for a worker: the items at ``indices``, consecutive ones sharing a reference as one part."""
         parts = []
         for key, members in itertools.groupby(indices, key=lambda i: self.items[i].key):
             members = list(members)
             parts.append((key, self.items[members[0]].reference, [self.items[i].text for i in members]))
-        return {"profile": self.profile, "settings": self.settings, "explain": self.explain, "parts": parts}
+        return Task(self.profile, self.settings, self.explain, parts)
 
     def deliver(self) -> None:
         """Hand the results to the submitting event loop (raises ``RuntimeError`` if it is closed)."""

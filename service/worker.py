@@ -16,6 +16,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -50,6 +51,17 @@ Timed = tuple[Outcome, float]
 """A trajectory's outcome and the seconds it took."""
 
 
+@dataclass(frozen=True, slots=True)
+class Task:
+    """What the pool sends a worker: the request's profile, settings and explain flag, and the
+    trajectories to score as parts of (reference key, reference fields, completions)."""
+
+    profile: str
+    settings: Settings
+    explain: bool
+    parts: list[tuple[str, tuple, list[str]]]
+
+
 def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: Settings) -> PreparedGroup | str:
     """The group's prepared reference, or why it cannot be used (any exception fails only its group)."""
     full_key = (key, profile, settings)
@@ -70,14 +82,14 @@ def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: 
     return value
 
 
-def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None) -> list[Timed]:
+def score_task(task: Task, progress, cache: OrderedDict, send: Callable[[tuple], None] | None = None) -> list[Timed]:
     """Score a task's items in order. With ``send``, results scored so far go out as ``(Tag.PARTIAL,
     results)`` before an item once ``FLUSH_SECONDS`` have passed since the last message; the
     results not yet sent are returned."""
     batch: list[Timed] = []
     position = 0
     last_sent = time.monotonic()
-    for key, ref, texts in task["parts"]:
+    for key, ref, texts in task.parts:
         group = None
         for text in texts:
             if progress[CANCELLED]:  # the caller has gone: what is not scored yet is dropped
@@ -91,13 +103,13 @@ def score_task(task: dict, progress, cache: OrderedDict, send: Callable[[tuple],
             progress[STARTED] = started
             progress[POSITION] = position
             if group is None:  # inside this completion's deadline window
-                group = _prepared(cache, key, ref, task["profile"], task["settings"])
+                group = _prepared(cache, key, ref, task.profile, task.settings)
             result: Outcome
             if isinstance(group, str):
                 result = error_outcome(group)
             else:
                 try:
-                    result = group.score(text, task["explain"])
+                    result = group.score(text, task.explain)
                 except Exception as exc:  # one bad trajectory must not sink its neighbours
                     result = error_outcome(failure_detail(exc))
             batch.append((result, time.monotonic() - started))
