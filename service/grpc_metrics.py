@@ -78,7 +78,8 @@ class _Call:
 
     def _code(self, context) -> grpc.StatusCode:
         """What the method set or aborted with; CANCELLED when the call ended before the method did (the
-        caller went away); UNKNOWN for an error that escaped the method (gRPC's own answer to it)."""
+        caller went away); UNKNOWN for an error that escaped the method (gRPC's own answer to it). A stream
+        cancelled just as its method ends counts as the method ended: gRPC does not tell the two apart."""
         if not self.returned or isinstance(self.failure, asyncio.CancelledError | GeneratorExit):
             return grpc.StatusCode.CANCELLED
         code = context.code()
