@@ -9,6 +9,7 @@ curves as ``DIR/demo-reward.png`` and ``DIR/demo-control.png`` (the README shows
 
     .venv/bin/python -m bench.demo_learning                       # 5 seeds, its own server
     .venv/bin/python -m bench.demo_learning --seeds 0 1 --reward-url http://127.0.0.1:8000
+    .venv/bin/python -m bench.demo_learning --jobs 2                # two runs at a time (CPU s stay per run)
     .venv/bin/python -m bench.demo_learning --pictures docs -- --steps 60   # flags after -- go to the trainer
 """
 
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from trainer_client import plot
@@ -29,23 +30,32 @@ from .common import ROOT, Server
 ROWS = (("reward", "reward"), ("validity_rate", "validity"), ("accuracy", "accuracy"))
 
 
-def cpu_seconds_of_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_demo(url: str, seed: int, out: Path, control: bool, extra: list[str]) -> tuple[list[dict], float, float]:
-    """One demo run; its per-step metrics, wall-clock seconds and CPU seconds (user + system)."""
+    """One demo run; its per-step metrics, wall-clock seconds and CPU seconds (user + system, of this
+    run's process alone, so runs may go in parallel)."""
     flags = ["--reward-url", url, "--seed", str(seed), "--output-dir", str(out), "--no-progress", *extra]
     if control:
         flags.append("--shuffle-advantages")
-    cpu, wall = cpu_seconds_of_children(), time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "trainer_client.run", *flags], cwd=ROOT, capture_output=True, text=True)
-    wall, cpu = time.perf_counter() - wall, cpu_seconds_of_children() - cpu
-    if run.returncode != 0:
-        output = run.stdout[-2000:] + run.stderr[-2000:]
-        raise RuntimeError(f"trainer failed (seed {seed}, control={control}):\n{output}")
-    return plot.read_metrics(out / "metrics.jsonl"), wall, cpu
+    out.mkdir(parents=True, exist_ok=True)
+    log = out / "trainer.log"
+    started = time.perf_counter()
+    with log.open("wb") as output:
+        run = subprocess.Popen(
+            [sys.executable, "-m", "trainer_client.run", *flags], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(run.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"trainer failed (seed {seed}, control={control}):\n{log.read_text()[-4000:]}")
+    return plot.read_metrics(out / "metrics.jsonl"), wall, usage.ru_utime + usage.ru_stime
+
+
+def demo_run(url: str, seed: int, control: bool, out: Path, extra: list[str]) -> tuple[list[dict], float, float]:
+    """:func:`run_demo` into ``out/real-SEED`` or ``out/control-SEED``, with a line when it is done."""
+    kind = "control" if control else "real"
+    metrics, wall, cpu = run_demo(url, seed, out / f"{kind}-{seed}", control, extra)
+    print(f"seed {seed} {kind}: reward {moved(metrics, 'reward')} ({wall:.0f} s, {cpu:.0f} CPU s)", flush=True)
+    return metrics, wall, cpu
 
 
 def moved(metrics: list[dict], key: str) -> str:
@@ -71,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     p.add_argument("--reward-url", default=None, help="use this service (default: start one on 127.0.0.1)")
     p.add_argument("--out", default="runs/bench-demo", help="the runs' output folders go here")
+    p.add_argument("--jobs", type=int, default=1, help="trainer runs at once (each one's CPU seconds are its own)")
     p.add_argument("--pictures", default=None, help="redraw the first seed's real and control curves into this folder")
     args = p.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     server = None
@@ -79,20 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         server.start()
     url = args.reward_url or server.url
     out = Path(args.out)
-    rows = []
+    runs = [(seed, control) for seed in args.seeds for control in (False, True)]
     try:
-        for seed in args.seeds:
-            real, wall, cpu = run_demo(url, seed, out / f"real-{seed}", False, extra)
-            control, _, _ = run_demo(url, seed, out / f"control-{seed}", True, extra)
-            rows.append((seed, real, control, wall, cpu))
-            print(
-                f"seed {seed}: reward real {moved(real, 'reward')}, control {moved(control, 'reward')} "
-                f"({wall:.0f} s, {cpu:.0f} CPU s)",
-                flush=True,
-            )
+        with ThreadPoolExecutor(args.jobs) as pool:
+            done = list(pool.map(lambda run: demo_run(url, *run, out, extra), runs))
     finally:
         if server is not None:
             server.stop()
+    results = dict(zip(runs, done, strict=True))
+    rows = [(seed, results[seed, False][0], results[seed, True][0], *results[seed, False][1:]) for seed in args.seeds]
     flags = f", trainer flags: {' '.join(extra)}" if extra else ""
     print(f"\nfirst fifth → last fifth of the GRPO steps (wall and CPU seconds: the real run{flags})")
     print(table(rows))

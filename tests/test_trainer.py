@@ -124,6 +124,26 @@ def test_plot_of_a_missing_run_is_a_clear_failure(tmp_path):
     assert run.returncode == 2 and "cannot read" in run.stderr
 
 
+def test_every_pass_over_the_items_sees_each_once_and_a_default_fifth_is_whole_passes():
+    """The first and the last fifth of the default demo train on the same items, so their means compare
+    the policy, not which items happened to be drawn."""
+    import random
+    from collections import Counter
+
+    from trainer_client.run import epoch_batches, parse_args
+
+    args = parse_args([])
+    passes, left = divmod(args.steps // 5 * args.batch_size, args.demo_size)
+    assert passes >= 1 and left == 0
+    batches = epoch_batches(args.demo_size, args.batch_size, random.Random(0))
+    fifths = [[i for _ in range(args.steps // 5) for i in next(batches)] for _ in range(5)]
+    assert all(sorted(fifth) == sorted(list(range(args.demo_size)) * passes) for fifth in fifths)
+    assert fifths[0] != fifths[-1], "a fresh order per pass"
+    uneven = epoch_batches(7, 3, random.Random(1))
+    counts = Counter(i for _ in range(70) for i in next(uneven))
+    assert set(counts) == set(range(7)) and set(counts.values()) == {30}
+
+
 def test_pipelined_and_unpipelined_runs_give_identical_metrics(server, tmp_path):
     """Scoring each group while the next one is sampled changes when rewards arrive, never what is learned."""
     runs = {}
