@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stepgrpo_reward.rows import lenient_choices
+from stepgrpo_reward.rows import label_fields, reference_fields
 
 from .contract import FieldError, Group, OpenRLHFRequest, Options, Reference, ScoreRequest
 from .rewards import PROFILES
@@ -74,30 +74,9 @@ def rewards(response: dict) -> dict:
 
 
 def _label_reference(label: Any) -> Reference:
-    """An OpenRLHF label: the answer (a string or a number), or an object (or its JSON) with answer /
-    key_steps / choices / solution; anything else (a list such as ``["5"]``) is refused, not read as text."""
-    if isinstance(label, str) and label.lstrip().startswith("{"):
-        try:
-            label = json.loads(label)
-        except json.JSONDecodeError:
-            pass
-        except RecursionError:
-            raise ValueError("label JSON is nested too deeply") from None
-    if isinstance(label, dict):
-        fields = {k: label[k] for k in ("answer", "key_steps", "choices", "solution") if k in label}
-        fields["answer"] = _label_text(fields.get("answer"))
-        fields["choices"] = lenient_choices(fields.get("choices"))
-        return Reference.model_validate(fields)
-    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, int, float))):
-        raise ValueError(f"a label is the answer (a string) or an object with 'answer', not {type(label).__name__}")
-    return Reference(answer=_label_text(label))
-
-
-def _label_text(value: Any) -> Any:
-    """Numbers as their text (datasets store answers like 72 as numbers); a missing answer as "" (its group fails)."""
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    """An OpenRLHF label read as the adapters and the data tools read it (:mod:`stepgrpo_reward.rows`):
+    ``ValueError`` for one that cannot be read (a list such as ``["5"]``, a bool), never read as text."""
+    return Reference.model_validate(reference_fields(**label_fields(label)))
 
 
 def _strip_prompt(query: str, prompt: str, min_overlap: int = MIN_PROMPT_OVERLAP) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from stepgrpo_reward.client import TOKEN_ENV, RewardServiceError, ServiceClient
-from stepgrpo_reward.rows import lenient_choices, reference_answer
+from stepgrpo_reward.rows import label_fields, reference_fields
 
 __all__ = [
     "COMPONENTS",
@@ -22,6 +22,7 @@ __all__ = [
     "group_batch",
     "make_reference",
     "plain",
+    "read_references",
     "reference_from_label",
 ]
 
@@ -41,48 +42,64 @@ def plain(value: Any) -> Any:
     return value
 
 
-def make_reference(answer: Any, key_steps: Any = None, choices: Any = None, solution: Any = None) -> dict:
-    """A /v1/score reference, read as the data tools and the trainer read rows (:mod:`stepgrpo_reward.rows`):
-    a blank answer is the solution's (``### The final answer is:``, ``Answer: C``); a missing one is sent
-    as "" so that the service fails that group alone."""
-    solution = plain(solution)
-    answer = reference_answer(plain(answer), solution if isinstance(solution, str) else None)
-    reference: dict[str, Any] = {"answer": answer or ""}
-    key_steps = plain(key_steps)
-    if key_steps not in (None, "", []):
-        reference["key_steps"] = key_steps
-    choices = lenient_choices(plain(choices))
-    if choices:
-        reference["choices"] = choices
-    return reference
+def make_reference(answer: Any = None, key_steps: Any = None, choices: Any = None, solution: Any = None) -> dict:
+    """A /v1/score reference, read as the data tools and the trainer read rows
+    (:func:`stepgrpo_reward.rows.reference_fields`): a blank answer is the solution's (``### The final answer
+    is:``, ``Answer: C``), ``B: 45`` is option B; a missing one is sent as "" so that the service fails that
+    group alone. ``ValueError`` naming the field for an answer or solution that is neither text nor a number."""
+    return reference_fields(plain(answer), plain(key_steps), plain(choices), plain(solution))
 
 
 def reference_from_label(label: Any) -> dict:
     """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices, solution}
-    (or its JSON)."""
-    label = plain(label)
-    if isinstance(label, str) and label.lstrip().startswith("{"):
+    (or its JSON). ``ValueError`` for a label that is neither (:func:`stepgrpo_reward.rows.label_fields`)."""
+    return make_reference(**label_fields(plain(label)))
+
+
+def read_references(read: Callable[[Any], dict], items: Sequence[Any], source: str) -> list[dict | str]:
+    """``read(item)`` for each item, or why it cannot be read: that item is not sent (its result is an
+    error, unscored like any other), never sent as a wrong reference, and the batch goes on; one warning
+    names the first problem."""
+    references: list[dict | str] = []
+    for item in items:
         try:
-            label = json.loads(label)
-        except (json.JSONDecodeError, RecursionError):
-            pass
-    if isinstance(label, dict):
-        return make_reference(label.get("answer"), label.get("key_steps"), label.get("choices"), label.get("solution"))
-    return make_reference(label)
+            references.append(read(item))
+        except ValueError as exc:
+            references.append(f"unreadable reference: {exc}")
+    unreadable = [i for i, r in enumerate(references) if isinstance(r, str)]
+    if unreadable:
+        logger.warning(
+            "%s: %d of %d references cannot be read (first, item %d: %s); they are not sent, and count as unscored",
+            source,
+            len(unreadable),
+            len(references),
+            unreadable[0],
+            references[unreadable[0]],
+        )
+    return references
+
+
+Placed = tuple[int, int] | dict
+"""Where a completion's result is: its (group, position) in the response, or its own error result when it
+was not sent (its reference could not be read)."""
 
 
 def group_batch(
-    keys: Sequence[str], references: Sequence[dict], completions: Sequence[str]
-) -> tuple[list[dict], list[tuple[int, int]]]:
-    """Completions with equal key and reference form one group (wherever they sit in the batch).
+    keys: Sequence[str], references: Sequence[dict | str], completions: Sequence[str]
+) -> tuple[list[dict], list[Placed]]:
+    """Completions with equal key and reference form one group (wherever they sit in the batch); a
+    completion whose reference is why it cannot be read (:func:`read_references`) is not sent.
 
-    Returns the groups and, per completion, its (group, position). Order does not matter for the
+    Returns the groups and, per completion, where its result is. Order does not matter for the
     rewards (each is per completion); grouping only lets the service prepare a reference once.
     """
     index: dict[tuple[str, str], int] = {}
     groups: list[dict] = []
-    positions: list[tuple[int, int]] = []
+    positions: list[Placed] = []
     for key, reference, completion in zip(keys, references, completions, strict=True):
+        if isinstance(reference, str):
+            positions.append({"status": "error", "detail": reference})
+            continue
         marker = (key, json.dumps(reference, sort_keys=True))
         if marker not in index:
             index[marker] = len(groups)
@@ -141,11 +158,16 @@ class ScoreService(ServiceClient):
         return {"profile": self.profile, "groups": groups, "options": self.options}
 
     def score(self, groups: list[dict]) -> dict:
+        """The service's response; no request when nothing is left to send."""
+        if not groups:
+            return {"groups": []}
         return self.post("/v1/score", self.body(groups), what="batch")
 
     async def ascore(self, groups: list[dict]) -> dict:
+        if not groups:
+            return {"groups": []}
         return await self.apost("/v1/score", self.body(groups), what="batch")
 
-    def results_in_order(self, response: dict, positions: list[tuple[int, int]]) -> list[dict]:
+    def results_in_order(self, response: dict, positions: list[Placed]) -> list[dict]:
         groups = response["groups"]
-        return [groups[g]["results"][i] for g, i in positions]
+        return [p if isinstance(p, dict) else groups[p[0]]["results"][p[1]] for p in positions]

@@ -10,6 +10,8 @@ trainer's reward workers, and the server's pure reward core imports it too.
   responses), else a last line ``Answer:C`` / ``Answer: C`` (CoMCTS ground truths, worked
   explanations), else a short one-line solution as a whole (``76.06.``);
 - ``letter: value`` references (``B: 45``): option B, whose text is 45;
+- labels (OpenRLHF's label column, verl's ``ground_truth``): the answer, or an object (or its JSON) with
+  answer / key_steps / choices / solution; a list such as ``["5"]`` or a bool is refused, not read as text;
 - key steps: a list of groups of alternatives, an object with ``Steps`` (or ``Step 1``, ``Step 2``...
   keys), the JSON string of either, or the R1-VL extraction reply
   ``Image Description: [...]; Rationales: [...]; Step 1: [...], Step 2: [...]``, whose elements are
@@ -162,6 +164,62 @@ def reference_answer(answer: Any, solution: str | None) -> str | None:
     if answer is not None and not isinstance(answer, bool) and str(answer).strip():
         return str(answer).strip()
     return answer_from_solution(solution)
+
+
+# ---------------------------------------------------------------------------------------------- references
+
+
+REFERENCE_FIELDS = ("answer", "key_steps", "choices", "solution")
+
+
+def field_text(value: Any, field: str) -> str | None:
+    """A text field as text: a string as is, a number as its text (data sets store answers like 72 as
+    numbers), None for none; ``ValueError`` naming ``field`` for anything else (a list, a bool)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{field!r} must be a string or a number, not {type(value).__name__}")
+    return str(value)
+
+
+def label_fields(label: Any) -> dict[str, Any]:
+    """The reference fields of a label as OpenRLHF's label column and verl's ``ground_truth`` carry it: the
+    answer (a string, or a number as its text), or an object (or its JSON) with answer / key_steps /
+    choices / solution (other keys ignored). ``ValueError`` for anything else, so that a list such as
+    ``["5"]`` is never scored as the answer text ``['5']``, and for JSON nested too deeply to read."""
+    if isinstance(label, str) and label.lstrip().startswith("{"):
+        try:
+            label = json.loads(label)
+        except json.JSONDecodeError:
+            pass  # an answer that starts with a brace, such as a set: the text is the answer
+        except RecursionError:
+            raise ValueError("label JSON is nested too deeply") from None
+    if isinstance(label, dict):
+        return {k: label[k] for k in REFERENCE_FIELDS if k in label}
+    if label is not None and (isinstance(label, bool) or not isinstance(label, (str, int, float))):
+        raise ValueError(f"a label is the answer (a string) or an object with 'answer', not {type(label).__name__}")
+    return {"answer": field_text(label, "answer")}
+
+
+def reference_fields(answer: Any = None, key_steps: Any = None, choices: Any = None, solution: Any = None) -> dict:
+    """The reference every path sends for a row's (or a label's) fields, read as the data tools read a row:
+    the answer as text, a blank one the solution's ("" when neither states one: the service fails that
+    group alone), ``B: 45`` as option B, choices by :func:`choices_from` (as given when unreadable, so
+    that the service names them), the solution as text, key steps as given (absent ones left out).
+    ``ValueError`` naming the field for an answer or solution that is neither text nor a number."""
+    solution = field_text(solution, "solution")
+    choices = lenient_choices(choices)
+    read = reference_answer(field_text(answer, "answer"), solution)
+    if choices is None or isinstance(choices, dict):
+        read, choices = answer_and_choices(read, choices)
+    reference: dict[str, Any] = {"answer": read or ""}
+    if key_steps not in (None, "", []):
+        reference["key_steps"] = key_steps
+    if choices:
+        reference["choices"] = choices
+    if solution is not None:
+        reference["solution"] = solution
+    return reference
 
 
 # ---------------------------------------------------------------------------------------------- key steps

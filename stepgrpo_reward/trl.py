@@ -8,7 +8,8 @@ entry per completion (each prompt repeated ``num_generations`` times). The answe
 choices come from the dataset's columns (names configurable). Completions with the same prompt and
 reference are sent as one group; the returned values are per completion, in TRL's order, so the
 grouping never changes a reward (TRL computes its own advantages). A completion the service could not
-score (``timeout``/``error``, e.g. an empty answer) is ``None`` — TRL leaves it out — with a warning.
+score (``timeout``/``error``, e.g. an empty answer) is ``None`` — TRL leaves it out — with a warning; so is
+one whose answer is neither text nor a number (a list, a bool), which is not sent.
 An unreachable service raises :class:`RewardServiceError` after bounded retries.
 """
 
@@ -20,11 +21,13 @@ from typing import Any
 from stepgrpo_reward import DEFAULT_URL
 from stepgrpo_reward._service import (
     COMPONENTS,
+    Placed,
     RewardServiceError,
     ScoreService,
     component_values,
     group_batch,
     make_reference,
+    read_references,
 )
 
 __all__ = ["AsyncStepGRPOReward", "RewardServiceError", "StepGRPOReward"]
@@ -88,7 +91,7 @@ class _ColumnsReward:
         # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
         self.__name__ = "stepgrpo" if component == "reward" else component
 
-    def batch(self, prompts: list, completions: list, columns: dict) -> tuple[list[dict], list[tuple[int, int]]]:
+    def batch(self, prompts: list, completions: list, columns: dict) -> tuple[list[dict], list[Placed]]:
         """The /v1/score groups for TRL's flat batch, and where each completion landed."""
         answer, key_steps, choices = self.columns
         if answer not in columns and "solution" not in columns:
@@ -101,7 +104,11 @@ class _ColumnsReward:
         n = len(completions)
         answers, solutions = columns.get(answer) or [None] * n, columns.get("solution") or [None] * n
         steps, options = columns.get(key_steps) or [None] * n, columns.get(choices) or [None] * n
-        references = [make_reference(answers[i], steps[i], options[i], solutions[i]) for i in range(n)]
+
+        def reference(i: int) -> dict:
+            return make_reference(answers[i], steps[i], options[i], solutions[i])
+
+        references = read_references(reference, range(n), self.__name__)
         return group_batch([_prompt_key(p) for p in prompts], references, [message_text(c) for c in completions])
 
     def values(self, results: list[dict], columns: dict) -> list[float | None]:

@@ -9,10 +9,12 @@
 ``compute_score`` is the synchronous per-response form (verl's naive manager, or the reward loop in a thread).
 
 verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
-``{"answer", "key_steps", "choices"}`` (or its JSON string). Each call returns a dict whose ``score``
+``{"answer", "key_steps", "choices", "solution"}`` (or its JSON string). Each call returns a dict whose ``score``
 verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``step_rvr``,
 ``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. verl has no "unscored" value, so a
-response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning.
+response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning; so does one
+whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`stepgrpo_reward.rows.label_fields`),
+which is not sent.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
 A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment;
 over ``https://`` with a private CA, pass its PEM file as ``reward_kwargs.ca_cert``.
@@ -26,10 +28,12 @@ from typing import Any
 
 from stepgrpo_reward import DEFAULT_URL
 from stepgrpo_reward._service import (
+    Placed,
     RewardServiceError,
     ScoreService,
     component_values,
     group_batch,
+    read_references,
     reference_from_label,
 )
 from stepgrpo_reward.client import bearer_token
@@ -65,14 +69,15 @@ def _as_verl(results: list[dict]) -> list[dict[str, float]]:
     ]
 
 
-def _batch(data_sources, solution_strs, ground_truths, extra_infos) -> tuple[list[dict], list[tuple[int, int]]]:
+def _batch(data_sources, solution_strs, ground_truths, extra_infos) -> tuple[list[dict], list[Placed]]:
     """Groups by (data source, ground truth, prompt index): a prompt's rollouts share one reference."""
     extra_infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
     keys = [
         json.dumps([str(source), extra.get("index") if isinstance(extra, dict) else None], default=str)
         for source, extra in zip(data_sources, extra_infos, strict=True)
     ]
-    return group_batch(keys, [reference_from_label(gt) for gt in ground_truths], list(solution_strs))
+    references = read_references(reference_from_label, list(ground_truths), "stepgrpo_reward.verl")
+    return group_batch(keys, references, list(solution_strs))
 
 
 def compute_score_batch(

@@ -242,7 +242,7 @@ def test_converted_comcts_row_carries_the_answer_and_choices():
 
 
 def test_adapters_read_labels_as_the_data_tools_do():
-    expected = {"answer": "B", "choices": {"A": "3", "B": "5"}}
+    expected = {"answer": "B", "choices": {"A": "3", "B": "5"}, "solution": "Answer:B"}  # r1vl-reference grades by it
     assert make_reference(None, None, '["3", "5"]', solution="Answer:B") == expected
     assert reference_from_label({"solution": R1VL_ROW["solution"], "key_steps": EXTRACTION_REPLY})["answer"] == "24"
     assert make_reference(7, None, {"A": 3, "B": None}) == {"answer": "7", "choices": {"A": "3"}}
