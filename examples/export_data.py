@@ -3,7 +3,7 @@
     python examples/export_data.py verl --out data/train.parquet [--data r1vl_train.jsonl --image-root images/]
     python examples/export_data.py openrlhf --out data/train.jsonl
 
-The reference travels as one JSON string, {"answer", "key_steps", "choices"}: verl's
+The reference travels as one JSON string, {"answer", "key_steps", "choices", "solution"}: verl's
 ``reward_model.ground_truth`` and OpenRLHF's label column (``--data.label_key label``); the service
 and stepgrpo_reward.verl read that string back. A JSON string keeps Arrow from re-typing the nested
 key steps and filling absent choices with nulls.
@@ -20,9 +20,12 @@ from trainer_client.policy import FORMAT_HINT
 
 
 def reference_json(item) -> str:
+    """The reference the data tools send for the row: ``r1vl-reference`` grades against its solution."""
     reference = {"answer": item.answer, "key_steps": item.key_steps}
     if item.choices:
         reference["choices"] = item.choices
+    if item.solution:
+        reference["solution"] = item.solution
     return json.dumps(reference, ensure_ascii=False)
 
 
