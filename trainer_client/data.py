@@ -189,7 +189,7 @@ def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[li
     tallest = max(values)
     image, draw = _canvas(size)
     font, label_font = _font(round(12 * k)), _font(round((12 if n == 3 else 11) * k))
-    for i, (name, value, colour) in enumerate(zip(names, values, colours)):
+    for i, (name, value, colour) in enumerate(zip(names, values, colours, strict=True)):
         cx = left + slot * (i + 0.5)
         half = slot * 0.3
         y = base - value / tallest * (base - top)
@@ -199,16 +199,20 @@ def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[li
     draw.line([(left / 2, base), (size - right / 2, base)], fill=_BLACK, width=max(1, round(k)))
 
     listed = (
-        ", ".join(f"{name} = {value}" for name, value in zip(names[:-1], values[:-1]))
+        ", ".join(f"{name} = {value}" for name, value in zip(names[:-1], values[:-1], strict=True))
         + f" and {names[-1]} = {values[-1]}"
     )
-    description = f"A bar chart with {n} bars labelled {', '.join(names[:-1])} and {names[-1]}, with each value written above its bar."
+    description = (
+        f"A bar chart with {n} bars labelled {', '.join(names[:-1])} and {names[-1]}, "
+        "with each value written above its bar."
+    )
     value_groups = [
-        [f"{name} = {value}", f"{name}={value}", f"{name} has {value}"] for name, value in zip(names, values)
+        [f"{name} = {value}", f"{name}={value}", f"{name} has {value}"]
+        for name, value in zip(names, values, strict=True)
     ]
     if rng.random() < 0.5:
         letters = "ABCD"[:n]
-        choices = dict(zip(letters, names))
+        choices = dict(zip(letters, names, strict=True))
         best = values.index(tallest)
         answer = letters[best]
         question = "Which bar in the chart is the tallest?\nChoices:\n" + "\n".join(
@@ -226,7 +230,10 @@ def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[li
         i, j = j, i
     big, small, diff = values[i], values[j], values[i] - values[j]
     question = f"In the bar chart, how much larger is the value of {names[i]} than the value of {names[j]}?"
-    rationale = f"I read the values of {names[i]} and {names[j]} from the labels above the bars and subtract the smaller from the larger."
+    rationale = (
+        f"I read the values of {names[i]} and {names[j]} from the labels above the bars "
+        "and subtract the smaller from the larger."
+    )
     steps = [
         f"The values written above the two bars are {names[i]} = {big} and {names[j]} = {small}.",
         f"The difference is {big} - {small} = {diff}, so {names[i]} is {diff} more than {names[j]}.",
@@ -292,7 +299,7 @@ def _count(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[l
     rng.shuffle(fills)
     image, draw = _canvas(size)
     cell = size / grid
-    for index, colour in zip(cells, fills):
+    for index, colour in zip(cells, fills, strict=True):
         half = cell * rng.uniform(0.26, 0.34)
         cx = (index % grid + 0.5) * cell + rng.uniform(-0.08, 0.08) * cell
         cy = (index // grid + 0.5) * cell + rng.uniform(-0.08, 0.08) * cell

@@ -67,7 +67,7 @@ def draw(metrics: list[dict], path: str | Path, title: str | None = None) -> Pat
     steps = [m["step"] for m in metrics]
     window = max(1, len(metrics) // 10)
     figure, axes = pyplot.subplots(2, 3, figsize=(9, 4.8), dpi=80, sharex=True)
-    for axis, (key, label) in zip(axes.flat, CURVES.items()):
+    for axis, (key, label) in zip(axes.flat, CURVES.items(), strict=True):
         values = [m[key] for m in metrics]
         first, last = fifths(metrics, key)
         axis.plot(steps, values, ".", color="tab:blue", alpha=0.25, markersize=3)

@@ -38,7 +38,8 @@ class Policy:
         vision = self.image_processor(images=[image.convert("RGB")], return_tensors="pt")
         pads = int(vision["image_grid_thw"].prod()) // self.image_processor.merge_size**2
         text = (
-            f"<|im_start|>user\n<|vision_start|>{'<|image_pad|>' * pads}<|vision_end|>{question}\n{FORMAT_HINT}<|im_end|>\n"
+            f"<|im_start|>user\n<|vision_start|>{'<|image_pad|>' * pads}<|vision_end|>"
+            f"{question}\n{FORMAT_HINT}<|im_end|>\n"
             "<|im_start|>assistant\n"
         )
         ids = self.tokenizer(text, return_tensors="pt", add_special_tokens=False).input_ids
@@ -88,7 +89,10 @@ class Policy:
         return completion, (~after_eos).long()
 
     def decode(self, completion: torch.Tensor, mask: torch.Tensor) -> list[str]:
-        return [self.tokenizer.decode(ids[m.bool()], skip_special_tokens=True) for ids, m in zip(completion, mask)]
+        return [
+            self.tokenizer.decode(ids[m.bool()], skip_special_tokens=True)
+            for ids, m in zip(completion, mask, strict=True)
+        ]
 
     def token_logprobs(self, model, prompt: dict[str, torch.Tensor], completion: torch.Tensor) -> torch.Tensor:
         """Log-probabilities (n, T) of the completion tokens under ``model`` (policy or reference)."""
@@ -110,12 +114,12 @@ class Policy:
 
         Right padding leaves every real token's logits as they are alone (the model is causal), so a
         batch of a few items costs little more than one and the warm-up needs far fewer steps."""
-        rows = [torch.cat([p["input_ids"][0], t]) for p, t in zip(prompts, targets)]
+        rows = [torch.cat([p["input_ids"][0], t]) for p, t in zip(prompts, targets, strict=True)]
         width = max(len(r) for r in rows)
         ids = torch.full((len(rows), width), self.tokenizer.pad_token_id, dtype=torch.long, device=self.device)
         attention = torch.zeros_like(ids)
         labels = torch.full_like(ids, -100)
-        for i, (row, prompt) in enumerate(zip(rows, prompts)):
+        for i, (row, prompt) in enumerate(zip(rows, prompts, strict=True)):
             ids[i, : len(row)] = row
             attention[i, : len(row)] = 1
             labels[i, prompt["input_ids"].shape[1] : len(row)] = row[prompt["input_ids"].shape[1] :]
