@@ -1,7 +1,8 @@
 # Set-up and everyday commands, each installing into .venv what it needs and no more:
 #   make serve  the server alone (`pip install -e .`: no torch), then runs it
-#   make test   the server, the test tools and every extra the tests exercise (torch, TRL, Ray, data), then the suite
-#   make lint   the format and lint checks and the type check (mypy) of the reward core and the client package
+#   make test   the server, the test tools and every extra the tests exercise (torch, TRL, Ray, data), then
+#               make lint, then the suite
+#   make lint   the format and lint checks (ruff) and the type check (mypy) of the reward core and the client package
 #   make demo   the server plus the demo trainer (torch, transformers), then the demo against a running server
 PYTHON ?= python3
 VENV := .venv
@@ -56,7 +57,7 @@ style: $(VENV)/.installed
 lint: style
 	$(BIN)/mypy service/rewards stepgrpo_reward
 
-test: $(VENV)/.installed
+test: lint
 	$(BIN)/python -m pytest
 
 proto: $(VENV)/.installed
