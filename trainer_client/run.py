@@ -42,7 +42,7 @@ DEMO_DEFAULTS = {
     "lr": 3e-4,
     "lr_ramp": 20,
     "warmup_steps": 150,
-    "warmup_sloppy": 0.6,
+    "warmup_sloppy": 0.5,
     "cpu_threads": 1,
 }
 """The tiny offline demo: tuned so that the reward visibly rises in about 3 minutes on 2 CPU cores. Each fifth
