@@ -564,8 +564,6 @@ class AnswerJudge:
                     "numeric",
                     f"{_shown(pred_q.value)} vs {_shown(self.quantity.value)}",
                 )
-            if _NUMBER_EQUATION.match(pred):
-                return Verdict(False, "numeric", "an equation between numbers is not an answer")
         pred_text = normalised_text(pred)
         if not self.mathy:
             if pred_text == self.text:
