@@ -217,20 +217,17 @@ def too_large(answer: str) -> bool:
     return len(answer) > MAX_ANSWER_CHARS or unbounded_growth(answer) is not None
 
 
-def _after_letter(answer: str) -> str:
-    """What an answer says after the option letter it opens with (``(B) 57`` -> ``57``)."""
-    for pattern in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE):
-        m = pattern.match(answer)
-        if m:
-            return answer[m.end() :].strip(" .:,)-")
-    return ""
-
-
 def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
     """The option letter an answer names: ``B``, ``(B)``, ``B.``, ``B) 5``, ``Option B``.
 
     An answer that marks two different options (``(A) or (B)``) names none: hedging is not rewarded.
     """
+    mark = _letter_mark(answer, choices)
+    return mark.group(1).upper() if mark else None
+
+
+def _letter_mark(answer: str, choices: dict[str, str] | None) -> re.Match[str] | None:
+    """Where the answer opens with the option letter it names (see :func:`choice_letter`)."""
     for pattern in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE):
         m = pattern.match(answer)
         if m:
@@ -239,7 +236,7 @@ def choice_letter(answer: str, choices: dict[str, str] | None) -> str | None:
             if marked - {letter}:
                 return None
             if choices is None or letter in choices:
-                return letter
+                return m
     return None
 
 
@@ -526,8 +523,9 @@ class AnswerJudge:
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred) + _OPTION_MARKS.findall(stated.strip())}
             if len(marked) > 1:
                 return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
-            letter = choice_letter(pred, self.choices)
-            text = _after_letter(pred) if letter is not None and self.choices else ""
+            mark = _letter_mark(pred, self.choices)
+            letter = mark.group(1).upper() if mark else None
+            text = pred[mark.end() :].strip(" .:,)-") if mark and self.choices else ""
             other = self._matching_choice(text) if text else None
             if other is not None and other != letter:
                 return Verdict(False, "choice", f"option {letter} written with the text of option {other}")
