@@ -42,71 +42,12 @@ _COMPARISONS = frozenset({"than", "instead", "except", "unlike", "rather", "besi
 _LEADS = frozenset({"so", "thus", "hence", "therefore", "then", "finally", "overall", "clearly", "answer", "final"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "called", "named", "equals", "becomes"})
 _ANCHORS = _COPULAS | frozenset(
-    {
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "for",
-        "from",
-        "by",
-        "as",
-        "into",
-        "onto",
-        "towards",
-        "toward",
-        "answer",
-        "will",
-        "would",
-        "can",
-        "should",
-        "must",
-        "does",
-        "did",
-        "do",
-        "known",
-        "labeled",
-        "labelled",
-        "shows",
-    }  # fmt: skip
+    "in on at of to for from by as into onto towards toward answer will would can should must does did do "
+    "known labeled labelled shows".split()
 )
 _SUBJECT_VERBS = frozenset(
-    {
-        "is",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "wins",
-        "won",
-        "will",
-        "would",
-        "can",
-        "does",
-        "did",
-        "gets",
-        "got",
-        "receives",
-        "received",
-        "scores",
-        "scored",
-        "leads",
-        "led",
-        "holds",
-        "shows",
-        "appears",
-        "comes",
-        "takes",
-        "owns",
-        "occurs",
-        "represents",
-        "describes",
-        "matches",
-        "corresponds",
-    }  # fmt: skip
+    "is are was were has have had wins won will would can does did gets got receives received scores scored leads "
+    "led holds shows appears comes takes owns occurs represents describes matches corresponds".split()
 )
 _PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "which", "who", "we", "i", "you"})
 _PLACES = frozenset(
