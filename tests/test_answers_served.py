@@ -100,6 +100,8 @@ def test_math_verify_own_cases_agree_at_least_97_percent(url):
         ("3", "\\boxed{3} \\boxed{4}", "boxes → 3, 4"),
         ("no", "No, the lines do not meet.", "yes_no → no"),
         ("C", "The right choice is C.", "option → C"),
+        ("red", "The ball is red.", "phrase → red"),
+        ("Ben", "Ben won the election with 12 votes.", "phrase → Ben"),
     ],
 )
 def test_the_explanation_shows_the_value_read_and_the_rule(url, reference, stated, rule):

@@ -500,7 +500,7 @@ class AnswerJudge:
             long_prose = LONG_STATEMENT < len(stated) <= MAX_BLOCK_CHARS and is_prose(stated)
             if not (self.mathy and long_prose) or self.too_large:
                 verdict = self._judge_statement(stated, stated)
-                return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
+                return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement or statement)
             if unbounded_growth(stated) is not None:
                 return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
             ok = math_verify_text_equal(self.clean, stated)
@@ -512,7 +512,7 @@ class AnswerJudge:
         if not verdict.correct and self.is_text:
             correct, detail = phrase_verdict(clean_answer(stated), self.clean)
             if correct:
-                return Verdict(True, "text", detail, statement)
+                return Verdict(True, "text", detail, Statement(self.clean, "phrase"))
         return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
 
     def _judge_statement(self, value: str, stated: str) -> Verdict:
@@ -567,7 +567,7 @@ class AnswerJudge:
             if pred_text == self.text:
                 return Verdict(True, "text")
             correct, detail = phrase_verdict(pred, self.clean)
-            return Verdict(correct, "text", detail)
+            return Verdict(correct, "text", detail, Statement(self.clean, "phrase") if correct else None)
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")

@@ -26,7 +26,8 @@ class Statement:
     value: str | None
     """The stated value as text for the grader; None for a hedge or when nothing was read."""
     rule: str
-    """How it was read: plain, boxed, boxes, prose, option, yes_no, hedge, none."""
+    """How it was read: plain, boxed, boxes, prose, option, yes_no, hedge, none; phrase when the grader found a
+    text reference where the sentence states its answer (:mod:`.phrase`)."""
     detail: str = ""
     values: tuple[str, ...] = ()
     """Every value the sentence states (a hedge's alternatives too)."""
