@@ -108,9 +108,12 @@ class RewardClient(ServiceClient):
     def score_stream(
         self, items: Iterable, profile: str = "stepgrpo", options: dict | None = None
     ) -> Iterator[StreamResult]:
-        """gRPC only: send groups as they come (any iterable), yield each :class:`StreamResult` when ready."""
+        """Send groups as they come (any iterable), yield each :class:`StreamResult` when ready. gRPC streams them
+        on one call (results in the order they finish); HTTP, which has no stream, scores one group a request, in
+        turn, so the same loop works with either URL."""
         if self.transport != "grpc":
-            raise RewardServiceError("score_stream needs a grpc:// URL")
+            yield from self._http_stream(items, profile, options)
+            return
         import grpc
 
         from .proto_json import dict_to_message, message_to_dict
@@ -128,6 +131,11 @@ class RewardClient(ServiceClient):
                 yield StreamResult.model_validate(message_to_dict(reply))
         except grpc.RpcError as exc:
             raise _grpc_error(exc) from None
+
+    def _http_stream(self, items: Iterable, profile: str, options: dict | None) -> Iterator[StreamResult]:
+        for group in items:
+            response = self.score([group], profile, options)
+            yield StreamResult(profile=response.profile, version=response.version, group=response.groups[0])
 
     def info(self) -> InfoResponse:
         if self.transport == "grpc":

@@ -169,6 +169,16 @@ def test_client_stream_matches_unary_scores(server):
     assert streamed == unary
 
 
+def test_client_stream_over_http_gives_what_grpc_streams(server):
+    """Over HTTP, which has no stream, score_stream scores one group a request: the same results as gRPC's."""
+    groups = [group([GENUINE, WRONG_ANSWER], group_id=str(i)) for i in range(3)]
+    with RewardClient(server.url) as http, RewardClient("grpc://" + server.grpc_target) as rpc:
+        over_http = list(http.score_stream(iter(groups), options={"alpha": 0.2}))
+        over_grpc = {r.group.group_id: r for r in rpc.score_stream(groups, options={"alpha": 0.2})}
+    assert [r.group.group_id for r in over_http] == ["0", "1", "2"]
+    assert {r.group.group_id: r for r in over_http} == over_grpc
+
+
 def test_info_over_grpc_equals_http(server):
     with RewardClient(server.url) as http, RewardClient("grpc://" + server.grpc_target) as rpc:
         assert http.info() == rpc.info()

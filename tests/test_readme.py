@@ -66,9 +66,17 @@ def test_configuration_table_lists_every_flag_with_its_variable_and_default():
     assert set(rows) == {f.name.replace("_", "-") for f in fields(Config)}
 
 
-def test_readme_python_client_example_runs(server, capsys):
-    code = re.search(r"```python\n(from service.client import RewardClient\n\ngroup = .*?)\n```", DOCS, re.S).group(1)
-    exec(code.replace("grpc://127.0.0.1:50051", "grpc://" + server.grpc_target), {})
+def client_example() -> str:
+    return re.search(r"```python\n(from service.client import RewardClient\n\ngroup = .*?)\n```", DOCS, re.S).group(1)
+
+
+@pytest.mark.parametrize("kind", ["grpc", "http"])
+def test_readme_python_client_example_runs_with_either_url(server, capsys, kind):
+    """The snippet as written with its gRPC URL, and with the HTTP URL its comment offers."""
+    code = client_example()
+    assert 'RewardClient("grpc://127.0.0.1:50051")' in code and '"http://127.0.0.1:8000"' in code
+    url = "grpc://" + server.grpc_target if kind == "grpc" else server.url
+    exec(code.replace("grpc://127.0.0.1:50051", url), {})
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("[2.1, 0.0]")
     assert sorted(lines[1:]) == ["q-1 [2.1, 0.0]", "q-2 [2.1, 0.0]"]
