@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from service.rewards.sections import ANSWER, DESCRIPTION, RATIONALES, STEP, THINK, answer_text, parse_completion
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
+from service.rewards.sections import (
+    ANSWER,
+    DESCRIPTION,
+    RATIONALES,
+    STEP,
+    THINK,
+    answer_text,
+    has_content,
+    parse_completion,
+)
 from service.rewards.validity import validity_checks
 
 DESC = "### Image Description:\nA right triangle ABC with legs 3 and 4.\n"
@@ -281,3 +293,200 @@ def test_unmarked_description_line_is_not_a_description():
     text = "Image Description: a triangle.\n" + RAT + STEP1 + ANS
     assert DESCRIPTION not in [k for k, _ in kinds(text)]
     assert "complete" in failed(text)
+
+
+# ---------------------------------------------------------------- a section must hold content (issue 26)
+
+BLANKS = [
+    ".",
+    "-",
+    "**",
+    "<br>",
+    "<!-- -->",
+    "\u200b",
+    "** **",
+    "- . -",
+    "<br/><br />",
+    "<!-- the rationale goes here -->",
+    "\u200b\u200c\u200d\u2060\ufeff",
+    "\u00a0\u2003\u3000",
+    "&nbsp;",
+    "$\\quad$",
+    "\\, \\; \\!",
+    "$$ $$",
+    "...",
+    "***",
+    "___",
+    "`` ``",
+    "> ",
+    "| | |",
+    "\u3164",
+    "\u2800",
+    "<!-- unclosed comment with words",
+    "<span></span>",
+    "\\hspace{1cm}",
+    "\\phantom{AB = 6}",
+    "—",
+    "• • •",
+]
+"""Bodies that render as nothing, or as punctuation only."""
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+@pytest.mark.parametrize("where", ["description", "rationales", "step", "answer"])
+def test_a_section_of_markup_or_invisible_characters_is_missing(blank, where):
+    bodies = {"description": "A right triangle.", "rationales": "Pythagoras.", "step": "AB = 5.", "answer": "5"}
+    bodies[where] = blank
+    text = (
+        f"### Image Description:\n{bodies['description']}\n### Rationales:\n{bodies['rationales']}\n"
+        f"### Step 1:\n{bodies['step']}\n### The final answer is: {bodies['answer']}"
+    )
+    assert "complete" in failed(text)
+
+
+@pytest.mark.parametrize(
+    "body", ["x", "5", "AB = 5.", "$\\frac{1}{2}$", "\\pi", "Ja.", "三角形", "**5**", "<b>7</b>", "٣", "x\u200b = 5"]
+)
+def test_a_word_or_formula_token_is_content(body):
+    assert has_content(body)
+    assert valid(DESC + RAT + f"### Step 1:\n{body}\n" + ANS)
+
+
+_MARKUP = st.sampled_from(
+    ["**", "__", "<br>", "<br/>", "<!-- x -->", "<!-- -->", "-", ".", ",", ";", ":", "!", "?", "*", "#", ">", "|", "`"]
+    + ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u3164", "\u115f", "\u2800"]
+    + [
+        " ",
+        "\t",
+        "\u00a0",
+        "\u2002",
+        "\u2009",
+        "\u202f",
+        "\u3000",
+        "&nbsp;",
+        "&#8203;",
+        "\\quad",
+        "\\,",
+        "\\;",
+        "$$",
+        "$",
+    ]
+    + ["—", "–", "…", "•", "·", "()", "[]", "{}", "\\dots"]
+)
+_BLANK_BODY = st.lists(_MARKUP, min_size=0, max_size=12).map("".join)
+_SECTION = st.sampled_from(
+    [
+        "### Image Description:",
+        "### Rationales:",
+        "### Step 1:",
+        "### Step 2:",
+        "### Step 3:",
+        "### The final answer is:",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(where=st.sampled_from(["description", "rationales", "step 1", "step 2", "answer"]), body=_BLANK_BODY)
+def test_a_markup_only_section_never_passes_validity(where, body):
+    headers = {
+        "description": "### Image Description:",
+        "rationales": "### Rationales:",
+        "step 1": "### Step 1:",
+        "step 2": "### Step 2:",
+        "answer": "### The final answer is:",
+    }
+    parts = {k: v for k, v in zip(headers, [DESC, RAT, STEP1, STEP2, ANS], strict=True)}
+    parts[where] = f"{headers[where]}\n{body}\n"
+    assert not has_content(body)
+    assert not valid("".join(parts.values()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(header=_SECTION, body=_BLANK_BODY, at=st.integers(0, 6))
+def test_inserting_a_markup_only_section_never_passes_validity(header, body, at):
+    """A blank section added anywhere to a valid completion: a repeat, a blank step, a gap or a blank answer."""
+    pieces = [DESC, RAT, THINK_H, STEP1, STEP2, ANS + "\n"]
+    pieces.insert(min(at, len(pieces)), f"{header}\n{body}\n")
+    assert not valid("".join(pieces))
+
+
+# ---------------------------------------------------------------- header spellings the stepgrpo profile accepts
+
+ACCEPTED_ANSWER_HEADERS = [
+    "### The final answer is:",
+    "### The final answer is",
+    "**The final answer is:**",
+    "### Final Answer:",
+    "### Final Answer",
+    "## Final Answer:",
+    "# Final answer:",
+    "**Final Answer:**",
+    "**Final Answer**:",
+    "### **Final Answer:**",
+    "### Final answer is:",
+    "#### FINAL ANSWER:",
+]
+
+
+@pytest.mark.parametrize("header", ACCEPTED_ANSWER_HEADERS)
+def test_final_answer_header_spellings_are_read_and_valid(header):
+    text = DESC + RAT + STEP1 + STEP2 + f"{header} 5"
+    assert valid(text)
+    assert answer_text(parse_completion(text)) == "5"
+    group = PreparedGroup(CoreReference(answer="5", key_steps=[["AB = 5"]]), PROFILES["stepgrpo"], Settings())
+    result = group.score(text)
+    assert (result["step_rvr"], result["answer_correct"], result["key_step_ratio"]) == (1.0, True, 1.0)
+
+
+@pytest.mark.parametrize("step", ["## Step 1:", "**Step 1:**", "### Step 1.", "#### **Step 1**:", "# step 1"])
+def test_step_header_spellings_are_valid(step):
+    assert valid(DESC + RAT + STEP1.replace("### Step 1:", step) + STEP2 + "### Final Answer: 5")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Final Answer: 5", "Answer: 5", "### Answer: 5", "The answer is 5.", "### Conclusion: 5", "**Answer:** 5"],
+)
+def test_other_answer_spellings_are_not_a_final_answer_section(line):
+    text = DESC + RAT + STEP1 + STEP2 + line
+    assert answer_text(parse_completion(text)) is None
+    assert "complete" in failed(text)
+
+
+# ---------------------------------------------------------------- several final-answer sections (issue 26)
+
+
+def _scored(answer: str, *answers: str) -> dict:
+    text = DESC + RAT + STEP1 + STEP2 + "".join(f"### The final answer is: {a}\n" for a in answers)
+    group = PreparedGroup(CoreReference(answer=answer, key_steps=[["AB = 5"]]), PROFILES["stepgrpo"], Settings())
+    return group.score(text, explain=True)
+
+
+@pytest.mark.parametrize(
+    "answers", [("8", "5"), ("5", "8"), ("4", "5", "5"), ("\\boxed{6}", "\\boxed{5}"), ("The area is 7.", "5")]
+)
+def test_final_answers_that_state_different_values_are_a_hedge(answers):
+    result = _scored("5", *answers)
+    assert result["answer_correct"] is False and result["step_rvr"] == 0.0
+    assert result["explanation"]["answer"]["method"] == "hedge"
+    assert "final-answer sections state different" in result["explanation"]["answer"]["detail"]
+
+
+@pytest.mark.parametrize("answers", [("5", "5"), ("5", "5.0"), ("5", "\\boxed{5}"), ("AB = 5", "The length is 5.")])
+def test_the_same_value_twice_is_invalid_format_but_not_a_wrong_answer(answers):
+    result = _scored("5", *answers)
+    assert result["answer_correct"] is True
+    assert result["step_rvr"] == 0.0
+    assert {c["check"] for c in result["explanation"]["validity"] if not c["passed"]} == {"no_repeated_sections"}
+
+
+def test_many_final_answers_are_a_hedge_without_reading_each():
+    result = _scored("5", *[str(n) for n in range(9)], "5")
+    assert result["answer_correct"] is False and result["explanation"]["answer"]["method"] == "hedge"
+
+
+def test_a_markup_only_final_answer_section_is_no_answer():
+    result = _scored("5", "**", "5")
+    assert result["answer_correct"] is True and result["step_rvr"] == 0.0
+    assert _scored("5", "\u200b")["explanation"]["answer"]["method"] == "none"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import MAX_ANSWER_CHARS, AnswerJudge, clean_answer
+from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
 from .growth import unbounded_growth
 from .keysteps import (
     KeyStepError,
@@ -29,13 +29,16 @@ from .reference_rules import (
     reference_validity,
 )
 from .results import Scored
-from .sections import answer_block, answer_text, parse_completion
+from .sections import answer_blocks, answer_text, parse_completion
 from .spans import TextOffsets
+from .statement import Statement
 from .validity import validity_checks
 
 _MAX_WRAPPED_ANSWER_CHARS = 4 * MAX_ANSWER_CHARS
 """A reference answer up to this long is cleaned (wrappers peeled) before its growth check; a longer one
 cannot clean down to an answer that is read."""
+MAX_ANSWER_READINGS = 4
+"""Final-answer sections with different text judged one by one; more than this many is a hedge at once."""
 DEFAULT_ALPHA = 0.1
 """The weight of the key-step ratio in StepRAR, as R1-VL trains with."""
 
@@ -113,7 +116,7 @@ class PreparedGroup:
         parsed = parse_completion(completion)
         checks = validity_checks(parsed)
         stated = answer_text(parsed)
-        verdict = self.judge.judge(answer_block(parsed))
+        verdict = self._judge_sections(answer_blocks(parsed))
         stream = StepStream.of([parsed.body(s) for s in parsed.steps])
         matches = find_matches(self.alternatives, stream, self.profile.fuzzy_threshold)
         credit = (credit_matches if self.stuffing_guard else credit_all)(matches, stream)
@@ -136,6 +139,22 @@ class PreparedGroup:
         return self._result(
             verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation
         )
+
+    def _judge_sections(self, blocks: list[str]) -> Verdict:
+        """Every final-answer section is read: sections that state different values are a hedge (a later one
+        does not take an earlier one back); the same value stated twice is judged once."""
+        distinct = list(dict.fromkeys(blocks))
+        if not distinct:
+            return self.judge.judge(None)
+        if len(distinct) > MAX_ANSWER_READINGS:
+            return _hedge(f"{len(distinct)} final-answer sections state different answers")
+        verdicts = [self.judge.judge(block) for block in distinct]
+        last = verdicts[-1]
+        values = {v.statement.value if v.statement else None for v in verdicts}
+        if all(v.correct for v in verdicts) or (not any(v.correct for v in verdicts) and len(values) == 1):
+            return last
+        shown = ", ".join(_read(v) for v in verdicts)
+        return _hedge(f"{len(verdicts)} final-answer sections state different values: {shown}")
 
     def _score_reference(self, completion: str, explain: bool) -> Scored:
         checks = reference_validity(completion)
@@ -162,6 +181,15 @@ class PreparedGroup:
                 "stuffing_guard": {"applied": False},
             }
         return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
+
+
+def _hedge(detail: str) -> Verdict:
+    return Verdict(False, "hedge", detail, Statement(None, "hedge", detail))
+
+
+def _read(verdict: Verdict) -> str:
+    statement = verdict.statement
+    return statement.value if statement and statement.value else verdict.method
 
 
 def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:

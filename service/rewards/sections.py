@@ -2,12 +2,15 @@
 
 A header starts a line and is marked as a header (``#`` .. ``######`` and/or ``**bold**``), so that
 prose which merely mentions "step 2" never opens a section. Spellings real models emit are
-accepted: ``Step 1:`` / ``Step 1.``, bold headers, CRLF, extra blank lines, trailing text.
+accepted: ``Step 1:`` / ``Step 1.``, ``## Step 1:``, bold headers (``**Final Answer:**``), the final answer as
+``The final answer is`` or ``Final Answer``, CRLF, extra blank lines, trailing text. A section is present only
+when it holds content (:func:`has_content`): markup, punctuation and invisible characters are not content.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 DESCRIPTION, RATIONALES, THINK, STEP, ANSWER = "description", "rationales", "think", "step", "answer"
@@ -18,7 +21,7 @@ _HEADER = re.compile(
     r"|(?P<rationales>rationales?)"
     r"|(?P<think>let['’]?s[ \t]+think[ \t]+step[ \t]+by[ \t]+step)"
     r"|step[ \t]*(?P<number>\d{1,6})"
-    r"|(?P<answer>the[ \t]+final[ \t]+answer[ \t]+is))"
+    r"|(?P<answer>(?:the[ \t]+)?final[ \t]+answer(?:[ \t]+is)?))"
     r"[ \t]*(?:\*\*|__)?[ \t]*[:.]?[ \t]*(?:\*\*|__)?[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -51,7 +54,7 @@ class Parsed:
 
     @property
     def answer_section(self) -> Section | None:
-        """The last final-answer section: a model that states two answers is held to its last."""
+        """The last final-answer section: where the answer must come after the last step."""
         answers = self.of_kind(ANSWER)
         return answers[-1] if answers else None
 
@@ -108,3 +111,56 @@ def answer_block(parsed: Parsed) -> str | None:
     if section is None:
         return None
     return parsed.body(section).strip()
+
+
+def answer_blocks(parsed: Parsed) -> list[str]:
+    """The body of every final-answer section that holds content, in order: each is read, so a section
+    stating another value is not taken back by a later one."""
+    bodies = (parsed.body(s).strip() for s in parsed.of_kind(ANSWER))
+    return [body for body in bodies if has_content(body)]
+
+
+_HTML_COMMENT = "<!--"
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});")
+"""``<br>``, ``<span style=...>``, ``&nbsp;``: markup that renders as nothing or as a space."""
+_LATEX_BLANK = re.compile(
+    r"\\(?:[hv]space\*?\s*\{[^{}]{0,40}\}|[hv]?phantom\s*\{[^{}]{0,200}\}|q?quad|[,;:! ]|newline|linebreak|"
+    r"displaystyle|textstyle|left|right|[lc]?dots|ldots|cdots|vdots|ddots|\\)(?![A-Za-z])"
+)
+"""LaTeX that only spaces, sizes or elides: ``\\quad``, ``\\,``, ``\\hspace{1cm}``, ``\\phantom{x}``, ``\\dots``."""
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters (and the blank braille pattern) that draw nothing: Hangul fillers."""
+_CONTENT_CATEGORIES = ("L", "N")
+
+
+def has_content(text: str) -> bool:
+    """At least one word or formula character (a letter or digit) once markup (``**``, ``<br>``, ``<!-- -->``,
+    ``-``, ``.``), spacing LaTeX, punctuation and every space, format and zero-width character are set aside.
+    Linear: each comment is closed by one search, tags and entities are bounded."""
+    if not text:
+        return False
+    text = _without_comments(text)
+    if "<" in text or "&" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "\\" in text:
+        text = _LATEX_BLANK.sub(" ", text)
+    return any(_is_content(ch) for ch in text)
+
+
+def _without_comments(text: str) -> str:
+    """The text without ``<!-- ... -->`` comments; an unclosed one runs to the end, as it renders."""
+    pieces, pos = [], 0
+    while (start := text.find(_HTML_COMMENT, pos)) != -1:
+        pieces.append(text[pos:start])
+        end = text.find("-->", start + len(_HTML_COMMENT))
+        if end == -1:
+            return "".join(pieces)
+        pos = end + 3
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _is_content(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum()
+    return unicodedata.category(ch)[0] in _CONTENT_CATEGORIES and ch not in _INVISIBLE_LETTERS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .sections import ANSWER, DESCRIPTION, RATIONALES, STEP, THINK, Parsed, answer_text
+from .sections import ANSWER, DESCRIPTION, RATIONALES, STEP, THINK, Parsed, has_content
 
 _ORDER = {DESCRIPTION: 0, RATIONALES: 1, THINK: 2, STEP: 3, ANSWER: 4}
 _NAMES = {
@@ -29,14 +29,17 @@ def validity_checks(parsed: Parsed) -> list[Check]:
 
 
 def _complete(parsed: Parsed) -> Check:
+    """Each section holds content (:func:`.sections.has_content`): a section of markup, punctuation or invisible
+    characters alone is as missing as an empty one."""
     missing = [
-        _NAMES[k] for k in (DESCRIPTION, RATIONALES) if not any(parsed.body(s).strip() for s in parsed.of_kind(k))
+        _NAMES[k] for k in (DESCRIPTION, RATIONALES) if not any(has_content(parsed.body(s)) for s in parsed.of_kind(k))
     ]
     steps = parsed.steps
     if not steps:
         missing.append("steps")
-    empty = [str(s.number) for s in steps if not parsed.body(s).strip()]
-    if answer_text(parsed) is None:
+    empty = [str(s.number) for s in steps if not has_content(parsed.body(s))]
+    answer = parsed.answer_section
+    if answer is None or not has_content(parsed.body(answer)):
         missing.append(_NAMES[ANSWER])
     if missing or empty:
         parts = [f"missing or empty: {', '.join(missing)}"] if missing else []
