@@ -9,6 +9,7 @@ hard deadline by killing the process, which is the only thing that stops a hung 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -302,7 +303,13 @@ def _shown(value: Fraction | float) -> str:
     try:
         return format(float(value), ".12g")
     except OverflowError:
+        pass
+    try:
         return str(value)[:_SHOWN_CHARS] + "…"
+    except ValueError:  # past Python's int-to-text limit (4,300 digits): its size, from the bit lengths
+        value = Fraction(value)
+        digits = (abs(value.numerator).bit_length() - value.denominator.bit_length()) * math.log10(2)
+        return f"{'-' if value < 0 else ''}about 10^{digits:.0f}"
 
 
 def _widest_options(letters: list[str], choices: dict[str, str]) -> list[str]:

@@ -199,7 +199,7 @@ class _Masked:
     def __init__(self, text: str):
         self.spans: list[str] = []
         self.written: list[str] = []
-        text = _DISPLAY.sub(self._keep, text)
+        text = _DISPLAY.sub(self._keep, text.replace("\x01", " ").replace("\x02", " "))
         self.text = _INLINE.sub(self._keep, text)
 
     def _keep(self, m: re.Match) -> str:

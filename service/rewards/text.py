@@ -29,6 +29,9 @@ _DEGREES = re.compile(r"\^\s*+(?:\{\s*+)?\\circ(?:\s*+\})?|\\degree|°")
 _SCIENTIFIC = re.compile(r"(\d)\s*+\*\s*+10\s*+\^\s*+(?:\{\s*+)?([-+]?\d+)(?:\s*+\})?")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
 _COMMANDS = re.compile(r"\\([a-zA-Z]+)")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters but tab and line breaks: never text, and the readers use some as placeholders (NUL between
+steps, SOH/STX around masked maths in :mod:`.statement`), so a completion's own are blanked."""
 
 _SYMBOLS = [
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[,;:! ]|\\q?quad\b|\$|\\[()\[\]]"), " "),
@@ -69,7 +72,11 @@ def _vulgar_as_latex(match: re.Match[str]) -> str:
 
 def unicode_normalised(text: str) -> str:
     """NFKC after the two spellings it would corrupt: superscripts (``x²`` -> ``x^2``) and vulgar fractions
-    (NFKC turns ``2½`` into ``21⁄2``, twenty-one halves; here it is the mixed number ``2\\frac{1}{2}``)."""
+    (NFKC turns ``2½`` into ``21⁄2``, twenty-one halves; here it is the mixed number ``2\\frac{1}{2}``).
+    Control characters become spaces."""
+    text = _CONTROLS.sub(" ", text)
+    if text.isascii():
+        return text
     text = _VULGAR.sub(_vulgar_as_latex, text)
     return unicodedata.normalize("NFKC", superscripts_to_carets(text))
 
@@ -78,7 +85,7 @@ def latex_to_plain(text: str) -> str:
     """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
     text = _SEGMENT_BARS.sub(r" \1 ", text) if "|" in text else text
     if text.isascii() and "\\" not in text:
-        return _plain_numbers(text.replace("$", " ")).lower()
+        return _plain_numbers(_CONTROLS.sub(" ", text).replace("$", " ")).lower()
     text = unicode_normalised(text)
     text = _WRAPPERS.sub(r" \1 ", text)
     for _ in range(_FRAC_NESTING):
@@ -102,12 +109,12 @@ def _plain_numbers(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def canonical_number(token: str) -> str:
-    """One spelling per value: ``0.50`` -> ``0.5``, ``2.0`` -> ``2``, ``1e3`` -> ``1000``."""
+    """One spelling per value: ``0.50`` -> ``0.5``, ``2.0`` -> ``2``, ``1e3`` -> ``1000``; a number Python will
+    not write out (over 4,300 digits, ``9…9e999``) keeps its spelling."""
     try:
-        value = Fraction(token)
+        return _format_fraction(Fraction(token))
     except (ValueError, ZeroDivisionError):
         return token
-    return _format_fraction(value)
 
 
 def _format_fraction(value: Fraction) -> str:
