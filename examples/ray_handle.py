@@ -22,13 +22,14 @@ APP_NAME = "reward"
 
 @ray.remote(num_cpus=0)
 def rewards_and_advantages(groups: list[dict], options: dict | None = None) -> list[dict]:
-    """Per group: the rewards (None where a completion could not be scored) and the advantages."""
+    """Per group: the rewards (the lowest, 0, where a completion's own scoring failed; None where it was not
+    scored for another reason) and the advantages."""
     handle = serve.get_app_handle(APP_NAME)
     response = handle.score.remote({"groups": groups, "options": options or {}}).result()
     return [
         {
             "group_id": g["group_id"],
-            "rewards": [r["reward"] if r["status"] == "ok" else None for r in g["results"]],
+            "rewards": [r["reward"] for r in g["results"]],
             "advantages": g["advantages"],
         }
         for g in response["groups"]

@@ -69,6 +69,16 @@ class Options(_Strict):
     )
     stuffing_guard: bool | None = Field(None, description="Override the profile's key-step stuffing guard.")
     explain: bool = Field(False, description="Attach a per-trajectory explanation.")
+    unscored: Literal["lowest", "exclude"] = Field(
+        "lowest",
+        description=(
+            "A completion whose own scoring fails or runs past the deadline (status 'error'/'timeout'): 'lowest' "
+            "pays it reward 0 (StepRAR 0, StepRVR 0, answer_correct false) and counts it in its group's "
+            "advantages, so a policy gains nothing by producing what cannot be scored; 'exclude' gives it reward "
+            "null and advantage 0, left out of the group's mean and std. Failures of the service's own or of the "
+            "reference are never paid."
+        ),
+    )
 
 
 class ScoreRequest(_Strict):

@@ -60,16 +60,14 @@ def score_request(body: OpenRLHFRequest, profile: str, options: Options | None =
 
 
 def rewards(response: dict) -> dict:
-    """Rewards in sample order; unscored samples get 0.0 and ``scored: 0`` in the extra logs."""
+    """Rewards in sample order, as ``/v1/score`` gives them: a sample whose own scoring failed has the lowest
+    reward (0.0); one with no reward (its reference unusable) gets 0.0 too, as OpenRLHF has no "unscored";
+    ``scored`` in the extra logs is 0 for both."""
     results = [r for g in response["groups"] for r in g["results"]]
-    scored = [r["status"] == "ok" for r in results]
-    rewards = [r["reward"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)]
-    logs = {
-        "step_rar": [r["step_rar"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)],
-        "step_rvr": [r["step_rvr"] if ok else 0.0 for r, ok in zip(results, scored, strict=True)],
-        "answer_correct": [1.0 if r.get("answer_correct") else 0.0 for r in results],
-        "scored": [1.0 if ok else 0.0 for ok in scored],
-    }
+    logs = {key: [r[key] if r[key] is not None else 0.0 for r in results] for key in ("reward", "step_rar", "step_rvr")}
+    rewards = logs.pop("reward")
+    logs["answer_correct"] = [1.0 if r.get("answer_correct") else 0.0 for r in results]
+    logs["scored"] = [1.0 if r["status"] == "ok" else 0.0 for r in results]
     return {"rewards": rewards, "scores": rewards, "extra_logs": logs}
 
 

@@ -7,6 +7,13 @@ and the task's other trajectories are scored on the new process. Workers send wh
 every few tens of milliseconds, so a killed worker's finished trajectories are kept, not scored again.
 A process that dies retries the trajectory it was on once, then reports ``status: error``. Every item
 always gets one outcome. A worker that fails to start is retried with backoff.
+
+Attribution (what the no-shelter rule pays the lowest reward, :mod:`service.rewards.results`): a deadline
+passed or a second death *while a trajectory was being scored* is that trajectory's own (``own``); the
+other trajectories of the task are innocent bystanders and are scored again. A deadline passed while its
+group's reference was being prepared makes that reference unusable for the request's items that share it
+(an ``error`` that is not paid). A worker lost between trajectories, at shutdown, or failing in the pool's own
+code is the service's: retried once, then an ``error`` that is not paid.
 """
 
 from __future__ import annotations
@@ -25,8 +32,8 @@ from typing import Any
 
 from . import worker
 from .rewards import Settings
-from .rewards.results import error_outcome, failure_detail, timeout_outcome
-from .worker import CANCELLED, POSITION, PROGRESS_SLOTS, STARTED, Tag, Task, Timed
+from .rewards.results import error_outcome, failure_detail, own_error_outcome, timeout_outcome
+from .worker import CANCELLED, POSITION, PREPARING, PROGRESS_SLOTS, STARTED, Tag, Task, Timed
 
 log = logging.getLogger("service.pool")
 
@@ -63,6 +70,25 @@ class Restart(StrEnum):
     """Killed: a trajectory ran past its deadline."""
 
 
+class Phase(StrEnum):
+    """What the worker was doing when it was killed or died: who the failure belongs to."""
+
+    SCORING = "scoring"
+    """Scoring the trajectory at its position: the failure is that trajectory's own."""
+    PREPARING = "preparing"
+    """Preparing the reference of the trajectory at its position: the reference's."""
+    IDLE = "idle"
+    """Between trajectories: the service's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Where a worker was when it was killed (:attr:`Restart.TIMEOUT`) or died (:attr:`Restart.CRASH`)."""
+
+    position: int
+    phase: Phase
+
+
 class WorkerStartError(RuntimeError):
     """No worker process could be started."""
 
@@ -83,6 +109,9 @@ class Job:
     items: list[Item]
     future: asyncio.Future
     results: list[Timed | None] = field(default_factory=list)
+    unusable: dict[tuple, str] = field(default_factory=dict)
+    """Shared by one request's tasks: references whose preparation ran past the deadline, and why, so that
+    the group's other completions get that error at once rather than each costing a deadline."""
 
     def payload(self, indices: list[int]) -> Task:
         """The task for a worker: the items at ``indices``, consecutive ones sharing a reference as one part."""
@@ -91,6 +120,10 @@ class Job:
             members = list(members)
             parts.append((key, self.items[members[0]].reference, [self.items[i].text for i in members]))
         return Task(self.profile, self.settings, self.explain, parts)
+
+    def reference_key(self, index: int) -> tuple:
+        """What a worker prepares once: the item's reference under this task's profile and settings."""
+        return (self.items[index].key, self.profile, self.settings)
 
     def deliver(self) -> None:
         """Hand the results to the submitting event loop (raises ``RuntimeError`` if it is closed)."""
@@ -217,9 +250,12 @@ class _Slot(threading.Thread):
                 for i in pending:
                     job.results[i] = (error_outcome(CANCELLED_DETAIL), 0.0)
                 return
+            pending = self._without_unusable_references(job, pending)
+            if not pending:
+                return
             if self.proc is None or not self.proc.is_alive():
                 self._restart(Restart.DEAD)
-            self.progress[POSITION] = self.progress[STARTED] = self.progress[CANCELLED] = 0.0
+            self.progress[POSITION] = self.progress[STARTED] = self.progress[CANCELLED] = self.progress[PREPARING] = 0.0
             try:
                 self.conn.send(job.payload(pending))
             except OSError:
@@ -250,44 +286,84 @@ class _Slot(threading.Thread):
             if not unanswered:  # everything was answered before the worker died: nothing to retry
                 self._restart(kind)
                 return
-            position = min(max(value, received), len(pending) - 1)
-            victim = pending[position]
+            position = min(max(value.position, received), len(pending) - 1)
             if position > received:  # scored by the killed worker but not yet sent: scored again
                 self.pool.on_rescore(position - received)
-            if kind == Restart.TIMEOUT:
-                detail = f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"
-                job.results[victim] = (timeout_outcome(detail), deadline)
-                unanswered.remove(victim)
-                self.pool.on_timeout()
-            else:
-                if self.proc is not None:
-                    self.proc.join(_EXIT_STATUS_SECONDS)  # its pipe closes just before the exit status is known
-                code = self.proc.exitcode if self.proc is not None else None
-                job.items[victim].crashes += 1
-                if job.items[victim].crashes >= _CRASHES_ALLOWED:
-                    detail = f"worker process died (exit code {code}) twice while scoring this trajectory"
-                    job.results[victim] = (error_outcome(detail), 0.0)
-                    unanswered.remove(victim)
+            for i in self._settled(job, pending[position], kind, value.phase, unanswered):
+                unanswered.remove(i)
             pending = unanswered
             self._restart(kind)
 
+    def _without_unusable_references(self, job: Job, pending: list[int]) -> list[int]:
+        """``pending`` less the items whose reference already ran past the deadline while being prepared
+        (in any task of the request): they get that reference's error at once, not another deadline each."""
+        left = []
+        for i in pending:
+            detail = job.unusable.get(job.reference_key(i))
+            if detail is None:
+                left.append(i)
+            else:
+                job.results[i] = (error_outcome(detail), 0.0)
+        return left
+
+    def _settled(self, job: Job, victim: int, kind: Restart, phase: Phase, unanswered: list[int]) -> list[int]:
+        """Give outcomes to the items a kill or death settles (see the module's attribution); the others
+        are scored again on a fresh worker."""
+        deadline = self.pool.deadline
+        if kind == Restart.TIMEOUT:
+            self.pool.on_timeout()
+            if phase == Phase.SCORING:
+                detail = f"scoring exceeded the {deadline:g} s deadline; the worker was replaced"
+                job.results[victim] = (timeout_outcome(detail), deadline)
+                return [victim]
+            if phase == Phase.PREPARING:
+                detail = f"reference unusable: preparing it exceeded the {deadline:g} s deadline"
+                job.unusable[job.reference_key(victim)] = detail
+                shared = [i for i in unanswered if job.items[i].key == job.items[victim].key]
+                for i in shared:
+                    job.results[i] = (error_outcome(detail), 0.0)
+                return shared
+        elif self.proc is not None:
+            self.proc.join(_EXIT_STATUS_SECONDS)  # its pipe closes just before the exit status is known
+        code = self.proc.exitcode if self.proc is not None else None
+        job.items[victim].crashes += 1
+        if job.items[victim].crashes < _CRASHES_ALLOWED:
+            return []
+        if phase == Phase.SCORING and kind == Restart.CRASH and not self.pool.closing.is_set():
+            detail = f"worker process died (exit code {code}) twice while scoring this trajectory"
+            job.results[victim] = (own_error_outcome(detail), 0.0)
+        else:
+            where = "preparing this trajectory's reference" if phase == Phase.PREPARING else "between trajectories"
+            detail = f"worker process lost twice ({kind}, exit code {code}) {where}"
+            job.results[victim] = (error_outcome(detail), 0.0)
+        return [victim]
+
     def _receive(self, task_limit: float, deadline: float, future: asyncio.Future) -> tuple[Tag | Restart, Any]:
         """The worker's next message (:class:`~service.worker.Tag`), or :attr:`Restart.TIMEOUT` /
-        :attr:`Restart.CRASH` with the position of the trajectory it was on. Messages already sent are
-        read first. Once the task's caller has gone, the worker is told to stop before its next trajectory."""
+        :attr:`Restart.CRASH` with where it was (:class:`Stop`). Messages already sent are read first.
+        Once the task's caller has gone, the worker is told to stop before its next trajectory."""
         while True:
             if future.cancelled():
                 self.progress[CANCELLED] = 1.0
-            position, started = int(self.progress[POSITION]), self.progress[STARTED]
+            started = self.progress[STARTED]
+            stop = self._where(started)
             now = time.monotonic()
             remaining = (started + deadline - now) if started > 0 else (task_limit - now)
             if self.conn.poll(max(0.0, min(remaining, _CANCEL_POLL))):
                 try:
                     return self.conn.recv()
                 except (EOFError, OSError):
-                    return Restart.CRASH, int(self.progress[POSITION])
+                    return Restart.CRASH, self._where(self.progress[STARTED])
             if remaining <= 0:
-                return Restart.TIMEOUT, position
+                return Restart.TIMEOUT, stop
+
+    def _where(self, started: float) -> Stop:
+        """The trajectory the worker is on and what it is doing there, from the shared progress."""
+        if started <= 0:
+            phase = Phase.IDLE
+        else:
+            phase = Phase.PREPARING if self.progress[PREPARING] else Phase.SCORING
+        return Stop(int(self.progress[POSITION]), phase)
 
 
 class WorkerPool:
@@ -343,7 +419,8 @@ class WorkerPool:
         """One request's tasks, queued behind each other but taking turns with other requests' tasks;
         a future of each task's outcomes (cancelling one drops its work not yet begun)."""
         loop = asyncio.get_running_loop()
-        jobs = [Job(profile, settings, explain, items, loop.create_future()) for items in tasks]
+        unusable: dict[tuple, str] = {}
+        jobs = [Job(profile, settings, explain, items, loop.create_future(), unusable=unusable) for items in tasks]
         with self._pending_lock:
             self.pending += sum(len(items) for items in tasks)
         self._queue.put(jobs)

@@ -27,7 +27,16 @@ from .rewards import (
     reference_key_steps,
 )
 from .rewards.profiles import R1VL_REFERENCE
-from .rewards.results import GroupResult, Outcome, ScoreResponse, error_outcome, failure_detail, wire_result
+from .rewards.results import (
+    GroupResult,
+    Outcome,
+    ScoreResponse,
+    counted_reward,
+    error_outcome,
+    failure_detail,
+    own_error_outcome,
+    wire_result,
+)
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
@@ -102,6 +111,7 @@ def scoring_options(request: ScoreRequest) -> tuple[Settings, dict]:
         "advantage": o.advantage,
         "epsilon": o.epsilon,
         "unbiased_std": o.unbiased_std,
+        "unscored": o.unscored,
     }
     return settings, versioned
 
@@ -281,7 +291,7 @@ class Scorer:
                 results = []
                 for c in range(len(group.completions)):
                     if (index, c) in invalid:
-                        results.append(error_outcome(invalid[index, c]))
+                        results.append(own_error_outcome(invalid[index, c]))
                         continue
                     result, seconds = next(outcomes)
                     self.metrics.trajectory_seconds.observe(seconds)
@@ -294,7 +304,7 @@ class Scorer:
                 self.metrics.trajectories.labels(request.profile, status).inc(n)
         o = request.options
         adv = advantages(
-            [[r.get("reward") if r["status"] == "ok" else None for r in results] for results in per_group],
+            [[counted_reward(r, o.unscored) for r in results] for results in per_group],
             o.advantage,
             o.epsilon,
             o.unbiased_std,
@@ -311,7 +321,7 @@ class Scorer:
                     "reward_mean": a.mean,
                     "reward_std": a.std,
                     "zero_std": a.zero_std,
-                    "results": [wire_result(r) for r in results],
+                    "results": [wire_result(r, o.unscored) for r in results],
                 }
             )
         return {

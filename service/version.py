@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .rewards.profiles import Profile
 
-CORE_VERSION = "1.0.0"
+CORE_VERSION = "1.1.0"
 _LIBRARIES = ("math-verify", "sympy", "rapidfuzz", "latex2sympy2_extended")
 
 

@@ -2,9 +2,10 @@
 
 Progress (which item is being scored, since when) is written to shared memory before each item
 (:data:`POSITION`, :data:`STARTED`), so the parent can attribute a hang to one trajectory and kill this
-process on its deadline; the parent sets :data:`CANCELLED` when the task's caller has gone, and the task
-stops before its next item. A group's reference is prepared inside its first completion's deadline
-window. Results go back in a few messages (:class:`Tag`): what is scored so far once at least
+process on its deadline; :data:`PREPARING` says the group's reference is being prepared (inside its
+first completion's deadline window), so that a hang there is the reference's, not the completion's; the
+parent sets :data:`CANCELLED` when the task's caller has gone, and the task stops before its next item.
+Results go back in a few messages (:class:`Tag`): what is scored so far once at least
 ``FLUSH_SECONDS`` have passed since the last message (``(Tag.PARTIAL, results)``), and the rest at the
 end (``(Tag.DONE, results)``), so a killed worker's finished trajectories need not be scored again.
 """
@@ -21,17 +22,18 @@ from enum import StrEnum
 from typing import Any
 
 from .rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
-from .rewards.results import Outcome, error_outcome, failure_detail
+from .rewards.results import Outcome, error_outcome, failure_detail, own_error_outcome
 
 _CACHE_SIZE = 256
 FLUSH_SECONDS = 0.05
 MAX_TRACEBACK_CHARS = 500
 """The tail of a task's traceback a ``Tag.FAILED`` message carries."""
 
-POSITION, STARTED, CANCELLED = 0, 1, 2
+POSITION, STARTED, CANCELLED, PREPARING = 0, 1, 2, 3
 """The shared progress array: the position in the task of the trajectory being scored, when it started
-(``time.monotonic``; 0.0 between trajectories) and, set by the parent, 1.0 once the task's caller has gone."""
-PROGRESS_SLOTS = 3
+(``time.monotonic``; 0.0 between trajectories), set by the parent 1.0 once the task's caller has gone, and
+1.0 while that trajectory's group reference is being prepared (inside its deadline window)."""
+PROGRESS_SLOTS = 4
 
 
 class Tag(StrEnum):
@@ -102,16 +104,18 @@ def score_task(task: Task, progress, cache: OrderedDict, send: Callable[[tuple],
                 last_sent = started = time.monotonic()
             progress[STARTED] = started
             progress[POSITION] = position
-            if group is None:  # inside this completion's deadline window
+            if group is None:  # inside this completion's deadline window, but marked as the reference's
+                progress[PREPARING] = 1.0
                 group = _prepared(cache, key, ref, task.profile, task.settings)
+                progress[PREPARING] = 0.0
             result: Outcome
             if isinstance(group, str):
                 result = error_outcome(group)
             else:
                 try:
                     result = group.score(text, task.explain)
-                except Exception as exc:  # one bad trajectory must not sink its neighbours
-                    result = error_outcome(failure_detail(exc))
+                except Exception as exc:  # one bad trajectory must not sink its neighbours; it is paid the lowest
+                    result = own_error_outcome(failure_detail(exc))
             batch.append((result, time.monotonic() - started))
             position += 1
     progress[STARTED] = 0.0

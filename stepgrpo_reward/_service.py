@@ -111,17 +111,22 @@ def group_batch(
 
 
 def component_values(results: Sequence[dict], component: str, source: str) -> list[float | None]:
-    """Each result's component; ``None`` (with one warning per batch) for a trajectory the service could not score."""
-    values = [r[component] if r["status"] == "ok" else None for r in results]
+    """Each result's component as the service gives it: a completion whose own scoring failed has the lowest
+    reward (0) by default (``options.unscored``), ``None`` when it is excluded or failed for another reason
+    (its reference unreadable, the service's own failure). One warning per batch names the first failure."""
+    values = [r.get(component) for r in results]
     unscored = [r for r in results if r["status"] != "ok"]
     if unscored:
+        paid = sum(value is not None for r, value in zip(results, values, strict=True) if r["status"] != "ok")
         logger.warning(
-            "%s: the reward service could not score %d of %d completions (first: %s: %s); their reward is None",
+            "%s: the reward service could not score %d of %d completions (first: %s: %s); "
+            "%d get the lowest reward, the rest None",
             source,
             len(unscored),
             len(results),
             unscored[0]["status"],
             unscored[0].get("detail"),
+            paid,
         )
     return values
 

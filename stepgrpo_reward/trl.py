@@ -7,9 +7,11 @@ TRL calls a reward function with ``prompts``, ``completions`` and every dataset 
 entry per completion (each prompt repeated ``num_generations`` times). The answer, key steps and
 choices come from the dataset's columns (names configurable). Completions with the same prompt and
 reference are sent as one group; the returned values are per completion, in TRL's order, so the
-grouping never changes a reward (TRL computes its own advantages). A completion the service could not
-score (``timeout``/``error``, e.g. an empty answer) is ``None`` — TRL leaves it out — with a warning; so is
-one whose answer is neither text nor a number (a list, a bool), which is not sent.
+grouping never changes a reward (TRL computes its own advantages). A completion whose own scoring failed
+(``timeout``/``error``) gets the lowest reward, 0, as the service pays it by default, so that TRL's
+advantages give it no shelter (``options={"unscored": "exclude"}`` makes it ``None``, which TRL leaves
+out); a warning names it. A completion whose answer is neither text nor a number (a list, a bool) is not
+sent, and is ``None``.
 An unreachable service raises :class:`RewardServiceError` after bounded retries.
 """
 
@@ -115,7 +117,8 @@ class _ColumnsReward:
         values = component_values(results, self.component, self.__name__)
         log_metric = columns.get("log_metric")
         if callable(log_metric):
-            log_metric(f"{self.__name__}/unscored_fraction", sum(v is None for v in values) / max(1, len(values)))
+            unscored = sum(r["status"] != "ok" for r in results)
+            log_metric(f"{self.__name__}/unscored_fraction", unscored / max(1, len(values)))
         return values
 
 

@@ -11,8 +11,9 @@
 verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
 ``{"answer", "key_steps", "choices", "solution"}`` (or its JSON string). Each call returns a dict whose ``score``
 verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``step_rvr``,
-``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. verl has no "unscored" value, so a
-response the service could not score gets ``score`` 0.0 with ``scored`` 0.0 and a warning; so does one
+``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. A response whose own scoring failed
+(``timeout``/``error``) gets the lowest reward, ``score`` 0.0, as the service pays it by default, with
+``scored`` 0.0 and a warning (verl has no "unscored" value, so an excluded one is 0.0 too); so does one
 whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`stepgrpo_reward.rows.label_fields`),
 which is not sent.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
@@ -63,7 +64,7 @@ def _as_verl(results: list[dict]) -> list[dict[str, float]]:
             "step_rar": r.get("step_rar") or 0.0,
             "step_rvr": r.get("step_rvr") or 0.0,
             "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
-            "scored": 0.0 if value is None else 1.0,
+            "scored": 1.0 if r["status"] == "ok" else 0.0,
         }
         for r, value in zip(results, rewards, strict=True)
     ]

@@ -203,7 +203,8 @@ def test_a_hanging_item_times_out_and_the_rest_is_scored(tmp_path):
     )
     out = {r["id"]: r for r in read(tmp_path / "out.jsonl")}
     assert [r["status"] for r in out["hang"]["results"]] == ["ok", "timeout", "ok"]
-    assert "deadline" in out["hang"]["results"][1]["detail"] and out["hang"]["advantages"][1] == 0.0
+    assert "deadline" in out["hang"]["results"][1]["detail"] and out["hang"]["results"][1]["reward"] == 0.0
+    assert out["hang"]["advantages"][1] < 0  # no shelter: the hang is paid the lowest reward
     assert "completions" in out["no-completions"]["error"]
     assert "reference.answer" in out["no-answer"]["error"]
     assert "reference.key_steps" in out["bad-key-steps"]["error"]

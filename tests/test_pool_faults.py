@@ -77,8 +77,8 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
 def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) -> None:
     """``service.worker.main`` with faults keyed on the reference answer and the completion text:
     answer ``prepare-raises`` / ``prepare-slow``; completions ``SLOW <n>`` (0.2 s, reward n, logged to
-    ``log_path`` when scored), ``HANG``, ``CRASH`` (the process dies), ``CRASH-ONCE <marker path>``
-    (dies unless the marker exists, then scores as GENUINE) and ``ALLOC <MiB>``."""
+    ``log_path`` when scored), ``HANG``, ``RAISE`` (scoring raises), ``CRASH`` (the process dies),
+    ``CRASH-ONCE <marker path>`` (dies unless the marker exists, then scores as GENUINE) and ``ALLOC <MiB>``."""
     from service import worker
 
     real = worker.PreparedGroup
@@ -94,6 +94,8 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
         def score(self, completion, explain=False):
             if completion == "HANG":
                 time.sleep(3600)
+            if completion == "RAISE":
+                raise ValueError("injected scoring failure")
             if completion == "CRASH":
                 os._exit(3)
             if completion.startswith("CRASH-ONCE "):  # dies the first time, scores on the retry
@@ -257,15 +259,21 @@ def test_a_reference_that_fails_in_the_worker_fails_only_its_group(inproc):
     assert [x["status"] for x in good["results"]] == ["ok", "ok"] and good["results"][0]["reward"] == pytest.approx(2.1)
 
 
-def test_a_slow_reference_uses_its_own_completion_deadline(inproc):
-    """Preparing a reference (1.5 s, the deadline is 1 s) counts against its group's first completion,
-    not against the completion scored before it in the same task."""
-    body = inproc.client.post(
-        "/v1/score", json={"groups": [group([GENUINE]), group([GENUINE], answer="prepare-slow")]}
-    ).json()
+def test_a_reference_past_the_deadline_is_unusable_and_its_completions_are_not_paid(inproc):
+    """Preparing a reference (1.5 s, the deadline is 1 s) is timed in its group's first completion's
+    window, but the hang is the reference's: its completions get ``reference unusable`` with no reward
+    (not a timeout paid the lowest), the completion scored before it in the same task keeps its score, and
+    the request's tasks that reach the same reference later get the error at once: tasks [G, S1], [S2, S3],
+    [S4] on two workers cost two deadlines, not four."""
+    c = inproc.client
+    timeouts = metric(c, "reward_timeouts_total")
+    body = c.post("/v1/score", json={"groups": [group([GENUINE]), group([GENUINE] * 4, answer="prepare-slow")]}).json()
     before, slow = body["groups"]
     assert before["results"][0]["status"] == "ok" and before["results"][0]["reward"] == pytest.approx(2.1)
-    assert slow["results"][0]["status"] == "timeout"
+    assert [r["status"] for r in slow["results"]] == ["error"] * 4, slow
+    assert all(r["detail"] == "reference unusable: preparing it exceeded the 1 s deadline" for r in slow["results"])
+    assert [r["reward"] for r in slow["results"]] == [None] * 4 and slow["advantages"] == [0.0] * 4
+    assert metric(c, "reward_timeouts_total") - timeouts == 2
 
 
 def test_a_killed_worker_keeps_what_it_had_scored(inproc):
@@ -278,7 +286,7 @@ def test_a_killed_worker_keeps_what_it_had_scored(inproc):
     ).json()
     first, second = body["groups"]
     assert [x["status"] for x in first["results"]] == ["ok", "timeout", "ok", "timeout"]
-    assert [x["reward"] for x in first["results"]] == [1.0, None, 2.0, None]
+    assert [x["reward"] for x in first["results"]] == [1.0, 0.0, 2.0, 0.0]  # the hangs are their own: lowest
     assert [x["reward"] for x in second["results"]] == [3.0, pytest.approx(2.1)]
     assert sorted(inproc.scored.read_text().split("\n")[:-1]) == ["SLOW 1", "SLOW 2", "SLOW 3"]
     assert metric(c, "reward_timeouts_total") - timeouts == 2
@@ -385,6 +393,7 @@ def test_a_trajectory_whose_worker_dies_is_retried_once_on_a_fresh_worker(inproc
     assert [r["status"] for r in results] == ["ok", "ok", "error", "ok"], results
     assert results[1]["reward"] == pytest.approx(results[0]["reward"])
     assert "died (exit code 3) twice" in results[2]["detail"]
+    assert results[2]["reward"] == 0.0 and body["groups"][0]["advantages"][2] < 0  # its own: paid the lowest
     assert metric(c, 'reward_worker_restarts_total{reason="crash"}') - crashes == 3
     assert body["stats"] == {**body["stats"], "trajectories": 4, "ok": 3, "error": 1}
 
@@ -396,3 +405,19 @@ def test_a_worker_over_its_memory_limit_fails_only_that_trajectory(monkeypatch, 
         assert [r["status"] for r in results] == ["ok", "error", "ok"], results
         assert "MemoryError" in results[1]["detail"]
         assert s.client.get("/readyz").status_code == 200
+
+
+def test_a_completion_whose_scoring_raises_is_paid_the_lowest_unless_excluded(inproc):
+    """The exception is the completion's own: by default reward 0 and a negative advantage beside a right
+    answer; ``unscored: exclude`` leaves it out (reward null, advantage 0). The others score as usual."""
+    for option, reward in (("lowest", 0.0), ("exclude", None)):
+        body = inproc.client.post(
+            "/v1/score",
+            json={"groups": [group([GENUINE, "RAISE", WRONG_ANSWER])], "options": {"unscored": option}},
+        ).json()
+        (g,) = body["groups"]
+        assert [r["status"] for r in g["results"]] == ["ok", "error", "ok"], g
+        assert g["results"][1]["detail"] == "ValueError: injected scoring failure"
+        assert g["results"][1]["reward"] == reward
+        assert g["results"][0]["reward"] > g["results"][2]["reward"] > 0
+        assert (g["advantages"][1] < 0) if reward == 0.0 else (g["advantages"][1] == 0.0)

@@ -196,8 +196,10 @@ def test_grpc_transport_and_a_jsonl_data_set(server, tmp_path):
     assert "4 items" in run.stdout and (tmp_path / "out" / "checkpoint-00001" / "model.safetensors").exists()
 
 
-def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
-    """A real timeout from the real server: the timed-out row contributes nothing to the loss."""
+def test_a_timed_out_trajectory_trains_with_the_lowest_reward_unless_excluded(server):
+    """A real timeout from the real server. By default (no shelter) it is paid the lowest reward, gets a
+    negative advantage and counts in the loss; excluded (``unscored: exclude``), it has no reward and the
+    row contributes nothing to the loss. Counted as unscored either way."""
     import torch
 
     from service.client import RewardClient
@@ -214,28 +216,30 @@ def test_unscored_trajectories_are_masked_out_of_the_loss_and_counted(server):
         item, prompt, completion, mask, texts = trainer.rollout(items[0])
         texts = [item.solution, POWER_TOWER, texts[2], texts[3]]  # a full-score row: the advantages differ
         # the reference rules run math-verify on the whole text, where the power tower hangs sympy for real
-        response = client.score([{"reference": item.reference(), "completions": texts}], profile="r1vl-reference")
-    group = response.groups[0]
-    assert [r.status for r in group.results][1] == "timeout" and group.advantages[1] == 0.0
-    with_timeout = trainer.backward([(item, prompt, completion, mask, texts)], response.groups)[0]
+        reference = [{"reference": item.reference(), "completions": texts}]
+        paid = client.score(reference, profile="r1vl-reference")
+        excluded = client.score(reference, profile="r1vl-reference", options={"unscored": "exclude"})
+    rollout = (item, prompt, completion, mask, texts)
     keep = [0, 2, 3]
-    trimmed = response.model_copy(
-        update={
-            "groups": [
-                group.model_copy(
-                    update={
-                        "results": [group.results[i] for i in keep],
-                        "advantages": [group.advantages[i] for i in keep],
-                    }
-                )
-            ]
-        }
-    )
     kept = (item, prompt, completion[keep], mask[keep], [texts[i] for i in keep])
-    without_row = trainer.backward([kept], trimmed.groups)[0]
-    assert with_timeout.loss.item() == pytest.approx(without_row.loss.item(), abs=1e-6)
-    metrics = Trainer._metrics(1, response.groups, [with_timeout], [(item, prompt, completion, mask, texts)])
-    assert metrics["unscored"] == 1
+
+    def without_row(group):
+        results, advantages = [group.results[i] for i in keep], [group.advantages[i] for i in keep]
+        return [group.model_copy(update={"results": results, "advantages": advantages})]
+
+    group = paid.groups[0]
+    assert group.results[1].status == "timeout" and group.results[1].reward == 0.0 and group.advantages[1] < 0
+    with_timeout = trainer.backward([rollout], paid.groups)[0]
+    assert with_timeout.loss.item() != pytest.approx(trainer.backward([kept], without_row(group))[0].loss.item())
+    assert Trainer._metrics(1, paid.groups, [with_timeout], [rollout])["unscored"] == 1
+
+    group = excluded.groups[0]
+    assert group.results[1].status == "timeout" and group.results[1].reward is None and group.advantages[1] == 0.0
+    with_timeout = trainer.backward([rollout], excluded.groups)[0]
+    assert with_timeout.loss.item() == pytest.approx(
+        trainer.backward([kept], without_row(group))[0].loss.item(), abs=1e-6
+    )
+    assert Trainer._metrics(1, excluded.groups, [with_timeout], [rollout])["unscored"] == 1
     assert torch.isfinite(with_timeout.loss)
 
     trainer.args.shuffle_advantages = True

@@ -325,20 +325,21 @@ class Trainer:
         (same values, wrong completions: the control that must not learn)."""
         values = list(group.advantages)
         if self.args.shuffle_advantages:
-            scored = [i for i, r in enumerate(group.results) if r.status == "ok"]
+            scored = [i for i, r in enumerate(group.results) if r.reward is not None]
             moved = self.control.sample(scored, len(scored))
             for target, source in zip(scored, moved, strict=True):
                 values[target] = group.advantages[source]
         return values
 
     def backward(self, rollouts: list, groups: list) -> list:
-        """Accumulate the GRPO gradient of every group; trajectories the service did not score
-        (timeout / error) are masked out of the loss entirely."""
+        """Accumulate the GRPO gradient of every group; a trajectory whose own scoring failed takes part
+        with the lowest reward the service paid it, and one with no reward (a failure not its own, or
+        excluded by ``options.unscored``) is masked out of the loss entirely."""
         policy, args = self.policy, self.args
         policy.model.train()
         parts = []
         for (_, prompt, completion, mask, _), group in zip(rollouts, groups, strict=True):
-            scored = torch.tensor([r.status == "ok" for r in group.results], device=policy.device)
+            scored = torch.tensor([r.reward is not None for r in group.results], device=policy.device)
             advantages = torch.tensor(self.advantages(group), dtype=torch.float32, device=policy.device)
             logp = policy.token_logprobs(policy.model, prompt, completion)
             with torch.no_grad():

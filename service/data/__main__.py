@@ -69,6 +69,13 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-stuffing-guard", dest="stuffing_guard", action="store_false", help="force the guard off")
     p.add_argument("--explain", action="store_true", help="attach per-trajectory explanations")
+    p.add_argument(
+        "--unscored",
+        choices=["lowest", "exclude"],
+        default=defaults.unscored,
+        help="a completion whose own scoring fails or times out: paid the lowest reward, or left out "
+        f"(default {defaults.unscored})",
+    )
     p.add_argument("--deadline", type=float, default=5.0, help="hard per-trajectory deadline, seconds (default 5)")
     p.add_argument(
         "--batch-groups",
@@ -98,6 +105,7 @@ def _score(args) -> int:
             unbiased_std=args.unbiased_std,
             stuffing_guard=args.stuffing_guard,
             explain=args.explain,
+            unscored=args.unscored,
         )
     except ValidationError as exc:
         raise SystemExit("; ".join(f"--{e['loc'][0].replace('_', '-')}: {e['msg']}" for e in exc.errors())) from None

@@ -38,8 +38,10 @@ def advantages(
 ) -> list[GroupAdvantages]:
     """``A = (r - mean_group) / (std + eps)``; std of the group, of the whole batch, or no scaling.
 
-    ``None`` marks a trajectory that was not scored (timeout/error): it is left out of the statistics
-    and gets advantage 0, so it teaches the policy nothing. A group with fewer than two scored
+    ``None`` marks a trajectory left out: one that failed for a reason not its own (or any failure, when the
+    request excludes them; by default a completion whose own scoring failed comes here with the lowest
+    reward instead, :func:`~service.rewards.results.counted_reward`). It is left out of the statistics and
+    gets advantage 0, so it teaches the policy nothing. A group with fewer than two scored
     trajectories gets 0 for all, and says so; so does a group whose rewards are all equal (decided
     exactly, not from a float std that rounding can leave at 1e-17, so ``epsilon = 0`` is safe).
     """

@@ -1,6 +1,13 @@
 """What scoring gives, as types: the core's scored result, a trajectory that could not be scored (one
 constructor per kind), the wire's result with every field, a group's result and a response.
 
+No shelter: a trajectory whose *own* content made its scoring fail (an exception while scoring it, its
+deadline passed, its worker died on it twice) is marked ``own`` and, by default (``unscored: lowest``), is
+paid the lowest reward and takes part in its group's advantages; otherwise a policy would learn to produce
+whatever the scorer cannot read, trading a negative advantage for an absent one. A failure that is the
+service's or the reference's (a worker lost for another reason, a reference that cannot be used, a
+cancelled request) is never paid: it stays ``null`` and out of the advantages.
+
 TypedDicts are plain dicts at runtime: they cross the worker pipe and reach the front ends unchanged.
 """
 
@@ -9,6 +16,11 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
 Status = Literal["ok", "timeout", "error"]
+UnscoredPolicy = Literal["lowest", "exclude"]
+"""What a trajectory whose own scoring failed counts as: the lowest reward, or left out (reward null)."""
+LOWEST: dict[str, Any] = {"reward": 0.0, "step_rar": 0.0, "step_rvr": 0.0, "answer_correct": False}
+"""The lowest reward and its components (StepRAR and StepRVR are never negative, so 0 is the floor);
+``key_step_ratio`` and ``explanation`` stay null: nothing was read."""
 MAX_DETAIL_CHARS = 500
 """An exception's text in a ``detail`` is cut here: a hostile input must not make a huge response."""
 
@@ -26,10 +38,12 @@ class Scored(TypedDict):
 
 
 class Unscored(TypedDict):
-    """A trajectory with no reward: its deadline passed (``timeout``) or it could not be scored (``error``)."""
+    """A trajectory with no reward: its deadline passed (``timeout``) or it could not be scored (``error``);
+    ``own`` when its own content is why (it is then paid :data:`LOWEST` unless the request excludes it)."""
 
     status: Literal["timeout", "error"]
     detail: str
+    own: NotRequired[bool]
 
 
 Outcome = Scored | Unscored
@@ -50,11 +64,30 @@ class TrajectoryResult(TypedDict):
 
 
 def error_outcome(detail: str) -> Unscored:
+    """A failure that is not the completion's (the service's, the reference's, a cancelled request): never paid."""
     return {"status": "error", "detail": detail}
 
 
+def own_error_outcome(detail: str) -> Unscored:
+    """Scoring this completion failed because of what it holds: paid the lowest reward by default."""
+    return {"status": "error", "detail": detail, "own": True}
+
+
 def timeout_outcome(detail: str) -> Unscored:
-    return {"status": "timeout", "detail": detail}
+    """This completion ran its worker past the deadline: paid the lowest reward by default."""
+    return {"status": "timeout", "detail": detail, "own": True}
+
+
+def paid_lowest(outcome: Outcome, unscored: UnscoredPolicy) -> bool:
+    """Whether ``outcome`` is a failure of the completion's own that the request pays the lowest reward."""
+    return outcome["status"] != "ok" and unscored == "lowest" and bool(cast(dict, outcome).get("own"))
+
+
+def counted_reward(outcome: Outcome, unscored: UnscoredPolicy) -> float | None:
+    """The reward ``outcome`` enters its group's advantages with; None leaves it out (advantage 0)."""
+    if outcome["status"] == "ok":
+        return cast(Scored, outcome)["reward"]
+    return LOWEST["reward"] if paid_lowest(outcome, unscored) else None
 
 
 def failure_detail(exc: BaseException, prefix: str = "") -> str:
@@ -62,9 +95,12 @@ def failure_detail(exc: BaseException, prefix: str = "") -> str:
     return f"{prefix}{type(exc).__name__}: {exc}"[:MAX_DETAIL_CHARS]
 
 
-def wire_result(outcome: Outcome) -> TrajectoryResult:
-    """The outcome with every wire field, those it lacks as null."""
+def wire_result(outcome: Outcome, unscored: UnscoredPolicy = "lowest") -> TrajectoryResult:
+    """The outcome with every wire field, those it lacks as null (a failure paid the lowest reward
+    carries :data:`LOWEST`, beside its ``timeout``/``error`` status and ``detail``)."""
     fields = cast(dict[str, Any], outcome)
+    if paid_lowest(outcome, unscored):
+        fields = {**LOWEST, **fields}
     return {
         "status": fields["status"],
         "detail": fields.get("detail"),
