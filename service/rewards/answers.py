@@ -16,6 +16,23 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .growth import unbounded_growth
+from .kinds import (
+    LABEL,
+    Bracketed,
+    Kind,
+    assignments,
+    bracketed,
+    inequality_interval,
+    infinity_sign,
+    is_infinity,
+    is_title,
+    named_values,
+    proportional,
+    ratio_value,
+    ratios,
+    without_point_label,
+)
+from .number_words import SCALES
 from .numeric import numeric_value
 from .phrase import phrase_verdict
 from .statement import (
@@ -25,6 +42,7 @@ from .statement import (
     Statement,
     boxed_spans,
     is_prose,
+    normalised_block,
     read_statement,
 )
 from .text import latex_to_plain, unicode_normalised
@@ -152,7 +170,7 @@ _LETTER_ONLY = re.compile(r"^(?:(?:option|choice)\s*)?[(\[]?\s*([A-Za-z])\s*[)\]
 
 _QUANTITY = re.compile(
     r"^(?P<currency>[$€£¥])?\s*(?P<sign>[-+])?\s*(?P<currency2>[$€£¥])?\s*"
-    r"(?P<number>\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*(?P<den>\d+(?:\.\d*)?))?"
+    r"(?:(?P<whole>\d+)\s+(?=\d+\s*/\s*\d))?(?P<number>\d+(?:\.\d*)?|\.\d+)(?:\s*/\s*(?P<den>\d+(?:\.\d*)?))?"
     r"(?:\s*(?:e|\*\s*10\s*\^)\s*(?P<exp>[-+]?\d{1,3}))?"
     r"\s*(?P<percent>%|percent\b)?"
     r"(?P<unit>(?:\s*+[^\W\d_][^\W\d_.]*+\.?(?:\s*+\^\s*+[23])?(?:\s*+/\s*+[^\W\d_]++(?:\s*+\^\s*+[23])?)?)*+)\s*$",
@@ -160,7 +178,6 @@ _QUANTITY = re.compile(
 """A whole answer that is one quantity, parsed into its parts; finding values inside a sentence is
 :mod:`.statement`'s ``_NUMBER``."""
 _MAX_UNIT_WORDS = 3
-_ASSIGNMENT = re.compile(r"^(?:[A-Za-z]|\\[a-z]+)(?:_\{[^{}=]{1,20}\}|_\w)?\s*=\s*(?=\S)")
 """A left-hand label before the value: ``x = 5``, ``I_{max} = \\frac{V}{R}``, ``\\theta = 30``."""
 _WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _MEMBERS = re.compile(r"\\?\{([^{}]*,[^{}]*)\\?\}")
@@ -270,24 +287,46 @@ def parse_quantity(answer: str) -> Quantity | None:
             value *= Fraction(10) ** int(m.group("exp"))
     except (ZeroDivisionError, ValueError):
         return None
-    unit_words = re.findall(r"[^\W\d_]+", m.group("unit"))
+    unit = m.group("unit")
+    unit_words = re.findall(r"[^\W\d_]+", unit)
+    scale = _scale(unit_words, attached=not s[m.start("unit") - 1].isspace())
+    if scale is not None:
+        value, unit_words = value * scale, unit_words[1:]
     if len(unit_words) > _MAX_UNIT_WORDS or any(word in _NOT_UNITS for word in unit_words):
         return None
+    if m.group("whole"):
+        value += int(m.group("whole"))
     if m.group("sign") == "-":
         value = -value
     number = m.group("number")
     shown = len(number.split(".", 1)[1]) if "." in number else 0
     decimals = None if m.group("den") else shown - int(m.group("exp")) if m.group("exp") else shown
+    if scale is not None and decimals is not None:
+        decimals = decimals - len(str(scale)) + 1 if str(scale).strip("0") == "1" else None
     return Quantity(value, bool(m.group("percent")), decimals)
 
 
+def _scale(words: list[str], attached: bool) -> int | None:
+    """A scale word after the number is part of its value: ``4 thousand`` is 4000, ``7 dozen`` 84, and ``7k``
+    (the letter right after the digits) 7000."""
+    if not words:
+        return None
+    if words[0] in SCALES:
+        return SCALES[words[0]]
+    return 1000 if words[0] == "k" and attached else None
+
+
 def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
-    """Equal values (exactly, unless a float from sqrt/pi is involved); ``50%`` also equals ``50`` and
-    ``0.5``; or equal after rounding to the coarser of >=2 shown decimals (a shown 0.00 matches nothing)."""
+    """Equal values (exactly, unless a float from sqrt/pi is involved); or equal after rounding to the coarser
+    of >=2 shown decimals (a shown 0.00 matches nothing). A percent is compared as a percent: ``50%`` equals
+    ``0.5``, and ``50`` too, since a plain number of 1 or more read as a fraction would be 100% or more; but
+    ``0.7%`` is not ``0.7`` (that is 70%)."""
     candidates = [(ref.value, pred.value)]
     if ref.percent != pred.percent:
         pct, plain = (ref, pred) if ref.percent else (pred, ref)
-        candidates.append((pct.value / 100, plain.value) if pct is ref else (plain.value, pct.value / 100))
+        candidates = [(pct.value / 100, plain.value) if pct is ref else (plain.value, pct.value / 100)]
+        if abs(plain.value) >= 1:
+            candidates.append((ref.value, pred.value))
     approximate = ref.approximate or pred.approximate
     for a, b in candidates:
         if a == b or (approximate and abs(a - b) <= _REL_TOL * max(_ONE, abs(a), abs(b))):
@@ -297,6 +336,15 @@ def quantities_equal(ref: Quantity, pred: Quantity) -> bool:
     if places is not None and places >= 2 and pred.value != 0:
         return any(round(a, places) == round(b, places) for a, b in candidates)
     return False
+
+
+def _name_key(name: str) -> str:
+    """``x_{1}`` and ``x_1`` name the same unknown."""
+    return name.replace("{", "").replace("}", "").replace(" ", "")
+
+
+def _shown_items(value: Bracketed) -> str:
+    return f"{value.opening}{', '.join(value.items)}{value.closing}"
 
 
 def _shown(value: Fraction | float) -> str:
@@ -393,11 +441,26 @@ def without_units(answer: str) -> str:
     return stripped.strip() or answer
 
 
+_STATES = re.compile(r"\b(?:is|are|was|were|equals?|answer)\b|=|:", re.IGNORECASE)
+"""A reference sentence that states its value (``The answer is 5.``); words without one are a name or a title."""
+_HEDGING = re.compile(
+    r"\b(?:or|not|maybe|perhaps|probably|possibly|might|could|either|neither|nor|unsure|guess|wrong|incorrect|"
+    r"cannot|isn't|approximately|about|around|roughly)\b|\\lor\b|\\pm\b|±|\\neq?\b|≠",
+    re.IGNORECASE,
+)
+"""Words that hedge a structured answer (named unknowns, a ratio): it is then no answer at all."""
+_COMPLEX_I = re.compile(r"(?<![A-Za-z\\])i(?![A-Za-z])")
+_OTHER_LETTER = re.compile(r"(?<![A-Za-z\\])(?!i(?![A-Za-z]))[A-Za-z](?![A-Za-z])")
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)\b")
+_DEGREE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°)")
+
+
 def _reference_value(answer: str) -> str:
     """The value a reference states: its boxes, or the value of a sentence; else the reference as given."""
     statement = read_statement(answer)
     value = statement.value
-    if value is not None and (statement.rule in ("boxed", "boxes") or (statement.rule == "prose" and is_prose(answer))):
+    states = statement.rule == "prose" and is_prose(answer) and _STATES.search(answer) is not None
+    if value is not None and (statement.rule in ("boxed", "boxes") or states):
         return value
     if statement.hedge and len(statement.values) > 1:
         return ", ".join(statement.values)
@@ -416,13 +479,29 @@ def math_verify_text_equal(gold: str, text: str) -> bool:
     return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))
 
 
+def math_forms(gold: str, pred: str) -> tuple[str, str]:
+    """The two answers as math-verify should read them: ``i`` as the imaginary unit when the reference is a
+    complex number (``1 + 3i``; math-verify reads a bare ``i`` as a variable), and degrees as radians inside
+    trigonometric functions (``\\cos(90^\\circ - \\theta)``; math-verify drops the degree sign)."""
+    if _COMPLEX_I.search(gold) and re.search(r"\d", gold) and not _OTHER_LETTER.search(_TEXT_COMMANDS.sub("", gold)):
+        gold, pred = _COMPLEX_I.sub("I", gold), _COMPLEX_I.sub("I", pred)
+    if _TRIG.search(gold + pred):
+        radians = r"\\left(\\frac{\1\\pi}{180}\\right)"
+        gold, pred = _DEGREE_NUMBER.sub(radians, gold), _DEGREE_NUMBER.sub(radians, pred)
+    return gold, pred
+
+
+_TEXT_COMMANDS = re.compile(r"\\[A-Za-z]+")
+
+
 @lru_cache(maxsize=4096)
 def math_verify_equal(gold: str, pred: str) -> bool:
     """Cached on the two strings: a group's members often state the same answer, and sympy's
     ``simplify`` of the difference is the slowest thing the scorer does."""
     from math_verify import verify
 
-    gold_parsed, pred_parsed = _mv_parse(without_units(gold)), _mv_parse(without_units(pred))
+    gold, pred = math_forms(without_units(gold), without_units(pred))
+    gold_parsed, pred_parsed = _mv_parse(gold), _mv_parse(pred)
     if not gold_parsed or not pred_parsed:
         return False
     if verify(gold_parsed, pred_parsed, timeout_seconds=None):
@@ -441,18 +520,58 @@ class AnswerJudge:
         self.choices = {k.strip().upper(): v for k, v in choices.items()} if choices else None
         self.clean = clean_answer(_reference_value(answer))
         self._choice_judges: dict[str, AnswerJudge] | None = None
+        self._item_judges: list[AnswerJudge] | None = None
         self.letter = self._reference_letter()
         self.yes_no = YES_NO.get(normalised_text(self.clean))
-        self.quantity = parse_quantity(self.clean)
-        value = numeric_value(self.clean) if self.quantity is None else None
+        self.named = named_values(self.clean) if self.letter is None else None
+        """Several named unknowns (``m = 4, n = 1``): each name's value, judged one by one."""
+        label = LABEL.match(self.clean) if self.named is None and self.letter is None else None
+        if label is not None and "=" not in self.clean[label.end() :]:
+            self.clean = self.clean[label.end() :].strip()
+        self.ratio = ratio_value(self.clean) if self.letter is None else None
+        self.quantity = parse_quantity(self.clean) if self.ratio is None else None
+        value = numeric_value(self.clean) if self.quantity is None and self.ratio is None else None
         self.exact = self.quantity or (_exact(value) if value is not None else None)
         """The reference as a number (a plain quantity or a closed form like ``5\\sqrt{2}``), if it is one."""
+        self.sequence = bracketed(self.clean) if self.exact is None and self.named is None else None
+        """A point, list or interval: its brackets and items, each judged as a value of its own."""
         self.text = normalised_text(self.clean)
-        self.mathy = bool(_MATHY.search(self.clean))
+        self.title = self.exact is None and self.letter is None and is_title(self.clean)
+        self.mathy = bool(_MATHY.search(self.clean)) and not self.title
+        self.kind = self._kind(label is not None)
         self.too_large = too_large(self.clean)
         """A reference sympy could hang on (a power tower): math-verify is never asked about it."""
 
+    def _kind(self, labelled: bool) -> Kind:
+        """The reference's kind, decided once: which grader judges every stated answer."""
+        if self.letter is not None:
+            return Kind.OPTION
+        if self.yes_no is not None:
+            return Kind.YES_NO
+        if self.named is not None:
+            return Kind.NAMED
+        if self.ratio is not None:
+            return Kind.RATIO
+        if self.quantity is not None:
+            return Kind.QUANTITY
+        if _MEMBERS.fullmatch(self.clean):
+            return Kind.SET
+        if self.sequence is not None:
+            infinite = any(is_infinity(item) for item in self.sequence.items)
+            if infinite or self.sequence.opening + self.sequence.closing in ("[)", "(]"):
+                return Kind.INTERVAL
+            return Kind.LIST if self.sequence.opening == "[" else Kind.POINT
+        if labelled:
+            return Kind.EQUATION
+        return Kind.EXPRESSION if self.mathy else Kind.TEXT
+
     def _reference_letter(self) -> str | None:
+        """The option the reference names: its letter, or the text of exactly one option, which wins over
+        a letter it looks like (option E's text ``(b)`` is option E)."""
+        if self.choices:
+            texts = [k for k, v in self.choices.items() if clean_answer(v) == self.clean]
+            if len(texts) == 1:
+                return texts[0]
         letter = choice_letter(self.clean, self.choices)
         if letter is not None and (self.choices is not None or _LETTER_ONLY.match(self.clean)):
             return letter
@@ -495,9 +614,20 @@ class AnswerJudge:
         return "letter" if self.letter is not None else "yes_no" if self.yes_no is not None else "value"
 
     def judge(self, stated: str | None) -> Verdict:
-        """The verdict on a stated final answer (one line or a block), with what was read from it."""
+        """The verdict on a stated final answer (one line or a block), with what was read from it. A line of
+        working whose value grows without bound is left out of math-verify's own extraction: the growth
+        guard looks at what the answer states, not at the working above it."""
         if stated is None:
             return Verdict(False, "none", "no final answer")
+        structured = self._judge_structured(stated)
+        if structured is not None:
+            return structured
+        if (
+            self.kind is Kind.TEXT
+            and len(stated) <= MAX_ANSWER_CHARS
+            and normalised_text(clean_answer(stated)) == self.text
+        ):
+            return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, "plain"))
         statement = read_statement(stated, self.expects)
         if statement.hedge:
             if len(statement.values) > 1 and self._are_members(statement.values):
@@ -508,9 +638,10 @@ class AnswerJudge:
             if not (self.mathy and long_prose) or self.too_large:
                 verdict = self._judge_statement(stated, stated)
                 return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement or statement)
-            if unbounded_growth(stated) is not None:
+            answer_lines = "\n".join(line for line in stated.splitlines() if unbounded_growth(line) is None)
+            if unbounded_growth(answer_lines) is not None or not answer_lines.strip():
                 return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
-            ok = math_verify_text_equal(self.clean, stated)
+            ok = math_verify_text_equal(self.clean, answer_lines)
             detail = "no sentence states a value: math-verify's own extraction"
             return Verdict(ok, "math_verify_text", detail, statement)
         if statement.value is None:
@@ -521,6 +652,70 @@ class AnswerJudge:
             if correct:
                 return Verdict(True, "text", detail, Statement(self.clean, "phrase"))
         return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
+
+    def _judge_structured(self, stated: str) -> Verdict | None:
+        """Named unknowns and ratios are read from the whole section, each assignment or ratio in it: a
+        sentence reader would take ``m = 4 and n = 1`` for the value 1 and ``3:5`` for 5. None when the
+        section writes no such value (the statement reader then reads it)."""
+        if self.named is None and self.ratio is None:
+            return None
+        if len(stated) > MAX_BLOCK_CHARS:
+            return None
+        text = normalised_block(stated)
+        boxes = boxed_spans(text)
+        text = " ; ".join(content for _, _, content in boxes) if boxes else text
+        if self.ratio is not None:
+            found = ratios(text)
+            if not found:
+                return None
+            if _HEDGING.search(text):
+                return Verdict(False, "ratio", "the answer hedges a ratio")
+            ok = all(proportional(self.ratio, r) for r in found)
+            shown = ", ".join(":".join(str(p) for p in r) for r in found)
+            return Verdict(ok, "ratio", f"{shown} vs {self.clean}", Statement(shown, "ratio", values=(shown,)))
+        return self._judge_named(text)
+
+    def _judge_named(self, text: str) -> Verdict | None:
+        named = self.named or {}
+        stated: dict[str, list[str]] = {}
+        for name, value in assignments(text):
+            stated.setdefault(_name_key(name), []).append(value)
+        wanted = {_name_key(name): value for name, value in named.items()}
+        if not set(wanted) & set(stated):
+            return None
+        shown = ", ".join(f"{n} = {v}" for n, values in stated.items() for v in values)
+        statement = Statement(shown, "named", values=tuple(shown.split(", ")))
+        if _HEDGING.search(text):
+            return Verdict(False, "named", "the answer hedges", statement)
+        for name, value in wanted.items():
+            if name not in stated:
+                return Verdict(False, "named", f"{name} is not stated", statement)
+            judge = AnswerJudge(value)
+            wrong = [v for v in stated[name] if not judge._judge_value(clean_answer(v)).correct]
+            if wrong:
+                return Verdict(False, "named", f"{name} = {wrong[0]} vs {value}", statement)
+        return Verdict(True, "named", "every named value matches", statement)
+
+    def _judge_sequence(self, pred: str) -> Verdict | None:
+        """A point, list or interval, item by item, each judged as a single value is (so rounding is judged
+        per item); an inequality in one variable is the interval it describes. None when not proved equal."""
+        ref = self.sequence
+        if ref is None:
+            return None
+        stated = bracketed(without_point_label(pred)) or inequality_interval(pred)
+        if stated is None or (stated.opening, stated.closing) != (ref.opening, ref.closing):
+            return None
+        if len(stated.items) != len(ref.items):
+            return None
+        if self._item_judges is None:
+            self._item_judges = [AnswerJudge(item) for item in ref.items]
+        for judge, want, got in zip(self._item_judges, ref.items, stated.items, strict=True):
+            if is_infinity(want) or is_infinity(got):
+                if not (is_infinity(want) and is_infinity(got) and infinity_sign(want) == infinity_sign(got)):
+                    return None
+            elif not judge._judge_value(clean_answer(got)).correct:
+                return None
+        return Verdict(True, self.kind.value, f"each item matches: {_shown_items(stated)}")
 
     def _judge_statement(self, value: str, stated: str) -> Verdict:
         pred = clean_answer(value)
@@ -549,13 +744,12 @@ class AnswerJudge:
         if self.yes_no is not None:
             said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
             return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
-        if (
-            self.mathy
-            and "=" not in self.clean
-            and (assignment := _ASSIGNMENT.match(pred))
-            and "=" not in pred[assignment.end() :]
-        ):
-            pred = pred[assignment.end() :]
+        if self.mathy and "=" not in self.clean and (label := LABEL.match(pred)) and "=" not in pred[label.end() :]:
+            pred = pred[label.end() :]
+            if pred == self.clean and self.exact is None:
+                return Verdict(True, "exact", "a left-hand label is not part of the value")
+        if self.sequence is not None and (sequence := self._judge_sequence(pred)) is not None:
+            return sequence
         if self.exact is not None and _NUMBER_EQUATION.match(pred):
             result = equation_result(pred)
             if result is None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .number_words import NUMBER_WORD, SCALES, number_word_value
 from .text import unicode_normalised
 
 MAX_BLOCK_CHARS = 16000
@@ -89,28 +90,15 @@ _EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?"
-    r"(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?"
+    r"(?:\d+\s\d+/\d+(?![\d.])|(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?)"
+    r"(?:\s(?:" + "|".join(SCALES) + r")\b)?"
     r"(?:\s?(?:%|\\%|percent\b|°|\^\{?\\circ\}?|degrees?\b))?"
     r"(?:\s?(?:\\pi\b|π|pi\b|\\sqrt\{?\d+\}?|√\d+|i\b|[a-z](?![A-Za-z])|\^\{?\d+\}?))*"
 )
-"""A value *found inside* a sentence, kept as written for the grader (``1,000``, ``$5``, ``3\\pi``, ``45°``).
+"""A value *found inside* a sentence, kept as written for the grader (``1,000``, ``$5``, ``3\\pi``, ``45°``, ``3 1/4``,
+``4 thousand``: a scale word is part of the value).
 :mod:`.answers`' ``_QUANTITY`` is a different job: it *parses* a whole answer into value, percent and shown
 decimals, so the two grammars stay apart."""
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_NUMBER_WORD = re.compile(
-    r"\b(?:(?P<sign>negative|minus)\s+)?(?:(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-    r"(?:[-\s](?P<unit>one|two|three|four|five|six|seven|eight|nine))?"
-    r"|(?P<small>zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen))\b",
-    re.IGNORECASE,
-)
 _SIGN_WORD = re.compile(r"(?<![\d)])(?<![\d)] )\b(?:negative|minus)\s+(?=\d)", re.IGNORECASE)
 """``negative 3`` / ``minus 3`` is -3; ``10 minus 3`` stays an operation."""
 _APPROXIMATELY = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|≈|~)\s*(?=\S)", re.IGNORECASE)
@@ -271,7 +259,7 @@ def _plain_value(text: str) -> str:
     """A bare value as digits: ``approximately 8`` -> ``8``, ``eight`` -> ``8`` (a sentence's number words are
     read by :func:`_values`)."""
     text = _APPROXIMATELY.sub("", text)
-    word = _NUMBER_WORD.fullmatch(text.strip().rstrip("."))
+    word = NUMBER_WORD.fullmatch(text.strip().rstrip("."))
     return _number_words(word.group(0))[0][1] if word else text
 
 
@@ -282,7 +270,7 @@ def _announced(text: str, expect: str) -> Statement | None:
     masked = _Masked(text)
     phrases = list(_ANSWER_PHRASE.finditer(masked.text))
     end = _SENTENCE_END.search(masked.text, phrases[-1].end()) if phrases else None
-    if end is None or re.search(r"[\d\x01]", masked.text[end.end() :]) or _NUMBER_WORD.search(masked.text[end.end() :]):
+    if end is None or re.search(r"[\d\x01]", masked.text[end.end() :]) or NUMBER_WORD.search(masked.text[end.end() :]):
         return None
     statement = _read_sentence(" ".join(masked.unmask(masked.text[phrases[-1].start() : end.start()]).split()), expect)
     return statement if statement.rule != "none" else None
@@ -365,7 +353,7 @@ def _without_justification(text: str) -> str:
     is 7, which is greater than 5.``, ``… is 7 because 3 + 4 = 7``): that clause's numbers are not the
     answer. A leading ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it."""
     for clause in _JUSTIFICATION.finditer(text):
-        if re.search(r"[\d\x01]", text[: clause.start()]) or _NUMBER_WORD.search(text[: clause.start()]):
+        if re.search(r"[\d\x01]", text[: clause.start()]) or NUMBER_WORD.search(text[: clause.start()]):
             return text[: clause.start()]
     return text
 
@@ -403,15 +391,8 @@ def _values(text: str, masked: _Masked, labels: bool) -> list[str]:
 
 
 def _number_words(text: str) -> list[tuple[int, str]]:
-    """Number words with their offsets, as digits: ``four`` -> ``4``, ``twenty-one`` -> ``21``."""
-    out = []
-    for m in _NUMBER_WORD.finditer(text):
-        if m.group("small"):
-            value = _NUMBER_WORDS[m.group("small").lower()]
-        else:
-            value = _TENS[m.group("tens").lower()] + (_NUMBER_WORDS[m.group("unit").lower()] if m.group("unit") else 0)
-        out.append((m.start(), f"-{value}" if m.group("sign") else str(value)))
-    return out
+    """Number words with their offsets, as digits: ``four`` -> ``4``, ``seven hundred`` -> ``700``."""
+    return [(m.start(), number_word_value(m)) for m in NUMBER_WORD.finditer(text)]
 
 
 def _read_yes_no(text: str) -> Statement:

@@ -1,0 +1,70 @@
+"""Numbers written in words, with their scale and fraction words: ``seven hundred`` is 700, ``two fifths`` 2/5.
+
+A scale or fraction word is part of the value it follows: reading ``seven hundred`` as 7 or ``one third`` as 1
+would pay an answer a hundred times too large, or one that names a different number. One pattern finds a
+number phrase (no nested repetition, so it runs in linear time) and :func:`number_word_value` turns it into
+the digits the graders read.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_CARDINALS = {word: i for i, word in enumerate(_SMALL)} | {word: 20 + 10 * i for i, word in enumerate(_TENS)}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+"""Words that multiply the number before them, in words or digits (``4 thousand``, ``7 dozen``)."""
+_DENOMINATORS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "quarter": 4,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "hundredth": 100,
+    "thousandth": 1000,
+}
+_CARDINAL = (
+    r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|"
+    r"(?:" + "|".join(sorted(_SMALL, key=len, reverse=True)) + r"))\b"
+)
+_DENOMINATOR = r"(?:" + "|".join(sorted(_DENOMINATORS, key=len, reverse=True)) + r")s?\b"
+_SCALE = r"(?:" + "|".join(SCALES) + r")\b"
+NUMBER_WORD = re.compile(
+    rf"\b(?:(?P<sign>negative|minus)\s+)?{_CARDINAL}"
+    rf"(?:[-\s]+(?P<fraction>{_DENOMINATOR})"
+    rf"|(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?(?:\s+(?P<scale>{_SCALE}))?)",
+    re.IGNORECASE,
+)
+"""A number in words: ``twenty-one``, ``seven hundred``, ``two hundred and five``, ``four thousand``,
+``one third``, ``three quarters``, ``negative three``."""
+
+
+def number_word_value(match: re.Match[str]) -> str:
+    """The digits a :data:`NUMBER_WORD` match names: ``700``, ``2/5``, ``-3``."""
+    words = match.group(0).lower().replace("-", " ").split()
+    sign = "-" if match.group("sign") else ""
+    if match.group("sign"):
+        words = words[1:]
+    if match.group("fraction"):
+        numerator = sum(_CARDINALS[word] for word in words[:-1])
+        denominator = words[-1]
+        return f"{sign}{numerator}/{_DENOMINATORS.get(denominator, _DENOMINATORS.get(denominator[:-1], 1))}"
+    total = 0
+    for word in words:
+        if word in _CARDINALS:
+            total += _CARDINALS[word]
+        elif word in SCALES:
+            total *= SCALES[word]
+    return f"{sign}{total}"
