@@ -722,6 +722,11 @@ class AnswerJudge:
         if not pred:
             return Verdict(False, "none", "empty final answer")
         if self.letter is not None:
+            own = next((m for p in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE) if (m := p.match(pred))), None)
+            if self.choices and own is not None:
+                letter, rest = own.group(1).upper(), pred[own.end() :].strip(" .:,)-")
+                if rest and rest == clean_answer(self.choices.get(letter, "")).strip(" .:,)-"):
+                    return Verdict(letter == self.letter, "choice", f"option {letter} with its text vs {self.letter}")
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred) + _OPTION_MARKS.findall(stated.strip())}
             if len(marked) > 1:
                 return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
