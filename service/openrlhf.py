@@ -78,12 +78,44 @@ def _label_reference(label: Any) -> Reference:
 
 
 def _strip_prompt(query: str, prompt: str, min_overlap: int = MIN_PROMPT_OVERLAP) -> str:
-    """``query`` minus ``prompt``; OpenRLHF left-truncates long prompts, so a query may start with only its tail."""
+    """``query`` minus ``prompt``; OpenRLHF left-truncates long prompts, so a query may start with only its
+    tail: the longest tail of at least ``min_overlap`` characters that the query starts with is cut off.
+    Linear in the prompt's length (a 1 MB prompt tried at every offset took seconds); run it off the event
+    loop all the same (:func:`score_request` is called in a thread)."""
     if not prompt:
         return query
     if query.startswith(prompt):
         return query[len(prompt) :]
-    for start in range(1, len(prompt) - min_overlap + 1):
-        if query.startswith(prompt[start:]):
-            return query[len(prompt) - start :]
-    return query
+    anchor = query[:min_overlap]
+    first = prompt.find(anchor) if len(anchor) == min_overlap else -1
+    if first < 0:  # a tail the query starts with begins with its first min_overlap characters
+        return query
+    overlap = _tail_overlap(prompt, first, query[: len(prompt) - first])
+    return query[overlap:] if overlap >= min_overlap else query
+
+
+def _tail_overlap(text: str, start: int, pattern: str) -> int:
+    """The length of the longest tail of ``text[start:]`` that ``pattern`` starts with (Knuth–Morris–Pratt:
+    one pass over the text after one over the pattern, each step amortised O(1))."""
+    m = len(pattern)
+    if m == 0:
+        return 0
+    fail = [0] * m
+    k = 0
+    for i in range(1, m):
+        c = pattern[i]
+        while k and pattern[k] != c:
+            k = fail[k - 1]
+        if pattern[k] == c:
+            k += 1
+        fail[i] = k
+    k = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if k == m:  # the whole pattern matched inside the text: keep its longest border
+            k = fail[k - 1]
+        while k and pattern[k] != c:
+            k = fail[k - 1]
+        if pattern[k] == c:
+            k += 1
+    return k

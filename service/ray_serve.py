@@ -167,7 +167,9 @@ class RewardService:
             if unknown is not None:
                 raise RequestError(422, f"profile: {unknown}")
             try:
-                req = openrlhf_protocol.score_request(OpenRLHFRequest.model_validate(body), profile)
+                req = await asyncio.to_thread(
+                    openrlhf_protocol.score_request, OpenRLHFRequest.model_validate(body), profile
+                )
             except ValidationError as exc:
                 raise RequestError(422, validation_message(exc)) from None
             except ValueError as exc:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -45,7 +47,8 @@ async def openrlhf(request: Request) -> Response:
     timeout = caller_timeout(request)
     body = await parsed_body(request, OpenRLHFRequest, request.app.state.config)
     try:
-        score_request = openrlhf_protocol.score_request(body, profile)
+        # off the event loop: reading a batch (prompt stripping, labels) is linear but can take a while
+        score_request = await asyncio.to_thread(openrlhf_protocol.score_request, body, profile)
     except FieldError as exc:
         raise Refused(field_error(422, ["body", exc.field], str(exc), "value_error")) from None
     except ValidationError as exc:
