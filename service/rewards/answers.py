@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from .claims import Claim, Commitment, commitment, read_claims, value_key
 from .growth import unbounded_growth
 from .kinds import (
     LABEL,
@@ -46,6 +47,7 @@ from .statement import (
     read_statement,
 )
 from .text import latex_to_plain, unicode_normalised
+from .vocabulary import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class Verdict:
     detail: str = ""
     statement: Statement | None = None
     """What was read from the stated answer, and by which rule (for explanations)."""
+    claims: tuple[Claim, ...] = ()
+    """Every claim the final-answer section makes, with its stance (for explanations)."""
 
 
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
@@ -459,8 +463,8 @@ def _reference_value(answer: str) -> str:
     """The value a reference states: its boxes, or the value of a sentence; else the reference as given."""
     statement = read_statement(answer)
     value = statement.value
-    states = statement.rule == "prose" and is_prose(answer) and _STATES.search(answer) is not None
-    if value is not None and (statement.rule in ("boxed", "boxes") or states):
+    states = statement.rule is Rule.PROSE and is_prose(answer) and _STATES.search(answer) is not None
+    if value is not None and (statement.rule in (Rule.BOXED, Rule.BOXES) or states):
         return value
     if statement.hedge and len(statement.values) > 1:
         return ", ".join(statement.values)
@@ -614,8 +618,9 @@ class AnswerJudge:
         return "letter" if self.letter is not None else "yes_no" if self.yes_no is not None else "value"
 
     def judge(self, stated: str | None) -> Verdict:
-        """The verdict on a stated final answer (one line or a block), with what was read from it. A line of
-        working whose value grows without bound is left out of math-verify's own extraction: the growth
+        """The verdict on a stated final answer (one line or a block), with what was read from it and every claim
+        it makes (:mod:`.claims`): a section that leaves its answer open or asserts a second value is a hedge. A
+        line of working whose value grows without bound is left out of math-verify's own extraction: the growth
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
             return Verdict(False, "none", "no final answer")
@@ -627,13 +632,50 @@ class AnswerJudge:
             and len(stated) <= MAX_ANSWER_CHARS
             and normalised_text(clean_answer(stated)) == self.text
         ):
-            return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, "plain"))
+            return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, Rule.PLAIN))
         statement = read_statement(stated, self.expects)
-        if statement.hedge:
-            if len(statement.values) > 1 and self._are_members(statement.values):
-                return Verdict(True, "set", "each value stated is one of the reference's, all of them", statement)
-            return Verdict(False, "hedge", statement.detail, statement)
-        if statement.value is None and statement.rule == "none" and stated.strip():
+        claims = read_claims(stated, "text" if self.is_text else self.expects, self.clean)
+        rule = commitment(claims)
+        if statement.hedge and rule.open is None and self.is_text:
+            correct, detail = phrase_verdict(clean_answer(stated), self.clean)
+            if correct and not self._second_value(rule, Statement(self.clean, Rule.PHRASE), True):
+                return Verdict(True, "text", detail, Statement(self.clean, Rule.PHRASE), claims)
+        if statement.hedge or rule.open is not None:
+            values = statement.values if statement.hedge else tuple(c.value for c in claims if c.value)
+            if len(values) > 1 and self._are_members(values):
+                return Verdict(
+                    True, "set", "each value stated is one of the reference's, all of them", statement, claims
+                )
+            detail = statement.detail if statement.hedge else rule.detail
+            hedge = statement if statement.hedge else Statement(None, Rule.HEDGE, detail, values)
+            return Verdict(False, "hedge", detail, hedge, claims)
+        if statement.rule is Rule.BOXES and self.expects != "value":
+            detail = f"{len(statement.values)} different boxed answers"
+            return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, statement.values), claims)
+        if statement.value is None and len(rule.asserted) == 1:
+            statement = Statement(rule.asserted[0], Rule.CLAIM, values=rule.asserted)
+        verdict = self._judge_read(stated, statement)
+        if (second := self._second_value(rule, verdict.statement or statement, verdict.correct)) is not None:
+            detail = f"another value asserted: {second}"
+            return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, rule.asserted), claims)
+        return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement, claims)
+
+    def _second_value(self, rule: Commitment, statement: Statement, correct: bool) -> str | None:
+        """Of several values asserted, one that differs from the one judged: a wrong one beside a right answer
+        (``7`` then ``8`` in a later paragraph), or the right one beside a wrong answer (a table listing 8 and 7).
+        Values written alike are one value; only values written differently are graded."""
+        read = value_key(statement.value or "")
+        others = [value for value in rule.asserted if value_key(value) != read]
+        if not others or (not correct and len(rule.asserted) < 2):
+            return None
+        graded = {value: self._judge_statement(value, value).correct for value in others}
+        if correct:
+            return next((value for value, ok in graded.items() if not ok), None)
+        right = [value for value, ok in graded.items() if ok]
+        return next((value for value in others if value not in right), None) if right else None
+
+    def _judge_read(self, stated: str, statement: Statement) -> Verdict:
+        if statement.value is None and statement.rule is Rule.NONE and stated.strip():
             long_prose = LONG_STATEMENT < len(stated) <= MAX_BLOCK_CHARS and is_prose(stated)
             if not (self.mathy and long_prose) or self.too_large:
                 verdict = self._judge_statement(stated, stated)
@@ -646,11 +688,11 @@ class AnswerJudge:
             return Verdict(ok, "math_verify_text", detail, statement)
         if statement.value is None:
             return Verdict(False, "none", statement.detail, statement)
-        verdict = self._judge_statement(statement.value, stated if statement.rule == "plain" else statement.value)
+        verdict = self._judge_statement(statement.value, stated if statement.rule is Rule.PLAIN else statement.value)
         if not verdict.correct and self.is_text:
             correct, detail = phrase_verdict(clean_answer(stated), self.clean)
             if correct:
-                return Verdict(True, "text", detail, Statement(self.clean, "phrase"))
+                return Verdict(True, "text", detail, Statement(self.clean, Rule.PHRASE))
         return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
 
     def _judge_structured(self, stated: str) -> Verdict | None:
@@ -672,7 +714,7 @@ class AnswerJudge:
                 return Verdict(False, "ratio", "the answer hedges a ratio")
             ok = all(proportional(self.ratio, r) for r in found)
             shown = ", ".join(":".join(str(p) for p in r) for r in found)
-            return Verdict(ok, "ratio", f"{shown} vs {self.clean}", Statement(shown, "ratio", values=(shown,)))
+            return Verdict(ok, "ratio", f"{shown} vs {self.clean}", Statement(shown, Rule.RATIO, values=(shown,)))
         return self._judge_named(text)
 
     def _judge_named(self, text: str) -> Verdict | None:
@@ -684,7 +726,7 @@ class AnswerJudge:
         if not set(wanted) & set(stated):
             return None
         shown = ", ".join(f"{n} = {v}" for n, values in stated.items() for v in values)
-        statement = Statement(shown, "named", values=tuple(shown.split(", ")))
+        statement = Statement(shown, Rule.NAMED, values=tuple(shown.split(", ")))
         if _HEDGING.search(text):
             return Verdict(False, "named", "the answer hedges", statement)
         for name, value in wanted.items():
@@ -773,7 +815,7 @@ class AnswerJudge:
             if pred_text == self.text:
                 return Verdict(True, "text")
             correct, detail = phrase_verdict(pred, self.clean)
-            return Verdict(correct, "text", detail, Statement(self.clean, "phrase") if correct else None)
+            return Verdict(correct, "text", detail, Statement(self.clean, Rule.PHRASE) if correct else None)
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
             return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")

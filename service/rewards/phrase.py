@@ -23,6 +23,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .vocabulary import (
+    ALTERNATIVE,
+    ANSWER_VERBS,
+    COPULA_WORDS,
+    GENERIC_NOUNS,
+    NEGATION,
+    NEGATION_TEXT,
+    UNCERTAIN,
+    UNCERTAIN_TEXT,
+)
+
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[/&+]")
 _BREAK = r"[;!?]|\.(?!\d)|,|\s[-–—]\s|\n|\b(?:but|however|while|whereas)\b"
 _JUSTIFY = r"\b(?:because|since|which|who|whose|given\s+that|due\s+to)\b"
@@ -30,20 +41,20 @@ _SPLIT = re.compile(f"({_BREAK}|{_JUSTIFY})", re.IGNORECASE)
 _SPLIT_AND = re.compile(f"({_BREAK}|{_JUSTIFY}|\\band\\b)", re.IGNORECASE)
 _JUSTIFIES = re.compile(_JUSTIFY, re.IGNORECASE)
 _ARTICLES = frozenset({"a", "an", "the"})
-_UNCERTAIN = frozenset(
-    {"maybe", "perhaps", "probably", "possibly", "might", "likely", "unlikely", "guess", "unsure", "either", "could"}
-)
-_NEGATIONS = frozenset(
-    {"not", "no", "never", "nor", "neither", "none", "cannot", "without", "wrong", "incorrect", "false", "invalid"}
-)
-_ALTERNATIVES = frozenset({"or", "vs", "versus", "either", "nor"})
+_UNCERTAIN = UNCERTAIN | UNCERTAIN_TEXT | {"either"}
+_NEGATIONS = NEGATION | NEGATION_TEXT
+_ALTERNATIVES = ALTERNATIVE | {"nor"}
 _COORDINATORS = frozenset({"and", "or", "/", "&", "+", "plus", "with"})
 _COMPARISONS = frozenset({"than", "instead", "except", "unlike", "rather", "besides", "compared"})
 _LEADS = frozenset({"so", "thus", "hence", "therefore", "then", "finally", "overall", "clearly", "answer", "final"})
-_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "called", "named", "equals", "becomes"})
-_ANCHORS = _COPULAS | frozenset(
-    "in on at of to for from by as into onto towards toward answer will would can should must does did do "
-    "known labeled labelled shows".split()
+_COPULAS = COPULA_WORDS | {"called", "named"}
+_ANCHORS = (
+    _COPULAS
+    | frozenset(
+        "in on at of to for from by as into onto towards toward answer will would can should must does did do "
+        "known labeled labelled shows".split()
+    )
+    | ANSWER_VERBS
 )
 _SUBJECT_VERBS = frozenset(
     "is are was were has have had wins won will would can does did gets got receives received scores scored leads "
@@ -71,16 +82,16 @@ def phrase_verdict(stated: str, reference: str) -> tuple[bool, str]:
         return False, "a one-letter reference must be stated alone"
     named = " ".join(wanted)
     sentences = _clauses(stated, _SPLIT)
-    uncertain = sorted({word for clause in sentences for word in clause.words} & _UNCERTAIN)
+    uncertain = sorted({word for clause in sentences for word in clause.words} & _UNCERTAIN - set(wanted))
     if uncertain:
         return False, f"uncertain ({uncertain[0]})"
     for clause in sentences:
         for start in _occurrences(clause.words, wanted):
-            refusal = _refusal(clause.words, start, len(wanted))
+            refusal = _refusal(clause.words, start, len(wanted), set(wanted))
             if refusal:
                 return False, refusal
     clauses = _clauses(stated, _SPLIT if "and" in wanted else _SPLIT_AND)
-    answer = next((clause for clause in clauses if not clause.justifies and _states(clause.words)), None)
+    answer = next((clause for clause in clauses if not clause.justifies and _states(clause.words, set(wanted))), None)
     if answer is None:
         return False, "no clause states a value"
     frames = (_answer_frame(answer.words, start, len(wanted)) for start in _occurrences(answer.words, wanted))
@@ -118,9 +129,10 @@ def _occurrences(clause: list[str], wanted: list[str]) -> list[int]:
     return [i for i in range(len(clause) - width + 1) if clause[i : i + width] == wanted]
 
 
-def _refusal(clause: list[str], start: int, width: int) -> str | None:
-    """Why this occurrence of the reference is not stated as the answer, if something takes it back."""
-    words = set(clause)
+def _refusal(clause: list[str], start: int, width: int, own: set[str]) -> str | None:
+    """Why this occurrence of the reference is not stated as the answer, if something takes it back; the
+    reference's own words (``invalid``, ``neither``) do not take it back."""
+    words = set(clause) - own
     if words & _NEGATIONS or any(word.endswith("n't") for word in clause):
         return "the sentence negates it"
     alternatives = sorted(words & _ALTERNATIVES)
@@ -141,6 +153,8 @@ def _answer_frame(clause: list[str], start: int, width: int) -> tuple[list[str],
     empty) at the end of a clause, (empty, what comes after) at its start before a verb; None elsewhere."""
     tail = _without_place(_without_contrast(clause[start + width :]))
     head = _without_leads(clause[:start])
+    if tail and len(tail) == 1 and tail[0] in GENERIC_NOUNS and head:
+        tail = []
     if not tail:
         return (head, []) if _anchored(head) else None
     return ([], tail) if not head and tail[0] in _SUBJECT_VERBS else None
@@ -162,13 +176,16 @@ def _without_contrast(words: list[str]) -> list[str]:
     return words
 
 
-def _states(clause: list[str]) -> bool:
-    """Whether a clause states some value (ends in one after a copula or preposition, or names a subject that
-    does something), as opposed to a lead-in such as ``Looking at the chart`` or ``Therefore``."""
+def _states(clause: list[str], own: set[str]) -> bool:
+    """Whether a clause states some value (ends in one after a copula or preposition, or a name of up to three
+    words right after one: ``plays for the Boston Red Sox``; or names a subject that does something), as opposed
+    to a lead-in such as ``Looking at the chart`` or ``Therefore``."""
     words = _without_place(_without_contrast(_without_leads(clause)))
-    if not words or words[-1] in _PLACES or words[-1] in _FUNCTION_WORDS:
+    if not words or words[-1] in _PLACES or words[-1] in _FUNCTION_WORDS - own:
         return False
-    return _anchored(words[:-1]) or _subject(words) is not None
+    if _anchored(words[:-1]) or _subject(words) is not None:
+        return True
+    return any(len(words) > size and words[-size - 1] in _ANCHORS for size in (2, 3))
 
 
 def _anchored(head: list[str]) -> bool:
@@ -176,7 +193,7 @@ def _anchored(head: list[str]) -> bool:
     red``) that is not a verb form (``is chasing the cat`` states what is chased, not the answer)."""
     if not head or head[-1] in _ANCHORS or head[-1].endswith("'s"):
         return True
-    modifier_after_copula = len(head) >= 2 and (head[-2] in _COPULAS or head[-2].endswith("'s"))
+    modifier_after_copula = len(head) >= 2 and (head[-2] in _ANCHORS or head[-2].endswith("'s"))
     return modifier_after_copula and not head[-1].endswith(("ing", "ed"))
 
 

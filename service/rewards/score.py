@@ -33,6 +33,7 @@ from .sections import answer_blocks, answer_text, parse_completion
 from .spans import TextOffsets
 from .statement import Statement
 from .validity import validity_checks
+from .vocabulary import Rule
 
 _MAX_WRAPPED_ANSWER_CHARS = 4 * MAX_ANSWER_CHARS
 """A reference answer up to this long is cleaned (wrappers peeled) before its growth check; a longer one
@@ -184,7 +185,7 @@ class PreparedGroup:
 
 
 def _hedge(detail: str) -> Verdict:
-    return Verdict(False, "hedge", detail, Statement(None, "hedge", detail))
+    return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail))
 
 
 def _read(verdict: Verdict) -> str:

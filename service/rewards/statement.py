@@ -17,6 +17,18 @@ from functools import lru_cache
 
 from .number_words import NUMBER_WORD, SCALES, number_word_value
 from .text import unicode_normalised
+from .vocabulary import (
+    ANSWER_PHRASE,
+    BOUND,
+    COPULA,
+    EITHER,
+    JUSTIFYING,
+    NEGATION,
+    SECOND_THOUGHT,
+    UNCERTAIN,
+    Rule,
+    word_pattern,
+)
 
 MAX_BLOCK_CHARS = 16000
 """A longer final-answer block is not read as a statement (the grader's own guards judge it)."""
@@ -26,7 +38,7 @@ MAX_BLOCK_CHARS = 16000
 class Statement:
     value: str | None
     """The stated value as text for the grader; None for a hedge or when nothing was read."""
-    rule: str
+    rule: Rule
     """How it was read: plain, boxed, boxes, prose, option, yes_no, hedge, none; phrase when the grader found a
     text reference where the sentence states its answer (:mod:`.phrase`)."""
     detail: str = ""
@@ -35,7 +47,7 @@ class Statement:
 
     @property
     def hedge(self) -> bool:
-        return self.rule == "hedge"
+        return self.rule is Rule.HEDGE
 
     def shown(self) -> str:
         """``prose → 34`` or ``hedge: two values 5, 6``: the rule and what it read, for explanations."""
@@ -52,31 +64,21 @@ _SPAN_REF = re.compile(r"\x01(\d+)\x02")
 _PROSE_WORD = re.compile(
     r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE
 )
-_PROSE_TRIGGERS = frozenset({"is", "or", "not", "and", "are", "equals", "so", "thus", "hence", "therefore"})
-"""One of these makes even a short line a sentence to read (``AB = 6, so BD = 3`` states 3)."""
-_ANSWER_PHRASE = re.compile(
-    r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:)\s*:?",
-    re.IGNORECASE,
+_PROSE_TRIGGERS = frozenset(
+    {"is", "or", "not", "and", "are", "equals", "so", "thus", "hence", "therefore", "since", "because"}
 )
+"""One of these makes even a short line a sentence to read (``AB = 6, so BD = 3`` states 3)."""
+_ANSWER_PHRASE = ANSWER_PHRASE
 _LEAD = re.compile(
     r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
-_COPULA = re.compile(
-    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals|makes|has|have|"
-    r"so|thus|hence|therefore|giving|yielding|"
-    r"(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
-    r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|≈|\\approx\b",
-    re.IGNORECASE,
-)
-_HEDGE_WORDS = re.compile(
-    r"\b(?:maybe|perhaps|probably|possibly|might|either|neither|guess|unsure|not\s+sure|"
-    r"roughly\s+between)\b",
-    re.IGNORECASE,
-)
-_NEGATION = re.compile(
-    r"\b(?:not|isn't|aren't|wasn't|never|cannot|can't|nor|wrong|incorrect|false|invalid)\b", re.IGNORECASE
-)
+_COPULA = COPULA
+_HEDGE_WORDS = word_pattern(UNCERTAIN, ("not sure", "roughly between"))
+_EITHER_WORDS = word_pattern(EITHER)
+"""``either`` / ``neither`` hedge what a sentence states, not its subject (``items that are either red or
+rubber: 3``)."""
+_NEGATION = word_pattern(NEGATION | {r"\w+n't"})
 _OPERATION = re.compile(
     r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
     re.IGNORECASE,
@@ -84,7 +86,11 @@ _OPERATION = re.compile(
 _REMARK = re.compile(r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE)
 _WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+)*\.?\s*\)")
 """A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""
-_JUSTIFICATION = re.compile(r"(?:,\s*|\s+(?=because\b))(?:which|because|since|as|where|given\s+that)\b", re.IGNORECASE)
+_JUSTIFICATION = re.compile(
+    r"(?:,\s*|\s+(?=because\b))(?:" + "|".join(JUSTIFYING) + r")\b"
+    r"|[.!?]\s+(?=(?:that|this|it)\s+(?:means|implies|shows|is\s+because)\b|(?:because|since)\b)",
+    re.IGNORECASE,
+)
 """A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
 _EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
 _ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
@@ -102,25 +108,20 @@ decimals, so the two grammars stay apart."""
 _SIGN_WORD = re.compile(r"(?<![\d)])(?<![\d)] )\b(?:negative|minus)\s+(?=\d)", re.IGNORECASE)
 """``negative 3`` / ``minus 3`` is -3; ``10 minus 3`` stays an operation."""
 _APPROXIMATELY = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|≈|~)\s*(?=\S)", re.IGNORECASE)
-_BOUND = re.compile(
-    r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
-)
+_BOUND = BOUND
 """``at least 8``, ``more than 8``: a bound, not the value."""
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
 _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
 YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
-_SECOND_THOUGHT = re.compile(
-    r"\b(?:wait|alternatively|maybe|perhaps|possibly|might|could\s+(?:also|be)|not\s+sure|unsure|"
-    r"on\s+second\s+thought)\b",
-    re.IGNORECASE,
-)
+_SECOND_THOUGHT = SECOND_THOUGHT
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
 _LABEL_SPAN = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|m?\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\})\s*$"
 )
+_ASSIGNED = re.compile(r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,3})\s*=\s*")
 _THIN_THOUSANDS = re.compile(r"(?<=\d),\\!\s*(?=\d{3})")
 _BOX_LIST = re.compile(
     r"(?:\s*,)?(?:\s*\\q?quad)*\s*\\text\{\s*and\s*\}(?:\s*\\q?quad)*\s*|(?:\s*,)?(?:\s*\\q?quad)+\s*"
@@ -206,7 +207,7 @@ def is_prose(text: str) -> bool:
     words = _PROSE_WORD.findall(masked)
     if len(words) >= 2 or any(w.lower() in _PROSE_TRIGGERS for w in words):
         return True
-    return bool(words) and bool(_HEDGE_WORDS.search(masked) or _NEGATION.search(masked))
+    return bool(words) and bool(_HEDGE_WORDS.search(masked) or _EITHER_WORDS.search(masked) or _NEGATION.search(masked))
 
 
 @lru_cache(maxsize=4096)
@@ -214,12 +215,12 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     """The value a final-answer block states. ``expect`` is ``letter`` when the reference is an option,
     ``yes_no`` for a yes/no reference, else ``value``. Cached: a group's members often state the same."""
     if len(block) > MAX_BLOCK_CHARS:
-        return Statement(None, "none", f"final answer longer than {MAX_BLOCK_CHARS} characters")
+        return Statement(None, Rule.NONE, f"final answer longer than {MAX_BLOCK_CHARS} characters")
     if _BARE.fullmatch(block):
-        return Statement(" ".join(block.split()), "plain")
+        return Statement(" ".join(block.split()), Rule.PLAIN)
     s = normalised_block(block)
     if not s:
-        return Statement(None, "none", "empty final answer")
+        return Statement(None, Rule.NONE, "empty final answer")
     boxes = boxed_spans(s)
     if len(s) > LONG_STATEMENT:
         return _read_solution(s, boxes, expect)
@@ -230,13 +231,28 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     paragraph, rest = parts[0], parts[1] if len(parts) > 1 else ""
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
-        sentence = _WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence
+        sentence = _without_remark(_WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence)
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
-            return Statement(None, "hedge", "yes and no")
-        statement = Statement(_plain_value(sentence), "plain")
+            return Statement(None, Rule.HEDGE, "yes and no")
+        statement = Statement(_plain_value(sentence), Rule.PLAIN)
     else:
         statement = _announced(sentence, expect) or _read_sentence(sentence, expect)
     return _taken_back(statement, masked.unmask(rest), expect) or statement
+
+
+def _without_remark(value: str) -> str:
+    """A bare value without the parenthesis after it that shows its working or says what it is (``24 (4 × 6)``,
+    ``BC = 13 (a 5-12-13 triangle)``): found by one scan back from the end."""
+    text = value.rstrip(" .")
+    opened = text.rfind("(")
+    if not text.endswith(")") or opened <= 0 or not text[opened - 1].isspace():
+        return value
+    inner, before = text[opened + 1 : -1], text[:opened].rstrip()
+    if "(" in inner or ")" in inner or not re.search(r"\d", before) or not _BARE.fullmatch(_ASSIGNED.sub("", before)):
+        return value
+    if re.search(r"(?<![\\A-Za-z])[A-Za-z]{3,}|[×*+/=·÷]|\\times|\\cdot|\d\s*-\s*\d", inner):
+        return before
+    return value
 
 
 def _taken_back(statement: Statement, rest: str, expect: str) -> Statement | None:
@@ -247,11 +263,11 @@ def _taken_back(statement: Statement, rest: str, expect: str) -> Statement | Non
         return None
     doubt = _SECOND_THOUGHT.search(rest)
     if doubt and re.search(r"\d|\$|\\[(\[]", rest):
-        return Statement(None, "hedge", f"a second thought after the answer ({doubt.group(0).lower()})")
+        return Statement(None, Rule.HEDGE, f"a second thought after the answer ({doubt.group(0).lower()})")
     if expect == "letter":
         others = {m.group(1).upper() for m in _OPTION_NAMED.finditer(rest)} - {statement.value.upper()}
         if others:
-            return Statement(None, "hedge", f"the text after the answer names option {', '.join(sorted(others))}")
+            return Statement(None, Rule.HEDGE, f"the text after the answer names option {', '.join(sorted(others))}")
     return None
 
 
@@ -273,14 +289,14 @@ def _announced(text: str, expect: str) -> Statement | None:
     if end is None or re.search(r"[\d\x01]", masked.text[end.end() :]) or NUMBER_WORD.search(masked.text[end.end() :]):
         return None
     statement = _read_sentence(" ".join(masked.unmask(masked.text[phrases[-1].start() : end.start()]).split()), expect)
-    return statement if statement.rule != "none" else None
+    return statement if statement.rule is not Rule.NONE else None
 
 
 def _boxed(contents: list[str]) -> Statement:
     distinct = _distinct([_BOX_LIST.sub(", ", c) for c in contents])
     if len(distinct) == 1:
-        return Statement(distinct[0], "boxed", values=tuple(distinct))
-    return Statement(", ".join(distinct), "boxes", f"{len(distinct)} boxed values, read as a set", tuple(distinct))
+        return Statement(distinct[0], Rule.BOXED, values=tuple(distinct))
+    return Statement(", ".join(distinct), Rule.BOXES, f"{len(distinct)} boxed values, read as a set", tuple(distinct))
 
 
 def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> Statement:
@@ -292,16 +308,16 @@ def _read_solution(s: str, boxes: list[tuple[int, int, str]], expect: str) -> St
         end = _SENTENCE_END.search(masked.text, phrases[-1].end())
         sentence = masked.unmask(masked.text[phrases[-1].start() : end.start() if end else len(masked.text)])
         statement = _read_sentence(" ".join(sentence.split()), expect)
-        if statement.rule != "none":
+        if statement.rule is not Rule.NONE:
             return statement
     if boxes:
         return _boxed(_last_box_group(s, boxes))
     sentences = [x for x in _SENTENCE_END.split(masked.text) if x and x.strip()]
     for sentence in reversed(sentences[-_FINAL_SENTENCES:]):
         statement = _read_sentence(" ".join(masked.unmask(sentence).split()), expect)
-        if statement.rule != "none":
+        if statement.rule is not Rule.NONE:
             return statement
-    return Statement(None, "none", "no value found in the text")
+    return Statement(None, Rule.NONE, "no value found in the text")
 
 
 def _read_sentence(sentence: str, expect: str) -> Statement:
@@ -312,9 +328,9 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     if expect == "yes_no":
         return _read_yes_no(text)
     text = _without_justification(text)
-    hedge = _HEDGE_WORDS.search(text)
+    hedge = _HEDGE_WORDS.search(text) or _EITHER_WORDS.search(_predicate(text))
     if hedge:
-        return Statement(None, "hedge", f"uncertain ({hedge.group(0).lower()})")
+        return Statement(None, Rule.HEDGE, f"uncertain ({hedge.group(0).lower()})")
     if expect == "letter":
         letter = _read_letter(text)
         if letter is not None:
@@ -322,30 +338,31 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     predicate = _predicate(text)
     negation = _NEGATION.search(predicate)
     if negation:
-        return Statement(None, "hedge", f"negation ({negation.group(0).lower()})")
+        return Statement(None, Rule.HEDGE, f"negation ({negation.group(0).lower()})")
     bound = _BOUND.search(predicate)
     if bound:
-        return Statement(None, "hedge", f"a bound, not a value ({' '.join(bound.group(0).lower().split())})")
+        return Statement(None, Rule.HEDGE, f"a bound, not a value ({' '.join(bound.group(0).lower().split())})")
     operation = _OPERATION.search(predicate)
     if operation:
-        return Statement(None, "none", f"a word that changes the value ({operation.group(0).lower()})")
+        return Statement(None, Rule.NONE, f"a word that changes the value ({operation.group(0).lower()})")
     either = _EITHER.search(text)
-    if either and len(stated := _values(text, masked, labels=True)) > 1:
-        return Statement(None, "hedge", f"{_count(stated)} values {', '.join(stated)}", tuple(stated))
+    subject_end = len(text) - len(predicate) if text.endswith(predicate) else 0
+    if either and len(stated := _values(text, masked, labels=True, words_from=subject_end)) > 1:
+        return Statement(None, Rule.HEDGE, f"{_count(stated)} values {', '.join(stated)}", tuple(stated))
     bare = masked.unmask(predicate).strip(" .,;")
     if bare and not _PROSE_WORD.search(_SPAN_REF.sub(" ", predicate)) and re.search(r"[\d\x01]", predicate):
-        return Statement(bare, "prose", values=(bare,))
+        return Statement(bare, Rule.PROSE, values=(bare,))
     values = _values(predicate, masked, labels=False)
     if not values and predicate is not text:
         values = _values(text, masked, labels=True)
         predicate = text
     if not values:
-        return Statement(None, "none", "no value found in the sentence")
+        return Statement(None, Rule.NONE, "no value found in the sentence")
     if len(values) == 1:
-        return Statement(values[0], "prose", values=tuple(values))
+        return Statement(values[0], Rule.PROSE, values=tuple(values))
     if _ALTERNATIVE.search(_SPAN_REF.sub(" ", predicate)):
-        return Statement(None, "hedge", f"{_count(values)} values {', '.join(values)}", tuple(values))
-    return Statement(", ".join(values), "prose", f"{_count(values)} values, read as a list", tuple(values))
+        return Statement(None, Rule.HEDGE, f"{_count(values)} values {', '.join(values)}", tuple(values))
+    return Statement(", ".join(values), Rule.PROSE, f"{_count(values)} values, read as a list", tuple(values))
 
 
 def _without_justification(text: str) -> str:
@@ -373,9 +390,10 @@ def _predicate(text: str) -> str:
     return without_remarks if without_remarks.strip() else predicate
 
 
-def _values(text: str, masked: _Masked, labels: bool) -> list[str]:
+def _values(text: str, masked: _Masked, labels: bool, words_from: int = 0) -> list[str]:
     """LaTeX spans and numbers in ``text``, in order and without repeats; with ``labels``, spans that
-    only name something (``$n$``, ``$AB$``) are left out, as the subject of the sentence."""
+    only name something (``$n$``, ``$AB$``) are left out, as the subject of the sentence. Number words before
+    ``words_from`` count things in the subject (``The gap between two adjacent grid lines is 50.``)."""
     found: list[tuple[int, str]] = []
     for m in _SPAN_REF.finditer(text):
         span = masked.spans[int(m.group(1))]
@@ -385,7 +403,7 @@ def _values(text: str, masked: _Masked, labels: bool) -> list[str]:
     for m in _NUMBER.finditer(rest):
         found.append((m.start(), m.group(0).strip()))
     if _ALTERNATIVE.search(rest) or not found:
-        found.extend(_number_words(rest))
+        found.extend((at, word) for at, word in _number_words(rest) if at >= words_from)
     found.sort()
     return _distinct([v for _, v in found])
 
@@ -398,13 +416,13 @@ def _number_words(text: str) -> list[tuple[int, str]]:
 def _read_yes_no(text: str) -> Statement:
     said = [YES_NO[w.lower()] for w in _YES_NO_WORD.findall(text)]
     if not said:
-        return Statement(None, "none", "neither yes nor no")
+        return Statement(None, Rule.NONE, "neither yes nor no")
     if len(set(said)) > 1:
         first = _YES_NO_WORD.match(text.lstrip(" *"))
         if first is None or _BOTH_ANSWERS.match(text.lstrip(" *")):
-            return Statement(None, "hedge", "yes and no")
-        return Statement(YES_NO[first.group(1).lower()], "yes_no")
-    return Statement(said[0], "yes_no")
+            return Statement(None, Rule.HEDGE, "yes and no")
+        return Statement(YES_NO[first.group(1).lower()], Rule.YES_NO)
+    return Statement(said[0], Rule.YES_NO)
 
 
 def _read_letter(text: str) -> Statement | None:
@@ -414,7 +432,7 @@ def _read_letter(text: str) -> Statement | None:
     bare = {m.group(1) for m in _OPTION_LETTER.finditer(predicate)} - {"I"}
     letters = named | bare if named else bare
     if len(letters) > 1:
-        return Statement(None, "hedge", f"several options {', '.join(sorted(letters))}")
+        return Statement(None, Rule.HEDGE, f"several options {', '.join(sorted(letters))}")
     if letters:
-        return Statement(letters.pop(), "option")
+        return Statement(letters.pop(), Rule.OPTION)
     return None

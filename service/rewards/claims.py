@@ -1,0 +1,430 @@
+"""Every claim a final-answer section makes, each with its stance, and the one commitment rule.
+
+:mod:`.statement` reads *the* value a section states; this module reads *every* value it offers, wherever it
+stands — boxes, sentences, bare values on their own line, code blocks, tables, every paragraph, at any length — and
+what the section does with each (:class:`~.vocabulary.Stance`): asserts it, denies it, leaves it open, bounds it,
+makes it conditional, offers it as an alternative, or uses it to justify the answer. The rule
+(:func:`commitment`): a section is committed only if no claim is denied, uncertain, bounded, conditional or an
+alternative, and its asserted claims name one value (:mod:`.answers` compares asserted values that are written
+differently against the reference). Justifications are not answers. Wrapping (box, bold, quotes, code) and length
+never change the reading.
+
+Working that comes before the answer is not read for stances: the claims are read from the first sentence that
+holds an answer (a box, an "answer is" sentence, a labelled or bare value) to the end; a section with none of those
+is read over its last three sentences. Text before a closing ``</think>`` is the model's private reasoning and is
+not read. Every pattern is linear in the section's length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .statement import (
+    _DISPLAY,
+    _INLINE,
+    _LABEL_SPAN,
+    _NUMBER,
+    MAX_BLOCK_CHARS,
+    YES_NO,
+    _read_sentence,
+    boxed_spans,
+    is_prose,
+    normalised_block,
+)
+from .vocabulary import (
+    ALSO,
+    ALTERNATIVE,
+    ALTERNATIVE_MATH,
+    ANSWER_LABEL,
+    ANSWER_PHRASE,
+    CONDITIONAL,
+    COPULA,
+    EITHER,
+    JUSTIFICATION,
+    NEGATION,
+    UNCERTAIN,
+    UNCERTAIN_PHRASES,
+    Stance,
+)
+
+_BOX_MARK = "\x03{}\x04"
+_BOX_REF = re.compile(r"\x03(\d+)\x04")
+_SPAN_MARK = "\x05{}\x06"
+_SPAN_REF = re.compile(r"\x05(\d+)\x06")
+_PLACEHOLDER = re.compile(r"\x03\d+\x04|\x05\d+\x06")
+_SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?](?!\s|$))+(?:[.!?]+|\n|$)|[.!?\n]")
+"""A sentence ends at ``.``/``!``/``?`` before a space, or at a line end."""
+_CLAUSE_BREAK = re.compile(r"[,;(]")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't\b", re.IGNORECASE)
+_YES_NO_SITE = re.compile(r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)\]*]|$|\\|\x04))", re.IGNORECASE)
+_LETTER_SITE = re.compile(
+    r"\b(?:option|choice)\s*\(?([A-Z])\b\)?|(?<![\w\\'’])\(([A-Z])\)|(?<![\w\\'’])([A-Z])(?=\s*(?:[.,;:!)\]*]|$))"
+)
+_THINK_END = "</think>"
+_FENCE = re.compile(r"^\s*```")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_BARE_LINE = re.compile(r"[-+.,/()%$€£ 0-9]*[0-9][-+.,/()%$€£ 0-9]*")
+_ASSIGNED = re.compile(r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,3})\s*=\s*(?=\S)")
+_DECORATION = re.compile(r"^[\s*_#>`\"“”'‘’]+|[\s*_`\"“”'‘’.]+$")
+_TEXT_LINE = re.compile(r"[A-Za-z][A-Za-z'-]*(?:\s+[A-Za-z][A-Za-z'-]*){0,2}")
+_HEADING_WORDS = frozenset(
+    "answer final solution explanation reasoning summary conclusion note step steps therefore thus so hence "
+    "result check verification done qed end".split()
+)
+_BOUND_WORDS = re.compile(
+    r"\bat\s+(?:least|most)\s*$|\b(?:no\s+)?(?:more|less|fewer|greater|smaller|larger|bigger)\s+than\s*$"
+    r"|\bup\s+to\s*$|(?:^|[,:(])\s*(?:≤|≥|<|>|\\le(?:q)?|\\ge(?:q)?)\s*$",
+    re.IGNORECASE,
+)
+_LAST_SENTENCES = 3
+_ESCAPED_BREAK = re.compile(r"\\n(?![A-Za-z])")
+"""A line break written out as ``\\n`` (text escaped twice on its way to the trainer) still ends a line."""
+_FUNCTION = re.compile(r"^\s*\\?[A-Za-z]\w*\s*\([^()]*\)\s*$")
+"""``f(x)``, ``P(A)``: a function named in the sentence, not a value."""
+_RELATION = re.compile(r"=|<|>|\\(?:equiv|le|ge|leq|geq|neq|approx|cong|sim)\b|≤|≥|≠|≈")
+_CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|which\s+means)\b", re.IGNORECASE)
+_FULL = frozenset({Stance.UNCERTAIN, Stance.ALTERNATIVE})
+"""The stances read in every sentence of the answer zone; negations, bounds and conditions are read only in the
+sentences that hold an answer (a box, an announcement, a labelled or bare value) or, without one, the last three:
+elsewhere they are the working's own ``not``, ``if`` and ``at most``."""
+_SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    value: str
+    stance: Stance
+    where: str
+    """``box``, ``sentence``, ``line``, ``table`` or ``alternative``: how the claim was found."""
+    marker: str = ""
+    """The word or sign that gave the stance (``perhaps``, ``not``, ``\\pm``); empty when asserted."""
+
+    def shown(self) -> str:
+        marker = f" ({self.marker})" if self.marker else ""
+        return f"{self.value}: {self.stance.value}{marker}"
+
+
+OPEN = frozenset({Stance.NEGATED, Stance.UNCERTAIN, Stance.BOUNDED, Stance.CONDITIONAL, Stance.ALTERNATIVE})
+"""Stances that leave the answer open: one such claim makes the section a hedge."""
+
+
+class _Marked:
+    """The section with each box and each LaTeX span replaced by a placeholder; spans holding a box are opened so
+    that what stands beside the box inside them (``$\\boxed{7} \\pm 2$``) is read."""
+
+    def __init__(self, text: str):
+        self.boxes: list[str] = []
+        self.spans: list[str] = []
+        out, pos = [], 0
+        for start, end, content in boxed_spans(text):
+            out.append(text[pos:start])
+            out.append(_BOX_MARK.format(len(self.boxes)))
+            self.boxes.append(content)
+            pos = end
+        out.append(text[pos:])
+        text = "".join(out)
+        text = _DISPLAY.sub(self._span, text)
+        self.text = _INLINE.sub(self._span, text)
+
+    def _span(self, m: re.Match) -> str:
+        content = next(g for g in m.groups() if g is not None)
+        if "\x03" in content:
+            return f" {content} "
+        self.spans.append(content.strip().rstrip(".,;"))
+        end = content.rstrip()[-1:] if content.rstrip()[-1:] in ".!?" else ""
+        return _SPAN_MARK.format(len(self.spans) - 1) + end
+
+    def value(self, placeholder: str) -> str:
+        if (box := _BOX_REF.fullmatch(placeholder)) is not None:
+            return self.boxes[int(box.group(1))]
+        if (span := _SPAN_REF.fullmatch(placeholder)) is not None:
+            return self.spans[int(span.group(1))]
+        return placeholder
+
+    def unmask(self, text: str) -> str:
+        text = _BOX_REF.sub(lambda m: "\\boxed{" + self.boxes[int(m.group(1))] + "}", text)
+        return _SPAN_REF.sub(lambda m: "$" + self.spans[int(m.group(1))] + "$", text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Site:
+    start: int
+    end: int
+    value: str
+    where: str
+
+
+def _sites(sentence: str, marked: _Marked, expect: str) -> list[_Site]:
+    """Where values stand in one sentence: boxes, spans, numbers, and the yes/no words or option letters the
+    reference's kind answers with."""
+    found = []
+    for m in _PLACEHOLDER.finditer(sentence):
+        value = marked.value(m.group(0))
+        if m.group(0).startswith("\x05") and (_LABEL_SPAN.match(value) or _FUNCTION.match(value) or _working(value)):
+            continue
+        found.append(_Site(m.start(), m.end(), value, "box" if m.group(0).startswith("\x03") else "span"))
+    rest = _PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), sentence)
+    if expect == "yes_no":
+        found += [
+            _Site(m.start(), m.end(), YES_NO[m.group(1).lower()], "sentence") for m in _YES_NO_SITE.finditer(rest)
+        ]
+    elif expect == "letter":
+        for m in _LETTER_SITE.finditer(rest):
+            letter = next(g for g in m.groups() if g)
+            if letter not in ("I", "A") or m.group(0) != letter:
+                found.append(_Site(m.start(), m.end(), letter, "sentence"))
+    else:
+        found += [_Site(m.start(), m.end(), m.group(0).strip(), "sentence") for m in _NUMBER.finditer(rest)]
+    return sorted(found, key=lambda site: site.start)
+
+
+def _working(span: str) -> bool:
+    """A span that relates expressions (``x^2 - 2x - 48 = -30``, ``a \\equiv b``) is working, not a value; a
+    labelled value (``x = 5``) is a value."""
+    relation = _RELATION.search(span)
+    return relation is not None and not _ASSIGNED.match(span)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
+
+
+def _allowed(marker: str, allow: str) -> bool:
+    """A marker the reference itself carries (``1 \\pm \\sqrt{19}``, ``x \\le 7``) is part of the value."""
+    return bool(allow) and marker.lower() in allow.lower()
+
+
+def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[Stance, str]:
+    """The stance of ``sites[index]`` in its sentence: from the words between it and the value or copula before
+    it, the words after it in its clause, and the clause it stands in."""
+    site = sites[index]
+    previous_end = sites[index - 1].end if index else 0
+    copula_end = max((m.end() for m in COPULA.finditer(sentence, previous_end, site.start)), default=previous_end)
+    before = sentence[max(previous_end, copula_end) : site.start]
+    before_words = _words(before)
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, site.start)), default=0)
+    clause_words = _words(sentence[clause_start : site.start])
+    next_start = sites[index + 1].start if index + 1 < len(sites) else len(sentence)
+    after = sentence[site.end : next_start]
+    after_clause = _CLAUSE_BREAK.split(after, maxsplit=1)[0]
+    after_words = _words(after)
+    near = f" {' '.join(before_words + after_words)} "
+    for phrase in UNCERTAIN_PHRASES:
+        if f" {phrase} " in near and not _allowed(phrase, allow):
+            return Stance.UNCERTAIN, phrase
+    uncertain = [w for w in before_words + after_words if (w in UNCERTAIN or w == "wait") and not _allowed(w, allow)]
+    if uncertain:
+        return Stance.UNCERTAIN, uncertain[0]
+    if site.where != "box" and _in_parentheses(sentence, site.start) or JUSTIFICATION.search(" ".join(clause_words)):
+        return Stance.JUSTIFICATION, ""
+    if sentence[: site.start].lstrip().lower().startswith(("that means", "this means", "this is because")):
+        return Stance.JUSTIFICATION, ""
+    conclusion = _CONCLUSION.search(sentence, site.end)
+    if conclusion is not None and re.search(r"[\d\x03\x05]", sentence[conclusion.end() :]):
+        return Stance.JUSTIFICATION, ""
+    for word in before_words + _words(after_clause):
+        if (word in NEGATION or word.endswith("n't")) and not _allowed(word, allow):
+            return Stance.NEGATED, word
+    bound = _BOUND_WORDS.search(before)
+    if bound and not _allowed(bound.group(0).strip(), allow):
+        return Stance.BOUNDED, " ".join(bound.group(0).split())
+    for word in before_words + after_words:
+        if word in ALTERNATIVE and not (word in EITHER and copula_end == previous_end and index == 0):
+            if not _allowed(word, allow):
+                return Stance.ALTERNATIVE, word
+        if word in CONDITIONAL and not _allowed(word, allow):
+            return Stance.CONDITIONAL, word
+    for sign in ALTERNATIVE_MATH:
+        if sign != "|" and (_has_sign(before, sign) or _has_sign(after_clause, sign)) and not _allowed(sign, allow):
+            return Stance.ALTERNATIVE, sign
+    return Stance.ASSERTED, ""
+
+
+def _has_sign(text: str, sign: str) -> bool:
+    """``\\pm`` as a command, not the start of ``\\pmod``."""
+    if not sign.startswith("\\"):
+        return sign in text
+    return re.search(re.escape(sign) + r"(?![A-Za-z])", text) is not None
+
+
+def _in_parentheses(sentence: str, position: int) -> bool:
+    """Inside a parenthesis opened after a value (``24 (4 × 6)``, ``13 (a 5-12-13 triangle)``): working."""
+    opened = sentence.rfind("(", 0, position)
+    return (
+        opened > 0
+        and sentence.find(")", opened, position) < 0
+        and bool(re.search(r"[\w\x04\x06]\s*$", sentence[:opened]))
+    )
+
+
+def _inside(value: str, allow: str) -> tuple[Stance, str] | None:
+    """Alternatives written inside one box or span: ``\\boxed{7|8}``, ``7 \\vee 8``, ``7 \\text{ or } 8``."""
+    for sign in ALTERNATIVE_MATH:
+        if _has_sign(value, sign) and not _allowed(sign, allow):
+            if sign == "|" and (value.count("|") != 1 or "\\" in value.replace("\\text", "")):
+                continue
+            return Stance.ALTERNATIVE, sign
+    word = re.search(r"\\text\s*\{\s*(or|maybe|perhaps)\s*\}|\b(or)\b", value)
+    if word and not _allowed(word.group(0), allow):
+        return Stance.ALTERNATIVE, next(g for g in word.groups() if g)
+    return None
+
+
+def _line_value(line: str, marked: _Marked, expect: str) -> str | None:
+    """A line that is only a value (``8``, ``**D**``, ``$x = 5$``, ``\\boxed{7}``, ``Gray``): an asserted claim."""
+    bare = _DECORATION.sub("", line).strip()
+    if not bare or bare.endswith(":"):
+        return None
+    if _PLACEHOLDER.fullmatch(bare):
+        value = marked.value(bare)
+        return None if _working(value) else value
+    assigned = _ASSIGNED.match(bare)
+    if assigned and _BARE_LINE.fullmatch(bare[assigned.end() :].strip()):
+        return bare[assigned.end() :].strip()
+    if "=" not in bare and _BARE_LINE.fullmatch(bare):
+        return bare
+    if expect == "letter" and re.fullmatch(r"\(?[A-Z]\)?", bare):
+        return bare.strip("()")
+    if expect == "yes_no" and bare.lower() in YES_NO:
+        return YES_NO[bare.lower()]
+    if expect == "text" and _TEXT_LINE.fullmatch(bare) and not set(_words(bare)) & _HEADING_WORDS:
+        return bare
+    return None
+
+
+def _table_values(line: str, expect: str) -> list[str]:
+    """Numbers standing alone in the cells of a table row (``| b | 8 |``)."""
+    if expect == "text" or not line.strip().startswith("|") or _TABLE_RULE.match(line):
+        return []
+    cells = [cell.strip().strip("*$ ") for cell in line.strip().strip("|").split("|")]
+    return [cell for cell in cells if cell and _BARE_LINE.fullmatch(cell) and "=" not in cell]
+
+
+def _announced(sentence: str, marked: _Marked, expect: str) -> str | None:
+    """The value of a sentence that announces the answer (``Thus, the answer is D (Dentate).``, ``A: 60``)."""
+    label = ANSWER_LABEL.search(sentence)
+    phrase = ANSWER_PHRASE.search(sentence)
+    if label is None and phrase is None:
+        return None
+    start = label.end() if label is not None else phrase.start() if phrase is not None else 0
+    text = " ".join(marked.unmask(sentence[start:]).split()).strip()
+    if not text or "\\boxed" in text:
+        return None
+    reading = _read_sentence(text, "value" if expect == "text" else expect) if is_prose(text) else None
+    if reading is not None:
+        return reading.value
+    return text.rstrip(".").strip() or None
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+@lru_cache(maxsize=4096)
+def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Claim, ...]:
+    """Every claim the section makes, in order. ``expect`` is the reference's kind (``letter``, ``yes_no``,
+    ``text`` or ``value``); ``allow`` is the reference's own text, whose signs and words are part of its value."""
+    if len(block) > MAX_BLOCK_CHARS:
+        return ()
+    if _THINK_END in block:
+        block = block.rsplit(_THINK_END, 1)[1]
+    marked = _Marked(_ESCAPED_BREAK.sub("\n", normalised_block(block)))
+    lines, in_code = [], False
+    for line in marked.text.split("\n"):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        lines.append(line)
+    text = "\n".join(lines)
+    sentences = _sentences(text)
+    anchored: list[tuple[int, Claim]] = []
+    for offset, sentence in sentences:
+        value = _announced(sentence, marked, expect)
+        if value is not None:
+            anchored.append((offset, Claim(value, Stance.ASSERTED, "sentence")))
+        if "\x03" in sentence:
+            anchored.append((offset, Claim("", Stance.ASSERTED, "box")))
+    position = 0
+    for line in text.split("\n"):
+        value = _line_value(line, marked, expect)
+        if value is not None and not _BOX_REF.search(line):
+            anchored.append((position, Claim(value, Stance.ASSERTED, "line")))
+        anchored += [(position, Claim(cell, Stance.ASSERTED, "table")) for cell in _table_values(line, expect)]
+        position += len(line) + 1
+    zone = min((offset for offset, _ in anchored), default=None)
+    answering = {offset for offset, _ in anchored}
+    if zone is None:
+        zone = sentences[-_LAST_SENTENCES][0] if len(sentences) >= _LAST_SENTENCES else 0
+        answering = {offset for offset, _ in sentences if offset >= zone}
+    claims = [claim for _, claim in sorted(anchored, key=lambda item: item[0]) if claim.where != "box"]
+    for offset, sentence in sentences:
+        if offset >= zone:
+            full = offset in answering or any(offset <= at < offset + len(sentence) for at in answering)
+            claims += _sentence_claims(sentence, marked, expect, allow, full)
+    return tuple(claims)
+
+
+def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, full: bool) -> list[Claim]:
+    """The claims of one sentence in the answer zone: every box, and every value said with a stance other than
+    asserted (an asserted value in a sentence is the statement reader's to read)."""
+    sites = _sites(sentence, marked, expect)
+    claims = []
+    for index, site in enumerate(sites):
+        stance, marker = _stance(sentence, sites, index, allow)
+        if not full and stance not in _FULL and stance is not Stance.ASSERTED:
+            stance, marker = Stance.JUSTIFICATION, ""
+        if not full and stance is Stance.ALTERNATIVE and marker not in _SECOND_THOUGHTS:
+            stance, marker = Stance.JUSTIFICATION, ""
+        if stance is Stance.ASSERTED and site.where in ("box", "span"):
+            stance, marker = _inside(site.value, allow) or (stance, marker)
+        corrected = stance is Stance.NEGATED and site.where != "box" and expect in ("value", "text")
+        if corrected and any(s is not site and s.where != "box" for s in sites):
+            stance, marker = Stance.JUSTIFICATION, ""
+        if site.where == "box" or stance is not Stance.ASSERTED:
+            claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
+    also = ALSO.search(sentence)
+    if also is not None:
+        offered = sentence[: also.start()].split()
+        if offered and not _allowed(also.group(0), allow):
+            claims.append(Claim(marked.unmask(offered[-1]).strip(".,"), Stance.ALTERNATIVE, "alternative", "also"))
+    for m in re.finditer(
+        r"\b(unless|otherwise|alternatively|or\s+(?:rather|maybe|perhaps))\b[,\s]*(.*)", sentence, re.I
+    ):
+        if m.group(2).strip() and not _allowed(m.group(1), allow) and not sites:
+            claims.append(Claim(marked.unmask(m.group(2)).strip(" ."), Stance.ALTERNATIVE, "alternative", m.group(1)))
+            break
+    return claims
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    open: Claim | None
+    """The first claim that leaves the answer open (denied, uncertain, bounded, conditional, an alternative)."""
+    asserted: tuple[str, ...]
+    """The values asserted outside boxes, each once (as written; :mod:`.answers` decides which are the same value):
+    the boxes are read together by :mod:`.statement`, several boxes as one set of values."""
+
+    @property
+    def detail(self) -> str:
+        if self.open is None:
+            return ""
+        return f"{self.open.stance.value} ({self.open.marker}): {self.open.value}"
+
+
+def commitment(claims: tuple[Claim, ...]) -> Commitment:
+    """The commitment rule: the first open claim, if any, and the distinct values asserted."""
+    open_claim = next((claim for claim in claims if claim.stance in OPEN), None)
+    asserted: dict[str, str] = {}
+    for claim in claims:
+        if claim.stance is Stance.ASSERTED and claim.value and claim.where != "box":
+            asserted.setdefault(value_key(claim.value), claim.value)
+    return Commitment(open_claim, tuple(asserted.values()))
+
+
+def value_key(value: str) -> str:
+    """A value without its wrapping (``**7**``, ``$7$``, ``\\text{7}``, a final period), for spotting restatements."""
+    s = re.sub(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}", r"\1", value)
+    s = re.sub(r"[\s*$`\"“”]|\\[,;!]", "", s).rstrip(".").casefold()
+    return s

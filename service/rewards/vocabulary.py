@@ -1,0 +1,119 @@
+"""The words that decide how a final answer is read, in one place for every stage.
+
+The statement reader (:mod:`.statement`), the claims reader (:mod:`.claims`), the text grader (:mod:`.phrase`) and
+the grader's prose check (:mod:`.answers`) all read these sets, so a word that hedges in one stage hedges in every
+stage. Each stage may add words it alone needs, and says why where it does.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+UNCERTAIN = frozenset({"maybe", "perhaps", "probably", "possibly", "might", "guess", "unsure"})
+"""A value said with one of these is left open, wherever it stands (``maybe 5``, ``\\boxed{7} (perhaps 8)``)."""
+UNCERTAIN_PHRASES = ("not sure", "roughly between", "could be", "could also", "may be", "may also")
+UNCERTAIN_TEXT = frozenset({"likely", "unlikely", "could"})
+"""Uncertain in a sentence that answers in words (``The ball is likely red``); a number may be "the most likely
+sum", so the value readers leave these out."""
+EITHER = frozenset({"either", "neither"})
+"""Uncertain after the copula (``The value is either 6 or 7``); before it they restate the question (``items that
+are either red or rubber: 3``)."""
+NEGATION = frozenset({"not", "never", "cannot", "nor", "wrong", "incorrect", "false", "invalid"})
+"""A value under one of these is denied or judged, not stated (``not 5``, ``5 is wrong``); words ending ``n't``
+too. A word that is itself the answer (``The argument is invalid.``) is not a negation of it."""
+NEGATION_TEXT = frozenset({"no", "neither", "none", "without"})
+"""Negations in a sentence that answers in words; a value reader keeps ``no`` and ``none`` as answers."""
+ALTERNATIVE = frozenset({"or", "either", "versus", "vs", "alternatively", "otherwise", "unless"})
+"""Offers another value beside the one stated (``7 or 8``, ``It is green, unless it is gray``)."""
+ALTERNATIVE_MATH = ("\\pm", "±", "\\mp", "\\vee", "\\lor", "∨", "|")
+"""Inside maths they join alternatives (``7 \\vee 8``, ``\\boxed{7|8}``, ``7 \\pm 2``)."""
+ALSO = re.compile(r"\b(?:also|too|as\s+well)\s+(?:fits?|works?|is\s+possible|possible|valid|correct|satisf\w+)\b", re.I)
+"""``Eight also fits.``: a second value offered after the answer."""
+BOUND = re.compile(
+    r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
+)
+"""A bound, not a value (``at most \\boxed{7}``, ``more than 8``)."""
+CONDITIONAL = frozenset({"if", "assuming", "depending", "provided", "suppose", "supposing"})
+"""A value under a condition is not committed to (``7 if the angle is acute``)."""
+JUSTIFYING = ("which", "because", "since", "as", "where", r"given\s+that")
+"""Words that open a clause justifying or describing a value already stated (``7, which is greater than 5``)."""
+JUSTIFICATION = re.compile(
+    r"\b(?:because|since|as|which|where|given\s+that|due\s+to|i\.\s?e\.|e\.\s?g\.|that\s+is|"
+    r"(?:that|this|it)\s+(?:means|implies|shows|gives|is\s+because)|explanation|by\s+the)\b",
+    re.IGNORECASE,
+)
+"""Introduces the working behind a value (``24, since 4 × 6 = 24``, ``That means 12 of the 24 cards …``): its
+numbers support the answer, they are not answers."""
+SECOND_THOUGHT = re.compile(
+    r"\b(?:wait|alternatively|maybe|perhaps|possibly|might|could\s+(?:also|be)|not\s+sure|unsure|"
+    r"on\s+second\s+thought|or\s+(?:rather|maybe|perhaps))\b",
+    re.IGNORECASE,
+)
+"""A second thought: what follows reopens the answer."""
+COPULA_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "equals", "becomes"})
+"""The copula as a word (:mod:`.phrase` reads words); :data:`COPULA` is the same idea as a pattern over a sentence."""
+COPULA = re.compile(
+    r"\b(?:is|are|was|were|equals?|equalled|measures|reaches|becomes|gives|totals|makes|has|have|"
+    r"so|thus|hence|therefore|giving|yielding|"
+    r"(?:comes|amounts|simplifies|reduces|rounds|equal|is\s+equal|evaluates)\s+to|"
+    r"would\s+be|will\s+be|should\s+be|must\s+be)\b|=|:|：|≈|\\approx\b",
+    re.IGNORECASE,
+)
+"""What a sentence states comes after the last of these (``The largest $n$ is 34``)."""
+ANSWER_VERBS = frozenset(
+    "holding holds wearing wears playing plays riding rides eating eats carrying carries drinking drinks reading "
+    "reads using uses looks look seems seem appears appear says say said shows show depicts depict contains contain "
+    "displays display sells sell flying flies driving drives pulling pulls feels feel tastes smells sounds".split()
+)
+"""Verbs whose object or complement is what a question about a picture asks for (``The girl is holding a kite.``,
+``The sky looks cloudy.``, ``The sign says EXIT.``, ``They are playing baseball.``, ``plays for the Red Sox``);
+``chases`` is not among them: in ``The dog chases the cat`` the cat is not what is asked."""
+ANSWER_LABEL = re.compile(
+    r"(?:^|(?<=[\n.!?]))\s*(?:\*\*)?(?:(?:the\s+)?final\s+answer|answer|ans\.?|a|答案|答)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?",
+    re.IGNORECASE,
+)
+"""A label before the value at the start of a line (``Answer: 60``, ``A: 60``, ``Ans: 60``, ``答案：60``)."""
+ANSWER_PHRASE = re.compile(
+    r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:|：)\s*:?",
+    re.IGNORECASE,
+)
+"""Announces the answer (``the answer is``, ``Final Answer:``, ``the right option is``)."""
+GENERIC_NOUNS = frozenset({"sign", "one", "color", "colour", "type", "kind", "shape", "symbol", "logo", "pattern"})
+"""A noun after a text answer that only says what kind of thing it is (``This is a yield sign.``)."""
+
+
+class Stance(StrEnum):
+    """What a claim does with its value."""
+
+    ASSERTED = "asserted"
+    NEGATED = "negated"
+    UNCERTAIN = "uncertain"
+    BOUNDED = "bounded"
+    CONDITIONAL = "conditional"
+    ALTERNATIVE = "alternative"
+    JUSTIFICATION = "justification"
+
+
+class Rule(StrEnum):
+    """How the stated value was read (shown in explanations as ``rule → value``)."""
+
+    PLAIN = "plain"
+    BOXED = "boxed"
+    BOXES = "boxes"
+    PROSE = "prose"
+    OPTION = "option"
+    YES_NO = "yes_no"
+    PHRASE = "phrase"
+    HEDGE = "hedge"
+    NONE = "none"
+    RATIO = "ratio"
+    NAMED = "named"
+    CLAIM = "claim"
+    """Read from a claim outside the first paragraph (``Thus, the answer is D.`` after a description)."""
+
+
+def word_pattern(words, phrases=()) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of ``words`` or ``phrases`` (regex fragments) as whole words."""
+    alternatives = sorted(words) + [phrase.replace(" ", r"\s+") for phrase in phrases]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
