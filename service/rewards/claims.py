@@ -62,7 +62,8 @@ _YES_NO_SITE = re.compile(r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)\]*]|$|\\|\x
 _LETTER_SITE = re.compile(
     r"\b(?:option|choice)\s*\(?([A-Z])\b\)?|(?<![\w\\'’])\(([A-Z])\)|(?<![\w\\'’])([A-Z])(?=\s*(?:[.,;:!)\]*]|$))"
 )
-_THINK_END = "</think>"
+THINK_END = "</think>"
+"""Text before it is the model's private reasoning, not its answer."""
 _FENCE = re.compile(r"^\s*```")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
 _BARE_LINE = re.compile(r"[-+.,/()%$€£ 0-9]*[0-9][-+.,/()%$€£ 0-9]*")
@@ -328,8 +329,8 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
     ``text`` or ``value``); ``allow`` is the reference's own text, whose signs and words are part of its value."""
     if len(block) > MAX_BLOCK_CHARS:
         return ()
-    if _THINK_END in block:
-        block = block.rsplit(_THINK_END, 1)[1]
+    if THINK_END in block:
+        block = block.rsplit(THINK_END, 1)[1]
     marked = _Marked(_ESCAPED_BREAK.sub("\n", normalised_block(block)))
     lines, in_code = [], False
     for line in marked.text.split("\n"):

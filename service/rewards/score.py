@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
+from .claims import THINK_END
 from .growth import unbounded_growth
 from .keysteps import (
     KeyStepError,
@@ -143,8 +144,10 @@ class PreparedGroup:
 
     def _judge_sections(self, blocks: list[str]) -> Verdict:
         """Every final-answer section is read: sections that state different values are a hedge (a later one
-        does not take an earlier one back); the same value stated twice is judged once."""
-        distinct = list(dict.fromkeys(blocks))
+        does not take an earlier one back); the same value stated twice is judged once. Sections before a
+        closing ``</think>`` are the model's private reasoning, not its answer."""
+        thought = max((i for i, block in enumerate(blocks) if THINK_END in block), default=0)
+        distinct = list(dict.fromkeys(blocks[thought:]))
         if not distinct:
             return self.judge.judge(None)
         if len(distinct) > MAX_ANSWER_READINGS:
