@@ -58,6 +58,13 @@ class Config:
     """Seconds a request body may go without a byte arriving before the connection is closed (408)."""
     max_connections: int = 1024
     """Open HTTP connections; at the cap the longest-waiting idle or slow one is closed, else the new one gets 503."""
+    grpc_stream_bytes: int = 8 * 1024 * 1024
+    """Bytes of groups one gRPC ScoreStream holds (read, not yet answered): at the cap it is not read until the
+    caller takes its results; a single group over it gets an error result."""
+    grpc_streams: int = 64
+    """Open ScoreStream calls over all connections; beyond, RESOURCE_EXHAUSTED with a retry pushback."""
+    grpc_streams_per_connection: int = 8
+    """Open ScoreStream calls on one connection; beyond, RESOURCE_EXHAUSTED with a retry pushback."""
 
 
 _HELP = {
@@ -92,6 +99,10 @@ _HELP = {
     "keep_alive_timeout": "seconds an idle keep-alive connection is kept open",
     "body_timeout": "seconds a request body may stall without a byte before the connection is closed (408)",
     "max_connections": "most open HTTP connections (at the cap the longest-waiting idle one is closed, else 503)",
+    "grpc_stream_bytes": "most bytes of groups a gRPC ScoreStream holds unanswered: at the cap the stream is not "
+    "read until its results are taken; a larger group gets an error result",
+    "grpc_streams": "most open gRPC ScoreStream calls in all (RESOURCE_EXHAUSTED above)",
+    "grpc_streams_per_connection": "most open gRPC ScoreStream calls on one connection (RESOURCE_EXHAUSTED above)",
 }
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
@@ -177,6 +188,9 @@ def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None 
         "max_header_bytes",
         "max_connections",
         "max_json_values",
+        "grpc_stream_bytes",
+        "grpc_streams",
+        "grpc_streams_per_connection",
     ):
         if getattr(config, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")

@@ -2,21 +2,28 @@
 
 Messages are converted to and from the pydantic contract through protobuf's JSON mapping, so the
 validation, limits and scoring are exactly HTTP's; only the error codes differ (INVALID_ARGUMENT,
-RESOURCE_EXHAUSTED, UNAVAILABLE). Health (``grpc.health.v1``) and reflection are served alongside.
+RESOURCE_EXHAUSTED, UNAVAILABLE). Requests arrive as bytes and are decoded here, so that malformed
+protobuf is INVALID_ARGUMENT (gRPC's own decoding answers UNKNOWN). A ``ScoreStream`` holds at most
+``--grpc-stream-bytes`` of groups unanswered (beyond, it is not read: HTTP/2 flow control pushes back on a
+caller that sends and never reads), and open streams are capped per connection and in all. Health
+(``grpc.health.v1``) and reflection are served alongside.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
-from .admission import refusal
+from .admission import RETRY_PUSHBACK, refusal
 from .auth import BearerAuthInterceptor
 from .contract import ScoreRequest, StreamRequest, validation_message
 from .grpc_metrics import RequestMetricsInterceptor
@@ -33,11 +40,58 @@ HEALTH_POLL_SECONDS = 0.2
 """How often health is brought in line with the worker pool."""
 INTERNAL_DETAIL_CHARS = 500
 """Characters of an unexpected error's text sent with INTERNAL."""
+STREAMS_PUSHBACK_MS = 1000
+"""The retry pushback of a ScoreStream refused for too many open streams."""
+
+
+class MalformedMessage(Exception):
+    """A request message that is not valid protobuf of its type (INVALID_ARGUMENT)."""
+
+
+def decoded(raw: bytes, message_type):
+    """``raw`` parsed as ``message_type``; :class:`MalformedMessage` naming the type if it is not one."""
+    try:
+        return message_type.FromString(raw)
+    except DecodeError as exc:
+        raise MalformedMessage(f"request is not a valid {message_type.DESCRIPTOR.full_name} message: {exc}") from None
+
+
+class _ByteBudget:
+    """Bytes one stream may hold: taking waits until they fit (or nothing is held); ``gauge`` (all streams'
+    bytes) follows."""
+
+    def __init__(self, cap: int, gauge):
+        self.cap = cap
+        self.held = 0
+        self.gauge = gauge
+        self._changed = asyncio.Condition()
+
+    async def take(self, n: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.held == 0 or self.held + n <= self.cap)
+            self.held += n
+            self.gauge.inc(n)
+
+    async def give(self, n: int) -> None:
+        async with self._changed:
+            self.held -= n
+            self.gauge.dec(n)
+            self._changed.notify_all()
+
+    def give_all(self) -> None:
+        """The stream has ended: what it still held (groups whose results were never sent) is freed."""
+        self.gauge.dec(self.held)
+        self.held = 0
 
 
 class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
+    """The methods take their requests as bytes (see :func:`handlers`)."""
+
     def __init__(self, scorer: Scorer):
         self.scorer = scorer
+        self.streams = 0
+        """Open ScoreStream calls."""
+        self.streams_by_connection: Counter[str] = Counter()
 
     async def _score(self, request: ScoreRequest, context) -> dict:
         refused = refusal(self.scorer, request)
@@ -45,7 +99,11 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             await context.abort(refused.code, refused.message, trailing_metadata=refused.grpc_trailers())
         return await self.scorer.score(request)
 
-    async def Score(self, request, context):
+    async def Score(self, raw: bytes, context):
+        try:
+            request = decoded(raw, reward_pb2.ScoreRequest)
+        except MalformedMessage as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         try:
             req = ScoreRequest.model_validate(message_to_dict(request))
         except ValidationError as exc:
@@ -61,10 +119,45 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             )
         return dict_to_message(result, reward_pb2.ScoreResponse)
 
-    async def ScoreStream(self, request_iterator, context):
-        """Each incoming group is scored as soon as it arrives; results leave as they finish."""
+    async def ScoreStream(self, request_iterator: AsyncIterator[bytes], context):
+        """Each incoming group is scored as soon as it arrives; results leave as they finish. Refused with
+        RESOURCE_EXHAUSTED beyond the open-stream caps; malformed protobuf ends it with INVALID_ARGUMENT
+        after the results of the groups before it."""
+        config = self.scorer.config
+        connection = context.peer()
+        over = None
+        if self.streams >= config.grpc_streams:
+            over = f"{self.streams} ScoreStream calls are open, the limit is {config.grpc_streams} (--grpc-streams)"
+        elif self.streams_by_connection[connection] >= config.grpc_streams_per_connection:
+            over = (
+                f"{self.streams_by_connection[connection]} ScoreStream calls are open on this connection, the limit "
+                f"is {config.grpc_streams_per_connection} (--grpc-streams-per-connection)"
+            )
+        if over is not None:
+            await context.abort(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                over,
+                trailing_metadata=((RETRY_PUSHBACK, str(STREAMS_PUSHBACK_MS)),),
+            )
+        self.streams += 1
+        self.streams_by_connection[connection] += 1
+        self.scorer.metrics.grpc_streams.inc()
+        try:
+            async for result in self._stream(request_iterator, context):
+                yield result
+        finally:
+            self.streams -= 1
+            self.streams_by_connection[connection] -= 1
+            self.scorer.metrics.grpc_streams.dec()
+            if not self.streams_by_connection[connection]:
+                del self.streams_by_connection[connection]
+
+    async def _stream(self, request_iterator: AsyncIterator[bytes], context):
         results: asyncio.Queue = asyncio.Queue()
         pending: set[asyncio.Task] = set()
+        cap = self.scorer.config.grpc_stream_bytes
+        budget = _ByteBudget(cap, self.scorer.metrics.grpc_stream_bytes)
+        malformed: list[MalformedMessage] = []
 
         async def reply(message) -> reward_pb2.StreamResult:
             try:
@@ -88,24 +181,34 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
 
         window = asyncio.Semaphore(STREAM_WINDOW)
 
-        async def one(message) -> None:
+        async def one(message, size: int) -> None:
             """One group's result; whatever goes wrong, an error result for that group only."""
             try:
                 result = await reply(message)
             except Exception as exc:
                 log.exception("scoring a streamed group failed")
                 result = _stream_error_message(message, f"internal error: {type(exc).__name__}")
-            await results.put(result)
+            await results.put((result, size))
 
         async def consume() -> None:
             try:
-                async for message in request_iterator:
-                    # A group holds its place until its result is sent: with a full window (scoring, or a
-                    # caller that does not read its results) reading stops and HTTP/2 flow control pushes back.
+                async for raw in request_iterator:
+                    message = decoded(raw, reward_pb2.StreamRequest)
+                    if len(raw) > cap:
+                        detail = f"group: {len(raw)} bytes, over the stream's limit of {cap} (--grpc-stream-bytes)"
+                        await window.acquire()
+                        await results.put((_stream_error_message(message, detail), 0))
+                        continue
+                    # A group holds its place and its bytes until its result is sent: with the window or the
+                    # bytes full (scoring, or a caller that does not read its results) reading stops and HTTP/2
+                    # flow control pushes back.
                     await window.acquire()
-                    task = asyncio.ensure_future(one(message))
+                    await budget.take(len(raw))
+                    task = asyncio.ensure_future(one(message, len(raw)))
                     pending.add(task)
                     task.add_done_callback(pending.discard)
+            except MalformedMessage as exc:
+                malformed.append(exc)
             except Exception:  # a broken request stream still ends the reply stream, after what was sent
                 log.exception("reading the request stream failed")
             finally:
@@ -115,17 +218,40 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
 
         reader = asyncio.ensure_future(consume())
         try:
-            while (result := await results.get()) is not None:
+            while (item := await results.get()) is not None:
+                result, size = item
                 yield result
                 window.release()
+                await budget.give(size)
             await reader
         finally:
             reader.cancel()
             for task in list(pending):
                 task.cancel()
+            budget.give_all()
+        if malformed:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(malformed[0]))
 
-    async def Info(self, request, context):
+    async def Info(self, raw: bytes, context):
+        try:
+            decoded(raw, reward_pb2.InfoRequest)
+        except MalformedMessage as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
         return dict_to_message(self.scorer.info(), reward_pb2.InfoResponse)
+
+
+def handlers(servicer: RewardServicer) -> grpc.GenericRpcHandler:
+    """The service's methods with requests left as bytes (the servicer decodes them) and responses
+    serialised as usual."""
+    unary: Callable = grpc.unary_unary_rpc_method_handler
+    methods = {
+        "Score": unary(servicer.Score, response_serializer=reward_pb2.ScoreResponse.SerializeToString),
+        "ScoreStream": grpc.stream_stream_rpc_method_handler(
+            servicer.ScoreStream, response_serializer=reward_pb2.StreamResult.SerializeToString
+        ),
+        "Info": unary(servicer.Info, response_serializer=reward_pb2.InfoResponse.SerializeToString),
+    }
+    return grpc.method_handlers_generic_handler(SERVICE_NAME, methods)
 
 
 def _group_id(message) -> str:
@@ -155,7 +281,7 @@ class GrpcServer:
         self.server = grpc.aio.server(
             options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors
         )
-        reward_pb2_grpc.add_RewardServiceServicer_to_server(RewardServicer(scorer), self.server)
+        self.server.add_generic_rpc_handlers((handlers(RewardServicer(scorer)),))
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection([SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME], self.server)

@@ -46,6 +46,12 @@ class Metrics:
             "reward_in_flight_trajectories", "Trajectories accepted and not yet answered", registry=r
         )
         self.workers_ready = Gauge("reward_workers_ready", "Worker processes ready to score", registry=r)
+        self.grpc_streams = Gauge("reward_grpc_streams", "Open gRPC ScoreStream calls", registry=r)
+        self.grpc_stream_bytes = Gauge(
+            "reward_grpc_stream_bytes",
+            "Bytes of groups open ScoreStream calls hold, read and not yet answered",
+            registry=r,
+        )
         self.grpc_requests, self.grpc_request_seconds = _count_and_latency(
             "reward_grpc_request",
             "gRPC calls by method and status code",

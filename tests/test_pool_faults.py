@@ -78,7 +78,8 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
     """``service.worker.main`` with faults keyed on the reference answer and the completion text:
     answer ``prepare-raises`` / ``prepare-slow``; completions ``SLOW <n>`` (0.2 s, reward n, logged to
     ``log_path`` when scored), ``HANG``, ``RAISE`` (scoring raises), ``CRASH`` (the process dies),
-    ``CRASH-ONCE <marker path>`` (dies unless the marker exists, then scores as GENUINE) and ``ALLOC <MiB>``."""
+    ``CRASH-ONCE <marker path>`` (dies unless the marker exists, then scores as GENUINE), ``ALLOC <MiB>`` and
+    ``FAST...`` (reward 1 at once, whatever follows)."""
     from service import worker
 
     real = worker.PreparedGroup
@@ -96,6 +97,15 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
                 time.sleep(3600)
             if completion == "RAISE":
                 raise ValueError("injected scoring failure")
+            if completion.startswith("FAST"):
+                return {
+                    "status": "ok",
+                    "reward": 1.0,
+                    "step_rar": 1.0,
+                    "step_rvr": 0.0,
+                    "answer_correct": True,
+                    "key_step_ratio": None,
+                }
             if completion == "CRASH":
                 os._exit(3)
             if completion.startswith("CRASH-ONCE "):  # dies the first time, scores on the retry
