@@ -2,8 +2,9 @@
 
 :func:`create_app` builds the worker pool and scorer, keeps them on ``app.state`` (where the routes,
 Ray Serve and ``python -m service`` find them), starts gRPC beside HTTP when asked, and mounts the
-routes: scoring (:mod:`service.routes_scoring`), probes and metrics (:mod:`service.routes_ops`) and the
-inspector page. Scoring runs in the worker pool, never on the event loop.
+routes: scoring (:mod:`service.routes_scoring`), probes and metrics (:mod:`service.routes_ops`), the
+inspector page and the offline API pages (:mod:`service.api_docs`). Scoring runs in the worker pool, never
+on the event loop.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from . import routes_ops, routes_scoring
+from .api_docs import app_with_offline_docs
 from .auth import BearerAuthMiddleware, document_bearer, open_paths
 from .config import Config, bearer_token
 from .connections import refusal_counter
@@ -42,7 +44,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     )
     scorer = Scorer(pool, config, metrics)
     token = bearer_token(config)
-    app = FastAPI(
+    app = app_with_offline_docs(
         title="StepGRPO reward service",
         version=CORE_VERSION,
         lifespan=_lifespan(scorer, token),

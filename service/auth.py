@@ -14,6 +14,7 @@ import hmac
 import grpc
 from starlette.responses import JSONResponse
 
+from .api_docs import OPEN_PATHS as DOCS_PATHS
 from .config import TOKEN_ENV as TOKEN_ENV
 from .config import Config
 from .config import bearer_token as bearer_token
@@ -25,9 +26,7 @@ OPEN_PATHS = frozenset(
         "/healthz",
         "/readyz",
         "/openapi.json",
-        "/docs",
-        "/docs/oauth2-redirect",
-        "/redoc",
+        *DOCS_PATHS,
         "/",
         "/ui",
         *(f"/ui/{name}" for name in INSPECTOR_ASSETS),

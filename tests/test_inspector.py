@@ -1,8 +1,8 @@
 """The reward inspector: the explanation's match spans over the API, the page's files, and the page
 itself in a real headless browser (Debian's chromium driven by Playwright) against the real server.
 
-The browser tests skip when no chromium is installed, unless ``INSPECTOR_BROWSER_REQUIRED=1`` (set by
-``.ci/run``), which turns a missing browser into a failure.
+The browser comes from tests/browser.py: the tests skip when no chromium is installed, unless
+``INSPECTOR_BROWSER_REQUIRED=1`` (set by ``.ci/run``), which turns a missing browser into a failure.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 from importlib.resources import files
 
@@ -21,17 +20,10 @@ from hypothesis import strategies as st
 from service.rewards.spans import PIECE_CHARS, TextOffsets
 from service.rewards.text import tokens
 
+from .browser import browser as browser
 from .samples import GENUINE, STUFFED, group
 
 EXAMPLES = json.loads((files("service.ui") / "examples.json").read_text())
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LAPTOP = {"width": 1366, "height": 900}
 
 
@@ -217,32 +209,6 @@ def test_page_never_writes_markup_from_data():
 
 
 # ---------------------------------------------------------------- the page in a real browser
-
-
-def _chromium() -> str | None:
-    return os.environ.get("INSPECTOR_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    required = os.environ.get("INSPECTOR_BROWSER_REQUIRED") == "1"
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        executable = None
-    if executable is None:
-        reason = (
-            "no chromium or no playwright: `apt-get install chromium` and `pip install playwright` "
-            "(never `playwright install`)"
-        )
-        if required:
-            pytest.fail(reason + " — INSPECTOR_BROWSER_REQUIRED=1")
-        pytest.skip(reason)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
