@@ -111,8 +111,9 @@ _APPROXIMATELY = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|â
 _BOUND = BOUND
 """``at least 8``, ``more than 8``: a bound, not the value."""
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
-_BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*(?:\b(?:or|and)\b)?\W*(?:yes|no|true|false)\b", re.IGNORECASE)
-"""``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start."""
+_BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*+(?:\b(?:or|and)\b\W*+)?(?:yes|no|true|false)\b", re.IGNORECASE)
+"""``Yes / No``, ``No and yes``, ``yes, no``: both answers given at the start (one possessive run of
+non-word characters on each side of the conjunction: two that could share it took seconds on ``yes!!!â€¦``)."""
 YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
 _SECOND_THOUGHT = SECOND_THOUGHT
