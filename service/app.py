@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from . import routes_ops, routes_scoring
+from . import heap, routes_ops, routes_scoring
 from .api_docs import app_with_offline_docs
 from .auth import BearerAuthMiddleware, document_bearer, open_paths
 from .config import Config, bearer_token
@@ -74,7 +74,8 @@ def create_app(config: Config | None = None) -> FastAPI:
 
 
 def _lifespan(scorer: Scorer, token: str | None):
-    """Workers (and gRPC, with ``--grpc-port``) start with the app and stop after it, gRPC with the same grace."""
+    """Workers (and gRPC, with ``--grpc-port``) start with the app and stop after it, gRPC with the same grace;
+    freed heap is handed back to the system meanwhile (:mod:`service.heap`)."""
     config = scorer.config
 
     @asynccontextmanager
@@ -87,7 +88,9 @@ def _lifespan(scorer: Scorer, token: str | None):
             grpc_server = GrpcServer(scorer, config.host, config.grpc_port, token=token)
             await grpc_server.start()
         app.state.grpc = grpc_server
+        trimmer = asyncio.ensure_future(heap.keep_trimmed())
         yield
+        trimmer.cancel()
         if grpc_server is not None:
             await grpc_server.stop(grace=config.grace_seconds)
         await asyncio.get_running_loop().run_in_executor(None, scorer.pool.close)  # joins threads: off the loop

@@ -65,6 +65,9 @@ class Config:
     """Open ScoreStream calls over all connections; beyond, RESOURCE_EXHAUSTED with a retry pushback."""
     grpc_streams_per_connection: int = 8
     """Open ScoreStream calls on one connection; beyond, RESOURCE_EXHAUSTED with a retry pushback."""
+    grpc_bdp_probe: bool = False
+    """Let gRPC grow its HTTP/2 windows by bandwidth-delay probing: faster large requests over long links, but
+    gRPC then buffers tens of MB per connection that the caller has sent and the service has not read."""
 
 
 _HELP = {
@@ -103,6 +106,8 @@ _HELP = {
     "read until its results are taken; a larger group gets an error result",
     "grpc_streams": "most open gRPC ScoreStream calls in all (RESOURCE_EXHAUSTED above)",
     "grpc_streams_per_connection": "most open gRPC ScoreStream calls on one connection (RESOURCE_EXHAUSTED above)",
+    "grpc_bdp_probe": "let gRPC grow its HTTP/2 flow-control windows by bandwidth-delay probing (faster large "
+    "requests over long links; gRPC then buffers tens of MB a connection beyond what the service reads)",
 }
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}

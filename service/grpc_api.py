@@ -269,6 +269,16 @@ def _stream_error(group_id: str, completions: int, detail: str) -> dict:
     return {"profile": "", "version": "", "group": unscored_group(group_id, completions, detail)}
 
 
+def grpc_options(config) -> list[tuple[str, int]]:
+    """The server's channel options: the request size limit, and HTTP/2 windows that do not grow by
+    bandwidth-delay probing unless asked (``--grpc-bdp-probe``): with probing, gRPC itself buffered about
+    70 MB per connection of a stream whose caller sends and never reads, beyond the service's byte cap."""
+    return [
+        ("grpc.max_receive_message_length", config.max_request_bytes),
+        ("grpc.http2.bdp_probe", int(config.grpc_bdp_probe)),
+    ]
+
+
 class GrpcServer:
     """A grpc.aio server on the app's event loop, with health following the worker pool."""
 
@@ -278,9 +288,7 @@ class GrpcServer:
         interceptors = [RequestMetricsInterceptor(scorer.metrics)]
         if token:
             interceptors.append(BearerAuthInterceptor(token))
-        self.server = grpc.aio.server(
-            options=[("grpc.max_receive_message_length", scorer.config.max_request_bytes)], interceptors=interceptors
-        )
+        self.server = grpc.aio.server(options=grpc_options(scorer.config), interceptors=interceptors)
         self.server.add_generic_rpc_handlers((handlers(RewardServicer(scorer)),))
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
