@@ -498,3 +498,48 @@ def test_with_a_token_the_page_loads_asks_for_it_and_scores_with_it(browser, tmp
     finally:
         context.close()
         server.stop()
+
+
+WORDS_SPLIT_ACROSS_LINES = """els => els.flatMap(cell => {
+  const split = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/[^\\s-]+/g)) {  // a line may end after a hyphen
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) split.push(word[0]);
+    }
+  }
+  return split;
+})"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+def test_completions_come_before_score_which_is_on_the_first_screen_and_brings_the_results(browser, server, viewport):
+    """In reading order (a phone's order) the completions come before Score; Score is on the first screen;
+    after Score the results are at the top of the screen, and no header of theirs breaks inside a word."""
+    page = browser.new_page(viewport=viewport)
+    page.goto(server.url + "/ui")
+    page.wait_for_selector("body[data-state=ready]")
+    order = "document.querySelector('fieldset.completions').compareDocumentPosition(document.getElementById('score'))"
+    assert page.evaluate(order + " & Node.DOCUMENT_POSITION_FOLLOWING")
+    completions = page.eval_on_selector("fieldset.completions", "e => e.getBoundingClientRect().top")
+    score = page.eval_on_selector("#score", "e => { const r = e.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert completions < score[0] and 0 <= score[0] and score[1] <= viewport["height"], (completions, score)
+    page.fill("#answer", "5")
+    page.fill("#key-steps", "AB = 3\nBC = 4\nPythagorean theorem | Pythagoras\nAC = 5")
+    page.fill("#completion-list textarea", GENUINE)
+    page.click("#add-completion")
+    page.fill("#completion-list li:nth-child(2) textarea", STUFFED)
+    page.click("#score")
+    _scored(page)
+    results_top = page.eval_on_selector("#results", "e => e.getBoundingClientRect().top")
+    assert abs(results_top) < 2 and page.evaluate("document.activeElement.id") == "results", results_top
+    assert page.eval_on_selector_all("#results th", WORDS_SPLIT_ACROSS_LINES) == []
+    target = os.environ.get("INSPECTOR_SCREENSHOTS")
+    if target:
+        page.screenshot(path=f"{target}/scored-{viewport['width']}.png")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=f"{target}/first-screen-{viewport['width']}.png")
+    page.close()

@@ -385,6 +385,10 @@ async function scoreForm() {
     const responses = Object.fromEntries(profiles.map((p, i) => [p, bodies[i]]));
     renderResults(group, labels, responses);
     status.textContent = `Scored ${group.completions.length} completion(s) with ${profiles.join(" and ")}.`;
+    // the results are below the form (far below on a phone): bring them into view, and focus there
+    const results = document.getElementById("results");
+    results.focus({ preventScroll: true });
+    results.scrollIntoView({ block: "start" });
     document.body.dataset.state = "scored";
   } catch (error) {
     showError(error.message);
@@ -407,12 +411,6 @@ async function loadExamples() {
   }
   fillForm(examplesCache, examplesCache.labels);
   await scoreForm();
-  if (document.body.dataset.state === "scored") {
-    // the results are below the form (far below on a phone): bring them into view, and focus there
-    const results = document.getElementById("results");
-    results.focus({ preventScroll: true });
-    results.scrollIntoView({ block: "start" });
-  }
 }
 
 function loadFile(event) {
