@@ -11,6 +11,8 @@ import pytest
 
 from tests.answer_corpus import CASES
 from tests.conftest import start_server
+from tests.corpus_correct import CORRECT
+from tests.hedge_corpus import HEDGES
 
 HEAD = (
     "### Image Description:\nA figure.\n### Rationales:\nRead the figure.\n### Let's think step by step.\n"
@@ -74,6 +76,15 @@ def test_every_hand_labelled_final_answer_line_is_judged_right(url):
     ]
     assert len(CASES) >= 150
     assert not wrong, "\n".join(map(repr, wrong))
+
+
+def test_every_hedge_is_wrong_and_every_correct_answer_right_over_http(url):
+    hedges = served_verdicts(url, [(reference, section, choices) for reference, section, choices, _ in HEDGES])
+    paid = [(case, v["rule"]) for case, v in zip(HEDGES, hedges, strict=True) if v["correct"]]
+    assert not paid, "\n".join(map(repr, paid))
+    correct = served_verdicts(url, CORRECT)
+    refused = [(case, v["rule"], v["detail"]) for case, v in zip(CORRECT, correct, strict=True) if not v["correct"]]
+    assert not refused, "\n".join(map(repr, refused))
 
 
 def test_math_verify_own_cases_agree_at_least_97_percent(url):

@@ -626,23 +626,14 @@ class AnswerJudge:
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
             return Verdict(False, "none", "no final answer")
-        structured = self._judge_structured(stated)
-        if structured is not None:
-            return structured
-        if (
-            self.kind is Kind.TEXT
-            and len(stated) <= MAX_ANSWER_CHARS
-            and normalised_text(clean_answer(stated)) == self.text
-        ):
-            return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, Rule.PLAIN))
-        statement = read_statement(stated, self.expects)
         claims = read_claims(stated, "text" if self.is_text else self.expects, self.clean)
         rule = commitment(claims)
+        statement = read_statement(stated, self.expects)
         if statement.hedge and rule.open is None and self.is_text:
             correct, detail = phrase_verdict(clean_answer(stated), self.clean)
             if correct and not self._second_value(rule, Statement(self.clean, Rule.PHRASE), True):
                 return Verdict(True, "text", detail, Statement(self.clean, Rule.PHRASE), claims)
-        if statement.hedge or rule.open is not None:
+        if rule.open is not None or (statement.hedge and self._judge_structured(stated) is None):
             values = statement.values if statement.hedge else tuple(c.value for c in claims if c.value)
             if len(values) > 1 and self._are_members(values):
                 return Verdict(
@@ -654,21 +645,35 @@ class AnswerJudge:
         if statement.rule is Rule.BOXES and self.expects != "value":
             detail = f"{len(statement.values)} different boxed answers"
             return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, statement.values), claims)
-        if statement.value is None and len(rule.asserted) == 1:
-            statement = Statement(rule.asserted[0], Rule.CLAIM, values=rule.asserted)
-        verdict = self._judge_read(stated, statement)
+        verdict = self._judge_structured(stated) or self._judge_text(stated, claims)
+        if verdict is None:
+            if statement.value is None and len(rule.asserted) == 1:
+                statement = Statement(rule.asserted[0], Rule.CLAIM, values=rule.asserted)
+            verdict = self._judge_read(stated, statement)
         if (second := self._second_value(rule, verdict.statement or statement, verdict.correct)) is not None:
             detail = f"another value asserted: {second}"
             return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, rule.asserted), claims)
         return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement, claims)
+
+    def _judge_text(self, stated: str, claims: tuple[Claim, ...]) -> Verdict | None:
+        """A text reference stated as it is, wrapped or not (a title with a number in it is judged as text);
+        several different boxes are not one text."""
+        if self.kind is not Kind.TEXT or len(stated) > MAX_ANSWER_CHARS:
+            return None
+        if len({value_key(claim.value) for claim in claims if claim.where == "box"}) > 1:
+            return None
+        if normalised_text(clean_answer(stated)) != self.text:
+            return None
+        return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, Rule.PLAIN))
 
     def _second_value(self, rule: Commitment, statement: Statement, correct: bool) -> str | None:
         """Of several values asserted, one that differs from the one judged: a wrong one beside a right answer
         (``7`` then ``8`` in a later paragraph), or the right one beside a wrong answer (a table listing 8 and 7).
         Values written alike are one value; only values written differently are graded."""
         read = value_key(statement.value or "")
-        others = [value for value in rule.asserted if value_key(value) != read]
-        if not others or (not correct and len(rule.asserted) < 2):
+        asserted = rule.asserted
+        others = [value for value in asserted if value_key(value) != read]
+        if not others or (not correct and len(asserted) < 2):
             return None
         graded = {value: self._judge_statement(value, value).correct for value in others}
         if correct:

@@ -32,12 +32,14 @@ from .statement import (
     boxed_spans,
     is_prose,
     normalised_block,
+    read_statement,
 )
 from .vocabulary import (
     ALSO,
     ALTERNATIVE,
     ALTERNATIVE_MATH,
     ANSWER_LABEL,
+    ANSWER_LABEL_WORDS,
     ANSWER_PHRASE,
     CONDITIONAL,
     COPULA,
@@ -46,6 +48,7 @@ from .vocabulary import (
     NEGATION,
     UNCERTAIN,
     UNCERTAIN_PHRASES,
+    Rule,
     Stance,
 )
 
@@ -74,12 +77,28 @@ _HEADING_WORDS = frozenset(
     "answer final solution explanation reasoning summary conclusion note step steps therefore thus so hence "
     "result check verification done qed end".split()
 )
+_SENTENCE_WORDS = frozenset("it is are was the this that these we i to of and let us now here there".split())
+"""Words that make a short line a sentence (``Putting it together.``), not a value in words."""
 _BOUND_WORDS = re.compile(
     r"\bat\s+(?:least|most)\s*$|\b(?:no\s+)?(?:more|less|fewer|greater|smaller|larger|bigger)\s+than\s*$"
     r"|\bup\s+to\s*$|(?:^|[,:(])\s*(?:≤|≥|<|>|\\le(?:q)?|\\ge(?:q)?)\s*$",
     re.IGNORECASE,
 )
 _LAST_SENTENCES = 3
+_TEXT_ANSWER_WORDS = 4
+"""An announced answer in words (``The answer is dark green``) is read as it is up to this many words."""
+_OFFERED = re.compile(
+    r"(?P<marker>\b(?:unless|otherwise|alternatively|or\s+(?:rather|maybe|perhaps|possibly)|on\s+second\s+thought|"
+    r"wait|(?P<uncertain>perhaps|possibly|maybe|probably|(?:might|may|could)\s+(?:also\s+)?be)))\b[\s,:]*"
+    r"(?:(?:it|that|this)\s+(?:is|was)\s+|it's\s+)?(?P<value>[^\s].*)",
+    re.IGNORECASE,
+)
+"""A value offered after a second thought or said with doubt (``unless it is gray``, ``On second thought, 8``,
+``might also be 4/3``): read as text, whatever kind of value it is."""
+_CORRECTION = re.compile(r"^\s*(?:no|nope|actually|correction)\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE)
+"""``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
+_RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
+"""``the number of points that could be in the domain is 19``: a doubt inside the subject is not about the answer."""
 _ESCAPED_BREAK = re.compile(r"\\n(?![A-Za-z])")
 """A line break written out as ``\\n`` (text escaped twice on its way to the trainer) still ends a line."""
 _FUNCTION = re.compile(r"^\s*\\?[A-Za-z]\w*\s*\([^()]*\)\s*$")
@@ -273,8 +292,9 @@ def _inside(value: str, allow: str) -> tuple[Stance, str] | None:
     return None
 
 
-def _line_value(line: str, marked: _Marked, expect: str) -> str | None:
-    """A line that is only a value (``8``, ``**D**``, ``$x = 5$``, ``\\boxed{7}``, ``Gray``): an asserted claim."""
+def _line_value(line: str, marked: _Marked, expect: str, alone: bool) -> str | None:
+    """A line that is only a value (``8``, ``**D**``, ``$x = 5$``, ``\\boxed{7}``, ``Gray``): an asserted claim.
+    A paragraph of its own that is maths without words (``\\frac{4}{3}``, ``13 cm``, ``x^2 - 1``) is one too."""
     bare = _DECORATION.sub("", line).strip()
     if not bare or bare.endswith(":"):
         return None
@@ -290,8 +310,11 @@ def _line_value(line: str, marked: _Marked, expect: str) -> str | None:
         return bare.strip("()")
     if expect == "yes_no" and bare.lower() in YES_NO:
         return YES_NO[bare.lower()]
-    if expect == "text" and _TEXT_LINE.fullmatch(bare) and not set(_words(bare)) & _HEADING_WORDS:
+    if expect == "text" and _TEXT_LINE.fullmatch(bare) and not set(_words(bare)) & (_HEADING_WORDS | _SENTENCE_WORDS):
         return bare
+    if alone and expect == "value" and re.search(r"[\d\\^]", bare) and not _PLACEHOLDER.search(bare):
+        reading = read_statement(bare, expect)
+        return reading.value if reading.rule is Rule.PLAIN and not _working(reading.value or "=") else None
     return None
 
 
@@ -305,7 +328,7 @@ def _table_values(line: str, expect: str) -> list[str]:
 
 def _announced(sentence: str, marked: _Marked, expect: str) -> str | None:
     """The value of a sentence that announces the answer (``Thus, the answer is D (Dentate).``, ``A: 60``)."""
-    label = ANSWER_LABEL.search(sentence)
+    label = (ANSWER_LABEL_WORDS if expect == "letter" else ANSWER_LABEL).search(sentence)
     phrase = ANSWER_PHRASE.search(sentence)
     if label is None and phrase is None:
         return None
@@ -314,8 +337,12 @@ def _announced(sentence: str, marked: _Marked, expect: str) -> str | None:
     if not text or "\\boxed" in text:
         return None
     reading = _read_sentence(text, "value" if expect == "text" else expect) if is_prose(text) else None
-    if reading is not None:
+    if reading is not None and (reading.value is not None or expect != "text"):
         return reading.value
+    if reading is not None:
+        opener = phrase if phrase is not None else label
+        said = _DECORATION.sub("", sentence[opener.end() :] if opener is not None else "").strip()
+        return said if said and len(said.split()) <= _TEXT_ANSWER_WORDS and not _PLACEHOLDER.search(said) else None
     return text.rstrip(".").strip() or None
 
 
@@ -348,9 +375,11 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         if "\x03" in sentence:
             anchored.append((offset, Claim("", Stance.ASSERTED, "box")))
     position = 0
-    for line in text.split("\n"):
-        value = _line_value(line, marked, expect)
-        if value is not None and not _BOX_REF.search(line):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        alone = all(not lines[i].strip() for i in (index - 1, index + 1) if 0 <= i < len(lines))
+        value = _line_value(line, marked, expect, alone)
+        if value is not None:
             anchored.append((position, Claim(value, Stance.ASSERTED, "line")))
         anchored += [(position, Claim(cell, Stance.ASSERTED, "table")) for cell in _table_values(line, expect)]
         position += len(line) + 1
@@ -364,6 +393,8 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         if offset >= zone:
             full = offset in answering or any(offset <= at < offset + len(sentence) for at in answering)
             claims += _sentence_claims(sentence, marked, expect, allow, full)
+        else:
+            claims += _offered(sentence, marked, expect, allow, short=True)
     return tuple(claims)
 
 
@@ -385,17 +416,34 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             stance, marker = Stance.JUSTIFICATION, ""
         if site.where == "box" or stance is not Stance.ASSERTED:
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
+    return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+def _offered(sentence: str, marked: _Marked, expect: str, allow: str, short: bool) -> list[Claim]:
+    """Values offered beside the answer: ``Eight also fits``, ``No, blue``, ``Alternatively, 8``, ``maybe 8``. Before
+    the answer (``short``) only a short value counts: ``Alternatively, we can use the formula`` is working."""
+    claims = []
     also = ALSO.search(sentence)
     if also is not None:
-        offered = sentence[: also.start()].split()
-        if offered and not _allowed(also.group(0), allow):
-            claims.append(Claim(marked.unmask(offered[-1]).strip(".,"), Stance.ALTERNATIVE, "alternative", "also"))
-    for m in re.finditer(
-        r"\b(unless|otherwise|alternatively|or\s+(?:rather|maybe|perhaps))\b[,\s]*(.*)", sentence, re.I
-    ):
-        if m.group(2).strip() and not _allowed(m.group(1), allow) and not sites:
-            claims.append(Claim(marked.unmask(m.group(2)).strip(" ."), Stance.ALTERNATIVE, "alternative", m.group(1)))
+        before = sentence[: also.start()].split()
+        if before and not _allowed(also.group(0), allow):
+            claims.append(Claim(marked.unmask(before[-1]).strip(".,"), Stance.ALTERNATIVE, "alternative", "also"))
+    correction = _CORRECTION.match(sentence) if expect != "yes_no" else None
+    if correction is not None:
+        claims.append(
+            Claim(marked.unmask(correction.group("value")).strip(" ."), Stance.ALTERNATIVE, "alternative", "no")
+        )
+    for m in _OFFERED.finditer(sentence):
+        offered = m.group("value").strip(" .,;:)")
+        relative = _words(sentence[: m.start()])[-2:]
+        if set(relative) & _RELATIVE:
+            continue
+        if offered and not _allowed(m.group("marker"), allow) and not JUSTIFICATION.match(offered):
+            stance = Stance.UNCERTAIN if m.group("uncertain") else Stance.ALTERNATIVE
+            claims.append(Claim(marked.unmask(offered), stance, "alternative", " ".join(m.group("marker").split())))
             break
+    if short:
+        return [claim for claim in claims if len(claim.value.split()) <= _TEXT_ANSWER_WORDS]
     return claims
 
 
@@ -404,8 +452,11 @@ class Commitment:
     open: Claim | None
     """The first claim that leaves the answer open (denied, uncertain, bounded, conditional, an alternative)."""
     asserted: tuple[str, ...]
-    """The values asserted outside boxes, each once (as written; :mod:`.answers` decides which are the same value):
-    the boxes are read together by :mod:`.statement`, several boxes as one set of values."""
+    """The values asserted by sentences and lines, each once (as written; :mod:`.answers` decides which are the
+    same value); boxes in sentences are read together by :mod:`.statement`, several boxes as one set of values."""
+    boxed: tuple[str, ...] = ()
+    """The values asserted in boxes inside sentences, each once (``… = \\boxed{200}`` in working); a box on a line
+    of its own is also asserted on that line."""
 
     @property
     def detail(self) -> str:
@@ -418,10 +469,11 @@ def commitment(claims: tuple[Claim, ...]) -> Commitment:
     """The commitment rule: the first open claim, if any, and the distinct values asserted."""
     open_claim = next((claim for claim in claims if claim.stance in OPEN), None)
     asserted: dict[str, str] = {}
+    boxed: dict[str, str] = {}
     for claim in claims:
-        if claim.stance is Stance.ASSERTED and claim.value and claim.where != "box":
-            asserted.setdefault(value_key(claim.value), claim.value)
-    return Commitment(open_claim, tuple(asserted.values()))
+        if claim.stance is Stance.ASSERTED and claim.value:
+            (boxed if claim.where == "box" else asserted).setdefault(value_key(claim.value), claim.value)
+    return Commitment(open_claim, tuple(asserted.values()), tuple(boxed.values()))
 
 
 def value_key(value: str) -> str:

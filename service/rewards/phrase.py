@@ -60,6 +60,8 @@ _SUBJECT_VERBS = frozenset(
     "is are was were has have had wins won will would can does did gets got receives received scores scored leads "
     "led holds shows appears comes takes owns occurs represents describes matches corresponds".split()
 )
+_PREPOSITIONS = frozenset({"for", "from", "by", "in", "at", "on", "of", "to"})
+"""Before a name of up to three words (``plays for the New York Yankees``)."""
 _PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "which", "who", "we", "i", "you"})
 _PLACES = frozenset(
     {"image", "picture", "figure", "diagram", "graph", "chart", "photo", "scene", "table", "plot", "color", "colour"}
@@ -194,7 +196,9 @@ def _anchored(head: list[str]) -> bool:
     if not head or head[-1] in _ANCHORS or head[-1].endswith("'s"):
         return True
     modifier_after_copula = len(head) >= 2 and (head[-2] in _ANCHORS or head[-2].endswith("'s"))
-    return modifier_after_copula and not head[-1].endswith(("ing", "ed"))
+    name_after_preposition = len(head) >= 3 and head[-3] in _PREPOSITIONS and head[-2] not in _FUNCTION_WORDS
+    verb_form = head[-1].endswith(("ing", "ed")) or (name_after_preposition and head[-2].endswith(("ing", "ed")))
+    return (modifier_after_copula or name_after_preposition) and not verb_form
 
 
 def _without_leads(words: list[str]) -> list[str]:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from .number_words import NUMBER_WORD, SCALES, number_word_value
 from .text import unicode_normalised
 from .vocabulary import (
+    ANSWER_LABEL,
+    ANSWER_LABEL_WORDS,
     ANSWER_PHRASE,
     BOUND,
     COPULA,
@@ -118,7 +120,7 @@ YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "n
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
 _SECOND_THOUGHT = SECOND_THOUGHT
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
-_OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)]|$)")
+_OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)*]|$)")
 _LABEL_SPAN = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|m?\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\})\s*$"
 )
@@ -230,6 +232,9 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     masked = _Masked(s)
     parts = re.split(r"\n\s*\n", masked.text, maxsplit=1)
     paragraph, rest = parts[0], parts[1] if len(parts) > 1 else ""
+    labels = list((ANSWER_LABEL_WORDS if expect == "letter" else ANSWER_LABEL).finditer(paragraph))
+    if labels and labels[-1].start() > 0 and paragraph[labels[-1].end() :].strip():
+        paragraph = paragraph[labels[-1].end() :]
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
         sentence = _without_remark(_WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence)

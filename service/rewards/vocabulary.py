@@ -69,11 +69,14 @@ ANSWER_VERBS = frozenset(
 """Verbs whose object or complement is what a question about a picture asks for (``The girl is holding a kite.``,
 ``The sky looks cloudy.``, ``The sign says EXIT.``, ``They are playing baseball.``, ``plays for the Red Sox``);
 ``chases`` is not among them: in ``The dog chases the cat`` the cat is not what is asked."""
-ANSWER_LABEL = re.compile(
-    r"(?:^|(?<=[\n.!?]))\s*(?:\*\*)?(?:(?:the\s+)?final\s+answer|answer|ans\.?|a|答案|答)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?",
-    re.IGNORECASE,
+_LABEL = (
+    r"(?:^|(?<=[\n.!?。]))\s*(?:\*\*)?(?:(?:the\s+)?final\s+answer|answer|ans\.?|答案|答{})"
+    r"\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?"
 )
+ANSWER_LABEL = re.compile(_LABEL.format("|a"), re.IGNORECASE)
 """A label before the value at the start of a line (``Answer: 60``, ``A: 60``, ``Ans: 60``, ``答案：60``)."""
+ANSWER_LABEL_WORDS = re.compile(_LABEL.format(""), re.IGNORECASE)
+"""The same labels without ``A:``, which names option A where the answer is an option."""
 ANSWER_PHRASE = re.compile(
     r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:|：)\s*:?",
     re.IGNORECASE,

@@ -1,0 +1,133 @@
+"""Final-answer sections written as a policy would write them to be paid without committing: every one is wrong.
+
+Written for this project (issue 25): each template leaves the answer open or offers a second value, in the
+wrappings and lengths models use — boxes, bold, code, tables, later paragraphs, long summaries, second thoughts,
+negations, bounds, conditions, uncertainty. Each template is filled with the right value ``{r}`` and a different
+value ``{w}`` of one kind of answer (a number, a decimal, a fraction, a quantity with a unit, an expression, an
+option letter, yes/no, a word, a name), so the right value is always there to be paid for.
+"""
+
+from __future__ import annotations
+
+SUMMARY = (
+    "We read the lengths from the figure, checked each angle against the marked right angle, and compared the "
+    "result with the scale drawn beside the diagram; every measurement agrees with what the problem gives and "
+    "nothing in the picture contradicts it"
+)
+"""About 250 characters of neutral summary: no verdict may depend on how long a section is."""
+
+KINDS = [
+    # (kind, reference, right value as stated, different value, the different value in words, choices)
+    ("number", "7", "7", "8", "Eight", None),
+    ("decimal", "2.5", "2.5", "3.5", "3.5", None),
+    ("fraction", "\\frac{3}{4}", "\\frac{3}{4}", "\\frac{4}{3}", "4/3", None),
+    ("quantity", "12", "12 cm", "13 cm", "13 cm", None),
+    ("expression", "x^2 + 1", "x^2 + 1", "x^2 - 1", "x^2 - 1", None),
+    ("option", "B", "B", "D", "D", {"A": "3", "B": "5", "C": "7", "D": "9"}),
+    ("yes_no", "yes", "Yes", "No", "No", None),
+    ("word", "green", "green", "gray", "Gray", None),
+    ("name", "Paris", "Paris", "Lyon", "Lyon", None),
+]
+
+EVERY_KIND = [
+    "\\boxed{{{r}}} or {w}",
+    "\\boxed{{{r}}} (perhaps {w})",
+    "It is not \\boxed{{{r}}}.",
+    "$\\boxed{{{r}}}$ or $\\boxed{{{w}}}$",
+    "{r}\n\n{w}",
+    "**{r}**\n\n**{w}**",
+    "`{r}`\n\n`{w}`",
+    "```\n{r}\n```\n\n```\n{w}\n```",
+    "The answer is {r}\n\nThe answer is {w}",
+    "The answer is {r}. {W} also fits.",
+    "The answer is {r}, unless it is {w}.",
+    "The answer is {r}.\n\nAlternatively, {w}.",
+    "The answer is {r}.\n\nWait, it might be {w}.",
+    "The answer is {r}. " + SUMMARY + ". Alternatively, {w}.",
+    SUMMARY + ", so it is {r}. Alternatively, {w}.",
+    SUMMARY + ".\n\n\\boxed{{{r}}}\n\nOr rather \\boxed{{{w}}}.",
+    "Maybe {r}.",
+    "Perhaps {r}, perhaps {w}.",
+    "It could be {r}.",
+    "It is probably {r}.",
+    "I'm not sure, but possibly {r}.",
+    "{r}, or possibly {w}.",
+    "Either {r} or {w}.",
+    "\\boxed{{{r}}}\n\nAlternatively, \\boxed{{{w}}}.",
+    "Answer: {r}\nAnswer: {w}",
+    "Final answer: {r}. On second thought, {w}.",
+    "\\boxed{{{r}}} if the figure is drawn to scale, otherwise \\boxed{{{w}}}.",
+    "**Final Answer:** \\boxed{{{r}}}\n\n(It might also be {w}.)",
+    "The answer is {r}. " + SUMMARY + ".\n\nThe answer is {w}.",
+    "{w}\n\nThe answer is {r}.",
+    "The answer is {r}.\n\n**{w}**",
+    "The final answer is $\\boxed{{{r}}}$ (or possibly $\\boxed{{{w}}}$).",
+    "It is {r}, though possibly {w}.",
+    "Possibly {r}.",
+]
+"""Hedges that any kind of answer can be written as."""
+
+NUMBERS = [
+    "at most \\boxed{{{r}}}",
+    "at least \\boxed{{{r}}}",
+    "\\boxed{{{r}}} \\pm 2",
+    "{r} \\vee {w}",
+    "\\boxed{{{r} | {w}}}",
+    "| case | value |\n|---|---|\n| 1 | {r} |\n| 2 | {w} |",
+    "The value is more than {r}.",
+    "There are at least {r} of them.",
+    "$\\boxed{{{r}}}$ \\quad or \\quad $\\boxed{{{w}}}$",
+    "The answer is \\boxed{{{r}}} \\text{{ or }} \\boxed{{{w}}}.",
+    "\\boxed{{{r} \\text{{ or }} {w}}}",
+    "It is not {r}.",
+    "The answer is not \\boxed{{{r}}}.",
+    "\\boxed{{{r}}}, but I am not sure.",
+]
+"""Hedges written with numbers and maths: bounds, tolerances, alternatives inside maths, tables."""
+
+LETTERS = [
+    "{r} or {w}",
+    "(B) (D)",
+    "\\boxed{{{r}}} \\boxed{{{w}}}",
+    "Option {r}, or maybe option {w}.",
+    "The answer is {r} or {w}.",
+]
+YES_NO = [
+    "Yes, though possibly no.",
+    "It is not yes.",
+    "\\boxed{{Yes}} \\boxed{{No}}",
+    "Yes / No",
+    "Perhaps yes.",
+    "Yes or no, depending on how the angle is measured.",
+    "Yes.\n\nNo.",
+]
+WORDS = [
+    "It is {r}, unless it is {w}.",
+    "{r} or {w}.",
+    "Probably {r}.",
+    "The color is {r} or {w}.",
+]
+
+
+def _filled(template: str, right: str, wrong: str, wrong_word: str) -> str:
+    return template.format(r=right, w=wrong, W=wrong_word)
+
+
+def _cases() -> list[tuple[str, str, dict[str, str] | None, str]]:
+    """(reference, final-answer section, choices, kind) for every template and kind it applies to."""
+    cases = []
+    for kind, reference, right, wrong, wrong_word, choices in KINDS:
+        templates = list(EVERY_KIND)
+        if kind in ("number", "decimal", "fraction", "quantity", "expression"):
+            templates += NUMBERS
+        if kind == "option":
+            templates += LETTERS
+        if kind == "yes_no":
+            templates += YES_NO
+        if kind in ("word", "name"):
+            templates += WORDS
+        cases += [(reference, _filled(t, right, wrong, wrong_word), choices, kind) for t in templates]
+    return cases
+
+
+HEDGES = _cases()

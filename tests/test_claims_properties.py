@@ -1,0 +1,104 @@
+"""The commitment rule as properties: a second value always costs, neutral padding never matters, restating is free.
+
+Committed sections are drawn from the correct-answer corpus' styles, filled with every kind of answer; the second
+value, the padding and the restatement are inserted at every paragraph boundary, in the wrappings models use.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.rewards.answers import AnswerJudge
+from tests.corpus_correct import _KINDS, _STYLES
+
+WRONG = {
+    "7": ("8", "Eight"),
+    "2.5": ("3.5", "3.5"),
+    "\\frac{3}{4}": ("\\frac{4}{3}", "4/3"),
+    "12 cm": ("13 cm", "13 cm"),
+    "x^2 + 1": ("x^2 - 1", "x^2 - 1"),
+    "B": ("D", "D"),
+    "Yes": ("No", "No"),
+    "No": ("Yes", "Yes"),
+    "green": ("gray", "Gray"),
+    "Paris": ("Lyon", "Lyon"),
+}
+"""A different value of the same kind for each right value of the corpus."""
+
+SECOND = [
+    "{w}",
+    "**{w}**",
+    "`{w}`",
+    "\\boxed{{{w}}}",
+    "$\\boxed{{{w}}}$",
+    "The answer is {w}.",
+    "Answer: {w}",
+    "Alternatively, {w}.",
+    "Or maybe {w}.",
+    "{W} also fits.",
+    "It could also be {w}.",
+    "```\n{w}\n```",
+]
+"""Wrappings of a second value; each is a claim wherever it stands."""
+
+NEUTRAL = [
+    "The figure is drawn neatly.",
+    "Each step above was checked once more.",
+    "The labels in the diagram are easy to read.",
+    "Everything in the picture agrees with the question as given, and the reasoning above used all of it, "
+    "in the order the question lists its facts, with nothing left out and nothing added along the way.",
+]
+"""Sentences with no value, no hedge word and no answer word: padding a policy might add."""
+
+RESTATED = ["So the answer is {r}.", "\\boxed{{{r}}}", "**{r}**", "Answer: {r}", "Final answer: {r}"]
+
+SECTIONS = [
+    (reference, style.format(r=stated), choices, stated)
+    for reference, stated, choices in _KINDS
+    for style in _STYLES
+    if "</think>" not in style
+]
+
+
+def verdict(reference: str, section: str, choices) -> bool:
+    return AnswerJudge(reference, choices).judge(section).correct
+
+
+def inserted(section: str, addition: str, where: int) -> str:
+    """``addition`` as a paragraph of its own at paragraph boundary ``where`` (modulo the boundaries there are)."""
+    paragraphs = section.split("\n\n")
+    at = where % (len(paragraphs) + 1)
+    return "\n\n".join(paragraphs[:at] + [addition] + paragraphs[at:])
+
+
+SLOW = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW
+@given(st.sampled_from(SECTIONS), st.sampled_from(SECOND), st.integers(0, 8))
+def test_a_second_different_value_anywhere_makes_a_committed_section_wrong(case, wrapping, where):
+    reference, section, choices, stated = case
+    assert verdict(reference, section, choices)
+    wrong, wrong_word = WRONG[stated]
+    hedged = inserted(section, wrapping.format(w=wrong, W=wrong_word), where)
+    assert not verdict(reference, hedged, choices), hedged
+
+
+@SLOW
+@given(st.sampled_from(SECTIONS), st.lists(st.sampled_from(NEUTRAL), min_size=1, max_size=4), st.integers(0, 8))
+def test_neutral_padding_never_changes_the_verdict(case, padding, where):
+    reference, section, choices, stated = case
+    wrong, wrong_word = WRONG[stated]
+    hedge = inserted(section, f"Alternatively, {wrong}.", 99)
+    for text in (section, hedge):
+        padded = inserted(text, " ".join(padding), where)
+        assert verdict(reference, padded, choices) == verdict(reference, text, choices), padded
+
+
+@SLOW
+@given(st.sampled_from(SECTIONS), st.sampled_from(RESTATED), st.integers(0, 8))
+def test_restating_the_same_value_never_makes_it_wrong(case, restatement, where):
+    reference, section, choices, stated = case
+    restated = inserted(section, restatement.format(r=stated), where)
+    assert verdict(reference, restated, choices), restated
