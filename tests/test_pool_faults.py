@@ -431,3 +431,32 @@ def test_a_completion_whose_scoring_raises_is_paid_the_lowest_unless_excluded(in
         assert g["results"][1]["reward"] == reward
         assert g["results"][0]["reward"] > g["results"][2]["reward"] > 0
         assert (g["advantages"][1] < 0) if reward == 0.0 else (g["advantages"][1] == 0.0)
+
+
+def test_work_lost_to_a_shutdown_is_the_services_and_never_paid(monkeypatch, tmp_path):
+    """The pool closes while a trajectory hangs and another waits behind it: both are answered ``error``
+    without the completion's own mark, so no request option pays them the lowest reward."""
+    from service import pool as pool_module
+    from service.pool import Item, WorkerPool
+    from service.rewards import Settings
+    from service.rewards.results import counted_reward
+
+    monkeypatch.setattr(
+        pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log")))
+    )
+    pool = WorkerPool(1, 60.0)
+    pool.start()
+    ref = ("5", None, None, None)
+
+    async def run():
+        assert await pool.wait_ready(120)
+        (future,) = pool.submit("stepgrpo", Settings(), False, [[Item("k", ref, "HANG"), Item("k", ref, "FAST")]])
+        while not pool._slots[0].progress[pool_module.STARTED]:  # the worker is inside the hanging trajectory
+            await asyncio.sleep(0.02)
+        await asyncio.get_running_loop().run_in_executor(None, pool.close)
+        return await asyncio.wait_for(future, 60)
+
+    outcomes = [outcome for outcome, _ in asyncio.run(run())]
+    assert [o["status"] for o in outcomes] == ["error", "error"], outcomes
+    assert not any(o.get("own") for o in outcomes)
+    assert [counted_reward(o, "lowest") for o in outcomes] == [None, None]
