@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -370,10 +371,18 @@ def test_demo_trainer_image_runs_two_steps_against_the_reward_service(stack, tmp
     command = yaml.safe_load((stack.src / "docker-compose.yml").read_text())["services"]["trainer"]["command"]
     short = ["--steps", "2", "--warmup-steps", "4", "--no-plot", "--no-progress"]
     started = time.monotonic()
-    ran = stack.compose("--profile", "demo", "run", "--rm", "trainer", *command, *short, timeout=1200, check=False)
+    ran = stack.compose(
+        "--profile", "demo", "run", "-T", "--rm", "trainer", *command, *short, timeout=1200, check=False
+    )
     timed("compose run trainer (2 steps)", started)
-    assert ran.returncode == 0, ran.stdout[-4000:] + ran.stderr[-4000:]
-    assert "is ready; starting python" in ran.stderr and "done: metrics in /home/reward/runs/demo" in ran.stdout
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, output[-8000:]
+    assert "is ready; starting python" in output and "done: metrics in /home/reward/runs/demo" in output, output[-8000:]
+    # the metrics it wrote to its volume: one line per GRPO step, each with rewards from the service
+    volume = next(v for v in stack.podman("volume", "ls", "--format", "{{.Name}}").stdout.split() if "trainer" in v)
+    mountpoint = Path(stack.podman("volume", "inspect", volume, "--format", "{{.Mountpoint}}").stdout.strip())
+    steps = [json.loads(line) for line in (mountpoint / "demo" / "metrics.jsonl").read_text().splitlines()]
+    assert [m["step"] for m in steps] == [1, 2] and all(m["unscored"] == 0 for m in steps), steps
     stack.compose("--profile", "demo", "down", "-v", timeout=120)
     assert not stack.leftovers()
 
