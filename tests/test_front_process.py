@@ -243,3 +243,29 @@ def test_open_streams_are_capped_per_connection_and_in_all(monkeypatch, tmp_path
             release.set()
             for c in channels:
                 c.close()
+
+
+def test_a_large_score_call_is_converted_off_the_event_loop_and_answered_in_full(monkeypatch, tmp_path):
+    """Over 1 MiB a Score request is decoded, validated and its answer encoded in a thread; the answer is
+    the same as for the same groups sent small, and malformed large bytes are still INVALID_ARGUMENT."""
+    big = {
+        "groups": [
+            {"group_id": str(i), "reference": {"answer": "5"}, "completions": ["FAST " + "x" * 60_000] * 4}
+            for i in range(6)
+        ]
+    }
+    with serve_in_process(monkeypatch, tmp_path) as s:
+        with grpc.insecure_channel(s.grpc_target) as channel:
+            stub = reward_pb2_grpc.RewardServiceStub(channel)
+            request = json_format.ParseDict(big, reward_pb2.ScoreRequest())
+            assert request.ByteSize() > 1 << 20
+            response = stub.Score(request, timeout=120)
+            small = stub.Score(
+                json_format.ParseDict({"groups": big["groups"][:1]}, reward_pb2.ScoreRequest()), timeout=60
+            )
+            with pytest.raises(grpc.RpcError) as err:
+                channel.unary_unary("/reward.v1.RewardService/Score")(b"\x0a\xff" + b"x" * (2 << 20), timeout=60)
+    assert [g.group_id for g in response.groups] == [str(i) for i in range(6)]
+    assert all(r.reward == 1.0 for g in response.groups for r in g.results) and response.stats.ok == 24
+    assert list(response.groups[0].results) == list(small.groups[0].results)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
