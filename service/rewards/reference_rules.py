@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .answers import math_verify_text
 from .validity import Check
 
 _FINAL = re.compile(r"### The final answer is:\s*\n?(.*)")
@@ -52,9 +53,11 @@ def _final_answer(text: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _parse_whole(text: str):
+    """math-verify over the whole text, as R1-VL's code calls it; of a text past ``MATH_VERIFY_TEXT_CHARS``, its
+    end (R1-VL's code gave up on a parse after 5 s; the deadline here is for the whole trajectory)."""
     from math_verify import parse
 
-    return parse(text, parsing_timeout=None)
+    return parse(math_verify_text(text), parsing_timeout=None)
 
 
 def _verify_parsed(pred: tuple, gold: tuple) -> bool:
