@@ -69,6 +69,24 @@ UNBOUNDED = [
     r"\sum_{k=1}^{10^{9}} \frac{1}{k}",
     r"\sum_{n=0}^{10^{20}} \frac{1}{n!}",
     r"\prod_{k=1}^{10^{6}} k",
+    # issue 28: forms the guard missed (the binomial's lgamma estimate cancelled to 0 in floating point)
+    r"\binom{10^{100}}{10^{50}}",
+    r"\binom{10^{30}}{10^{20}}",
+    r"\sum_{k=1}^{n} k^{999}",
+    r"\prod_{k=1}^{n} k^{100}",
+    r"\int_0^1 x^{9999} e^x dx",
+    r"\int x^{500} \sin x \, dx",
+    r"(1+\sqrt{2})^{99999}",
+    r"(\pi+1)^{5000}",
+    r"\frac{x^{99999}-1}{x-1}",
+    r"\frac{x^{1000}+x+1}{x^{2}+1}",
+    r"\begin{vmatrix} a & b & c & d & e & f & g & h \\ i & j & k & l & m & n & o & p \\ q & r & s & t & u & v & w & x"
+    r" \\ y & z & A & B & C & D & E & F \\ G & H & I & J & K & L & M & N \\ O & P & Q & R & S & T & U & V"
+    r" \\ W & X & Y & Z & a^2 & b^2 & c^2 & d^2 \\ e^2 & f^2 & g^2 & h^2 & i^2 & j^2 & k^2 & l^2 \end{vmatrix}",
+    r"\det\begin{pmatrix} a & b & c & d & e & f \\ g & h & i & j & k & l \\ m & n & o & p & q & r \\ s & t & u & v & w"
+    r" & y \\ z & A & B & C & D & E \\ F & G & H & I & J & K \end{pmatrix}",
+    r"\sin(10^{99999})",
+    r"\cos\left(10^{500}\right)",
 ]
 """Factorials, gamma, binomials, powers of sums, tiny and huge exponents, towers, sums and products."""
 
@@ -88,6 +106,8 @@ LEGITIMATE = [  # (reference, an equal answer written another way)
     ("602000000000000000000000", r"6.02 \times 10^{23}"),
     ("5\\sqrt{2}", r"\sqrt{50}"),
     ("\\frac{1}{8}", r"2^{-3}"),
+    ("x+1", r"\frac{x^2-1}{x-1}"),
+    ("3+2\\sqrt{2}", r"(1+\sqrt{2})^{2}"),
 ]
 
 

@@ -35,6 +35,19 @@ MAX_SERIES_TERMS = {"sum": 10_000, "prod": MAX_FACTORIAL}
 MAX_TOWER = 3
 """Exponent nesting depth with a symbol in it (``x^{x^{x}}``) that is refused."""
 MAX_NESTING = 60
+MAX_SERIES_DEGREE = 20
+"""Highest power in the summand of a sum or product with a symbolic bound (``\\sum_{k=1}^{n} k^{999}``: sympy
+builds Faulhaber's polynomial of that degree)."""
+MAX_INTEGRAND_DEGREE = 20
+"""Highest power in an integrand (``\\int_0^1 x^{9999} e^x dx`` is integrated by parts that many times)."""
+MAX_QUOTIENT_DEGREE = 64
+"""Highest power on either side of a quotient with symbols (``\\frac{x^{99999}-1}{x-1}``: polynomial division)."""
+MAX_SURD_POWER = 64
+"""Highest whole power of a sum with a surd or constant in it (``(1+\\sqrt{2})^{99999}``, expanded term by term)."""
+MAX_PERIODIC_ARGUMENT_LOG = 100.0
+"""A trigonometric function of a number past 10^100 (``\\sin(10^{99999})``: its value needs that many digits of pi)."""
+MAX_DETERMINANT_SIZE = 5
+"""Largest symbolic determinant (a 6x6 one expands to 720 terms, an 8x8 one to 40,320)."""
 _FLOAT_LOG_LIMIT = 300
 """Past 10^300 a number's value is taken as infinite (floats end near 10^308)."""
 _WHOLE_LIMIT, _WHOLE_TOLERANCE = 1e15, 1e-9
@@ -114,6 +127,11 @@ _ONE_ARGUMENT = frozenset(
     }
 )
 _WORDISH = frozenset({"\\text", "\\textbf", "\\operatorname", "\\mathrm", "\\mathit", "\\mathbb"})
+_INTEGRALS = frozenset({"\\int", "\\iint", "\\iiint", "\\oint", "\\intop"})
+_PERIODIC = frozenset({"\\sin", "\\cos", "\\tan", "\\cot", "\\sec", "\\csc", "sin", "cos", "tan", "cot", "sec", "csc"})
+_MATRICES = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"})
+_DETERMINANTS = frozenset({"vmatrix", "Vmatrix"})
+_DET_NAMES = frozenset({"\\det", "det"})
 
 
 class Unbounded(Exception):
@@ -128,6 +146,10 @@ class Size(NamedTuple):
     """Terms of the expanded form."""
     tower: int = 0
     """Depth of nested exponents holding a symbol."""
+    degree: float = 0.0
+    """Highest power of a symbol in it (the degree of a polynomial)."""
+    surd: bool = False
+    """A number with a root or constant in it (``\\sqrt{2}``, ``\\pi``): a power of a sum of them expands."""
 
     @property
     def value(self) -> float | None:
@@ -138,7 +160,7 @@ class Size(NamedTuple):
         return -magnitude if self.negative else magnitude
 
 
-SYMBOL = Size(None)
+SYMBOL = Size(None, degree=1.0)
 _ZERO = Size(-math.inf)
 
 
@@ -190,19 +212,28 @@ def _check_terms(size: Size, what: str) -> Size:
 
 def _add(a: Size, b: Size) -> Size:
     if a.log is None or b.log is None:
-        return Size(None, terms=a.terms + b.terms, tower=max(a.tower, b.tower))
+        return Size(None, terms=a.terms + b.terms, tower=max(a.tower, b.tower), degree=max(a.degree, b.degree))
     log, negative = (a.log, a.negative) if a.log >= b.log else (b.log, b.negative)
-    return Size(log + (math.log10(2) if a.log == b.log else 0.0), negative)
+    surd = a.surd or b.surd
+    return Size(log + (math.log10(2) if a.log == b.log else 0.0), negative, a.terms + b.terms if surd else 1, surd=surd)
 
 
 def _multiply(a: Size, b: Size, divide: bool = False) -> Size:
     if a.log is None or b.log is None:
         terms = a.terms if divide else a.terms * b.terms
-        return _check_terms(Size(None, terms=terms, tower=max(a.tower, b.tower)), "a product of sums")
+        if (
+            divide
+            and a.log is b.log is None
+            and max(a.terms, b.terms) > 1
+            and max(a.degree, b.degree) > MAX_QUOTIENT_DEGREE
+        ):
+            raise Unbounded(f"a quotient of polynomials of degree {max(a.degree, b.degree):.3g}")
+        degree = max(a.degree, b.degree) if divide else a.degree + b.degree
+        return _check_terms(Size(None, terms=terms, tower=max(a.tower, b.tower), degree=degree), "a product of sums")
     log = a.log - b.log if divide else a.log + b.log
     if math.isnan(log):
         log = 0.0
-    return _check_digits(Size(log, a.negative != b.negative), "a product")
+    return _check_digits(Size(log, a.negative != b.negative, surd=a.surd or b.surd), "a product")
 
 
 def _power(base: Size, exponent: Size) -> Size:
@@ -215,20 +246,24 @@ def _power(base: Size, exponent: Size) -> Size:
         tower = max(base.tower, exponent.tower) + 1
         if tower >= MAX_TOWER:
             raise Unbounded("a power tower")
-        return Size(None, tower=tower)
+        return Size(None, tower=tower, degree=base.degree)
     n = exponent.value or 0.0
     if abs(n) < _WHOLE_LIMIT and abs(n - round(n)) <= _WHOLE_TOLERANCE * max(
         1.0, abs(n)
     ):  # undo log10's rounding: 500, not 499.99..
         n = round(n)
+    degree = base.degree * abs(n)
     if base.log is None:
         if base.terms > 1 and n >= 1 and n == int(n):
-            expanded = Size(None, terms=_expanded_terms(base.terms, int(n)), tower=base.tower)
+            expanded = Size(None, terms=_expanded_terms(base.terms, int(n)), tower=base.tower, degree=degree)
             return _check_terms(expanded, "a power of a sum")
-        return Size(None, tower=base.tower)
+        return Size(None, tower=base.tower, degree=degree)
     if base.log == -math.inf:
         return _ZERO
-    return _check_digits(Size(base.log * n, base.negative and n % 2 == 1), "a power")
+    if base.surd and base.terms > 1 and n > MAX_SURD_POWER:
+        raise Unbounded(f"a power {n:.3g} of a sum with a root or constant in it")
+    surd = base.surd or n != int(n)
+    return _check_digits(Size(base.log * n, base.negative and n % 2 == 1, surd=surd), "a power")
 
 
 def _expanded_terms(terms: int, n: int) -> int:
@@ -250,6 +285,8 @@ def _factorial(argument: Size, what: str) -> Size:
 
 
 def _binomial(n: Size, k: Size) -> Size:
+    """log10 C(n, k) from lgamma, and at least k log10(n / k) (with k the smaller side): past 2^53 the lgamma
+    difference cancels in floating point (``\\binom{10^{100}}{10^{50}}`` came out 0)."""
     big, small = n.value, k.value
     if big is None or small is None:
         return SYMBOL
@@ -259,6 +296,8 @@ def _binomial(n: Size, k: Size) -> Size:
     if big <= 0:
         return Size(0.0)
     log = (math.lgamma(big + 1) - math.lgamma(small + 1) - math.lgamma(big - small + 1)) / math.log(10)
+    if small >= 1:
+        log = max(log, small * math.log10(big / small))
     return _check_digits(Size(log), "a binomial coefficient")
 
 
@@ -319,7 +358,7 @@ class _Walk:
         while self.peek() in _SIGNS:
             negative ^= self.take() == "-"
         size = self.postfix(self.atom())
-        return Size(size.log, not size.negative, size.terms, size.tower) if negative and size.log is not None else size
+        return size._replace(negative=not size.negative) if negative and size.log is not None else size
 
     @staticmethod
     def starts_atom(token: str) -> bool:
@@ -347,7 +386,7 @@ class _Walk:
         if token == "-":
             self.i += 1
             size = self.argument()
-            return Size(size.log, not size.negative, size.terms, size.tower) if size.log is not None else size
+            return size._replace(negative=not size.negative) if size.log is not None else size
         return self.atom() if token not in _ENDS else SYMBOL
 
     def group(self) -> Size:
@@ -371,7 +410,7 @@ class _Walk:
             self.i -= 1
             return self.group()
         if token in _CONSTANTS:
-            return Size(_CONSTANTS[token])
+            return Size(_CONSTANTS[token], surd=True)
         if token in _FRACTIONS:
             return _multiply(self.argument(), self.argument(), divide=True)
         if token in _BINOMIALS:
@@ -383,6 +422,10 @@ class _Walk:
             return _power(radicand, exponent)
         if token in _SERIES:
             return self.series(_SERIES[token])
+        if token in _INTEGRALS:
+            return self.integral()
+        if token == "\\begin":
+            return self.environment(determinant=False)
         if token in _WORDISH:
             return self.word_group()
         if token in _ONE_ARGUMENT:
@@ -409,6 +452,11 @@ class _Walk:
 
     def function(self, name: str) -> Size:
         """A named function and its argument (``\\Gamma(10^{10})``, ``\\exp x``, ``\\sin^2 x``)."""
+        if name in _DET_NAMES and self.peek() == "\\begin":
+            self.i += 1
+            return self.environment(determinant=True)
+        if name in _PERIODIC:
+            return self.periodic()
         if not (name in _GAMMA_NAMES or name in _FACTORIAL_NAMES or name in _EXP_NAMES or name in _BINOMIAL_NAMES):
             return SYMBOL
         while self.peek() in {"^", "_"}:
@@ -432,6 +480,60 @@ class _Walk:
             return _power(Size(_CONSTANTS["e"]), argument)
         return SYMBOL
 
+    def periodic(self) -> Size:
+        """``\\sin(10^{99999})``: refused past ``MAX_PERIODIC_ARGUMENT_LOG``."""
+        while self.peek() in {"^", "_"}:
+            self.i += 1
+            self.argument()
+        if (token := self.peek()) is None or not self.starts_atom(token):
+            return SYMBOL
+        argument = self.argument() if self.peek() in _OPEN else self.signed()
+        if argument.log is not None and argument.log > MAX_PERIODIC_ARGUMENT_LOG:
+            raise Unbounded(f"a trigonometric function of a number with about {argument.log:.3g} digits")
+        return SYMBOL
+
+    def integral(self) -> Size:
+        """``\\int_a^b f dx``: refused when the integrand's degree passes ``MAX_INTEGRAND_DEGREE``."""
+        for _ in range(2):
+            if self.peek() in {"_", "^"}:
+                self.i += 1
+                self.argument()
+        if (token := self.peek()) is not None and self.starts_atom(token):
+            integrand = self.term()
+            if integrand.degree > MAX_INTEGRAND_DEGREE:
+                raise Unbounded(f"an integral of a power {integrand.degree:.3g}")
+        return SYMBOL
+
+    def environment(self, determinant: bool) -> Size:
+        """``\\begin{vmatrix} .. \\end{vmatrix}`` (or ``\\det`` of a matrix): rows and columns counted in one pass
+        to its ``\\end``; a symbolic determinant past ``MAX_DETERMINANT_SIZE`` is refused."""
+        name = self.word_name()
+        if name not in _MATRICES:
+            return SYMBOL
+        rows = columns = width = 1
+        symbolic = False
+        while (token := self.take()) is not None and token != "\\end":
+            if token == "&":
+                width += 1
+            elif token == "\\\\":
+                rows, columns, width = rows + 1, max(columns, width), 1
+            elif token[0].isalpha() or (token[0] == "\\" and token[1:2].isalpha()):
+                symbolic = True
+        self.word_name()
+        size = max(rows, max(columns, width))
+        if (determinant or name in _DETERMINANTS) and symbolic and size > MAX_DETERMINANT_SIZE:
+            raise Unbounded(f"a determinant of a {size}x{size} symbolic matrix")
+        return SYMBOL
+
+    def word_name(self) -> str:
+        """The name in a ``{...}`` group of words (``{vmatrix}``), consumed; empty when none follows."""
+        if self.peek() != "{":
+            return ""
+        start = self.i
+        while (token := self.take()) is not None and token != "}":
+            pass
+        return "".join(self.tokens[start + 1 : self.i - 1])
+
     def series(self, kind: str) -> Size:
         """``\\sum_{k=1}^{N} ...``: N - 1 + 1 terms, refused past ``MAX_SERIES_TERMS``."""
         low = high = SYMBOL
@@ -450,5 +552,9 @@ class _Walk:
         if count is not None and count > MAX_SERIES_TERMS[kind]:
             raise Unbounded(f"a {'sum' if kind == 'sum' else 'product'} of about {count:.3g} terms")
         if (token := self.peek()) is not None and self.starts_atom(token):
-            self.term()
+            body = self.term()
+            if count is None and body.degree > MAX_SERIES_DEGREE:
+                raise Unbounded(
+                    f"a {'sum' if kind == 'sum' else 'product'} of a power {body.degree:.3g} to a symbolic bound"
+                )
         return SYMBOL
