@@ -100,6 +100,13 @@ class CheckResult(BaseModel):
     detail: str
 
 
+class AnswerClaim(BaseModel):
+    value: str
+    stance: str = Field(description="asserted, negated, uncertain, bounded, conditional, alternative or justification.")
+    where: str = Field(description="box, sentence, line, table or alternative: how the claim was found.")
+    marker: str = Field("", description="The word or sign that gave the stance ('perhaps', 'not', '\\pm').")
+
+
 class AnswerJudgement(BaseModel):
     stated: str | None = None
     reference: str
@@ -110,6 +117,14 @@ class AnswerJudgement(BaseModel):
         None, description="The value read from the stated answer (a sentence's value, a boxed value); null for a hedge."
     )
     rule: str = Field("", description="The rule that read it: 'prose → 34', 'boxed → 9', 'hedge: two values 5, 6'.")
+    claims: list[AnswerClaim] = Field(
+        default_factory=list, description="Every claim the final-answer section makes, each with its stance."
+    )
+    decided_by: str = Field(
+        "",
+        description="The rule that decided: 'committed', 'open claim', 'second value', 'hedged sentence', 'set', "
+        "'sections', 'no answer' ('reference rules' under r1vl-reference).",
+    )
 
 
 class KeyStepMatch(BaseModel):

@@ -140,3 +140,20 @@ def test_where_math_verify_pays_a_hedge_the_service_does_not(url, reference, sta
     assert not verdict["correct"] and verdict["rule"].startswith(("hedge", "boxes"))
     if reference == "5":
         assert pays, "math-verify reads a number out of the hedge"
+
+
+@pytest.mark.parametrize(
+    ("reference", "stated", "decided_by", "claims"),
+    [
+        ("7", "\\boxed{7} (perhaps 8)", "open claim", [("7", "uncertain", "box"), ("8", "uncertain", "sentence")]),
+        ("7", "7\n\n8", "second value", [("7", "asserted", "line"), ("8", "asserted", "line")]),
+        ("24", "24, since 4 × 6 = 24", "committed", [("4", "justification", "sentence")]),
+        ("5", "The answer is 5 or 6.", "open claim", [("5", "alternative", "sentence")]),
+        ("5", "It is between 4 and 6.", "hedged sentence", []),
+    ],
+)
+def test_the_explanation_lists_the_claims_and_the_rule_that_decided(url, reference, stated, decided_by, claims):
+    verdict = served_verdicts(url, [(reference, stated, None)])[0]
+    assert verdict["decided_by"] == decided_by
+    read = [(c["value"], c["stance"], c["where"]) for c in verdict["claims"]]
+    assert all(claim in read for claim in claims), read

@@ -47,7 +47,7 @@ from .statement import (
     read_statement,
 )
 from .text import latex_to_plain, unicode_normalised
-from .vocabulary import Rule
+from .vocabulary import Decision, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,8 @@ class Verdict:
     """What was read from the stated answer, and by which rule (for explanations)."""
     claims: tuple[Claim, ...] = ()
     """Every claim the final-answer section makes, with its stance (for explanations)."""
+    decided_by: Decision = Decision.COMMITTED
+    """The rule that decided (for explanations)."""
 
 
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
@@ -637,7 +639,7 @@ class AnswerJudge:
         line of working whose value grows without bound is left out of math-verify's own extraction: the growth
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
-            return Verdict(False, "none", "no final answer")
+            return Verdict(False, "none", "no final answer", decided_by=Decision.NO_ANSWER)
         claims = read_claims(stated, "text" if self.is_text else self.expects, self.clean)
         rule = commitment(claims)
         statement = read_statement(stated, self.expects)
@@ -648,15 +650,16 @@ class AnswerJudge:
         if rule.open is not None or (statement.hedge and self._judge_structured(stated) is None):
             values = statement.values if statement.hedge else tuple(c.value for c in claims if c.value)
             if len(values) > 1 and self._are_members(values):
-                return Verdict(
-                    True, "set", "each value stated is one of the reference's, all of them", statement, claims
-                )
+                detail = "each value stated is one of the reference's, all of them"
+                return Verdict(True, "set", detail, statement, claims, Decision.SET)
             detail = statement.detail if statement.hedge else rule.detail
             hedge = statement if statement.hedge else Statement(None, Rule.HEDGE, detail, values)
-            return Verdict(False, "hedge", detail, hedge, claims)
+            decision = Decision.OPEN_CLAIM if rule.open is not None else Decision.HEDGED_SENTENCE
+            return Verdict(False, "hedge", detail, hedge, claims, decision)
         if statement.rule is Rule.BOXES and self.expects != "value":
             detail = f"{len(statement.values)} different boxed answers"
-            return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, statement.values), claims)
+            hedge = Statement(None, Rule.HEDGE, detail, statement.values)
+            return Verdict(False, "hedge", detail, hedge, claims, Decision.SECOND_VALUE)
         verdict = self._judge_structured(stated) or self._judge_text(stated, claims)
         if verdict is None:
             if statement.value is None and len(rule.asserted) == 1:
@@ -664,7 +667,8 @@ class AnswerJudge:
             verdict = self._judge_read(stated, statement)
         if (second := self._second_value(rule, verdict.statement or statement, verdict.correct)) is not None:
             detail = f"another value asserted: {second}"
-            return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail, rule.asserted), claims)
+            hedge = Statement(None, Rule.HEDGE, detail, rule.asserted)
+            return Verdict(False, "hedge", detail, hedge, claims, Decision.SECOND_VALUE)
         return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement, claims)
 
     def _judge_text(self, stated: str, claims: tuple[Claim, ...]) -> Verdict | None:

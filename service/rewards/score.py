@@ -34,7 +34,7 @@ from .sections import answer_blocks, answer_text, parse_completion
 from .spans import TextOffsets
 from .statement import Statement
 from .validity import validity_checks
-from .vocabulary import Rule
+from .vocabulary import Decision, Rule
 
 _MAX_WRAPPED_ANSWER_CHARS = 4 * MAX_ANSWER_CHARS
 """A reference answer up to this long is cleaned (wrappers peeled) before its growth check; a longer one
@@ -177,6 +177,8 @@ class PreparedGroup:
                     "detail": "",
                     "read": None,
                     "rule": how,
+                    "claims": [],
+                    "decided_by": "reference rules",
                 },
                 "key_steps": [
                     _explain_substring(i, g, alt, completion)
@@ -188,7 +190,7 @@ class PreparedGroup:
 
 
 def _hedge(detail: str) -> Verdict:
-    return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail))
+    return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail), decided_by=Decision.SECTIONS)
 
 
 def _read(verdict: Verdict) -> str:
@@ -206,6 +208,10 @@ def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
         "detail": verdict.detail,
         "read": statement.value if statement else None,
         "rule": statement.shown() if statement else verdict.method,
+        "claims": [
+            {"value": c.value, "stance": str(c.stance), "where": c.where, "marker": c.marker} for c in verdict.claims
+        ],
+        "decided_by": str(verdict.decided_by),
     }
 
 

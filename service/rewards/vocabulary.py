@@ -116,6 +116,24 @@ class Rule(StrEnum):
     """Read from a claim outside the first paragraph (``Thus, the answer is D.`` after a description)."""
 
 
+class Decision(StrEnum):
+    """The rule that decided a verdict (shown in explanations as ``decided_by``)."""
+
+    COMMITTED = "committed"
+    """One value asserted and nothing left open: the value was graded."""
+    OPEN_CLAIM = "open claim"
+    """A claim denied, uncertain, bounded, conditional or offered as an alternative: a hedge."""
+    SECOND_VALUE = "second value"
+    """Two different values asserted: a hedge."""
+    HEDGED_SENTENCE = "hedged sentence"
+    """The sentence that states the answer hedges it (``5 or 6``, ``not 5``, ``at least 8``)."""
+    SET = "set"
+    """Each value stated is a member of the reference's set, all of them (``x = 1 or x = 2``)."""
+    SECTIONS = "sections"
+    """Several final-answer sections state different values."""
+    NO_ANSWER = "no answer"
+
+
 def word_pattern(words, phrases=()) -> re.Pattern[str]:
     """One case-insensitive pattern matching any of ``words`` or ``phrases`` (regex fragments) as whole words."""
     alternatives = sorted(words) + [phrase.replace(" ", r"\s+") for phrase in phrases]
