@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -92,6 +93,14 @@ class Match:
 
 MAX_SCAN_CHARS = 4_000_000
 """Occurrences times the form's length: past it a form counts as not found (see ``occurrences``)."""
+MAX_CHAIN_CHECKS = 100_000
+"""Clauses read for equation chains per completion, over all key steps: each key step reads only the clauses
+holding both its sides (an index), and past this many a key step's chain counts as not found (400 key steps x
+4,000 clauses read every clause: 1.6 M, seconds)."""
+MAX_FUZZY_WINDOWS = 200_000
+"""Windows compared word by word per completion, over all phrases: each phrase is compared only where the
+stream has a word that can match its first word (an index), and past this many fuzzy matching stops (40
+phrases x a 64 KB completion compared every window: seconds)."""
 
 
 @dataclass(slots=True)
@@ -102,6 +111,10 @@ class StepStream:
     step_of: list[int]
     text: str
     _clauses: list[list[tuple[int, int]]] | None = field(default=None)
+    _members: dict[tuple[str, ...], set[int]] | None = field(default=None)
+    _by_prefix: dict[str, list[int]] | None = field(default=None)
+    budget: dict[str, int] = field(default_factory=lambda: {"chain": MAX_CHAIN_CHECKS, "fuzzy": MAX_FUZZY_WINDOWS})
+    """Work left for chain and fuzzy matching (see ``MAX_CHAIN_CHECKS``, ``MAX_FUZZY_WINDOWS``)."""
 
     @classmethod
     def of(cls, step_texts: list[str]) -> StepStream:
@@ -165,6 +178,34 @@ class StepStream:
             self._clauses = clauses
         return self._clauses
 
+    def clauses_with(self, side: tuple[str, ...], at_end: bool) -> tuple[set[int], set[int]]:
+        """Indices of the clauses where ``side`` can be a member: those where it is a whole member, and those where
+        it can end the first member (``at_end``) or start the last (else). Built once per stream, in one pass."""
+        if self._members is None:
+            members: dict[tuple[str, ...], set[int]] = {}
+            for c, parts in enumerate(self.clauses()):
+                toks = self.tokens
+                for a, b in parts:
+                    members.setdefault(tuple(toks[a:b]), set()).add(c)
+                (a, b), (c_start, _) = parts[0], parts[-1]
+                if b > a:
+                    members.setdefault((STEP_BREAK, "end", toks[b - 1]), set()).add(c)
+                if c_start < len(toks):
+                    members.setdefault((STEP_BREAK, "start", toks[c_start]), set()).add(c)
+            self._members = members
+        edge = (STEP_BREAK, "end", side[-1]) if at_end else (STEP_BREAK, "start", side[0])
+        return self._members.get(side, _NONE), self._members.get(edge, _NONE)
+
+    def word_starts(self, word: str) -> list[int]:
+        """Positions of the tokens sharing ``word``'s first two letters: the only places a fuzzy window can start
+        (see :func:`_word_score`)."""
+        if self._by_prefix is None:
+            by_prefix: dict[str, list[int]] = {}
+            for i, tok in enumerate(self.tokens):
+                by_prefix.setdefault(tok[:2], []).append(i)
+            self._by_prefix = by_prefix
+        return self._by_prefix.get(word[:2], [])
+
 
 def _add_clause(clauses: list[list[tuple[int, int]]], bounds: list[int], end: int) -> None:
     """``bounds``: the clause's start and its ``=`` signs."""
@@ -184,6 +225,14 @@ def _find(toks: list[str], token: str, start: int) -> int:
 
 def _continues_term(token: str) -> bool:
     return is_number(token) or token in _TERM_OPERATORS
+
+
+_NONE: set[int] = set()
+
+
+def _both(a: tuple[set[int], set[int]], b: tuple[set[int], set[int]]) -> set[int]:
+    """The clauses in both unions, each intersection costing its smaller set."""
+    return (a[0] & b[0]) | (a[0] & b[1]) | (a[1] & b[0]) | (a[1] & b[1])
 
 
 def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -211,8 +260,16 @@ def _chain_spans(stream: StepStream, left: tuple[str, ...], right: tuple[str, ..
             and toks[tail] not in RELATION_WORDS
         )
 
-    found = []
-    for parts in stream.clauses():
+    found: list[tuple[int, int]] = []
+    clauses = stream.clauses()
+    candidates = _both(stream.clauses_with(left, True), stream.clauses_with(right, False)) | _both(
+        stream.clauses_with(right, True), stream.clauses_with(left, False)
+    )
+    if len(candidates) > stream.budget["chain"]:
+        stream.budget["chain"] = 0
+        return found
+    stream.budget["chain"] -= len(candidates)
+    for parts in (clauses[c] for c in sorted(candidates)):
         for first, second in ((left, right), (right, left)):
             firsts = [i for i in range(len(parts) - 1) if ends_member(parts, i, first)]
             seconds = [j for j in range(1, len(parts)) if firsts and j > firsts[0] and starts_member(parts, j, second)]
@@ -257,16 +314,23 @@ def _fuzzy(g: int, group: list[Alternative], stream: StepStream, threshold: floa
         Match(g, alt.text, "fuzzy", start, start + alt.size, score)
         for alt in group
         if alt.phrase is not None
-        for start, score in _fuzzy_windows(alt.phrase.split(), stream.tokens, threshold)
+        for start, score in _fuzzy_windows(alt.phrase.split(), stream, threshold)
     ]
     return sorted(found, key=lambda m: -m.score)
 
 
-def _fuzzy_windows(words: list[str], toks: list[str], threshold: float) -> list[tuple[int, float]]:
-    """Windows of the stream whose words each match the phrase's word (see :func:`_word_score`)."""
+def _fuzzy_windows(words: list[str], stream: StepStream, threshold: float) -> list[tuple[int, float]]:
+    """Windows of the stream whose words each match the phrase's word (see :func:`_word_score`), looked for
+    where a token shares the first word's first two letters, within the stream's budget."""
+    toks = stream.tokens
     n = len(words)
-    found = []
-    for start in range(len(toks) - n + 1):
+    found: list[tuple[int, float]] = []
+    starts = [start for start in stream.word_starts(words[0]) if start <= len(toks) - n]
+    if len(starts) > stream.budget["fuzzy"]:
+        stream.budget["fuzzy"] = 0
+        return found
+    stream.budget["fuzzy"] -= len(starts)
+    for start in starts:
         scores = []
         for word, tok in zip(words, toks[start : start + n], strict=True):
             score = _word_score(word, tok, threshold)
@@ -278,12 +342,14 @@ def _fuzzy_windows(words: list[str], toks: list[str], threshold: float) -> list[
     return found
 
 
+@lru_cache(maxsize=65536)
 def _word_score(word: str, token: str, threshold: float) -> float | None:
     """Equal words score 100. Words of 4+ letters match with a rapidfuzz ratio >= threshold when they
     share a prefix of 60% of the shorter word (plurals, ``pythagoras`` ~ ``pythagorean``), or with a
     ratio >= threshold + 3 when they share the first two letters (typos: ``isoceles``). Different
     terms that look alike fail both: ``sines``/``cosines``, ``kinetic``/``kinematic``,
-    ``exothermic``/``endothermic``, ``mitosis``/``meiosis``, ``parallel``/``parallelogram``."""
+    ``exothermic``/``endothermic``, ``mitosis``/``meiosis``, ``parallel``/``parallelogram``. Cached: a stream
+    repeats its words."""
     if word == token:
         return PERFECT_SCORE
     if len(word) < FUZZY_MIN_CHARS or token[:2] != word[:2]:
