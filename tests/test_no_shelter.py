@@ -14,9 +14,12 @@ import grpc
 import httpx
 import pytest
 from google.protobuf import json_format
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.rewardpb import reward_pb2, reward_pb2_grpc
 from service.rewards.advantages import advantages
+from service.rewards.results import counted_reward, own_error_outcome, timeout_outcome, wire_result
 
 from .samples import GENUINE, POWER_TOWER, RIGHT_TRIANGLE_KEY_STEPS, WRONG_ANSWER, group
 
@@ -120,3 +123,32 @@ def test_a_completion_that_cannot_be_read_is_paid_the_lowest_but_a_bad_reference
     assert own["advantages"][1] < 0 < own["advantages"][0]
     assert reference["status"] == "error" and reference["results"][0]["reward"] is None
     assert reference["advantages"] == [0.0]
+
+
+def _scored(reward: float) -> dict:
+    return {
+        "status": "ok",
+        "reward": reward,
+        "step_rar": reward,
+        "step_rvr": 0.0,
+        "answer_correct": False,
+        "key_step_ratio": None,
+        "explanation": None,
+    }
+
+
+@given(
+    rewards=st.lists(st.floats(0.0, 2.1, allow_nan=False), min_size=1, max_size=8),
+    failures=st.lists(st.sampled_from(["timeout", "error"]), min_size=1, max_size=4),
+    mode=st.sampled_from(["group", "batch", "none"]),
+)
+def test_failing_never_beats_the_lowest_score(rewards, failures, mode):
+    """The one rule, for any group: a completion whose own scoring failed gets exactly the advantage of a
+    completion scored 0 beside the same group, so no failure is worth more than the worst real answer."""
+    failed = [timeout_outcome("deadline") if f == "timeout" else own_error_outcome("raised") for f in failures]
+    outcomes = [_scored(r) for r in rewards] + failed
+    (paid,) = advantages([[counted_reward(o, "lowest") for o in outcomes]], mode)
+    (zero,) = advantages([list(rewards) + [0.0] * len(failed)], mode)
+    assert paid.values == zero.values
+    assert all(paid.values[len(rewards)] <= a for a in paid.values[: len(rewards)])
+    assert all(wire_result(o)["reward"] == 0.0 and wire_result(o, "exclude")["reward"] is None for o in failed)
