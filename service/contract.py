@@ -145,7 +145,7 @@ class KeyStepMatch(BaseModel):
         None,
         description=(
             "Why the key step earns nothing: 'not found', 'repeated', 'enumerated: AC has 4 values', "
-            "'contradicted in step 3' or 'named without use'; null when credited."
+            "'contradicted in step 3', 'named without use' or 'not asserted: negated (not)'; null when credited."
         ),
     )
 

@@ -21,7 +21,7 @@ from service.rewards.spans import PIECE_CHARS, TextOffsets
 from service.rewards.text import tokens
 
 from .browser import browser as browser
-from .samples import GENUINE, STUFFED, group
+from .samples import GENUINE, RIGHT_TRIANGLE_KEY_STEPS, STUFFED, group
 
 EXAMPLES = json.loads((files("service.ui") / "examples.json").read_text())
 LAPTOP = {"width": 1366, "height": 900}
@@ -342,6 +342,34 @@ def test_uncredited_key_steps_say_why_in_plain_words(page, client):
     assert titles and all("not credited: the same key-step text is repeated" in t for t in titles)
     text = page.text_content("#results")
     assert "own word" not in text and "stuffing" not in text.lower().replace("key-step stuffing", "")
+
+
+NOT_ASSERTED = {
+    "It is not true that AC = 5.": 'the step says "not" about it, so it is not stated as true',
+    "AC = 5 is wrong.": 'the step says "wrong" about it, so it is not stated as true',
+    "Suppose AC = 5. This leads to a contradiction.": "it is only supposed, and the step then rejects the supposition",
+    "AC = 5? No.": 'the next sentence rejects it ("No.", "That is wrong.")',
+    "Law of sines 1, Pythagorean theorem 2, angle bisector theorem 3.": "a method only named",
+}
+
+
+@pytest.mark.parametrize("step", sorted(NOT_ASSERTED))
+def test_a_negated_or_unused_key_step_says_why_in_plain_words(page, client, step):
+    """Issue 26: a refuted statement or a method only named is struck through, with why in plain words."""
+    text = GENUINE.split("### Step 2:")[0] + f"### Step 2:\n{step}\n### The final answer is: 5"
+    page.fill("#answer", "5")
+    page.fill("#key-steps", "\n".join(" | ".join(g) for g in RIGHT_TRIANGLE_KEY_STEPS["Steps"]))
+    page.fill("#completion-list textarea", text)
+    page.click("#score")
+    _scored(page)
+    keys = explained(client, [group([text])])["groups"][0]["results"][0]["explanation"]["key_steps"]
+    refused = [k for k in keys if k["matched"] and not k["credited"]]
+    assert refused and all(k["reason"].startswith(("not asserted", "named without use")) for k in refused)
+    whys = page.eval_on_selector_all(
+        '.card[data-profile="stepgrpo"] table.keysteps tr[data-credited=false] .why',
+        "els => els.map(e => e.textContent)",
+    )
+    assert len(whys) == len(refused) and all(w.startswith(NOT_ASSERTED[step]) for w in whys), whys
 
 
 def _tab_to(page, element_id: str) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from service.client import RewardClient
 from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
+from tests import keystep_corpus
 
 STEPGRPO = PROFILES["stepgrpo"]
 
@@ -703,3 +704,151 @@ def test_reasons_come_back_over_grpc(server):
         result = rpc.score(groups, options={"explain": True}).groups[0].results[0]
     assert [k.reason for k in result.explanation.key_steps] == [None, None, "enumerated: PR has 3 values"]
     assert result.explanation.stuffing_guard.applied is True
+
+
+# ---------------------------------------------------------------- issue 26: corpora of gaming shapes and genuine styles
+
+SHAPES = keystep_corpus.gaming_shapes()
+DUMPED = keystep_corpus.dumped_before_values()
+STYLES = keystep_corpus.genuine_styles()
+
+
+def scored(answer: str, key_steps: list, description: str, rationale: str, steps: list[str], **options) -> dict:
+    group = PreparedGroup(CoreReference(answer=answer, key_steps=key_steps), STEPGRPO, Settings(**options))
+    return group.score(keystep_corpus.full(description, rationale, steps, answer), explain=True)
+
+
+def test_the_issue_26_corpora_are_large():
+    assert len(SHAPES) + len(DUMPED) >= 100
+    assert len(STYLES) >= 100
+    assert {name.split("_")[0] for name in SHAPES} == {"negated", "enumerated", "unused"}
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_a_gaming_shape_is_paid_less_than_its_genuine_twin_and_the_same_as_without_it(name):
+    answer, keys, description, rationale, genuine, gaming, cleaned, why = SHAPES[name]
+    paid = scored(answer, keys, description, rationale, gaming)
+    twin = scored(answer, keys, description, rationale, genuine)
+    without = scored(answer, keys, description, rationale, cleaned)
+    assert twin["key_step_ratio"] == 1.0 and twin["step_rvr"] == 1.0
+    assert paid["reward"] < twin["reward"]
+    assert paid["reward"] == without["reward"] and paid["key_step_ratio"] == without["key_step_ratio"]
+    reasons = [k["reason"] for k in paid["explanation"]["key_steps"] if k["matched"] and not k["credited"]]
+    assert any(r.startswith(why) for r in reasons), reasons
+    assert scored(answer, keys, description, rationale, gaming, stuffing_guard=False)["reward"] == twin["reward"]
+
+
+@pytest.mark.parametrize("name", sorted(DUMPED))
+def test_method_names_dumped_before_values_earn_nothing_but_the_values_count(name):
+    answer, keys, description, rationale, genuine, gaming, values_only = DUMPED[name]
+    paid = scored(answer, keys, description, rationale, gaming)
+    assert paid["reward"] < scored(answer, keys, description, rationale, genuine)["reward"]
+    assert paid["reward"] == scored(answer, keys, description, rationale, values_only)["reward"]
+    names = [k for k in paid["explanation"]["key_steps"] if k["matched"] and not k["credited"]]
+    assert names and all(k["reason"] == "named without use" for k in names)
+    assert any(k["credited"] for k in paid["explanation"]["key_steps"])
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_a_genuine_step_style_earns_full_credit(name):
+    result = scored(*STYLES[name])
+    assert result["step_rvr"] == 1.0 and result["answer_correct"]
+    assert result["key_step_ratio"] == 1.0, [k for k in result["explanation"]["key_steps"] if not k["credited"]]
+
+
+def test_the_issue_26_examples():
+    """The table of issue 26, as written there."""
+    case = Case("6", [["AB = 6"]], "A segment AB.", "Length.", ["AB = 6."])
+    for refuted in ["It is not true that AB = 6.", "AB = 6 is wrong.", "Suppose AB = 6 (which is false)."]:
+        assert score(case, [refuted])["key_step_ratio"] == 0.0, refuted
+    assert score(case, ["AB equals six."])["key_step_ratio"] == 1.0
+    ac = Case("10", [["AC = 10"]], "Triangle ABC.", "Find AC.", ["AC = 10."])
+    walk = ["AC = 9.", "AC = 9 + 1 = 10.", "AC = 10 + 1 = 11.", "AC = 11 + 1 = 12."]
+    assert score(ac, walk, explain=True)["explanation"]["key_steps"][0]["reason"] == "enumerated: AC has 4 values"
+    assert score(ac, ["p = AC = 9, q = AC = 10, r = AC = 11."])["key_step_ratio"] == 0.0
+    heron = Case("24", [["heron's formula"]], "Sides 6, 8, 10.", "Area.", ["By Heron's formula, A = √144 = 12."])
+    for unused in ["Law of sines 1, Heron's formula 2, angle bisector theorem 3.", "By Heron's formula, 1 = 1."]:
+        assert score(heron, [unused])["key_step_ratio"] == 0.0, unused
+    dump = Case("10", [["heron's formula"], ["AB = 6"], ["BC = 8"], ["AC = 10"]], "Triangle.", "Sides.", ["x"])
+    listed = "Heron's formula, law of sines, law of cosines, similar triangles, angle sum, AB = 6, BC = 8, AC = 10."
+    result = score(dump, [listed], explain=True)
+    assert [k["credited"] for k in result["explanation"]["key_steps"]] == [False, True, True, True]
+
+
+def test_why_a_statement_is_not_asserted_is_explained():
+    case = keystep_corpus.BASES["hypotenuse"]
+    steps = [*case.without, "It is not true that PR = 10."]
+    result = scored(case.answer, case.key_steps, case.description, case.rationale, steps)
+    assert result["explanation"]["key_steps"][2]["reason"] == "not asserted: negated (not)"
+
+
+# ---------------------------------------------------------------- issue 26: properties
+
+_BASE_NAMES = sorted(keystep_corpus.BASES)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    base=st.sampled_from(_BASE_NAMES),
+    template=st.sampled_from(keystep_corpus.NEGATED),
+    lead=st.sampled_from(["", *FILLER_LEADS]),
+    before=st.sampled_from(["", *FILLER_SENTENCES]),
+    after=st.sampled_from(["", *FILLER_SENTENCES]),
+)
+def test_negating_a_credited_key_step_statement_removes_its_credit(base, template, lead, before, after):
+    case = keystep_corpus.BASES[base]
+    target = len(case.key_steps) - 1
+    assert scored(case.answer, case.key_steps, case.description, case.rationale, case.genuine)["explanation"][
+        "key_steps"
+    ][target]["credited"]
+    negated = " ".join(x for x in [before, lead + template.format(s=case.target), after] if x)
+    steps = [*case.without, negated]
+    result = scored(case.answer, case.key_steps, case.description, case.rationale, steps)
+    key = result["explanation"]["key_steps"][target]
+    assert key["matched"] and not key["credited"], (negated, key)
+
+
+_GENUINE_CASES = [(c.answer, c.key_steps, c.description, c.rationale, c.steps) for c in GENUINE.values()]
+_GENUINE_CASES += list(STYLES.values())
+_EQUATION = re.compile(r"^\s*([A-Za-z∠]{1,3})\s*=\s*(\d+)\s*$")
+
+
+def _statements_of(key_steps: list) -> list[tuple[str, int]]:
+    return [(m.group(1), int(m.group(2))) for group in key_steps for alt in group if (m := _EQUATION.match(alt))]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, len(_GENUINE_CASES) - 1), how=st.integers(0, 5), pick=st.integers(0, 50))
+def test_appending_a_copy_or_an_enumeration_never_raises_the_reward(which, how, pick):
+    answer, keys, description, rationale, steps = _GENUINE_CASES[which]
+    before = scored(answer, keys, description, rationale, steps)["reward"]
+    statements = _statements_of(keys)
+    if how == 0 or not statements:
+        extra = [steps[pick % len(steps)]]
+    elif how == 1:
+        extra = [" ".join(steps)]
+    else:
+        quantity, value = statements[pick % len(statements)]
+        values = [value + d for d in (-1, 1, 2)[: how - 1 if how < 5 else 3]]
+        shapes = [
+            [f"{quantity} = {v}." for v in values],
+            [f"{quantity} = {v} + 1 = {v + 1}." for v in values],
+            [", ".join(f"{chr(112 + i)} = {quantity} = {v}" for i, v in enumerate(values)) + "."],
+        ]
+        extra = shapes[pick % len(shapes)]
+    after = scored(answer, keys, description, rationale, [*steps, *extra])["reward"]
+    assert after <= before, (steps, extra)
+
+
+_NEW_CORPUS = [(a, k, d, r, steps) for a, k, d, r, _, steps, _, _ in SHAPES.values()]
+_NEW_CORPUS += [case for case in _GENUINE_CASES if not re.match(r"[-*] |\d\. ", case[4][0])]
+"""Padded at sentence starts, a list marker would stop being one (``Good. - AB = 6``): those styles are left out."""
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, len(_NEW_CORPUS) - 1), choices=st.lists(st.integers(0, 50), max_size=30))
+def test_padding_neither_pays_nor_costs_in_the_issue_26_corpora(which, choices):
+    answer, keys, description, rationale, steps = _NEW_CORPUS[which]
+    before = scored(answer, keys, description, rationale, steps)
+    after = scored(answer, keys, description, rationale, padded(steps, choices))
+    assert (after["reward"], after["key_step_ratio"]) == (before["reward"], before["key_step_ratio"])

@@ -29,6 +29,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .assertion import Assertions, may_refute
 from .text import STEP_BREAK, is_number
 
 SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
@@ -109,6 +110,12 @@ _DISCOURSE = frozenset(
 )
 """Words that lead into a statement without naming its quantity."""
 _UNIT_SYMBOLS = frozenset({"%", "^", "/"})
+_NOT_UNITS = _FUNCTIONS | {"pi", "e", "i"}
+_LABEL_CHARS = 2
+_SHORT_UNITS = frozenset("m cm mm km g kg mg s ms h hr l ml in ft yd mi lb oz hz pa kw kj ha".split())
+"""Units of up to two letters; any other word that short after a number is a label it multiplies (``2DE``,
+``2x``), so the member is an expression, not a value."""
+"""Words after a number that make it an expression (``2 pi r``, ``3 sqrt 2``), not a value with its unit."""
 RELATION_WORDS = frozenset(
     {
         "less",
@@ -155,6 +162,9 @@ MIN_ENUMERATED = 3
 MIN_UNUSED_NAMES = 3
 REPEAT_WINDOW = 8
 """How far apart (in matches, counting overlapping ones of other groups) a repeat in a row is looked for."""
+MAX_RELABELLED = 6
+"""Chains up to this many members give their value to every member that names something (``p = AC = 9``);
+longer ones to their left side only, so a hostile chain of thousands of labels stays linear."""
 MAX_COPY = 64
 """Longest copied run compared unit by unit (a reference has a handful of key steps); keeps hostile text linear."""
 
@@ -214,8 +224,10 @@ def gaming_shapes(
     that name something (phrases of words); ``clauses``: the stream's equation chains
     (:meth:`.keysteps.StepStream.clauses`)."""
     blocked: dict[int, tuple] = {}
+    _not_asserted(toks, spans, blocked)
     _quantity_conflicts(toks, step_of, clauses, blocked)
     _unused_names(toks, names, blocked)
+    _methods_without_computation(toks, names, clauses, blocked)
     repeated = _repeated(_units(toks, spans), _Layout(toks)) if _may_repeat(toks, spans) else set()
     return Shapes(repeated, blocked)
 
@@ -316,14 +328,32 @@ class _Statement:
     quantity: tuple[str, ...]
     core: tuple[int, int]
     values: list[str]
-    parts: list[tuple[int, int]]
+    middle: list[tuple[int, int]]
+    """The chain's members between the quantity and the value (``9 + 1`` in ``AC = 9 + 1 = 10``)."""
     span: tuple[int, int]
     step: int
+    labelled: bool
+    """The quantity is all its side says besides words (``AC``, ``the hypotenuse AC``), not the last term of
+    an expression (``m∠4 + m∠5``)."""
 
-    def follows(self, toks: list[str], current: str) -> bool:
-        """The chain shows the current value or the quantity between its ends (an update)."""
-        middle = {t for x, y in self.parts[1:-1] for t in toks[x:y]}
-        return current in middle or any(t in middle for t in self.quantity if t[0].isalpha())
+    def update(self, toks: list[str], current: str, set_by_label: bool) -> tuple[str, ...] | None:
+        """The operation that makes this value from the current one (``("+", "1")``), or None when it does
+        not follow from it. An update shows the quantity itself between its ends (``x = x + 5 = 9``); a
+        single-letter variable may show the current value instead (``n = 3 + 2 = 5``), and so may a value that an
+        expression set (``57° + m∠5 = 180°`` then ``m∠5 = 180° - 57°``: ``set_by_label`` false); a label or a
+        name may not:
+        ``AC = 9 + 1 = 10`` after ``AC = 9`` is another value of one segment, not an update."""
+        middle = [t for x, y in self.middle for t in toks[x:y]]
+        named = [t for t in self.quantity if t[0].isalpha()]
+        if named and all(t in middle for t in named):
+            shown: list[str] = named
+        elif (not set_by_label or (len(self.quantity) == 1 and len(self.quantity[0]) == 1)) and current in middle:
+            shown = [current]
+        else:
+            return None
+        for t in shown:
+            middle.remove(t)
+        return tuple(middle)
 
 
 def _core(toks: list[str], start: int, end: int) -> int:
@@ -346,7 +376,8 @@ def _value(toks: list[str], start: int, end: int) -> str | None:
         return None
     for k in range(start + 1, end):
         tok = toks[k]
-        unit = tok[0].isalpha() or tok in _UNIT_SYMBOLS or (is_number(tok) and toks[k - 1] == "^")
+        word = tok[0].isalpha() and tok not in _NOT_UNITS and (len(tok) > _LABEL_CHARS or tok in _SHORT_UNITS)
+        unit = word or tok in _UNIT_SYMBOLS or (is_number(tok) and toks[k - 1] == "^")
         if tok in RELATION_WORDS or not unit:
             return None
     return toks[start] + "%" if start + 1 < end and toks[start + 1] == "%" else toks[start]
@@ -363,28 +394,34 @@ def _listed_value(toks: list[str], at: int) -> int | None:
 
 
 def _statements(toks: list[str], step_of: list[int], clauses) -> dict[tuple[str, ...], list[_Statement]]:
-    """The statements of each quantity stated more than once (or with several values at once)."""
+    """The statements of each quantity stated more than once (or with several values at once). A chain states
+    its value for its left side and for every member between that only names something: ``p = AC = 9`` is a
+    value of ``AC`` too, so fresh labels do not make fresh quantities."""
     found: dict[tuple[str, ...], list[tuple]] = {}
     for parts in clauses:
         (a, b), (c, d) = parts[0], parts[-1]
         value = _value(toks, c, d)
         if value is None or a >= b:
             continue
-        core = _core(toks, a, b)
-        quantity = tuple(toks[core:b])
-        named = any(t[0].isalpha() and t not in _LINKS for t in quantity)
-        if not named or (len(quantity) == 1 and quantity[0] in _GENERIC):
-            continue
         values = [value]
         e = d
         while (after := _listed_value(toks, e)) is not None:
             values.append(toks[e + 1])
             e = after
-        found.setdefault(quantity, []).append((core, b, values, parts, a, e))
+        for m, (x, y) in enumerate(parts[:-1] if len(parts) <= MAX_RELABELLED else parts[:1]):
+            core = _core(toks, x, y)
+            if m and (core != x or not all(t[0].isalpha() for t in toks[x:y])):
+                continue
+            quantity = tuple(toks[core:y])
+            named = any(t[0].isalpha() and t not in _LINKS for t in quantity)
+            if not named or (len(quantity) == 1 and quantity[0] in _GENERIC):
+                continue
+            labelled = all(t[0].isalpha() for t in toks[x:core])
+            found.setdefault(quantity, []).append((core, y, values, parts[m + 1 : -1], a, e, labelled))
     return {
         quantity: [
-            _Statement(quantity, (core, b), values, parts, (a, e), step_of[a])
-            for core, b, values, parts, a, e in stated
+            _Statement(quantity, (core, b), values, middle, (a, e), step_of[a], labelled)
+            for core, b, values, middle, a, e, labelled in stated
         ]
         for quantity, stated in found.items()
         if len(stated) > 1 or len(stated[0][2]) > 1
@@ -397,14 +434,23 @@ def _quantity_conflicts(toks, step_of, clauses, blocked: dict[int, tuple]) -> No
         involved: set[str] = set()
         given_up: dict[str, int] = {}
         """value -> the step where a different value replaced it."""
+        last_step: tuple[tuple[str, ...], str] | None = None
+        """The last update's operation and the value it started from."""
+        set_by_label = True
         for st in statements:
             for k, value in enumerate(st.values):
                 if current is None or value == current:
+                    current, set_by_label = value, st.labelled
+                    continue
+                operation = st.update(toks, current, set_by_label) if k == 0 else None
+                set_by_label = st.labelled
+                if operation is not None:
+                    if last_step is not None and last_step[0] == operation:
+                        involved |= {last_step[1], current, value}
+                    last_step = (operation, current)
                     current = value
                     continue
-                if k == 0 and st.follows(toks, current):
-                    current = value
-                    continue
+                last_step = None
                 involved |= {current, value}
                 given_up.setdefault(current, st.step)
                 current = value
@@ -496,9 +542,90 @@ def _first_content(toks: list[str], start: int, end: int) -> int | None:
 
 
 def _close(pending: list[tuple[int, int]], content: int | None, breaks: list[int], blocked: dict[int, tuple]) -> None:
-    """The names outside the sentence of ``content`` (all of them when there is none) are a dump if 3+."""
+    """The names outside the sentence of ``content`` (all of them when there is none) are a dump if 3+, and so
+    are the names inside it if 3+ (``Heron's formula, law of sines, law of cosines, AB = 6``)."""
     used = bisect_left(breaks, content) if content is not None else -1
+    inside = [span for span in pending if bisect_left(breaks, span[0]) == used]
     dump = [span for span in pending if bisect_left(breaks, span[0]) != used]
-    if len(dump) >= MIN_UNUSED_NAMES:
-        for span in dump:
-            _block(blocked, span, ("unused",))
+    for names in (dump, inside):
+        if len(names) >= MIN_UNUSED_NAMES:
+            for span in names:
+                _block(blocked, span, ("unused",))
+
+
+_OPERATORS = frozenset({"+", "-", "*", "/", "^", "<", ">", "<=", ">=", "!="})
+_OPERAND_CHARS = 3
+"""A word this short can be an operand (``AB``, ``x``, ``pi``); a longer one is prose (``Law of sines 1 - Heron``)."""
+
+
+def _methods_without_computation(
+    toks: list[str], names: list[tuple[int, int]], clauses, blocked: dict[int, tuple]
+) -> None:
+    """A method name (a key-step phrase with a method word: ``Heron's formula``) is used by a computation: the
+    one in its sentence, or, when its sentence holds none, the nearest sentence with numbers or symbols after
+    it or before it. One whose computation is missing or trivial (a bare number, ``1 = 1``) earns nothing:
+    ``Law of sines 1, Heron's formula 2.``, ``By Heron's formula, 1 = 1.``"""
+    if not names or METHOD_WORDS.isdisjoint(toks):
+        return
+    at = [i for i, t in enumerate(toks) if t in METHOD_WORDS]
+    methods = [(a, b) for a, b in names if _holds(at, a, b)]
+    if not methods:
+        return
+    breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
+    sentences = len(breaks) + 1
+    content = [False] * sentences
+    computed = [False] * sentences
+    for i, tok in enumerate(toks):
+        if not tok[0].isalpha() and tok not in _PUNCTUATION:
+            content[bisect_left(breaks, i)] = True
+        if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
+            computed[bisect_left(breaks, i)] = True
+    for parts in clauses:
+        members = [tuple(toks[x:y]) for x, y in parts]
+        if len(set(members)) > 1 and not all(m and all(is_number(t) for t in m) for m in members):
+            computed[bisect_left(breaks, parts[0][0])] = True
+    after = _nearest(content, range(sentences - 1, -1, -1))
+    before = _nearest(content, range(sentences))
+    for a, b in methods:
+        k = bisect_left(breaks, a)
+        if content[k]:
+            used = computed[k]
+        else:
+            used = any(j is not None and computed[j] for j in (after[k], before[k]))
+        if not used:
+            _block(blocked, (a, b), ("unused",))
+
+
+def _holds(positions: list[int], start: int, end: int) -> bool:
+    """Whether one of the sorted ``positions`` lies in ``[start, end)``."""
+    k = bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
+
+
+def _operand(tok: str) -> bool:
+    return is_number(tok) or (tok[0].isalpha() and len(tok) <= _OPERAND_CHARS)
+
+
+def _nearest(content: list[bool], order: range) -> list[int | None]:
+    """For each sentence, the nearest other sentence with content in the direction ``order`` walks from."""
+    nearest: list[int | None] = [None] * len(content)
+    last = None
+    for k in order:
+        nearest[k] = last
+        if content[k]:
+            last = k
+    return nearest
+
+
+# ---------------------------------------------------------------- statements not asserted
+
+
+def _not_asserted(toks: list[str], spans: list[tuple[int, int, int]], blocked: dict[int, tuple]) -> None:
+    """Matches the step negates, refutes or rejects (:mod:`.assertion`) earn nothing."""
+    if not may_refute(toks):
+        return
+    assertions = Assertions(toks)
+    for start, end, _ in spans:
+        why = assertions.why_not(start, end)
+        if why is not None:
+            _block(blocked, (start, end), ("not asserted", why))

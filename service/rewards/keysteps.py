@@ -18,7 +18,9 @@ from rapidfuzz import fuzz
 from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
 
 from .gaming import RELATION_WORDS, gaming_shapes
-from .text import STEP_BREAK, is_number, joined, tokens
+from .number_words import NUMBER_WORD, number_word_value
+from .text import STEP_BREAK, is_number, joined
+from .text import tokens as plain_tokens
 
 _CLAUSE_BREAKS = frozenset(
     {
@@ -55,6 +57,20 @@ PERFECT_SCORE = 100.0
 """rapidfuzz's score for equal strings."""
 _PREFIX_SHARE = (3, 5)
 """Words sharing a prefix of 3/5 of the shorter one are forms of one word (``pythagoras``/``pythagorean``)."""
+
+
+def tokens(text: str) -> list[str]:
+    """The canonical tokens of :func:`.text.tokens`, with a number word after ``=`` (or ``is``, ``equals``,
+    ``measures`` …) read as its number by :mod:`.number_words`, as the answer reader reads it (``AB equals six``
+    states ``AB = 6``).
+    One word for one token, so offsets into the text still line up."""
+    toks = plain_tokens(text)
+    i = _find(toks, "=", 0) + 1
+    while 0 < i < len(toks):
+        if toks[i][0].isalpha() and (word := NUMBER_WORD.fullmatch(toks[i])) is not None:
+            toks[i] = number_word_value(word)
+        i = _find(toks, "=", i) + 1
+    return toks
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,6 +299,8 @@ def _reason(why: tuple | None, stream: StepStream, parsed, offsets: dict[int, Te
         return f"enumerated: {parsed.text[a:b]} has {values} values"
     if shape == "contradicted":
         return f"contradicted in step {parsed.steps[why[1]].number}"
+    if shape == "not asserted":
+        return f"not asserted: {why[1]}"
     return {"repeated": "repeated", "unused": "named without use"}[shape]
 
 

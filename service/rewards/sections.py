@@ -131,6 +131,7 @@ _LATEX_BLANK = re.compile(
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters (and the blank braille pattern) that draw nothing: Hangul fillers."""
 _CONTENT_CATEGORIES = ("L", "N")
+_ASCII_CONTENT = re.compile(r"[A-Za-z0-9]")
 
 
 def has_content(text: str) -> bool:
@@ -144,7 +145,9 @@ def has_content(text: str) -> bool:
         text = _HTML_TAG.sub(" ", text)
     if "\\" in text:
         text = _LATEX_BLANK.sub(" ", text)
-    return any(_is_content(ch) for ch in text)
+    if _ASCII_CONTENT.search(text):
+        return True
+    return not text.isascii() and any(_is_content(ch) for ch in text if not ch.isascii())
 
 
 def _without_comments(text: str) -> str:
@@ -161,6 +164,5 @@ def _without_comments(text: str) -> str:
 
 
 def _is_content(ch: str) -> bool:
-    if ch.isascii():
-        return ch.isalnum()
+    """A letter or digit that draws something (a non-ASCII character: ASCII ones are searched for at once)."""
     return unicodedata.category(ch)[0] in _CONTENT_CATEGORIES and ch not in _INVISIBLE_LETTERS

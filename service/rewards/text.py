@@ -49,12 +49,40 @@ _SYMBOLS = [
     (re.compile(r"△"), " triangle "),
 ]
 
+_BOLD = re.compile(r"\*\*(?!\s*\d)|(?<!\d)\*\*")
+"""Markdown bold (``**AB = 6**``), not a power between numbers (``5**2``)."""
 _SEGMENT_BARS = re.compile(r"\|\s*([A-Z]{2})\s*\|")
 """``|AB|``, the length of segment AB, is written ``AB`` in key steps."""
 _TOKEN = re.compile(
     r"\d+(?:\.\d+)?(?:e[-+]?\d{1,3}(?!\d))?|\.\d+|[^\W\d_]+|<=|>=|!=|[^\s\w(){}\[\]]",
 )
-_WORD_SYNONYMS = {"degree": "degrees", "deg": "degrees", "is": "=", "equals": "=", "measures": "=", "percent": "%"}
+_WORD_SYNONYMS = {
+    "degree": "degrees",
+    "deg": "degrees",
+    "is": "=",
+    "was": "=",
+    "equals": "=",
+    "measures": "=",
+    "becomes": "=",
+    "totals": "=",
+    "percent": "%",
+}
+_COPULA_PHRASES = frozenset(
+    {
+        ("equal", "to"),
+        ("has", "length", "of"),
+        ("has", "length"),
+        ("must", "be"),
+        ("will", "be"),
+        ("comes", "to"),
+        ("amounts", "to"),
+        ("evaluates", "to"),
+        ("simplifies", "to"),
+    }
+)
+"""Word runs read as ``=``, as the answer reader reads them (``AB has a length of 6``, ``AB is equal to 6``)."""
+_PHRASE_HEADS = frozenset(head for head, *_ in _COPULA_PHRASES)
+_ARTICLES = frozenset({"a", "an", "the"})
 _APOSTROPHES = ("'", "’")
 _FRAC_NESTING = 4
 """Levels of nested ``\\frac`` rewritten as ``(a)/(b)`` (deeper ones are left as written)."""
@@ -127,10 +155,12 @@ def _format_fraction(value: Fraction) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number,
+    """Canonical tokens of ``text``: numbers by value, simple fractions folded into one number, bold marks dropped,
     articles and possessive apostrophes dropped (``the sum of the angles`` ~ ``sum of angles``,
     ``Pythagoras' theorem`` ~ ``pythagoras theorem``), list markers at line starts ignored, line breaks read as
     clause breaks (``;``)."""
+    if "**" in text:
+        text = _BOLD.sub(" ", text)
     raw = _TOKEN.findall(latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; ")))
     out: list[str] = []
     i = 0
@@ -156,15 +186,31 @@ def tokens(text: str) -> list[str]:
             continue
         elif tok == "the" or tok == "an" or (tok == "a" and i + 1 < n and len(raw[i + 1]) > 1 and raw[i + 1].isalpha()):
             pass
-        elif tok == "equal" and i + 1 < n and raw[i + 1] == "to":
+        elif tok in _PHRASE_HEADS and (size := _copula_phrase(raw, i)):
             if not out or out[-1] != "=":
                 out.append("=")
-            i += 2
+            i += size
             continue
         else:
             out.append(_WORD_SYNONYMS.get(tok, tok))
         i += 1
     return out
+
+
+def _copula_phrase(raw: list[str], i: int) -> int:
+    """How many raw tokens the copula phrase starting at ``raw[i]`` spans (articles skipped: ``has a length
+    of``), or 0."""
+    words, ends = [raw[i]], [i + 1]
+    j = i + 1
+    while j < len(raw) and len(words) < 3:
+        if raw[j] not in _ARTICLES:
+            words.append(raw[j])
+            ends.append(j + 1)
+        j += 1
+    for size in (3, 2):
+        if len(words) >= size and tuple(words[:size]) in _COPULA_PHRASES:
+            return ends[size - 1] - i
+    return 0
 
 
 def _folded_fraction(numerator: str, denominator: str) -> str | None:

@@ -199,11 +199,17 @@ function plainReason(reason) {
   if (!reason) return "";
   const enumerated = /^enumerated: (.*) has (\d+) values$/.exec(reason);
   if (enumerated) return `${enumerated[1]} is given ${enumerated[2]} different values, so none of them counts`;
+  const asserted = /^not asserted: (negated|refuted) \((.*)\)$/.exec(reason);
+  if (asserted) return `the step says "${asserted[2]}" about it, so it is not stated as true`;
+  if (reason.startsWith("not asserted: a rejected hypothesis")) {
+    return "it is only supposed, and the step then rejects the supposition";
+  }
+  if (reason === "not asserted: answered no") return "the next sentence rejects it (\"No.\", \"That is wrong.\")";
   const contradicted = /^contradicted in step (\d+)$/.exec(reason);
   if (contradicted) return `a different value for the same quantity is given in step ${contradicted[1]}`;
   return {
     repeated: "the same key-step text is repeated, so it does not count",
-    "named without use": "named in a list of methods with nothing worked out from them",
+    "named without use": "a method only named: in a list of methods, or with nothing worked out from it",
     "not found": "not found in the steps",
   }[reason] || reason;
 }
@@ -297,7 +303,7 @@ function renderGuard(guard) {
   if (!guard.applied) return el("p", { class: "guard muted" }, "Gaming check: off — every matched key step counts.");
   return el("p", { class: "guard" },
     "Gaming check: on — a key step counts once however it is worded; repeated text, a quantity given several values, "
-    + "and methods only named in a list do not count.");
+    + "statements the step negates or rejects, and methods only named do not count.");
 }
 
 function renderCard(profile, text, group, index) {

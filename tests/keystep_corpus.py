@@ -1,0 +1,414 @@
+"""Key-step corpora of issue 26, written for this project: genuine step styles that must earn full credit, and
+gaming shapes, each with its genuine twin and the twin with the offending statements removed.
+
+A *base* is a reference and steps that state every key step; ``without`` states all but the target key step.
+A gaming shape adds offending text that says the target without asserting it (negated, refuted, rejected),
+enumerates it, or names a method without using it: it must be paid less than the base's genuine steps and the
+same as ``without`` (the offending statements removed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Base:
+    answer: str
+    key_steps: list
+    description: str
+    rationale: str
+    genuine: list[str]
+    without: list[str]
+    """The genuine steps with the target key step's statement removed."""
+    target: str
+    """The target key step as a statement (``PR = 10``), for the templates."""
+
+
+BASES = {
+    "hypotenuse": Base(
+        "10",
+        [["PQ = 8"], ["QR = 6"], ["PR = 10"]],
+        "Right triangle PQR with the right angle at Q; PQ is labelled 8 and QR is labelled 6.",
+        "PR is the hypotenuse.",
+        ["PQ = 8 and QR = 6.", "By the Pythagorean theorem PR = 10."],
+        ["PQ = 8 and QR = 6.", "By the Pythagorean theorem we find the hypotenuse."],
+        "PR = 10",
+    ),
+    "equation": Base(
+        "7",
+        [["x - 3 = 4"], ["x = 7"]],
+        "The equation x - 3 = 4 is written on a card.",
+        "Solve for x.",
+        ["x - 3 = 4.", "Adding 3 to both sides, x = 7."],
+        ["x - 3 = 4.", "Adding 3 to both sides isolates the unknown."],
+        "x = 7",
+    ),
+    "rectangle": Base(
+        "60",
+        [["length = 12"], ["width = 5"], ["area = 60"]],
+        "A rectangle 12 by 5.",
+        "Area.",
+        ["Length = 12, width = 5.", "Area = 12 × 5 = 60."],
+        ["Length = 12, width = 5.", "Multiply them."],
+        "area = 60",
+    ),
+    "angle": Base(
+        "70",
+        [["∠A = 50°"], ["∠B = 60°"], ["∠C = 70°", "angle C = 70"]],
+        "Triangle ABC with ∠A = 50° and ∠B = 60°.",
+        "Angles of a triangle sum to 180°.",
+        ["∠A = 50°, ∠B = 60°.", "∠C = 180° − 50° − 60° = 70°."],
+        ["∠A = 50°, ∠B = 60°.", "The third angle completes the straight sum."],
+        "∠C = 70°",
+    ),
+}
+
+NEGATED = [
+    "It is not true that {s}.",
+    "{s} is wrong.",
+    "Suppose {s} (which is false).",
+    "{s} is false.",
+    "{s} is incorrect.",
+    "{s} is not correct.",
+    "Not {s}.",
+    "It is false that {s}.",
+    "{s}, which is impossible.",
+    "{s}? No.",
+    "{s}. That is wrong.",
+    "Suppose {s}. This leads to a contradiction.",
+    "If {s}, we reach a contradiction.",
+    "Assume {s}; that is absurd.",
+    "{s} does not hold.",
+    "{s} cannot be.",
+    "It is never the case that {s}.",
+    "We reject {s}.",
+    "{s} is untrue.",
+    "{s} is a mistake.",
+    "{s} is invalid.",
+    "{s} isn't right.",
+    "{s} can't be right.",
+    "I guess {s}, but that is wrong.",
+    "{s} doesn't work.",
+    "Try {s}: wrong.",
+    "{s}, which is not possible.",
+    "{s}. No.",
+]
+"""Each says the target key step without asserting it."""
+
+ENUMERATED = {
+    "hypotenuse": [
+        ["PR = 9.", "PR = 9 + 1 = 10.", "PR = 10 + 1 = 11.", "PR = 11 + 1 = 12."],
+        ["PR = 9. PR = 9 + 1 = 10. PR = 10 + 1 = 11."],
+        ["p = PR = 9, q = PR = 10, r = PR = 11."],
+        ["p = PR = 9.", "q = PR = 10.", "r = PR = 11."],
+        ["PR is 9. PR is 10. PR is 11."],
+        ["PR equals nine.", "PR equals ten.", "PR equals eleven."],
+        ["PR = 10, 9 or 11."],
+        ["Let a = PR = 9.", "Let b = PR = 10.", "Let c = PR = 11.", "Let d = PR = 12."],
+        ["PR = 10 - 1 = 9.", "PR = 9 + 1 = 10.", "PR = 10 + 1 = 11."],
+        ["PR measures 9, PR measures 10, PR measures 11."],
+        ["PR has length 9.", "PR has length 10.", "PR has length 11."],
+        ["PR = 9.", "So PR = 10.", "Hence PR = 11."],
+    ],
+    "equation": [
+        ["x = 6.", "x = 6 + 1 = 7.", "x = 7 + 1 = 8."],
+        ["x = 6. x = x + 1 = 7. x = x + 1 = 8."],
+        ["x = 5, x = 6, x = 7, x = 8."],
+        ["a = x = 6, b = x = 7, c = x = 8."],
+        ["x is 7, 6 or 8."],
+        ["x = 3.5 × 2 = 7.", "x = 7 × 2 = 14.", "x = 14 × 2 = 28."],
+        ["x equals six.", "x equals seven.", "x equals eight."],
+    ],
+    "rectangle": [
+        ["Area = 50.", "Area = 50 + 10 = 60.", "Area = 60 + 10 = 70."],
+        ["s = area = 50, t = area = 60, u = area = 70."],
+        ["Area is 50. Area is 60. Area is 70."],
+        ["Area = 60, 55 or 65."],
+    ],
+    "angle": [
+        ["∠C = 60°.", "∠C = 60° + 10° = 70°.", "∠C = 70° + 10° = 80°."],
+        ["∠C = 70°, 60° or 80°."],
+        ["y = ∠C = 60°, z = ∠C = 70°, w = ∠C = 80°."],
+    ],
+}
+"""Each gives the target's quantity several values that do not follow from each other."""
+
+
+@dataclass(frozen=True)
+class MethodBase:
+    answer: str
+    key_steps: list
+    description: str
+    rationale: str
+    genuine: list[str]
+    without: list[str]
+
+
+METHOD_BASES = {
+    "heron": MethodBase(
+        "24",
+        [["heron's formula"], ["s = 12"], ["area = 24"]],
+        "A triangle with sides 6, 8 and 10.",
+        "Area from the three sides.",
+        ["s = (6 + 8 + 10) / 2 = 12.", "By Heron's formula, area = √(12 × 6 × 4 × 2) = 24."],
+        ["s = (6 + 8 + 10) / 2 = 12.", "Area = √(12 × 6 × 4 × 2) = 24."],
+    ),
+    "pythagoras": MethodBase(
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "A right triangle with legs 5 and 12.",
+        "Find the hypotenuse c.",
+        ["By the Pythagorean theorem, c² = 5² + 12² = 169, so c = 13."],
+        ["c² = 5² + 12² = 169, so c = 13."],
+    ),
+    "cosines": MethodBase(
+        "7",
+        [["law of cosines"], ["c = 7"]],
+        "A triangle with sides 5 and 8 and the angle between them 60°.",
+        "Third side.",
+        ["By the law of cosines, c² = 25 + 64 − 2 × 5 × 8 × 0.5 = 49, so c = 7."],
+        ["c² = 25 + 64 − 2 × 5 × 8 × 0.5 = 49, so c = 7."],
+    ),
+}
+
+NAMES = {"heron": "Heron's formula", "pythagoras": "the Pythagorean theorem", "cosines": "the law of cosines"}
+UNUSED = [
+    "Law of sines 1, {n} 2, angle bisector theorem 3.",
+    "By {n}, 1 = 1.",
+    "{n}, law of sines, similar triangles, angle sum theorem.",
+    "Methods: {n}, law of sines, law of tangents.",
+    "By {n}, 7 = 7.",
+    "{n} 1.",
+    "Using {n}: 3, 4, 5.",
+    "By {n}, q = q.",
+    "{n} (2).",
+    "Recall {n}, 2 = 2.",
+]
+"""Each names the method without a computation that uses it; some mix numbers in."""
+
+DUMPED_BEFORE_VALUES = [
+    "{n}, law of sines, law of tangents, similar triangles, angle sum, {v}.",
+    "Angle bisector theorem, law of sines, {n}, angle sum theorem, {v}.",
+]
+"""A list of method names, then values: the values count, the names do not."""
+
+
+def full(description: str, rationale: str, steps: list[str], answer: str) -> str:
+    text = f"### Image Description:\n{description}\n### Rationales:\n{rationale}\n### Let's think step by step.\n"
+    for i, body in enumerate(steps, 1):
+        text += f"### Step {i}:\n{body}\n"
+    return text + f"### The final answer is: {answer}"
+
+
+def gaming_shapes() -> dict[str, tuple]:
+    """name -> (answer, key steps, description, rationale, genuine steps, gaming steps, cleaned steps, reason)."""
+    shapes: dict[str, tuple] = {}
+    for base_name in ("hypotenuse", "equation", "angle"):
+        base = BASES[base_name]
+        head = base.without[:-1]
+        for k, template in enumerate(NEGATED):
+            offending = template.format(s=base.target)
+            gaming = [*head, base.without[-1], offending]
+            shapes[f"negated_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, base.without, "not asserted")
+    for base_name, variants in ENUMERATED.items():
+        base = BASES[base_name]
+        for k, offending in enumerate(variants):
+            gaming = [*base.without, *offending]
+            shapes[f"enumerated_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, base.without, "enumerated")
+    for base_name, base in METHOD_BASES.items():
+        name = NAMES[base_name]
+        for k, template in enumerate(UNUSED):
+            offending = template.format(n=name)
+            offending = offending[0].upper() + offending[1:]
+            gaming = [*base.without, offending]
+            shapes[f"unused_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, base.without, "named without use")
+    return shapes
+
+
+def dumped_before_values() -> dict[str, tuple]:
+    """Names listed before the values they precede: (reference..., genuine steps, gaming steps, values-only steps)."""
+    out = {}
+    for base_name, base in METHOD_BASES.items():
+        value = base.genuine[-1].rsplit(", so ", 1)[-1].rstrip(".") if ", so " in base.genuine[-1] else "s = 12"
+        for k, template in enumerate(DUMPED_BEFORE_VALUES):
+            gaming = [template.format(n=NAMES[base_name], v=value)]
+            out[f"dumped_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, [f"We have {value}."])
+    return out
+
+
+def _ref(base) -> tuple:
+    return (base.answer, base.key_steps, base.description, base.rationale)
+
+
+# ---------------------------------------------------------------- genuine step styles
+
+RIGHT_TRIANGLE = ("10", [["AB = 6"], ["BC = 8"], ["AC = 10"]], "Right triangle ABC, right angle at B.", "Pythagoras.")
+
+AB_STYLES = [
+    "AB = 6.",
+    "AB=6",
+    "AB is 6.",
+    "AB equals 6.",
+    "AB equals six.",
+    "AB is six.",
+    "AB is equal to 6.",
+    "AB is equal to six.",
+    "AB measures 6.",
+    "AB measures six units.",
+    "AB has length 6.",
+    "AB has a length of 6 cm.",
+    "AB was 6.",
+    "AB must be 6.",
+    "AB will be 6.",
+    "AB becomes 6.",
+    "AB comes to 6.",
+    "AB amounts to 6.",
+    "AB evaluates to 6.",
+    "6 = AB.",
+    "|AB| = 6.",
+    "$AB = 6$.",
+    "\\(AB = 6\\).",
+    "$$AB = 6$$",
+    "AB = 6 cm.",
+    "AB = 6 units.",
+    "AB = 3 + 3 = 6.",
+    "AB = 2 × 3 = 6.",
+    "AB = √36 = 6.",
+    "AB = \\sqrt{36} = 6.",
+    "AB = 12 / 2 = 6.",
+    "So AB = 6.",
+    "Thus AB = 6.",
+    "Hence, AB = 6.",
+    "Therefore AB = 6.",
+    "We get AB = 6.",
+    "Clearly AB = 6.",
+    "From the figure, AB = 6.",
+    "The side AB = 6.",
+    "The leg AB is 6.",
+    "AB = 6, not 7.",
+    "AB is not 5; AB = 6.",
+    "AB = 6, so the triangle is not isosceles.",
+    "The triangle is not isosceles, so AB = 6.",
+    "If the scale is 1, AB = 6.",
+    "Suppose the grid is square; AB = 6.",
+    "AB = 6 (read from the grid).",
+    "AB = 6, which matches the figure.",
+    "No label is missing: AB = 6.",
+    "- AB = 6",
+    "* AB = 6",
+    "1. AB = 6",
+    "**AB = 6**",
+    "AB = 6.0.",
+    "AB = 6.00 cm.",
+    "AB ≈ 6.",
+    "AB = 6 exactly.",
+    "Measuring, AB = 6.",
+    "AB is six centimetres long... AB = 6.",
+    "Let AB = 6.",
+    "AB = BC − 2 = 6.",
+    "We know AB = 6 from the grid.",
+    "AB = 6 (given).",
+    "Given: AB = 6.",
+    "The length of AB is 6.",
+    "Side AB equals 6 units.",
+    "AB = 6 m.",
+    "AB = 6; BC = 8.",
+    "AB = 4 + 2 = 6.",
+    "AB = 18 / 3 = 6.",
+    "Reading the figure: AB = 6.",
+    "AB is 6 units long.",
+    "So, AB = 6 cm.",
+    "AB = \\frac{12}{2} = 6.",
+    "AB = 6, as labelled.",
+    "In triangle ABC, AB = 6.",
+]
+"""Ways of stating the first leg (step 1); the other two key steps are stated the same way in every style."""
+
+TERSE = [
+    ["AB=6, BC=8", "AC=10"],
+    ["AB=6;BC=8;AC=10"],
+    ["6, 8 → AC = 10. AB = 6, BC = 8."],
+    ["AB 6 BC 8. AB = 6, BC = 8, AC = 10."],
+    ["AB = 6", "BC = 8", "AC = 10"],
+    ["AB = 6, BC = 8, AC = √100 = 10"],
+    ["AB=6,BC=8⇒AC=10"],
+    ["AB = 6 & BC = 8 → AC = 10"],
+    ["AB=6. BC=8. AC=10."],
+    ["AB = 6; BC = 8.", "AC² = 36 + 64 = 100; AC = 10."],
+]
+
+OTHER_GENUINE = [
+    (
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "Legs 5 and 12.",
+        "Hypotenuse.",
+        ["Pythagorean theorem: c = √(25 + 144) = 13."],
+    ),
+    (
+        "24",
+        [["heron's formula"], ["s = 12"], ["area = 24"]],
+        "Sides 6, 8, 10.",
+        "Heron.",
+        ["s = 12.", "Heron's formula: area = √(12·6·4·2) = 24."],
+    ),
+    (
+        "24",
+        [["heron's formula"], ["area = 24"]],
+        "Sides 6, 8, 10.",
+        "Heron.",
+        ["We apply Heron's formula.", "Area = √(12 × 6 × 4 × 2) = 24."],
+    ),
+    (
+        "7",
+        [["law of cosines"], ["c = 7"]],
+        "Sides 5 and 8, angle 60° between them.",
+        "Cosines.",
+        ["Law of cosines: c² = 25 + 64 − 40 = 49.", "c = 7."],
+    ),
+    (
+        "7",
+        [["law of cosines"], ["c = 7"]],
+        "Sides 5 and 8, angle 60° between them.",
+        "Cosines.",
+        ["c² = 25 + 64 − 40 = 49 by the law of cosines, so c = 7."],
+    ),
+    (
+        "8",
+        [["similar"], ["x = 8"]],
+        "Triangles ABC and DEF.",
+        "Ratios.",
+        ["AB/DE = 2 and BC/EF = 2.", "So the triangles are similar.", "x = 4 × 2 = 8."],
+    ),
+    ("10", [["n = 5"], ["n = 10"]], "Start at 3.", "Steps.", ["n = 3.", "n = 3 + 2 = 5.", "n = 5 × 2 = 10."]),
+    ("9", [["x = 9"]], "Counter.", "Update.", ["x = 4.", "x = x + 5 = 9."]),
+    ("12", [["AC = 12"]], "Perimeter 32.", "Find AC.", ["If AC = 11, the perimeter would be 31, not 32, so AC = 12."]),
+    ("6", [["x = 6"]], "x + 2 = 8.", "Solve.", ["x is six."]),
+    ("6", [["x = 6"]], "x + 2 = 8.", "Solve.", ["x + 2 = 8 gives x = 6."]),
+    ("6", [["x = 6"]], "x + 2 = 8.", "Solve.", ["x = 8 − 2 = 6."]),
+    ("5", [["AB = 5"]], "Segment.", "Length.", ["AB = 6 is wrong; AB = 5."]),
+    ("5", [["AB = 5"]], "Segment.", "Length.", ["Suppose AB = 6; that is false.", "So AB = 5."]),
+    ("5", [["AB = 5"]], "Segment.", "Length.", ["It is not true that AB = 6.", "AB = 5."]),
+    ("60", [["speed = 60"]], "120 km in 2 h.", "Speed.", ["Speed equals 120 / 2 = 60 km/h."]),
+    ("30", [["perimeter = 30"]], "Square, side 7.5.", "Perimeter.", ["Perimeter is equal to 4 × 7.5 = 30."]),
+    ("70", [["∠C = 70°"]], "Triangle.", "Sum.", ["∠C measures 70°."]),
+    ("70", [["∠C = 70°"]], "Triangle.", "Sum.", ["∠C = 180° − 110° = 70°."]),
+    ("4", [["AB = 4"]], "Square of area 16.", "Side.", ["AB has length four."]),
+    ("12", [["total = 12"]], "3 rows of 4.", "Count.", ["3 × 4 = 12; total = 12."]),
+    ("10", [["AB = 10"]], "Segment.", "Length.", ["If AB = 10 and BC = 5, then AC = 15.", "AC = 15 checks out."]),
+]
+
+
+def genuine_styles() -> dict[str, tuple]:
+    """name -> (answer, key steps, description, rationale, steps): each must earn full credit."""
+    styles: dict[str, tuple] = {}
+    answer, keys, description, rationale = RIGHT_TRIANGLE
+    for k, style in enumerate(AB_STYLES):
+        steps = [style, "BC = 8.", "By the Pythagorean theorem, AC = √(36 + 64) = 10."]
+        styles[f"style_{k}"] = (answer, keys, description, rationale, steps)
+    for k, steps in enumerate(TERSE):
+        styles[f"terse_{k}"] = (answer, keys, description, rationale, steps)
+    for k, case in enumerate(OTHER_GENUINE):
+        styles[f"other_{k}"] = case
+    return styles
