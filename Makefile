@@ -4,6 +4,7 @@
 #               make lint, then the suite
 #   make lint   the format and lint checks (ruff) and the type check (mypy) of the reward core and the client package
 #   make demo   the server plus the demo trainer (torch, transformers), then the demo against a running server
+#               (DEMO_ARGS passes flags on, e.g. make demo DEMO_ARGS='--steps 20 --seed 1')
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,6 +12,7 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 GRPC_PORT ?= 50051
+DEMO_ARGS ?=
 
 # torch, for the trainer and its tests. On Linux the default index (PyPI) serves torch as a CUDA build with
 # several GB of NVIDIA libraries; the CPU build (~200 MB download) comes from PyTorch's CPU index, the default
@@ -64,7 +66,7 @@ proto: $(VENV)/.installed
 	$(BIN)/python -m service.protogen
 
 demo: $(VENV)/.demo
-	$(BIN)/python -m trainer_client.run --reward-url http://$(HOST):$(PORT)
+	$(BIN)/python -m trainer_client.run --reward-url http://$(HOST):$(PORT) $(DEMO_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench
