@@ -5,8 +5,14 @@ shelter: see issue 28). A rebuilt reader is checked against the same shapes.
 
 from __future__ import annotations
 
+import unicodedata
+
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.rewards.answers import AnswerJudge
 
 from .conftest import start_server
 
@@ -80,3 +86,55 @@ def test_placeholder_answer_is_read(default_client):
     """The placeholders do not hide the answer: ``\\x015\\x02`` states 5, and is paid as 5."""
     results = scored(default_client, "stepgrpo", [completion(answer="\x015\x02"), completion(answer="\x016\x02")])
     assert [r["answer_correct"] for r in results] == [True, False]
+
+
+# ---------------------------------------------------------------- unicode: one spelling before numbers are read
+
+DASHES = sorted(
+    chr(c) for c in range(0x80, 0x20000) if unicodedata.category(chr(c)) == "Pd" and chr(c) not in "\u301c\u3030"
+)
+MARKS = [chr(c) for c in range(0x300, 0x20000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(MARKS), st.sampled_from(["{} ", "The answer is {}.", "${}$", "x = {}"]))
+def test_a_marked_digit_is_never_the_plain_number(mark, frame):
+    """``10`` with a combining mark (U+0338 reads "not 10") is not 10, wherever the mark sits on its digits."""
+    for marked in ("10" + mark, "1" + mark + "0"):
+        assert not AnswerJudge("10").judge(frame.format(marked)).correct, (mark, frame)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([*DASHES, "\u2212", "\u2796", "\ufe63", "\uff0d"]))
+def test_every_dash_reads_as_minus(dash):
+    assert AnswerJudge("-5").judge(f"{dash}5").correct, hex(ord(dash))
+    assert not AnswerJudge("5").judge(f"{dash}5").correct, hex(ord(dash))
+
+
+@pytest.mark.parametrize(
+    ("reference", "stated"),
+    [
+        ("10", "1\u200b0"),
+        ("10", "1\u200d0"),
+        ("10", "\ufeff10"),
+        ("1000", "1\u066c000"),
+        ("3.5", "\u0663\u066b\u0665"),
+        ("-5", "\u20105"),
+        ("-5", "\u20125"),
+        ("-5", "The answer is \u20115."),
+    ],
+)
+def test_format_characters_arabic_separators_and_dashes_read_as_written(reference, stated):
+    assert AnswerJudge(reference).judge(stated).correct, stated
+
+
+def test_unicode_through_the_server(default_client):
+    """The same readings over the wire, under the default profile: the marked 10 is wrong, the others right."""
+    answers = ["10\u0338", "1\u200b0", "1\u066c000", "\u201210"]
+    references = ["10", "10", "1000", "-10"]
+    got = [
+        scored(default_client, "stepgrpo", [completion(answer=a)], {**REFERENCE, "answer": r})[0]
+        for a, r in zip(answers, references, strict=True)
+    ]
+    assert [r["status"] for r in got] == ["ok"] * 4
+    assert [r["answer_correct"] for r in got] == [False, True, True, True]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 
 STEP_BREAK = "\x00"
 """Token that separates steps in a joined stream; never produced by normalisation."""
@@ -32,6 +32,40 @@ _COMMANDS = re.compile(r"\\([a-zA-Z]+)")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters but tab and line breaks: never text, and the readers use some as placeholders (NUL between
 steps, SOH/STX around masked maths in :mod:`.statement`), so a completion's own are blanked."""
+
+_WAVE_DASHES = "\u301c\u3030"
+"""Dashes that read as ``~`` (a range or an approximation), not as minus."""
+_INVISIBLE_OPERATORS = {0x2061: " ", 0x2062: "*", 0x2063: ",", 0x2064: "+"}
+"""Function application, invisible times, separator and plus: format characters that stand for an operator."""
+_ARABIC_SEPARATORS = {0x066B: ".", 0x066C: ",", 0x060C: ",", 0x066A: "%"}
+
+
+@cache
+def _unicode_tables() -> tuple[dict[int, str | None], re.Pattern[str], re.Pattern[str]]:
+    """Built on the first text that is not ASCII, in one pass over the code points: dashes and minus signs to
+    ``-``, decimal digits of every script to ASCII, Arabic separators to ``.`` / ``,``, format characters removed
+    (invisible operators written out); the combining marks, and a number with one on a digit."""
+    table: dict[int, str | None] = {0x2212: "-", 0x2796: "-", 0x02D7: "-", 0xFE63: "-", 0xFF0D: "-"}
+    marks: list[str] = []
+    for code in (*range(0x80, 0x20000), *range(0xE0000, 0xE1000)):
+        char = chr(code)
+        category = unicodedata.category(char)
+        if category == "Pd" and char not in _WAVE_DASHES:
+            table[code] = "-"
+        elif category == "Nd":
+            table[code] = str(unicodedata.decimal(char))
+        elif category == "Cf":
+            table[code] = None
+        elif category in ("Mn", "Mc", "Me"):
+            marks.append(char)
+    table.update(_INVISIBLE_OPERATORS)
+    table.update(_ARABIC_SEPARATORS)
+    mark = "[" + "".join(re.escape(m) for m in marks) + "]"
+    return table, re.compile(mark), re.compile(r"\d[\d.,]*+(?:" + mark + r"++[\d.,]*+)++")
+
+
+NOT_A_NUMBER = "\ufffd"
+"""What a marked number reads as: a symbol that equals nothing."""
 
 _SYMBOLS = [
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[,;:! ]|\\q?quad\b|\$|\\[()\[\]]"), " "),
@@ -100,13 +134,17 @@ def _vulgar_as_latex(match: re.Match[str]) -> str:
 
 def unicode_normalised(text: str) -> str:
     """NFKC after the two spellings it would corrupt: superscripts (``x²`` -> ``x^2``) and vulgar fractions
-    (NFKC turns ``2½`` into ``21⁄2``, twenty-one halves; here it is the mixed number ``2\\frac{1}{2}``).
-    Control characters become spaces."""
+    (NFKC turns ``2½`` into ``21⁄2``, twenty-one halves; here it is the mixed number ``2\\frac{1}{2}``). Then
+    one spelling for what reads the same: control characters become spaces, format characters go (``1``, a
+    zero-width space, ``0`` is 10), every dash and minus is ``-``, digits of every script and Arabic separators
+    are ASCII (``1٬000`` is 1,000); a number with a combining mark on a digit becomes ``NOT_A_NUMBER``."""
     text = _CONTROLS.sub(" ", text)
     if text.isascii():
         return text
     text = _VULGAR.sub(_vulgar_as_latex, text)
-    return unicodedata.normalize("NFKC", superscripts_to_carets(text))
+    table, mark, marked_number = _unicode_tables()
+    text = unicodedata.normalize("NFKC", superscripts_to_carets(text)).translate(table)
+    return marked_number.sub(NOT_A_NUMBER, text) if mark.search(text) else text
 
 
 def latex_to_plain(text: str) -> str:
