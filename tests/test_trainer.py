@@ -12,6 +12,8 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 from safetensors.torch import load_file  # noqa: E402
 
+from trainer_client.plot import window_summary  # noqa: E402
+
 from .conftest import ROOT, free_port  # noqa: E402
 
 METRIC_KEYS = {
@@ -86,6 +88,8 @@ def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_
         "0",
         "--output-dir",
         str(tmp_path),
+        "--log-every",
+        "2",
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     lines = [json.loads(line) for line in (tmp_path / "metrics.jsonl").read_text().splitlines()]
@@ -95,7 +99,10 @@ def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_
     before, after = weights(tmp_path / "checkpoint-00000"), weights(tmp_path / "checkpoint-00005")
     assert before.keys() == after.keys()
     assert any(not (before[k] == after[k]).all() for k in before), "GRPO steps changed no parameter"
-    assert "step=5 reward=" in run.stdout
+    windows = [line for line in run.stdout.splitlines() if line.startswith("step")]
+    assert windows == [window_summary(lines[0:2]), window_summary(lines[2:4]), window_summary(lines[4:5])]
+    assert windows[0].startswith("steps 1-2: reward ") and windows[2].startswith("step 5: reward ")
+    assert f"reward {(lines[0]['reward'] + lines[1]['reward']) / 2:.3f}," in windows[0]
 
     summary = next(line for line in run.stdout.splitlines() if line.startswith("first fifth -> last fifth"))
     assert_summary_agrees(summary, lines)

@@ -51,6 +51,14 @@ def summary(metrics: list[dict]) -> str:
     return f"first fifth -> last fifth of {len(metrics)} steps: " + ", ".join(moves)
 
 
+def window_summary(metrics: list[dict]) -> str:
+    """``steps 21-40: reward 0.612, StepRAR ..., KL 0.0123``: each curve's mean over a run of steps."""
+    first, last = metrics[0]["step"], metrics[-1]["step"]
+    steps = f"step {first}" if first == last else f"steps {first}-{last}"
+    means = (f"{label} {_mean([m[key] for m in metrics]):.{4 if key == 'kl' else 3}f}" for key, label in CURVES.items())
+    return f"{steps}: " + ", ".join(means)
+
+
 def smoothed(values: list[float], window: int) -> list[float]:
     """Trailing moving average over up to ``window`` values (the first points average fewer)."""
     return [_mean(values[max(0, i + 1 - window) : i + 1]) for i in range(len(values))]

@@ -167,6 +167,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--no-plot", action="store_true", help="do not draw reward.png at the end")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--log-every",
+        type=int,
+        default=20,
+        help="print each curve's mean over the last N steps every N steps (0: never); every step's metrics go to "
+        "metrics.jsonl",
+    )
     args = p.parse_args(argv)
     for key, value in (MODEL_DEFAULTS if args.model else DEMO_DEFAULTS).items():
         if getattr(args, key) is None:
@@ -405,9 +412,12 @@ def reward_url(args) -> str:
 
 
 def train(args, trainer: Trainer, policy: Policy, out: Path) -> int:
-    """The GRPO steps, each one's metrics a line of ``metrics.jsonl``; 2 when the service fails."""
+    """The GRPO steps, each one's metrics a line of ``metrics.jsonl``; 2 when the service fails. On the
+    terminal: one progress bar with the latest step's reward, and every ``--log-every`` steps a line with
+    each curve's mean over those steps."""
     progress = not args.no_progress
-    steps = tqdm(range(1, args.steps + 1), desc="StepGRPO", disable=not progress)
+    steps = tqdm(range(1, args.steps + 1), desc="StepGRPO", disable=not progress, mininterval=0.5)
+    window: list[dict] = []
     with open(out / "metrics.jsonl", "w") as log, steps as bar:
         for step in bar:
             try:
@@ -417,13 +427,11 @@ def train(args, trainer: Trainer, policy: Policy, out: Path) -> int:
                 return 2
             log.write(json.dumps(metrics) + "\n")
             log.flush()
-            bar.set_postfix(
-                reward=f"{metrics['reward']:.3f}",
-                acc=f"{metrics['accuracy']:.2f}",
-                valid=f"{metrics['validity_rate']:.2f}",
-            )
-            shown = {k: v for k, v in metrics.items() if k != "reward_version"}
-            tqdm.write(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
+            bar.set_postfix_str(f"reward {metrics['reward']:.3f}", refresh=False)
+            window.append(metrics)
+            if args.log_every > 0 and (step % args.log_every == 0 or step == args.steps):
+                tqdm.write(plot.window_summary(window))
+                window = []
             if args.save_every and step % args.save_every == 0:
                 save_checkpoint(policy, out, step)
     return 0
