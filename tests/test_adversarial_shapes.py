@@ -5,16 +5,26 @@ shelter: see issue 28). A rebuilt reader is checked against the same shapes.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import unicodedata
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.rewards.answers import AnswerJudge
+from bench.adversarial import MAX_COMPLETION, MAX_REFERENCE, SHAPES
+from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
+from service.rewards.answers import AnswerJudge, clean_answer, parse_quantity
+from service.rewards.growth import unbounded_growth
+from service.rewards.numeric import numeric_value
+from service.rewards.phrase import phrase_verdict
+from service.rewards.statement import is_prose, read_statement
+from service.rewards.text import tokens
 
-from .conftest import start_server
+from .conftest import ROOT, start_server
 
 HEADERS = (
     "### Image Description:\nA right triangle ABC.\n### Rationales:\nUse the Pythagorean theorem.\n"
@@ -138,3 +148,120 @@ def test_unicode_through_the_server(default_client):
     ]
     assert [r["status"] for r in got] == ["ok"] * 4
     assert [r["answer_correct"] for r in got] == [False, True, True, True]
+
+
+# ---------------------------------------------------------------- every shape of bench.adversarial, at its largest
+
+
+@pytest.mark.parametrize("profile", ["stepgrpo", "r1vl-reference"])
+def test_every_shape_at_the_request_limits_comes_back_ok(default_client, profile):
+    """Issue 28's table (and more, see ``bench.adversarial``) at the size that fills the default limits, all in one
+    request: every completion ``ok`` (none reached the deadline); a reference the growth guard refuses makes its
+    group unusable at once, with the reason."""
+    shapes = [shape for shape in SHAPES if profile in shape.profiles]
+    groups = []
+    for shape in shapes:
+        reference, text = shape.build(shape.largest)
+        assert len(text.encode()) <= MAX_COMPLETION and len(json.dumps(reference).encode()) <= MAX_REFERENCE
+        groups.append({"group_id": shape.name, "reference": reference, "completions": [text]})
+    response = default_client.post("/v1/score", json={"profile": profile, "groups": groups})
+    assert response.status_code == 200, response.text[:2000]
+    for shape, group in zip(shapes, response.json()["groups"], strict=True):
+        result = group["results"][0]
+        if shape.expect_unusable:
+            assert group["status"] == "error" and "reference unusable" in result["detail"], (shape.name, group)
+        else:
+            assert result["status"] == "ok", (shape.name, result)
+
+
+# ---------------------------------------------------------------- fuzz: the readers on long, repetitive text
+
+UNITS = [
+    " ",
+    "\u00a0",
+    "\n",
+    "!",
+    ".",
+    ",",
+    ")",
+    "(",
+    "{",
+    "}",
+    "$",
+    "$$ ",
+    "\\( ",
+    "\\[ ",
+    "\\, ",
+    "\\quad ",
+    "\\boxed{",
+    "\\boxed{1} ",
+    "\\text{ and } ",
+    "\\frac{1}{",
+    "\\sqrt{",
+    "1",
+    "1 ",
+    "1,",
+    "1.",
+    "1 = ",
+    "x = 1, ",
+    "law ",
+    "the answer is ",
+    "yes ",
+    "no ",
+    "or ",
+    "(ab) ",
+    "i.e. ",
+    ", which ",
+    "twenty-",
+    "pythagorean theorem ",
+    "AB = 3 ",
+    "\u0338",
+    "\u200b",
+    "\u2010",
+    "\x01",
+    "\x010\x02",
+]
+LONG_TEXT = st.builds(
+    lambda prefix, unit, count, suffix: (prefix + unit * count + suffix)[:60000],
+    st.sampled_from(["", "5", "yes", "The answer is ", "We think about this carefully. ", "\\boxed{"]),
+    st.one_of(st.sampled_from(UNITS), st.text(st.characters(exclude_characters="^*!"), min_size=1, max_size=6)),
+    st.integers(100, 6000),
+    st.sampled_from(["", ")", "x no", "5", " 5.", "}", "\\", "$"]),
+)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=LONG_TEXT)
+def test_the_readers_take_any_long_repetitive_text(text):
+    """Every reading function of the core returns on long runs of one unit (the shapes a degenerate rollout
+    produces), without raising, and the same twice; a completion built of it scores ``ok``."""
+    for expect in ("value", "letter", "yes_no"):
+        read_statement(text, expect)
+    clean = clean_answer(text)
+    parse_quantity(clean)
+    numeric_value(clean)
+    unbounded_growth(clean)
+    is_prose(text)
+    phrase_verdict(text, "red")
+    assert tokens(text) == tokens(text)
+    group = PreparedGroup(
+        CoreReference("5", [["AB = 3"], ["pythagorean theorem"]]), PROFILES["stepgrpo"], Settings(stuffing_guard=True)
+    )
+    for completion_text in (completion(step=text), completion(answer=text)):
+        result = group.score(completion_text)
+        assert result["status"] == "ok" and group.score(completion_text) == result
+
+
+def test_the_adversarial_bench_runs():
+    """``python -m bench.adversarial`` on three shapes: a row each (three sizes), and exit 0 (all ``ok``)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.adversarial", "--profile", "stepgrpo", "--shapes", "spaces", "x no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("answer:")]
+    assert len(rows) == 3 and all(row.split()[-1] == "ok" for row in rows), run.stdout
+    assert "shapes not ok (or a reference not refused): 0" in run.stdout
