@@ -150,3 +150,26 @@ def test_number_words_read_whole(number):
         text = tens[number // 10] + (f"-{words[number % 10]}" if number % 10 else "")
     match = NUMBER_WORD.fullmatch(f"{text} hundred")
     assert match is not None and number_word_value(match) == str(number * 100)
+
+
+@pytest.mark.parametrize(
+    ("stated", "correct"),
+    [
+        ("No, Purple is the roughest.", True),
+        ("No, the function is not continuous.", True),
+        ("The answer is (B) no.", True),
+        ("B", True),
+        ("(B) No", True),
+        ("(A) No", False),
+        ("A", False),
+        ("Yes, it is.", False),
+        ("No or yes", False),
+        ("Yes / No", False),
+        ("Perhaps no.", False),
+        ("B or A", False),
+    ],
+)
+def test_an_option_whose_text_is_yes_or_no_is_also_answered_in_words(stated, correct):
+    """MathVista asks yes/no questions with choices (A) yes (B) no; models answer 'No, ...' in a sentence."""
+    verdict = AnswerJudge("no", {"A": "yes", "B": "no"}).judge(stated)
+    assert verdict.correct is correct, verdict

@@ -559,6 +559,10 @@ class AnswerJudge:
         self.title = self.exact is None and self.letter is None and is_title(self.clean)
         self.mathy = bool(_MATHY.search(self.clean)) and not self.title
         self.kind = self._kind(label is not None)
+        option_text = (self.choices or {}).get(self.letter or "", "")
+        yes_no = YES_NO.get(normalised_text(clean_answer(option_text))) if option_text else None
+        self._yes_no_option = AnswerJudge(yes_no) if yes_no is not None else None
+        """An option whose text is yes or no (``(B) No``): a committed yes or no in words names it too."""
         self.too_large = too_large(self.clean)
         """A reference sympy could hang on (a power tower): math-verify is never asked about it."""
 
@@ -640,6 +644,14 @@ class AnswerJudge:
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
             return Verdict(False, "none", "no final answer", decided_by=Decision.NO_ANSWER)
+        if self._yes_no_option is not None:
+            in_words = self._yes_no_option.judge(stated)
+            marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(stated)}
+            if in_words.correct and marked <= {self.letter}:
+                detail = f"option {self.letter} is {self._yes_no_option.yes_no}, answered in words"
+                return Verdict(True, "yes_no", detail, in_words.statement, in_words.claims)
+            if in_words.method == "hedge":
+                return in_words
         claims = read_claims(stated, "text" if self.is_text else self.expects, self.clean)
         rule = commitment(claims)
         statement = read_statement(stated, self.expects)
