@@ -57,7 +57,19 @@ _STYLES = [
     "Putting it together.\nAns: {r}",
     "综上所述。\n答案：{r}",
 ]
-CORRECT += [(reference, style.format(r=stated), choices) for reference, stated, choices in _KINDS for style in _STYLES]
+
+
+def _fits(style: str, choices: dict[str, str] | None) -> bool:
+    """``A: B`` is ambiguous where the answer is an option (label, or option A?): that style is for other kinds."""
+    return not (choices and "\nA: " in style)
+
+
+CORRECT += [
+    (reference, style.format(r=stated), choices)
+    for reference, stated, choices in _KINDS
+    for style in _STYLES
+    if _fits(style, choices)
+]
 
 # ---------------------------------------------------------------- reading: the second table of issue 25
 CORRECT += [

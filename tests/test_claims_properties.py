@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.rewards.answers import AnswerJudge
-from tests.corpus_correct import _KINDS, _STYLES
+from tests.corpus_correct import _KINDS, _STYLES, _fits
 
 WRONG = {
     "7": ("8", "Eight"),
@@ -57,7 +57,7 @@ SECTIONS = [
     (reference, style.format(r=stated), choices, stated)
     for reference, stated, choices in _KINDS
     for style in _STYLES
-    if "</think>" not in style
+    if "</think>" not in style and _fits(style, choices)
 ]
 
 

@@ -50,6 +50,7 @@ from .vocabulary import (
     UNCERTAIN_PHRASES,
     Rule,
     Stance,
+    word_pattern,
 )
 
 _BOX_MARK = "\x03{}\x04"
@@ -99,6 +100,18 @@ _CORRECTION = re.compile(r"^\s*(?:no|nope|actually|correction)\s*[,:!]\s*(?P<val
 """``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
 _RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
 """``the number of points that could be in the domain is 19``: a doubt inside the subject is not about the answer."""
+_QUIET = re.compile(r"[\w\s().,:;$€£¥*`'\"{}^_/+=°%\\-]{0,60}")
+_QUIET_SIGNS = re.compile(r"\\(?:pm|mp|vee|lor|le|ge|leq|geq|neq|lt|gt|text|mathrm)(?![A-Za-z])")
+_MARKERS = word_pattern(
+    UNCERTAIN
+    | EITHER
+    | NEGATION
+    | ALTERNATIVE
+    | CONDITIONAL
+    | frozenset(p.split()[0] for p in UNCERTAIN_PHRASES)
+    | {"also", "too", "well", "wait", "second", "rather", "though", "least", "most", "than", "up", r"\w+n't"}
+)
+"""Words that could give a claim a stance: a block without them (and short, see :func:`_quiet`) is read at once."""
 _ESCAPED_BREAK = re.compile(r"\\n(?![A-Za-z])")
 """A line break written out as ``\\n`` (text escaped twice on its way to the trainer) still ends a line."""
 _FUNCTION = re.compile(r"^\s*\\?[A-Za-z]\w*\s*\([^()]*\)\s*$")
@@ -340,10 +353,24 @@ def _announced(sentence: str, marked: _Marked, expect: str) -> str | None:
     if reading is not None and (reading.value is not None or expect != "text"):
         return reading.value
     if reading is not None:
-        opener = phrase if phrase is not None else label
+        openers = [m for m in (label, *ANSWER_PHRASE.finditer(sentence)) if m is not None]
+        opener = max(openers, key=lambda m: m.end()) if openers else None
         said = _DECORATION.sub("", sentence[opener.end() :] if opener is not None else "").strip()
         return said if said and len(said.split()) <= _TEXT_ANSWER_WORDS and not _PLACEHOLDER.search(said) else None
     return text.rstrip(".").strip() or None
+
+
+def _quiet(block: str) -> bool:
+    """A short one-line block of words and values only, with at most one box and no word or sign that could give a
+    stance (``(C)``, ``Yes``, ``42 cm``, ``\\frac{2}{3}``): it claims only what the statement reader reads."""
+    return (
+        "\n" not in block
+        and block.count("\\boxed") <= 1
+        and _QUIET.fullmatch(block) is not None
+        and not _QUIET_SIGNS.search(block)
+        and not _MARKERS.search(block)
+        and not _CORRECTION.match(block)
+    )
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
@@ -358,6 +385,8 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         return ()
     if THINK_END in block:
         block = block.rsplit(THINK_END, 1)[1]
+    if _quiet(block):
+        return ()
     marked = _Marked(_ESCAPED_BREAK.sub("\n", normalised_block(block)))
     lines, in_code = [], False
     for line in marked.text.split("\n"):
