@@ -2,8 +2,9 @@
 # GRPO with verl (config keys as in verl 0.9.1), rewarded by the StepGRPO service. Needs verl with vLLM and
 # `pip install 'stepgrpo-reward-service[client]'` (or this checkout) in the same environment. REWARD_URL is the
 # service (its load balancer when replicated); GPUS the GPUs of the one node (actor, reference and vLLM colocated).
-# verl's reward loop awaits compute_score_async once per response. verl 0.8 reads the same function from
-# custom_reward_function.* (no `reward.` prefix). A verl without pkg:// paths takes the file:
+# verl's reward loop awaits compute_score_async once per response. verl 0.7.1 to 0.9.1 read the function from
+# reward.custom_reward_function.*, 0.7.0 from custom_reward_function.* (docs/integrations.md has each release's
+# managers). A verl without pkg:// paths takes the file:
 # reward.custom_reward_function.path=$(python -c 'import stepgrpo_reward.verl as m; print(m.__file__)').
 set -euo pipefail
 REWARD_URL=${REWARD_URL:-http://127.0.0.1:8000}

@@ -237,6 +237,10 @@ class InfoResponse(BaseModel):
     limits: Limits
     deadline_seconds: float
     workers: int
+    checked_against: dict[str, str] = Field(
+        default_factory=dict,
+        description="Integration (trl, verl, openrlhf, ray) -> the releases it was checked against.",
+    )
 
 
 class OpenRLHFRequest(BaseModel):

@@ -5,7 +5,7 @@ so Serve's HTTP proxy serves the unchanged v1 contract; its worker pool is sized
 replica was given. Trainers inside the cluster may skip HTTP and call :meth:`RewardService.score`
 through a deployment handle, which runs the same :class:`~service.scoring.Scorer` path.
 
-    serve run service.ray_serve:app            # built-in defaults: 2 CPUs (2 workers) a replica, 1-8 replicas
+    serve run service.ray_serve:app --name reward   # built-in defaults: 2 CPUs (2 workers) a replica, 1-8 replicas
     serve run deploy/ray/serve.yaml            # replicas, autoscaling and settings from the config
 
 Needs the ``[ray]`` extra (``pip install '.[ray]'``).

@@ -10,6 +10,7 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
+from stepgrpo_reward.checked import CHECKED_AGAINST
 from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
 from .config import Config
@@ -211,6 +212,7 @@ class Scorer:
             limits={k: getattr(self.config, k) for k in limits},
             deadline_seconds=self.config.deadline,
             workers=self.config.workers,
+            checked_against=CHECKED_AGAINST,
         ).model_dump()
 
     async def score(self, request: ScoreRequest) -> ScoreResponse:

@@ -3,10 +3,12 @@
     reward.custom_reward_function.path=pkg://stepgrpo_reward.verl   # or the path of this file
     reward.custom_reward_function.name=compute_score_async          # the reward loop: one awaited call a response
     +reward.custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8000
-    # verl 0.8 and older: the same keys without the ``reward.`` prefix; its legacy batch manager, one request per batch:
+    # verl 0.7.0: the same keys without the ``reward.`` prefix; its legacy batch manager, one request per batch:
     reward_model.use_reward_loop=False reward_model.reward_manager=batch custom_reward_function.name=compute_score_batch
 
-``compute_score`` is the synchronous per-response form (verl's naive manager, or the reward loop in a thread).
+``compute_score`` is the synchronous per-response form (verl's naive manager, the reward loop's ``remote``
+manager, which refuses async functions, or the reward loop in a thread); ``compute_score_value`` returns the
+reward alone, for the prime manager. Which manager and keys each verl release has: docs/integrations.md.
 
 verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
 ``{"answer", "key_steps", "choices", "solution"}`` (or its JSON string). Each call returns a dict whose ``score``
@@ -39,17 +41,19 @@ from stepgrpo_reward._service import (
 )
 from stepgrpo_reward.client import bearer_token
 
-__all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch"]
+__all__ = ["RewardServiceError", "compute_score", "compute_score_async", "compute_score_batch", "compute_score_value"]
 
 _services: dict[tuple, ScoreService] = {}
 
 
 def _service(url: str | None, profile: str, options: dict | None, timeout: float, ca_cert: str | None) -> ScoreService:
-    """One client per setting, kept for the worker's lifetime (verl calls once per response or batch)."""
+    """One client per setting and process, kept for the worker's lifetime (verl calls once per response or
+    batch). Per process: verl's prime manager calls from a forked pool, and a child writing on the parent's pooled
+    connection garbles both requests (the server answered 400 'Invalid HTTP request')."""
     url = url or os.environ.get("STEPGRPO_REWARD_URL") or DEFAULT_URL
     options = {str(k): v for k, v in (options or {}).items()}  # a hydra DictConfig from reward_kwargs
     token = bearer_token(None)  # the server's bearer token from REWARD_AUTH_TOKEN, if it has one
-    key = (url, profile, json.dumps(options, sort_keys=True), timeout, token, ca_cert)
+    key = (os.getpid(), url, profile, json.dumps(options, sort_keys=True), timeout, token, ca_cert)
     if key not in _services:
         _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token, ca_cert=ca_cert)
     return _services[key]
@@ -107,6 +111,14 @@ def compute_score(
 ) -> dict[str, float]:
     """verl's naive reward manager: one response, one request."""
     return compute_score_batch([data_source], [solution_str], [ground_truth], [extra_info], **kwargs)[0]
+
+
+def compute_score_value(
+    data_source: Any, solution_str: str, ground_truth: Any, extra_info: dict | None = None, **kwargs: Any
+) -> float:
+    """verl's prime manager (0.7.0 and older) takes ``float()`` of the result, so it gets the reward alone:
+    StepRAR + StepRVR, 0.0 where the response could not be scored (with the same warning)."""
+    return compute_score(data_source, solution_str, ground_truth, extra_info, **kwargs)["score"]
 
 
 async def compute_score_async(

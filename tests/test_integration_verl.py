@@ -43,6 +43,11 @@ def load_like_verl(path: str, name: str, reward_kwargs: dict):
     return partial(merged, raw_fn, dict(reward_kwargs))
 
 
+def call_with_kwargs(raw_fn, reward_kwargs: dict, *args, **kwargs):
+    """verl 0.7.0's module-level wrapper (trainer.ppo.reward._call_with_kwargs): picklable, for a process pool."""
+    return raw_fn(*args, **{**kwargs, **reward_kwargs})
+
+
 def rows():
     """(data_source, response, ground_truth as a parquet row holds it, index) — ground truths in every accepted form."""
     return [
@@ -153,3 +158,18 @@ def test_numpy_ground_truths_as_parquet_returns_them(server, client):
     got = compute_score("geo", GENUINE, gt, None, url=server.url)
     want = direct(client, [("geo", GENUINE, {"answer": "5", "key_steps": [["AB = 3", "AB=3"], ["AC = 5"]]}, 0)])[0]
     assert got == expected(want) and got["score"] == 2.1
+
+
+def test_prime_manager_call_gets_the_reward_as_a_float(server, client):
+    """verl 0.7.0's prime manager: the function in a process pool, called with (data_source, solution, ground
+    truth, extra_info) positionally, and ``float()`` of what it returns (a dict gave nothing usable)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from stepgrpo_reward.verl import compute_score_value
+
+    compute_score = partial(call_with_kwargs, compute_score_value, {"url": server.url})
+    items = rows()[:4]
+    with ProcessPoolExecutor(2) as pool:
+        futures = [pool.submit(compute_score, src, response, gt, {"index": i}) for src, response, gt, i in items]
+        scores = [float(f.result(timeout=120)) for f in futures]
+    assert scores == [expected(r)["score"] for r in direct(client, items)]

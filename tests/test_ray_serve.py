@@ -234,3 +234,21 @@ def test_replicas_scale_up_under_load(ray_app):
     with httpx.Client(base_url=url, timeout=60) as client:
         answers = [client.post("/v1/score", json=BATCH).json() for _ in range(6)]
     assert all(_without_timing(a) == _without_timing(answers[0]) for a in answers)
+
+
+def test_every_documented_serve_run_names_the_app_that_the_handle_example_asks_for():
+    """`serve run MODULE:app` names the app `default` unless told: examples/ray_handle.py, which looks up
+    `reward`, failed after the documented command. The config file names it too."""
+    import re
+
+    from .doc_pages import all_text
+
+    spec = importlib.util.spec_from_file_location("ray_handle", ROOT / "examples" / "ray_handle.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    assert CONFIG["applications"][0]["name"] == example.APP_NAME
+    texts = all_text() + (ROOT / "service" / "ray_serve.py").read_text()
+    runs = re.findall(r"serve run (\S+:\S+)([^\n#]*)", texts)
+    assert runs
+    for target, flags in runs:
+        assert f"--name {example.APP_NAME}" in flags, f"serve run {target}{flags}"
