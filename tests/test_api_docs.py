@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import httpx
+import pytest
 
 from service.api_docs import ASSETS, ASSETS_URL
 
@@ -22,8 +23,9 @@ def operations(client) -> set[tuple[str, str]]:
     return {(m.upper(), p) for p, ops in client.get("/openapi.json").json()["paths"].items() for m in ops}
 
 
-def test_swagger_ui_renders_every_operation_with_the_network_cut_off(browser, server, client):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+def test_swagger_ui_renders_every_operation_with_the_network_cut_off(browser, server, client, viewport):
+    context = browser.new_context(viewport=viewport)
     blocked = offline(context)
     errors: list[str] = []
     page = context.new_page()
