@@ -47,7 +47,7 @@ from .statement import (
     read_statement,
 )
 from .text import latex_to_plain, unicode_normalised
-from .vocabulary import Decision, Rule
+from .vocabulary import PROSE, Decision, Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,46 +66,7 @@ class Verdict:
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
 _WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
-_PROSE = frozenset(
-    {
-        "is",
-        "or",
-        "and",
-        "not",
-        "no",
-        "but",
-        "if",
-        "wrong",
-        "correct",
-        "incorrect",
-        "maybe",
-        "probably",
-        "possibly",
-        "perhaps",
-        "than",
-        "else",
-        "either",
-        "neither",
-        "nor",
-        "vs",
-        "versus",
-        "could",
-        "might",
-        "guess",
-        "minus",
-        "plus",
-        "times",
-        "over",
-        "squared",
-        "cubed",
-        "half",
-        "twice",
-        "double",
-        "divided",
-        "less",
-        "more",
-    }
-)
+_PROSE = PROSE
 """Words that hedge, comment on or change a value: never units, and an answer with them is wrong."""
 _MATH_NAMES = (
     "pi",

@@ -26,6 +26,7 @@ from .vocabulary import (
     EITHER,
     JUSTIFYING,
     NEGATION,
+    OPERATION,
     SECOND_THOUGHT,
     UNCERTAIN,
     Rule,
@@ -81,10 +82,7 @@ _EITHER_WORDS = word_pattern(EITHER)
 """``either`` / ``neither`` hedge what a sentence states, not its subject (``items that are either red or
 rubber: 3``)."""
 _NEGATION = word_pattern(NEGATION | {r"\w+n't"})
-_OPERATION = re.compile(
-    r"\b(?:twice|double[ds]?|triple[ds]?|squared|cubed|half|halved|minus|plus|times|over|divided|less|more|than)\b",
-    re.IGNORECASE,
-)
+_OPERATION = word_pattern(OPERATION)
 _REMARK = re.compile(r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE)
 _WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+)*\.?\s*\)")
 """A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""

@@ -86,6 +86,17 @@ GENERIC_NOUNS = frozenset({"sign", "one", "color", "colour", "type", "kind", "sh
 """A noun after a text answer that only says what kind of thing it is (``This is a yield sign.``)."""
 
 
+OPERATION = frozenset(
+    "twice double doubled doubles triple tripled triples squared cubed half halved minus plus times over divided "
+    "less more than".split()
+)
+"""Words that change a value (``twice 5``, ``10 minus 4``): what follows them is an operation, not the value."""
+PROSE = UNCERTAIN | EITHER | NEGATION | ALTERNATIVE | OPERATION | {"is", "and", "no", "but", "if", "else", "correct"}
+PROSE |= {"could"}
+"""Words that hedge, comment on or change a value: never unit words after a number, and a bare answer holding
+one of them (and not its reference) is no plain value (:mod:`.answers`)."""
+
+
 class Stance(StrEnum):
     """What a claim does with its value."""
 
