@@ -165,6 +165,8 @@ REPEAT_WINDOW = 8
 MAX_RELABELLED = 6
 """Chains up to this many members give their value to every member that names something (``p = AC = 9``);
 longer ones to their left side only, so a hostile chain of thousands of labels stays linear."""
+MAX_LABEL_TOKENS = 3
+"""A member between a chain's ends names a quantity in at most this many tokens (``AC``, ``angle C``)."""
 MAX_COPY = 64
 """Longest copied run compared unit by unit (a reference has a handful of key steps); keeps hostile text linear."""
 
@@ -408,9 +410,13 @@ def _statements(toks: list[str], step_of: list[int], clauses) -> dict[tuple[str,
         while (after := _listed_value(toks, e)) is not None:
             values.append(toks[e + 1])
             e = after
-        for m, (x, y) in enumerate(parts[:-1] if len(parts) <= MAX_RELABELLED else parts[:1]):
+        members = 1 if len(parts) > MAX_RELABELLED else len(parts) - 1
+        for m in range(members):
+            x, y = parts[m]
+            if m and (y - x > MAX_LABEL_TOKENS or not all(t[0].isalpha() for t in toks[x:y])):
+                continue
             core = _core(toks, x, y)
-            if m and (core != x or not all(t[0].isalpha() for t in toks[x:y])):
+            if m and core != x:
                 continue
             quantity = tuple(toks[core:y])
             named = any(t[0].isalpha() and t not in _LINKS for t in quantity)
@@ -575,11 +581,16 @@ def _methods_without_computation(
     sentences = len(breaks) + 1
     content = [False] * sentences
     computed = [False] * sentences
+    sentence = 0
     for i, tok in enumerate(toks):
-        if not tok[0].isalpha() and tok not in _PUNCTUATION:
-            content[bisect_left(breaks, i)] = True
-        if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
-            computed[bisect_left(breaks, i)] = True
+        if tok[0].isalpha():
+            continue
+        if tok in SENTENCE_BREAKS:
+            sentence += 1
+        elif tok not in _PUNCTUATION:
+            content[sentence] = True
+            if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
+                computed[sentence] = True
     for parts in clauses:
         members = [tuple(toks[x:y]) for x, y in parts]
         if len(set(members)) > 1 and not all(m and all(is_number(t) for t in m) for m in members):
