@@ -1,26 +1,32 @@
 """The shapes of key-step gaming, read from the step stream: what a matched key step must not be part of.
 
 Key-step credit is binary per group, so saying a key step more often or with more words around it can
-never earn more; what a policy can still exploit is saying *several things* hoping one is right, or
-naming things without doing them. Four shapes are read here, each from the stream's numbers, symbols,
-separators and key-step matches only — never from how many other words there are, so neutral filler
-words neither pay nor cost:
+never earn more; what a policy can still exploit is saying *several things* hoping one is right, naming
+things without doing them, or saying things it does not assert. Five shapes are read here, each from the
+stream's numbers, symbols, separators, key-step matches and the few words the rules read — never from how
+many other words there are, so neutral filler words neither pay nor cost:
 
 - **repeated**: a run of two or more key steps copied word for word after an earlier run (the words
   around them ignored), right after it in one sentence or with nothing new after it in its sentence;
   or the same key step (not a number or expression) twice in a row in one sentence. Every group in
   such a copy earns nothing.
-- **enumerated**: one quantity (the left side of an equation, normalised) given three or more values
-  that do not follow from each other. None of its statements earns credit.
+- **enumerated**: one quantity (the left side of an equation, normalised, and every member of a short
+  chain that only names something: ``p = AC = 9``) given three or more values that do not follow from
+  each other, or walked through by one operation repeated (``x = 6 + 1 = 7``, ``x = 7 + 1 = 8``). None of
+  its statements earns credit.
 - **contradicted**: one quantity given two such values: the statements of the value given up earn
   nothing; the value the reasoning ends with is credited (a self-correction is reasoning, and a hedge
   gains nothing over stating the last value alone).
 - **unused**: three or more method names (key-step phrases, or phrases with a method word such as
   ``theorem`` or ``law``) with no number or symbol between them, none in the sentence of the number
-  or symbol that follows them (or none follows).
+  or symbol that follows them (or none follows), or three or more in that sentence; and a key-step
+  method name that no computation uses (``By Heron's formula, 1 = 1``).
+- **not asserted**: a match its step negates, refutes or rejects (:mod:`.assertion`).
 
-A later value *follows from* the current one when its equation chain shows the current value or the
-quantity in its middle (``x = 3 + 2 = 5`` after ``x = 3``; ``x = x + 2 = 5``): an update, not a conflict.
+A later value *follows from* the current one when its equation chain shows the quantity in its middle
+(``x = x + 2 = 5``), or the current value where the quantity is a single-letter variable or the value was
+set by an expression (``x = 3 + 2 = 5`` after ``x = 3``): an update, not a conflict. ``AC = 9 + 1 = 10``
+after ``AC = 9`` is not: a segment does not change by showing its old value.
 """
 
 from __future__ import annotations
