@@ -66,6 +66,8 @@ class Config:
     grpc_streams_per_connection: int = 8
     """Open ScoreStream calls on one connection; beyond, RESOURCE_EXHAUSTED with a retry pushback."""
     grpc_bdp_probe: bool = False
+    metrics_runs: int = 16
+    """Training runs (a request's ``run``) with their own policy-behaviour series; the rest count as ``other``."""
     """Let gRPC grow its HTTP/2 windows by bandwidth-delay probing: faster large requests over long links, but
     gRPC then buffers tens of MB per connection that the caller has sent and the service has not read."""
 
@@ -106,6 +108,7 @@ _HELP = {
     "read until its results are taken; a larger group gets an error result",
     "grpc_streams": "most open gRPC ScoreStream calls in all (RESOURCE_EXHAUSTED above)",
     "grpc_streams_per_connection": "most open gRPC ScoreStream calls on one connection (RESOURCE_EXHAUSTED above)",
+    "metrics_runs": 'training runs with their own policy-behaviour series in /metrics (the rest: run="other")',
     "grpc_bdp_probe": "let gRPC grow its HTTP/2 flow-control windows by bandwidth-delay probing (faster large "
     "requests over long links; gRPC then buffers tens of MB a connection beyond what the service reads)",
 }

@@ -81,10 +81,22 @@ class Options(_Strict):
     )
 
 
+MAX_RUN_CHARS = 200
+"""Characters of a run name."""
+
+
 class ScoreRequest(_Strict):
     profile: ProfileName = Field(DEFAULT_PROFILE, description="Reward profile (see GET /v1/info).")
     groups: list[Group] = Field(min_length=1)
     options: Options = Field(default_factory=Options)
+    run: str | None = Field(
+        None,
+        max_length=MAX_RUN_CHARS,
+        description=(
+            "Names the training run, for the policy-behaviour metrics (/metrics): the most recent runs get their own "
+            "series, the rest are counted under 'other'. Scores do not depend on it."
+        ),
+    )
 
 
 class SectionSpan(BaseModel):
@@ -186,12 +198,30 @@ class GroupResult(BaseModel):
     results: list[TrajectoryResult]
 
 
+class Rates(BaseModel):
+    """What the batch's scored completions were paid for, as shares of them (``zero_std_groups``: of the usable
+    groups). Every key is one of a fixed set (docs/contract.md)."""
+
+    scored: int = Field(description="Completions scored (status ok): the denominator of the shares.")
+    right: float
+    wrong: float
+    unread: float = Field(description="No final answer read.")
+    hedge: float = Field(description="The final answer left open: see hedges.")
+    hedges: dict[str, float] = Field(description="Share of each hedge kind (negated, uncertain, second_value, ...).")
+    validity_failures: dict[str, float] = Field(description="Share failing each validity check.")
+    key_steps_uncredited: dict[str, float] = Field(
+        description="Matched key steps that earned nothing per scored completion, by reason."
+    )
+    zero_std_groups: float = Field(description="Share of usable groups whose rewards all agree.")
+
+
 class Stats(BaseModel):
     trajectories: int
     ok: int
     timeout: int
     error: int
     elapsed_ms: float
+    rates: Rates | None = None
 
 
 class ScoreResponse(BaseModel):

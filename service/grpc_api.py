@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from .admission import RETRY_PUSHBACK, refusal
 from .auth import BearerAuthInterceptor
-from .contract import ScoreRequest, StreamRequest, validation_message
+from .contract import MAX_RUN_CHARS, ScoreRequest, StreamRequest, validation_message
 from .grpc_metrics import RequestMetricsInterceptor
 from .proto_json import dict_to_message, message_to_dict
 from .rewardpb import reward_pb2, reward_pb2_grpc
@@ -44,6 +44,15 @@ OFF_LOOP_BYTES = 1 << 20
 """A Score request at least this large is converted to and from the contract in a thread (58 MB took 0.6 s)."""
 STREAMS_PUSHBACK_MS = 1000
 """The retry pushback of a ScoreStream refused for too many open streams."""
+
+
+RUN_METADATA = "x-reward-run"
+"""gRPC metadata naming the training run (as a request's ``run``, which wins where both are given)."""
+
+
+def metadata_run(context) -> str | None:
+    """The run the call's metadata names, or None."""
+    return next((value for key, value in context.invocation_metadata() or () if key == RUN_METADATA), None)
 
 
 class MalformedMessage(Exception):
@@ -101,6 +110,12 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         self.streams_by_connection: Counter[str] = Counter()
 
     async def _score(self, request: ScoreRequest, context) -> dict:
+        if request.run is None and (run := metadata_run(context)) is not None:
+            if len(run) > MAX_RUN_CHARS:
+                await context.abort(
+                    grpc.StatusCode.INVALID_ARGUMENT, f"metadata {RUN_METADATA}: over {MAX_RUN_CHARS} characters"
+                )
+            request = request.model_copy(update={"run": run})
         refused = refusal(self.scorer, request)
         if refused is not None:
             await context.abort(refused.code, refused.message, trailing_metadata=refused.grpc_trailers())
@@ -170,7 +185,8 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         async def reply(message) -> reward_pb2.StreamResult:
             try:
                 item = StreamRequest.model_validate(message_to_dict(message))
-                request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options)
+                run = metadata_run(context)
+                request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options, run=run)
             except ValidationError as exc:
                 return _stream_error_message(message, validation_message(exc))
             refused = refusal(self.scorer, request)

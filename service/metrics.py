@@ -7,6 +7,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 # Most trajectories score in well under a millisecond: the buckets start at 50 µs to tell them apart.
 _TRAJECTORY_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005) + _LATENCY_BUCKETS
+_SCORE_BUCKETS = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.05, 1.1, 1.25, 1.5, 1.75, 2.0, 2.1, 2.5, 5.0, 11.0)
+"""Rewards and their parts: StepRVR and the key-step ratio are 0..1, StepRAR 0..1+alpha, the reward 0..2+alpha."""
+_CHAR_BUCKETS = (64, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
+BEHAVIOUR_LABELS = ("profile", "version", "run")
+"""Every policy-behaviour metric's labels (bounded: :class:`service.behaviour.RecentNames`), before its own."""
+COMPONENTS = ("reward", "step_rar", "step_rvr", "key_step_ratio")
 
 
 class Metrics:
@@ -58,6 +64,69 @@ class Metrics:
             "gRPC call latency by method and status code (a stream's until its last reply)",
             ["method", "code"],
             r,
+        )
+
+        behaviour = list(BEHAVIOUR_LABELS)
+        self.policy_scores = Histogram(
+            "reward_policy_score",
+            "Scored completions' reward and each component (step_rar, step_rvr, key_step_ratio)",
+            behaviour + ["component"],
+            buckets=_SCORE_BUCKETS,
+            registry=r,
+        )
+        self.policy_completions = Counter(
+            "reward_policy_completions",
+            "Completions by status (ok, timeout, error): timeout and error went unscored",
+            behaviour + ["status"],
+            registry=r,
+        )
+        self.policy_verdicts = Counter(
+            "reward_policy_verdicts",
+            "Answer verdicts by outcome (right, wrong, unread, hedge) and rule (how it was read; a hedge's kind)",
+            behaviour + ["outcome", "rule"],
+            registry=r,
+        )
+        self.policy_validity_failures = Counter(
+            "reward_policy_validity_failures",
+            "Scored completions that failed a validity check, by check",
+            behaviour + ["check"],
+            registry=r,
+        )
+        self.policy_uncredited = Counter(
+            "reward_policy_key_steps_uncredited",
+            "Matched key steps that earned nothing, by reason (repeated, enumerated, contradicted, "
+            "named_without_use, negated)",
+            behaviour + ["reason"],
+            registry=r,
+        )
+        self.policy_groups = Counter(
+            "reward_policy_groups", "Groups whose reference could be used", behaviour, registry=r
+        )
+        self.policy_zero_variance_groups = Counter(
+            "reward_policy_zero_variance_groups",
+            "Groups whose rewards all agree (zero std: no advantage, nothing learned)",
+            behaviour,
+            registry=r,
+        )
+        self.policy_completion_chars = Histogram(
+            "reward_policy_completion_chars",
+            "Scored completions' length in characters",
+            behaviour,
+            buckets=_CHAR_BUCKETS,
+            registry=r,
+        )
+
+    def behaviour_metrics(self):
+        """Every metric labelled by :data:`BEHAVIOUR_LABELS`: a run's series are removed from each."""
+        return (
+            self.policy_scores,
+            self.policy_completions,
+            self.policy_verdicts,
+            self.policy_validity_failures,
+            self.policy_uncredited,
+            self.policy_groups,
+            self.policy_zero_variance_groups,
+            self.policy_completion_chars,
         )
 
     def observe_request(self, endpoint: str, code: int, seconds: float) -> None:

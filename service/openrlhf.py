@@ -31,7 +31,9 @@ def no_samples() -> dict:
     return {"rewards": [], "scores": [], "extra_logs": {}}
 
 
-def score_request(body: OpenRLHFRequest, profile: str, options: Options | None = None) -> ScoreRequest | None:
+def score_request(
+    body: OpenRLHFRequest, profile: str, options: Options | None = None, run: str | None = None
+) -> ScoreRequest | None:
     """Consecutive samples with the same prompt and label form one group; None for no samples.
     Raises :class:`~service.contract.FieldError` naming the field (``labels[3]``) for samples that cannot be read."""
     n = len(body.query)
@@ -56,7 +58,7 @@ def score_request(body: OpenRLHFRequest, profile: str, options: Options | None =
             groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
             last = marker
         groups[-1].completions.append(completion)
-    return ScoreRequest(profile=profile, groups=groups, options=options or Options())
+    return ScoreRequest(profile=profile, groups=groups, options=options or Options(), run=run)
 
 
 def rewards(response: dict) -> dict:

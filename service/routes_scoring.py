@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from . import openrlhf as openrlhf_protocol
 from .admission import refusal
-from .contract import FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
+from .contract import MAX_RUN_CHARS, FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
 from .http_body import parsed_body
 from .http_errors import ERROR_RESPONSES, Refused, error, field_error, json_response, validation_detail
 from .http_observed import observed
@@ -44,11 +44,14 @@ async def openrlhf(request: Request) -> Response:
     unknown = openrlhf_protocol.unknown_profile(profile)
     if unknown is not None:
         raise Refused(field_error(422, ["query", "profile"], unknown, "enum"))
+    run = request.query_params.get("run")
+    if run is not None and len(run) > MAX_RUN_CHARS:
+        raise Refused(field_error(422, ["query", "run"], f"over {MAX_RUN_CHARS} characters", "string_too_long"))
     timeout = caller_timeout(request)
     body = await parsed_body(request, OpenRLHFRequest, request.app.state.config)
     try:
         # off the event loop: reading a batch (prompt stripping, labels) is linear but can take a while
-        score_request = await asyncio.to_thread(openrlhf_protocol.score_request, body, profile)
+        score_request = await asyncio.to_thread(openrlhf_protocol.score_request, body, profile, None, run)
     except FieldError as exc:
         raise Refused(field_error(422, ["body", exc.field], str(exc), "value_error")) from None
     except ValidationError as exc:

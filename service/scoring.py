@@ -13,6 +13,7 @@ from typing import Any
 from stepgrpo_reward.checked import CHECKED_AGAINST
 from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
+from .behaviour import Behaviour
 from .config import Config
 from .contract import InfoResponse, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
@@ -161,6 +162,8 @@ class Scorer:
         """Set on SIGTERM: readiness and gRPC health say not-serving; requests are still scored."""
         self.drain = DrainRate()
         """The measured rate pending trajectories drain at, for ``Retry-After``."""
+        self.behaviour = Behaviour(metrics, config.metrics_runs)
+        """What the policy is paid for, counted per profile, version and run (``/metrics``, ``stats.rates``)."""
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
@@ -311,6 +314,9 @@ class Scorer:
             o.epsilon,
             o.unbiased_std,
         )
+        version = reward_version(PROFILES[request.profile], versioned)
+        zero_std = [None if i in group_errors else a.zero_std for i, a in enumerate(adv)]
+        rates = self.behaviour.observe(request.profile, version, request.run, request.groups, per_group, zero_std)
         groups: list[GroupResult] = []
         for index, (group, results, a) in enumerate(zip(request.groups, per_group, adv, strict=False)):
             reference_error = group_errors.get(index)
@@ -328,11 +334,12 @@ class Scorer:
             )
         return {
             "profile": request.profile,
-            "version": reward_version(PROFILES[request.profile], versioned),
+            "version": version,
             "groups": groups,
             "stats": {
                 "trajectories": sum(counts.values()),
                 **counts,
                 "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
+                "rates": rates,
             },
         }

@@ -35,6 +35,9 @@ class Scored(TypedDict):
     answer_correct: bool
     key_step_ratio: float | None
     explanation: dict[str, Any] | None
+    summary: NotRequired[tuple]
+    """What the core decided, as codes from fixed sets (:class:`.summary.Summary`), for telemetry: never on the
+    wire."""
 
 
 class Unscored(TypedDict):
@@ -132,7 +135,7 @@ class ScoreResponse(TypedDict):
     profile: str
     version: str
     groups: list[GroupResult]
-    stats: dict[str, int | float]
+    stats: dict[str, Any]
 
 
 def unscored_group(group_id: str, completions: int, detail: str) -> GroupResult:

@@ -33,6 +33,7 @@ from .results import Scored
 from .sections import answer_blocks, answer_text, parse_completion
 from .spans import TextOffsets
 from .statement import Statement
+from .summary import Summary, failed_checks, reason_codes, reference_codes, verdict_codes
 from .validity import validity_checks
 from .vocabulary import Decision, Rule
 
@@ -99,7 +100,9 @@ class PreparedGroup:
             return self._score_soft(completion, explain)
         return self._score_reference(completion, explain)
 
-    def _result(self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation) -> Scored:
+    def _result(
+        self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation, summary: Summary
+    ) -> Scored:
         k = matched / total if total else None
         r_val = 1.0 if all(c.passed for c in checks) else 0.0
         bonus = self.alpha * (k or 0.0)
@@ -112,6 +115,7 @@ class PreparedGroup:
             "answer_correct": correct,
             "key_step_ratio": k,
             "explanation": explanation,
+            "summary": summary,
         }
 
     def _score_soft(self, completion: str, explain: bool) -> Scored:
@@ -138,8 +142,15 @@ class PreparedGroup:
                 ],
                 "stuffing_guard": {"applied": self.stuffing_guard},
             }
+        summary = Summary(*verdict_codes(verdict), failed_checks(checks), reason_codes(credit.reasons))
         return self._result(
-            verdict.correct, verdict.method != "none", sum(credit.credited), len(self.alternatives), checks, explanation
+            verdict.correct,
+            verdict.method != "none",
+            sum(credit.credited),
+            len(self.alternatives),
+            checks,
+            explanation,
+            summary,
         )
 
     def _judge_sections(self, blocks: list[str]) -> Verdict:
@@ -186,7 +197,9 @@ class PreparedGroup:
                 ],
                 "stuffing_guard": {"applied": False},
             }
-        return self._result(correct, True, sum(a is not None for a in found), len(self.groups), checks, explanation)
+        summary = Summary(*reference_codes(correct, how, stated), failed_checks(checks), ())
+        matched = sum(a is not None for a in found)
+        return self._result(correct, True, matched, len(self.groups), checks, explanation, summary)
 
 
 def _hedge(detail: str) -> Verdict:

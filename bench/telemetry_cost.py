@@ -1,0 +1,87 @@
+"""What the policy-behaviour telemetry costs on the typical workload, as a ratio measured in one run.
+
+    .venv/bin/python -m bench.telemetry_cost --baseline /path/to/checkout/without/it [--groups 150] [--rounds 6]
+
+The same groups are scored by this checkout and by the baseline checkout, in CPU seconds (a fresh process each,
+alternating which goes first, so a loaded machine slows both alike): the core's per-completion summary is in
+this one's time. This checkout then counts its results as the front end does (:class:`service.behaviour.Behaviour`,
+into a real registry), timed apart. It prints each round's seconds, the median ratio of this checkout's time
+(scoring plus counting) to the baseline's, and the ratio of the two fastest rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = """
+import json, logging, sys, time
+logging.getLogger("math_verify").setLevel(logging.ERROR)
+from bench.inprocess import core_reference
+from bench.workload import Workload
+from service.rewards import PROFILES, PreparedGroup, Settings
+groups = Workload(0).take(int(sys.argv[1]))
+warm = Workload(0, start=10**6).take(8)
+for g in warm:
+    PreparedGroup(core_reference(g.reference), PROFILES["stepgrpo"], Settings()).score(g.completions[0])
+t = time.process_time()
+out = []
+for g in groups:
+    prepared = PreparedGroup(core_reference(g.reference), PROFILES["stepgrpo"], Settings())
+    out.append([prepared.score(c) for c in g.completions])
+scoring = time.process_time() - t
+counting = 0.0
+try:
+    from service.behaviour import Behaviour
+    from service.config import Config
+    from service.metrics import Metrics
+except ImportError:
+    pass
+else:
+    behaviour = Behaviour(Metrics(), Config().metrics_runs)
+    t = time.process_time()
+    behaviour.observe("stepgrpo", "v", "run", groups, out, [False] * len(groups))
+    counting = time.process_time() - t
+print(json.dumps({"scoring": scoring, "counting": counting, "n": sum(len(g) for g in out)}))
+"""
+
+
+def measure(tree: Path, groups: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(groups)], cwd=tree, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, required=True, help="a checkout without the telemetry")
+    parser.add_argument("--groups", type=int, default=150, help="typical-workload groups of 4 scored per round")
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args()
+    ratios, ours_all, base_all = [], [], []
+    for r in range(args.rounds):
+        if r % 2:  # alternate which goes first: a machine that speeds up or slows down favours neither
+            ours, base = measure(ROOT, args.groups), measure(args.baseline, args.groups)
+        else:
+            base, ours = measure(args.baseline, args.groups), measure(ROOT, args.groups)
+        ratio = (ours["scoring"] + ours["counting"]) / base["scoring"]
+        ours_all.append(ours["scoring"] + ours["counting"])
+        base_all.append(base["scoring"])
+        ratios.append(ratio)
+        print(
+            f"round {r + 1}: {base['n']} completions; baseline {base['scoring']:.3f} s; this checkout "
+            f"{ours['scoring']:.3f} s scoring + {ours['counting'] * 1000:.1f} ms counting; ratio {ratio:.4f}"
+        )
+    print(f"median ratio (this checkout / baseline) {statistics.median(ratios):.4f}")
+    print(f"ratio of the fastest rounds {min(ours_all) / min(base_all):.4f}")
+
+
+if __name__ == "__main__":
+    main()
