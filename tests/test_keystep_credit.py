@@ -852,3 +852,19 @@ def test_padding_neither_pays_nor_costs_in_the_issue_26_corpora(which, choices):
     before = scored(answer, keys, description, rationale, steps)
     after = scored(answer, keys, description, rationale, padded(steps, choices))
     assert (after["reward"], after["key_step_ratio"]) == (before["reward"], before["key_step_ratio"])
+
+
+def test_issue_26_reasons_come_back_over_http(client):
+    case = keystep_corpus.BASES["hypotenuse"]
+    shapes = [
+        [*case.without, "It is not true that PR = 10."],
+        [*case.without, "PR = 9.", "PR = 9 + 1 = 10.", "PR = 10 + 1 = 11.", "PR = 11 + 1 = 12."],
+        [*case.without, "p = PR = 9, q = PR = 10, r = PR = 11."],
+    ]
+    completions = [keystep_corpus.full(case.description, case.rationale, s, case.answer) for s in shapes]
+    reference = {"answer": case.answer, "key_steps": case.key_steps}
+    body = {"groups": [{"reference": reference, "completions": completions}], "options": {"explain": True}}
+    response = client.post("/v1/score", json=body)
+    assert response.status_code == 200, response.text
+    reasons = [r["explanation"]["key_steps"][2]["reason"] for r in response.json()["groups"][0]["results"]]
+    assert reasons == ["not asserted: negated (not)", "enumerated: PR has 4 values", "enumerated: PR has 3 values"]
