@@ -173,3 +173,9 @@ def test_an_option_whose_text_is_yes_or_no_is_also_answered_in_words(stated, cor
     """MathVista asks yes/no questions with choices (A) yes (B) no; models answer 'No, ...' in a sentence."""
     verdict = AnswerJudge("no", {"A": "yes", "B": "no"}).judge(stated)
     assert verdict.correct is correct, verdict
+
+
+def test_only_a_section_that_opens_with_yes_or_no_answers_an_option_in_words():
+    judge = AnswerJudge("yes", {"A": "yes", "B": "no"})
+    assert not judge.judge('The correct option letter is D, "Dark Green."').correct
+    assert not AnswerJudge("no", {"A": "yes", "B": "no"}).judge("There is no evidence. The pizza is split.").correct

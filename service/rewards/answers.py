@@ -418,6 +418,8 @@ _HEDGING = re.compile(
     re.IGNORECASE,
 )
 """Words that hedge a structured answer (named unknowns, a ratio): it is then no answer at all."""
+_LEADING_YES_NO = re.compile(r"\W*(?:yes|no|true|false)\b", re.IGNORECASE)
+"""A section that opens with its yes or no (``No, Purple is the roughest.``): one answered in words."""
 _COMPLEX_I = re.compile(r"(?<![A-Za-z\\])i(?![A-Za-z])")
 _OTHER_LETTER = re.compile(r"(?<![A-Za-z\\])(?!i(?![A-Za-z]))[A-Za-z](?![A-Za-z])")
 _TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)\b")
@@ -523,7 +525,8 @@ class AnswerJudge:
         option_text = (self.choices or {}).get(self.letter or "", "")
         yes_no = YES_NO.get(normalised_text(clean_answer(option_text))) if option_text else None
         self._yes_no_option = AnswerJudge(yes_no) if yes_no is not None else None
-        """An option whose text is yes or no (``(B) No``): a committed yes or no in words names it too."""
+        """An option whose text is yes or no (``(B) No``): a section that opens with a committed yes or no names
+        it too."""
         self.too_large = too_large(self.clean)
         """A reference sympy could hang on (a power tower): math-verify is never asked about it."""
 
@@ -605,7 +608,7 @@ class AnswerJudge:
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
             return Verdict(False, "none", "no final answer", decided_by=Decision.NO_ANSWER)
-        if self._yes_no_option is not None:
+        if self._yes_no_option is not None and _LEADING_YES_NO.match(stated):
             in_words = self._yes_no_option.judge(stated)
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(stated)}
             if in_words.correct and marked <= {self.letter}:
