@@ -26,6 +26,7 @@ from stepgrpo_reward._service import (
     Placed,
     RewardServiceError,
     ScoreService,
+    batch_rates,
     component_values,
     group_batch,
     make_reference,
@@ -113,12 +114,17 @@ class _ColumnsReward:
         references = read_references(reference, range(n), self.__name__)
         return group_batch([_prompt_key(p) for p in prompts], references, [message_text(c) for c in completions])
 
-    def values(self, results: list[dict], columns: dict) -> list[float | None]:
+    def values(self, response: dict, results: list[dict], columns: dict) -> list[float | None]:
+        """The component per completion; with TRL's ``log_metric``, the unscored fraction and the batch's rates
+        (hedges, validity failures by check, uncredited key steps by reason: :data:`~stepgrpo_reward._service.RATES`)
+        logged as ``<name>/<rate>``."""
         values = component_values(results, self.component, self.__name__)
         log_metric = columns.get("log_metric")
         if callable(log_metric):
             unscored = sum(r["status"] != "ok" for r in results)
             log_metric(f"{self.__name__}/unscored_fraction", unscored / max(1, len(values)))
+            for key, rate in batch_rates(response).items():
+                log_metric(f"{self.__name__}/{key}", rate)
         return values
 
 
@@ -130,7 +136,8 @@ class StepGRPOReward(_ColumnsReward):
         if not completions:
             return []
         groups, positions = self.batch(prompts, completions, columns)
-        return self.values(self.service.results_in_order(self.service.score(groups), positions), columns)
+        response = self.service.score(groups)
+        return self.values(response, self.service.results_in_order(response, positions), columns)
 
 
 class AsyncStepGRPOReward(_ColumnsReward):
@@ -141,4 +148,5 @@ class AsyncStepGRPOReward(_ColumnsReward):
         if not completions:
             return []
         groups, positions = self.batch(prompts, completions, columns)
-        return self.values(self.service.results_in_order(await self.service.ascore(groups), positions), columns)
+        response = await self.service.ascore(groups)
+        return self.values(response, self.service.results_in_order(response, positions), columns)

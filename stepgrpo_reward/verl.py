@@ -13,9 +13,10 @@ reward alone, for the prime manager. Which manager and keys each verl release ha
 verl passes each row's ``reward_model.ground_truth``: the answer as a string, or
 ``{"answer", "key_steps", "choices", "solution"}`` (or its JSON string). Each call returns a dict whose ``score``
 verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``step_rvr``,
-``answer_correct``, ``scored``) go to verl's ``reward_extra_info``. A response whose own scoring failed
-(``timeout``/``error``) gets the lowest reward, ``score`` 0.0, as the service pays it by default, with
-``scored`` 0.0 and a warning (verl has no "unscored" value, so an excluded one is 0.0 too); so does one
+``answer_correct``, ``scored``, and the request's rates of hedges, validity failures by check and uncredited key
+steps by reason: ``hedge_rate``, ``invalid_step_numbering``, ...) go to verl's ``reward_extra_info``. A response
+whose own scoring failed (``timeout``/``error``) gets the lowest reward, ``score`` 0.0, as the service pays it by
+default, with ``scored`` 0.0 and a warning (verl has no "unscored" value, so an excluded one is 0.0 too); so does one
 whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`stepgrpo_reward.rows.label_fields`),
 which is not sent.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
@@ -34,6 +35,7 @@ from stepgrpo_reward._service import (
     Placed,
     RewardServiceError,
     ScoreService,
+    batch_rates,
     component_values,
     group_batch,
     read_references,
@@ -59,9 +61,12 @@ def _service(url: str | None, profile: str, options: dict | None, timeout: float
     return _services[key]
 
 
-def _as_verl(results: list[dict]) -> list[dict[str, float]]:
-    """Every dict has the same keys: verl appends each key's values into reward_extra_info columns."""
+def _as_verl(response: dict, results: list[dict]) -> list[dict[str, float]]:
+    """Every dict has the same keys: verl appends each key's values into reward_extra_info columns. The batch's
+    rates (:data:`~stepgrpo_reward._service.RATES`) are the request's, in every dict of it: their mean over a
+    step is the step's rate whether verl sent the batch in one request or one response at a time."""
     rewards = component_values(results, "reward", "stepgrpo_reward.verl")
+    rates = batch_rates(response)
     return [
         {
             "score": 0.0 if value is None else value,
@@ -69,6 +74,7 @@ def _as_verl(results: list[dict]) -> list[dict[str, float]]:
             "step_rvr": r.get("step_rvr") or 0.0,
             "answer_correct": 1.0 if r.get("answer_correct") else 0.0,
             "scored": 1.0 if r["status"] == "ok" else 0.0,
+            **rates,
         }
         for r, value in zip(results, rewards, strict=True)
     ]
@@ -103,7 +109,8 @@ def compute_score_batch(
         return []
     groups, positions = _batch(data_sources, solution_strs, ground_truths, extra_infos)
     service = _service(url, profile, options, timeout, ca_cert)
-    return _as_verl(service.results_in_order(service.score(groups), positions))
+    response = service.score(groups)
+    return _as_verl(response, service.results_in_order(response, positions))
 
 
 def compute_score(
@@ -137,4 +144,5 @@ async def compute_score_async(
     """verl's reward loop awaits this one per response, many at once, without a thread each."""
     groups, positions = _batch([data_source], [solution_str], [ground_truth], [extra_info])
     service = _service(url, profile, options, timeout, ca_cert)
-    return _as_verl(service.results_in_order(await service.ascore(groups), positions))[0]
+    response = await service.ascore(groups)
+    return _as_verl(response, service.results_in_order(response, positions))[0]

@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from stepgrpo_reward._service import RATES
+
 from .conftest import start_server
 from .samples import GENUINE, NO_STEPS, RIGHT_TRIANGLE_KEY_STEPS, STUFFED, WRONG_ANSWER
 
@@ -89,12 +91,14 @@ def test_one_sample_per_request_as_openrlhf_0_9_9_and_later(server, client):
         )
         ok = result["status"] == "ok"
         assert got["rewards"] == got["scores"] == [result["reward"] if ok else 0.0]
-        assert got["extra_logs"] == {
+        per_sample = {
             "step_rar": [result["step_rar"] if ok else 0.0],
             "step_rvr": [result["step_rvr"] if ok else 0.0],
             "answer_correct": [1.0 if result["answer_correct"] else 0.0],
             "scored": [1.0 if ok else 0.0],
         }
+        assert {k: got["extra_logs"][k] for k in per_sample} == per_sample
+        assert set(got["extra_logs"]) == set(per_sample) | set(RATES)
     assert want[0]["reward"] > 2 and want[-1]["status"] == "error"
     # with several URLs, OpenRLHF >= 0.9.9 sends the others an empty shard
     assert openrlhf_post(server.url + "/v1/openrlhf", {"query": [], "prompts": [], "labels": []}) == {

@@ -13,6 +13,7 @@ trl = pytest.importorskip("trl")
 datasets = pytest.importorskip("datasets")
 transformers = pytest.importorskip("transformers")
 
+from stepgrpo_reward._service import RATES, batch_rates  # noqa: E402
 from stepgrpo_reward.trl import AsyncStepGRPOReward, StepGRPOReward  # noqa: E402
 from trainer_client.policy import train_tokenizer  # noqa: E402
 
@@ -119,6 +120,7 @@ def direct_scores(client: httpx.Client, completions: list[str], answers: list[st
     }
     response = client.post("/v1/score", json=body)
     assert response.status_code == 200, response.text
+    direct_scores.last = response.json()  # type: ignore[attr-defined]
     results = [None] * len(completions)
     for items, g in zip(groups.values(), response.json()["groups"], strict=True):
         for (i, _), result in zip(items, g["results"], strict=True):
@@ -171,6 +173,9 @@ def test_grpo_trainer_logs_the_service_rewards(server, client, tmp_path, caplog)
         scored = [v for v in values if v is not None]
         assert log["rewards/stepgrpo/mean"] == pytest.approx(sum(scored) / len(scored), abs=1e-5)
         assert log["stepgrpo/unscored_fraction"] == pytest.approx(values.count(None) / len(values))
+        rates = batch_rates(direct_scores.last)  # per completion: the same however the batch is grouped
+        per_completion = [k for k in RATES if k != "zero_std_groups"]
+        assert {k: log[f"stepgrpo/{k}"] for k in per_completion} == pytest.approx({k: rates[k] for k in per_completion})
         seen_correct |= any(v > 2 for v in scored)
     assert seen_correct, "the tiny policy never produced a correct, valid solution: the comparison would be vacuous"
     assert "could not score 4 of 12 completions" in caplog.text and "reference.answer is empty" in caplog.text

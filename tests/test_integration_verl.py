@@ -13,6 +13,8 @@ from functools import partial
 
 import pytest
 
+from stepgrpo_reward._service import RATES, batch_rates
+
 from .samples import GENUINE, NO_STEPS, RIGHT_TRIANGLE_KEY_STEPS, STUFFED, WRONG_ANSWER
 
 np = pytest.importorskip("numpy")
@@ -79,6 +81,11 @@ def direct(client, items) -> list[dict]:
     return [g["results"][0] for g in r.json()["groups"]]
 
 
+def own(score: dict) -> dict:
+    """A response's own keys, without the request's rates (every response of a request has the same)."""
+    return {k: v for k, v in score.items() if k not in RATES}
+
+
 def expected(result: dict) -> dict:
     ok = result["status"] == "ok"
     return {
@@ -104,8 +111,8 @@ def test_naive_reward_manager_call(server, client, path, caplog):
             )
             for src, response, gt, idx in items
         ]
-    assert scores == [expected(r) for r in direct(client, items)]
-    assert scores[0]["score"] > 2 and scores[-1] == {
+    assert [own(s) for s in scores] == [expected(r) for r in direct(client, items)]
+    assert scores[0]["score"] > 2 and own(scores[-1]) == {
         "score": 0.0,
         "step_rar": 0.0,
         "step_rvr": 0.0,
@@ -129,7 +136,7 @@ def test_reward_loop_awaits_the_async_form(server, client):
             )
         )
 
-    assert asyncio.run(all_at_once()) == [expected(r) for r in direct(client, items)]
+    assert [own(s) for s in asyncio.run(all_at_once())] == [expected(r) for r in direct(client, items)]
 
 
 def test_batch_reward_manager_call(server, client):
@@ -146,8 +153,15 @@ def test_batch_reward_manager_call(server, client):
         ground_truths=ground_truths,
         extra_infos=extra_infos,
     )
-    assert scores == [expected(r) for r in direct(client, items)]
+    assert [own(s) for s in scores] == [expected(r) for r in direct(client, items)]
     assert len({tuple(s) for s in scores}) == 1  # the same keys everywhere: verl stacks them into reward_extra_info
+    from stepgrpo_reward.verl import _batch
+
+    groups, _ = _batch(data_sources, [r for _, r, *_ in items], ground_truths, extra_infos)
+    response = client.post("/v1/score", json={"groups": groups, "options": {"alpha": 0.1}}).json()
+    rates = batch_rates(response)
+    assert all({k: s[k] for k in RATES} == rates for s in scores)
+    assert rates["invalid_complete"] > 0  # NO_STEPS has no steps
 
 
 def test_numpy_ground_truths_as_parquet_returns_them(server, client):
@@ -157,7 +171,7 @@ def test_numpy_ground_truths_as_parquet_returns_them(server, client):
     gt = {"answer": np.str_("5"), "key_steps": steps, "choices": None}
     got = compute_score("geo", GENUINE, gt, None, url=server.url)
     want = direct(client, [("geo", GENUINE, {"answer": "5", "key_steps": [["AB = 3", "AB=3"], ["AC = 5"]]}, 0)])[0]
-    assert got == expected(want) and got["score"] == 2.1
+    assert own(got) == expected(want) and got["score"] == 2.1
 
 
 def test_prime_manager_call_gets_the_reward_as_a_float(server, client):
