@@ -326,6 +326,9 @@ BLANKS = [
     "<span></span>",
     "\\hspace{1cm}",
     "\\phantom{AB = 6}",
+    "\\hphantom{ AB = 6 }",
+    "\\hspace{ 1cm }",
+    "&#8203; &#x200B;",
     "—",
     "• • •",
 ]

@@ -132,6 +132,10 @@ _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters (and the blank braille pattern) that draw nothing: Hangul fillers."""
 _CONTENT_CATEGORIES = ("L", "N")
 _ASCII_CONTENT = re.compile(r"[A-Za-z0-9]")
+_PLAIN_ALNUM = re.compile(r"(?<![\\&#{A-Za-z0-9_])[A-Za-z0-9]")
+"""A letter or digit not inside a command, an entity or a braced argument: content at once, when the text holds
+no tag, comment, phantom or spacing argument that could hide it (the common case, found in the first few
+characters)."""
 
 
 def has_content(text: str) -> bool:
@@ -140,6 +144,8 @@ def has_content(text: str) -> bool:
     Linear: each comment is closed by one search, tags and entities are bounded."""
     if not text:
         return False
+    if "<" not in text and "phantom" not in text and "space" not in text and _PLAIN_ALNUM.search(text):
+        return True
     text = _without_comments(text)
     if "<" in text or "&" in text:
         text = _HTML_TAG.sub(" ", text)
