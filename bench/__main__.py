@@ -28,10 +28,10 @@ from .common import CPU, Server, free_port, machine_lines, percentile
 from .inprocess import CORE, IN_PROCESS_ORDER, PROFILE_ORDER, WORKLOADS, baseline_parity, measure_forked, score_groups
 from .load import build_batches, cross_check, measure_grpc, measure_http, measure_latency, rss_under_load, worker_rss
 from .report import Results, print_report
-from .workload import GROUP_SIZE, describe
+from .workload import describe
 
 THROUGHPUT_BATCH = 256
-LATENCY_BATCHES = {"typical": (16, 256, 1024), "symbolic": (16, 256)}
+LATENCY_BATCHES = {"typical": (16, 256, 1024), "symbolic": (16, 256), "grpo": (16, 256)}
 """A 1024-trajectory symbolic batch takes several seconds; its rate is in the throughput rows."""
 QUICK_SYMBOLIC = (64, (16,))
 """With ``--quick``: symbolic throughput batch and latency sizes (a 256-batch takes seconds)."""
@@ -51,7 +51,8 @@ def wait_quiet(limit: float) -> None:
 def print_workload(name: str, seed: int) -> None:
     sample = describe(WORKLOADS[name](seed, start=2 * 10**7).take(512))
     print(
-        f"workload {name}: seed {seed}; {GROUP_SIZE} completions/group; completion {sample['bytes_mean']:.0f} B mean "
+        f"workload {name}: seed {seed}; {sample['trajectories'] / sample['groups']:.0f} completions/group (mean); "
+        f"completion {sample['bytes_mean']:.0f} B mean "
         f"({sample['bytes_min']}-{sample['bytes_max']}, {sample['in_range']:.0%} in 1.0-1.3 KB); "
         f"{sample['key_groups_mean']:.1f} key-step groups/item"
     )
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="workload seed (default 0)")
     parser.add_argument(
-        "--workloads", default="typical,symbolic", help="comma-separated: typical, symbolic (default both)"
+        "--workloads", default="typical,symbolic,grpo", help="comma-separated: typical, symbolic, grpo (default all)"
     )
     parser.add_argument(
         "--rss-seconds",

@@ -17,6 +17,7 @@ from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 
 from . import reference_baseline
 from .common import ANOMALIES, CPU
+from .grpo import GrpoWorkload
 from .symbolic import SymbolicWorkload
 from .workload import Workload
 
@@ -25,7 +26,7 @@ PROFILE_ORDER = (BASELINE, CORE)
 """The service's profiles, measured in-process and over HTTP / gRPC."""
 IN_PROCESS_ORDER = (PLAIN, BASELINE, CORE)
 """``reference-code`` is the R1-VL rules re-implemented plainly (:mod:`bench.reference_baseline`)."""
-WORKLOADS = {"typical": Workload, "symbolic": SymbolicWorkload}
+WORKLOADS = {"typical": Workload, "symbolic": SymbolicWorkload, "grpo": GrpoWorkload}
 
 
 @functools.cache

@@ -18,7 +18,7 @@ from google.protobuf import json_format
 
 from .common import ANOMALIES, CPU, rss_mib, workers
 from .inprocess import score_groups
-from .workload import GROUP_SIZE, request_body
+from .workload import request_body
 
 SCORE_METHOD = "/reward.v1.RewardService/Score"
 
@@ -32,12 +32,13 @@ class Batch:
 
 def build_batches(profile: str, workload, size: int, count: int, transport: str = "http") -> list[Batch]:
     """``count`` requests of ``size`` trajectories from fresh groups, serialised for ``transport``."""
-    groups_per = size // GROUP_SIZE
     out = []
     for _ in range(count):
-        groups = workload.take(groups_per)
+        groups = workload.take(1)
+        while sum(len(g.completions) for g in groups) < size:  # groups of 4; the grpo workload's of 8 and 16
+            groups += workload.take(1)
         body = request_body(profile, groups) if transport == "http" else grpc_body(profile, groups)
-        out.append(Batch(body, groups_per * GROUP_SIZE, groups[0].index))
+        out.append(Batch(body, sum(len(g.completions) for g in groups), groups[0].index))
     return out
 
 

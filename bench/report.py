@@ -251,12 +251,18 @@ def print_checks(res: Results) -> int:
     return 1 if anomalous else 0
 
 
+WORKLOAD_NOTES = {
+    "symbolic": " (worst case: every answer needs sympy)",
+    "grpo": " (groups of 8 and 16 whose answers repeat; half symbolic)",
+}
+
+
 def print_report(res: Results) -> int:
     """Print the table; 1 if anything was not ``ok`` or any comparison differed, else 0."""
     print()
     for wl in res.workloads:
         print("=" * WIDTH)
-        print(f"{wl} workload" + (" (worst case: every answer needs sympy)" if wl == "symbolic" else ""))
+        print(f"{wl} workload" + WORKLOAD_NOTES.get(wl, ""))
         print("=" * WIDTH)
         print_rows(res, wl)
         print_ratios(res, wl)

@@ -36,6 +36,7 @@ from .kinds import (
 from .number_words import SCALES
 from .numeric import numeric_value
 from .phrase import phrase_verdict
+from .quick_verdict import quick_verdict
 from .statement import (
     LONG_STATEMENT,
     MAX_BLOCK_CHARS,
@@ -487,6 +488,8 @@ def math_verify_equal(gold: str, pred: str) -> bool:
     gold_parsed, pred_parsed = _mv_parse(gold), _mv_parse(pred)
     if not gold_parsed or not pred_parsed:
         return False
+    if (sure := quick_verdict(gold_parsed, pred_parsed)) is not None:
+        return sure
     if verify(gold_parsed, pred_parsed, timeout_seconds=None):
         return True
     places = max((len(d) for d in _SHOWN_DECIMALS.findall(pred)), default=0)

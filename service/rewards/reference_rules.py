@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from .answers import math_verify_text
+from .quick_verdict import quick_verdict
 from .validity import Check
 
 _FINAL = re.compile(r"### The final answer is:\s*\n?(.*)")
@@ -63,6 +64,8 @@ def _parse_whole(text: str):
 def _verify_parsed(pred: tuple, gold: tuple) -> bool:
     from math_verify import verify
 
+    if (sure := quick_verdict(list(pred), list(gold))) is not None:
+        return sure
     return float(verify(list(pred), list(gold), timeout_seconds=None)) > 0
 
 

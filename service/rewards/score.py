@@ -6,6 +6,7 @@ Pure and I/O-free: the HTTP and gRPC front ends, the worker pool and the tests a
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,10 @@ MAX_ANSWER_READINGS = 4
 """Final-answer sections with different text judged one by one; more than this many is a hedge at once."""
 DEFAULT_ALPHA = 0.1
 """The weight of the key-step ratio in StepRAR, as R1-VL trains with."""
+MEMO_SIZE = 32
+"""Scores and answer verdicts remembered per prepared group: GRPO samples 8-16 completions of one prompt and
+they mostly state the same answer, sometimes in the same words. A worker keeps a prepared group for its
+reference across requests, so the memo is small, cleared when full, and keyed by a digest of the text."""
 
 
 class UnusableReference(ValueError):
@@ -94,11 +99,33 @@ class PreparedGroup:
             self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
         if profile.answer_rule == "extracted_soft":
             self.judge = AnswerJudge(reference.answer, reference.choices)
+        self._scored: dict[bytes, Scored] = {}
+        self._verdicts: dict[bytes, Verdict] = {}
 
     def score(self, completion: str, explain: bool = False) -> Scored:
+        """The completion's score; an identical completion of the group is scored once (a score is a pure
+        function of the completion and the prepared reference). Explained scores are not remembered."""
+        if explain:
+            return self._score(completion, True)
+        key = _digest(completion)
+        hit = self._scored.get(key)
+        if hit is None:
+            hit = _remember(self._scored, key, self._score(completion, False))
+        return hit.copy()
+
+    def _score(self, completion: str, explain: bool) -> Scored:
         if self.profile.validity_rule == "structured":
             return self._score_soft(completion, explain)
         return self._score_reference(completion, explain)
+
+    def _judged(self, block: str) -> Verdict:
+        """The judge's verdict on one final-answer text, judged once per group (it depends only on the text
+        and the reference)."""
+        key = _digest(block)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = _remember(self._verdicts, key, self.judge.judge(block))
+        return verdict
 
     def _result(
         self, correct: bool, has_answer: bool, matched: int, total: int, checks, explanation, summary: Summary
@@ -163,7 +190,7 @@ class PreparedGroup:
             return self.judge.judge(None)
         if len(distinct) > MAX_ANSWER_READINGS:
             return _hedge(f"{len(distinct)} final-answer sections state different answers")
-        verdicts = [self.judge.judge(block) for block in distinct]
+        verdicts = [self._judged(block) for block in distinct]
         last = verdicts[-1]
         values = {v.statement.value if v.statement else None for v in verdicts}
         if all(v.correct for v in verdicts) or (not any(v.correct for v in verdicts) and len(values) == 1):
@@ -200,6 +227,17 @@ class PreparedGroup:
         summary = Summary(*reference_codes(correct, how, stated), failed_checks(checks), ())
         matched = sum(a is not None for a in found)
         return self._result(correct, True, matched, len(self.groups), checks, explanation, summary)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _remember(memo: dict, key, value):
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def _hedge(detail: str) -> Verdict:
