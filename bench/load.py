@@ -167,7 +167,9 @@ def measure_load(
     def run() -> None:
         try:
             with connect() as c:
-                while time.perf_counter() - start < seconds:
+                first = True
+                while first or time.perf_counter() - start < seconds:  # one request at least, on a busy machine too
+                    first = False
                     with lock:
                         batch = next(cursor, None)
                     if batch is None:
