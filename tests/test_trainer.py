@@ -12,7 +12,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 from safetensors.torch import load_file  # noqa: E402
 
-from trainer_client.plot import window_summary  # noqa: E402
+from trainer_client.plot import behaviour_summary, window_summary  # noqa: E402
 
 from .conftest import ROOT, free_port  # noqa: E402
 
@@ -106,6 +106,12 @@ def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_
 
     summary = next(line for line in run.stdout.splitlines() if line.startswith("first fifth -> last fifth"))
     assert_summary_agrees(summary, lines)
+    for m in lines:  # a completion failing any check has StepRVR 0: the service's rates agree with the rewards
+        failures = [v for k, v in m.items() if k.startswith("invalid_")]
+        assert 0 <= m["hedge_rate"] <= 1
+        assert max(failures, default=0) - 1e-6 <= 1 - m["validity_rate"] <= sum(failures) + 1e-6, m
+    behaviour = behaviour_summary(lines)
+    assert behaviour.startswith("first fifth -> last fifth: hedges ") and behaviour in run.stdout.splitlines()
     assert_picture(tmp_path / "reward.png")
     (tmp_path / "reward.png").unlink()
     redraw = subprocess.run(
@@ -116,7 +122,7 @@ def test_demo_run_steps_the_optimizer_writes_metrics_and_draws_them(server, tmp_
         timeout=120,
     )
     assert redraw.returncode == 0, redraw.stderr[-3000:]
-    assert summary in redraw.stdout.splitlines()
+    assert summary in redraw.stdout.splitlines() and behaviour in redraw.stdout.splitlines()
     assert_picture(tmp_path / "reward.png")
 
 

@@ -1,8 +1,9 @@
 """``python -m trainer_client.plot RUN_DIR``: the learning curves of a run, from its ``metrics.jsonl``.
 
 Draws ``reward.png`` (reward, StepRAR, StepRVR, accuracy, validity and KL per step: the raw values
-faint, a moving average over them) and prints one line: each curve's mean over the first fifth of
-the steps and over the last fifth, the plainest sign of whether the policy learned.
+faint, a moving average over them; then the hedge rate and the validity failures by check) and prints
+each curve's mean over the first fifth of the steps and over the last fifth, the plainest sign of whether
+the policy learned, and a line of the same for the hedge rate and each check's failures.
 """
 
 from __future__ import annotations
@@ -23,6 +24,43 @@ CURVES = {
     "kl": "KL",
 }
 """Metric key -> label, in the order of the panels and of the summary line."""
+HEDGE = "hedge_rate"
+"""The share of scored completions whose final answer hedged (the service's ``stats.rates.hedge``)."""
+INVALID = "invalid_"
+"""Prefix of the per-check validity-failure rates (``invalid_step_numbering``: ``stats.rates.validity_failures``)."""
+
+
+def behaviour_rates(rates: list) -> dict[str, float]:
+    """One step's hedge rate and validity failures by check, from its responses' ``stats.rates`` (several when
+    groups are sent one per request), weighted by the completions each scored."""
+    rates = [r for r in rates if r is not None and r.scored]
+    scored = sum(r.scored for r in rates)
+    if not scored:
+        return {HEDGE: float("nan")}
+    out = {HEDGE: sum(r.hedge * r.scored for r in rates) / scored}
+    for check in sorted({c for r in rates for c in r.validity_failures}):
+        out[INVALID + check] = sum(r.validity_failures.get(check, 0.0) * r.scored for r in rates) / scored
+    return out
+
+
+def _checks(metrics: list[dict]) -> list[str]:
+    return sorted({k for m in metrics for k in m if k.startswith(INVALID)})
+
+
+def behaviour_summary(metrics: list[dict]) -> str:
+    """``first fifth -> last fifth: hedges 0.050 -> 0.010; validity failures: step_numbering 0.300 -> 0.100``."""
+    n = max(1, len(metrics) // 5)
+
+    def value(m: dict, key: str) -> float | None:
+        return m.get(key, 0.0 if HEDGE in m else None)  # a step with rates and no failure of a check: 0
+
+    def move(key: str) -> str:
+        first = _mean([value(m, key) for m in metrics[:n]])
+        last = _mean([value(m, key) for m in metrics[-n:]])
+        return f"{first:.3f} -> {last:.3f}"
+
+    failures = ", ".join(f"{key.removeprefix(INVALID)} {move(key)}" for key in _checks(metrics)) or "none"
+    return f"first fifth -> last fifth: hedges {move(HEDGE)}; validity failures: {failures}"
 
 
 def read_metrics(path: str | Path) -> list[dict]:
@@ -74,13 +112,27 @@ def draw(metrics: list[dict], path: str | Path, title: str | None = None) -> Pat
     path = Path(path)
     steps = [m["step"] for m in metrics]
     window = max(1, len(metrics) // 10)
-    figure, axes = pyplot.subplots(2, 3, figsize=(9, 4.8), dpi=80, sharex=True)
-    for axis, (key, label) in zip(axes.flat, CURVES.items(), strict=True):
+    figure, axes = pyplot.subplots(2, 4, figsize=(12, 4.8), dpi=80, sharex=True)
+    for axis, (key, label) in zip(axes.flat, CURVES.items(), strict=False):
         values = [m[key] for m in metrics]
         first, last = fifths(metrics, key)
         axis.plot(steps, values, ".", color="tab:blue", alpha=0.25, markersize=3)
         axis.plot(steps, smoothed(values, window), color="tab:blue", linewidth=1.8)
         axis.set_title(f"{label}: {first:.2f} \u2192 {last:.2f}", fontsize=10)
+        axis.grid(alpha=0.3)
+    hedges, failures = axes.flat[len(CURVES)], axes.flat[len(CURVES) + 1]
+    hedge = [m.get(HEDGE, float("nan")) for m in metrics]
+    hedges.plot(steps, hedge, ".", color="tab:red", alpha=0.25, markersize=3)
+    hedges.plot(steps, smoothed(hedge, window), color="tab:red", linewidth=1.8)
+    hedges.set_title("hedged answers", fontsize=10)
+    for key in _checks(metrics):
+        failures.plot(
+            steps, smoothed([m.get(key, 0.0) for m in metrics], window), linewidth=1.5, label=key.removeprefix(INVALID)
+        )
+    if _checks(metrics):
+        failures.legend(fontsize=7)
+    failures.set_title("validity failures by check", fontsize=10)
+    for axis in (hedges, failures):
         axis.grid(alpha=0.3)
     for axis in axes[1]:
         axis.set_xlabel("GRPO step")
@@ -109,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"curves: {draw(metrics, args.output or metrics_file.parent / PICTURE, args.title)}")
     print(summary(metrics))
+    print(behaviour_summary(metrics))
     return 0
 
 

@@ -312,7 +312,13 @@ class Trainer:
             "reward_wait_ms": round(waited * 1000, 2),
             "step_seconds": round(time.perf_counter() - started, 3),
         }
-        return self._metrics(step, groups, parts, rollouts) | timing | {"reward_version": replies[0][0].version}
+        behaviour = plot.behaviour_rates([response.stats.rates for response, _ in replies])
+        return (
+            self._metrics(step, groups, parts, rollouts)
+            | behaviour
+            | timing
+            | {"reward_version": replies[0][0].version}
+        )
 
     def score(self, groups: list[dict]) -> tuple:
         """The service's response to ``groups`` and the seconds it took to come back."""
@@ -485,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_plot and metrics:
         print(f"curves: {plot.draw(metrics, out / plot.PICTURE)}")
     print(plot.summary(metrics))
+    print(plot.behaviour_summary(metrics))
     print(f"done: metrics in {out / 'metrics.jsonl'}, checkpoint {final}")
     return 0
 
