@@ -179,3 +179,17 @@ def test_only_a_section_that_opens_with_yes_or_no_answers_an_option_in_words():
     judge = AnswerJudge("yes", {"A": "yes", "B": "no"})
     assert not judge.judge('The correct option letter is D, "Dark Green."').correct
     assert not AnswerJudge("no", {"A": "yes", "B": "no"}).judge("There is no evidence. The pizza is split.").correct
+
+
+@pytest.mark.parametrize(
+    ("section", "correct"),
+    [
+        ("We have $2^{99999999}$ as a bound.\n\nThe answer is 5.", True),
+        ("We have $2^{99999999}$ as a bound.\n\nThe answer is 6.", False),
+        ("Each term is below $2^{99999999}$.\nThe answer is 5.", True),
+        ("The answer is $2^{99999999}$.", False),
+        ("$2^{99999999}$\n\nThe answer is 5.", False),
+    ],
+)
+def test_the_growth_guard_looks_at_the_answer_not_the_working_above_it(section, correct):
+    assert AnswerJudge("5").judge(section).correct is correct

@@ -641,7 +641,8 @@ class AnswerJudge:
             return Verdict(False, "hedge", detail, hedge, claims, Decision.SECOND_VALUE)
         verdict = self._judge_structured(stated) or self._judge_text(stated, claims)
         if verdict is None:
-            if statement.value is None and len(rule.asserted) == 1:
+            misread = statement.value is not None and too_large(clean_answer(statement.value))
+            if (statement.value is None or misread) and len(rule.asserted) == 1 and not too_large(rule.asserted[0]):
                 statement = Statement(rule.asserted[0], Rule.CLAIM, values=rule.asserted)
             verdict = self._judge_read(stated, statement)
         if (second := self._second_value(rule, verdict.statement or statement, verdict.correct)) is not None:
