@@ -297,6 +297,11 @@ def _check_card(page, profile: str, index: int, text: str, result: dict, advanta
     ]
     read = page.eval_on_selector(f"{card} .answer .read", "e => e.textContent")
     assert read == (explanation["answer"]["rule"] or explanation["answer"]["method"]) and read
+    if explanation["answer"]["decided_by"]:
+        decided = page.eval_on_selector(f"{card} .answer .decided-by", "e => e.textContent")
+        assert decided == explanation["answer"]["decided_by"]
+    stances = page.eval_on_selector_all(f"{card} .answer .claims li", "es => es.map(e => e.dataset.stance)")
+    assert stances == [claim["stance"] for claim in explanation["answer"]["claims"]]
 
 
 def test_examples_show_what_the_api_returns_for_both_profiles(page, client):

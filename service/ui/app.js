@@ -296,7 +296,16 @@ function renderAnswer(answer) {
     el("p", {}, "stated ", el("code", { class: "stated" }, answer.stated ?? "(none)"), " · reference ", el("code", {}, answer.reference)),
     el("p", {}, "read ", el("code", { class: "read" }, answer.rule || answer.method)),
     el("p", {}, "judged ", el("strong", { class: answer.correct ? "good" : "bad" }, answer.correct ? "correct" : "wrong"),
-      " by ", el("code", { class: "method" }, answer.method), answer.detail ? ` — ${answer.detail}` : ""));
+      " by ", el("code", { class: "method" }, answer.method), answer.detail ? ` — ${answer.detail}` : ""),
+    answer.decided_by ? el("p", {}, "decided by ", el("code", { class: "decided-by" }, answer.decided_by)) : null,
+    renderClaims(answer.claims || []));
+}
+
+function renderClaims(claims) {
+  if (!claims.length) return null;
+  return el("ul", { class: "claims", "aria-label": "Claims read" }, claims.map((c) =>
+    el("li", { dataset: { stance: c.stance } }, el("code", {}, c.value), ` ${c.stance}`, c.marker ? ` (${c.marker})` : "",
+      ` · ${c.where}`)));
 }
 
 function renderGuard(guard) {
