@@ -62,8 +62,8 @@ def _value(expr: Expr, point: dict) -> complex | None:
 
 def _clearly_different(gold: Expr, pred: Expr) -> bool:
     symbols = sorted(gold.free_symbols | pred.free_symbols, key=str)
-    if len(symbols) > _MAX_SYMBOLS:
-        return False
+    if len(symbols) > _MAX_SYMBOLS or any(s.is_integer or s.is_nonpositive for s in symbols):
+        return False  # the points are positive non-integers: such a symbol could not take them
     for values in _POINTS:
         point = dict(zip(symbols, values, strict=False))
         a, b = _value(gold, point), _value(pred, point)
