@@ -159,8 +159,9 @@ class RewardService:
         self._observe("score_handle", 200, started)
         return result
 
-    async def openrlhf(self, body: dict, profile: str = DEFAULT_PROFILE) -> dict:
-        """``POST /v1/openrlhf`` for a deployment handle: ``{"rewards", "scores", "extra_logs"}``."""
+    async def openrlhf(self, body: dict, profile: str = DEFAULT_PROFILE, run: str | None = None) -> dict:
+        """``POST /v1/openrlhf`` for a deployment handle: ``{"rewards", "scores", "extra_logs"}``; ``run`` names
+        the training run in the policy-behaviour metrics."""
         started = time.perf_counter()
         try:
             unknown = openrlhf_protocol.unknown_profile(profile)
@@ -168,7 +169,7 @@ class RewardService:
                 raise RequestError(422, f"profile: {unknown}")
             try:
                 req = await asyncio.to_thread(
-                    openrlhf_protocol.score_request, OpenRLHFRequest.model_validate(body), profile
+                    openrlhf_protocol.score_request, OpenRLHFRequest.model_validate(body), profile, None, run
                 )
             except ValidationError as exc:
                 raise RequestError(422, validation_message(exc)) from None

@@ -177,7 +177,8 @@ def component_values(results: Sequence[dict], component: str, source: str) -> li
 
 class ScoreService(ServiceClient):
     """POST /v1/score for one profile and options, through the client core (:mod:`stepgrpo_reward.client`):
-    its retries, timeouts, bearer token (default: ``REWARD_AUTH_TOKEN``) and :class:`RewardServiceError`."""
+    its retries, timeouts, bearer token (default: ``REWARD_AUTH_TOKEN``) and :class:`RewardServiceError`.
+    ``run`` names the training run in the service's policy-behaviour metrics (docs/contract.md)."""
 
     def __init__(
         self,
@@ -190,6 +191,7 @@ class ScoreService(ServiceClient):
         max_backoff: float = 8.0,
         token: str | None = None,
         ca_cert: str | None = None,
+        run: str | None = None,
     ):
         super().__init__(
             url,
@@ -202,9 +204,11 @@ class ScoreService(ServiceClient):
         )
         self.profile = profile
         self.options = dict(options or {})
+        self.run = run
 
     def body(self, groups: list[dict]) -> dict:
-        return {"profile": self.profile, "groups": groups, "options": self.options}
+        body = {"profile": self.profile, "groups": groups, "options": self.options}
+        return body | {"run": self.run} if self.run else body
 
     def score(self, groups: list[dict]) -> dict:
         """The service's response; no request when nothing is left to send."""

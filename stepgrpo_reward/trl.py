@@ -66,7 +66,8 @@ class _ColumnsReward:
     are optional; without an answer, R1-VL's ``solution`` column gives it, read by :mod:`stepgrpo_reward.rows`).
     ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
     ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``); ``ca_cert``: a PEM
-    file to trust for an ``https://`` URL (default: the system's roots).
+    file to trust for an ``https://`` URL (default: the system's roots). ``run`` names the training run in the
+    service's policy-behaviour metrics.
     """
 
     def __init__(
@@ -83,13 +84,14 @@ class _ColumnsReward:
         retries: int = 3,
         token: str | None = None,
         ca_cert: str | None = None,
+        run: str | None = None,
     ):
         if component not in COMPONENTS:
             raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
         self.component = component
         self.columns = (answer_column, key_steps_column, choices_column)
         self.service = ScoreService(
-            url, profile, options, timeout=timeout, retries=retries, token=token, ca_cert=ca_cert
+            url, profile, options, timeout=timeout, retries=retries, token=token, ca_cert=ca_cert, run=run
         )
         # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
         self.__name__ = "stepgrpo" if component == "reward" else component

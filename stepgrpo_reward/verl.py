@@ -21,7 +21,8 @@ whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`step
 which is not sent.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
 A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment;
-over ``https://`` with a private CA, pass its PEM file as ``reward_kwargs.ca_cert``.
+over ``https://`` with a private CA, pass its PEM file as ``reward_kwargs.ca_cert``; ``reward_kwargs.run`` names the
+training run in the service's policy-behaviour metrics.
 """
 
 from __future__ import annotations
@@ -48,16 +49,18 @@ __all__ = ["RewardServiceError", "compute_score", "compute_score_async", "comput
 _services: dict[tuple, ScoreService] = {}
 
 
-def _service(url: str | None, profile: str, options: dict | None, timeout: float, ca_cert: str | None) -> ScoreService:
+def _service(
+    url: str | None, profile: str, options: dict | None, timeout: float, ca_cert: str | None, run: str | None = None
+) -> ScoreService:
     """One client per setting and process, kept for the worker's lifetime (verl calls once per response or
     batch). Per process: verl's prime manager calls from a forked pool, and a child writing on the parent's pooled
     connection garbles both requests (the server answered 400 'Invalid HTTP request')."""
     url = url or os.environ.get("STEPGRPO_REWARD_URL") or DEFAULT_URL
     options = {str(k): v for k, v in (options or {}).items()}  # a hydra DictConfig from reward_kwargs
     token = bearer_token(None)  # the server's bearer token from REWARD_AUTH_TOKEN, if it has one
-    key = (os.getpid(), url, profile, json.dumps(options, sort_keys=True), timeout, token, ca_cert)
+    key = (os.getpid(), url, profile, json.dumps(options, sort_keys=True), timeout, token, ca_cert, run)
     if key not in _services:
-        _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token, ca_cert=ca_cert)
+        _services[key] = ScoreService(url, profile, options, timeout=timeout, token=token, ca_cert=ca_cert, run=run)
     return _services[key]
 
 
@@ -102,13 +105,14 @@ def compute_score_batch(
     options: dict | None = None,
     timeout: float = 120.0,
     ca_cert: str | None = None,
+    run: str | None = None,
     **_: Any,
 ) -> list[dict[str, float]]:
     """verl's batch reward manager: all responses of a batch in one request."""
     if len(solution_strs) == 0:
         return []
     groups, positions = _batch(data_sources, solution_strs, ground_truths, extra_infos)
-    service = _service(url, profile, options, timeout, ca_cert)
+    service = _service(url, profile, options, timeout, ca_cert, run)
     response = service.score(groups)
     return _as_verl(response, service.results_in_order(response, positions))
 
@@ -139,10 +143,11 @@ async def compute_score_async(
     options: dict | None = None,
     timeout: float = 120.0,
     ca_cert: str | None = None,
+    run: str | None = None,
     **_: Any,
 ) -> dict[str, float]:
     """verl's reward loop awaits this one per response, many at once, without a thread each."""
     groups, positions = _batch([data_source], [solution_str], [ground_truth], [extra_info])
-    service = _service(url, profile, options, timeout, ca_cert)
+    service = _service(url, profile, options, timeout, ca_cert, run)
     response = await service.ascore(groups)
     return _as_verl(response, service.results_in_order(response, positions))[0]

@@ -13,7 +13,8 @@ from service.rewardpb import reward_pb2, reward_pb2_grpc
 from tests.conftest import start_server
 from tests.keystep_corpus import full, gaming_shapes
 
-RUNS = 4
+RUNS = 6
+"""Run slots of the test server: enough for every named run of the tests before the flood."""
 HEAD = (
     "### Image Description:\nA right triangle.\n### Rationales:\nPythagoras.\n### Let's think step by step.\n"
     "### Step 1:\nPQ = 8 and QR = 6.\n### Step 2:\nBy the Pythagorean theorem PR = 10.\n"
@@ -151,7 +152,25 @@ def test_the_run_comes_from_grpc_metadata_and_the_openrlhf_query(served):
     assert refused.status_code == 422 and "run" in refused.text
 
 
+def test_the_adapters_name_their_run(served):
+    from stepgrpo_reward.trl import StepGRPOReward
+    from stepgrpo_reward.verl import compute_score_batch
+
+    server, client = served
+    logged = {}
+    reward = StepGRPOReward(server.url, run="trl-run")
+    values = reward(
+        ["p", "p"], [_answer("maybe 10"), _answer("10")], answer=["10", "10"], log_metric=logged.__setitem__
+    )
+    assert values[1] > values[0] and logged["stepgrpo/hedge_uncertain"] == 0.5 and logged["stepgrpo/hedge_rate"] == 0.5
+    assert counted(client, "reward_policy_verdicts_total", "trl-run", "outcome") == {"hedge": 1, "right": 1}
+    scores = compute_score_batch(["geo"], [_answer("10 or 12")], ["10"], [{"index": 0}], url=server.url, run="verl-run")
+    assert scores[0]["hedge_alternative"] == 1.0 and scores[0]["hedge_rate"] == 1.0
+    assert counted(client, "reward_policy_verdicts_total", "verl-run", "rule") == {"alternative": 1}
+
+
 def test_a_thousand_runs_keep_the_label_set_bounded(served):
+    """Last of the server's tests: after it, every run slot is held by a recent name and new runs are 'other'."""
     _, client = served
     group = [{"reference": TRIANGLE, "completions": [_answer("10")]}]
     for i in range(1000):
