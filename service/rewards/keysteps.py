@@ -113,10 +113,11 @@ MAX_CHAIN_CHECKS = 100_000
 """Clauses read for equation chains per completion, over all key steps: each key step reads only the clauses
 holding both its sides (an index), and past this many a key step's chain counts as not found (400 key steps x
 4,000 clauses read every clause: 1.6 M, seconds)."""
-MAX_FUZZY_WINDOWS = 200_000
-"""Windows compared word by word per completion, over all phrases: each phrase is compared only where the
-stream has a word that can match its first word (an index), and past this many fuzzy matching stops (40
-phrases x a 64 KB completion compared every window: seconds)."""
+MAX_FUZZY_COMPARISONS = 200_000
+"""Words compared per completion for fuzzy matching, over all phrases (windows x phrase words): each phrase is
+compared only where the stream has a word that can match its first word (an index), and past this many fuzzy
+matching stops (40 phrases x a 64 KB completion compared every window: seconds; so did a 700-word phrase
+against 2,000 repeats of its word)."""
 
 
 @dataclass(slots=True)
@@ -129,8 +130,8 @@ class StepStream:
     _clauses: list[list[tuple[int, int]]] | None = field(default=None)
     _members: dict[tuple[str, ...], set[int]] | None = field(default=None)
     _by_prefix: dict[str, list[int]] | None = field(default=None)
-    budget: dict[str, int] = field(default_factory=lambda: {"chain": MAX_CHAIN_CHECKS, "fuzzy": MAX_FUZZY_WINDOWS})
-    """Work left for chain and fuzzy matching (see ``MAX_CHAIN_CHECKS``, ``MAX_FUZZY_WINDOWS``)."""
+    budget: dict[str, int] = field(default_factory=lambda: {"chain": MAX_CHAIN_CHECKS, "fuzzy": MAX_FUZZY_COMPARISONS})
+    """Work left for chain and fuzzy matching (see ``MAX_CHAIN_CHECKS``, ``MAX_FUZZY_COMPARISONS``)."""
 
     @classmethod
     def of(cls, step_texts: list[str]) -> StepStream:
@@ -342,10 +343,10 @@ def _fuzzy_windows(words: list[str], stream: StepStream, threshold: float) -> li
     n = len(words)
     found: list[tuple[int, float]] = []
     starts = [start for start in stream.word_starts(words[0]) if start <= len(toks) - n]
-    if len(starts) > stream.budget["fuzzy"]:
+    if len(starts) * n > stream.budget["fuzzy"]:
         stream.budget["fuzzy"] = 0
         return found
-    stream.budget["fuzzy"] -= len(starts)
+    stream.budget["fuzzy"] -= len(starts) * n
     for start in starts:
         scores = []
         for word, tok in zip(words, toks[start : start + n], strict=True):
