@@ -6,7 +6,9 @@ The same groups are scored by this checkout and by the baseline checkout, in CPU
 alternating which goes first, so a loaded machine slows both alike): the core's per-completion summary is in
 this one's time. This checkout then counts its results as the front end does (:class:`service.behaviour.Behaviour`,
 into a real registry), timed apart. It prints each round's seconds, the median ratio of this checkout's time
-(scoring plus counting) to the baseline's, and the ratio of the two fastest rounds.
+(scoring plus counting) to the baseline's, and the ratio of the two fastest rounds. On a loaded machine the
+processes' times scatter; the last line isolates the core's summary in one process (the same groups scored with
+it and with it replaced by constants, alternating), which the scatter between processes does not reach.
 """
 
 from __future__ import annotations
@@ -59,6 +61,45 @@ def measure(tree: Path, groups: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def summary_ab(rounds: int, groups: int) -> tuple[float, float]:
+    """In one process, the same fresh groups scored with the core's summary and with it replaced by constants,
+    alternating which goes first: (median ratio, ratio of the sums) of CPU seconds, on to off."""
+    import logging
+    import time
+
+    import service.rewards.score as core
+    from bench.inprocess import core_reference
+    from bench.workload import Workload
+    from service.rewards import PROFILES, PreparedGroup, Settings
+
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    real = (core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary)
+    constant = (lambda v: ("right", "plain"), lambda c: (), lambda r: (), lambda *a: None)
+
+    def scored(batch) -> float:
+        started = time.process_time()
+        for g in batch:
+            prepared = PreparedGroup(core_reference(g.reference), PROFILES["stepgrpo"], Settings())
+            for c in g.completions:
+                prepared.score(c)
+        return time.process_time() - started
+
+    workload = Workload(0, start=2 * 10**6)
+    scored(workload.take(8))
+    on: list[float] = []
+    off: list[float] = []
+    try:
+        for r in range(rounds):
+            batch = workload.take(groups)
+            arms = [(real, on), (constant, off)]
+            for functions, times in arms if r % 2 == 0 else arms[::-1]:
+                core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary = functions
+                times.append(scored(batch))
+    finally:
+        core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary = real
+    return statistics.median(a / b for a, b in zip(on, off, strict=True)), sum(on) / sum(off)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, required=True, help="a checkout without the telemetry")
@@ -81,6 +122,8 @@ def main() -> None:
         )
     print(f"median ratio (this checkout / baseline) {statistics.median(ratios):.4f}")
     print(f"ratio of the fastest rounds {min(ours_all) / min(base_all):.4f}")
+    median, total = summary_ab(2 * args.rounds, args.groups // 2)
+    print(f"the core's summary alone, in one process (on / off): median ratio {median:.4f}, sums {total:.4f}")
 
 
 if __name__ == "__main__":
