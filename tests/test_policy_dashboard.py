@@ -89,7 +89,12 @@ def test_the_alert_rules_follow_the_rule_schema():
 
 
 @pytest.mark.skipif(PROMTOOL is None, reason="promtool is not installed (Debian: the prometheus package; or PROMTOOL)")
-def test_promtool_checks_the_rules_and_the_config():
-    for args in (["check", "rules", str(ALERTS)], ["check", "config", str(DEPLOY / "prometheus" / "prometheus.yml")]):
+def test_promtool_checks_the_rules_and_the_config_and_each_alert_fires():
+    checks = (
+        ["check", "rules", str(ALERTS)],
+        ["check", "config", str(DEPLOY / "prometheus" / "prometheus.yml")],
+        ["test", "rules", str(DEPLOY / "prometheus" / "alerts_test.yml")],  # each alert fires on its shape
+    )
+    for args in checks:
         done = subprocess.run([PROMTOOL, *args], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
