@@ -38,8 +38,8 @@ import yaml
 from grpc_health.v1 import health_pb2
 
 from .conftest import ROOT, free_port, wait_for_grpc_health
+from .fresh_install import checkout_files
 from .samples import GENUINE, POWER_TOWER, WRONG_ANSWER, group
-from .test_image_install import checkout_files
 
 pytestmark = pytest.mark.timeout(1800)  # the first test also builds the base (once) and the server image
 
