@@ -1242,3 +1242,12 @@ PENDING: list[Case] = [
 
 VALUES: list[Case] = [*QUANTITIES, *LONG, *OPTIONS, *YES_NO, *TEXT, *EXPRESSIONS, *STRUCTURED, *PUBLIC]
 CORRECT += [(reference, section, choices) for section, reference, choices in VALUES]
+
+# ---------------------------------------------------------------- restating under a condition is no second value
+CORRECT += [
+    ("7", "The answer is 7.\n\nIf we add the two legs again, it would be 7 once more.", None),
+    ("7", "7\n\n(7 if we count the corner post as well)", None),
+    ("7", "The answer is 7.\n\nWe get 7 if we add 3 and 4.", None),
+    ("7", "The most likely sum is 7.", None),
+    ("yes", "Yes. It would be no only if the lines met, and they do not.", None),
+]

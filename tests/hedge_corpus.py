@@ -64,6 +64,8 @@ EVERY_KIND = [
     "The final answer is $\\boxed{{{r}}}$ (or possibly $\\boxed{{{w}}}$).",
     "It is {r}, though possibly {w}.",
     "Possibly {r}.",
+    "{r}?",
+    "**{r}?**",
 ]
 """Hedges that any kind of answer can be written as."""
 
@@ -131,3 +133,19 @@ def _cases() -> list[tuple[str, str, dict[str, str] | None, str]]:
 
 
 HEDGES = _cases()
+
+OFFERED_LATER = [
+    "The answer is {r}.\n\nHowever, if the figure were not drawn to scale, it would be {w}.",
+    "{r}\n\n({w} if the figure is not to scale)",
+    "{r} is likely the answer.",
+    "It depends; {r}.",
+]
+"""A different value offered under a condition after the answer, doubt after the value, an answer that depends:
+paid after the answer-reading rebuild, found by probing it. Numbers only: a word or an expression in such a
+sentence is not yet read as a value there (docs/rewards.md, known limits)."""
+HEDGES += [
+    (reference, _filled(t, right, wrong, wrong_word), choices, kind)
+    for kind, reference, right, wrong, wrong_word, choices in KINDS
+    if kind in ("number", "decimal", "quantity")
+    for t in OFFERED_LATER
+]

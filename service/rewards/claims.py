@@ -109,7 +109,22 @@ _MARKERS = word_pattern(
     | ALTERNATIVE
     | CONDITIONAL
     | frozenset(p.split()[0] for p in UNCERTAIN_PHRASES)
-    | {"also", "too", "well", "wait", "second", "rather", "though", "least", "most", "than", "up", r"\w+n't"}
+    | {
+        "also",
+        "too",
+        "well",
+        "wait",
+        "second",
+        "rather",
+        "though",
+        "least",
+        "most",
+        "than",
+        "up",
+        "likely",
+        "unlikely",
+        r"\w+n't",
+    }
 )
 """Words that could give a claim a stance: a block without them (and short, see :func:`_quiet`) is read at once."""
 _ESCAPED_BREAK = re.compile(r"\\n(?![A-Za-z])")
@@ -123,6 +138,15 @@ _FULL = frozenset({Stance.UNCERTAIN, Stance.ALTERNATIVE})
 sentences that hold an answer (a box, an announcement, a labelled or bare value) or, without one, the last three:
 elsewhere they are the working's own ``not``, ``if`` and ``at most``."""
 _SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
+_WOULD_BE = re.compile(r"\bwould\s+(?:be|have\s+been|give|equal|get|make)\s*$", re.IGNORECASE)
+_MAY_OFFER = frozenset({Stance.CONDITIONAL, Stance.ASSERTED, Stance.NEGATED})
+"""Stances a value offered under a condition may be read with (the ``not`` may be the condition's own)."""
+_LIKELY = frozenset({"likely", "unlikely"})
+"""Doubt about the value beside it (``7 is likely the answer``); before the copula it describes the subject (``The
+most likely sum is 7``) and is not read there."""
+_ASKED = re.compile(r"[\s*_`\"“”'‘’(]*(?P<value>(?:[^\n.!?]|\.(?=\d)){1,80}?)[\s*_`\"“”'‘’)]*\?+[\s*_`\"“”'‘’)]*")
+"""A section that is one question (``7?``, ``**green?**``, ``Is it 12 cm?``): it asks, it does not commit."""
+_THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|assuming|provided)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +154,8 @@ class Claim:
     value: str
     stance: Stance
     where: str
-    """``box``, ``sentence``, ``line``, ``table`` or ``alternative``: how the claim was found."""
+    """``box``, ``sentence``, ``line``, ``table``, ``alternative`` or ``offered`` (a value under a condition after the
+    answer: a second value when it differs from the answer, a restatement when it does not): how it was found."""
     marker: str = ""
     """The word or sign that gave the stance (``perhaps``, ``not``, ``\\pm``); empty when asserted."""
 
@@ -247,7 +272,8 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     for phrase in UNCERTAIN_PHRASES:
         if f" {phrase} " in near and not _allowed(phrase, allow):
             return Stance.UNCERTAIN, phrase
-    uncertain = [w for w in before_words + after_words if (w in UNCERTAIN or w == "wait") and not _allowed(w, allow)]
+    doubt = UNCERTAIN | _LIKELY
+    uncertain = [w for w in before_words + after_words if (w in doubt or w == "wait") and not _allowed(w, allow)]
     if uncertain:
         return Stance.UNCERTAIN, uncertain[0]
     if site.where != "box" and _in_parentheses(sentence, site.start) or JUSTIFICATION.search(" ".join(clause_words)):
@@ -385,6 +411,8 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         return ()
     if THINK_END in block:
         block = block.rsplit(THINK_END, 1)[1]
+    if (asked := _ASKED.fullmatch(block)) is not None:
+        return (Claim(asked.group("value").strip(), Stance.UNCERTAIN, "sentence", "?"),)
     if _quiet(block):
         return ()
     marked = _Marked(_ESCAPED_BREAK.sub("\n", normalised_block(block)))
@@ -434,6 +462,9 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
     claims = []
     for index, site in enumerate(sites):
         stance, marker = _stance(sentence, sites, index, allow)
+        if not full and stance in _MAY_OFFER and _offered_if(sentence, site, index):
+            claims.append(Claim(site.value, Stance.CONDITIONAL, "offered", marker or "if"))
+            continue
         if not full and stance not in _FULL and stance is not Stance.ASSERTED:
             stance, marker = Stance.JUSTIFICATION, ""
         if not full and stance is Stance.ALTERNATIVE and marker not in _SECOND_THOUGHTS:
@@ -446,6 +477,17 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
         if site.where == "box" or stance is not Stance.ASSERTED:
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
     return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+def _offered_if(sentence: str, site: _Site, index: int) -> bool:
+    """A value offered under a condition after the answer (``However, if it were obtuse, it would be 8.``, ``(8 if
+    the units are inches)``): the value right after ``would be``, or the sentence's first value right before
+    ``if``. Working's own conditions (``we get 7 if we add 3 and 4``: 3 and 4) stay justifications."""
+    if not CONDITIONAL & set(_words(sentence.lower())):
+        return False
+    if _WOULD_BE.search(sentence[: site.start]):
+        return True
+    return index == 0 and _THEN_IF.match(sentence, site.end) is not None
 
 
 def _offered(sentence: str, marked: _Marked, expect: str, allow: str, short: bool) -> list[Claim]:
@@ -496,11 +538,11 @@ class Commitment:
 
 def commitment(claims: tuple[Claim, ...]) -> Commitment:
     """The commitment rule: the first open claim, if any, and the distinct values asserted."""
-    open_claim = next((claim for claim in claims if claim.stance in OPEN), None)
+    open_claim = next((claim for claim in claims if claim.stance in OPEN and claim.where != "offered"), None)
     asserted: dict[str, str] = {}
     boxed: dict[str, str] = {}
     for claim in claims:
-        if claim.stance is Stance.ASSERTED and claim.value:
+        if (claim.stance is Stance.ASSERTED or claim.where == "offered") and claim.value:
             (boxed if claim.where == "box" else asserted).setdefault(value_key(claim.value), claim.value)
     return Commitment(open_claim, tuple(asserted.values()), tuple(boxed.values()))
 

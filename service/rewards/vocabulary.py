@@ -34,7 +34,7 @@ BOUND = re.compile(
     r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
 )
 """A bound, not a value (``at most \\boxed{7}``, ``more than 8``)."""
-CONDITIONAL = frozenset({"if", "assuming", "depending", "provided", "suppose", "supposing"})
+CONDITIONAL = frozenset({"if", "assuming", "depending", "depends", "provided", "suppose", "supposing"})
 """A value under a condition is not committed to (``7 if the angle is acute``)."""
 JUSTIFYING = ("which", "because", "since", "as", "where", r"given\s+that")
 """Words that open a clause justifying or describing a value already stated (``7, which is greater than 5``)."""
