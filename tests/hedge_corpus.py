@@ -66,6 +66,9 @@ EVERY_KIND = [
     "Possibly {r}.",
     "{r}?",
     "**{r}?**",
+    "**{r}** **{w}**",
+    "`{r}`, `{w}`",
+    "*{r}* *{w}*",
 ]
 """Hedges that any kind of answer can be written as."""
 

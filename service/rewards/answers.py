@@ -65,7 +65,17 @@ class Verdict:
 
 
 _TEXT_WRAP = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
-_WRAPPING = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**"), ("*", "*"), ("`", "`"), ('"', '"'))
+_WRAPPING = (
+    ("```", "```"),
+    ("$$", "$$"),
+    ("$", "$"),
+    ("\\(", "\\)"),
+    ("\\[", "\\]"),
+    ("**", "**"),
+    ("*", "*"),
+    ("`", "`"),
+    ('"', '"'),
+)
 _ANSWER_PREFIX = re.compile(r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*[:=]?|\\approx|≈|~)\s*", re.IGNORECASE)
 _PROSE = PROSE
 """Words that hedge, comment on or change a value: never units, and an answer with them is wrong."""
@@ -170,7 +180,8 @@ _ONE = Fraction(1)
 
 
 def clean_answer(text: str) -> str:
-    """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period."""
+    """Strip the wrappers models put around an answer: ``$..$``, ``\\boxed{}``, bold, a final period. A wrapper is
+    stripped only around one value: ``**7** **8**`` and `` `7`, `8` `` are two wrapped values, not ``7** **8``."""
     s = unicode_normalised(text).replace("−", "-").replace("√", "\\sqrt").strip()
     for _ in range(_UNWRAP_PASSES):
         before = s
@@ -178,9 +189,13 @@ def clean_answer(text: str) -> str:
         s = unboxed(s)
         for left, right in _WRAPPING:
             if len(s) > len(left) + len(right) and s.startswith(left) and s.endswith(right):
-                s = s[len(left) : len(s) - len(right)].strip()
+                inner = s[len(left) : len(s) - len(right)]
+                if left not in inner and right not in inner:
+                    s = inner.strip()
         s = _TEXT_WRAP.sub(r"\1", s)
-        s = s.strip("*").strip().rstrip(".").strip()
+        if "*" not in s.strip("*"):
+            s = s.strip("*")
+        s = s.strip().rstrip(".").strip()
         if s == before:
             break
     return s

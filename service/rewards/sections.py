@@ -22,7 +22,7 @@ _HEADER = re.compile(
     r"|(?P<think>let['’]?s[ \t]+think[ \t]+step[ \t]+by[ \t]+step)"
     r"|step[ \t]*(?P<number>\d{1,6})"
     r"|(?P<answer>(?:the[ \t]+)?final[ \t]+answer(?:[ \t]+is)?))"
-    r"[ \t]*(?:\*\*|__)?[ \t]*[:.]?[ \t]*(?:\*\*|__)?[ \t]*",
+    r"[ \t]*(?(bold)(?P<closed>\*\*|__)?)[ \t]*[:.]?[ \t]*(?(closed)|(?(bold)(?:\*\*|__)?))[ \t]*",
     re.IGNORECASE | re.MULTILINE,
 )
 
