@@ -69,6 +69,10 @@ EVERY_KIND = [
     "**{r}** **{w}**",
     "`{r}`, `{w}`",
     "*{r}* *{w}*",
+    "{r} (or {w})",
+    "{r} (I'm guessing)",
+    "The answer is {r}.\n\nNote: {w} is also a valid interpretation.",
+    "The answer is {r}.\n\n{W} would also be acceptable.",
 ]
 """Hedges that any kind of answer can be written as."""
 

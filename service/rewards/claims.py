@@ -96,6 +96,13 @@ _OFFERED = re.compile(
 )
 """A value offered after a second thought or said with doubt (``unless it is gray``, ``On second thought, 8``,
 ``might also be 4/3``): read as text, whatever kind of value it is."""
+_ASIDE = re.compile(
+    r"\(\s*(?:(?P<alternative>or|alternatively)\b(?![\s,]*(?:equivalently|in\s+other\s+words)\b)|"
+    r"(?P<doubt>(?:i'?m\s+|i\s+am\s+)?(?:guessing|not\s+(?:sure|certain)|unsure)))[\s,:]*(?P<value>[^()]{0,200})\)",
+    re.IGNORECASE,
+)
+"""A remark in parentheses that offers another value or doubts the answer (``B (or C)``, ``\\frac{3}{4} (or
+\\frac{4}{3})``, ``Yes (I'm guessing)``), whatever kind of value stands beside it."""
 _CORRECTION = re.compile(r"^\s*(?:no|nope|actually|correction)\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE)
 """``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
 _RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
@@ -276,6 +283,9 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     uncertain = [w for w in before_words + after_words if (w in doubt or w == "wait") and not _allowed(w, allow)]
     if uncertain:
         return Stance.UNCERTAIN, uncertain[0]
+    offered = next((w for w in before_words if w == "or" or w in _SECOND_THOUGHTS), None)
+    if offered is not None and _in_parentheses(sentence, site.start) and not _allowed(offered, allow):
+        return Stance.ALTERNATIVE, offered
     if site.where != "box" and _in_parentheses(sentence, site.start) or JUSTIFICATION.search(" ".join(clause_words)):
         return Stance.JUSTIFICATION, ""
     if sentence[: site.start].lstrip().lower().startswith(("that means", "this means", "this is because")):
@@ -476,7 +486,22 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             stance, marker = Stance.JUSTIFICATION, ""
         if site.where == "box" or stance is not Stance.ASSERTED:
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
+    if full and (aside := _aside(sentence, marked, allow)) is not None:
+        claims.append(aside)
     return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+def _aside(sentence: str, marked: _Marked, allow: str) -> Claim | None:
+    """A parenthetical remark in a sentence that holds the answer: ``B (or C)``, ``Yes (I'm guessing)``. Elsewhere a
+    parenthesis is the working's (``the area (or the shaded part) is``)."""
+    aside = _ASIDE.search(sentence)
+    if aside is None:
+        return None
+    marker = " ".join((aside.group("alternative") or aside.group("doubt")).split())
+    if _allowed(marker, allow):
+        return None
+    stance = Stance.ALTERNATIVE if aside.group("alternative") else Stance.UNCERTAIN
+    return Claim(marked.unmask(aside.group("value")).strip(" .,;:"), stance, "alternative", marker)
 
 
 def _offered_if(sentence: str, site: _Site, index: int) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-UNCERTAIN = frozenset({"maybe", "perhaps", "probably", "possibly", "might", "guess", "unsure"})
+UNCERTAIN = frozenset({"maybe", "perhaps", "probably", "possibly", "might", "guess", "guessing", "unsure"})
 """A value said with one of these is left open, wherever it stands (``maybe 5``, ``\\boxed{7} (perhaps 8)``)."""
 UNCERTAIN_PHRASES = ("not sure", "roughly between", "could be", "could also", "may be", "may also")
 UNCERTAIN_TEXT = frozenset({"likely", "unlikely", "could"})
@@ -28,8 +28,13 @@ ALTERNATIVE = frozenset({"or", "either", "versus", "vs", "alternatively", "other
 """Offers another value beside the one stated (``7 or 8``, ``It is green, unless it is gray``)."""
 ALTERNATIVE_MATH = ("\\pm", "±", "\\mp", "\\vee", "\\lor", "∨", "|")
 """Inside maths they join alternatives (``7 \\vee 8``, ``\\boxed{7|8}``, ``7 \\pm 2``)."""
-ALSO = re.compile(r"\b(?:also|too|as\s+well)\s+(?:fits?|works?|is\s+possible|possible|valid|correct|satisf\w+)\b", re.I)
-"""``Eight also fits.``: a second value offered after the answer."""
+ALSO = re.compile(
+    r"\b(?:also|too|as\s+well)\s+(?:be\s+)?(?:an?\s+)?"
+    r"(?:fits?|works?|is\s+possible|possible|valid|correct|acceptable|defensible|plausible|reasonable|satisf\w+)\b",
+    re.I,
+)
+"""``Eight also fits.``, ``8 is also a valid interpretation``, ``8 would also be acceptable``: a second value offered
+after the answer."""
 BOUND = re.compile(
     r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
 )
