@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stepgrpo_reward._service import batch_rates
+from stepgrpo_reward.rates import batch_rates
 from stepgrpo_reward.rows import label_fields, reference_fields
 
 from .contract import FieldError, Group, OpenRLHFRequest, Options, Reference, ScoreRequest
@@ -66,7 +66,7 @@ def rewards(response: dict) -> dict:
     """Rewards in sample order, as ``/v1/score`` gives them: a sample whose own scoring failed has the lowest
     reward (0.0); one with no reward (its reference unusable) gets 0.0 too, as OpenRLHF has no "unscored";
     ``scored`` in the extra logs is 0 for both. The batch's rates (hedges, validity failures by check, uncredited
-    key steps by reason: :data:`stepgrpo_reward._service.RATES`) are in the extra logs too, the same for every
+    key steps by reason: :data:`stepgrpo_reward.rates.RATES`) are in the extra logs too, the same for every
     sample, so OpenRLHF's mean of each is the batch's rate."""
     results = [r for g in response["groups"] for r in g["results"]]
     logs = {key: [r[key] if r[key] is not None else 0.0 for r in results] for key in ("reward", "step_rar", "step_rvr")}

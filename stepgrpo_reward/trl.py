@@ -118,7 +118,7 @@ class _ColumnsReward:
 
     def values(self, response: dict, results: list[dict], columns: dict) -> list[float | None]:
         """The component per completion; with TRL's ``log_metric``, the unscored fraction and the batch's rates
-        (hedges, validity failures by check, uncredited key steps by reason: :data:`~stepgrpo_reward._service.RATES`)
+        (hedges, validity failures by check, uncredited key steps by reason: :data:`~stepgrpo_reward.rates.RATES`)
         logged as ``<name>/<rate>``."""
         values = component_values(results, self.component, self.__name__)
         log_metric = columns.get("log_metric")

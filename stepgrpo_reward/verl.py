@@ -66,7 +66,7 @@ def _service(
 
 def _as_verl(response: dict, results: list[dict]) -> list[dict[str, float]]:
     """Every dict has the same keys: verl appends each key's values into reward_extra_info columns. The batch's
-    rates (:data:`~stepgrpo_reward._service.RATES`) are the request's, in every dict of it: their mean over a
+    rates (:data:`~stepgrpo_reward.rates.RATES`) are the request's, in every dict of it: their mean over a
     step is the step's rate whether verl sent the batch in one request or one response at a time."""
     rewards = component_values(results, "reward", "stepgrpo_reward.verl")
     rates = batch_rates(response)
