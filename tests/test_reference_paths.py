@@ -26,6 +26,7 @@ from service.openrlhf import score_request  # noqa: E402
 from service.rewards import CoreReference, reference_key_steps  # noqa: E402
 from service.scoring import _scored_fields  # noqa: E402
 from stepgrpo_reward._service import make_reference, reference_from_label  # noqa: E402
+from stepgrpo_reward.rates import RATES  # noqa: E402
 from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: E402
 from stepgrpo_reward.trl import StepGRPOReward  # noqa: E402
 from stepgrpo_reward.verl import compute_score, compute_score_batch  # noqa: E402
@@ -226,7 +227,7 @@ def test_the_adapters_and_openrlhf_get_the_data_tools_results_over_the_wire(tmp_
         verl = compute_score_batch(
             ["d"] * n, b["completions"], b["objects"], b["extra"], url=server.url, profile=profile
         )
-        assert verl == flat, first
+        assert [without_rates(item) for item in verl] == flat, first
         query = [p + c for p, c in zip(b["prompts"], b["completions"], strict=True)]
         body = {"query": query, "prompts": b["prompts"], "labels": b["labels"]}
         openrlhf = client.post(f"/v1/openrlhf?profile={profile}", json=body)
@@ -236,6 +237,13 @@ def test_the_adapters_and_openrlhf_get_the_data_tools_results_over_the_wire(tmp_
         columns = {f: [r.get(f) for r in rows for _ in r["completions"]] for f in REFERENCE_FIELDS}
         trl = StepGRPOReward(server.url, profile=profile)(b["prompts"], b["completions"], **columns)
         assert trl == [item["score"] if item["scored"] else None for item in flat], first
+
+
+def without_rates(item: dict) -> dict:
+    """verl's result without the batch's rates, which every dict carries, all of them (tests/test_integration_verl.py
+    checks their values)."""
+    assert set(RATES) <= set(item), sorted(set(RATES) - set(item))
+    return {key: value for key, value in item.items() if key not in RATES}
 
 
 DEEP = '{"a": ' * 5000 + "1" + "}" * 5000
@@ -265,9 +273,9 @@ def test_an_unreadable_label_is_never_scored_as_text(server, client, caplog, bad
     good = client.post("/v1/score", json={"groups": [{"reference": {"answer": "5"}, "completions": [GENUINE]}]})
     with caplog.at_level(logging.WARNING, logger="stepgrpo_reward"):
         batch = compute_score_batch(["d", "d"], completions, ["5", bad], [{"index": 0}, {"index": 1}], url=server.url)
-    assert batch == [expected(good.json()["groups"][0]["results"][0]), UNSCORED]
+    assert [without_rates(item) for item in batch] == [expected(good.json()["groups"][0]["results"][0]), UNSCORED]
     assert "1 of 2 references cannot be read (first, item 1" in caplog.text and problem in caplog.text
-    assert compute_score("d", GENUINE, bad, {"index": 0}, url=server.url) == UNSCORED  # nothing left to send
+    assert without_rates(compute_score("d", GENUINE, bad, {"index": 0}, url=server.url)) == UNSCORED  # nothing sent
 
 
 @pytest.mark.parametrize("bad", [["5"], True])

@@ -297,4 +297,4 @@ def test_the_trainer_runs_on_a_mulberry_file(server, tmp_path):
         timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "4 items" in run.stdout and "step=1 reward=" in run.stdout
+    assert "4 items" in run.stdout and "step 1: reward " in run.stdout
