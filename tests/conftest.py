@@ -74,13 +74,29 @@ def start_server(*flags: str, env: dict | None = None, grpc: bool = False, wait_
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{server.output()}")
         try:
-            if httpx.get(server.url + "/readyz", timeout=2).status_code == 200:
+            if httpx.get(server.url + "/readyz", timeout=2).status_code == 200 and _grpc_serving(server):
                 return server
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"server not ready in {STARTUP_SECONDS}s:\n{server.output()}")
+
+
+def _grpc_serving(server: Server) -> bool:
+    """gRPC health follows the pool a poll (0.2 s) after HTTP's /readyz: wait for it too, so that a test's
+    first Check does not race the poll."""
+    if not server.grpc_target:
+        return True
+    import grpc
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with grpc.insecure_channel(server.grpc_target) as channel:
+        try:
+            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+        except grpc.RpcError:
+            return False
+    return reply.status == health_pb2.HealthCheckResponse.SERVING
 
 
 LIMIT_FLAGS = (
