@@ -329,6 +329,7 @@ OPTIONS: list[Case] = [
     ("(E) (b)", "(b)", LETTER_LIKE),
     ("The answer is E.", "(b)", LETTER_LIKE),
     ("A", "(a)", LETTER_LIKE),
+    ("The answer is B.\n\nExplanation: the longer side is 6 m, which is option B.", "B", ABCD),
 ]
 
 YES_NO: list[Case] = [

@@ -100,6 +100,7 @@ LETTERS = [
     "\\boxed{{{r}}} \\boxed{{{w}}}",
     "Option {r}, or maybe option {w}.",
     "The answer is {r} or {w}.",
+    "The answer is {r}.\n\nExplanation: the sides match, which is option {w}.",
 ]
 YES_NO = [
     "Yes, though possibly no.",

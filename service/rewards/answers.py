@@ -48,13 +48,13 @@ from .statement import (
     read_statement,
 )
 from .text import latex_to_plain, unicode_normalised
-from .vocabulary import PROSE, Decision, Rule
+from .vocabulary import HEDGED_STRUCTURE, PROSE, Decision, Method, Rule
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     correct: bool
-    method: str
+    method: Method
     detail: str = ""
     statement: Statement | None = None
     """What was read from the stated answer, and by which rule (for explanations)."""
@@ -428,12 +428,6 @@ def without_units(answer: str) -> str:
 
 _STATES = re.compile(r"\b(?:is|are|was|were|equals?|answer)\b|=|:", re.IGNORECASE)
 """A reference sentence that states its value (``The answer is 5.``); words without one are a name or a title."""
-_HEDGING = re.compile(
-    r"\b(?:or|not|maybe|perhaps|probably|possibly|might|could|either|neither|nor|unsure|guess|wrong|incorrect|"
-    r"cannot|isn't|approximately|about|around|roughly)\b|\\lor\b|\\pm\b|±|\\neq?\b|≠",
-    re.IGNORECASE,
-)
-"""Words that hedge a structured answer (named unknowns, a ratio): it is then no answer at all."""
 _LEADING_YES_NO = re.compile(r"\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """A section that opens with its yes or no (``No, Purple is the roughest.``): one answered in words."""
 _COMPLEX_I = re.compile(r"(?<![A-Za-z\\])i(?![A-Za-z])")
@@ -625,14 +619,14 @@ class AnswerJudge:
         line of working whose value grows without bound is left out of math-verify's own extraction: the growth
         guard looks at what the answer states, not at the working above it."""
         if stated is None:
-            return Verdict(False, "none", "no final answer", decided_by=Decision.NO_ANSWER)
+            return Verdict(False, Method.NONE, "no final answer", decided_by=Decision.NO_ANSWER)
         if self._yes_no_option is not None and _LEADING_YES_NO.match(stated):
             in_words = self._yes_no_option.judge(stated)
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(stated)}
             if in_words.correct and marked <= {self.letter}:
                 detail = f"option {self.letter} is {self._yes_no_option.yes_no}, answered in words"
-                return Verdict(True, "yes_no", detail, in_words.statement, in_words.claims)
-            if in_words.method == "hedge":
+                return Verdict(True, Method.YES_NO, detail, in_words.statement, in_words.claims)
+            if in_words.method is Method.HEDGE:
                 return in_words
         claims = read_claims(stated, "text" if self.is_text else self.expects, self.clean)
         rule = commitment(claims)
@@ -640,20 +634,20 @@ class AnswerJudge:
         if statement.hedge and rule.open is None and self.is_text:
             correct, detail = phrase_verdict(clean_answer(stated), self.clean)
             if correct and not self._second_value(rule, Statement(self.clean, Rule.PHRASE), True):
-                return Verdict(True, "text", detail, Statement(self.clean, Rule.PHRASE), claims)
+                return Verdict(True, Method.TEXT, detail, Statement(self.clean, Rule.PHRASE), claims)
         if rule.open is not None or (statement.hedge and self._judge_structured(stated) is None):
             values = statement.values if statement.hedge else tuple(c.value for c in claims if c.value)
             if len(values) > 1 and self._are_members(values):
                 detail = "each value stated is one of the reference's, all of them"
-                return Verdict(True, "set", detail, statement, claims, Decision.SET)
+                return Verdict(True, Method.SET, detail, statement, claims, Decision.SET)
             detail = statement.detail if statement.hedge else rule.detail
             hedge = statement if statement.hedge else Statement(None, Rule.HEDGE, detail, values)
             decision = Decision.OPEN_CLAIM if rule.open is not None else Decision.HEDGED_SENTENCE
-            return Verdict(False, "hedge", detail, hedge, claims, decision)
+            return Verdict(False, Method.HEDGE, detail, hedge, claims, decision)
         if statement.rule is Rule.BOXES and self.expects != "value":
             detail = f"{len(statement.values)} different boxed answers"
             hedge = Statement(None, Rule.HEDGE, detail, statement.values)
-            return Verdict(False, "hedge", detail, hedge, claims, Decision.SECOND_VALUE)
+            return Verdict(False, Method.HEDGE, detail, hedge, claims, Decision.SECOND_VALUE)
         verdict = self._judge_structured(stated) or self._judge_text(stated, claims)
         if verdict is None:
             misread = statement.value is not None and too_large(clean_answer(statement.value))
@@ -663,7 +657,7 @@ class AnswerJudge:
         if (second := self._second_value(rule, verdict.statement or statement, verdict.correct)) is not None:
             detail = f"another value asserted: {second}"
             hedge = Statement(None, Rule.HEDGE, detail, rule.asserted)
-            return Verdict(False, "hedge", detail, hedge, claims, Decision.SECOND_VALUE)
+            return Verdict(False, Method.HEDGE, detail, hedge, claims, Decision.SECOND_VALUE)
         return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement, claims)
 
     def _judge_text(self, stated: str, claims: tuple[Claim, ...]) -> Verdict | None:
@@ -675,7 +669,7 @@ class AnswerJudge:
             return None
         if normalised_text(clean_answer(stated)) != self.text:
             return None
-        return Verdict(True, "text", "the answer is the reference's text", Statement(self.clean, Rule.PLAIN))
+        return Verdict(True, Method.TEXT, "the answer is the reference's text", Statement(self.clean, Rule.PLAIN))
 
     def _second_value(self, rule: Commitment, statement: Statement, correct: bool) -> str | None:
         """Of several values asserted, one that differs from the one judged: a wrong one beside a right answer
@@ -700,17 +694,17 @@ class AnswerJudge:
                 return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement or statement)
             answer_lines = "\n".join(line for line in stated.splitlines() if unbounded_growth(line) is None)
             if unbounded_growth(answer_lines) is not None or not answer_lines.strip():
-                return Verdict(False, "guard", "the answer is too long or too large to evaluate", statement)
+                return Verdict(False, Method.GUARD, "the answer is too long or too large to evaluate", statement)
             ok = math_verify_text_equal(self.clean, answer_lines)
             detail = "no sentence states a value: math-verify's own extraction"
-            return Verdict(ok, "math_verify_text", detail, statement)
+            return Verdict(ok, Method.MATH_VERIFY_TEXT, detail, statement)
         if statement.value is None:
-            return Verdict(False, "none", statement.detail, statement)
+            return Verdict(False, Method.NONE, statement.detail, statement)
         verdict = self._judge_statement(statement.value, stated if statement.rule is Rule.PLAIN else statement.value)
         if not verdict.correct and self.is_text:
             correct, detail = phrase_verdict(clean_answer(stated), self.clean)
             if correct:
-                return Verdict(True, "text", detail, Statement(self.clean, Rule.PHRASE))
+                return Verdict(True, Method.TEXT, detail, Statement(self.clean, Rule.PHRASE))
         return Verdict(verdict.correct, verdict.method, verdict.detail, statement)
 
     def _judge_structured(self, stated: str) -> Verdict | None:
@@ -728,11 +722,11 @@ class AnswerJudge:
             found = ratios(text)
             if not found:
                 return None
-            if _HEDGING.search(text):
-                return Verdict(False, "ratio", "the answer hedges a ratio")
+            if HEDGED_STRUCTURE.search(text):
+                return Verdict(False, Method.RATIO, "the answer hedges a ratio")
             ok = all(proportional(self.ratio, r) for r in found)
             shown = ", ".join(":".join(str(p) for p in r) for r in found)
-            return Verdict(ok, "ratio", f"{shown} vs {self.clean}", Statement(shown, Rule.RATIO, values=(shown,)))
+            return Verdict(ok, Method.RATIO, f"{shown} vs {self.clean}", Statement(shown, Rule.RATIO, values=(shown,)))
         return self._judge_named(text)
 
     def _judge_named(self, text: str) -> Verdict | None:
@@ -745,16 +739,16 @@ class AnswerJudge:
             return None
         shown = ", ".join(f"{n} = {v}" for n, values in stated.items() for v in values)
         statement = Statement(shown, Rule.NAMED, values=tuple(shown.split(", ")))
-        if _HEDGING.search(text):
-            return Verdict(False, "named", "the answer hedges", statement)
+        if HEDGED_STRUCTURE.search(text):
+            return Verdict(False, Method.NAMED, "the answer hedges", statement)
         for name, value in wanted.items():
             if name not in stated:
-                return Verdict(False, "named", f"{name} is not stated", statement)
+                return Verdict(False, Method.NAMED, f"{name} is not stated", statement)
             judge = AnswerJudge(value)
             wrong = [v for v in stated[name] if not judge._judge_value(clean_answer(v)).correct]
             if wrong:
-                return Verdict(False, "named", f"{name} = {wrong[0]} vs {value}", statement)
-        return Verdict(True, "named", "every named value matches", statement)
+                return Verdict(False, Method.NAMED, f"{name} = {wrong[0]} vs {value}", statement)
+        return Verdict(True, Method.NAMED, "every named value matches", statement)
 
     def _judge_sequence(self, pred: str) -> Verdict | None:
         """A point, list or interval, item by item, each judged as a single value is (so rounding is judged
@@ -775,78 +769,82 @@ class AnswerJudge:
                     return None
             elif not judge._judge_value(clean_answer(got)).correct:
                 return None
-        return Verdict(True, self.kind.value, f"each item matches: {_shown_items(stated)}")
+        return Verdict(True, Method(self.kind.value), f"each item matches: {_shown_items(stated)}")
 
     def _judge_statement(self, value: str, stated: str) -> Verdict:
         pred = clean_answer(value)
         if not pred:
-            return Verdict(False, "none", "empty final answer")
+            return Verdict(False, Method.NONE, "empty final answer")
         if self.letter is not None:
             own = next((m for p in (_LETTER_BRACKETED, _LETTER_NAMED, _LETTER_BARE) if (m := p.match(pred))), None)
             if self.choices and own is not None:
                 letter, rest = own.group(1).upper(), pred[own.end() :].strip(" .:,)-")
                 if rest and rest == clean_answer(self.choices.get(letter, "")).strip(" .:,)-"):
-                    return Verdict(letter == self.letter, "choice", f"option {letter} with its text vs {self.letter}")
+                    return Verdict(
+                        letter == self.letter, Method.CHOICE, f"option {letter} with its text vs {self.letter}"
+                    )
             marked = {(a or b).upper() for a, b in _OPTION_MARKS.findall(pred) + _OPTION_MARKS.findall(stated.strip())}
             if len(marked) > 1:
-                return Verdict(False, "choice", f"the answer marks several options: {', '.join(sorted(marked))}")
+                return Verdict(False, Method.CHOICE, f"the answer marks several options: {', '.join(sorted(marked))}")
             mark = _letter_mark(pred, self.choices)
             letter = mark.group(1).upper() if mark else None
             text = pred[mark.end() :].strip(" .:,)-") if mark and self.choices else ""
             other = self._matching_choice(text) if text else None
             if other is not None and other != letter:
-                return Verdict(False, "choice", f"option {letter} written with the text of option {other}")
+                return Verdict(False, Method.CHOICE, f"option {letter} written with the text of option {other}")
             if letter is None and self.choices:
                 letter = self._matching_choice(pred)
             if letter is None:
-                return Verdict(False, "choice", f"no option letter or option text found in {pred!r}")
-            return Verdict(letter == self.letter, "choice", f"option {letter} vs reference {self.letter}")
+                return Verdict(False, Method.CHOICE, f"no option letter or option text found in {pred!r}")
+            return Verdict(letter == self.letter, Method.CHOICE, f"option {letter} vs reference {self.letter}")
         return self._judge_value(pred)
 
     def _judge_value(self, pred: str) -> Verdict:
         if pred == self.clean or pred.casefold() == self.clean.casefold():
-            return Verdict(True, "exact")
+            return Verdict(True, Method.EXACT)
         if self.yes_no is not None:
             said = _YES_NO_STATED.get(normalised_text(pred).split(" ")[0] if pred.strip() else "")
-            return Verdict(said == self.yes_no, "yes_no", f"{said or 'neither yes nor no'} vs {self.yes_no}")
+            return Verdict(said == self.yes_no, Method.YES_NO, f"{said or 'neither yes nor no'} vs {self.yes_no}")
         if self.mathy and "=" not in self.clean and (label := LABEL.match(pred)) and "=" not in pred[label.end() :]:
             pred = pred[label.end() :]
             if pred == self.clean and self.exact is None:
-                return Verdict(True, "exact", "a left-hand label is not part of the value")
+                return Verdict(True, Method.EXACT, "a left-hand label is not part of the value")
         if self.sequence is not None and (sequence := self._judge_sequence(pred)) is not None:
             return sequence
         if self.exact is not None and _NUMBER_EQUATION.match(pred):
             result = equation_result(pred)
             if result is None:
-                return Verdict(False, "numeric", "an equation between numbers that do not all agree is not an answer")
+                return Verdict(
+                    False, Method.NUMERIC, "an equation between numbers that do not all agree is not an answer"
+                )
             pred = result
         if self.quantity is not None:
             pred_q = parse_quantity(pred)
             if pred_q is not None:
                 return Verdict(
                     quantities_equal(self.quantity, pred_q),
-                    "numeric",
+                    Method.NUMERIC,
                     f"{_shown(pred_q.value)} vs {_shown(self.quantity.value)}",
                 )
         pred_text = normalised_text(pred)
         if not self.mathy:
             if pred_text == self.text:
-                return Verdict(True, "text")
+                return Verdict(True, Method.TEXT)
             correct, detail = phrase_verdict(pred, self.clean)
-            return Verdict(correct, "text", detail, Statement(self.clean, Rule.PHRASE) if correct else None)
+            return Verdict(correct, Method.TEXT, detail, Statement(self.clean, Rule.PHRASE) if correct else None)
         prose = prose_words(pred) - prose_words(self.clean)
         if prose:
-            return Verdict(False, "text", f"the answer comments or hedges ({', '.join(sorted(prose))})")
+            return Verdict(False, Method.TEXT, f"the answer comments or hedges ({', '.join(sorted(prose))})")
         if self.exact is not None and (pred_value := numeric_value(without_units(pred))) is not None:
             ok = quantities_equal(self.exact, parse_quantity(pred) or _exact(pred_value))
-            return Verdict(ok, "numeric", f"{_shown(pred_value)} vs {_shown(self.exact.value)}")
+            return Verdict(ok, Method.NUMERIC, f"{_shown(pred_value)} vs {_shown(self.exact.value)}")
         if too_large(pred) or self.too_large:
             side = "the answer" if too_large(pred) else "the reference (only an exact match counts)"
             return Verdict(
                 False,
-                "guard",
+                Method.GUARD,
                 f"{side}: expression too large to evaluate "
                 "(power tower, huge exponent or factorial, or over 512 characters)",
             )
         ok = math_verify_equal(self.clean, pred)
-        return Verdict(ok, "math_verify", "equivalent" if ok else "not equivalent")
+        return Verdict(ok, Method.MATH_VERIFY, "equivalent" if ok else "not equivalent")

@@ -45,7 +45,10 @@ from .vocabulary import (
     COPULA,
     EITHER,
     JUSTIFICATION,
+    LIKELY,
     NEGATION,
+    SECOND_THOUGHT_PHRASES,
+    SECOND_THOUGHTS,
     UNCERTAIN,
     UNCERTAIN_PHRASES,
     Rule,
@@ -89,8 +92,9 @@ _LAST_SENTENCES = 3
 _TEXT_ANSWER_WORDS = 4
 """An announced answer in words (``The answer is dark green``) is read as it is up to this many words."""
 _OFFERED = re.compile(
-    r"(?P<marker>\b(?:unless|otherwise|alternatively|or\s+(?:rather|maybe|perhaps|possibly)|on\s+second\s+thought|"
-    r"wait|(?P<uncertain>perhaps|possibly|maybe|probably|(?:might|may|could)\s+(?:also\s+)?be)))\b[\s,:]*"
+    r"(?P<marker>\b(?:"
+    + "|".join((*sorted(SECOND_THOUGHTS), *SECOND_THOUGHT_PHRASES))
+    + r"|(?P<uncertain>perhaps|possibly|maybe|probably|(?:might|may|could)\s+(?:also\s+)?be)))\b[\s,:]*"
     r"(?:(?:it|that|this)\s+(?:is|was)\s+|it's\s+)?(?P<value>[^\s].*)",
     re.IGNORECASE,
 )
@@ -144,15 +148,14 @@ _FULL = frozenset({Stance.UNCERTAIN, Stance.ALTERNATIVE})
 """The stances read in every sentence of the answer zone; negations, bounds and conditions are read only in the
 sentences that hold an answer (a box, an announcement, a labelled or bare value) or, without one, the last three:
 elsewhere they are the working's own ``not``, ``if`` and ``at most``."""
-_SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
 _WOULD_BE = re.compile(r"\bwould\s+(?:be|have\s+been|give|equal|get|make)\s*$", re.IGNORECASE)
 _MAY_OFFER = frozenset({Stance.CONDITIONAL, Stance.ASSERTED, Stance.NEGATED})
 """Stances a value offered under a condition may be read with (the ``not`` may be the condition's own)."""
-_LIKELY = frozenset({"likely", "unlikely"})
-"""Doubt about the value beside it (``7 is likely the answer``); before the copula it describes the subject (``The
-most likely sum is 7``) and is not read there."""
 _ASKED = re.compile(r"[\s*_`\"“”'‘’(]*(?P<value>(?:[^\n.!?]|\.(?=\d)){1,80}?)[\s*_`\"“”'‘’)]*\?+[\s*_`\"“”'‘’)]*")
 """A section that is one question (``7?``, ``**green?**``, ``Is it 12 cm?``): it asks, it does not commit."""
+_IDENTIFIED = re.compile(r"\b(?:is|was|are|be|matches|corresponds\s+to)\s*$", re.IGNORECASE)
+"""``…, which is option A``: an explanation that names an option as what the answer is names an answer, whatever
+clause it stands in (``since option A is too small`` rejects one)."""
 _THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|assuming|provided)\b", re.IGNORECASE)
 
 
@@ -239,7 +242,7 @@ def _sites(sentence: str, marked: _Marked, expect: str) -> list[_Site]:
         for m in _LETTER_SITE.finditer(rest):
             letter = next(g for g in m.groups() if g)
             if letter not in ("I", "A") or m.group(0) != letter:
-                found.append(_Site(m.start(), m.end(), letter, "sentence"))
+                found.append(_Site(m.start(), m.end(), letter, "named" if m.group(1) else "sentence"))
     else:
         found += [_Site(m.start(), m.end(), m.group(0).strip(), "sentence") for m in _NUMBER.finditer(rest)]
     return sorted(found, key=lambda site: site.start)
@@ -279,11 +282,11 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     for phrase in UNCERTAIN_PHRASES:
         if f" {phrase} " in near and not _allowed(phrase, allow):
             return Stance.UNCERTAIN, phrase
-    doubt = UNCERTAIN | _LIKELY
+    doubt = UNCERTAIN | LIKELY
     uncertain = [w for w in before_words + after_words if (w in doubt or w == "wait") and not _allowed(w, allow)]
     if uncertain:
         return Stance.UNCERTAIN, uncertain[0]
-    offered = next((w for w in before_words if w == "or" or w in _SECOND_THOUGHTS), None)
+    offered = next((w for w in before_words if w == "or" or w in SECOND_THOUGHTS), None)
     if offered is not None and _in_parentheses(sentence, site.start) and not _allowed(offered, allow):
         return Stance.ALTERNATIVE, offered
     if site.where != "box" and _in_parentheses(sentence, site.start) or JUSTIFICATION.search(" ".join(clause_words)):
@@ -477,8 +480,11 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             continue
         if not full and stance not in _FULL and stance is not Stance.ASSERTED:
             stance, marker = Stance.JUSTIFICATION, ""
-        if not full and stance is Stance.ALTERNATIVE and marker not in _SECOND_THOUGHTS:
+        if not full and stance is Stance.ALTERNATIVE and marker not in SECOND_THOUGHTS:
             stance, marker = Stance.JUSTIFICATION, ""
+        if stance is Stance.JUSTIFICATION and site.where == "named" and _IDENTIFIED.search(sentence, 0, site.start):
+            claims.append(Claim(site.value, Stance.ASSERTED, "sentence"))
+            continue
         if stance is Stance.ASSERTED and site.where in ("box", "span"):
             stance, marker = _inside(site.value, allow) or (stance, marker)
         corrected = stance is Stance.NEGATED and site.where != "box" and expect in ("value", "text")

@@ -25,49 +25,39 @@ from dataclasses import dataclass
 
 from .vocabulary import (
     ALTERNATIVE,
+    ANCHOR_WORDS,
     ANSWER_VERBS,
+    ARTICLES,
+    COMPARISONS,
+    CONTRASTS,
+    COORDINATORS,
     COPULA_WORDS,
+    FILLER,
     GENERIC_NOUNS,
+    JUSTIFYING_TEXT,
+    LEADS,
+    NAMING_WORDS,
     NEGATION,
     NEGATION_TEXT,
+    PLACES,
+    PREPOSITIONS,
+    PRONOUNS,
+    SUBJECT_VERBS,
     UNCERTAIN,
     UNCERTAIN_TEXT,
 )
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[/&+]")
-_BREAK = r"[;!?]|\.(?!\d)|,|\s[-–—]\s|\n|\b(?:but|however|while|whereas)\b"
-_JUSTIFY = r"\b(?:because|since|which|who|whose|given\s+that|due\s+to)\b"
+_BREAK = r"[;!?]|\.(?!\d)|,|\s[-–—]\s|\n|\b(?:" + "|".join(CONTRASTS) + r")\b"
+_JUSTIFY = r"\b(?:" + "|".join(JUSTIFYING_TEXT) + r")\b"
 _SPLIT = re.compile(f"({_BREAK}|{_JUSTIFY})", re.IGNORECASE)
 _SPLIT_AND = re.compile(f"({_BREAK}|{_JUSTIFY}|\\band\\b)", re.IGNORECASE)
 _JUSTIFIES = re.compile(_JUSTIFY, re.IGNORECASE)
-_ARTICLES = frozenset({"a", "an", "the"})
 _UNCERTAIN = UNCERTAIN | UNCERTAIN_TEXT | {"either"}
 _NEGATIONS = NEGATION | NEGATION_TEXT
 _ALTERNATIVES = ALTERNATIVE | {"nor"}
-_COORDINATORS = frozenset({"and", "or", "/", "&", "+", "plus", "with"})
-_COMPARISONS = frozenset({"than", "instead", "except", "unlike", "rather", "besides", "compared"})
-_LEADS = frozenset({"so", "thus", "hence", "therefore", "then", "finally", "overall", "clearly", "answer", "final"})
-_COPULAS = COPULA_WORDS | {"called", "named"}
-_ANCHORS = (
-    _COPULAS
-    | frozenset(
-        "in on at of to for from by as into onto towards toward answer will would can should must does did do "
-        "known labeled labelled shows".split()
-    )
-    | ANSWER_VERBS
-)
-_SUBJECT_VERBS = frozenset(
-    "is are was were has have had wins won will would can does did gets got receives received scores scored leads "
-    "led holds shows appears comes takes owns occurs represents describes matches corresponds".split()
-)
-_PREPOSITIONS = frozenset({"for", "from", "by", "in", "at", "on", "of", "to"})
-"""Before a name of up to three words (``plays for the New York Yankees``)."""
-_PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "which", "who", "we", "i", "you"})
-_PLACES = frozenset(
-    {"image", "picture", "figure", "diagram", "graph", "chart", "photo", "scene", "table", "plot", "color", "colour"}
-)
-_FUNCTION_WORDS = _ARTICLES | _NEGATIONS | _LEADS | _ANCHORS | _SUBJECT_VERBS | _PRONOUNS
-_FUNCTION_WORDS |= frozenset({"yes", "its", "it's", "shown", "seen", "obviously", "indeed", "correct", "true", "here"})
+_ANCHORS = COPULA_WORDS | NAMING_WORDS | ANCHOR_WORDS | ANSWER_VERBS
+_FUNCTION_WORDS = ARTICLES | _NEGATIONS | LEADS | _ANCHORS | SUBJECT_VERBS | PRONOUNS | FILLER
 
 
 @dataclass(frozen=True)
@@ -123,7 +113,7 @@ def _clauses(stated: str, split: re.Pattern[str]) -> list[_Clause]:
 
 def _words(text: str) -> list[str]:
     tokens = _TOKEN.findall(text.casefold().replace("’", "'"))
-    return [token for token in tokens if token not in _ARTICLES]
+    return [token for token in tokens if token not in ARTICLES]
 
 
 def _occurrences(clause: list[str], wanted: list[str]) -> list[int]:
@@ -142,9 +132,9 @@ def _refusal(clause: list[str], start: int, width: int, own: set[str]) -> str | 
         return f"alternatives ({alternatives[0]})"
     before = clause[start - 1] if start > 0 else None
     after = clause[start + width] if start + width < len(clause) else None
-    if before in _COORDINATORS or after in _COORDINATORS:
-        return f"listed with another value ({before if before in _COORDINATORS else after})"
-    compared = sorted(set(clause[:start]) & _COMPARISONS)
+    if before in COORDINATORS or after in COORDINATORS:
+        return f"listed with another value ({before if before in COORDINATORS else after})"
+    compared = sorted(set(clause[:start]) & COMPARISONS)
     if compared:
         return f"compared against ({compared[0]})"
     return None
@@ -159,13 +149,13 @@ def _answer_frame(clause: list[str], start: int, width: int) -> tuple[list[str],
         tail = []
     if not tail:
         return (head, []) if _anchored(head) else None
-    return ([], tail) if not head and tail[0] in _SUBJECT_VERBS else None
+    return ([], tail) if not head and tail[0] in SUBJECT_VERBS else None
 
 
 def _without_place(words: list[str]) -> list[str]:
     """Without a trailing ``in the image`` / ``in color``: where the value is seen, not another value."""
     for size in (2, 3):
-        if len(words) >= size and words[-size] in ("in", "on") and words[-1] in _PLACES:
+        if len(words) >= size and words[-size] in ("in", "on") and words[-1] in PLACES:
             return words[:-size]
     return words
 
@@ -183,7 +173,7 @@ def _states(clause: list[str], own: set[str]) -> bool:
     words right after one: ``plays for the Boston Red Sox``; or names a subject that does something), as opposed
     to a lead-in such as ``Looking at the chart`` or ``Therefore``."""
     words = _without_place(_without_contrast(_without_leads(clause)))
-    if not words or words[-1] in _PLACES or words[-1] in _FUNCTION_WORDS - own:
+    if not words or words[-1] in PLACES or words[-1] in _FUNCTION_WORDS - own:
         return False
     if _anchored(words[:-1]) or _subject(words) is not None:
         return True
@@ -196,13 +186,13 @@ def _anchored(head: list[str]) -> bool:
     if not head or head[-1] in _ANCHORS or head[-1].endswith("'s"):
         return True
     modifier_after_copula = len(head) >= 2 and (head[-2] in _ANCHORS or head[-2].endswith("'s"))
-    name_after_preposition = len(head) >= 3 and head[-3] in _PREPOSITIONS and head[-2] not in _FUNCTION_WORDS
+    name_after_preposition = len(head) >= 3 and head[-3] in PREPOSITIONS and head[-2] not in _FUNCTION_WORDS
     verb_form = head[-1].endswith(("ing", "ed")) or (name_after_preposition and head[-2].endswith(("ing", "ed")))
     return (modifier_after_copula or name_after_preposition) and not verb_form
 
 
 def _without_leads(words: list[str]) -> list[str]:
-    while words and words[0] in _LEADS:
+    while words and words[0] in LEADS:
         words = words[1:]
     return words
 
@@ -211,7 +201,7 @@ def _subject(clause: list[str]) -> list[str] | None:
     """The named subject of a clause that starts ``<one or two words> <verb>`` (``Anna has 5 votes``)."""
     words = _without_leads(clause)
     for size in (1, 2):
-        if len(words) > size and words[size] in _SUBJECT_VERBS:
+        if len(words) > size and words[size] in SUBJECT_VERBS:
             subject = words[:size]
             return None if set(subject) & _FUNCTION_WORDS else subject
     return None

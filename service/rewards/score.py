@@ -36,7 +36,7 @@ from .spans import TextOffsets
 from .statement import Statement
 from .summary import Summary, failed_checks, reason_codes, reference_codes, verdict_codes
 from .validity import validity_checks
-from .vocabulary import Decision, Rule
+from .vocabulary import Decision, Method, Rule
 
 _MAX_WRAPPED_ANSWER_CHARS = 4 * MAX_ANSWER_CHARS
 """A reference answer up to this long is cleaned (wrappers peeled) before its growth check; a longer one
@@ -172,7 +172,7 @@ class PreparedGroup:
         summary = Summary(*verdict_codes(verdict), failed_checks(checks), reason_codes(credit.reasons))
         return self._result(
             verdict.correct,
-            verdict.method != "none",
+            verdict.method is not Method.NONE,
             sum(credit.credited),
             len(self.alternatives),
             checks,
@@ -241,12 +241,12 @@ def _remember(memo: dict, key, value):
 
 
 def _hedge(detail: str) -> Verdict:
-    return Verdict(False, "hedge", detail, Statement(None, Rule.HEDGE, detail), decided_by=Decision.SECTIONS)
+    return Verdict(False, Method.HEDGE, detail, Statement(None, Rule.HEDGE, detail), decided_by=Decision.SECTIONS)
 
 
 def _read(verdict: Verdict) -> str:
     statement = verdict.statement
-    return statement.value if statement and statement.value else verdict.method
+    return statement.value if statement and statement.value else str(verdict.method)
 
 
 def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
@@ -255,10 +255,10 @@ def _explain_verdict(stated: str | None, reference: str, verdict) -> dict:
         "stated": stated,
         "reference": reference,
         "correct": verdict.correct,
-        "method": verdict.method,
+        "method": str(verdict.method),
         "detail": verdict.detail,
         "read": statement.value if statement else None,
-        "rule": statement.shown() if statement else verdict.method,
+        "rule": statement.shown() if statement else str(verdict.method),
         "claims": [
             {"value": c.value, "stance": str(c.stance), "where": c.where, "marker": c.marker} for c in verdict.claims
         ],

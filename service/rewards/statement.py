@@ -21,14 +21,18 @@ from .vocabulary import (
     ANSWER_LABEL,
     ANSWER_LABEL_WORDS,
     ANSWER_PHRASE,
+    APPROXIMATE,
     BOUND,
+    CONJUNCTIONS,
     COPULA,
     EITHER,
     JUSTIFYING,
+    LIST_ALTERNATIVES,
     NEGATION,
     OPERATION,
-    SECOND_THOUGHT,
+    SENTENCE_TRIGGERS,
     UNCERTAIN,
+    UNSURE_PHRASES,
     Rule,
     word_pattern,
 )
@@ -67,17 +71,13 @@ _SPAN_REF = re.compile(r"\x01(\d+)\x02")
 _PROSE_WORD = re.compile(
     r"(?<![\\A-Za-z\x01{])[A-Za-z]{3,}\b|(?<![\\A-Za-z\x01{])(?:is|or|of|it|we|so)\b", re.IGNORECASE
 )
-_PROSE_TRIGGERS = frozenset(
-    {"is", "or", "not", "and", "are", "equals", "so", "thus", "hence", "therefore", "since", "because"}
-)
-"""One of these makes even a short line a sentence to read (``AB = 6, so BD = 3`` states 3)."""
 _ANSWER_PHRASE = ANSWER_PHRASE
 _LEAD = re.compile(
     r"^\s*(?:\*\*)?\s*(?:(?:the\s+)?final\s+answer|answer)\s*(?:is)?\s*[:.]?\s*(?:\*\*)?\s*", re.IGNORECASE
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n\s*\n|(?<=\x02)\s+(?=[A-Z])")
 _COPULA = COPULA
-_HEDGE_WORDS = word_pattern(UNCERTAIN, ("not sure", "roughly between"))
+_HEDGE_WORDS = word_pattern(UNCERTAIN, UNSURE_PHRASES)
 _EITHER_WORDS = word_pattern(EITHER)
 """``either`` / ``neither`` hedge what a sentence states, not its subject (``items that are either red or
 rubber: 3``)."""
@@ -92,8 +92,8 @@ _JUSTIFICATION = re.compile(
     re.IGNORECASE,
 )
 """A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
-_EITHER = re.compile(r"\b(?:or|either|between)\b", re.IGNORECASE)
-_ALTERNATIVE = re.compile(r"\b(?:or|between|to|versus|vs)\b|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
+_EITHER = word_pattern(CONJUNCTIONS)
+_ALTERNATIVE = re.compile(word_pattern(LIST_ALTERNATIVES).pattern + r"|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
     r"(?<![\w.\\^_{])(?:[-+−]\s?)?(?:\\?\$\s?|[€£¥]\s?)?"
     r"(?:\d+\s\d+/\d+(?![\d.])|(?:\d{1,3}(?:(?:,|\{,\}|\s)\d{3})+(?![\d])|\d+)(?:\.\d+)?(?:/\d+(?![\d.]))?)"
@@ -107,7 +107,7 @@ _NUMBER = re.compile(
 decimals, so the two grammars stay apart."""
 _SIGN_WORD = re.compile(r"(?<![\d)])(?<![\d)] )\b(?:negative|minus)\s+(?=\d)", re.IGNORECASE)
 """``negative 3`` / ``minus 3`` is -3; ``10 minus 3`` stays an operation."""
-_APPROXIMATELY = re.compile(r"^(?:approximately|approx\.?|about|around|roughly|≈|~)\s*(?=\S)", re.IGNORECASE)
+_APPROXIMATELY = re.compile(r"^(?:" + "|".join(APPROXIMATE) + r"|≈|~)\s*(?=\S)", re.IGNORECASE)
 _BOUND = BOUND
 """``at least 8``, ``more than 8``: a bound, not the value."""
 _YES_NO_WORD = re.compile(r"\b(yes|no|true|false)\b", re.IGNORECASE)
@@ -116,7 +116,6 @@ _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*+(?:\b(?:or|and)\b\W*+)?(?:
 non-word characters on each side of the conjunction: two that could share it took seconds on ``yes!!!…``)."""
 YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
-_SECOND_THOUGHT = SECOND_THOUGHT
 _OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)*]|$)")
 _LABEL_SPAN = re.compile(
@@ -206,7 +205,7 @@ def is_prose(text: str) -> bool:
     """Words outside the maths: a sentence, not a bare value (``5 cm`` and ``x = 5`` are values)."""
     masked = _Masked(text).text
     words = _PROSE_WORD.findall(masked)
-    if len(words) >= 2 or any(w.lower() in _PROSE_TRIGGERS for w in words):
+    if len(words) >= 2 or any(w.lower() in SENTENCE_TRIGGERS for w in words):
         return True
     return bool(words) and bool(_HEDGE_WORDS.search(masked) or _EITHER_WORDS.search(masked) or _NEGATION.search(masked))
 
@@ -228,8 +227,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     if boxes:
         return _boxed([content for _, _, content in boxes])
     masked = _Masked(s)
-    parts = re.split(r"\n\s*\n", masked.text, maxsplit=1)
-    paragraph, rest = parts[0], parts[1] if len(parts) > 1 else ""
+    paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
     labels = list((ANSWER_LABEL_WORDS if expect == "letter" else ANSWER_LABEL).finditer(paragraph))
     if labels and labels[-1].start() > 0 and paragraph[labels[-1].end() :].strip():
         paragraph = paragraph[labels[-1].end() :]
@@ -241,7 +239,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
         statement = Statement(_plain_value(sentence), Rule.PLAIN)
     else:
         statement = _announced(sentence, expect) or _read_sentence(sentence, expect)
-    return _taken_back(statement, masked.unmask(rest), expect) or statement
+    return statement
 
 
 def _without_remark(value: str) -> str:
@@ -257,22 +255,6 @@ def _without_remark(value: str) -> str:
     if re.search(r"(?<![\\A-Za-z])[A-Za-z]{3,}|[×*+/=·÷]|\\times|\\cdot|\d\s*-\s*\d", inner):
         return before
     return value
-
-
-def _taken_back(statement: Statement, rest: str, expect: str) -> Statement | None:
-    """A hedge when the paragraphs after the one that states the answer take it back: a second thought
-    with a value (``But wait, AC could also be 7.``) or, for an option, another option named
-    (``Explanation: …, which is option A.``). An explanation that agrees is not read for values."""
-    if statement.value is None or not rest.strip():
-        return None
-    doubt = _SECOND_THOUGHT.search(rest)
-    if doubt and re.search(r"\d|\$|\\[(\[]", rest):
-        return Statement(None, Rule.HEDGE, f"a second thought after the answer ({doubt.group(0).lower()})")
-    if expect == "letter":
-        others = {m.group(1).upper() for m in _OPTION_NAMED.finditer(rest)} - {statement.value.upper()}
-        if others:
-            return Statement(None, Rule.HEDGE, f"the text after the answer names option {', '.join(sorted(others))}")
-    return None
 
 
 def _plain_value(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .answers import Verdict
 from .claims import OPEN
-from .vocabulary import Decision, Rule
+from .vocabulary import Decision, Method, Rule
 
 OUTCOMES = ("right", "wrong", "unread", "hedge")
 """How the final answer was judged: read and right, read and wrong, nothing read, or left open (a hedge)."""
@@ -39,7 +39,13 @@ _REASON_CODES = {
     "unused": "named_without_use",
     "not asserted": "negated",
 }
-_METHOD_RULES = {"choice": "option", "yes_no": "yes_no", "ratio": "ratio", "named": "named", "set": "set"}
+_METHOD_RULES = {
+    Method.CHOICE: "option",
+    Method.YES_NO: "yes_no",
+    Method.RATIO: "ratio",
+    Method.NAMED: "named",
+    Method.SET: "set",
+}
 _DECISION_HEDGES = {
     Decision.SECOND_VALUE: "second_value",
     Decision.HEDGED_SENTENCE: "hedged_sentence",
@@ -59,12 +65,12 @@ class Summary(NamedTuple):
 def verdict_codes(verdict: Verdict) -> tuple[str, str]:
     """(outcome, rule) of an answer verdict: a hedge's rule is its kind (:data:`HEDGES`)."""
     statement = verdict.statement
-    if verdict.method == "hedge" or (statement is not None and statement.hedge and not verdict.correct):
+    if verdict.method is Method.HEDGE or (statement is not None and statement.hedge and not verdict.correct):
         if verdict.decided_by is Decision.OPEN_CLAIM:
             stance = next((c.stance for c in verdict.claims if c.stance in OPEN), None)
             return "hedge", stance.value if stance is not None else "hedged_sentence"
         return "hedge", _DECISION_HEDGES.get(verdict.decided_by, "hedged_sentence")
-    if verdict.method == "none":
+    if verdict.method is Method.NONE:
         return "unread", statement.rule.value if statement is not None and statement.rule.value in RULES else "none"
     rule = statement.rule.value if statement is not None else _METHOD_RULES.get(verdict.method, "other")
     return ("right" if verdict.correct else "wrong"), rule if rule in RULES else "other"

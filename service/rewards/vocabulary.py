@@ -12,7 +12,11 @@ from enum import StrEnum
 
 UNCERTAIN = frozenset({"maybe", "perhaps", "probably", "possibly", "might", "guess", "guessing", "unsure"})
 """A value said with one of these is left open, wherever it stands (``maybe 5``, ``\\boxed{7} (perhaps 8)``)."""
-UNCERTAIN_PHRASES = ("not sure", "roughly between", "could be", "could also", "may be", "may also")
+UNSURE_PHRASES = ("not sure", "roughly between")
+"""Doubt in two words, read by every stage."""
+UNCERTAIN_PHRASES = (*UNSURE_PHRASES, "could be", "could also", "may be", "may also")
+"""Doubt as the claims reader reads it beside a value (``7 could also be the answer``); the statement reader leaves
+the modal ones to it (``the number of points that could be in the domain is 19``)."""
 UNCERTAIN_TEXT = frozenset({"likely", "unlikely", "could"})
 """Uncertain in a sentence that answers in words (``The ball is likely red``); a number may be "the most likely
 sum", so the value readers leave these out."""
@@ -50,12 +54,25 @@ JUSTIFICATION = re.compile(
 )
 """Introduces the working behind a value (``24, since 4 × 6 = 24``, ``That means 12 of the 24 cards …``): its
 numbers support the answer, they are not answers."""
-SECOND_THOUGHT = re.compile(
-    r"\b(?:wait|alternatively|maybe|perhaps|possibly|might|could\s+(?:also|be)|not\s+sure|unsure|"
-    r"on\s+second\s+thought|or\s+(?:rather|maybe|perhaps))\b",
-    re.IGNORECASE,
+SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
+"""A second thought: what follows reopens the answer (``Alternatively, 8.``, ``It is green, unless it is gray``)."""
+SECOND_THOUGHT_PHRASES = (r"or\s+(?:rather|maybe|perhaps|possibly)", r"on\s+second\s+thought")
+LIKELY = frozenset({"likely", "unlikely"})
+"""Doubt about the value beside it (``7 is likely the answer``); before the copula it describes the subject (``The
+most likely sum is 7``)."""
+APPROXIMATE = ("approximately", r"approx\.?", "about", "around", "roughly")
+"""Regex fragments: the value after one of these is the value (``approximately 8``), but a structured answer (named
+unknowns, a ratio) said with one is no answer."""
+NOT_EQUAL = ("\\neq", "\\ne", "≠")
+"""Signs that deny a value inside maths (``x \\neq 5``)."""
+CONJUNCTIONS = ("or", "either", "between")
+"""Words that join values a sentence offers together (``either 6 or 7``, ``between 6 and 7``)."""
+LIST_ALTERNATIVES = ("or", "between", "to", "versus", "vs")
+"""Words that make a list of values in one sentence a set of alternatives, not a list (``6 to 7``)."""
+SENTENCE_TRIGGERS = frozenset(
+    {"is", "or", "not", "and", "are", "equals", "so", "thus", "hence", "therefore", "since", "because"}
 )
-"""A second thought: what follows reopens the answer."""
+"""One of these makes even a short line a sentence to read (``AB = 6, so BD = 3`` states 3)."""
 COPULA_WORDS = frozenset({"is", "are", "was", "were", "be", "been", "being", "equals", "becomes"})
 """The copula as a word (:mod:`.phrase` reads words); :data:`COPULA` is the same idea as a pattern over a sentence."""
 COPULA = re.compile(
@@ -91,6 +108,40 @@ GENERIC_NOUNS = frozenset({"sign", "one", "color", "colour", "type", "kind", "sh
 """A noun after a text answer that only says what kind of thing it is (``This is a yield sign.``)."""
 
 
+ARTICLES = frozenset({"a", "an", "the"})
+COORDINATORS = frozenset({"and", "or", "/", "&", "+", "plus", "with"})
+"""A text answer joined to another word by one of these is listed with it (``red and blue``, ``red/blue``)."""
+COMPARISONS = frozenset({"than", "instead", "except", "unlike", "rather", "besides", "compared"})
+"""A text answer after one of these is compared against, not stated (``bigger than the cat``)."""
+LEADS = frozenset({"so", "thus", "hence", "therefore", "then", "finally", "overall", "clearly", "answer", "final"})
+"""Words that open a concluding clause and say nothing of its value."""
+JUSTIFYING_TEXT = ("because", "since", "which", "who", "whose", r"given\s+that", r"due\s+to")
+"""Regex fragments opening a clause that explains a text answer rather than stating it."""
+CONTRASTS = ("but", "however", "while", "whereas")
+"""Words that end one clause of a text answer and open another."""
+NAMING_WORDS = frozenset({"called", "named"})
+ANCHOR_WORDS = frozenset(
+    "in on at of to for from by as into onto towards toward answer will would can should must does did do "
+    "known labeled labelled shows".split()
+)
+"""Prepositions and auxiliaries after which a clause states its answer (``… points to the left``, ``… will
+increase``), with the copula and :data:`ANSWER_VERBS`."""
+SUBJECT_VERBS = frozenset(
+    "is are was were has have had wins won will would can does did gets got receives received scores scored leads "
+    "led holds shows appears comes takes owns occurs represents describes matches corresponds".split()
+)
+"""Verbs after a subject that is the answer (``Ben has the most votes``)."""
+PREPOSITIONS = frozenset({"for", "from", "by", "in", "at", "on", "of", "to"})
+"""Before a name of up to three words (``plays for the New York Yankees``)."""
+PRONOUNS = frozenset({"he", "she", "it", "they", "this", "that", "these", "those", "which", "who", "we", "i", "you"})
+PLACES = frozenset(
+    {"image", "picture", "figure", "diagram", "graph", "chart", "photo", "scene", "table", "plot", "color", "colour"}
+)
+"""``… in the image``: where the answer is seen, not a second answer."""
+FILLER = frozenset({"yes", "its", "it's", "shown", "seen", "obviously", "indeed", "correct", "true", "here"})
+"""Words that say nothing of which value a sentence states."""
+
+
 OPERATION = frozenset(
     "twice double doubled doubles triple tripled triples squared cubed half halved minus plus times over divided "
     "less more than".split()
@@ -100,6 +151,16 @@ PROSE = UNCERTAIN | EITHER | NEGATION | ALTERNATIVE | OPERATION | {"is", "and", 
 PROSE |= {"could"}
 """Words that hedge, comment on or change a value: never unit words after a number, and a bare answer holding
 one of them (and not its reference) is no plain value (:mod:`.answers`)."""
+
+
+HEDGED_STRUCTURE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(UNCERTAIN | EITHER | NEGATION | {"or", "could"}) + [r"\w+n't", *APPROXIMATE])
+    + r")(?![\w'])|"
+    + "|".join(re.escape(sign) + r"(?![A-Za-z])" for sign in (*ALTERNATIVE_MATH, *NOT_EQUAL) if sign != "|"),
+    re.IGNORECASE,
+)
+"""A hedge in a structured answer (named unknowns, a ratio: ``m = 4 or 5``, ``about 3:5``): it is then no answer."""
 
 
 class Stance(StrEnum):
@@ -130,6 +191,31 @@ class Rule(StrEnum):
     NAMED = "named"
     CLAIM = "claim"
     """Read from a claim outside the first paragraph (``Thus, the answer is D.`` after a description)."""
+
+
+class Method(StrEnum):
+    """Which grader judged the value (shown in explanations as ``method``, counted by telemetry)."""
+
+    EXACT = "exact"
+    """The answer is the reference as written."""
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+    NUMERIC = "numeric"
+    TEXT = "text"
+    RATIO = "ratio"
+    NAMED = "named"
+    SET = "set"
+    POINT = "point"
+    LIST = "list"
+    INTERVAL = "interval"
+    MATH_VERIFY = "math_verify"
+    MATH_VERIFY_TEXT = "math_verify_text"
+    """math-verify's own extraction over a long text that states no value."""
+    GUARD = "guard"
+    """An expression too large to evaluate: not graded."""
+    HEDGE = "hedge"
+    NONE = "none"
+    """No final answer was read."""
 
 
 class Decision(StrEnum):
