@@ -12,7 +12,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 
-from .metrics import COMPONENTS, Metrics
+from .metrics import COMPONENTS, Metrics, observe_each
 from .rewards.summary import HEDGES, REASONS
 
 OTHER = "other"
@@ -83,7 +83,9 @@ class Behaviour:
         """Count one response's completions (``groups``: the request's, ``per_group``: their outcomes,
         ``zero_std``: per usable group whether its rewards all agree, None for an unusable one); its rates."""
         key = (profile, self.versions.label(version), self.runs.label(run or UNNAMED))
-        reward, rar, rvr, ratio, chars = self._histograms(key)
+        histograms = self._histograms(key)
+        observed: tuple[list, ...] = ([], [], [], [], [])
+        reward, rar, rvr, ratio, chars = (values.append for values in observed)
         statuses: Counter = Counter()
         verdicts: Counter = Counter()
         checks: Counter = Counter()
@@ -94,17 +96,19 @@ class Behaviour:
                 statuses[status] += 1
                 if status != "ok":
                     continue
-                reward.observe(result["reward"])
-                rar.observe(result["step_rar"])
-                rvr.observe(result["step_rvr"])
+                reward(result["reward"])
+                rar(result["step_rar"])
+                rvr(result["step_rvr"])
                 if (k := result["key_step_ratio"]) is not None:
-                    ratio.observe(k)
-                chars.observe(len(text))
+                    ratio(k)
+                chars(len(text))
                 summary = result.get("summary")
                 if summary is not None:
                     verdicts[summary[0], summary[1]] += 1
                     checks.update(summary[2])
                     reasons.update(summary[3])
+        for histogram, values in zip(histograms, observed, strict=True):
+            observe_each(histogram, values)
         usable = [z for z in zero_std if z is not None]
         m = self.metrics
         for status, n in statuses.items():

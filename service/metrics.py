@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -147,3 +149,22 @@ def _count_and_latency(
     count = Counter(name + "s", counted, labels, registry=registry)
     latency = Histogram(name + "_seconds", timed, labels, buckets=_LATENCY_BUCKETS, registry=registry)
     return count, latency
+
+
+def observe_each(histogram, amounts: list[float]) -> None:
+    """``histogram.observe(amount)`` for each amount of one response (``histogram``: unlabelled, or a labelled
+    child), with one update per bucket: observing item by item was most of the cost of building a 1024-trajectory
+    response. The sum is added in the same order, so the exposed values are exactly those of one ``observe`` each."""
+    if not amounts:
+        return
+    bounds = histogram._upper_bounds
+    counts = [0] * len(bounds)
+    total = histogram._sum.get()
+    for amount in amounts:
+        total += amount
+        if amount == amount:  # NaN falls in no bucket, as observe() leaves it
+            counts[bisect_left(bounds, amount)] += 1
+    histogram._sum.set(total)
+    for bucket, n in zip(histogram._buckets, counts, strict=True):
+        if n:
+            bucket.inc(n)

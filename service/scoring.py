@@ -17,7 +17,7 @@ from .behaviour import Behaviour
 from .config import Config
 from .contract import InfoResponse, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
-from .metrics import Metrics
+from .metrics import Metrics, observe_each
 from .pool import Item, WorkerPool
 from .rewards import (
     DEFAULT_PROFILE,
@@ -288,6 +288,7 @@ class Scorer:
     ) -> ScoreResponse:
         counts = {"ok": 0, "timeout": 0, "error": 0}
         per_group: list[list[Outcome]] = []
+        seconds_each: list[float] = []
         for index, group in enumerate(request.groups):
             results: list[Outcome]
             if index in group_errors:
@@ -299,11 +300,12 @@ class Scorer:
                         results.append(own_error_outcome(invalid[index, c]))
                         continue
                     result, seconds = next(outcomes)
-                    self.metrics.trajectory_seconds.observe(seconds)
+                    seconds_each.append(seconds)
                     results.append(result)
             for result in results:
                 counts[result["status"]] += 1
             per_group.append(results)
+        observe_each(self.metrics.trajectory_seconds, seconds_each)
         for status, n in counts.items():
             if n:
                 self.metrics.trajectories.labels(request.profile, status).inc(n)
