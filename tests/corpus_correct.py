@@ -204,6 +204,11 @@ QUANTITIES: list[Case] = [
     ("4 thousand", "4000", None),
     ("four thousand", "4000", None),
     ("seven hundred", "700", None),
+    ("one half", "1/2", None),
+    ("two thousand five hundred", "2500", None),
+    ("The total is two thousand and forty.", "2040", None),
+    ("The basket contains 7 apples, 3 of which are red.", "7", None),
+    ("The answer is 7. We get 7 if we add 3 and 4.", "7", None),
     ("The population is about 4 thousand.", "4000", None),
     ("7k", "7000", None),
     ("2 dozen", "24", None),
@@ -330,6 +335,8 @@ OPTIONS: list[Case] = [
     ("The answer is E.", "(b)", LETTER_LIKE),
     ("A", "(a)", LETTER_LIKE),
     ("The answer is B.\n\nExplanation: the longer side is 6 m, which is option B.", "B", ABCD),
+    ("The answer is B, since A (4 m) is too short.", "B", ABCD),
+    ("The answer is C, since option A is too short.", "C", ABCD),
 ]
 
 YES_NO: list[Case] = [
@@ -1174,11 +1181,6 @@ PUBLIC: list[Case] = [
         "No",
         {"A": "Yes", "B": "No"},
     ),
-]
-
-PENDING: list[Case] = [
-    # Correct by the publisher's label and by issue 25, still missed by the default profile: reading them needs
-    # the claims half of issue 25. From lupantech/MathVista, results/ as above.
     # llavar/output_llavar.json pid 677
     (
         "The correct option letter is (B) No. The number of dirtbikes is greater than the number "
@@ -1193,6 +1195,11 @@ PENDING: list[Case] = [
         "2016",
         None,
     ),
+]
+
+PENDING: list[Case] = [
+    # Correct by the publisher's label and by issue 25, still missed by the default profile: reading them needs
+    # the claims half of issue 25. From lupantech/MathVista, results/ as above.
     # llava/output_llava_llama_2_13b.json pid 856
     (
         "The picture with the least leaves is the simple leaf.",

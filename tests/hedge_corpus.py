@@ -91,6 +91,8 @@ NUMBERS = [
     "It is not {r}.",
     "The answer is not \\boxed{{{r}}}.",
     "\\boxed{{{r}}}, but I am not sure.",
+    "The answer is {r}. We get {w} if we add the two legs.",
+    "The answer is {r}, with {w} of them also possible.",
 ]
 """Hedges written with numbers and maths: bounds, tolerances, alternatives inside maths, tables."""
 

@@ -41,19 +41,21 @@ _CARDINAL = (
 )
 _DENOMINATOR = r"(?:" + "|".join(sorted(_DENOMINATORS, key=len, reverse=True)) + r")s?\b"
 _SCALE = r"(?:" + "|".join(SCALES) + r")\b"
+_HUNDREDS = rf"{_CARDINAL}(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?"
 NUMBER_WORD = re.compile(
     rf"\b(?:(?P<sign>negative|minus)\s+)?{_CARDINAL}"
     rf"(?:[-\s]+(?P<fraction>{_DENOMINATOR})"
-    rf"|(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?(?:\s+(?P<scale>{_SCALE}))?)",
+    rf"|(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?(?:\s+{_SCALE}(?:\s+(?:and\s+)?{_HUNDREDS})?)*)",
     re.IGNORECASE,
 )
-"""A number in words: ``twenty-one``, ``seven hundred``, ``two hundred and five``, ``four thousand``,
-``one third``, ``three quarters``, ``negative three``."""
+"""A number in words: ``twenty-one``, ``seven hundred``, ``two hundred and five``, ``four thousand``, ``two
+thousand five hundred``, ``one half``, ``one third``, ``three quarters``, ``negative three``. Each repeat starts at a
+scale word, so a phrase is matched in one pass."""
 
 
 def number_word_value(match: re.Match[str]) -> str:
     """The digits a :data:`NUMBER_WORD` match names: ``700``, ``2/5``, ``-3``."""
-    words = match.group(0).lower().replace("-", " ").split()
+    words = re.findall(r"[a-z]+", match.group(0).lower())
     sign = "-" if match.group("sign") else ""
     if match.group("sign"):
         words = words[1:]
@@ -61,10 +63,12 @@ def number_word_value(match: re.Match[str]) -> str:
         numerator = sum(_CARDINALS[word] for word in words[:-1])
         denominator = words[-1]
         return f"{sign}{numerator}/{_DENOMINATORS.get(denominator, _DENOMINATORS.get(denominator[:-1], 1))}"
-    total = 0
+    total, group = 0, 0
     for word in words:
         if word in _CARDINALS:
-            total += _CARDINALS[word]
+            group += _CARDINALS[word]
+        elif word in ("hundred", "dozen"):
+            group *= SCALES[word]
         elif word in SCALES:
-            total *= SCALES[word]
-    return f"{sign}{total}"
+            total, group = total + group * SCALES[word], 0
+    return f"{sign}{total + group}"

@@ -88,7 +88,8 @@ _WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+
 """A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""
 _JUSTIFICATION = re.compile(
     r"(?:,\s*|\s+(?=because\b))(?:" + "|".join(JUSTIFYING) + r")\b"
-    r"|[.!?]\s+(?=(?:that|this|it)\s+(?:means|implies|shows|is\s+because)\b|(?:because|since)\b)",
+    r"|[.!?]\s+(?=(?:that|this|it)\s+(?:means|implies|shows|is\s+because)\b|(?:because|since)\b)"
+    r"|,\s*(?=(?:\S+\s+){1,2}of\s+(?:which|whom|them)\b|with\s+\S+\s+of\b)",
     re.IGNORECASE,
 )
 """A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
@@ -266,16 +267,42 @@ def _plain_value(text: str) -> str:
 
 
 def _announced(text: str, expect: str) -> Statement | None:
-    """In a few sentences, the one with the last "answer is", when no sentence after it states a value
-    (``… Final Answer: The final answer is 5. I hope it is correct.``); a later value (``The answer is
-    5. Wait, it's 6.``) leaves the whole text to be read, where it states two values."""
+    """In a few sentences, the one with the last "answer is", when no sentence after it states another value
+    (``… Final Answer: The final answer is 5. I hope it is correct.``, ``The answer is 7. We get 7 if we add 3 and
+    4.``); a later value (``The answer is 5. Wait, it's 6.``) leaves the whole text to be read, where it states two
+    values."""
     masked = _Masked(text)
     phrases = list(_ANSWER_PHRASE.finditer(masked.text))
     end = _SENTENCE_END.search(masked.text, phrases[-1].end()) if phrases else None
-    if end is None or re.search(r"[\d\x01]", masked.text[end.end() :]) or NUMBER_WORD.search(masked.text[end.end() :]):
+    if end is None:
         return None
     statement = _read_sentence(" ".join(masked.unmask(masked.text[phrases[-1].start() : end.start()]).split()), expect)
-    return statement if statement.rule is not Rule.NONE else None
+    later = masked.text[end.end() :]
+    if statement.rule is Rule.NONE:
+        return None
+    if (re.search(r"[\d\x01]", later) or NUMBER_WORD.search(later)) and not _restated(masked, later, statement, expect):
+        return None
+    return statement
+
+
+_WORKING_CONDITION = re.compile(r"\s(?:if|when|once|assuming|provided)\b", re.IGNORECASE)
+
+
+def _restated(masked: _Masked, later: str, statement: Statement, expect: str) -> bool:
+    """Every later sentence with a value in it states the announced one, the values of a condition after it being
+    the working's (``We get 7 if we add 3 and 4``); a sentence that opens with its condition is read whole, and one
+    whose value is not read (bare LaTeX in words) is no restatement."""
+    if statement.value is None:
+        return False
+    for sentence in _SENTENCE_END.split(later):
+        condition = _WORKING_CONDITION.search(sentence)
+        if condition is not None and re.search(r"[\d\x01]", sentence[: condition.start()]):
+            sentence = sentence[: condition.start()]
+        if not re.search(r"[\d\x01]", sentence) and not NUMBER_WORD.search(sentence):
+            continue
+        if _read_sentence(" ".join(masked.unmask(sentence).split()), expect).value != statement.value:
+            return False
+    return True
 
 
 def _boxed(contents: list[str]) -> Statement:
@@ -313,7 +340,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
         return _read_yes_no(text)
-    text = _without_justification(text)
+    text = _without_justification(text, expect)
     hedge = _HEDGE_WORDS.search(text) or _EITHER_WORDS.search(_predicate(text))
     if hedge:
         return Statement(None, Rule.HEDGE, f"uncertain ({hedge.group(0).lower()})")
@@ -328,7 +355,8 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     bound = _BOUND.search(predicate)
     if bound:
         return Statement(None, Rule.HEDGE, f"a bound, not a value ({' '.join(bound.group(0).lower().split())})")
-    operation = _OPERATION.search(predicate)
+    fractions = NUMBER_WORD.sub(lambda m: " " if m.group("fraction") else m.group(0), predicate)
+    operation = _OPERATION.search(fractions)
     if operation:
         return Statement(None, Rule.NONE, f"a word that changes the value ({operation.group(0).lower()})")
     either = _EITHER.search(text)
@@ -351,13 +379,17 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     return Statement(", ".join(values), Rule.PROSE, f"{_count(values)} values, read as a list", tuple(values))
 
 
-def _without_justification(text: str) -> str:
+def _without_justification(text: str, expect: str = "value") -> str:
     """The sentence up to a clause that justifies or describes a value already stated (``The value of x
-    is 7, which is greater than 5.``, ``… is 7 because 3 + 4 = 7``): that clause's numbers are not the
-    answer. A leading ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it."""
+    is 7, which is greater than 5.``, ``… is 7 because 3 + 4 = 7``, ``7 apples, 3 of which are red``,
+    ``The answer is B, since A (3) is too small.``): that clause's values are not the answer. A leading
+    ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it."""
     for clause in _JUSTIFICATION.finditer(text):
-        if re.search(r"[\d\x01]", text[: clause.start()]) or NUMBER_WORD.search(text[: clause.start()]):
-            return text[: clause.start()]
+        before = text[: clause.start()]
+        if re.search(r"[\d\x01]", before) or NUMBER_WORD.search(before):
+            return before
+        if expect == "letter" and (_OPTION_NAMED.search(before) or _OPTION_LETTER.search(_predicate(before))):
+            return before
     return text
 
 

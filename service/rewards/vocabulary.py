@@ -100,10 +100,12 @@ ANSWER_LABEL = re.compile(_LABEL.format("|a"), re.IGNORECASE)
 ANSWER_LABEL_WORDS = re.compile(_LABEL.format(""), re.IGNORECASE)
 """The same labels without ``A:``, which names option A where the answer is an option."""
 ANSWER_PHRASE = re.compile(
-    r"(?:final\s+answer|answer|solution|result|choice|option)\s*(?:is|would\s+be|will\s+be|should\s+be|=|:|：)\s*:?",
+    r"(?:final\s+answer|answer|solution|result|choice|option)(?:\s+letter)?\s*"
+    r"(?:is|would\s+be|will\s+be|should\s+be|=|:|：)\s*:?",
     re.IGNORECASE,
 )
-"""Announces the answer (``the answer is``, ``Final Answer:``, ``the right option is``)."""
+"""Announces the answer (``the answer is``, ``Final Answer:``, ``the right option is``, ``The correct option letter
+is``)."""
 GENERIC_NOUNS = frozenset({"sign", "one", "color", "colour", "type", "kind", "shape", "symbol", "logo", "pattern"})
 """A noun after a text answer that only says what kind of thing it is (``This is a yield sign.``)."""
 
