@@ -8,9 +8,13 @@ resolution against the package indexes; the dependency metadata, and so what get
 
 from __future__ import annotations
 
+import ast
 import os
+import re
+import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,9 +23,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 import httpx
+import pytest
 from grpc_health.v1 import health_pb2
 
 from .conftest import ROOT, wait_for_grpc_health
+from .doc_pages import all_text
 from .samples import GENUINE, WRONG_ANSWER, group
 
 TORCH = "torch==2.13.0"
@@ -163,3 +169,49 @@ def stop_group(proc: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+SERVE_HTTP_PORT = 8000
+"""``serve run MODULE:app`` has no port flag: Serve's proxy takes its default (on 127.0.0.1)."""
+RAY_LOOPBACK = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_USAGE_STATS_ENABLED": "0"}
+"""Ray's node on 127.0.0.1 (its address is otherwise the one routed outwards, and a driver started with
+``--address auto`` must agree with the node on it), and no usage report."""
+
+
+def documented_serve_run() -> list[str]:
+    """docs/deployment.md's ``serve run service.ray_serve:app ...`` line, its arguments after ``serve``."""
+    command = re.search(r"^(serve run service\.ray_serve:app [^#\n]*?)\s*#", all_text(), re.M).group(1)
+    return shlex.split(command)[1:]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@contextmanager
+def serve_running(serve: Path, args: list[str], cwd: Path, env: dict[str, str], log: Path, seconds: float = 300):
+    """``serve`` (Ray Serve's CLI) run with ``args`` in its own process group until its application says it is
+    ready; stopped, with the Ray it started, when the block ends."""
+    proc = start_group([str(serve), *args], cwd, env, log)
+    try:
+        end = time.monotonic() + seconds
+        while not re.search(r"Application '\w+' is ready", log.read_text(errors="replace")):
+            assert proc.poll() is None and time.monotonic() < end, log.read_text(errors="replace")[-4000:]
+            time.sleep(1)
+        yield proc
+    finally:
+        stop_group(proc)
+
+
+def handle_example_group(stdout: str) -> dict:
+    """examples/ray_handle.py's printed result for group q-1, checked: the right answer above the wrong one."""
+    line = next(line for line in stdout.splitlines() if line.startswith("{'group_id': 'q-1'"))
+    group = ast.literal_eval(line)
+    right, wrong = group["rewards"]
+    assert right > wrong and group["advantages"][0] == pytest.approx(-group["advantages"][1]) != 0
+    return group

@@ -2,8 +2,9 @@
 command it is for: ``make serve`` and, beside it, ``make demo`` (two steps) in a fresh copy of the checkout;
 ``pip install '.[client]'`` and the Python client snippet over both transports; ``'.[trl]'`` (after
 ``torch==2.13.0``, as the README says) and TRL's trainer with the adapter scoring; ``'.[data]'`` and the data
-tools' commands as docs/data-tools.md runs them. ``make test`` installs every extra at once, so a dependency an
-extra forgets (httpx in ``[trainer]``) shows only here.
+tools' commands as docs/data-tools.md runs them; ``'.[ray]'`` and docs/deployment.md's ``serve run
+service.ray_serve:app --name reward``, called over HTTP and through examples/ray_handle.py's handle. ``make test``
+installs every extra at once, so a dependency an extra forgets (httpx in ``[trainer]``) shows only here.
 
 The wheels (the project's and its extras' dependencies) are built once for the module and every venv, the
 one make creates included, installs from them alone. ``pip install .`` alone (the image's path) is
@@ -22,12 +23,18 @@ import pytest
 from .conftest import ROOT, free_port
 from .doc_pages import all_text
 from .fresh_install import (
+    RAY_LOOPBACK,
+    SERVE_HTTP_PORT,
     TORCH,
     clean_environment,
     copy_checkout,
+    documented_serve_run,
     fresh_venv,
+    handle_example_group,
     pip_environment,
+    port_is_free,
     run,
+    serve_running,
     serving,
     wheelhouse,
 )
@@ -39,7 +46,7 @@ DEMO_STEPS = 2
 
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory):
-    return wheelhouse(tmp_path_factory.mktemp("wheels"), "client,data,trl,trainer")
+    return wheelhouse(tmp_path_factory.mktemp("wheels"), "client,data,trl,trainer,ray")
 
 
 def where_it_imports(python, cwd) -> dict:
@@ -129,3 +136,27 @@ def test_data_extra_runs_the_data_tools_as_documented(wheels, tmp_path):
         out += run(["bash", "-c", line.replace(".venv/bin/python", str(python))], work, clean_environment())
     assert re.search(r"^mean reward +\d", out, re.M) and (work / "runs" / "data" / "rewards.png").stat().st_size
     assert (work / "runs" / "data" / "train.jsonl").read_text().count("\n") >= 1
+
+
+@pytest.mark.ray
+@pytest.mark.timeout(1200)
+def test_ray_extra_serves_the_documented_app_over_http_and_the_handle(wheels, server, tmp_path):
+    """``pip install '.[ray]'`` alone, then ``serve run service.ray_serve:app --name reward`` (one replica, on a
+    Ray it starts on 127.0.0.1) from a folder without the checkout: Serve's proxy on :8000 answers as the
+    standalone server does, and examples/ray_handle.py finds the app by name from another process."""
+    if not port_is_free(SERVE_HTTP_PORT):
+        pytest.skip(f"port {SERVE_HTTP_PORT}, which `serve run` binds, is taken")
+    python = fresh_venv(tmp_path / "venv", wheels.folder, f"{wheels.project}[ray]")
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "examples", work / "examples", ignore=shutil.ignore_patterns("data"))
+    imported = where_it_imports(python, work)
+    assert imported["service"].startswith(str(tmp_path / "venv")) and not imported["torch"], imported
+    env = clean_environment() | RAY_LOOPBACK
+    body = {"groups": [group([GENUINE, WRONG_ANSWER])], "options": {"explain": True}}
+    with serve_running(python.parent / "serve", documented_serve_run(), work, env, tmp_path / "serve.log"):
+        served = httpx.post(f"http://127.0.0.1:{SERVE_HTTP_PORT}/v1/score", json=body, timeout=60)
+        example = run([str(python), "examples/ray_handle.py", "--address", "auto"], work, env, timeout=300)
+    assert served.status_code == 200, served.text
+    standalone = httpx.post(server.url + "/v1/score", json=body, timeout=60).json()
+    assert served.json()["groups"] == standalone["groups"], "the same scores and explanations as the server"
+    handle_example_group(example)
