@@ -18,12 +18,15 @@ from .browser import browser as browser
 from .browser import offline
 from .conftest import start_server
 
+VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 900}]
+"""A phone's and a laptop's."""
+
 
 def operations(client) -> set[tuple[str, str]]:
     return {(m.upper(), p) for p, ops in client.get("/openapi.json").json()["paths"].items() for m in ops}
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_swagger_ui_renders_every_operation_with_the_network_cut_off(browser, server, client, viewport):
     context = browser.new_context(viewport=viewport)
     blocked = offline(context)
@@ -45,10 +48,13 @@ def test_swagger_ui_renders_every_operation_with_the_network_cut_off(browser, se
     assert blocked == [] and errors == []
 
 
-def test_redoc_renders_with_the_network_cut_off(browser, server, client):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_redoc_renders_with_the_network_cut_off(browser, server, client, viewport):
+    context = browser.new_context(viewport=viewport)
     blocked = offline(context)
+    errors: list[str] = []
     page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
         page.goto(server.url + "/redoc")
         page.wait_for_selector("[data-section-id^='operation/']", timeout=30_000)
@@ -56,8 +62,12 @@ def test_redoc_renders_with_the_network_cut_off(browser, server, client):
             "[data-section-id^='operation/']", "els => new Set(els.map(e => e.dataset.sectionId)).size"
         )
         assert sections == len(operations(client))
+        assert page.text_content("h1").startswith("StepGRPO reward service")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the page scrolls sideways: {width} px wide in {viewport['width']}"
     finally:
         context.close()
+    assert errors == []
     assert all(url.startswith("https://cdn.redoc.ly/") and url.endswith(".svg") for url in blocked), (
         "nothing but ReDoc's own branding logo asks for the internet"
     )
