@@ -11,8 +11,9 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from .config import Config
+from .contract import ScoreRequest
 from .http_errors import Refused, error, too_large, validation_detail
-from .json_shape import ShapeLimits, shape_error
+from .json_shape import ShapeLimits, passes_shape, shape_error, values_bound
 
 M = TypeVar("M", bound=BaseModel)
 OFF_LOOP_BYTES = 1 << 20
@@ -54,9 +55,33 @@ async def _read(request: Request, limit: int) -> bytes:
 
 
 def _validated(body: bytes, model: type[M], config: Config) -> M:
-    """Counted first (a scan that stops at the first limit crossed), then parsed and validated."""
-    if len(body) >= OFF_LOOP_BYTES and (shape := shape_error(body, shape_limits(config))) is not None:
+    """Counted first (a scan that stops at the first limit crossed), then parsed and validated. A large score
+    request that cannot hold more values than the limit is parsed first, and scanned only when the parse fails or
+    :func:`~service.json_shape.passes_shape` cannot tell that the scan would pass: the answer is the same."""
+    if len(body) < OFF_LOOP_BYTES:
+        return _parsed(body, model)
+    limits = shape_limits(config)
+    if model is not ScoreRequest or values_bound(body) > limits.max_values:
+        _refuse_over_shape(body, limits)
+        return _parsed(body, model)
+    try:
+        parsed = _parsed(body, model)
+    except Refused:
+        _refuse_over_shape(body, limits)
+        raise
+    if not passes_shape(body, [len(g.completions) for g in parsed.groups], limits):  # type: ignore[attr-defined]
+        _refuse_over_shape(body, limits)
+    return parsed
+
+
+def _refuse_over_shape(body: bytes, limits: ShapeLimits) -> None:
+    """Raise the 413 for the first limit the body crosses, if any."""
+    if (shape := shape_error(body, limits)) is not None:
         raise Refused(too_large(shape.field, shape.message))
+
+
+def _parsed(body: bytes, model: type[M]) -> M:
+    """Parsed and validated by pydantic-core; raises :class:`Refused` with the 422."""
     try:
         return model.model_validate_json(body)
     except ValidationError as exc:
