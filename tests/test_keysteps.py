@@ -330,7 +330,7 @@ def test_key_steps_in_the_steps_count():
 
 def test_partial_key_steps_give_a_fraction():
     steps = [
-        "Because angle B is a right angle, AC is the hypotenuse, so the Pythagorean theorem applies here.",
+        "Because angle B is a right angle, AC is the hypotenuse, so by the Pythagorean theorem AC² = AB² + BC².",
         "Its length follows from the two legs.",
     ]
     assert score(completion(steps), KEYS)["key_step_ratio"] == pytest.approx(1 / 3)

@@ -35,7 +35,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .assertion import Assertions, may_refute
+from .assertion import CLAUSE_BREAKS, Assertions, may_refute
 from .text import STEP_BREAK, is_number
 
 SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
@@ -570,13 +570,21 @@ _OPERAND_CHARS = 3
 """A word this short can be an operand (``AB``, ``x``, ``pi``); a longer one is prose (``Law of sines 1 - Heron``)."""
 
 
+_SOURCES = frozenset({"by", "using", "use", "via", "from", "with", "applying", "apply", "according", "to"})
+"""Words that give the source of a computation just before them (``c² = 25 + 64 − 40 = 49 by the law of cosines``)."""
+
+
 def _methods_without_computation(
     toks: list[str], names: list[tuple[int, int]], clauses, blocked: dict[int, tuple]
 ) -> None:
-    """A method name (a key-step phrase with a method word: ``Heron's formula``) is used by a computation: the
-    one in its sentence, or, when its sentence holds none, the nearest sentence with numbers or symbols after
-    it or before it. One whose computation is missing or trivial (a bare number, ``1 = 1``) earns nothing:
-    ``Law of sines 1, Heron's formula 2.``, ``By Heron's formula, 1 = 1.``"""
+    """A method name (a key-step phrase with a method word: ``Heron's formula``) is used by a computation after it
+    in its sentence (``By the Pythagorean theorem, AC = √(36 + 64) = 10``), or by one before it: a calculation in its
+    clause (``AC = √(36 + 64) = 10 (Pythagorean theorem)``), or any equation in its sentence when a source word
+    introduces the name (``AC = 10, by the Pythagorean theorem``); when its sentence holds no numbers or symbols, by the
+    nearest sentence that has them after it (any equation) or before it (a calculation). One whose computation
+    is missing or trivial (a bare number, ``1 = 1``), or that is dumped after the values it did not produce
+    (``AB = 6, BC = 8, AC = 10, Pythagorean theorem.``), earns nothing: ``Law of sines 1, Heron's formula 2.``,
+    ``By Heron's formula, 1 = 1.``"""
     if not names or METHOD_WORDS.isdisjoint(toks):
         return
     at = [i for i, t in enumerate(toks) if t in METHOD_WORDS]
@@ -584,9 +592,10 @@ def _methods_without_computation(
     if not methods:
         return
     breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
-    sentences = len(breaks) + 1
-    content = [False] * sentences
-    computed = [False] * sentences
+    clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
+    content = [False] * (len(breaks) + 1)
+    calculations: list[int] = []
+    """Positions of an operator between operands (``5² + 12²``)."""
     sentence = 0
     for i, tok in enumerate(toks):
         if tok[0].isalpha():
@@ -596,21 +605,49 @@ def _methods_without_computation(
         elif tok not in _PUNCTUATION:
             content[sentence] = True
             if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
-                computed[sentence] = True
-    for parts in clauses:
-        members = [tuple(toks[x:y]) for x, y in parts]
-        if len(set(members)) > 1 and not all(m and all(is_number(t) for t in m) for m in members):
-            computed[bisect_left(breaks, parts[0][0])] = True
-    after = _nearest(content, range(sentences - 1, -1, -1))
-    before = _nearest(content, range(sentences))
+                calculations.append(i)
+    equations = sorted(
+        {
+            parts[0][1]
+            for parts in clauses
+            if len({tuple(toks[x:y]) for x, y in parts}) > 1
+            and not all(y > x and all(is_number(t) for t in toks[x:y]) for x, y in parts)
+        }
+    )
+    """Positions of the first ``=`` of each equation whose members differ and are not all numbers."""
+    computations = sorted({*calculations, *equations})
+    after = _nearest(content, range(len(content) - 1, -1, -1))
+    before = _nearest(content, range(len(content)))
     for a, b in methods:
         k = bisect_left(breaks, a)
+        sentence_start = breaks[k - 1] + 1 if k else 0
+        sentence_end = breaks[k] if k < len(breaks) else len(toks)
+        clause_start = max(sentence_start, _last_before(clause_breaks, a) + 1)
+        sourced = a > 0 and toks[a - 1] in _SOURCES
         if content[k]:
-            used = computed[k]
+            used = (
+                _holds(computations, b, sentence_end)
+                or _holds(calculations, clause_start, a)
+                or (sourced and _holds(computations, sentence_start, a))
+            )
         else:
-            used = any(j is not None and computed[j] for j in (after[k], before[k]))
+            later, earlier = after[k], before[k]
+            used = (later is not None and _holds(computations, *_sentence(breaks, later, len(toks)))) or (
+                earlier is not None and _holds(calculations, *_sentence(breaks, earlier, len(toks)))
+            )
         if not used:
             _block(blocked, (a, b), ("unused",))
+
+
+def _sentence(breaks: list[int], k: int, size: int) -> tuple[int, int]:
+    """Token span of sentence ``k``."""
+    return (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else size)
+
+
+def _last_before(positions: list[int], at: int) -> int:
+    """The last of the sorted ``positions`` before ``at``, or -1."""
+    k = bisect_left(positions, at)
+    return positions[k - 1] if k else -1
 
 
 def _holds(positions: list[int], start: int, end: int) -> bool:

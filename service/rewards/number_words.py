@@ -15,6 +15,9 @@ _SMALL = (
     "seventeen eighteen nineteen"
 ).split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+TENS = frozenset(_TENS)
+UNITS = frozenset(_SMALL[1:10])
+"""``twenty`` and ``one`` of ``twenty-one``: a hyphenated number is one word (:func:`.text.tokens`)."""
 _CARDINALS = {word: i for i, word in enumerate(_SMALL)} | {word: 20 + 10 * i for i, word in enumerate(_TENS)}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
 """Words that multiply the number before them, in words or digits (``4 thousand``, ``7 dozen``)."""

@@ -13,6 +13,8 @@ import unicodedata
 from fractions import Fraction
 from functools import cache, lru_cache
 
+from .number_words import TENS, UNITS
+
 STEP_BREAK = "\x00"
 """Token that separates steps in a joined stream; never produced by normalisation."""
 
@@ -118,6 +120,10 @@ _COPULA_PHRASES = frozenset(
 _PHRASE_HEADS = frozenset(head for head, *_ in _COPULA_PHRASES)
 _ARTICLES = frozenset({"a", "an", "the"})
 _APOSTROPHES = ("'", "’")
+_QUOTED = re.compile(r"(?<![\w'’])['‘’“]([^'‘’“”\n]{1,200}?)['’”](?![\w'’])|“([^“”\n]{1,200})”")
+"""Text in single or curly quotes (``'AB = 6'``, ``“AB = 6”``), read as in straight double quotes so the quote marks
+stay tokens: a possessive (``Heron's``, ``Pythagoras' theorem``) has a letter before its apostrophe and is no quote."""
+_NO_QUOTES = frozenset("'‘’“")
 _FRAC_NESTING = 4
 """Levels of nested ``\\frac`` rewritten as ``(a)/(b)`` (deeper ones are left as written)."""
 
@@ -199,6 +205,8 @@ def tokens(text: str) -> list[str]:
     clause breaks (``;``)."""
     if "**" in text:
         text = _BOLD.sub(" ", text)
+    if not _NO_QUOTES.isdisjoint(text):
+        text = _QUOTED.sub(lambda m: f' " {m.group(1) or m.group(2)} " ', text)
     raw = _TOKEN.findall(latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; ")))
     out: list[str] = []
     i = 0
@@ -219,6 +227,10 @@ def tokens(text: str) -> list[str]:
                 i += 3
                 continue
             out.append(canonical_number(tok))
+        elif tok in TENS and i + 2 < n and raw[i + 1] == "-" and raw[i + 2] in UNITS:
+            out.append(f"{tok}-{raw[i + 2]}")
+            i += 3
+            continue
         elif tok in _APOSTROPHES:
             i += 2 if i + 1 < n and raw[i + 1] == "s" else 1
             continue

@@ -45,6 +45,16 @@ BOUND = re.compile(
 """A bound, not a value (``at most \\boxed{7}``, ``more than 8``)."""
 CONDITIONAL = frozenset({"if", "assuming", "depending", "depends", "provided", "suppose", "supposing"})
 """A value under a condition is not committed to (``7 if the angle is acute``)."""
+QUESTION = "?"
+"""A value asked about is not stated (``7?``, ``Is AB = 6?``); the claims reader reads a section that is one question
+as uncertain."""
+INDIRECT_QUESTION = frozenset({"whether"})
+"""Asks without a question mark (``We need to check whether AB = 6``)."""
+CONFIRMATION = frozenset({"yes", "true", "correct", "checks", "holds", "works", "confirmed", "verified", "✓", "✔"})
+"""Answers a question or a supposition in the affirmative (``Is AB = 6? Yes.``, ``Try x = 3: 2·3 + 1 = 7 ✓``)."""
+TRUTH = CONFIRMATION | frozenset({"right", "hold", "work", "valid", "possible", "be", "case", "so", "it"})
+"""What a negation after a statement denies when it denies the statement itself (``AB = 6 is not true``, ``… does
+not hold``, ``… cannot be``); a negation of anything else leaves it stated (``AB = 6 is not given``)."""
 JUSTIFYING = ("which", "because", "since", "as", "where", r"given\s+that")
 """Words that open a clause justifying or describing a value already stated (``7, which is greater than 5``)."""
 JUSTIFICATION = re.compile(

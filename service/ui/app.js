@@ -205,6 +205,16 @@ function plainReason(reason) {
     return "it is only supposed, and the step then rejects the supposition";
   }
   if (reason === "not asserted: answered no") return "the next sentence rejects it (\"No.\", \"That is wrong.\")";
+  const doubted = /^not asserted: doubted \((.*)\)$/.exec(reason);
+  if (doubted) return `the step says "${doubted[1]}" about it, so it is only a guess, not a statement`;
+  if (reason === "not asserted: asked (whether)") return "the step only asks whether it holds, and never says it does";
+  if (reason.startsWith("not asserted: asked")) {
+    return "the step only asks it as a question, and does not answer \"yes\" or state it";
+  }
+  if (reason === "not asserted: quoted, not stated") return "it is only quoted or listed in quotes, not stated";
+  if (reason.startsWith("not asserted: a hypothesis never confirmed")) {
+    return "it is only supposed (\"if\", \"suppose\"), and the steps never confirm it";
+  }
   const contradicted = /^contradicted in step (\d+)$/.exec(reason);
   if (contradicted) return `a different value for the same quantity is given in step ${contradicted[1]}`;
   return {
@@ -312,7 +322,7 @@ function renderGuard(guard) {
   if (!guard.applied) return el("p", { class: "guard muted" }, "Gaming check: off — every matched key step counts.");
   return el("p", { class: "guard" },
     "Gaming check: on — a key step counts once however it is worded; repeated text, a quantity given several values, "
-    + "statements the step negates or rejects, and methods only named do not count.");
+    + "statements the step negates, doubts, asks, quotes or only supposes, and methods only named do not count.");
 }
 
 function renderCard(profile, text, group, index) {
