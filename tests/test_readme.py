@@ -36,6 +36,8 @@ def test_readme_curl_example_scores_as_documented(server):
     assert got["results"] == doc["results"]
     assert got["advantages"] == pytest.approx(doc["advantages"], abs=1e-5)
     assert (got["reward_mean"], got["zero_std"]) == (pytest.approx(doc["reward_mean"]), doc["zero_std"])
+    del body["stats"]["elapsed_ms"], shown["stats"]["elapsed_ms"]
+    assert body["stats"] == shown["stats"], "the batch's counts and rates as shown"
 
 
 def configuration_rows() -> dict[str, tuple[str, str]]:
