@@ -18,6 +18,38 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .latex import (
+    BINOMIAL_NAMES,
+    DIVIDE,
+    EXP_NAMES,
+    FACTORIAL_NAMES,
+    GAMMA_NAMES,
+    INTEGRALS,
+    MATRICES,
+    PERIODIC,
+    SERIES,
+    Binom,
+    Chain,
+    Constant,
+    Decorated,
+    Environment,
+    Frac,
+    Group,
+    Missing,
+    Node,
+    Number,
+    Postfix,
+    Power,
+    Product,
+    Scripted,
+    Signed,
+    Sqrt,
+    Subscript,
+    Symbol,
+    TooDeep,
+    parse,
+)
+
 MAX_LITERAL_DIGITS = 64
 """Longer numbers are not answers (and cost sympy time to compare)."""
 MAX_DIGITS = 100_000
@@ -34,7 +66,6 @@ MAX_SERIES_TERMS = {"sum": 10_000, "prod": MAX_FACTORIAL}
 """Most terms of a ``\\sum`` (sympy sums them one by one when there is no closed form) or ``\\prod``."""
 MAX_TOWER = 3
 """Exponent nesting depth with a symbol in it (``x^{x^{x}}``) that is refused."""
-MAX_NESTING = 60
 MAX_SERIES_DEGREE = 20
 """Highest power in the summand of a sum or product with a symbolic bound (``\\sum_{k=1}^{n} k^{999}``: sympy
 builds Faulhaber's polynomial of that degree)."""
@@ -59,79 +90,8 @@ _SHOWN_AS_POWER_LOG = 4
 
 _MAY_GROW = re.compile(r"[\\^!({\[]|\*\*|\d{65}|[A-Za-z]{2}")
 """Without a command, power, factorial, bracket, function name or long number, nothing can grow."""
-_TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|[A-Za-z]+|\S")
-_DROP = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|limits|nolimits|[,;:! ])(?![A-Za-z])|\$")
-_OPEN = {"(": ")", "{": "}", "[": "]", "\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle"}
-_CLOSE = frozenset(_OPEN.values())
-_ADDITIVE = frozenset(
-    {
-        "+",
-        "-",
-        "\\pm",
-        "\\mp",
-        ",",
-        ";",
-        "=",
-        "<",
-        ">",
-        "\\le",
-        "\\ge",
-        "\\leq",
-        "\\geq",
-        "\\neq",
-        "\\approx",
-        "\\to",
-        "\\cup",
-        "\\cap",
-        "\\setminus",
-        "&",
-        "\\\\",
-        "|",
-        "\\mid",
-        "\\in",
-        ":",
-    }
-)
-_MULTIPLY = frozenset({"*", "\\cdot", "\\times", "/", "\\div"})
-_POSTFIX = frozenset({"^", "_", "!", "'", "\\%", "%"})
-_ENDS = _CLOSE | _ADDITIVE | {None}
-_NOT_ATOMS = _ENDS | _MULTIPLY | _POSTFIX | {"\\choose"}
-_SIGNS = frozenset({"-", "+", "\\pm", "\\mp"})
-_COMMA = frozenset({","})
-_FRACTIONS = frozenset({"\\frac", "\\dfrac", "\\tfrac", "\\cfrac"})
-_BINOMIALS = frozenset({"\\binom", "\\dbinom", "\\tbinom"})
-_GAMMA_NAMES = frozenset({"\\Gamma", "gamma", "Gamma", "\\gamma"})
-_FACTORIAL_NAMES = frozenset({"factorial", "\\factorial"})
-_EXP_NAMES = frozenset({"\\exp", "exp"})
-_BINOMIAL_NAMES = frozenset({"binom", "C", "binomial"})
-_SERIES = {"\\sum": "sum", "\\prod": "prod"}
 _CONSTANTS = {"\\pi": math.log10(math.pi), "pi": math.log10(math.pi), "e": math.log10(math.e)}
-_ONE_ARGUMENT = frozenset(
-    {
-        "\\text",
-        "\\textbf",
-        "\\mathrm",
-        "\\mathbf",
-        "\\mathit",
-        "\\operatorname",
-        "\\overline",
-        "\\hat",
-        "\\vec",
-        "\\bar",
-        "\\tilde",
-        "\\underline",
-        "\\widehat",
-        "\\overrightarrow",
-        "\\boxed",
-        "\\mathbb",
-    }
-)
-_WORDISH = frozenset({"\\text", "\\textbf", "\\operatorname", "\\mathrm", "\\mathit", "\\mathbb"})
-_INTEGRALS = frozenset({"\\int", "\\iint", "\\iiint", "\\oint", "\\intop"})
-_PERIODIC = frozenset({"\\sin", "\\cos", "\\tan", "\\cot", "\\sec", "\\csc", "sin", "cos", "tan", "cot", "sec", "csc"})
-_MATRICES = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"})
 _DETERMINANTS = frozenset({"vmatrix", "Vmatrix"})
-_DET_NAMES = frozenset({"\\det", "det"})
 
 
 class Unbounded(Exception):
@@ -171,7 +131,8 @@ def unbounded_growth(text: str) -> str | None:
     if not _MAY_GROW.search(text):
         return None
     try:
-        _Walk(_tokens(text)).expression_list()
+        for item in parse(text).items:
+            _size(item)
     except Unbounded as exc:
         return str(exc)
     except RecursionError:
@@ -179,11 +140,6 @@ def unbounded_growth(text: str) -> str | None:
     except (ValueError, OverflowError):  # a domain error estimating a size (lgamma of a pole): not a growth
         return None
     return None
-
-
-def _tokens(text: str) -> list[str]:
-    s = _DROP.sub(" ", text.replace("−", "-").replace("**", "^"))
-    return _TOKEN.findall(s)
 
 
 def _number(literal: str) -> Size:
@@ -301,260 +257,148 @@ def _binomial(n: Size, k: Size) -> Size:
     return _check_digits(Size(log), "a binomial coefficient")
 
 
-class _Walk:
-    """Recursive descent over the tokens; every step consumes a token or returns, so it stays linear."""
-
-    def __init__(self, tokens: list[str]):
-        self.tokens = tokens
-        self.n = len(tokens)
-        self.i = 0
-        self.depth = 0
-
-    def peek(self) -> str | None:
-        return self.tokens[self.i] if self.i < self.n else None
-
-    def take(self) -> str | None:
-        token = self.peek()
-        self.i += 1
-        return token
-
-    def expression_list(self) -> None:
-        """The whole text: expressions, skipping any stray closer between them."""
-        while self.i < len(self.tokens):
-            self.expression()
-            if self.peek() in _CLOSE:
-                self.i += 1
-
-    def expression(self, stop: frozenset[str] = frozenset()) -> Size:
-        """Terms joined by ``+``, ``-``, commas or relations (a relation's size is its right side's)."""
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise Unbounded("nested too deeply")
-        size = self.term()
-        while (token := self.peek()) is not None and token in _ADDITIVE and token not in stop:
-            self.i += 1
-            following = self.peek()
-            nxt = SYMBOL if following in _ENDS else self.term()
-            size = nxt if token == "=" else _add(size, nxt)
-        self.depth -= 1
+def _size(node: Node) -> Size:
+    """The size of a subtree, children first in source order (so the first refusal is the one the text reaches
+    first); raises :class:`Unbounded` with the reason."""
+    if isinstance(node, Number):
+        return _number(node.literal)
+    if isinstance(node, (Symbol, Missing)):
+        return SYMBOL
+    if isinstance(node, TooDeep):
+        raise Unbounded("nested too deeply")
+    if isinstance(node, Constant):
+        return Size(_CONSTANTS[node.name], surd=not node.upright)
+    if isinstance(node, Group):
+        return _size(node.body)
+    if isinstance(node, Chain):
+        size = _size(node.first)
+        for operator, operand in node.rest:
+            following = _size(operand)
+            size = following if operator == "=" else _add(size, following)
         return size
-
-    def term(self) -> Size:
-        size = self.signed()
-        while (token := self.peek()) is not None:
-            if token in _MULTIPLY:
-                self.i += 1
-                if self.peek() in _ENDS:
-                    break
-                size = _multiply(size, self.signed(), divide=token in {"/", "\\div"})
-            elif self.starts_atom(token):
-                size = _multiply(size, self.signed())
-            else:
+    if isinstance(node, Product):
+        size = _size(node.first)
+        for operator, factor in node.rest:
+            if isinstance(factor, Missing):
                 break
+            size = _multiply(size, _size(factor), divide=operator in DIVIDE)
         return size
-
-    def signed(self) -> Size:
-        negative = False
-        while self.peek() in _SIGNS:
-            negative ^= self.take() == "-"
-        size = self.postfix(self.atom())
+    if isinstance(node, Signed):
+        size = _size(node.operand)
+        negative = node.signs.count("-") % 2 == 1
         return size._replace(negative=not size.negative) if negative and size.log is not None else size
-
-    @staticmethod
-    def starts_atom(token: str) -> bool:
-        return token not in _NOT_ATOMS
-
-    def postfix(self, size: Size) -> Size:
-        while (token := self.peek()) in _POSTFIX:
-            self.i += 1
-            if token == "^":
-                size = _power(size, self.argument())
-            elif token == "_":
-                self.argument()
-                size = SYMBOL if size.log is None else size
-            elif token == "!":
-                size = _factorial(size, "a factorial")
-        return size
-
-    def argument(self) -> Size:
-        """A braced group, or the single token LaTeX reads (``^10`` and ``^(..)`` from plain text too)."""
-        token = self.peek()
-        if token is None:
-            return SYMBOL
-        if token in _OPEN:
-            return self.atom()
-        if token == "-":
-            self.i += 1
-            size = self.argument()
-            return size._replace(negative=not size.negative) if size.log is not None else size
-        return self.atom() if token not in _ENDS else SYMBOL
-
-    def group(self) -> Size:
-        """A bracketed expression; ``{n \\choose k}`` is a binomial."""
-        self.i += 1
-        size = self.expression()
-        if self.peek() == "\\choose":
-            self.i += 1
-            size = _binomial(size, self.expression())
-        if self.peek() in _CLOSE:
-            self.i += 1
-        return size
-
-    def atom(self) -> Size:
-        token = self.take()
-        if token is None:
-            return SYMBOL
-        if token[0].isdigit() or token[0] == ".":
-            return _number(token)
-        if token in _OPEN:
-            self.i -= 1
-            return self.group()
-        if token in _CONSTANTS:
-            return Size(_CONSTANTS[token], surd=True)
-        if token in _FRACTIONS:
-            return _multiply(self.argument(), self.argument(), divide=True)
-        if token in _BINOMIALS:
-            return _binomial(self.argument(), self.argument())
-        if token == "\\sqrt":
-            index = SYMBOL if self.peek() != "[" else self.group()
-            radicand = self.argument()
-            exponent = _multiply(Size(0.0), index, divide=True) if index.log is not None else Size(math.log10(0.5))
-            return _power(radicand, exponent)
-        if token in _SERIES:
-            return self.series(_SERIES[token])
-        if token in _INTEGRALS:
-            return self.integral()
-        if token == "\\begin":
-            return self.environment(determinant=False)
-        if token in _WORDISH:
-            return self.word_group()
-        if token in _ONE_ARGUMENT:
-            self.argument()
-            return SYMBOL
-        return self.function(token)
-
-    def word_group(self) -> Size:
-        """``\\operatorname{Gamma}(..)``, ``\\mathrm{e}``, ``\\text{cm}``: the group read as one name."""
-        if self.peek() != "{":
-            return SYMBOL
-        start = self.i
-        depth = 0
-        while self.i < len(self.tokens):
-            token = self.take()
-            depth += (token == "{") - (token == "}")
-            if depth == 0:
-                break
-        name = "".join(self.tokens[start + 1 : self.i - 1])
-        if name in _CONSTANTS:
-            return Size(_CONSTANTS[name])
-        return self.function(name)
+    if isinstance(node, (Power, Subscript, Postfix)):
+        return _postfixed(node)
+    if isinstance(node, Frac):
+        numerator = _size(node.numerator)
+        return _multiply(numerator, _size(node.denominator), divide=True)
+    if isinstance(node, Binom):
+        n = _size(node.n)
+        return _binomial(n, _size(node.k))
+    if isinstance(node, Sqrt):
+        index = SYMBOL if node.index is None else _size(node.index)
+        radicand = _size(node.radicand)
+        exponent = _multiply(Size(0.0), index, divide=True) if index.log is not None else Size(math.log10(0.5))
+        return _power(radicand, exponent)
+    if isinstance(node, Decorated):
+        _size(node.argument)
         return SYMBOL
+    if isinstance(node, Environment):
+        return _matrix(node)
+    if isinstance(node, Scripted):
+        return _scripted(node)
+    raise TypeError(f"no size for {type(node).__name__}")
 
-    def function(self, name: str) -> Size:
-        """A named function and its argument (``\\Gamma(10^{10})``, ``\\exp x``, ``\\sin^2 x``)."""
-        if name in _DET_NAMES and self.peek() == "\\begin":
-            self.i += 1
-            return self.environment(determinant=True)
-        if name in _PERIODIC:
-            return self.periodic()
-        if not (name in _GAMMA_NAMES or name in _FACTORIAL_NAMES or name in _EXP_NAMES or name in _BINOMIAL_NAMES):
-            return SYMBOL
-        while self.peek() in {"^", "_"}:
-            self.i += 1
-            self.argument()
-        if name in _BINOMIAL_NAMES:
-            if self.peek() != "(":
-                return SYMBOL
-            self.i += 1
-            n = self.expression(stop=_COMMA)
-            k = self.expression(stop=_COMMA) if self.take() == "," else SYMBOL
-            if self.peek() in _CLOSE:
-                self.i += 1
-            return _binomial(n, k)
-        argument = self.argument() if self.peek() in _OPEN else (self.signed() if self.peek() is not None else SYMBOL)
-        if name in _GAMMA_NAMES:
-            return _factorial(argument, "a gamma function")
-        if name in _FACTORIAL_NAMES:
-            return _factorial(argument, "a factorial")
-        if name in _EXP_NAMES:
-            return _power(Size(_CONSTANTS["e"]), argument)
+
+def _postfixed(node: Power | Subscript | Postfix) -> Size:
+    """A run of powers, subscripts and postfix operators (``x^2_1!'``), read along the run, not down it: a run of
+    any length is one level of the tree."""
+    run: list[Power | Subscript | Postfix] = []
+    base: Node = node
+    while isinstance(base, (Power, Subscript, Postfix)):
+        run.append(base)
+        base = base.base
+    size = _size(base)
+    for step in reversed(run):
+        if isinstance(step, Power):
+            size = _power(size, _size(step.exponent))
+        elif isinstance(step, Subscript):
+            _size(step.index)
+            size = SYMBOL if size.log is None else size
+        elif step.operator == "!":
+            size = _factorial(size, "a factorial")
+    return size
+
+
+def _scripted(node: Scripted) -> Size:
+    """Functions and big operators: ``\\Gamma(10^{10})``, ``C(n, k)``, ``\\sin(10^{99999})``, ``\\sum_{k=1}^{N}``,
+    ``\\int x^{9999} dx``."""
+    name = node.name
+    if name in SERIES:
+        return _series(SERIES[name], node)
+    for _, script in node.scripts:
+        _size(script)
+    if name in INTEGRALS:
+        if node.arguments and (integrand := _size(node.arguments[0])).degree > MAX_INTEGRAND_DEGREE:
+            raise Unbounded(f"an integral of a power {integrand.degree:.3g}")
         return SYMBOL
-
-    def periodic(self) -> Size:
-        """``\\sin(10^{99999})``: refused past ``MAX_PERIODIC_ARGUMENT_LOG``."""
-        while self.peek() in {"^", "_"}:
-            self.i += 1
-            self.argument()
-        if (token := self.peek()) is None or not self.starts_atom(token):
-            return SYMBOL
-        argument = self.argument() if self.peek() in _OPEN else self.signed()
+    if not node.arguments:
+        return SYMBOL
+    if name in PERIODIC:
+        argument = _size(node.arguments[0])
         if argument.log is not None and argument.log > MAX_PERIODIC_ARGUMENT_LOG:
             raise Unbounded(f"a trigonometric function of a number with about {argument.log:.3g} digits")
         return SYMBOL
+    if name in BINOMIAL_NAMES:
+        n = _size(node.arguments[0])
+        return _binomial(n, _size(node.arguments[1]))
+    argument = _size(node.arguments[0])
+    if name in GAMMA_NAMES:
+        return _factorial(argument, "a gamma function")
+    if name in FACTORIAL_NAMES:
+        return _factorial(argument, "a factorial")
+    if name in EXP_NAMES:
+        return _power(Size(_CONSTANTS["e"]), argument)
+    return SYMBOL
 
-    def integral(self) -> Size:
-        """``\\int_a^b f dx``: refused when the integrand's degree passes ``MAX_INTEGRAND_DEGREE``."""
-        for _ in range(2):
-            if self.peek() in {"_", "^"}:
-                self.i += 1
-                self.argument()
-        if (token := self.peek()) is not None and self.starts_atom(token):
-            integrand = self.term()
-            if integrand.degree > MAX_INTEGRAND_DEGREE:
-                raise Unbounded(f"an integral of a power {integrand.degree:.3g}")
+
+def _series(kind: str, node: Scripted) -> Size:
+    """``\\sum_{k=1}^{N} ...``: N - 1 + 1 terms, refused past ``MAX_SERIES_TERMS``."""
+    low = high = SYMBOL
+    for script, argument in node.scripts:
+        if script == "_":
+            low = _size(argument)
+        else:
+            high = _size(argument)
+    count = None
+    if high.log is not None and high.log != -math.inf:
+        lower = low.value if low.log is not None else 0.0
+        count = (high.value or 0.0) - (lower or 0.0) + 1
+    what = "sum" if kind == "sum" else "product"
+    if count is not None and count > MAX_SERIES_TERMS[kind]:
+        raise Unbounded(f"a {what} of about {count:.3g} terms")
+    if node.arguments:
+        body = _size(node.arguments[0])
+        if count is None and body.degree > MAX_SERIES_DEGREE:
+            raise Unbounded(f"a {what} of a power {body.degree:.3g} to a symbolic bound")
+    return SYMBOL
+
+
+def _matrix(node: Environment) -> Size:
+    """Rows and columns of a matrix counted from its tokens; a symbolic determinant past
+    ``MAX_DETERMINANT_SIZE`` is refused."""
+    if node.name not in MATRICES:
         return SYMBOL
-
-    def environment(self, determinant: bool) -> Size:
-        """``\\begin{vmatrix} .. \\end{vmatrix}`` (or ``\\det`` of a matrix): rows and columns counted in one pass
-        to its ``\\end``; a symbolic determinant past ``MAX_DETERMINANT_SIZE`` is refused."""
-        name = self.word_name()
-        if name not in _MATRICES:
-            return SYMBOL
-        rows = columns = width = 1
-        symbolic = False
-        while (token := self.take()) is not None and token != "\\end":
-            if token == "&":
-                width += 1
-            elif token == "\\\\":
-                rows, columns, width = rows + 1, max(columns, width), 1
-            elif token[0].isalpha() or (token[0] == "\\" and token[1:2].isalpha()):
-                symbolic = True
-        self.word_name()
-        size = max(rows, max(columns, width))
-        if (determinant or name in _DETERMINANTS) and symbolic and size > MAX_DETERMINANT_SIZE:
-            raise Unbounded(f"a determinant of a {size}x{size} symbolic matrix")
-        return SYMBOL
-
-    def word_name(self) -> str:
-        """The name in a ``{...}`` group of words (``{vmatrix}``), consumed; empty when none follows."""
-        if self.peek() != "{":
-            return ""
-        start = self.i
-        while (token := self.take()) is not None and token != "}":
-            pass
-        return "".join(self.tokens[start + 1 : self.i - 1])
-
-    def series(self, kind: str) -> Size:
-        """``\\sum_{k=1}^{N} ...``: N - 1 + 1 terms, refused past ``MAX_SERIES_TERMS``."""
-        low = high = SYMBOL
-        for _ in range(2):
-            token = self.peek()
-            if token == "_":
-                self.i += 1
-                low = self.argument()
-            elif token == "^":
-                self.i += 1
-                high = self.argument()
-        count = None
-        if high.log is not None and high.log != -math.inf:
-            lower = low.value if low.log is not None else 0.0
-            count = (high.value or 0.0) - (lower or 0.0) + 1
-        if count is not None and count > MAX_SERIES_TERMS[kind]:
-            raise Unbounded(f"a {'sum' if kind == 'sum' else 'product'} of about {count:.3g} terms")
-        if (token := self.peek()) is not None and self.starts_atom(token):
-            body = self.term()
-            if count is None and body.degree > MAX_SERIES_DEGREE:
-                raise Unbounded(
-                    f"a {'sum' if kind == 'sum' else 'product'} of a power {body.degree:.3g} to a symbolic bound"
-                )
-        return SYMBOL
+    rows = columns = width = 1
+    symbolic = False
+    for token in node.tokens:
+        if token == "&":
+            width += 1
+        elif token == "\\\\":
+            rows, columns, width = rows + 1, max(columns, width), 1
+        elif token[0].isalpha() or (token[0] == "\\" and token[1:2].isalpha()):
+            symbolic = True
+    size = max(rows, max(columns, width))
+    if (node.determinant or node.name in _DETERMINANTS) and symbolic and size > MAX_DETERMINANT_SIZE:
+        raise Unbounded(f"a determinant of a {size}x{size} symbolic matrix")
+    return SYMBOL

@@ -1,0 +1,572 @@
+"""The one LaTeX front end of the reward core: a tokenizer and a forgiving recursive-descent parser into a small
+typed tree of frozen dataclasses, read by the growth guard (:mod:`.growth`, sizes in log space) and by numeric
+evaluation (:mod:`.numeric`, exact values).
+
+The parser never fails: what it does not understand becomes a :class:`Symbol` (or :class:`Missing` where an
+operand is absent), so every text has a tree. It is bounded: every step consumes a token or returns, so it runs
+in linear time, and nesting past ``MAX_NESTING`` expressions or ``MAX_DEPTH`` operands (however it is spelled:
+braces, ``\\sqrt\\sqrt...``, ``\\sin\\sin...``) ends the parse with a :class:`TooDeep` node where it happened, so
+adversarial nesting cannot exhaust the stack. The tree keeps the order of the source: a reader that folds it
+children first, left to right, meets things in the order they were written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_NESTING = 60
+"""Most nested expressions (a bracket, a braced argument) read."""
+MAX_DEPTH = 128
+"""Most nested operands (``\\sqrt\\sqrt...2``, ``\\sin\\sin...x``, ``{{...}}``) read."""
+
+_TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|[A-Za-z]+|\S")
+_DROP = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|limits|nolimits|[,;:! ])(?![A-Za-z])|\$")
+OPEN = {"(": ")", "{": "}", "[": "]", "\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle"}
+CLOSE = frozenset(OPEN.values())
+ADDITIVE = frozenset(
+    {
+        "+",
+        "-",
+        "\\pm",
+        "\\mp",
+        ",",
+        ";",
+        "=",
+        "<",
+        ">",
+        "\\le",
+        "\\ge",
+        "\\leq",
+        "\\geq",
+        "\\neq",
+        "\\approx",
+        "\\to",
+        "\\cup",
+        "\\cap",
+        "\\setminus",
+        "&",
+        "\\\\",
+        "|",
+        "\\mid",
+        "\\in",
+        ":",
+    }
+)
+"""Operators joining terms: signs, separators and relations."""
+MULTIPLY = frozenset({"*", "\\cdot", "\\times", "/", "\\div"})
+DIVIDE = frozenset({"/", "\\div"})
+_POSTFIX = frozenset({"^", "_", "!", "'", "\\%", "%"})
+_ENDS = CLOSE | ADDITIVE | {None}
+_NOT_ATOMS = _ENDS | MULTIPLY | _POSTFIX | {"\\choose"}
+_SIGNS = frozenset({"-", "+", "\\pm", "\\mp"})
+_COMMA = frozenset({","})
+FRACTIONS = frozenset({"\\frac", "\\dfrac", "\\tfrac", "\\cfrac"})
+_BINOMIALS = frozenset({"\\binom", "\\dbinom", "\\tbinom"})
+GAMMA_NAMES = frozenset({"\\Gamma", "gamma", "Gamma", "\\gamma"})
+FACTORIAL_NAMES = frozenset({"factorial", "\\factorial"})
+EXP_NAMES = frozenset({"\\exp", "exp"})
+BINOMIAL_NAMES = frozenset({"binom", "C", "binomial"})
+_CALLS = GAMMA_NAMES | FACTORIAL_NAMES | EXP_NAMES | BINOMIAL_NAMES
+SERIES = {"\\sum": "sum", "\\prod": "prod"}
+CONSTANTS = frozenset({"\\pi", "pi", "e"})
+_ONE_ARGUMENT = frozenset(
+    {
+        "\\text",
+        "\\textbf",
+        "\\mathrm",
+        "\\mathbf",
+        "\\mathit",
+        "\\operatorname",
+        "\\overline",
+        "\\hat",
+        "\\vec",
+        "\\bar",
+        "\\tilde",
+        "\\underline",
+        "\\widehat",
+        "\\overrightarrow",
+        "\\boxed",
+        "\\mathbb",
+    }
+)
+_WORDISH = frozenset({"\\text", "\\textbf", "\\operatorname", "\\mathrm", "\\mathit", "\\mathbb"})
+INTEGRALS = frozenset({"\\int", "\\iint", "\\iiint", "\\oint", "\\intop"})
+PERIODIC = frozenset({"\\sin", "\\cos", "\\tan", "\\cot", "\\sec", "\\csc", "sin", "cos", "tan", "cot", "sec", "csc"})
+_DET_NAMES = frozenset({"\\det", "det"})
+
+
+class Node:
+    """A node of the tree."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Node):
+    literal: str
+    """As written: ``12``, ``0.5``, ``.5``, ``3.``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol(Node):
+    name: str
+    """A letter run, a command, or any token read as a quantity of unknown value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Missing(Node):
+    """An operand that is not there (``2^``, ``x + ``, ``\\frac{1}``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TooDeep(Node):
+    """Where the parse stopped: the text nests past ``MAX_NESTING`` or ``MAX_DEPTH``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Constant(Node):
+    name: str
+    """``\\pi``, ``pi`` or ``e``."""
+    upright: bool = False
+    """Written as a word (``\\mathrm{e}``, ``\\operatorname{pi}``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Group(Node):
+    open: str
+    body: Node
+    close: str
+    """The closing bracket that ended it (any closer: ``[0, 1)``), or ``""``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chain(Node):
+    """Terms joined by signs, separators or relations: ``a + b = c``. An operand may be :class:`Missing`."""
+
+    first: Node
+    rest: tuple[tuple[str, Node], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Product(Node):
+    """Factors joined by ``*``, ``\\cdot``, ``\\times``, ``/``, ``\\div`` or side by side (operator ``""``); a
+    trailing operator's factor is :class:`Missing`."""
+
+    first: Node
+    rest: tuple[tuple[str, Node], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Signed(Node):
+    signs: tuple[str, ...]
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Power(Node):
+    base: Node
+    exponent: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript(Node):
+    base: Node
+    index: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Postfix(Node):
+    """``!`` (factorial), ``'`` (prime), ``%`` or ``\\%`` after an operand."""
+
+    base: Node
+    operator: str
+
+
+@dataclass(frozen=True, slots=True)
+class Frac(Node):
+    command: str
+    numerator: Node
+    denominator: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binom(Node):
+    """``\\binom{n}{k}`` or ``{n \\choose k}`` (command ``\\choose``)."""
+
+    command: str
+    n: Node
+    k: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Sqrt(Node):
+    index: Node | None
+    """The bracketed group of ``\\sqrt[3]{x}``."""
+    radicand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Scripted(Node):
+    """A big operator or function with its scripts in source order (``\\sum_{k=1}^{n} body``, ``\\int_0^1 f``,
+    ``\\sin^2 x``, ``\\Gamma(n)``, ``C(n, k)``); ``arguments`` is empty when it takes none."""
+
+    name: str
+    scripts: tuple[tuple[str, Node], ...]
+    arguments: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decorated(Node):
+    """A one-argument command read as an unknown quantity: ``\\overline{AB}``, ``\\vec{v}``, ``\\boxed{7}``."""
+
+    command: str
+    argument: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Environment(Node):
+    """``\\begin{name} ... \\end{name}``: a matrix's tokens as written (``&`` between columns, ``\\\\`` between
+    rows); for any other environment only ``\\begin{name}`` is consumed and ``tokens`` is empty."""
+
+    name: str
+    tokens: tuple[str, ...]
+    determinant: bool
+    """Written as ``\\det`` of a matrix."""
+    ended: bool = False
+    """Closed by ``\\end``."""
+
+
+MATRICES = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence(Node):
+    """The whole text: expressions one after another (stray closers between them skipped)."""
+
+    items: tuple[Node, ...]
+
+
+def tokenize(text: str) -> list[str]:
+    """Numbers, commands, letter runs and single characters, with sizing commands, spacing and ``$`` dropped,
+    ``**`` read as ``^`` and ``−`` as ``-``."""
+    return _TOKEN.findall(_DROP.sub(" ", text.replace("−", "-").replace("**", "^")))
+
+
+def parse(text: str) -> Sequence:
+    """The tree of ``text`` (LaTeX or plain); never raises."""
+    parser = _Parser(tokenize(text))
+    try:
+        return parser.sequence()
+    except RecursionError:  # not reached within the caps from a shallow caller; a deep caller still gets a tree
+        return Sequence((TooDeep(),))
+
+
+def is_atom_start(token: str | None) -> bool:
+    return token not in _NOT_ATOMS
+
+
+class _Parser:
+    """Recursive descent; every step consumes a token or returns, so it stays linear."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self.n = len(tokens)
+        self.i = 0
+        self.nesting = 0
+        self.depth = 0
+        self.stopped = False
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < self.n and not self.stopped else None
+
+    def take(self) -> str | None:
+        token = self.peek()
+        self.i += 1
+        return token
+
+    def too_deep(self) -> TooDeep:
+        self.stopped = True
+        return TooDeep()
+
+    def sequence(self) -> Sequence:
+        items: list[Node] = []
+        while self.i < self.n and not self.stopped:
+            items.append(self.expression())
+            if self.peek() in CLOSE:
+                self.i += 1
+        return Sequence(tuple(items))
+
+    def expression(self, stop: frozenset[str] = frozenset()) -> Node:
+        """Terms joined by ``+``, ``-``, commas or relations."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            return self.too_deep()
+        first = self.term()
+        rest: list[tuple[str, Node]] = []
+        while (token := self.peek()) is not None and token in ADDITIVE and token not in stop:
+            self.i += 1
+            rest.append((token, Missing() if self.peek() in _ENDS else self.term()))
+        self.nesting -= 1
+        return Chain(first, tuple(rest)) if rest else first
+
+    def term(self) -> Node:
+        first = self.signed()
+        rest: list[tuple[str, Node]] = []
+        while (token := self.peek()) is not None:
+            if token in MULTIPLY:
+                self.i += 1
+                if self.peek() in _ENDS:
+                    rest.append((token, Missing()))
+                    break
+                rest.append((token, self.signed()))
+            elif is_atom_start(token):
+                rest.append(("", self.signed()))
+            else:
+                break
+        return Product(first, tuple(rest)) if rest else first
+
+    def signed(self) -> Node:
+        signs: list[str] = []
+        while (token := self.peek()) in _SIGNS:
+            assert token is not None
+            signs.append(token)
+            self.i += 1
+        operand = self.postfix(self.atom())
+        return Signed(tuple(signs), operand) if signs else operand
+
+    def postfix(self, node: Node) -> Node:
+        while (token := self.peek()) in _POSTFIX:
+            self.i += 1
+            if token == "^":
+                node = Power(node, self.argument())
+            elif token == "_":
+                node = Subscript(node, self.argument())
+            else:
+                assert token is not None
+                node = Postfix(node, token)
+        return node
+
+    def argument(self) -> Node:
+        """A braced group, or the single token LaTeX reads (``^10`` and ``^(..)`` from plain text too)."""
+        signs: list[str] = []
+        while self.peek() == "-":
+            signs.append("-")
+            self.i += 1
+        token = self.peek()
+        if token is None:
+            operand: Node = Missing()
+        elif token in OPEN:
+            operand = self.atom()
+        else:
+            operand = self.atom() if token not in _ENDS else Missing()
+        return Signed(tuple(signs), operand) if signs else operand
+
+    def group(self) -> Node:
+        """A bracketed expression; ``{n \\choose k}`` is a binomial."""
+        open_ = self.take()
+        assert open_ is not None
+        body = self.expression()
+        if self.peek() == "\\choose":
+            self.i += 1
+            body = Binom("\\choose", body, self.expression())
+        close = self.peek()
+        if close in CLOSE:
+            self.i += 1
+        return Group(open_, body, close if close in CLOSE and close is not None else "")
+
+    def atom(self) -> Node:
+        self.depth += 1
+        try:
+            return self.too_deep() if self.depth > MAX_DEPTH else self._atom()
+        finally:
+            self.depth -= 1
+
+    def _atom(self) -> Node:
+        token = self.take()
+        if token is None:
+            return Missing()
+        if token[0].isdigit() or token[0] == ".":
+            return Number(token)
+        if token in OPEN:
+            self.i -= 1
+            return self.group()
+        if token in CONSTANTS:
+            return Constant(token)
+        if token in FRACTIONS:
+            return Frac(token, self.argument(), self.argument())
+        if token in _BINOMIALS:
+            return Binom(token, self.argument(), self.argument())
+        if token == "\\sqrt":
+            index = self.group() if self.peek() == "[" else None
+            return Sqrt(index, self.argument())
+        if token in SERIES or token in INTEGRALS:
+            return self.big_operator(token)
+        if token == "\\begin":
+            return self.environment(determinant=False)
+        if token in _WORDISH:
+            return self.word_group(token)
+        if token in _ONE_ARGUMENT:
+            return Decorated(token, self.argument())
+        return self.function(token)
+
+    def word_group(self, command: str) -> Node:
+        """``\\operatorname{Gamma}(..)``, ``\\mathrm{e}``, ``\\text{cm}``: the group read as one name."""
+        if self.peek() != "{":
+            return Symbol(command)
+        start = self.i
+        depth = 0
+        while self.i < self.n:
+            token = self.take()
+            depth += (token == "{") - (token == "}")
+            if depth == 0:
+                break
+        name = "".join(self.tokens[start + 1 : self.i - 1])
+        if name in CONSTANTS:
+            return Constant(name, upright=True)
+        return self.function(name)
+
+    def scripts(self, count: int | None = None) -> tuple[tuple[str, Node], ...]:
+        """``^`` and ``_`` arguments in source order: all of them, or at most ``count`` tries."""
+        out: list[tuple[str, Node]] = []
+        tries = 0
+        while (count is None or tries < count) and (token := self.peek()) in {"^", "_"}:
+            assert token is not None
+            self.i += 1
+            out.append((token, self.argument()))
+            tries += 1
+        return tuple(out)
+
+    def function(self, name: str) -> Node:
+        """A named function and its argument (``\\Gamma(10^{10})``, ``\\exp x``, ``\\sin^2 x``)."""
+        if name in _DET_NAMES and self.peek() == "\\begin":
+            self.i += 1
+            return self.environment(determinant=True)
+        if name in PERIODIC:
+            scripts = self.scripts()
+            if (token := self.peek()) is None or not is_atom_start(token):
+                return Scripted(name, scripts, ())
+            return Scripted(name, scripts, (self.argument() if token in OPEN else self.signed(),))
+        if name not in _CALLS:
+            return Symbol(name)
+        scripts = self.scripts()
+        if name in BINOMIAL_NAMES:
+            if self.peek() != "(":
+                return Scripted(name, scripts, ())
+            self.i += 1
+            n = self.expression(stop=_COMMA)
+            k: Node = self.expression(stop=_COMMA) if self.take() == "," else Missing()
+            if self.peek() in CLOSE:
+                self.i += 1
+            return Scripted(name, scripts, (n, k))
+        token = self.peek()
+        argument = self.argument() if token in OPEN else (self.signed() if token is not None else Missing())
+        return Scripted(name, scripts, (argument,))
+
+    def big_operator(self, name: str) -> Node:
+        """``\\sum_{k=1}^{N} body``, ``\\int_a^b f dx``: two script tries, then a term when one starts."""
+        scripts = self.scripts(count=2)
+        if (token := self.peek()) is not None and is_atom_start(token):
+            return Scripted(name, scripts, (self.term(),))
+        return Scripted(name, scripts, ())
+
+    def environment(self, determinant: bool) -> Node:
+        """``\\begin{vmatrix} .. \\end{vmatrix}``: a matrix's tokens to its ``\\end`` and the name after it."""
+        name = self.word_name()
+        if name not in MATRICES:
+            return Environment(name, (), determinant)
+        start = self.i
+        while (token := self.take()) is not None and token != "\\end":
+            pass
+        ended = token == "\\end"
+        body = tuple(self.tokens[start : min(self.i, self.n) - ended])
+        if ended:
+            self.word_name()
+        return Environment(name, body, determinant, ended)
+
+    def word_name(self) -> str:
+        """The name in a ``{...}`` group of words (``{vmatrix}``), consumed; empty when none follows."""
+        if self.peek() != "{":
+            return ""
+        start = self.i
+        while (token := self.take()) is not None and token != "}":
+            pass
+        return "".join(self.tokens[start + 1 : self.i - 1])
+
+
+def render(node: Node) -> str:
+    """LaTeX that parses back to ``node``: its tokens separated by spaces (a line break after ``\\\\``, where a
+    space would read as the spacing command ``\\ ``)."""
+    return "".join(_SPELLED.get(t, t) + ("\n" if t.endswith("\\") else " ") for t in _rendered(node) if t).rstrip()
+
+
+_SPELLED = {"\\ ": "\\\\ "}
+"""Tokens that only come from another spelling: ``\\ `` is what ``\\\\ `` (a row break, then a space) reads as."""
+
+
+def _rendered(node: Node) -> list[str]:
+    out: list[str] = []
+    stack: list[Node | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        else:
+            stack.extend(reversed(_parts(item)))
+    return out
+
+
+def _parts(node: Node) -> list[Node | str]:
+    """What ``node`` is written as: tokens and child nodes, in order."""
+    if isinstance(node, Number):
+        return [node.literal]
+    if isinstance(node, Symbol):
+        return [node.name]
+    if isinstance(node, Constant):
+        return ["\\mathrm", "{", node.name, "}"] if node.upright else [node.name]
+    if isinstance(node, (Missing, TooDeep)):
+        return []
+    if isinstance(node, Sequence):
+        return list(node.items)
+    if isinstance(node, Group):
+        return [node.open, node.body, node.close]
+    if isinstance(node, (Chain, Product)):
+        parts: list[Node | str] = [node.first]
+        for operator, operand in node.rest:
+            parts += [operator, operand]
+        return parts
+    if isinstance(node, Signed):
+        return [*node.signs, node.operand]
+    if isinstance(node, Power):
+        return [node.base, "^", node.exponent]
+    if isinstance(node, Subscript):
+        return [node.base, "_", node.index]
+    if isinstance(node, Postfix):
+        return [node.base, node.operator]
+    if isinstance(node, Frac):
+        return [node.command, node.numerator, node.denominator]
+    if isinstance(node, Binom):
+        if node.command == "\\choose":
+            return [node.n, "\\choose", node.k]
+        return [node.command, node.n, node.k]
+    if isinstance(node, Sqrt):
+        return ["\\sqrt", node.index or "", node.radicand]
+    if isinstance(node, Decorated):
+        return [node.command, node.argument]
+    if isinstance(node, Environment):
+        begin: list[Node | str] = ["\\begin", "{", node.name, "}"] if node.name else ["\\begin"]
+        if node.determinant:
+            begin.insert(0, "\\det")
+        if node.name not in MATRICES:
+            return begin
+        return [*begin, *node.tokens, *(["\\end", "{", node.name, "}"] if node.ended else [])]
+    if isinstance(node, Scripted):
+        written: list[Node | str] = [node.name]
+        for script, argument in node.scripts:
+            written += [script, argument]
+        if node.name in BINOMIAL_NAMES and node.arguments:
+            n, k = node.arguments
+            second: list[Node | str] = [] if isinstance(k, Missing) else [",", k]
+            return [*written, "(", n, *second, ")"]
+        return [*written, *node.arguments]
+    raise TypeError(f"cannot render {type(node).__name__}")

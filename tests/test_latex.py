@@ -1,0 +1,209 @@
+"""The one LaTeX front end (service/rewards/latex.py): the tree it builds, its bounds, and rendering."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.rewards.growth import unbounded_growth
+from service.rewards.latex import (
+    MAX_DEPTH,
+    MAX_NESTING,
+    Binom,
+    Chain,
+    Constant,
+    Environment,
+    Frac,
+    Group,
+    Missing,
+    Number,
+    Postfix,
+    Power,
+    Product,
+    Scripted,
+    Sequence,
+    Signed,
+    Sqrt,
+    Symbol,
+    TooDeep,
+    parse,
+    render,
+    tokenize,
+)
+
+
+def only(text: str):
+    tree = parse(text)
+    assert isinstance(tree, Sequence) and len(tree.items) == 1, tree
+    return tree.items[0]
+
+
+def brace(node):
+    return Group("{", node, "}")
+
+
+@pytest.mark.parametrize(
+    ("text", "tree"),
+    [
+        ("12", Number("12")),
+        ("\\frac{3}{4}", Frac("\\frac", brace(Number("3")), brace(Number("4")))),
+        ("\\dfrac12", Frac("\\dfrac", Number("12"), Missing())),
+        ("5\\sqrt{2}", Product(Number("5"), (("", Sqrt(None, brace(Number("2")))),))),
+        ("\\sqrt[3]{8}", Sqrt(Group("[", Number("3"), "]"), brace(Number("8")))),
+        ("2^{10}", Power(Number("2"), brace(Number("10")))),
+        ("2**10", Power(Number("2"), Number("10"))),
+        ("-x^2", Signed(("-",), Power(Symbol("x"), Number("2")))),
+        ("2^-1", Power(Number("2"), Signed(("-",), Number("1")))),
+        ("5!", Postfix(Number("5"), "!")),
+        ("a + b = c", Chain(Symbol("a"), (("+", Symbol("b")), ("=", Symbol("c"))))),
+        ("6 \\div 2 \\cdot 3", Product(Number("6"), (("\\div", Number("2")), ("\\cdot", Number("3"))))),
+        ("2 \\times", Product(Number("2"), (("\\times", Missing()),))),
+        ("\\left(1\\right]", Group("(", Number("1"), "]")),
+        ("{n \\choose k}", Group("{", Binom("\\choose", Symbol("n"), Symbol("k")), "}")),
+        ("\\binom{5}{2}", Binom("\\binom", brace(Number("5")), brace(Number("2")))),
+        ("\\pi", Constant("\\pi")),
+        ("\\mathrm{e}", Constant("e", upright=True)),
+        ("\\text{cm}", Symbol("cm")),
+        ("\\operatorname{Gamma}(3)", Scripted("Gamma", (), (Group("(", Number("3"), ")"),))),
+        ("C(10, 3)", Scripted("C", (), (Number("10"), Number("3")))),
+        ("\\sin^2 x", Scripted("\\sin", (("^", Number("2")),), (Symbol("x"),))),
+        (
+            "\\sum_{k=1}^{n} k",
+            Scripted(
+                "\\sum",
+                (("_", brace(Chain(Symbol("k"), (("=", Number("1")),)))), ("^", brace(Symbol("n")))),
+                (Symbol("k"),),
+            ),
+        ),
+        ("\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix}", None),
+    ],
+)
+def test_the_tree(text, tree):
+    node = only(text)
+    if tree is None:
+        assert node == Environment("vmatrix", ("a", "&", "b", "\\\\", "c", "&", "d"), False, True)
+    else:
+        assert node == tree
+
+
+def test_spacing_sizing_and_dollars_are_not_tokens():
+    assert tokenize("$\\left( 2 \\, x \\right)$ ** 2") == ["(", "2", "x", ")", "^", "2"]
+
+
+def test_stray_closers_separate_expressions():
+    assert parse("1 ) 2") == Sequence((Number("1"), Number("2")))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{" * (MAX_NESTING + 1) + "1",
+        "\\sqrt" * (MAX_DEPTH + 1) + " 2",
+        "\\sin" * (MAX_DEPTH + 1) + " x",
+        "\\Gamma" * (MAX_DEPTH + 1) + "(3)",
+        "(" * 5000,
+    ],
+)
+def test_deep_nesting_ends_the_parse_where_it_happens(text):
+    assert TooDeep() in _nodes(parse(text))
+    assert unbounded_growth(text) == "nested too deeply"
+
+
+@pytest.mark.parametrize("text", ["{" * (MAX_NESTING - 1) + "1", "\\sqrt" * (MAX_DEPTH - 1) + " 2"])
+def test_nesting_within_the_caps_is_read(text):
+    assert TooDeep() not in _nodes(parse(text))
+
+
+def test_long_runs_are_read_along_not_down():
+    """A run of postfix operators or signs is one level, however long (once a RecursionError)."""
+    assert unbounded_growth("3" + "!" * 5000) == "a factorial of about 10^1.75e+03"
+    assert unbounded_growth("2^" + "-" * 5000 + "1") is None
+    assert unbounded_growth("x" + "'" * 5000) is None
+
+
+def test_the_parse_does_not_depend_on_the_callers_stack():
+    text = "\\sqrt" * (MAX_DEPTH - 1) + " 2"
+
+    def nested(levels: int):
+        return parse(text) if levels == 0 else nested(levels - 1)
+
+    assert nested(sys.getrecursionlimit() // 3) == parse(text)
+
+
+def _nodes(tree) -> list:
+    out, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for value in getattr(node, "__dataclass_fields__", {}):
+            child = getattr(node, value)
+            items = child if isinstance(child, tuple) else (child,)
+            for item in items:
+                for part in item if isinstance(item, tuple) else (item,):
+                    if hasattr(part, "__dataclass_fields__"):
+                        stack.append(part)
+    return out
+
+
+PIECES = [
+    "\\frac", "\\dfrac", "\\sqrt", "{", "}", "(", ")", "[", "]", "^", "_", "!", "'", "%", "2", "10", "0.5", ".", "x",
+    "+", "-", "*", "**", "/", "\\cdot", "\\times", "\\div", ",", "=", "|", "&", "\\\\", "\\binom", "\\choose", "\\sum",
+    "\\prod", "\\int", "\\sin", "\\Gamma", "\\exp", "C", "factorial", "\\begin", "\\end", "{vmatrix}", "\\det",
+    "\\text", "\\operatorname", "\\mathrm", "\\overline", "\\boxed", "\\left(", "\\right)", "\\{", "\\}", "\\pi", "e",
+    " ", "$", "\\,", "999",
+]  # fmt: skip
+SOUP = st.lists(st.sampled_from(PIECES), max_size=400).map("".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=SOUP)
+def test_any_token_soup_parses_renders_and_sizes_without_raising(text):
+    """Random LaTeX of any nesting: a tree, never an exception; the tree is at most a few nodes per token (the
+    parse is linear), and rendering it never raises."""
+    tree = parse(text)
+    assert len(_nodes(tree)) <= 4 * len(tokenize(text)) + 2
+    render(tree)
+    unbounded_growth(text)
+
+
+LEAVES = ["2", "10", "0.5", "x", "y", "\\pi", "e", "\\alpha", "\\mathrm{e}", "\\text{cm}"]
+FORMS = [
+    "{a} + {b}", "{a} - {b}", "{a} = {b}", "{a}, {b}", "{a} \\cdot {b}", "{a} \\times {b}", "{a} / {b}", "{a} {b}",
+    "({a})", "-{{{a}}}", "\\frac{{{a}}}{{{b}}}", "\\binom{{{a}}}{{{b}}}", "\\sqrt{{{a}}}", "\\sqrt[{a}]{{{b}}}",
+    "{{{a}}}^{{{b}}}", "{{{a}}}!", "\\sin({a})", "\\Gamma({a})", "C({a}, {b})", "\\sum_{{k={a}}}^{{{b}}} k",
+    "{a} \\begin{{pmatrix}} x & 2 \\\\ 1 & 2 \\end{{pmatrix}} {b}",
+]  # fmt: skip
+
+
+def _built(steps: list[tuple[int, int]]) -> str:
+    """Well-formed LaTeX built bottom-up: each step wraps the expression so far in a form, with a leaf as the
+    form's second operand (or the expression so far on the other side). A matrix holds leaves only: its rows are
+    read flat to the first ``\\end``."""
+    text = LEAVES[0]
+    for form, leaf in steps:
+        other = LEAVES[leaf % len(LEAVES)]
+        a, b = (text, other) if leaf % 2 else (other, text)
+        text = FORMS[form].format(a=a, b=b)
+    return text
+
+
+WELL_FORMED = st.lists(st.tuples(st.integers(0, len(FORMS) - 1), st.integers(0, 2 * len(LEAVES) - 1)), max_size=25)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(steps=WELL_FORMED)
+def test_rendering_then_reparsing_gives_the_same_tree(steps):
+    text = _built(steps)
+    tree = parse(text)
+    assert parse(render(tree)) == tree
+    assert unbounded_growth(render(tree)) == unbounded_growth(text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=SOUP)
+def test_a_rendered_tree_renders_to_itself(text):
+    once = render(parse(render(parse(text))))
+    assert render(parse(once)) == once
