@@ -237,6 +237,11 @@ class StreamRequest(_Strict):
     profile: ProfileName = DEFAULT_PROFILE
     group: Group
     options: Options = Field(default_factory=Options)
+    run: str | None = Field(
+        None,
+        max_length=MAX_RUN_CHARS,
+        description="Names the training run, as ScoreRequest's run (the call's x-reward-run metadata where absent).",
+    )
 
 
 class StreamResult(BaseModel):

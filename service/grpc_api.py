@@ -185,7 +185,7 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         async def reply(message) -> reward_pb2.StreamResult:
             try:
                 item = StreamRequest.model_validate(message_to_dict(message))
-                run = metadata_run(context)
+                run = item.run if item.run is not None else metadata_run(context)
                 request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options, run=run)
             except ValidationError as exc:
                 return _stream_error_message(message, validation_message(exc))

@@ -13,7 +13,7 @@ from service.rewardpb import reward_pb2, reward_pb2_grpc
 from tests.conftest import start_server
 from tests.keystep_corpus import full, gaming_shapes
 
-RUNS = 6
+RUNS = 8
 """Run slots of the test server: enough for every named run of the tests before the flood."""
 HEAD = (
     "### Image Description:\nA right triangle.\n### Rationales:\nPythagoras.\n### Let's think step by step.\n"
@@ -150,6 +150,29 @@ def test_the_run_comes_from_grpc_metadata_and_the_openrlhf_query(served):
     assert refused.status_code == 422 and "run" in refused.text
     refused = client.post("/v1/score", json={"groups": batch()[:1], "run": "r" * 201})
     assert refused.status_code == 422 and "run" in refused.text
+
+
+def test_a_stream_names_the_run_per_group_over_the_metadata(served):
+    """ScoreStream's StreamRequest.run names a group's run; a group without one takes the call's metadata; one
+    too long is that group's error, naming the field, and the stream goes on."""
+    server, client = served
+
+    def item(group_id: str, text: str, run: str | None = None) -> reward_pb2.StreamRequest:
+        request = reward_pb2.StreamRequest(group=reward_pb2.Group(group_id=group_id, completions=[_answer(text)]))
+        request.group.reference.answer = "10"
+        if run is not None:
+            request.run = run
+        return request
+
+    items = [item("field", "maybe 10", "by-stream-field"), item("metadata", "10 or 12"), item("long", "10", "r" * 201)]
+    with grpc.insecure_channel(server.grpc_target) as channel:
+        stub = reward_pb2_grpc.RewardServiceStub(channel)
+        replies = stub.ScoreStream(iter(items), metadata=(("x-reward-run", "by-stream-metadata"),), timeout=60)
+        groups = {reply.group.group_id: reply.group for reply in replies}
+    assert [groups[g].status for g in ("field", "metadata", "long")] == ["ok", "ok", "error"]
+    assert "run" in groups["long"].detail and "200" in groups["long"].detail, groups["long"].detail
+    assert counted(client, "reward_policy_verdicts_total", "by-stream-field", "rule") == {"uncertain": 1}
+    assert counted(client, "reward_policy_verdicts_total", "by-stream-metadata", "rule") == {"alternative": 1}
 
 
 def test_the_adapters_name_their_run(served):
