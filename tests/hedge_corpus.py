@@ -147,15 +147,15 @@ HEDGES = _cases()
 OFFERED_LATER = [
     "The answer is {r}.\n\nHowever, if the figure were not drawn to scale, it would be {w}.",
     "{r}\n\n({w} if the figure is not to scale)",
+    "{r} ({w} if rounded)",
+    "The answer is {r}. If the light were different, it would be {w}.",
     "{r} is likely the answer.",
     "It depends; {r}.",
 ]
-"""A different value offered under a condition after the answer, doubt after the value, an answer that depends:
-paid after the answer-reading rebuild, found by probing it. Numbers only: a word or an expression in such a
-sentence is not yet read as a value there (docs/rewards.md, known limits)."""
+"""A different value offered under a condition after the answer or beside it, doubt after the value, an answer that
+depends: paid after the answer-reading rebuild, found by probing it; every kind of answer."""
 HEDGES += [
     (reference, _filled(t, right, wrong, wrong_word), choices, kind)
     for kind, reference, right, wrong, wrong_word, choices in KINDS
-    if kind in ("number", "decimal", "quantity")
     for t in OFFERED_LATER
 ]

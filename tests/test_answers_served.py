@@ -108,7 +108,7 @@ def test_math_verify_own_cases_agree_at_least_97_percent(url):
     [
         ("34", "The largest $n$ is 34.", "prose → 34"),
         ("5", "The answer is 5 or 6.", "hedge: two values 5, 6"),
-        ("3", "\\boxed{3} \\boxed{4}", "boxes → 3, 4"),
+        ("3", "\\boxed{3} \\boxed{4}", "hedge: another value offered: 4"),
         ("no", "No, the lines do not meet.", "yes_no → no"),
         ("C", "The right choice is C.", "option → C"),
         ("red", "The ball is red.", "phrase → red"),

@@ -6,7 +6,7 @@ import pytest
 
 from service.rewards.answers import AnswerJudge
 from service.rewards.claims import commitment, read_claims
-from service.rewards.vocabulary import Stance
+from service.rewards.vocabulary import Decision, Method, Stance
 
 SUMMARY = (
     "We added the two legs, checked the remaining angles against the figure, and compared the result with the "
@@ -120,3 +120,24 @@ def test_a_sign_the_reference_carries_is_part_of_the_value():
 def test_the_verdict_carries_every_claim_read():
     verdict = AnswerJudge("7").judge("\\boxed{7} or 8")
     assert [claim.shown() for claim in verdict.claims] == ["7: alternative (or)", "8: alternative (or)"]
+
+
+@pytest.mark.parametrize(
+    ("reference", "stated", "offered"),
+    [
+        ("10", "\\boxed{10} and \\boxed{12}", "12"),
+        ("\\frac{1}{2}", "\\frac{1}{2} (\\frac{1}{3} if rounded)", "\\frac{1}{3}"),
+        ("green", "The answer is green. If the light were different, it would be gray.", "gray"),
+        ("7", "8\n\nThe answer is 7.", "7"),
+    ],
+)
+def test_a_wrong_answer_that_offers_another_value_is_reported_as_the_hedge_it_is(reference, stated, offered):
+    verdict = AnswerJudge(reference).judge(stated)
+    assert not verdict.correct and verdict.method is Method.HEDGE, verdict
+    assert verdict.decided_by is Decision.SECOND_VALUE and verdict.detail.endswith(f": {offered}"), verdict
+
+
+def test_it_depends_leaves_any_kind_of_answer_to_a_condition():
+    for reference, stated in [("green", "It depends; green."), ("B", "It depends; B."), ("yes", "It depends; yes.")]:
+        verdict = AnswerJudge(reference, {"A": "3", "B": "5"} if reference == "B" else None).judge(stated)
+        assert verdict.method is Method.HEDGE and verdict.detail.startswith("conditional (depends)"), verdict

@@ -428,6 +428,8 @@ def without_units(answer: str) -> str:
 
 _STATES = re.compile(r"\b(?:is|are|was|were|equals?|answer)\b|=|:", re.IGNORECASE)
 """A reference sentence that states its value (``The answer is 5.``); words without one are a name or a title."""
+_MANY_VALUED = frozenset({Kind.SET, Kind.LIST, Kind.POINT, Kind.INTERVAL, Kind.NAMED})
+"""Kinds whose answer is several values: several boxes may state it."""
 _LEADING_YES_NO = re.compile(r"\W*(?:yes|no|true|false)\b", re.IGNORECASE)
 """A section that opens with its yes or no (``No, Purple is the roughest.``): one answered in words."""
 _COMPLEX_I = re.compile(r"(?<![A-Za-z\\])i(?![A-Za-z])")
@@ -658,7 +660,20 @@ class AnswerJudge:
             detail = f"another value asserted: {second}"
             hedge = Statement(None, Rule.HEDGE, detail, rule.asserted)
             return Verdict(False, Method.HEDGE, detail, hedge, claims, Decision.SECOND_VALUE)
+        if not verdict.correct and (beside := self._offered_beside(verdict.statement or statement, claims)):
+            detail = f"another value offered: {beside}"
+            hedge = Statement(None, Rule.HEDGE, detail, (*rule.asserted, *rule.boxed))
+            return Verdict(False, Method.HEDGE, detail, hedge, claims, Decision.SECOND_VALUE)
         return Verdict(verdict.correct, verdict.method, verdict.detail, verdict.statement, claims)
+
+    def _offered_beside(self, read: Statement, claims: tuple[Claim, ...]) -> str | None:
+        """Of a wrong answer, another value it offers beside the one read: several boxes where one value is asked
+        for (``\\boxed{10} and \\boxed{12}``), or a value under a condition (``\\frac{1}{2} (\\frac{1}{3} if
+        rounded)``). Wrong either way; reported as the hedge it is."""
+        if read.rule is Rule.BOXES and len(read.values) > 1 and self.kind not in _MANY_VALUED:
+            return read.values[1]
+        key = value_key(read.value or "")
+        return next((c.value for c in claims if c.where == "offered" and value_key(c.value) != key), None)
 
     def _judge_text(self, stated: str, claims: tuple[Claim, ...]) -> Verdict | None:
         """A text reference stated as it is, wrapped or not (a title with a number in it is judged as text);
@@ -684,7 +699,7 @@ class AnswerJudge:
         if correct:
             return next((value for value, ok in graded.items() if not ok), None)
         right = [value for value, ok in graded.items() if ok]
-        return next((value for value in others if value not in right), None) if right else None
+        return right[0] if right else None
 
     def _judge_read(self, stated: str, statement: Statement) -> Verdict:
         if statement.value is None and statement.rule is Rule.NONE and stated.strip():

@@ -65,7 +65,9 @@ _SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?](?!\s|$))+(?:[.!?]+|\n|$)|[.!?\n]")
 """A sentence ends at ``.``/``!``/``?`` before a space, or at a line end."""
 _CLAUSE_BREAK = re.compile(r"[,;(]")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't\b", re.IGNORECASE)
-_YES_NO_SITE = re.compile(r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)\]*]|$|\\|\x04))", re.IGNORECASE)
+_YES_NO_SITE = re.compile(
+    r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)\]*]|$|\\|\x04)|\s+(?:is|was|seems|appears)\b)", re.IGNORECASE
+)
 _LETTER_SITE = re.compile(
     r"\b(?:option|choice)\s*\(?([A-Z])\b\)?|(?<![\w\\'’])\(([A-Z])\)|(?<![\w\\'’])([A-Z])(?=\s*(?:[.,;:!)\]*]|$))"
 )
@@ -156,6 +158,18 @@ _ASKED = re.compile(r"[\s*_`\"“”'‘’(]*(?P<value>(?:[^\n.!?]|\.(?=\d)){1,
 _IDENTIFIED = re.compile(r"\b(?:is|was|are|be|matches|corresponds\s+to)\s*$", re.IGNORECASE)
 """``…, which is option A``: an explanation that names an option as what the answer is names an answer, whatever
 clause it stands in (``since option A is too small`` rejects one)."""
+_CONDITIONS = r"(?:if|when|assuming|provided|depending)\b"
+_CONDITIONAL_ASIDE = re.compile(r"\(\s*(?P<value>[^()\s][^()]{0,80}?)\s+" + _CONDITIONS + r"[^()]*\)", re.IGNORECASE)
+"""``(\\frac{1}{3} if rounded)``, ``(gray if the light is dim)``: a value offered under a condition in parentheses."""
+_WOULD_BE_VALUE = re.compile(
+    r"\bwould\s+(?:be|have\s+been|give|equal|get|make)\s+(?P<value>[^,;:!?()]+?)\s*(?:[,;:!?()]|\.(?!\d)|"
+    + _CONDITIONS
+    + r"|$)",
+    re.IGNORECASE,
+)
+"""``it would be gray``: the value a sentence with a condition offers."""
+_DEPENDS = re.compile(r"\b(?:it|that|this|the\s+answer)\s+(?:all\s+)?depends\b", re.IGNORECASE)
+"""``It depends; green.``: the answer is left to a condition, whatever kind of value follows."""
 _THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|assuming|provided)\b", re.IGNORECASE)
 
 
@@ -494,7 +508,28 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
     if full and (aside := _aside(sentence, marked, allow)) is not None:
         claims.append(aside)
+    if not any(claim.where == "offered" for claim in claims):
+        claims += _offered_words(sentence, marked, full, expect)
+    if (depends := _DEPENDS.search(sentence)) is not None and not _allowed(depends.group(0), allow):
+        claims.append(Claim(marked.unmask(sentence).strip(), Stance.CONDITIONAL, "sentence", "depends"))
     return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+def _offered_words(sentence: str, marked: _Marked, full: bool, expect: str) -> list[Claim]:
+    """A word or bare LaTeX offered under a condition, where no value was found to read (``If the light were
+    different, it would be gray.``, ``\\frac{1}{2} (\\frac{1}{3} if rounded)``): read as text, up to the clause's end
+    or its condition, and graded like a number offered that way. An option or a yes/no is read only in parentheses
+    (``B (D if rounded)``): after ``would be`` its letter or word is found as a value already."""
+    if not CONDITIONAL & set(_words(sentence)):
+        return []
+    offers = not full and expect in ("text", "value")
+    found = _CONDITIONAL_ASIDE.search(sentence) or (_WOULD_BE_VALUE.search(sentence) if offers else None)
+    if found is None:
+        return []
+    value = _DECORATION.sub("", marked.unmask(found.group("value"))).strip()
+    if not value or len(value.split()) > _TEXT_ANSWER_WORDS:
+        return []
+    return [Claim(value, Stance.CONDITIONAL, "offered", "if")]
 
 
 def _aside(sentence: str, marked: _Marked, allow: str) -> Claim | None:
