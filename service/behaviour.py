@@ -105,8 +105,10 @@ class Behaviour:
                 summary = result.get("summary")
                 if summary is not None:
                     verdicts[summary[0], summary[1]] += 1
-                    checks.update(summary[2])
-                    reasons.update(summary[3])
+                    if summary[2]:  # most completions fail no check and lose no credit: no call
+                        checks.update(summary[2])
+                    if summary[3]:
+                        reasons.update(summary[3])
         for histogram, values in zip(histograms, observed, strict=True):
             observe_each(histogram, values)
         usable = [z for z in zero_std if z is not None]
