@@ -96,6 +96,61 @@ NEGATED = [
 ]
 """Each says the target key step without asserting it."""
 
+DOUBTED = [
+    "Maybe {s}.",
+    "Perhaps {s}.",
+    "Possibly {s}.",
+    "Probably {s}.",
+    "I guess {s}.",
+    "{s}, maybe.",
+    "{s}, perhaps.",
+    "{s} probably.",
+    "It might be that {s}.",
+    "{s}, which is probably right.",
+    "I am unsure, but maybe {s}.",
+    "{s}, possibly.",
+]
+"""Each leaves the target open: the answer reader's doubts (:data:`service.rewards.vocabulary.UNCERTAIN`)."""
+
+ASKED = [
+    "Is {s}?",
+    "{s}?",
+    "Could {s}?",
+    "Is it true that {s}?",
+    "Does {s} hold?",
+    "Would {s} work?",
+    "We need to check whether {s}.",
+    "Check whether {s}.",
+    "Can we say {s}?",
+    "Is {s} the case?",
+    "Okay, is {s}?",
+    "Next question: is {s}?",
+]
+"""Each asks the target without answering it."""
+
+QUOTED = [
+    "The key steps include '{s}'.",
+    "One key step is “{s}”.",
+    "Write '{s}' in the box.",
+    'The checklist says "{s}".',
+    "The key step '{s}' is listed.",
+]
+"""Each mentions the target in quotes without stating it."""
+
+SUPPOSED = [
+    "If {s}, then the figure closes.",
+    "Suppose {s}.",
+    "Assume {s} for now.",
+    "Assuming {s}, we continue.",
+    "Imagine {s}.",
+    "If {s} then we are done.",
+    "Try {s}.",
+    "Check if {s}.",
+]
+"""Each supposes the target and never confirms it."""
+
+NOT_ASSERTED = {"doubted": DOUBTED, "asked": ASKED, "quoted": QUOTED, "supposed": SUPPOSED}
+
 ENUMERATED = {
     "hypotenuse": [
         ["PR = 9.", "PR = 9 + 1 = 10.", "PR = 10 + 1 = 11.", "PR = 11 + 1 = 12."],
@@ -193,6 +248,16 @@ DUMPED_BEFORE_VALUES = [
 ]
 """A list of method names, then values: the values count, the names do not."""
 
+DUMPED_AFTER_VALUES = [
+    "{v}, {n}.",
+    "{v} and {n}.",
+    "{v}; {n}.",
+    "{v}. {n}.",
+    "{v}, {n}, law of sines.",
+    "{v} ({n}).",
+]
+"""Values, then a method name dumped after them: the values count, the name does not (no computation uses it)."""
+
 
 def full(description: str, rationale: str, steps: list[str], answer: str) -> str:
     text = f"### Image Description:\n{description}\n### Rationales:\n{rationale}\n### Let's think step by step.\n"
@@ -211,6 +276,10 @@ def gaming_shapes() -> dict[str, tuple]:
             offending = template.format(s=base.target)
             gaming = [*head, base.without[-1], offending]
             shapes[f"negated_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, base.without, "not asserted")
+        for stance, templates in NOT_ASSERTED.items():
+            for k, template in enumerate(templates):
+                gaming = [*base.without, template.format(s=base.target)]
+                shapes[f"{stance}_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, base.without, "not asserted")
     for base_name, variants in ENUMERATED.items():
         base = BASES[base_name]
         for k, offending in enumerate(variants):
@@ -234,6 +303,17 @@ def dumped_before_values() -> dict[str, tuple]:
         for k, template in enumerate(DUMPED_BEFORE_VALUES):
             gaming = [template.format(n=NAMES[base_name], v=value)]
             out[f"dumped_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, [f"We have {value}."])
+    return out
+
+
+def dumped_after_values() -> dict[str, tuple]:
+    """A name dumped after the values: (reference..., genuine steps, gaming steps, values-only steps)."""
+    out = {}
+    for base_name, base in METHOD_BASES.items():
+        value = base.genuine[-1].rsplit(", so ", 1)[-1].rstrip(".") if ", so " in base.genuine[-1] else "s = 12"
+        for k, template in enumerate(DUMPED_AFTER_VALUES):
+            gaming = [template.format(n=NAMES[base_name], v=value)]
+            out[f"dumped_after_{base_name}_{k}"] = (*_ref(base), base.genuine, gaming, [f"We have {value}."])
     return out
 
 
@@ -322,6 +402,18 @@ AB_STYLES = [
     "AB = \\frac{12}{2} = 6.",
     "AB = 6, as labelled.",
     "In triangle ABC, AB = 6.",
+    "Check: AB = 6 ✓",
+    "Is AB = 6? Yes: AB = 6 by the figure.",
+    "Is AB = 6? Yes.",
+    "AB = 6? Yes.",
+    "AB = 6, which is not a coincidence.",
+    "AB = 6 is not given; we read it off the grid.",
+    "AB = 6 is not given. We compute it: AB = 6.",
+    "AB = 6 ✓",
+    "AB = 6 (not 7).",
+    "Suppose the grid unit is 1 cm; then AB = 6.",
+    "Is the grid square? Yes, so AB = 6.",
+    "AB = 6, so is BC shorter? No, BC is longer.",
 ]
 """Ways of stating the first leg (step 1); the other two key steps are stated the same way in every style."""
 
@@ -336,6 +428,10 @@ TERSE = [
     ["AB = 6 & BC = 8 → AC = 10"],
     ["AB=6. BC=8. AC=10."],
     ["AB = 6; BC = 8.", "AC² = 36 + 64 = 100; AC = 10."],
+    ["Given AB = 6 and BC = 8, what is AC? AC = 10."],
+    ["AB = 6, BC = 8. AC? AC = √(36 + 64) = 10."],
+    ["AB = 6 ✓ BC = 8 ✓ AC = 10 ✓"],
+    ["Is AB = 6? Yes. Is BC = 8? Yes. So AC = 10."],
 ]
 
 OTHER_GENUINE = [
@@ -397,6 +493,46 @@ OTHER_GENUINE = [
     ("4", [["AB = 4"]], "Square of area 16.", "Side.", ["AB has length four."]),
     ("12", [["total = 12"]], "3 rows of 4.", "Count.", ["3 × 4 = 12; total = 12."]),
     ("10", [["AB = 10"]], "Segment.", "Length.", ["If AB = 10 and BC = 5, then AC = 15.", "AC = 15 checks out."]),
+    ("21", [["AB = 21"]], "Segment.", "Length.", ["AB = twenty-one."]),
+    ("21", [["AB = 21"]], "Segment.", "Length.", ["AB is twenty-one units long."]),
+    ("3", [["x = 3"]], "2x + 1 = 7.", "Solve.", ["Try x = 3: 2 × 3 + 1 = 7 ✓"]),
+    ("3", [["x = 3"]], "2x + 1 = 7.", "Solve.", ["Suppose x = 3. Then 2 × 3 + 1 = 7, which checks out."]),
+    ("3", [["x = 3"]], "2x + 1 = 7.", "Solve.", ["If x = 3, then 2 × 3 + 1 = 7 holds.", "So the root is found."]),
+    (
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "Legs 5 and 12.",
+        "Hypotenuse.",
+        ["c = √(25 + 144) = 13 (Pythagorean theorem)."],
+    ),
+    (
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "Legs 5 and 12.",
+        "Hypotenuse.",
+        ["c = 13, using the Pythagorean theorem."],
+    ),
+    (
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "Legs 5 and 12.",
+        "Hypotenuse.",
+        ["c = 13 by the Pythagorean theorem."],
+    ),
+    (
+        "13",
+        [["pythagorean theorem"], ["c = 13"]],
+        "Legs 5 and 12.",
+        "Hypotenuse.",
+        ["c² = 25 + 144 = 169. That is the Pythagorean theorem.", "c = 13."],
+    ),
+    (
+        "7",
+        [["law of cosines"], ["c = 7"]],
+        "Sides 5 and 8, angle 60° between them.",
+        "Cosines.",
+        ["By the law of cosines, c² = 25 + 64 − 2 × 5 × 8 × 0.5 = 49. Is c = 7? Yes."],
+    ),
 ]
 
 

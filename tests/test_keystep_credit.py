@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from service.client import RewardClient
@@ -709,7 +709,7 @@ def test_reasons_come_back_over_grpc(server):
 # ---------------------------------------------------------------- issue 26: corpora of gaming shapes and genuine styles
 
 SHAPES = keystep_corpus.gaming_shapes()
-DUMPED = keystep_corpus.dumped_before_values()
+DUMPED = keystep_corpus.dumped_before_values() | keystep_corpus.dumped_after_values()
 STYLES = keystep_corpus.genuine_styles()
 
 
@@ -721,7 +721,8 @@ def scored(answer: str, key_steps: list, description: str, rationale: str, steps
 def test_the_issue_26_corpora_are_large():
     assert len(SHAPES) + len(DUMPED) >= 100
     assert len(STYLES) >= 100
-    assert {name.split("_")[0] for name in SHAPES} == {"negated", "enumerated", "unused"}
+    assert {name.split("_")[0] for name in SHAPES} == {"negated", "enumerated", "unused", *keystep_corpus.NOT_ASSERTED}
+    assert len([name for name in SHAPES if name.split("_")[0] in keystep_corpus.NOT_ASSERTED]) >= 100
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -739,7 +740,7 @@ def test_a_gaming_shape_is_paid_less_than_its_genuine_twin_and_the_same_as_witho
 
 
 @pytest.mark.parametrize("name", sorted(DUMPED))
-def test_method_names_dumped_before_values_earn_nothing_but_the_values_count(name):
+def test_method_names_dumped_around_values_earn_nothing_but_the_values_count(name):
     answer, keys, description, rationale, genuine, gaming, values_only = DUMPED[name]
     paid = scored(answer, keys, description, rationale, gaming)
     assert paid["reward"] < scored(answer, keys, description, rationale, genuine)["reward"]
@@ -782,6 +783,65 @@ def test_why_a_statement_is_not_asserted_is_explained():
     assert result["explanation"]["key_steps"][2]["reason"] == "not asserted: negated (not)"
 
 
+RIGHT_ANGLE_KEYS = [["AB = 6"], ["BC = 8"], ["AC = 10"], ["pythagorean theorem"]]
+
+
+@pytest.mark.parametrize(
+    ("steps", "credited"),
+    [
+        (["Is AB = 6? Is BC = 8? Is AC = 10? Could the Pythagorean theorem apply?"], [False] * 4),
+        (["Maybe AB = 6. Perhaps BC = 8. Possibly AC = 10."], [False, False, False, None]),
+        (["AB = 6?", "I guess BC = 8."], [False, False, None, None]),
+        (["The key steps are 'AB = 6', 'BC = 8', 'AC = 10' and the Pythagorean theorem."], [False] * 4),
+        (["We need to check whether AB = 6."], [False, None, None, None]),
+        (["If AB = 6 then AC = 10 follows."], [False, None, True, None]),
+        (["AB = 6, BC = 8, AC = 10, Pythagorean theorem."], [True, True, True, False]),
+        (["By the Pythagorean theorem, AC = sqrt(6^2 + 8^2) = 10."], [None, None, True, True]),
+        (["AB = 6 (given).", "Check: BC = 8 ✓", "Is AC = 10? Yes: AC = 10 by the figure."], [True, True, True, None]),
+        (["AB = 6 is not given.", "BC = 8, which is not a coincidence."], [True, True, None, None]),
+        (["AB = 6 is not given, but we compute it: AB = 6."], [True, None, None, None]),
+        (["AB = 6 is not true.", "BC = 8 does not hold."], [False, False, None, None]),
+    ],
+)
+def test_the_coordinator_probe_of_issue_26(steps, credited):
+    """The shapes still fully credited after issue 26's first round: each statement the step does not assert earns
+    nothing (None: not matched), the values beside a dumped name count."""
+    case = Case("10", RIGHT_ANGLE_KEYS, "Right triangle ABC, right angle at B.", "Pythagoras.", steps)
+    keys = score(case, explain=True)["explanation"]["key_steps"]
+    assert [k["credited"] if k["matched"] else None for k in keys] == credited, keys
+
+
+def test_a_hyphenated_number_word_states_its_value():
+    case = Case("21", [["AB = 21"]], "A segment.", "Length.", ["AB = twenty-one."])
+    assert score(case)["key_step_ratio"] == 1.0
+    assert score(case, ["AB = twenty-two."])["key_step_ratio"] == 0.0
+
+
+def test_the_documented_limits_of_assertion_hold():
+    """docs/rewards.md, limits: a negation before a statement negates it whatever it negates; after it, only a
+    truth word refutes it; a rhetorical question asks."""
+    case = Case("10", [["AB = 6"], ["AC = 10"]], "Triangle.", "Sides.", ["AB = 6.", "AC = 10."])
+    assert score(case, ["It is not hard to see that AB = 6.", "AC = 10."])["key_step_ratio"] == 0.5
+    assert score(case, ["AB = 6 is not what we want.", "AC = 10."])["key_step_ratio"] == 1.0
+    assert score(case, ["AB = 6.", "Why is AC = 10?"])["key_step_ratio"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("step", "why"),
+    [
+        ("Maybe PR = 10.", "not asserted: doubted (maybe)"),
+        ("Is PR = 10?", "not asserted: asked (?)"),
+        ("We need to check whether PR = 10.", "not asserted: asked (whether)"),
+        ("The key steps include 'PR = 10'.", "not asserted: quoted, not stated"),
+        ("If PR = 10, then the figure closes.", "not asserted: a hypothesis never confirmed (if)"),
+    ],
+)
+def test_why_a_doubt_a_question_a_quote_or_a_hypothesis_is_not_credited_is_explained(step, why):
+    case = keystep_corpus.BASES["hypotenuse"]
+    result = scored(case.answer, case.key_steps, case.description, case.rationale, [*case.without, step])
+    assert result["explanation"]["key_steps"][2]["reason"] == why
+
+
 # ---------------------------------------------------------------- issue 26: properties
 
 _BASE_NAMES = sorted(keystep_corpus.BASES)
@@ -806,6 +866,44 @@ def test_negating_a_credited_key_step_statement_removes_its_credit(base, templat
     result = scored(case.answer, case.key_steps, case.description, case.rationale, steps)
     key = result["explanation"]["key_steps"][target]
     assert key["matched"] and not key["credited"], (negated, key)
+
+
+_UNASSERTING = [
+    "Is {s}?",
+    "{s}?",
+    "Is it true that {s}?",
+    "Does {s} hold?",
+    "We need to check whether {s}.",
+    "Maybe {s}.",
+    "Perhaps {s}.",
+    "Probably {s}.",
+    "I guess {s}.",
+    "{s}, maybe.",
+    "It might be that {s}.",
+]
+"""A statement turned into a question or a doubt."""
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    label=st.from_regex(r"[A-Z]{2}|[a-z]", fullmatch=True).filter(lambda s: s not in {"a", "e", "i", "is", "IS"}),
+    value=st.integers(1, 999),
+    template=st.sampled_from(_UNASSERTING),
+    lead=st.sampled_from(["", *FILLER_LEADS]),
+    after=st.sampled_from(["", *FILLER_SENTENCES]),
+)
+def test_turning_a_credited_statement_into_a_question_or_a_doubt_removes_its_credit(
+    label, value, template, lead, after
+):
+    statement = f"{label} = {value}"
+    case = Case(str(value), [[statement]], "A figure.", "Read it.", [f"{statement}."])
+    assert score(case, explain=True)["explanation"]["key_steps"][0]["credited"]
+    asked = " ".join(x for x in [lead + template.format(s=statement), after] if x)
+    key = score(case, [asked], explain=True)["explanation"]["key_steps"][0]
+    assert key["matched"] and not key["credited"], (asked, key)
+
+
+_METHOD_NAMES = ["Pythagorean theorem", "law of sines", "law of cosines", "Heron's formula", "angle bisector theorem"]
 
 
 _GENUINE_CASES = [(c.answer, c.key_steps, c.description, c.rationale, c.steps) for c in GENUINE.values()]
@@ -868,3 +966,21 @@ def test_issue_26_reasons_come_back_over_http(client):
     assert response.status_code == 200, response.text
     reasons = [r["explanation"]["key_steps"][2]["reason"] for r in response.json()["groups"][0]["results"]]
     assert reasons == ["not asserted: negated (not)", "enumerated: PR has 4 values", "enumerated: PR has 3 values"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    which=st.integers(0, len(_GENUINE_CASES) - 1),
+    name=st.sampled_from(_METHOD_NAMES),
+    joint=st.sampled_from([", ", " and ", ", and the ", ", then "]),
+    step=st.integers(0, 50),
+)
+def test_appending_a_method_name_to_a_sentence_of_values_never_raises_the_reward(which, name, joint, step):
+    """A name dumped after the values it did not produce earns nothing, whatever the key steps and steps."""
+    answer, keys, description, rationale, steps = _GENUINE_CASES[which]
+    keys = [*keys, [name.lower()]]
+    before = scored(answer, keys, description, rationale, steps)["reward"]
+    k = step % len(steps)
+    assume(re.search(r"\d", re.split(r"[.;?!]\s", steps[k].rstrip())[-1]))
+    appended = [*steps[:k], steps[k].rstrip().rstrip(".") + joint + name + ".", *steps[k + 1 :]]
+    assert scored(answer, keys, description, rationale, appended)["reward"] <= before, appended

@@ -121,6 +121,9 @@ class Assertions:
             if t in _QUESTION_OPENERS and (i == 0 or toks[i - 1] in _CLAUSE_STARTS or toks[i - 1] in _SENTENCE_BREAKS)
         ]
         self.quotes = [i for i, t in enumerate(toks) if t == QUOTE]
+        self.truths = [i for i, t in enumerate(toks) if t in TRUTH or t in VERDICTS]
+        self.words = [i for i, t in enumerate(toks) if t not in NEGATIONS and t not in {"t", "="}]
+        """Positions of what a negation can be about (not another negation, not ``is``)."""
         self.confirmations = [i for i, t in enumerate(toks) if t in CONFIRMATION and not self._negated_clause(i)]
         self.answer_after = self._answers_after()
 
@@ -166,16 +169,17 @@ class Assertions:
 
     def _denial(self, start: int, end: int) -> int | None:
         """The first word in ``[start, end)`` that denies what comes before it: a verdict, or a negation of its truth
-        (nothing after it in the clause but :data:`.vocabulary.TRUTH` words or none)."""
-        toks = self.toks
-        k = bisect_left(self.refuting, start)
-        while k < len(self.refuting) and self.refuting[k] < end:
-            i = self.refuting[k]
-            rest = [t for t in toks[i + 1 : end] if t not in NEGATIONS and t not in {"t", "="}]
-            if toks[i] in VERDICTS or not rest or not TRUTH.isdisjoint(rest) or not VERDICTS.isdisjoint(rest):
-                return i
-            k += 1
-        return None
+        (after it in the clause a :data:`.vocabulary.TRUTH` word, or nothing but negations). A few binary searches,
+        however many negations the clause holds."""
+        first = _first_in(self.refuting, start, end)
+        if first is None:
+            return None
+        if (i := _first_in(self.verdicts, start, end)) is not None:
+            return min(i, first) if _first_in(self.truths, first + 1, end) is not None else i
+        if _first_in(self.truths, first + 1, end) is not None:
+            return first
+        last_word = _before(self.words, end)
+        return _first_in(self.refuting, max(first, last_word + 1), end)
 
     def _asked(self, start: int, end: int) -> str | None:
         """``?`` when the match stands in the asked part of a question (nothing but words between it and the ``?``,

@@ -580,8 +580,8 @@ def _methods_without_computation(
     """A method name (a key-step phrase with a method word: ``Heron's formula``) is used by a computation after it
     in its sentence (``By the Pythagorean theorem, AC = √(36 + 64) = 10``), or by one before it: a calculation in its
     clause (``AC = √(36 + 64) = 10 (Pythagorean theorem)``), or any equation in its sentence when a source word
-    introduces the name (``AC = 10, by the Pythagorean theorem``); when its sentence holds no numbers or symbols, by the
-    nearest sentence that has them after it (any equation) or before it (a calculation). One whose computation
+    introduces the name (``AC = 10, by the Pythagorean theorem``); when its sentence holds no numbers or symbols, by a
+    calculation in the nearest sentence that has them, after it or before it. One whose computation
     is missing or trivial (a bare number, ``1 = 1``), or that is dumped after the values it did not produce
     (``AB = 6, BC = 8, AC = 10, Pythagorean theorem.``), earns nothing: ``Law of sines 1, Heron's formula 2.``,
     ``By Heron's formula, 1 = 1.``"""
@@ -594,6 +594,8 @@ def _methods_without_computation(
     breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
     clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
     content = [False] * (len(breaks) + 1)
+    symbols = [False] * (len(breaks) + 1)
+    """Per sentence, whether it holds a number or a symbol other than ``=``."""
     calculations: list[int] = []
     """Positions of an operator between operands (``5² + 12²``)."""
     sentence = 0
@@ -604,6 +606,7 @@ def _methods_without_computation(
             sentence += 1
         elif tok not in _PUNCTUATION:
             content[sentence] = True
+            symbols[sentence] = symbols[sentence] or tok != "="
             if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
                 calculations.append(i)
     equations = sorted(
@@ -615,6 +618,12 @@ def _methods_without_computation(
         }
     )
     """Positions of the first ``=`` of each equation whose members differ and are not all numbers."""
+    for parts in clauses:
+        if any(_holds(at, x, y) and all(t[0].isalpha() for t in toks[x:y]) for x, y in parts):
+            k = bisect_left(breaks, parts[0][0])
+            content[k] = symbols[k]
+    """A sentence whose only symbol is the ``is`` that names a method (``That is the Pythagorean theorem.``) has no
+    content: the name is used by the sentences around it."""
     computations = sorted({*calculations, *equations})
     after = _nearest(content, range(len(content) - 1, -1, -1))
     before = _nearest(content, range(len(content)))
@@ -632,7 +641,7 @@ def _methods_without_computation(
             )
         else:
             later, earlier = after[k], before[k]
-            used = (later is not None and _holds(computations, *_sentence(breaks, later, len(toks)))) or (
+            used = (later is not None and _holds(calculations, *_sentence(breaks, later, len(toks)))) or (
                 earlier is not None and _holds(calculations, *_sentence(breaks, earlier, len(toks)))
             )
         if not used:
