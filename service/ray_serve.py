@@ -83,7 +83,9 @@ def replica_config(settings: dict[str, Any]) -> Config:
 class RayMetricsMirror:
     """A replica's Prometheus samples as Ray gauges tagged with the replica. ``/metrics`` through the
     proxy shows whichever replica answered; Ray's per-node metrics export carries every replica's,
-    as ``ray_<name>`` (``ray_reward_requests_total{replica=...}``)."""
+    as ``ray_<name>`` (``ray_reward_requests_total{replica=...}``). Each export sets only the samples the registry
+    holds then: a series removed there (a run past the policy-behaviour bound) is no longer set, and Ray drops it
+    from its export about two export intervals later."""
 
     def __init__(self, registry: CollectorRegistry, replica: str):
         self.registry = registry

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from prometheus_client import CollectorRegistry, Counter
 
 from .conftest import LIMIT_FLAGS, ROOT, free_port
 from .samples import GENUINE, NO_STEPS, POWER_TOWER, STUFFED, WRONG_ANSWER, group
@@ -26,7 +28,14 @@ serve = pytest.importorskip("ray.serve")
 from ray.serve.schema import ServeDeploySchema  # noqa: E402
 
 from service.config import Config  # noqa: E402
-from service.ray_serve import SETTINGS, RequestError, RewardService, build, replica_config  # noqa: E402
+from service.ray_serve import (  # noqa: E402
+    SETTINGS,
+    RayMetricsMirror,
+    RequestError,
+    RewardService,
+    build,
+    replica_config,
+)
 
 pytestmark = pytest.mark.ray
 
@@ -180,6 +189,51 @@ def test_replica_health_metrics_and_pool_size(ray_app):
     assert deployment.status == "HEALTHY" and deployment.replica_states.get("RUNNING", 0) >= 1
     mirrored = _ray_exported(ray_metrics, "ray_reward_requests_total", 'endpoint="score_handle"')
     assert mirrored and all('replica="' in line and float(line.rsplit(" ", 1)[1]) >= 1 for line in mirrored)
+
+
+def test_a_run_gone_from_the_registry_leaves_rays_export(ray_app):
+    """A run evicted from the policy-behaviour series (service.behaviour.RecentNames removes its series from the
+    registry) stops being mirrored, and Ray drops a gauge nobody sets (about two export intervals), so the node's
+    export keeps no stale series of it while the runs still counted stay."""
+    _, _, ray_metrics = ray_app
+
+    class MirroredRuns:
+        """A registry with a series per run, mirrored into Ray's metrics as a replica's is."""
+
+        def __init__(self):
+            self.registry = CollectorRegistry()
+            self.counter = Counter("reward_mirror_probe", "mirrored runs", ["run"], registry=self.registry)
+            self.mirror = RayMetricsMirror(self.registry, "probe")
+
+        def count(self, run: str) -> None:
+            self.counter.labels(run=run).inc()
+
+        def forget(self, run: str) -> None:
+            self.counter.remove(run)
+
+        def export(self) -> None:
+            self.mirror.export()
+
+    runs = ray.remote(num_cpus=0)(MirroredRuns).remote()
+    ray.get([runs.count.remote("kept"), runs.count.remote("evicted")])
+
+    def exported_runs_once(want) -> set[str]:
+        """The runs the node exports, once ``want`` holds of them (mirroring every second meanwhile), within 90 s."""
+        end = time.monotonic() + 90
+        while True:
+            ray.get(runs.export.remote())
+            try:
+                text = httpx.get(ray_metrics, timeout=10).text
+            except httpx.HTTPError:
+                text = ""
+            found = set(re.findall(r'^ray_reward_mirror_probe_total\{[^}]*run="([^"]+)"', text, re.M))
+            if want(found) or time.monotonic() > end:
+                return found
+            time.sleep(1)
+
+    assert exported_runs_once(lambda found: found == {"kept", "evicted"}) == {"kept", "evicted"}
+    ray.get(runs.forget.remote("evicted"))
+    assert exported_runs_once(lambda found: "evicted" not in found) == {"kept"}
 
 
 def _ray_exported(url: str, name: str, label: str) -> list[str]:
