@@ -3,6 +3,9 @@
     python examples/export_data.py verl --out data/train.parquet [--data r1vl_train.jsonl --image-root images/]
     python examples/export_data.py openrlhf --out data/train.jsonl
 
+Needs the trainer's extra (``make demo`` or ``pip install '.[trainer]'``), and for verl's parquet ``datasets``
+(which verl installs; ``pip install datasets`` otherwise).
+
 The reference travels as one JSON string, {"answer", "key_steps", "choices", "solution"}: verl's
 ``reward_model.ground_truth`` and OpenRLHF's label column (``--data.label_key label``); the service
 and stepgrpo_reward.verl read that string back. A JSON string keeps Arrow from re-typing the nested
@@ -56,8 +59,10 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.layout == "verl":
-        from datasets import Dataset
-
+        try:
+            from datasets import Dataset
+        except ImportError:
+            p.error("verl's parquet layout needs the datasets package (verl installs it): pip install datasets")
         Dataset.from_list([verl_row(item, i) for i, item in enumerate(items)]).to_parquet(str(out))
     else:
         out.write_text("".join(json.dumps(openrlhf_row(item), ensure_ascii=False) + "\n" for item in items))
