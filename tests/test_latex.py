@@ -27,6 +27,7 @@ from service.rewards.latex import (
     Sequence,
     Signed,
     Sqrt,
+    Stray,
     Symbol,
     TooDeep,
     parse,
@@ -94,7 +95,7 @@ def test_spacing_sizing_and_dollars_are_not_tokens():
 
 
 def test_stray_closers_separate_expressions():
-    assert parse("1 ) 2") == Sequence((Number("1"), Number("2")))
+    assert parse("1 ) 2") == Sequence((Number("1"), Stray(")"), Number("2")))
 
 
 @pytest.mark.parametrize(

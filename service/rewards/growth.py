@@ -44,6 +44,7 @@ from .latex import (
     Scripted,
     Signed,
     Sqrt,
+    Stray,
     Subscript,
     Symbol,
     TooDeep,
@@ -262,7 +263,7 @@ def _size(node: Node) -> Size:
     first); raises :class:`Unbounded` with the reason."""
     if isinstance(node, Number):
         return _number(node.literal)
-    if isinstance(node, (Symbol, Missing)):
+    if isinstance(node, (Symbol, Missing, Stray)):
         return SYMBOL
     if isinstance(node, TooDeep):
         raise Unbounded("nested too deeply")

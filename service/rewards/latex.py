@@ -241,8 +241,15 @@ MATRICES = frozenset({"matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vma
 
 
 @dataclass(frozen=True, slots=True)
+class Stray(Node):
+    """A closing bracket that closes nothing, between the expressions of the text."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence(Node):
-    """The whole text: expressions one after another (stray closers between them skipped)."""
+    """The whole text: expressions one after another, and any stray closers between them."""
 
     items: tuple[Node, ...]
 
@@ -293,7 +300,9 @@ class _Parser:
         items: list[Node] = []
         while self.i < self.n and not self.stopped:
             items.append(self.expression())
-            if self.peek() in CLOSE:
+            if (token := self.peek()) in CLOSE:
+                assert token is not None
+                items.append(Stray(token))
                 self.i += 1
         return Sequence(tuple(items))
 
@@ -520,6 +529,8 @@ def _parts(node: Node) -> list[Node | str]:
     """What ``node`` is written as: tokens and child nodes, in order."""
     if isinstance(node, Number):
         return [node.literal]
+    if isinstance(node, Stray):
+        return [node.token]
     if isinstance(node, Symbol):
         return [node.name]
     if isinstance(node, Constant):
