@@ -355,12 +355,20 @@ NOT_ASSERTED = {
     "Suppose AC = 5. This leads to a contradiction.": "it is only supposed, and the step then rejects the supposition",
     "AC = 5? No.": 'the next sentence rejects it ("No.", "That is wrong.")',
     "Law of sines 1, Pythagorean theorem 2, angle bisector theorem 3.": "a method only named",
+    "AC = 5, Pythagorean theorem.": "a method only named",
+    "Maybe AC = 5.": 'the step says "maybe" about it, so it is only a guess',
+    "Is AC = 5?": "the step only asks it as a question",
+    "Could the Pythagorean theorem apply?": "the step only asks it as a question",
+    "We need to check whether AC = 5.": "the step only asks whether it holds",
+    "The key step is 'AC = 5'.": "it is only quoted",
+    "If AC = 5, then the figure closes.": 'it is only supposed ("if", "suppose"), and the steps never confirm it',
 }
 
 
 @pytest.mark.parametrize("step", sorted(NOT_ASSERTED))
 def test_a_negated_or_unused_key_step_says_why_in_plain_words(page, client, step):
-    """Issue 26: a refuted statement or a method only named is struck through, with why in plain words."""
+    """Issue 26: a statement the step does not assert (refuted, doubted, asked, quoted, only supposed) or a method only
+    named is struck through, with why in plain words."""
     text = GENUINE.split("### Step 2:")[0] + f"### Step 2:\n{step}\n### The final answer is: 5"
     page.fill("#answer", "5")
     page.fill("#key-steps", "\n".join(" | ".join(g) for g in RIGHT_TRIANGLE_KEY_STEPS["Steps"]))
