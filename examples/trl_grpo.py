@@ -1,5 +1,6 @@
 """GRPO with TRL, rewarded by the StepGRPO service: one line in ``reward_funcs``.
 
+    make install        # or: a CPU torch (README), then .venv/bin/pip install -e '.[trainer,trl]'
     .venv/bin/python -m service &                                  # the reward service on 127.0.0.1:8000
     .venv/bin/python examples/trl_grpo.py --tiny --max-steps 2     # offline smoke run on the CPU
     python examples/trl_grpo.py --model Qwen/Qwen2.5-1.5B-Instruct --data r1vl_train.jsonl --image-root images/
