@@ -1,5 +1,6 @@
 """The shortcuts around math-verify change no verdict: quick_verdict agrees with math-verify wherever it answers,
-and the bench workloads score the same with and without the shortcuts, the caches and the per-group memo."""
+and the bench workloads score the same with and without the shortcuts, the caches, the per-group memo and the
+remembered LaTeX parses (:mod:`service.rewards.latex_parse_memo`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from math_verify import verify
+from math_verify.parser import parse_latex_cached
 
 from bench.grpo import GrpoWorkload
 from bench.inprocess import core_reference, settings_for
 from bench.symbolic import SymbolicWorkload, poly
-from service.rewards import PROFILES, PreparedGroup, answers, reference_rules
+from service.rewards import PROFILES, PreparedGroup, answers, latex_parse_memo, reference_rules
 from service.rewards.answers import _mv_parse
 from service.rewards.quick_verdict import quick_verdict
 
@@ -98,6 +100,7 @@ def _clear_caches() -> None:
         answers._mv_parse,
         reference_rules._parse_whole,
         reference_rules._verify_parsed_cached,
+        parse_latex_cached,
     ):
         cached.cache_clear()
 
@@ -110,6 +113,7 @@ def test_scores_identical_without_shortcuts_caches_and_memo(profile, monkeypatch
     _clear_caches()
     monkeypatch.setattr(answers, "quick_verdict", lambda gold, pred: None)
     monkeypatch.setattr(reference_rules, "quick_verdict", lambda gold, pred: None)
+    monkeypatch.setattr(latex_parse_memo, "ENABLED", False)
     try:
         slow = {explain: _scores(groups, profile, explain, fresh=True) for explain in (False, True)}
     finally:

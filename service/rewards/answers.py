@@ -33,6 +33,7 @@ from .kinds import (
     ratios,
     without_point_label,
 )
+from .latex_parse_memo import remembered_parses
 from .number_words import SCALES
 from .numeric import numeric_value
 from .phrase import phrase_verdict
@@ -409,7 +410,8 @@ def _mv_parse(text: str):
     from math_verify import parse
 
     wrapped = text if "$" in text else f"${braced_exponents(text)}$"
-    return parse(wrapped, parsing_timeout=None)
+    with remembered_parses():
+        return parse(wrapped, parsing_timeout=None)
 
 
 def without_units(answer: str) -> str:
@@ -468,7 +470,9 @@ def math_verify_text_equal(gold: str, text: str) -> bool:
     the last resort, as math-verify itself grades free text."""
     from math_verify import parse, verify
 
-    gold_parsed, pred_parsed = _mv_parse(without_units(gold)), parse(math_verify_text(text), parsing_timeout=None)
+    gold_parsed = _mv_parse(without_units(gold))
+    with remembered_parses():
+        pred_parsed = parse(math_verify_text(text), parsing_timeout=None)
     if not gold_parsed or not pred_parsed:
         return False
     return bool(verify(gold_parsed, pred_parsed, timeout_seconds=None))

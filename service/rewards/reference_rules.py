@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from .answers import math_verify_text
+from .latex_parse_memo import remembered_parses
 from .quick_verdict import quick_verdict
 from .validity import Check
 
@@ -58,7 +59,8 @@ def _parse_whole(text: str):
     end (R1-VL's code gave up on a parse after 5 s; the deadline here is for the whole trajectory)."""
     from math_verify import parse
 
-    return parse(math_verify_text(text), parsing_timeout=None)
+    with remembered_parses():
+        return parse(math_verify_text(text), parsing_timeout=None)
 
 
 def _verify_parsed(pred: tuple, gold: tuple) -> bool:
