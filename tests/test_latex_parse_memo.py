@@ -18,6 +18,8 @@ from tests.answer_corpus import CASES
 
 MATH_VERIFY = json.loads((Path(__file__).parent / "data" / "math_verify_cases.json").read_text())
 _NUMBER = re.compile(r"\d+")
+SHORT = 120
+"""Longer texts are prose math-verify extracts from, never parsed whole (and LL prediction over them is slow)."""
 
 
 def _parsed(text: str) -> str:
@@ -64,7 +66,7 @@ def latex(draw, depth: int = 3) -> str:
     ][shape]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(latex(), st.integers(1, 50))
 def test_a_replayed_parse_is_the_ordinary_parse(text, shift):
     other = _renumbered(text, shift)
@@ -77,7 +79,7 @@ def test_a_replayed_parse_is_the_ordinary_parse(text, shift):
 def test_every_math_verify_case_and_corpus_answer_parses_the_same():
     texts = [s for case in MATH_VERIFY["cases"] for s in (case["gold"], case["pred"])]
     texts += [s for reference, stated, _, _ in CASES for s in (reference, stated)]
-    texts = [t if "$" not in t else t.replace("$", "") for t in texts]
+    texts = sorted({t.replace("$", "") for t in texts if len(t) <= SHORT})
     texts += [_renumbered(t, 3) for t in texts]  # the same shapes again: replayed
     before = memo_counts()
     plain, remembered = _same_with_and_without(texts)

@@ -5,19 +5,21 @@ remembered LaTeX parses (:mod:`service.rewards.latex_parse_memo`)."""
 from __future__ import annotations
 
 import logging
+import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from math_verify import verify
 from math_verify.parser import parse_latex_cached
+from sympy import cancel, expand
 
 from bench.grpo import GrpoWorkload
 from bench.inprocess import core_reference, settings_for
 from bench.symbolic import SymbolicWorkload, poly
 from service.rewards import PROFILES, PreparedGroup, answers, latex_parse_memo, reference_rules
 from service.rewards.answers import _mv_parse
-from service.rewards.quick_verdict import quick_verdict
+from service.rewards.quick_verdict import _POINTS, _plain, _value, quick_verdict
 
 logging.getLogger("math_verify").setLevel(logging.ERROR)
 
@@ -59,6 +61,59 @@ def test_quick_verdict_is_math_verify_where_it_answers(case):
     gold, pred = _mv_parse(forms[i]), _mv_parse(forms[j])
     quick = quick_verdict(gold, pred)
     assert quick in (None, verify(gold, pred, timeout_seconds=None)), (forms[i], forms[j])
+
+
+POLES = [
+    "\\frac{1}{5x-7}",
+    "\\frac{x}{25x^2-49}",
+    "\\frac{1}{9x-23}+x",
+    "\\frac{1}{3x-\\frac{9}{7}}",
+    "\\frac{1}{\\sqrt{2}\\sqrt{x}-\\sqrt{2x}}",
+    "\\frac{1}{\\sqrt{25x^2}-7}",
+    "(5x-7)^{-\\frac{1}{2}}",
+    "\\frac{1}{(9x-23)^{3}}",
+    "\\pi x^{\\frac{1}{3}}-\\sqrt{x}",
+    "(x-3)^{\\frac{1}{2}}",
+    "\\frac{\\pi^{2}}{x-\\frac{7}{5}}",
+]
+"""Expressions undefined at some of the points, or complex there, or irrational: the exact arithmetic must see
+the same values (and the same undefined points) as sympy's own substitution."""
+
+
+def _sympy_value(expr, point) -> complex | None:
+    try:
+        value = complex(expr.xreplace(point).evalf(30))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return value if math.isfinite(value.real) and math.isfinite(value.imag) else None
+
+
+@pytest.mark.parametrize("latex", POLES + _forms(3, 7) + _forms(12, 5))
+def test_the_value_at_each_point_is_sympys_substitution(latex):
+    expr = _mv_parse(latex)[0]
+    if not _plain(expr):
+        assert latex not in POLES
+        pytest.skip("quick_verdict evaluates plain expressions only")
+    symbols = sorted(expr.free_symbols, key=str)
+    for values in _POINTS:
+        point = dict(zip(symbols, values, strict=False))
+        ours, theirs = _value(expr, point), _sympy_value(expr, point)
+        if theirs is None:
+            assert ours is None, (latex, point, ours)
+        elif ours is not None:
+            assert abs(ours - theirs) <= 1e-12 * max(1.0, abs(theirs)), (latex, point, ours, theirs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(PAIRS)
+def test_a_numerator_that_expands_to_zero_is_a_difference_that_cancels_to_zero(case):
+    a, b, i, j = case
+    forms = _forms(a, b)
+    gold, pred = _mv_parse(forms[i])[0], _mv_parse(forms[j])[0]
+    assume(_plain(gold) and _plain(pred))
+    numerator, _ = (gold - pred).as_numer_denom()
+    if expand(numerator) == 0:
+        assert cancel(gold - pred) == 0, (forms[i], forms[j])
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,12 @@
 plain expressions (sums, products and small powers of rationals, ``pi``, ``e`` and symbols; no floats,
 percentages, relations, sets, matrices, lone symbols or numbers, which math-verify compares by other rules):
 
-- **equal**: ``cancel`` of the difference is exactly 0, a proof that the difference is identically zero, so
-  ``simplify`` (which starts from the same normal form and keeps the shortest result) reduces it to 0 too;
-- **different**: both sides differ clearly (relative difference above 1e-8, evaluated to 30 digits) at every
-  one of three points, so they are different functions and no simplification can make the difference 0.
+- **equal**: the difference's numerator expands to 0, or ``cancel`` of the difference is exactly 0, a proof
+  that the difference is identically zero, so ``simplify`` (which starts from the same normal form and keeps
+  the shortest result) reduces it to 0 too;
+- **different**: both sides differ clearly (relative difference above 1e-8; evaluated exactly in rationals, else
+  to 40 digits) at every one of three points, so they are different functions and no simplification can make
+  the difference 0.
 
 Anything else, including a point where either side is undefined or a difference near rounding, is left to
 math-verify. Agreement at points never accepts an answer.
@@ -16,8 +18,11 @@ math-verify. Agreement at points never accepts an answer.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from typing import Any
 
-from sympy import Add, Expr, Mul, NumberSymbol, Pow, Rational, Symbol, cancel, preorder_traversal
+import mpmath
+from sympy import Add, Expr, Mul, NumberSymbol, Pow, Rational, Symbol, cancel, expand, preorder_traversal
 
 _POINTS = (
     (Rational(7, 5), Rational(13, 11), Rational(29, 17)),
@@ -31,9 +36,16 @@ _MAX_SYMBOLS = 3
 _MAX_NODES = 200
 _MAX_EXPONENT = 64
 """Larger expressions, and powers past this, are left to math-verify (evaluating them is no longer cheap)."""
-_DIGITS = 30
+_WORKING_DIGITS = 40
+_MP = mpmath.MPContext()
+_MP.dps = _WORKING_DIGITS
+"""A context of its own: the evaluation never changes the precision sympy or anyone else uses."""
+_TINY = _MP.mpf("1e-25")
+_CONSTANTS: dict[NumberSymbol, Any] = {}
+_FLOAT_BITS = 1000
+"""Integers past this are not tried for an exact root (the float estimate of the root is lost)."""
 _CLEAR = 1e-8
-"""A relative difference above this is no rounding error of a 30-digit evaluation."""
+"""A relative difference above this is no rounding error of a 40-digit evaluation."""
 _PLAIN = (Add, Mul, Pow, Rational, Symbol, NumberSymbol)
 
 
@@ -52,12 +64,75 @@ def _plain(expr: object) -> bool:
     return True
 
 
+class _Unsure(Exception):
+    """The value at a point is undefined there, or too near a cancellation to be sure of."""
+
+
 def _value(expr: Expr, point: dict) -> complex | None:
+    """The expression's value at the point: exact in rationals wherever it can be (so a denominator that vanishes
+    there is found, as sympy's own substitution finds it), else to 40 digits; None where it is undefined or a sum
+    cancels to within 1e-25 of its terms (a pole or a zero that only exact arithmetic could tell)."""
     try:
-        value = complex(expr.xreplace(point).evalf(_DIGITS))
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        value = complex(_evaluated(expr, point))
+    except (_Unsure, OverflowError, ValueError, ZeroDivisionError):
         return None
     return value if math.isfinite(value.real) and math.isfinite(value.imag) else None
+
+
+def _evaluated(node: Expr, point: dict) -> Fraction | Any:
+    if isinstance(node, Rational):
+        return Fraction(int(node.p), int(node.q))
+    if isinstance(node, Symbol):
+        return Fraction(int(point[node].p), int(point[node].q))
+    if isinstance(node, NumberSymbol):
+        if node not in _CONSTANTS:
+            _CONSTANTS[node] = _MP.mpf(str(node.evalf(_WORKING_DIGITS + 10)))
+        return _CONSTANTS[node]
+    values = [_evaluated(arg, point) for arg in node.args]
+    if isinstance(node, Add):
+        if all(isinstance(v, Fraction) for v in values):
+            return sum(values, Fraction(0))
+        total = _MP.fsum([_inexact(v) for v in values])
+        if abs(total) < _TINY * max(abs(_inexact(v)) for v in values):
+            raise _Unsure
+        return total
+    if isinstance(node, Mul):
+        if any(v == 0 for v in values if isinstance(v, Fraction)):
+            return Fraction(0)
+        if all(isinstance(v, Fraction) for v in values):
+            return math.prod(values, start=Fraction(1))
+        return _MP.fprod([_inexact(v) for v in values])
+    base, exponent = values  # a Pow, its exponent a small rational (``_plain``)
+    p, q = exponent.numerator, exponent.denominator
+    if isinstance(base, Fraction):
+        if base == 0:
+            if p < 0:
+                raise _Unsure
+            return Fraction(0)
+        if q == 1:
+            return base**p
+        root = _exact_root(base, q) if base > 0 else None
+        if root is not None:
+            return root**p
+    elif abs(base) < _TINY and p < 0:
+        raise _Unsure
+    return _MP.power(_inexact(base), _MP.mpf(p) / q)
+
+
+def _inexact(value: Fraction | Any) -> Any:
+    return _MP.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else value
+
+
+def _exact_root(value: Fraction, q: int) -> Fraction | None:
+    """The positive rational ``q``-th root of a positive rational, if it has one (``sqrt(49/25)`` is ``7/5``)."""
+    roots = []
+    for part in (value.numerator, value.denominator):
+        near = round(part ** (1 / q)) if part.bit_length() < _FLOAT_BITS else None
+        root = next((r for r in (near, near + 1, near - 1) if r**q == part), None) if near is not None else None
+        if root is None:
+            return None
+        roots.append(root)
+    return Fraction(roots[0], roots[1])
 
 
 def _clearly_different(gold: Expr, pred: Expr) -> bool:
@@ -73,8 +148,13 @@ def _clearly_different(gold: Expr, pred: Expr) -> bool:
 
 
 def _proved_equal(gold: Expr, pred: Expr) -> bool:
+    """The difference is identically 0: its numerator over a common denominator expands to 0 (a few times cheaper
+    than ``cancel``, and the same fact: the numerator is then the zero polynomial in the same generators, so
+    ``cancel`` gives 0 too), else ``cancel`` of it is 0."""
+    difference = gold - pred
     try:
-        return cancel(gold - pred) == 0
+        numerator, _ = difference.as_numer_denom()
+        return expand(numerator) == 0 or cancel(difference) == 0
     except Exception:  # sympy's polys raise many kinds on odd input; math-verify then decides
         return False
 
