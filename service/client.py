@@ -89,9 +89,18 @@ class RewardClient(ServiceClient):
         if self.transport == "grpc":
             self._channel.close()
 
-    def score(self, groups: list, profile: str = "stepgrpo", options: dict | None = None) -> ScoreResponse:
+    def score(
+        self, groups: list, profile: str = "stepgrpo", options: dict | None = None, run: str | None = None
+    ) -> ScoreResponse:
+        """Score ``groups`` in one request; ``run`` names the training run in the service's policy-behaviour
+        metrics."""
         request = ScoreRequest.model_validate(
-            {"profile": profile, "groups": [_as_dict(g) for g in groups], "options": _as_dict(options or {})}
+            {
+                "profile": profile,
+                "groups": [_as_dict(g) for g in groups],
+                "options": _as_dict(options or {}),
+                "run": run,
+            }
         )
         body = request.model_dump(mode="json", exclude_none=True)
         if self.transport == "grpc":
@@ -106,13 +115,13 @@ class RewardClient(ServiceClient):
         return ScoreResponse.model_validate(self.post("/v1/score", body, what="batch"))
 
     def score_stream(
-        self, items: Iterable, profile: str = "stepgrpo", options: dict | None = None
+        self, items: Iterable, profile: str = "stepgrpo", options: dict | None = None, run: str | None = None
     ) -> Iterator[StreamResult]:
         """Send groups as they come (any iterable), yield each :class:`StreamResult` when ready. gRPC streams them
         on one call (results in the order they finish); HTTP, which has no stream, scores one group a request, in
         turn, so the same loop works with either URL."""
         if self.transport != "grpc":
-            yield from self._http_stream(items, profile, options)
+            yield from self._http_stream(items, profile, options, run)
             return
         import grpc
 
@@ -122,7 +131,7 @@ class RewardClient(ServiceClient):
         def requests():
             for group in items:
                 item = StreamRequest.model_validate(
-                    {"profile": profile, "group": _as_dict(group), "options": _as_dict(options or {})}
+                    {"profile": profile, "group": _as_dict(group), "options": _as_dict(options or {}), "run": run}
                 )
                 yield dict_to_message(item.model_dump(mode="json", exclude_none=True), reward_pb2.StreamRequest)
 
@@ -132,9 +141,11 @@ class RewardClient(ServiceClient):
         except grpc.RpcError as exc:
             raise _grpc_error(exc) from None
 
-    def _http_stream(self, items: Iterable, profile: str, options: dict | None) -> Iterator[StreamResult]:
+    def _http_stream(
+        self, items: Iterable, profile: str, options: dict | None, run: str | None
+    ) -> Iterator[StreamResult]:
         for group in items:
-            response = self.score([group], profile, options)
+            response = self.score([group], profile, options, run)
             yield StreamResult(profile=response.profile, version=response.version, group=response.groups[0])
 
     def info(self) -> InfoResponse:

@@ -13,7 +13,7 @@ from service.rewardpb import reward_pb2, reward_pb2_grpc
 from tests.conftest import start_server
 from tests.keystep_corpus import full, gaming_shapes
 
-RUNS = 8
+RUNS = 10
 """Run slots of the test server: enough for every named run of the tests before the flood."""
 HEAD = (
     "### Image Description:\nA right triangle.\n### Rationales:\nPythagoras.\n### Let's think step by step.\n"
@@ -173,6 +173,19 @@ def test_a_stream_names_the_run_per_group_over_the_metadata(served):
     assert "run" in groups["long"].detail and "200" in groups["long"].detail, groups["long"].detail
     assert counted(client, "reward_policy_verdicts_total", "by-stream-field", "rule") == {"uncertain": 1}
     assert counted(client, "reward_policy_verdicts_total", "by-stream-metadata", "rule") == {"alternative": 1}
+
+
+@pytest.mark.parametrize("transport", ["grpc", "http"])
+def test_the_python_client_names_its_run_on_score_and_stream(served, transport):
+    from service.client import RewardClient
+
+    server, client = served
+    url = "grpc://" + server.grpc_target if transport == "grpc" else server.url
+    group = {"reference": {"answer": "10"}, "completions": [_answer("maybe 10")]}
+    with RewardClient(url) as reward:
+        reward.score([group], run=f"client-{transport}")
+        assert [r.group.status for r in reward.score_stream([group], run=f"client-{transport}")] == ["ok"]
+    assert counted(client, "reward_policy_verdicts_total", f"client-{transport}", "rule") == {"uncertain": 2}
 
 
 def test_the_adapters_name_their_run(served):
