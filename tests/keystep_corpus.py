@@ -125,6 +125,9 @@ ASKED = [
     "Is {s} the case?",
     "Okay, is {s}?",
     "Next question: is {s}?",
+    "{s}, right?",
+    "{s}, isn't it?",
+    "{s}, is that correct?",
 ]
 """Each asks the target without answering it."""
 
@@ -494,6 +497,22 @@ OTHER_GENUINE = [
     ("12", [["total = 12"]], "3 rows of 4.", "Count.", ["3 × 4 = 12; total = 12."]),
     ("10", [["AB = 10"]], "Segment.", "Length.", ["If AB = 10 and BC = 5, then AC = 15.", "AC = 15 checks out."]),
     ("21", [["AB = 21"]], "Segment.", "Length.", ["AB = twenty-one."]),
+    ("6", [["AB = 6"]], "Segment.", "Length.", ["AB = 6, right? Yes: the grid shows AB = 6."]),
+    ("6", [["AB = 6"]], "Segment.", "Length.", ["AB = 6, isn't it? Yes."]),
+    (
+        "10",
+        [["pythagorean theorem"], ["AC = 10"]],
+        "Legs 6 and 8.",
+        "Hypotenuse.",
+        ["Let's try the Pythagorean theorem: AC = √(36 + 64) = 10."],
+    ),
+    (
+        "10",
+        [["pythagorean theorem"], ["AC = 10"]],
+        "Legs 6 and 8.",
+        "Hypotenuse.",
+        ["If we use the Pythagorean theorem, AC = √(36 + 64) = 10."],
+    ),
     ("21", [["AB = 21"]], "Segment.", "Length.", ["AB is twenty-one units long."]),
     ("3", [["x = 3"]], "2x + 1 = 7.", "Solve.", ["Try x = 3: 2 × 3 + 1 = 7 ✓"]),
     ("3", [["x = 3"]], "2x + 1 = 7.", "Solve.", ["Suppose x = 3. Then 2 × 3 + 1 = 7, which checks out."]),

@@ -819,11 +819,14 @@ def test_a_hyphenated_number_word_states_its_value():
 
 def test_the_documented_limits_of_assertion_hold():
     """docs/rewards.md, limits: a negation before a statement negates it whatever it negates; after it, only a
-    truth word refutes it; a rhetorical question asks."""
+    truth word refutes it; a rhetorical question asks; backticks are no quotes and ``likely`` no doubt; a
+    confirmation anywhere after a condition confirms it."""
     case = Case("10", [["AB = 6"], ["AC = 10"]], "Triangle.", "Sides.", ["AB = 6.", "AC = 10."])
     assert score(case, ["It is not hard to see that AB = 6.", "AC = 10."])["key_step_ratio"] == 0.5
     assert score(case, ["AB = 6 is not what we want.", "AC = 10."])["key_step_ratio"] == 1.0
     assert score(case, ["AB = 6.", "Why is AC = 10?"])["key_step_ratio"] == 0.5
+    assert score(case, ["`AB = 6`", "Likely AC = 10."])["key_step_ratio"] == 1.0
+    assert score(case, ["If AB = 6, then AC = 10, which checks out."])["key_step_ratio"] == 1.0
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,14 @@ question, conditional), read over a statement's scope:
 - **doubted**: a doubt in its clause (``Maybe AB = 6``, ``I guess BC = 8``, ``AB = 6 probably``), or a clause right
   after it that opens with one (``AB = 6, maybe 7``);
 - **asked**: its sentence is a question and it stands in the asked part (``Is AB = 6?``, ``AB = 6?``, ``Could the
-  Pythagorean theorem apply?``; ``Given AB = 6, what is AC?`` asks only about AC), or it follows ``whether``;
+  Pythagorean theorem apply?``, ``AB = 6, right?``; ``Given AB = 6, what is AC?`` asks only about AC), or it
+  follows ``whether``;
   unless the next sentence of its step answers ``yes`` (``AB = 6? Yes.``);
 - **quoted**: it stands inside quotes in its sentence (``The key steps are 'AB = 6', 'BC = 8'``);
-- **supposed**: a supposition opens the condition it stands in (``If AB = 6, then …``, ``Suppose AB = 6.``), and its
-  step rejects it (``… a contradiction``: **a rejected hypothesis**) or neither it nor the next step confirms it
-  (``✓``, ``checks``, ``holds``, ``true`` after the condition: :data:`.vocabulary.CONFIRMATION`);
+- **supposed**: a supposition opens the condition a statement (not a method name) stands in (``If AB = 6, then
+  …``, ``Suppose AB = 6.``), and its step rejects it (``… a contradiction``: **a rejected hypothesis**) or neither
+  it nor the next step confirms it (``✓``, ``checks``, ``holds``, ``true`` after the condition:
+  :data:`.vocabulary.CONFIRMATION`);
 - **answered no**: the next sentence of its step that is not filler is a bare verdict: no numbers or symbols,
   and a verdict word or a final ``no`` (``AB = 6? No.``, ``AB = 6. That is wrong.``).
 
@@ -76,6 +78,9 @@ _CONCLUSIONS = frozenset("so thus hence therefore but".split())
 _QUESTION_OPENERS = frozenset("= are does do did could can would should will has have must might may".split())
 """A clause opening with one of these asks its sentence as a whole (``Is AB = 6, BC = 8?``; ``is`` reads ``=``)."""
 _CLAUSE_STARTS = frozenset({",", ";", ":"})
+_TAGS = TRUTH | NEGATIONS | frozenset({"t", "=", "that", "this"})
+"""A last clause of these words asks about what comes before it (``AB = 6, right?``, ``…, isn't it?``, ``…, is that
+correct?``)."""
 _REFERRING = frozenset({"which", "this", "that", "it"})
 """A clause opening with one of these speaks of the clause before it (``AB = 6, which is wrong``)."""
 CLAUSE_BREAKS = frozenset(
@@ -160,7 +165,9 @@ class Assertions:
         if self._quoted(start, end):
             return "quoted, not stated"
         condition = _before(self.condition_ends, start) + 1
-        if (h := _first_in(self.hypotheses, condition, start)) is not None:
+        named = all(t[0].isalpha() for t in toks[start:end])
+        """A method name is tried, not supposed (``Let's try the Pythagorean theorem: …``): its computation decides."""
+        if not named and (h := _first_in(self.hypotheses, condition, start)) is not None:
             condition_end = _after(self.condition_ends, end, len(toks))
             next_step_end = _after(self.step_breaks, step_end + 1, len(toks))
             if _first_in(self.confirmations, condition_end, next_step_end) is None:
@@ -183,8 +190,8 @@ class Assertions:
 
     def _asked(self, start: int, end: int) -> str | None:
         """``?`` when the match stands in the asked part of a question (nothing but words between it and the ``?``,
-        or a question opening before it: ``Is AB = 6, BC = 8?``), ``whether`` when that word opens its clause (``and``
-        joins clauses it asks: ``whether AB = 6 and BC = 8``)."""
+        a question opening before it: ``Is AB = 6, BC = 8?``, or a tag after it: ``AB = 6, right?``), ``whether``
+        when that word opens its clause (``and`` joins clauses it asks: ``whether AB = 6 and BC = 8``)."""
         toks = self.toks
         opened = _before(self.conclusions, start) + 1
         condition = max(opened, _before(self.condition_ends, start) + 1)
@@ -196,6 +203,9 @@ class Assertions:
         if _first_in(self.conclusions, end, sentence_end) is not None:
             return None
         if _first_in(self.clause_starts, end, sentence_end) is None or _first_in(self.question_opens, opened, start):
+            return QUESTION
+        tag = _before(self.clause_starts, sentence_end) + 1
+        if tag > end and all(t in _TAGS for t in toks[tag:sentence_end]):
             return QUESTION
         return None
 
