@@ -54,6 +54,12 @@ _SPELLINGS = [
 ]
 """Spacing commands, ``\\left`` / ``\\right`` and ``$`` removed wherever they stand (``1\\,000`` is 1000, ``-\\,\\pi``
 is -pi), unicode operators written as the commands the parser reads."""
+_READABLE = re.compile(
+    r"(?:\\(?:[dt]?frac|sqrt|pi|cdot|times|div|displaystyle|limits|nolimits|big|Big|bigg|Bigg)(?![A-Za-z])"
+    r"|sqrt|pi|[\d.+\-*/^(){}\s−])*"
+)
+"""Every character an evaluable answer can hold: anything else (a letter, ``=``, ``,``, ``!``) is refused before
+parsing, as the evaluator would refuse it after."""
 _INTEGER = re.compile(r"\d+")
 _ROOTED = re.compile(r"\d+(?:\.\d+)?")
 """A number ``\\sqrt`` takes without braces (``\\sqrt 2``, ``\\sqrt2.5``)."""
@@ -84,6 +90,8 @@ def numeric_value(answer: str) -> Fraction | float | None:
         return None
     for pattern, spelling in _SPELLINGS:
         answer = pattern.sub(spelling, answer)
+    if not _READABLE.fullmatch(answer):
+        return None
     items = parse(answer).items
     if len(items) != 1:
         return None
