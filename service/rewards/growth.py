@@ -5,7 +5,7 @@ products exactly and expands powers of sums: ``(10^{10})!``, ``\\binom{10^9}{10^
 or ``2^{\\frac{1}{2^{1000}}}`` (compared with 1) run until the worker is killed. No benchmark answer
 needs such a value, so an answer (or reference) that would is refused before sympy sees it.
 
-A small, forgiving parser walks the LaTeX or plain-text expression once and estimates every
+The answer's tree (:mod:`.latex`, the one parse numeric evaluation reads too) is folded once to estimate every
 subexpression's size: ``log10`` of its magnitude when it is a number, the count of terms its
 expansion would have when it holds variables, and how deeply exponents nest. Anything it does not
 understand is a symbol of unknown size, which never trips a limit on its own.
