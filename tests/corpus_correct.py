@@ -209,6 +209,12 @@ QUANTITIES: list[Case] = [
     ("The total is two thousand and forty.", "2040", None),
     ("The basket contains 7 apples, 3 of which are red.", "7", None),
     ("The answer is 7. We get 7 if we add 3 and 4.", "7", None),
+    ("The answer is 21 (7 in each of 3 rows).", "21", None),
+    ("7 (rounded to the nearest whole number)", "7", None),
+    ("7 is the minimum number of coins needed.", "7", None),
+    ("12 cm (120 mm in other units)", "12", None),
+    ("The answer is 7. Double-checking: 3 + 4 = 7.", "7", None),
+    ("The answer is 7, the least of the three.", "7", None),
     ("The population is about 4 thousand.", "4000", None),
     ("7k", "7000", None),
     ("2 dozen", "24", None),
@@ -356,6 +362,9 @@ YES_NO: list[Case] = [
     ("False", "no", None),
     ("Answer: Yes", "yes", None),
     ("Y", "yes", None),
+    ("No, not necessarily.", "no", None),
+    ("No, not always.", "no", None),
+    ("Yes. I think the key step is the parallel lines.", "yes", None),
 ]
 
 TEXT: list[Case] = [

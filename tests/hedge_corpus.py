@@ -73,6 +73,20 @@ EVERY_KIND = [
     "{r} (I'm guessing)",
     "The answer is {r}.\n\nNote: {w} is also a valid interpretation.",
     "The answer is {r}.\n\n{W} would also be acceptable.",
+    "{r} ({w} in the other case)",
+    "The answer is {r} ({w} by another convention).",
+    "The answer is {r}. I'm not sure.",
+    "The answer is {r}. I am not entirely confident.",
+    "{r} (unverified)",
+    "{r} (but double-check)",
+    "{r}\n\nThough {w} cannot be ruled out.",
+    "The answer is {r}. {W} is equally valid.",
+    "The answer is {r}. Some would say {w}.",
+    "{r} (some sources give {w})",
+    "{r}, though {w} is close.",
+    "{r}. Scratch that: {w}.",
+    "{r}\n\n{w}?",
+    "**Answer**: {r}\n\n**Alternative answer**: {w}",
 ]
 """Hedges that any kind of answer can be written as."""
 
@@ -93,6 +107,11 @@ NUMBERS = [
     "\\boxed{{{r}}}, but I am not sure.",
     "The answer is {r}. We get {w} if we add the two legs.",
     "The answer is {r}, with {w} of them also possible.",
+    "{r} (±1)",
+    "{r} at minimum",
+    "{r} at the very least",
+    "{r}+",
+    "{r}, usually.",
 ]
 """Hedges written with numbers and maths: bounds, tolerances, alternatives inside maths, tables."""
 
@@ -112,6 +131,17 @@ YES_NO = [
     "Perhaps yes.",
     "Yes or no, depending on how the angle is measured.",
     "Yes.\n\nNo.",
+    "Mostly yes.",
+    "Yes, in some cases.",
+    "Yes (mostly).",
+    "Partly yes.",
+    "Sort of, yes.",
+    "Yes. Actually no.",
+    "Generally yes.",
+    "Yes (I think).",
+    "Yes - but it could go either way.",
+    "yes (no)",
+    "Yes — although no is defensible.",
 ]
 WORDS = [
     "It is {r}, unless it is {w}.",

@@ -43,10 +43,13 @@ from .vocabulary import (
     ANSWER_PHRASE,
     CONDITIONAL,
     COPULA,
+    CORRECTIONS,
+    DOUBT,
     EITHER,
     JUSTIFICATION,
     LIKELY,
     NEGATION,
+    QUALIFIERS,
     SECOND_THOUGHT_PHRASES,
     SECOND_THOUGHTS,
     UNCERTAIN,
@@ -66,7 +69,7 @@ _SENTENCE = re.compile(r"(?:[^\n.!?]|[.!?](?!\s|$))+(?:[.!?]+|\n|$)|[.!?\n]")
 _CLAUSE_BREAK = re.compile(r"[,;(]")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|n't\b", re.IGNORECASE)
 _YES_NO_SITE = re.compile(
-    r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)\]*]|$|\\|\x04)|\s+(?:is|was|seems|appears)\b)", re.IGNORECASE
+    r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?()\]*]|$|\\|\x04)|\s+(?:is|was|seems|appears)\b)", re.IGNORECASE
 )
 _LETTER_SITE = re.compile(
     r"\b(?:option|choice)\s*\(?([A-Z])\b\)?|(?<![\w\\'’])\(([A-Z])\)|(?<![\w\\'’])([A-Z])(?=\s*(?:[.,;:!)\]*]|$))"
@@ -109,12 +112,16 @@ _ASIDE = re.compile(
 )
 """A remark in parentheses that offers another value or doubts the answer (``B (or C)``, ``\\frac{3}{4} (or
 \\frac{4}{3})``, ``Yes (I'm guessing)``), whatever kind of value stands beside it."""
-_CORRECTION = re.compile(r"^\s*(?:no|nope|actually|correction)\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE)
+_CORRECTION = re.compile(
+    r"^\s*(?P<marker>no|nope|actually|" + "|".join(CORRECTIONS) + r")\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE
+)
 """``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
 _RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
 """``the number of points that could be in the domain is 19``: a doubt inside the subject is not about the answer."""
 _QUIET = re.compile(r"[\w\s().,:;$€£¥*`'\"{}^_/+=°%\\-]{0,60}")
-_QUIET_SIGNS = re.compile(r"\\(?:pm|mp|vee|lor|le|ge|leq|geq|neq|lt|gt|text|mathrm)(?![A-Za-z])")
+_QUIET_SIGNS = re.compile(
+    r"\\(?:pm|mp|vee|lor|le|ge|leq|geq|neq|lt|gt|text|mathrm)(?![A-Za-z])|(?<=[\w}])\+(?=\s*(?:$|[.,;:!?)]))"
+)
 _MARKERS = word_pattern(
     UNCERTAIN
     | EITHER
@@ -136,8 +143,17 @@ _MARKERS = word_pattern(
         "up",
         "likely",
         "unlikely",
+        "equally",
+        "close",
+        "some",
+        "others",
+        "minimum",
+        "maximum",
+        "alternative",
+        "actually",
         r"\w+n't",
-    }
+    },
+    (*DOUBT, *QUALIFIERS, *CORRECTIONS),
 )
 """Words that could give a claim a stance: a block without them (and short, see :func:`_quiet`) is read at once."""
 _ESCAPED_BREAK = re.compile(r"\\n(?![A-Za-z])")
@@ -170,6 +186,40 @@ _WOULD_BE_VALUE = re.compile(
 """``it would be gray``: the value a sentence with a condition offers."""
 _DEPENDS = re.compile(r"\b(?:it|that|this|the\s+answer)\s+(?:all\s+)?depends\b", re.IGNORECASE)
 """``It depends; green.``: the answer is left to a condition, whatever kind of value follows."""
+_ACTUALLY = re.compile(r"^\s*(?P<marker>actually)\s+(?P<value>(?:yes|no|true|false)\b.*)", re.IGNORECASE)
+"""``Yes. Actually no.``: a yes/no taken back without a comma."""
+_UNIT = r"(?:\s*(?!(?:is|are|was|were|be|the|an?|of|in|at)\b)[A-Za-z]{1,6}\.?(?:\^\{?[23]\}?)?){0,2}?"
+"""Up to two unit words between a value and what is said of it (``12 cm (±1)``, ``12 cm at minimum``)."""
+_TOLERANCE = re.compile(_UNIT + r"\s*\(\s*(?:±|∓|\\pm|\\mp|\+\s*/\s*-|-\s*/\s*\+)")
+"""``7 (±1)``: a tolerance in parentheses after the value."""
+_LINE_QUESTION = re.compile(r"(.*?\S)\s*\?+[\s*_`]*")
+"""A line that is a value asked (``D?``, ``No?``): left open."""
+_PAREN_VALUE = re.compile(
+    r"\(\s*(?P<value>[^()\s]+(?:\s+[^()\s]+){0,3}?)\s+(?:in|by|for|under|with|using|according\s+to)\s+"
+    r"(?:the\s+|an?\s+)?(?:other|another|different|alternative|second|some)\b"
+    r"(?!\s+(?:units?|terms|words|forms?|notation|scientific|decimal|format))[^()]*\)",
+    re.IGNORECASE,
+)
+"""``(8 in the other case)``, ``(\\frac{4}{3} by another convention)``, ``(D under a different reading)``: a
+parenthesis that opens with another value said of another reading."""
+_PAREN_AFTER_VALUE = re.compile(r"[\w}$*%]\s*\(\s*[-+±\\\w]")
+_PAREN_OFFER = re.compile(r"^\s*\(\s*$")
+_NOT_OFFERED = re.compile(
+    r"[×*+=/^·÷]|\\times|\\cdot|\\frac|\d\s*-\s*\d|\b(?:s\.?\s?f|d\.?\s?p|sig\w*|significant|decimal|step|eq)\b",
+    re.IGNORECASE,
+)
+"""What makes a parenthesis after a value its working or its precision (``24 (4 × 6)``, ``7 (3 s.f.)``), not
+another value offered."""
+_YES_NO_OPENERS = frozenset({"no", "nope", "actually"})
+"""A yes/no answer opens with these (``No, the lines do not meet.``, ``Actually, yes.``): no correction there."""
+_DOUBT = word_pattern((), DOUBT)
+_QUALIFIED = word_pattern((), QUALIFIERS)
+_BOUND_AFTER = re.compile(
+    _UNIT + r"(?:\+(?=\s*(?:$|[.,;:!?)]))|\s*(?:(?:at\s+(?:the\s+)?(?:very\s+)?)?(?:least|minimum|maximum)\b|"
+    r"or\s+(?:more|less|fewer|greater|higher|lower|above|below|over|under)\b))",
+    re.IGNORECASE,
+)
+"""``7+``, ``7 at minimum``, ``7 at the very least``, ``7 or more``: a bound written after the value."""
 _THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|assuming|provided)\b", re.IGNORECASE)
 
 
@@ -300,6 +350,13 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     uncertain = [w for w in before_words + after_words if (w in doubt or w == "wait") and not _allowed(w, allow)]
     if uncertain:
         return Stance.UNCERTAIN, uncertain[0]
+    qualified = _QUALIFIED.search(near)
+    denied = qualified is not None and site.value == "no" and qualified.group(0).lower().startswith("not")
+    if qualified is not None and not denied and not _allowed(qualified.group(0), allow):
+        return Stance.UNCERTAIN, qualified.group(0)
+    bound_after = _BOUND_AFTER.match(sentence, site.end)
+    if bound_after is not None and not _allowed(bound_after.group(0).strip(), allow):
+        return Stance.BOUNDED, " ".join(bound_after.group(0).split())
     offered = next((w for w in before_words if w == "or" or w in SECOND_THOUGHTS), None)
     if offered is not None and _in_parentheses(sentence, site.start) and not _allowed(offered, allow):
         return Stance.ALTERNATIVE, offered
@@ -423,6 +480,7 @@ def _quiet(block: str) -> bool:
         and not _QUIET_SIGNS.search(block)
         and not _MARKERS.search(block)
         and not _CORRECTION.match(block)
+        and not _PAREN_AFTER_VALUE.search(block)
     )
 
 
@@ -465,6 +523,10 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         value = _line_value(line, marked, expect, alone)
         if value is not None:
             anchored.append((position, Claim(value, Stance.ASSERTED, "line")))
+        elif (asked := _LINE_QUESTION.fullmatch(line)) and (
+            value := _line_value(asked.group(1), marked, expect, alone)
+        ):
+            anchored.append((position, Claim(value, Stance.UNCERTAIN, "line", "?")))
         anchored += [(position, Claim(cell, Stance.ASSERTED, "table")) for cell in _table_values(line, expect)]
         position += len(line) + 1
     zone = min((offset for offset, _ in anchored), default=None)
@@ -487,8 +549,14 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
     asserted (an asserted value in a sentence is the statement reader's to read)."""
     sites = _sites(sentence, marked, expect)
     claims = []
+    offered = _offered_in_parentheses(sentence, sites)
     for index, site in enumerate(sites):
+        if index in offered:
+            claims.append(Claim(site.value, Stance.ALTERNATIVE, "offered", "("))
+            continue
         stance, marker = _stance(sentence, sites, index, allow)
+        if stance is Stance.ASSERTED and _TOLERANCE.match(sentence, site.end) and not _allowed("\\pm", allow):
+            stance, marker = Stance.ALTERNATIVE, "±"
         if not full and stance in _MAY_OFFER and _offered_if(sentence, site, index):
             claims.append(Claim(site.value, Stance.CONDITIONAL, "offered", marker or "if"))
             continue
@@ -508,8 +576,11 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
     if full and (aside := _aside(sentence, marked, allow)) is not None:
         claims.append(aside)
+    if (doubt := _DOUBT.search(sentence)) is not None and not _allowed(doubt.group(0), allow):
+        claims.append(Claim(marked.unmask(sentence).strip(), Stance.UNCERTAIN, "sentence", doubt.group(0).lower()))
     if not any(claim.where == "offered" for claim in claims):
         claims += _offered_words(sentence, marked, full, expect)
+    claims += _parenthesised_values(sentence, marked, expect, {claim.value for claim in claims})
     if (depends := _DEPENDS.search(sentence)) is not None and not _allowed(depends.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.CONDITIONAL, "sentence", "depends"))
     return claims + _offered(sentence, marked, expect, allow, short=False)
@@ -530,6 +601,44 @@ def _offered_words(sentence: str, marked: _Marked, full: bool, expect: str) -> l
     if not value or len(value.split()) > _TEXT_ANSWER_WORDS:
         return []
     return [Claim(value, Stance.CONDITIONAL, "offered", "if")]
+
+
+def _parenthesised_values(sentence: str, marked: _Marked, expect: str, read: set[str]) -> list[Claim]:
+    """Values that open a parenthesis said of another reading (``12 cm (13 cm in the other case)``, ``B (D by another
+    convention)``): offered, graded like a second value. Only what looks like a value of the reference's kind (digits,
+    maths, a capital letter, yes/no); working and precision (``(4 × 6 by the area formula)``) are not offers."""
+    claims = []
+    for m in _PAREN_VALUE.finditer(sentence):
+        value = marked.unmask(m.group("value")).strip(" ,")
+        if value in read:
+            continue
+        looks = (
+            re.fullmatch(r"[A-Z]", value)
+            if expect == "letter"
+            else value.lower() in YES_NO
+            if expect == "yes_no"
+            else re.search(r"[\d\\]", value)
+        )
+        if looks:
+            claims.append(Claim(value, Stance.ALTERNATIVE, "offered", "("))
+    return claims
+
+
+def _offered_in_parentheses(sentence: str, sites: list[_Site]) -> set[int]:
+    """Sites that open a parenthesis right after another value (``7 (8 in the other case)``, ``yes (no)``): offered
+    beside it and graded (the same value is a restatement: ``0.5 (50%)``); working and precision are not offers."""
+    offered = set()
+    for index in range(1, len(sites)):
+        site, before = sites[index], sites[index - 1]
+        if before.where == "box" or not _PAREN_OFFER.match(sentence[before.end : site.start]):
+            continue
+        close = sentence.find(")", site.end)
+        inside = sentence[site.start : close if close >= 0 else len(sentence)]
+        if not _NOT_OFFERED.search(inside) and not any(
+            s.start < len(sentence) and site.end < s.start < close for s in sites
+        ):
+            offered.add(index)
+    return offered
 
 
 def _aside(sentence: str, marked: _Marked, allow: str) -> Claim | None:
@@ -563,10 +672,12 @@ def _offered(sentence: str, marked: _Marked, expect: str, allow: str, short: boo
     also = ALSO.search(sentence)
     if also is not None:
         before = sentence[: also.start()].split()
-        if before and not _allowed(also.group(0), allow):
-            claims.append(Claim(marked.unmask(before[-1]).strip(".,"), Stance.ALTERNATIVE, "alternative", "also"))
-    correction = _CORRECTION.match(sentence) if expect != "yes_no" else None
-    if correction is not None:
+        offered = before[-1] if before else next(iter(sentence[also.end() :].split()), "")
+        if offered and not _allowed(also.group(0), allow):
+            claims.append(Claim(marked.unmask(offered).strip(".,"), Stance.ALTERNATIVE, "alternative", "also"))
+    correction = _CORRECTION.match(sentence) or (_ACTUALLY.match(sentence) if expect == "yes_no" else None)
+    taken_back = correction is not None and (correction.re is _ACTUALLY or expect != "yes_no")
+    if correction is not None and (taken_back or correction.group("marker").lower() not in _YES_NO_OPENERS):
         claims.append(
             Claim(marked.unmask(correction.group("value")).strip(" ."), Stance.ALTERNATIVE, "alternative", "no")
         )

@@ -32,15 +32,51 @@ ALTERNATIVE = frozenset({"or", "either", "versus", "vs", "alternatively", "other
 """Offers another value beside the one stated (``7 or 8``, ``It is green, unless it is gray``)."""
 ALTERNATIVE_MATH = ("\\pm", "±", "\\mp", "\\vee", "\\lor", "∨", "|")
 """Inside maths they join alternatives (``7 \\vee 8``, ``\\boxed{7|8}``, ``7 \\pm 2``)."""
+_FITTING = r"(?:fits?|works?|is\s+possible|possible|valid|correct|acceptable|defensible|plausible|reasonable|satisf\w+)"
 ALSO = re.compile(
-    r"\b(?:also|too|as\s+well)\s+(?:be\s+)?(?:an?\s+)?"
-    r"(?:fits?|works?|is\s+possible|possible|valid|correct|acceptable|defensible|plausible|reasonable|satisf\w+)\b",
+    r"\b(?:(?:also|too|as\s+well)\s+(?:be\s+)?(?:an?\s+)?" + _FITTING + r"|(?:equally|just\s+as)\s+(?:an?\s+)?"
+    r"(?:valid|correct|good|likely|plausible|possible|acceptable|reasonable|well)|(?:is|are)\s+(?:also\s+)?"
+    r"(?:close|a\s+close\s+second|defensible|arguable)|(?:some(?:\s+\w+)?|others?)\s+(?:would\s+|might\s+|may\s+|could\s+)?"
+    r"(?:say|argue|give|claim|suggest|prefer|answer))\b",
     re.I,
 )
-"""``Eight also fits.``, ``8 is also a valid interpretation``, ``8 would also be acceptable``: a second value offered
-after the answer."""
+"""``Eight also fits.``, ``8 is also a valid interpretation``, ``8 would also be acceptable``, ``D is equally valid``,
+``though gray is close``, ``Some would say D``, ``some sources give 8``: a second value offered beside the answer."""
+DOUBT = (
+    "not sure",
+    "unsure",
+    r"not\s+(?:entirely\s+|completely\s+|100%\s+)?(?:certain|confident|sure)",
+    "uncertain",
+    "unverified",
+    r"(?:but|please|should|needs?\s+to)\s+(?:be\s+)?double[-\s]check(?:ed)?",
+    r"(?:could|might|may)\s+be\s+(?:wrong|mistaken|off)",
+    r"(?:cannot|can't|can\s+not)\s+be\s+(?:ruled\s+out|excluded|dismissed)",
+    r"(?:just\s+)?a\s+guess",
+    r"either\s+way",
+    r"could\s+go",
+)
+"""Regex fragments: doubt about the answer said in a sentence of its own (``The answer is 7. I'm not sure.``,
+``Though 8 cannot be ruled out.``)."""
+QUALIFIERS = (
+    "mostly",
+    "partly",
+    "partially",
+    "usually",
+    "generally",
+    "sometimes",
+    "somewhat",
+    r"sort\s+of",
+    r"kind\s+of",
+    r"in\s+(?:some|most|many)\s+cases",
+    r"not\s+(?:always|necessarily)",
+    r"i\s+(?:think|believe|suppose)",
+)
+"""Regex fragments: a value said to hold only in part (``Mostly yes.``, ``Yes, in some cases.``, ``7, usually``)."""
+CORRECTIONS = (r"scratch\s+that", r"never\s*mind", "correction", r"i\s+mean", "sorry")
+"""Regex fragments: a sentence opened by one of these takes the answer back (``Green. Scratch that: gray.``)."""
 BOUND = re.compile(
-    r"\bat\s+(?:least|most)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b", re.IGNORECASE
+    r"\bat\s+(?:the\s+)?(?:very\s+)?(?:least|most|minimum|maximum)\b|\b(?:no\s+)?(?:more|less|fewer|greater|smaller)\s+than\b|\bup\s+to\b",
+    re.IGNORECASE,
 )
 """A bound, not a value (``at most \\boxed{7}``, ``more than 8``)."""
 CONDITIONAL = frozenset({"if", "assuming", "depending", "depends", "provided", "suppose", "supposing"})
@@ -66,7 +102,11 @@ JUSTIFICATION = re.compile(
 numbers support the answer, they are not answers."""
 SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
 """A second thought: what follows reopens the answer (``Alternatively, 8.``, ``It is green, unless it is gray``)."""
-SECOND_THOUGHT_PHRASES = (r"or\s+(?:rather|maybe|perhaps|possibly)", r"on\s+second\s+thought")
+SECOND_THOUGHT_PHRASES = (
+    r"or\s+(?:rather|maybe|perhaps|possibly)",
+    r"on\s+second\s+thought",
+    r"alternative\s+(?:answer|solution|value|option)",
+)
 LIKELY = frozenset({"likely", "unlikely"})
 """Doubt about the value beside it (``7 is likely the answer``); before the copula it describes the subject (``The
 most likely sum is 7``)."""
@@ -160,7 +200,7 @@ OPERATION = frozenset(
 )
 """Words that change a value (``twice 5``, ``10 minus 4``): what follows them is an operation, not the value."""
 PROSE = UNCERTAIN | EITHER | NEGATION | ALTERNATIVE | OPERATION | {"is", "and", "no", "but", "if", "else", "correct"}
-PROSE |= {"could"}
+PROSE |= {"could", "least", "most", "minimum", "maximum"}
 """Words that hedge, comment on or change a value: never unit words after a number, and a bare answer holding
 one of them (and not its reference) is no plain value (:mod:`.answers`)."""
 
