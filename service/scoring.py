@@ -75,10 +75,12 @@ def _utf8_over(text: str, limit: int) -> bool:
     )
 
 
-def check_limits(request: ScoreRequest, config: Config) -> None:
+def check_limits(request: ScoreRequest, config: Config) -> list[str]:
+    """Raise :class:`LimitError` for the first limit the request crosses; else each group's reference as JSON."""
     if len(request.groups) > config.max_groups:
         raise LimitError("groups", f"{len(request.groups)} groups, the limit is {config.max_groups}")
     total = 0
+    references = []
     for g, group in enumerate(request.groups):
         n = len(group.completions)
         total += n
@@ -92,6 +94,7 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
             raise LimitError(f"groups[{g}].reference", "reference is nested too deeply") from None
         if _utf8_over(reference, config.max_reference_bytes):
             raise LimitError(f"groups[{g}].reference", f"reference is over {config.max_reference_bytes} bytes as JSON")
+        references.append(reference)
         for c, text in enumerate(group.completions):
             if _utf8_over(text, config.max_completion_bytes):
                 raise LimitError(
@@ -99,6 +102,7 @@ def check_limits(request: ScoreRequest, config: Config) -> None:
                 )
     if total > config.max_trajectories:
         raise LimitError("groups", f"{total} completions in all, the limit is {config.max_trajectories}")
+    return references
 
 
 def scoring_options(request: ScoreRequest) -> tuple[Settings, dict]:
@@ -164,12 +168,15 @@ class Scorer:
         """The measured rate pending trajectories drain at, for ``Retry-After``."""
         self.behaviour = Behaviour(metrics, config.metrics_runs)
         """What the policy is paid for, counted per profile, version and run (``/metrics``, ``stats.rates``)."""
+        self._admitted: tuple[ScoreRequest, list[str]] | None = None
+        """The request :meth:`admit` last let through and its references as JSON, for :meth:`start` in the
+        same event-loop turn (serialising every reference twice was a few percent of a large request)."""
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
         cannot be scored now. Call :meth:`start` (or :meth:`score`) in the same event-loop turn, so
         that no other request is admitted against the same count."""
-        check_limits(request, self.config)
+        references = check_limits(request, self.config)
         if not self.pool.available:
             raise NotReady("no scoring worker is ready yet")
         if not self.has_room(request):
@@ -178,6 +185,7 @@ class Scorer:
                 f"overloaded: {pending} trajectories pending, the limit is {self.config.max_pending_trajectories}",
                 self.retry_after(pending),
             )
+        self._admitted = (request, references)
 
     def has_room(self, request: ScoreRequest) -> bool:
         n = sum(len(g.completions) for g in request.groups)
@@ -225,6 +233,8 @@ class Scorer:
         """Submit the request's work now, in the caller's event-loop turn (so an admission check just
         before it stays exact however the result is awaited), and return the response to await."""
         started = time.perf_counter()
+        admitted, self._admitted = self._admitted, None
+        references = admitted[1] if admitted is not None and admitted[0] is request else None
         settings, versioned = scoring_options(request)
         items = []
         group_errors: dict[int, str] = {}
@@ -232,7 +242,7 @@ class Scorer:
         for index, group in enumerate(request.groups):
             try:
                 fields = _scored_fields(group.reference, request.profile)
-                key = _reference_json(group.reference)
+                key = references[index] if references is not None else _reference_json(group.reference)
                 if (where := _lone_surrogate(key)) is not None:
                     raise UnusableReference(f"not valid Unicode: a lone surrogate {where}")
                 reference_key_steps(CoreReference(*fields))
