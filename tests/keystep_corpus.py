@@ -109,6 +109,9 @@ DOUBTED = [
     "{s}, which is probably right.",
     "I am unsure, but maybe {s}.",
     "{s}, possibly.",
+    "{s} (I'm not sure).",
+    "{s}, but I am not sure.",
+    "{s} could be right.",
 ]
 """Each leaves the target open: the answer reader's doubts (:data:`service.rewards.vocabulary.UNCERTAIN`)."""
 
@@ -414,6 +417,7 @@ AB_STYLES = [
     "AB = 6 is not given. We compute it: AB = 6.",
     "AB = 6 ✓",
     "AB = 6 (not 7).",
+    "AB = 6, as we might expect from the grid.",
     "Suppose the grid unit is 1 cm; then AB = 6.",
     "Is the grid square? Yes, so AB = 6.",
     "AB = 6, so is BC shorter? No, BC is longer.",

@@ -10,8 +10,8 @@ question, conditional), read over a statement's scope:
   hold``, ``cannot be``: :data:`.vocabulary.TRUTH`), there or in a ``which``/``this`` clause that follows
   (``AB = 6 is wrong``, ``AB = 6, which is false``); a negation of something else leaves it stated
   (``AB = 6 is not given``, ``AB = 6, which is not a coincidence``);
-- **doubted**: a doubt in its clause (``Maybe AB = 6``, ``I guess BC = 8``, ``AB = 6 probably``), or a clause right
-  after it that opens with one (``AB = 6, maybe 7``);
+- **doubted**: a doubt in its clause (``Maybe AB = 6``, ``I guess BC = 8``, ``AB = 6 probably``), or in a clause right
+  after it that opens with one or holds only words (``AB = 6, maybe 7``, ``AB = 6, but I am not sure``);
 - **asked**: its sentence is a question and it stands in the asked part (``Is AB = 6?``, ``AB = 6?``, ``Could the
   Pythagorean theorem apply?``, ``AB = 6, right?``; ``Given AB = 6, what is AC?`` asks only about AC), or it
   follows ``whether``;
@@ -68,8 +68,9 @@ SUPPOSITIONS = (CONDITIONAL - {"depending", "provided"}) | frozenset(
 HYPOTHESES = SUPPOSITIONS - {"say", "guess"}
 """Suppositions that leave a statement open until the step confirms it (``say`` also reports: ``we can say that``;
 ``guess`` is a doubt)."""
-DOUBT_PHRASES = frozenset(tuple(p.split()) for p in UNCERTAIN_PHRASES if not p.startswith("not "))
-"""The answer reader's doubts of two words (``could be``, ``may be``); ``not sure`` is a negation already."""
+DOUBT_PHRASES = frozenset(tuple(p.split()) for p in UNCERTAIN_PHRASES)
+"""The answer reader's doubts of two words (``could be``, ``may be``, ``not sure``: a negation after a statement
+refutes it only with a truth word, so ``AB = 6 (I'm not sure)`` is read as the doubt it is)."""
 _DOUBT_HEADS = frozenset(head for head, *_ in DOUBT_PHRASES)
 QUOTE = '"'
 """Quotes of every kind, as :func:`.text.tokens` writes them."""
@@ -78,6 +79,7 @@ _CONCLUSIONS = frozenset("so thus hence therefore but".split())
 _QUESTION_OPENERS = frozenset("= are does do did could can would should will has have must might may".split())
 """A clause opening with one of these asks its sentence as a whole (``Is AB = 6, BC = 8?``; ``is`` reads ``=``)."""
 _CLAUSE_STARTS = frozenset({",", ";", ":"})
+_TAG_WORDS = 4
 _TAGS = TRUTH | NEGATIONS | frozenset({"t", "=", "that", "this"})
 """A last clause of these words asks about what comes before it (``AB = 6, right?``, ``…, isn't it?``, ``…, is that
 correct?``)."""
@@ -88,6 +90,8 @@ CLAUSE_BREAKS = frozenset(
     | set("so thus hence therefore then and but since because however while whereas".split())
 )
 _SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
+_INNER_BREAKS = CLAUSE_BREAKS - _SENTENCE_BREAKS
+_MODALS = frozenset({"might", "could", "may"})
 _BARE_NO = frozenset({"no", "nope"})
 """A sentence without numbers or symbols that ends with one of these, or holds a verdict, is a bare verdict on the
 sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
@@ -117,6 +121,9 @@ class Assertions:
         self.hypotheses = [i for i, t in enumerate(toks) if t in HYPOTHESES]
         self.condition_ends = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS and t != "and"]
         self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or _doubt_phrase(toks, i)]
+        self.own_doubts = [i for i in self.doubts if toks[i] not in _MODALS]
+        """Doubts a remark after a statement casts on it (``…, but I am not sure``); a modal there is about something
+        else (``AC = 10, as we might expect``)."""
         self.asking = [i for i, t in enumerate(toks) if t in INDIRECT_QUESTION]
         self.conclusions = [i for i, t in enumerate(toks) if t in _CONCLUSIONS or t in _SENTENCE_BREAKS]
         self.clause_starts = [i for i, t in enumerate(toks) if t in _CLAUSE_STARTS]
@@ -126,6 +133,10 @@ class Assertions:
             if t in _QUESTION_OPENERS and (i == 0 or toks[i - 1] in _CLAUSE_STARTS or toks[i - 1] in _SENTENCE_BREAKS)
         ]
         self.quotes = [i for i, t in enumerate(toks) if t == QUOTE]
+        self.symbols = [0] * (len(toks) + 1)
+        """Prefix counts of the tokens that are neither words nor ``=``."""
+        for i, t in enumerate(toks):
+            self.symbols[i + 1] = self.symbols[i] + (not t[0].isalpha() and t != "=")
         self.truths = [i for i, t in enumerate(toks) if t in TRUTH or t in VERDICTS]
         self.words = [i for i, t in enumerate(toks) if t not in NEGATIONS and t not in {"t", "="}]
         """Positions of what a negation can be about (not another negation, not ``is``)."""
@@ -148,11 +159,18 @@ class Assertions:
             after = _after(self.clause_breaks, following, len(toks))
             if toks[following] in _REFERRING and (i := self._denial(following, after)) is not None:
                 return f"refuted ({toks[i]})"
+            while following < len(toks) - 1 and toks[following] in _INNER_BREAKS:
+                following += 1
+            after = _after(self.clause_breaks, following, len(toks))
+            remark = self.symbols[after] == self.symbols[following]
+            """The clause holds only words (``but I am not sure``), not another statement (``maybe 7``)."""
             if toks[following] in _REFERRING or toks[following] in UNCERTAIN:
                 if (i := _first_in(self.doubts, following, after)) is not None:
-                    return f"doubted ({toks[i]})"
+                    return f"doubted ({self._doubt(i)})"
+            if remark and (i := _first_in(self.own_doubts, following, after)) is not None:
+                return f"doubted ({self._doubt(i)})"
         if (i := _first_in(self.doubts, clause_start, clause_end)) is not None:
-            return f"doubted ({toks[i]})"
+            return f"doubted ({self._doubt(i)})"
         step_end = _after(self.step_breaks, end, len(toks))
         supposed = _first_in(self.suppositions, clause_start, start)
         if supposed is not None and (i := _first_in(self.verdicts, end, step_end)) is not None:
@@ -173,6 +191,10 @@ class Assertions:
             if _first_in(self.confirmations, condition_end, next_step_end) is None:
                 return f"a hypothesis never confirmed ({toks[h]})"
         return None
+
+    def _doubt(self, i: int) -> str:
+        """The doubt at ``i`` as written (``maybe``, ``not sure``)."""
+        return " ".join(self.toks[i : i + 2]) if _doubt_phrase(self.toks, i) else self.toks[i]
 
     def _denial(self, start: int, end: int) -> int | None:
         """The first word in ``[start, end)`` that denies what comes before it: a verdict, or a negation of its truth
@@ -205,7 +227,7 @@ class Assertions:
         if _first_in(self.clause_starts, end, sentence_end) is None or _first_in(self.question_opens, opened, start):
             return QUESTION
         tag = _before(self.clause_starts, sentence_end) + 1
-        if tag > end and all(t in _TAGS for t in toks[tag:sentence_end]):
+        if end < tag and sentence_end - tag <= _TAG_WORDS and all(t in _TAGS for t in toks[tag:sentence_end]):
             return QUESTION
         return None
 
