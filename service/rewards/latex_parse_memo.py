@@ -17,6 +17,7 @@ calls): the reference rules the benchmark compares against run the library uncha
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,16 @@ from contextvars import ContextVar
 
 ENABLED = True
 """Off, every parse is the ordinary one (tests compare the two)."""
-MAX_SHAPES = 4096
-"""Token-type sequences whose decisions are kept (least recently used dropped): a few hundred ints each."""
+MAX_SHAPES = 2048
+"""Token-type sequences whose decisions are kept (least recently used dropped). Each is two packed arrays of
+machine ints, 8 bytes a token and 8 a decision: at most about 16 MB for 512-character answers, far less for
+the short ones answers are."""
 _ACTIVE: ContextVar[bool] = ContextVar("remembered_parses", default=False)
 MAX_NUMBERS = 4096
 """Number texts whose sympy value is kept (all dropped when full): a sympy number is immutable."""
 _NUMBERS: dict[tuple[str, bool], object] = {}
-_DECISIONS: OrderedDict[tuple, tuple[tuple[int, int], ...]] = OrderedDict()
+_DECISIONS: OrderedDict[bytes, array] = OrderedDict()
+"""(token type, channel) of each token, packed -> (decision, alternative) of each prediction, flat."""
 _COUNTS = {"replayed": 0, "fell_back": 0}
 
 
@@ -74,23 +78,24 @@ def _install() -> bool:
     class Recording(ParserATNSimulator):
         def __init__(self, parser):
             super().__init__(parser, parser.atn, parser.decisionsToDFA, parser.sharedContextCache)
-            self.taken: list[tuple[int, int]] = []
+            self.taken = array("i")
 
         def adaptivePredict(self, input, decision, outerContext):  # noqa: N802 (ANTLR's name)
             alt = super().adaptivePredict(input, decision, outerContext)
-            self.taken.append((decision, alt))
+            self.taken.extend((decision, alt))
             return alt
 
     class Replaying(ParserATNSimulator):
         def __init__(self, parser, taken):
             super().__init__(parser, parser.atn, parser.decisionsToDFA, parser.sharedContextCache)
-            self.taken = iter(taken)
+            self.taken, self.at = taken, 0
 
         def adaptivePredict(self, input, decision, outerContext):  # noqa: N802 (ANTLR's name)
-            recorded, alt = next(self.taken, (-1, 0))
-            if recorded != decision:
+            at = self.at
+            if at >= len(self.taken) or self.taken[at] != decision:
                 raise _Diverged
-            return alt
+            self.at = at + 2
+            return self.taken[at + 1]
 
     class Replayed(DefaultErrorStrategy):
         """``sync`` looks ahead for a syntax error; the same token types passed it when the decisions were
@@ -108,7 +113,7 @@ def _install() -> bool:
                 tokens.fill()
             except Exception:  # a lexer error: let the ordinary parser meet it where it would
                 return self._ordinary()
-            shape = tuple((t.type, t.channel) for t in tokens.tokens)
+            shape = array("i", [v for t in tokens.tokens for v in (t.type, t.channel)]).tobytes()
             taken = _DECISIONS.get(shape)
             if taken is not None:
                 _DECISIONS.move_to_end(shape)
@@ -118,13 +123,13 @@ def _install() -> bool:
                     tree = super().math()
                 except Exception:
                     return self._ordinary()
-                if next(replaying.taken, None) is None:
+                if replaying.at == len(taken):
                     _COUNTS["replayed"] += 1
                     return tree
                 return self._ordinary()
             recording = self._interp = Recording(self)
             tree = super().math()
-            _DECISIONS[shape] = tuple(recording.taken)
+            _DECISIONS[shape] = recording.taken
             if len(_DECISIONS) > MAX_SHAPES:
                 _DECISIONS.popitem(last=False)
             return tree
