@@ -12,6 +12,7 @@ from service.rewards.growth import unbounded_growth
 from service.rewards.latex import (
     MAX_DEPTH,
     MAX_NESTING,
+    UNICODE_SPELLINGS,
     Binom,
     Chain,
     Constant,
@@ -92,6 +93,26 @@ def test_the_tree(text, tree):
 
 def test_spacing_sizing_and_dollars_are_not_tokens():
     assert tokenize("$\\left( 2 \\, x \\right)$ ** 2") == ["(", "2", "x", ")", "^", "2"]
+
+
+def test_unicode_operators_are_read_as_the_commands_they_spell_when_asked():
+    """Numeric evaluation asks (``2×π`` is ``2 \\cdot \\pi``); by default they stay unknown symbols, as the growth
+    guard has always read them: an en dash read as a minus there would split a product of sums it refuses into a
+    difference it allows."""
+    assert tokenize("2×π ÷ √3 – 1·2∙3⋅4", unicode=True) == [
+        "2", "\\cdot", "\\pi", "\\div", "sqrt", "3", "-", "1", "\\cdot", "2", "\\cdot", "3", "\\cdot", "4",
+    ]  # fmt: skip
+    assert tokenize("2×π – 1") == ["2", "×", "π", "–", "1"]
+    assert parse("(a+b+c)^{10}–(a+b+c)^{10}", unicode=True) == parse("(a+b+c)^{10}-(a+b+c)^{10}")
+    assert unbounded_growth("(a+b+c)^{10}–(a+b+c)^{10}") is not None
+
+
+@given(st.lists(st.sampled_from([*map(chr, UNICODE_SPELLINGS), "2", "x", "{", "}", "^", " ", "\\frac"]), max_size=12))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_a_unicode_operator_parses_as_its_command(pieces):
+    text = "".join(pieces)
+    spelled = "".join(UNICODE_SPELLINGS.get(ord(p), p) if len(p) == 1 else p for p in pieces)
+    assert parse(text, unicode=True) == parse(spelled)
 
 
 def test_stray_closers_separate_expressions():

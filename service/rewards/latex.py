@@ -254,15 +254,35 @@ class Sequence(Node):
     items: tuple[Node, ...]
 
 
-def tokenize(text: str) -> list[str]:
+UNICODE_SPELLINGS = str.maketrans(
+    {
+        "π": " \\pi ",
+        "×": " \\cdot ",
+        "·": " \\cdot ",
+        "∙": " \\cdot ",
+        "⋅": " \\cdot ",
+        "÷": " \\div ",
+        "√": " sqrt ",
+        "–": "-",
+    }
+)
+"""Unicode operators as the commands the parser reads (``2×π`` is ``2 \\cdot \\pi``, ``√2`` is ``sqrt 2``, the en
+dash a minus). Only numeric evaluation asks for them: the growth guard reads a unicode operator as an unknown
+symbol, as it always has (``–`` as a minus would split a product it refuses into a difference it allows)."""
+
+
+def tokenize(text: str, unicode: bool = False) -> list[str]:
     """Numbers, commands, letter runs and single characters, with sizing commands, spacing and ``$`` dropped,
-    ``**`` read as ``^`` and ``−`` as ``-``."""
-    return _TOKEN.findall(_DROP.sub(" ", text.replace("−", "-").replace("**", "^")))
+    ``**`` read as ``^`` and ``−`` as ``-``; with ``unicode``, the operators of ``UNICODE_SPELLINGS`` too."""
+    text = text.replace("−", "-").replace("**", "^")
+    if unicode:
+        text = text.translate(UNICODE_SPELLINGS)
+    return _TOKEN.findall(_DROP.sub(" ", text))
 
 
-def parse(text: str) -> Sequence:
-    """The tree of ``text`` (LaTeX or plain); never raises."""
-    parser = _Parser(tokenize(text))
+def parse(text: str, unicode: bool = False) -> Sequence:
+    """The tree of ``text`` (LaTeX or plain; ``unicode`` as for :func:`tokenize`); never raises."""
+    parser = _Parser(tokenize(text, unicode))
     try:
         return parser.sequence()
     except RecursionError:  # not reached within the caps from a shallow caller; a deep caller still gets a tree

@@ -44,19 +44,12 @@ MAX_DIGITS = 5000
 _NESTING = 4
 """Levels of nested ``\\frac`` / ``\\sqrt`` read (deeper ones are left to math-verify)."""
 _FRACTIONS = frozenset({"\\frac", "\\dfrac", "\\tfrac"})
-_SPELLINGS = [
-    (re.compile(r"\\left|\\right|\\[,;:! ]|\$"), ""),
-    (re.compile(r"π"), " \\\\pi "),
-    (re.compile(r"[×·∙⋅]"), " \\\\cdot "),
-    (re.compile(r"÷"), " \\\\div "),
-    (re.compile(r"√"), " sqrt "),
-    (re.compile(r"–"), "-"),
-]
-"""Spacing commands, ``\\left`` / ``\\right`` and ``$`` removed wherever they stand (``1\\,000`` is 1000, ``-\\,\\pi``
-is -pi), unicode operators written as the commands the parser reads."""
+_SPACING = re.compile(r"\\left|\\right|\\[,;:! ]|\$")
+"""Spacing commands, ``\\left`` / ``\\right`` and ``$``, removed wherever they stand (``1\\,000`` is 1000, ``-\\,\\pi``
+is -pi); the parser reads unicode operators (``×``, ``÷``, ``π``, ``√``, ``–``) as the commands they spell."""
 _READABLE = re.compile(
     r"(?:\\(?:[dt]?frac|sqrt|pi|cdot|times|div|displaystyle|limits|nolimits|big|Big|bigg|Bigg)(?![A-Za-z])"
-    r"|sqrt|pi|[\d.+\-*/^(){}\s−])*"
+    r"|sqrt|pi|[\d.+\-*/^(){}\s−π×·∙⋅÷√–])*"
 )
 """Every character an evaluable answer can hold: anything else (a letter, ``=``, ``,``, ``!``) is refused before
 parsing, as the evaluator would refuse it after."""
@@ -88,11 +81,10 @@ def numeric_value(answer: str) -> Fraction | float | None:
     ``sqrt`` or ``pi`` are — or None when it is not a closed-form number we can evaluate."""
     if len(answer) > MAX_LENGTH:
         return None
-    for pattern, spelling in _SPELLINGS:
-        answer = pattern.sub(spelling, answer)
+    answer = _SPACING.sub("", answer)
     if not _READABLE.fullmatch(answer):
         return None
-    items = parse(answer).items
+    items = parse(answer, unicode=True).items
     if len(items) != 1:
         return None
     try:
