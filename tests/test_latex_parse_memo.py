@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -95,3 +96,20 @@ def test_off_the_memo_is_never_used(monkeypatch):
         _parsed("x^2+6x+9")
         _parsed("x^2+8x+16")
     assert memo_counts() == before
+
+
+def test_threads_parsing_at_once_get_the_ordinary_parses(monkeypatch):
+    """The memo is shared: threads recording, replaying and evicting at once still get the ordinary parse."""
+    monkeypatch.setattr(latex_parse_memo, "MAX_SHAPES", 3)  # evictions all the time
+    shapes = ["x^2+6x+9", "\\frac{x^2-9}{x-3}", "\\frac{6x}{\\sqrt{20}}", "(x+3)(x-5)", "\\frac{x}{4}+\\frac{x}{6}"]
+    texts = [_renumbered(shape, shift) for shift in range(1, 9) for shape in shapes]
+    expected = [_parsed(text) for text in texts]
+
+    def remembered(offset: int) -> list[str]:
+        with remembered_parses():
+            return [_parsed(text) for text in texts[offset:] + texts[:offset]]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(remembered, range(4)))
+    for offset, result in enumerate(results):
+        assert result == expected[offset:] + expected[:offset]

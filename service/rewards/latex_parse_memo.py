@@ -17,6 +17,7 @@ calls): the reference rules the benchmark compares against run the library uncha
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -36,6 +37,8 @@ _NUMBERS: dict[tuple[str, bool], object] = {}
 _DECISIONS: OrderedDict[bytes, array] = OrderedDict()
 """(token type, channel) of each token, packed -> (decision, alternative) of each prediction, flat."""
 _COUNTS = {"replayed": 0, "fell_back": 0}
+_LOCK = threading.Lock()
+"""The memo is shared by every thread that parses (the parses themselves need no lock)."""
 
 
 class _Diverged(Exception):
@@ -114,9 +117,11 @@ def _install() -> bool:
             except Exception:  # a lexer error: let the ordinary parser meet it where it would
                 return self._ordinary()
             shape = array("i", [v for t in tokens.tokens for v in (t.type, t.channel)]).tobytes()
-            taken = _DECISIONS.get(shape)
+            with _LOCK:
+                taken = _DECISIONS.get(shape)
+                if taken is not None:
+                    _DECISIONS.move_to_end(shape)
             if taken is not None:
-                _DECISIONS.move_to_end(shape)
                 replaying = self._interp = Replaying(self, taken)
                 self._errHandler = Replayed()
                 try:
@@ -129,9 +134,10 @@ def _install() -> bool:
                 return self._ordinary()
             recording = self._interp = Recording(self)
             tree = super().math()
-            _DECISIONS[shape] = recording.taken
-            if len(_DECISIONS) > MAX_SHAPES:
-                _DECISIONS.popitem(last=False)
+            with _LOCK:
+                _DECISIONS[shape] = recording.taken
+                if len(_DECISIONS) > MAX_SHAPES:
+                    _DECISIONS.popitem(last=False)
             return tree
 
         def _ordinary(self):
