@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
 ENABLED = True
 """Off, every parse is the ordinary one (tests compare the two)."""
@@ -48,7 +49,7 @@ class _Diverged(Exception):
 @contextmanager
 def remembered_parses() -> Iterator[None]:
     """Within this block, math-verify's LaTeX parses replay remembered ANTLR decisions (see the module doc)."""
-    token = _ACTIVE.set(ENABLED)
+    token = _ACTIVE.set(ENABLED and _install())
     try:
         yield
     finally:
@@ -60,9 +61,11 @@ def memo_counts() -> dict[str, int]:
     return {"shapes": len(_DECISIONS), **_COUNTS}
 
 
+@cache
 def _install() -> bool:
-    """Wrap latex2sympy2_extended's parser factory and number conversion; False (nothing changed) when the
-    library is not laid out as expected, and every parse then stays the ordinary one."""
+    """Wrap latex2sympy2_extended's parser factory and number conversion, once, when first needed (the front
+    process, which never parses, does not load the parser); False (nothing changed) when the library is not
+    laid out as expected, and every parse then stays the ordinary one."""
     try:
         from antlr4.atn.ParserATNSimulator import ParserATNSimulator
         from antlr4.error.ErrorStrategy import DefaultErrorStrategy
@@ -177,6 +180,3 @@ class _Fresh:
 
     def math(self):
         return self._build().math()
-
-
-INSTALLED = _install()
