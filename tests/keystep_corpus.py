@@ -93,6 +93,9 @@ NEGATED = [
     "Try {s}: wrong.",
     "{s}, which is not possible.",
     "{s}. No.",
+    "{s} is not certain.",
+    "{s} is not proven.",
+    "{s} is not known.",
 ]
 """Each says the target key step without asserting it."""
 

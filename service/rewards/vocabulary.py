@@ -88,7 +88,10 @@ INDIRECT_QUESTION = frozenset({"whether"})
 """Asks without a question mark (``We need to check whether AB = 6``)."""
 CONFIRMATION = frozenset({"yes", "true", "correct", "checks", "holds", "works", "confirmed", "verified", "✓", "✔"})
 """Answers a question or a supposition in the affirmative (``Is AB = 6? Yes.``, ``Try x = 3: 2·3 + 1 = 7 ✓``)."""
-TRUTH = CONFIRMATION | frozenset({"right", "hold", "work", "valid", "possible", "be", "case", "so", "it"})
+TRUTH = CONFIRMATION | frozenset(
+    "right hold work valid possible be case so it certain sure confident known proven established guaranteed "
+    "accurate likely".split()
+)
 """What a negation after a statement denies when it denies the statement itself (``AB = 6 is not true``, ``… does
 not hold``, ``… cannot be``); a negation of anything else leaves it stated (``AB = 6 is not given``)."""
 JUSTIFYING = ("which", "because", "since", "as", "where", r"given\s+that")
