@@ -148,6 +148,7 @@ WORDS = [
     "{r} or {w}.",
     "Probably {r}.",
     "The color is {r} or {w}.",
+    "{r}, then {w}",
 ]
 
 

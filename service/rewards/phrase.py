@@ -91,7 +91,7 @@ def phrase_verdict(stated: str, reference: str) -> tuple[bool, str]:
     if frame is None:
         return False, f"{named!r} is not what the sentence states"
     others = [clause.words for clause in clauses if clause is not answer]
-    if any(_is_bare_value(other) and other != wanted for other in others):
+    if any(bare and _is_bare_value(bare) and bare != wanted for bare in map(_without_leads, others)):
         return False, "a list of values"
     if any(_restates(other, frame, len(wanted)) for other in others):
         return False, "another sentence states a different value in the same place"

@@ -164,8 +164,9 @@ GENERIC_NOUNS = frozenset({"sign", "one", "color", "colour", "type", "kind", "sh
 
 
 ARTICLES = frozenset({"a", "an", "the"})
-COORDINATORS = frozenset({"and", "or", "/", "&", "+", "plus", "with"})
-"""A text answer joined to another word by one of these is listed with it (``red and blue``, ``red/blue``)."""
+COORDINATORS = frozenset({"and", "or", "/", "&", "+", "plus", "with", "then"})
+"""A text answer joined to another word by one of these is listed with it (``red and blue``, ``red/blue``, ``green,
+then gray``)."""
 COMPARISONS = frozenset({"than", "instead", "except", "unlike", "rather", "besides", "compared"})
 """A text answer after one of these is compared against, not stated (``bigger than the cat``)."""
 LEADS = frozenset({"so", "thus", "hence", "therefore", "then", "finally", "overall", "clearly", "answer", "final"})
