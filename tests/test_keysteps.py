@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
+from service.rewards.answers import parse_quantity
 from service.rewards.keysteps import KeyStepError, StepStream, find_matches, key_step_groups, prepare_alternative
+from service.rewards.text import tokens
 
 STEPGRPO = PROFILES["stepgrpo"]
 
@@ -179,6 +183,38 @@ def test_fraction_decimal_and_latex_fraction_match(alt, step):
 )
 def test_latex_unicode_and_plain_spellings_match(alt, step):
     assert matches(alt, step)
+
+
+@pytest.mark.parametrize(
+    "alt,step",
+    [
+        ("2 × 3 = 6", "2\\times3=6"),
+        ("3 * 4 = 12", "3\\cdot4=12"),
+        ("12 / 4 = 3", "12\\div4=3"),
+        ("x ≤ 5", "x\\le5"),
+        ("x >= 5", "x\\geq5"),
+        ("x ≠ 5", "x\\neq5"),
+        ("x = 1.41", "x\\approx1.41"),
+    ],
+)
+def test_an_operator_command_written_against_a_digit_is_the_operator(alt, step):
+    """``2\\times3`` is ``2 \\times 3``, as LaTeX reads it; it used to read as the word ``times`` (the command's end
+    was a word boundary, and there is none before a digit)."""
+    assert matches(alt, step)
+
+
+@given(
+    st.sampled_from(["cdot", "times", "ast", "div", "approx", "le", "leq", "ge", "geq", "ne", "neq", "quad", "left"]),
+    st.from_regex(r"[0-9_]", fullmatch=True),
+)
+def test_how_an_operator_command_ends_never_changes_its_reading(command, after):
+    assert tokens(f"7\\{command}{after}") == tokens(f"7\\{command} {after}")
+
+
+def test_an_answer_in_scientific_notation_reads_the_same_unspaced():
+    """The answer reader shares this normalisation: ``2\\times10^{3}`` was no quantity at all."""
+    stated = parse_quantity("2\\times10^{3}")
+    assert stated is not None and stated.value == 2000 and stated == parse_quantity("2 \\times 10^{3}")
 
 
 @pytest.mark.parametrize(

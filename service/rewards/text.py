@@ -70,13 +70,13 @@ NOT_A_NUMBER = "\ufffd"
 """What a marked number reads as: a symbol that equals nothing."""
 
 _SYMBOLS = [
-    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[,;:! ]|\\q?quad\b|\$|\\[()\[\]]"), " "),
-    (re.compile(r"\\(?:cdot|times|ast)\b|[×·∙⋅]"), " * "),
-    (re.compile(r"\\div\b|÷"), " / "),
-    (re.compile(r"\\(?:approx|simeq|cong|equiv)\b|[≈≅≡]"), " = "),
-    (re.compile(r"\\(?:leq?|leqslant)\b|≤"), " <= "),
-    (re.compile(r"\\(?:geq?|geqslant)\b|≥"), " >= "),
-    (re.compile(r"\\(?:neq?)\b|≠"), " != "),
+    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]|\\q?quad(?![A-Za-z])|\$|\\[()\[\]]"), " "),
+    (re.compile(r"\\(?:cdot|times|ast)(?![A-Za-z])|[×·∙⋅]"), " * "),
+    (re.compile(r"\\div(?![A-Za-z])|÷"), " / "),
+    (re.compile(r"\\(?:approx|simeq|cong|equiv)(?![A-Za-z])|[≈≅≡]"), " = "),
+    (re.compile(r"\\(?:leq?|leqslant)(?![A-Za-z])|≤"), " <= "),
+    (re.compile(r"\\(?:geq?|geqslant)(?![A-Za-z])|≥"), " >= "),
+    (re.compile(r"\\(?:neq?)(?![A-Za-z])|≠"), " != "),
     (re.compile(r"[−–—]"), "-"),
     (re.compile(r"\\%"), "%"),
     (re.compile(r"√"), " sqrt "),
