@@ -9,7 +9,7 @@ import json
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.contract import ScoreRequest
@@ -29,23 +29,28 @@ JSON = st.recursive(
 
 @st.composite
 def score_bodies(draw) -> bytes:
-    """Score requests around small limits, with keys repeated, escaped, or named in strings."""
+    """Score requests around small limits whose keys may be repeated, escaped, or named in strings: a parse keeps
+    the last ``groups`` array (and each group's last ``completions``); the count sees them all. Half are plain
+    (every key written once, literally, one groups array), where only the limits decide."""
+    tricky = draw(st.booleans())
+    groups_key = GROUPS_KEYS if tricky else st.just('"groups"')
+    completions_key = COMPLETIONS_KEYS if tricky else st.just('"completions"')
+    texts = TEXTS if tricky else st.just('"a"')
 
-    def group() -> str:
-        members = []
-        for _ in range(draw(st.integers(0, 2))):
-            texts = draw(st.lists(TEXTS, max_size=5))
-            members.append(f"{draw(COMPLETIONS_KEYS)}: [{', '.join(texts)}]")
-        members.append('"reference": {"answer": "1"}')
+    def group(parsed: bool) -> str:
+        members = ['"reference": {"answer": "1"}'] if parsed or draw(st.booleans()) else []
+        for _ in range(draw(st.integers(1, 2 if tricky else 1) if parsed else st.integers(0, 1))):
+            members.append(f"{draw(completions_key)}: [{', '.join(draw(st.lists(texts, max_size=4)))}]")
         return "{" + ", ".join(draw(st.permutations(members))) + "}"
 
-    arrays = [
-        f"{draw(GROUPS_KEYS)}: [{', '.join(group() for _ in range(draw(st.integers(0, 5))))}]"
-        for _ in range(draw(st.integers(1, 3)))
-    ]
-    return ("{" + ", ".join(arrays) + "}").encode()
+    def groups(parsed: bool) -> str:
+        return f"{draw(groups_key)}: [{', '.join(group(parsed) for _ in range(draw(st.integers(parsed, 5))))}]"
+
+    earlier = [groups(parsed=False) for _ in range(draw(st.integers(0, 2 if tricky else 0)))]
+    return ("{" + ", ".join([*earlier, groups(parsed=True)]) + "}").encode()
 
 
+@settings(max_examples=300)
 @given(score_bodies())
 def test_what_passes_shape_admits_the_count_would_admit(body: bytes) -> None:
     try:
