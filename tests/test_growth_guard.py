@@ -108,7 +108,13 @@ LEGITIMATE = [  # (reference, an equal answer written another way)
     ("\\frac{1}{8}", r"2^{-3}"),
     ("x+1", r"\frac{x^2-1}{x-1}"),
     ("3+2\\sqrt{2}", r"(1+\sqrt{2})^{2}"),
+    ("1000", r"1\,000"),
+    (r"1\,000", "1000"),
+    ("0", r"3 \cdot 0"),
+    (r"0 \times 10^{5}", "0"),
 ]
+"""The last four are zero products (``1\\,000`` is ``1 \\cdot 000`` to the tree): zero has no digits to count, yet
+they were refused as "a product with about -inf digits", and such a reference made its group unusable."""
 
 
 @pytest.mark.parametrize("form", UNBOUNDED)

@@ -156,7 +156,9 @@ def _digits(size: Size) -> float:
 
 
 def _check_digits(size: Size, what: str) -> Size:
-    if size.log is not None and abs(size.log) > MAX_DIGITS:
+    """Refuses a number with more than ``MAX_DIGITS`` digits either side of the point; zero (``3 \\cdot 0``, log
+    -inf) has none."""
+    if size.log is not None and size.log != -math.inf and abs(size.log) > MAX_DIGITS:
         raise Unbounded(f"{what} with about {size.log:.3g} digits")
     return size
 
