@@ -1268,3 +1268,22 @@ CORRECT += [
     ("7", "The most likely sum is 7.", None),
     ("yes", "Yes. It would be no only if the lines met, and they do not.", None),
 ]
+
+# ---------------------------------------------------------------- a justification that names no other answer
+# The clause after the value supports it or rejects another value; it offers none (review of 2d25b32: a clause that
+# calls another value right is a claim, so these must stay right while those become wrong).
+_TWO_SEVEN = {"A": "3", "B": "7", "C": "8", "D": "9"}
+CORRECT += [
+    ("B", "The answer is B, since A (3) is too small.", _TWO_SEVEN),
+    ("B", "B, because 3 + 4 = 7.", _TWO_SEVEN),
+    ("B", "The answer is B, since option D is not correct.", _TWO_SEVEN),
+    ("B", "B, which is option B.", _TWO_SEVEN),
+    ("7", "7, since 8 is too large.", None),
+    ("7", "x = 7, since x = 3 is not valid.", None),
+    ("7", "The answer is 7, which is the only possible value.", None),
+    ("7", "7, because 3 + 4 = 7 is correct.", None),
+    ("0.75", "The answer is 3/4, which is 0.75.", None),
+    ("yes", "Yes, since no counterexample is possible.", None),
+    ("green", "The answer is green, which is a calming color.", None),
+    ("60", "A: 60", None),
+]

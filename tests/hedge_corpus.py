@@ -190,3 +190,61 @@ HEDGES += [
     for kind, reference, right, wrong, wrong_word, choices in KINDS
     for t in OFFERED_LATER
 ]
+
+JUSTIFIED_OTHER = [
+    "{r}, since {w} is also right.",
+    "{r}, because {w} is correct too.",
+    "{r}, since {w} is right as well.",
+    "{r}, since {w} works as well.",
+    "{r} (with {w} as a fallback)",
+    "The answer is {r}. We get {r} if we add 3 and 4, or {w} otherwise.",
+    "The answer is {r}. We get {r} if we add 3 and 4, else {w}.",
+    "The answer is {r}. We get {r} if we add 3 and 4, or {w} if we add 4 and 4.",
+    "The answer is {r}. It is {r} only if the figure is to scale.",
+    "{r}, depending on the light.",
+    "One possible answer is {r}.",
+]
+"""A clause shaped like a justification that names another value as right, offers it for another case, or makes
+the answer conditional (review of 2d25b32, which cut such clauses unread): every kind of answer."""
+JUSTIFIED_NUMBERS = [
+    "{r}, {w} of which are candidates",
+    "{r}, {w} of which fit too",
+    "{r}, {w} of them plausible",
+    "{r}, with {w} of the choices possible",
+    "{r}, 2 of which are {w}",
+    "${r}$, ${w}$ of which is extra",
+    "{r}, because {w} is another answer",
+    "The answer is {r}. {r} if we add 3 and 4, {w} if we add 4 and 4.",
+]
+JUSTIFIED_LETTERS = [
+    "{r}, since option {w} is also right",
+    "{r}, because option {w} is correct too",
+    "The answer is {r}, which is option {w}.",
+    "{r}, which is option {w}",
+    "The answer is {r}, which equals option {w}.",
+    "The answer is {r}, 2 of which are {w}",
+]
+JUSTIFIED_WORDS = ["{r}, which is {w}", "{r}, or {w} in dim light"]
+JUSTIFIED_CHOICES = {"A": "3", "B": "7", "C": "8", "D": "9"}
+HEDGES += [
+    (reference, _filled(t, right, wrong, wrong_word), choices, kind)
+    for kind, reference, right, wrong, wrong_word, choices in KINDS
+    for t in JUSTIFIED_OTHER
+    + (JUSTIFIED_NUMBERS if kind in ("number", "decimal", "fraction", "quantity", "expression") else [])
+    + (JUSTIFIED_LETTERS if kind == "option" else [])
+    + (JUSTIFIED_WORDS if kind in ("word", "name") else [])
+]
+HEDGES += [
+    ("B", "B, since D is right as well", JUSTIFIED_CHOICES, "option"),
+    ("7", "The answer is 7. We get 7 if we add 3 and 4, and eight if we multiply.", None, "number"),
+    ("\\frac{1}{2}", "\\frac{1}{2}, 2 of which are \\frac{1}{3}", None, "fraction"),
+    ("yes", "Yes, since no is right too", None, "yes_no"),
+    ("yes", "The answer is yes. It is yes if the light is on, or no otherwise.", None, "yes_no"),
+    ("green", "The answer is green. It is green if lit, or gray otherwise.", None, "word"),
+    (
+        "\\frac{1}{2}",
+        "The answer is \\frac{1}{2}. We get \\frac{1}{2} if we halve, or \\frac{1}{3} otherwise.",
+        None,
+        "fraction",
+    ),
+]

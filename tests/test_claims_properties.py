@@ -102,3 +102,41 @@ def test_restating_the_same_value_never_makes_it_wrong(case, restatement, where)
     reference, section, choices, stated = case
     restated = inserted(section, restatement.format(r=stated), where)
     assert verdict(reference, restated, choices), restated
+
+
+COMMITTED = ["{r}", "The answer is {r}", "Answer: {r}", "So the answer is **{r}**", "The final answer is {r}"]
+"""Committed sections that a clause can follow in the same sentence."""
+
+JUSTIFYING_SHAPED = [
+    ", since {w} is also right.",
+    ", because {w} is correct too.",
+    ", since {w} works as well.",
+    ", because {w} is another answer.",
+    " (with {w} as a fallback).",
+    ". We get {r} if we add 3 and 4, or {w} otherwise.",
+    ". We get {r} if we add 3 and 4, else {w}.",
+    ". It is {r} if the figure is to scale, or {w} otherwise.",
+]
+"""Clauses shaped like a justification (``since``, ``because``, a parenthesis, the working's condition) that name a
+different value as right, a fallback or the other case's answer: a second value, never a justification."""
+
+NUMBER_SHAPED = [", {w} of which are candidates.", ", {w} of them plausible.", ", with {w} of the choices possible."]
+LETTER_SHAPED = [", which is option {w}.", ", since option {w} is also right.", ", 2 of which are {w}."]
+NUMERIC = {"7", "2.5", "\\frac{3}{4}", "12 cm", "x^2 + 1"}
+
+JUSTIFIED = [
+    (reference, opening.format(r=stated) + clause.format(r=stated, w=WRONG[stated][0]), choices)
+    for reference, stated, choices in _KINDS
+    for opening in COMMITTED
+    for clause in JUSTIFYING_SHAPED
+    + (NUMBER_SHAPED if stated in NUMERIC else [])
+    + (LETTER_SHAPED if choices is not None else [])
+]
+
+
+@SLOW
+@given(st.sampled_from(JUSTIFIED), st.sampled_from(["", "\n\n" + NEUTRAL[0]]))
+def test_a_justification_shaped_clause_naming_another_value_makes_a_committed_section_wrong(case, padding):
+    reference, section, choices = case
+    assert verdict(reference, NEUTRAL[1] + "\n\n" + section, choices) is False or not padding
+    assert not verdict(reference, section + padding, choices), section + padding

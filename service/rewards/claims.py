@@ -21,9 +21,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .number_words import NUMBER_WORD
 from .statement import (
     _DISPLAY,
     _INLINE,
+    _JUSTIFICATION,
     _LABEL_SPAN,
     _NUMBER,
     MAX_BLOCK_CHARS,
@@ -46,10 +48,13 @@ from .vocabulary import (
     CORRECTIONS,
     DOUBT,
     EITHER,
+    ENDORSING,
     JUSTIFICATION,
     LIKELY,
     NEGATION,
+    OTHERWISE,
     QUALIFIERS,
+    RESTRICTING,
     SECOND_THOUGHT_PHRASES,
     SECOND_THOUGHTS,
     UNCERTAIN,
@@ -116,6 +121,7 @@ _CORRECTION = re.compile(
     r"^\s*(?P<marker>no|nope|actually|" + "|".join(CORRECTIONS) + r")\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE
 )
 """``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
+_PRONOUNS = frozenset("we you they he she one".split())
 _RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
 """``the number of points that could be in the domain is 19``: a doubt inside the subject is not about the answer."""
 _QUIET = re.compile(r"[\w\s().,:;$€£¥*`'\"{}^_/+=°%\\-]{0,60}")
@@ -151,6 +157,7 @@ _MARKERS = word_pattern(
         "maximum",
         "alternative",
         "actually",
+        "else",
         r"\w+n't",
     },
     (*DOUBT, *QUALIFIERS, *CORRECTIONS),
@@ -184,7 +191,9 @@ _WOULD_BE_VALUE = re.compile(
     re.IGNORECASE,
 )
 """``it would be gray``: the value a sentence with a condition offers."""
-_DEPENDS = re.compile(r"\b(?:it|that|this|the\s+answer)\s+(?:all\s+)?depends\b", re.IGNORECASE)
+_DEPENDS = re.compile(
+    r"\b(?:it|that|this|the\s+answer)\s+(?:all\s+)?depends\b|,\s*depending\s+(?:on|upon)\b", re.IGNORECASE
+)
 """``It depends; green.``: the answer is left to a condition, whatever kind of value follows."""
 _ACTUALLY = re.compile(r"^\s*(?P<marker>actually)\s+(?P<value>(?:yes|no|true|false)\b.*)", re.IGNORECASE)
 """``Yes. Actually no.``: a yes/no taken back without a comma."""
@@ -220,7 +229,54 @@ _BOUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 """``7+``, ``7 at minimum``, ``7 at the very least``, ``7 or more``: a bound written after the value."""
-_THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|assuming|provided)\b", re.IGNORECASE)
+_THEN_IF = re.compile(r"(?:\s+[A-Za-z°%]+){0,2}?\s*(?:if|when|assuming|provided)\b", re.IGNORECASE)
+_CONDITION_OPENS = re.compile(r"\b(?:if|when|once|assuming|provided)\b", re.IGNORECASE)
+_OTHERWISE = "|".join(OTHERWISE)
+_OTHER_CASE = re.compile(
+    r"\bor\s+(?P<value>[^\s,;()]+(?:\s+[^\s,;()]+){0,2}?)\s+(?:" + _OTHERWISE + r")\b"
+    r"|(?:[,;]|\bor\b)\s*(?:" + _OTHERWISE + r")\b[\s,:]*(?P<after>[^\s,;()]+(?:\s+[^\s,;()]+){0,2}?)\s*(?:[.;!?)]|$)"
+    r"|(?:[,;]\s*(?:(?:or|and)\s+)?|\b(?:or|and)\s+)(?P<then>[^\s,;()]+)\s+(?:if|when|assuming|provided)\b",
+    re.IGNORECASE,
+)
+"""A value offered for another case after the answer: ``…, or 8 otherwise``, ``…, else 8``, ``…, and eight if we
+multiply``: graded like a second value (the same value is a restatement)."""
+_JUSTIFYING_OPEN = re.compile(_JUSTIFICATION.pattern + r"|(?<=[\w\x04\x06}$*`'\"])\s*\(", re.IGNORECASE)
+"""Where a clause that justifies the value before it opens (``, since``, ``, which``, ``, 3 of which``, ``(``)."""
+_CLAUSE_END = re.compile(r"[;)]|[.!?](?=\s|$)")
+_IDENTIFYING = re.compile(
+    r"(?:\b(?:is|are|was|were|equals?|means|matches|corresponds\s+to)\b|=)\s*(?:(?:the\s+)?(?:option|choice)\s*)?$",
+    re.IGNORECASE,
+)
+"""``…, which is option D``, ``…, 2 of which are D``: the clause says what the answer is, naming a value."""
+_TEXT_SAID = re.compile(
+    r"\s*(?:(?:which|that)\s+)?(?:is|was|equals|means)\s+(?P<value>(?!(?:an?|the|not|also|too|very|more|less|so)\b)"
+    r"[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s*(?=[.,;!?)]|$)",
+    re.IGNORECASE,
+)
+"""``Green, which is gray``: a text answer said to be another word."""
+_TEXT_OR = re.compile(
+    r",\s*or\s+(?!(?:rather|equivalently|simply|just|more|in|so|put|to|at|it|that|this|the)\b)"
+    r"(?P<value>[A-Za-z][\w'-]*)\b",
+    re.IGNORECASE,
+)
+"""``Green, or gray in dim light``: a text answer offered beside another word."""
+_TEXT_SUBJECT = re.compile(
+    r"\s*(?:with\s+)?(?P<value>[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)??)\s+(?:is|was|would|works?|fits?|also|too|as)\b"
+)
+"""``green, since gray is also right``, ``(with gray as a fallback)``: the word a justifying clause speaks of."""
+_VALUE_SAID = re.compile(
+    r"(?:\b(?:is|are|was|were|equals?|means)\b|=)\s*(?P<value>[^\s,;()][^,;()]*?)\s*(?=[,;!?)]|\.(?!\d)|$)",
+    re.IGNORECASE,
+)
+"""``…, 2 of which are x^2 - 1``: a value in maths said to be what the answer is, to the end of the clause."""
+_CLAUSE_YES_NO = re.compile(
+    r"\b(yes|no|true|false)\b(?=\s*(?:[,.;:!?)]|$)|\s+(?:is|was|would|also|too|works?|fits?|as|could|may|might|"
+    r"seems|appears)\b)",
+    re.IGNORECASE,
+)
+_WORKING_BESIDE = re.compile(r"[-+*/×÷^=<>·]|\\(?:times|cdot|div)\b")
+_CLAUSE_LETTER = re.compile(r"(?<![\w\\'’])(?P<named>(?i:option|choice)\s*)?\(?(?P<letter>[A-Z])\)?(?![\w'’])")
+_LATEX_VALUE = re.compile(r"\\(?:d?frac|sqrt)\s*(?:\{[^{}]*\}){1,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +535,8 @@ def _quiet(block: str) -> bool:
         and _QUIET.fullmatch(block) is not None
         and not _QUIET_SIGNS.search(block)
         and not _MARKERS.search(block)
+        and not _JUSTIFICATION.search(block)
+        and not ENDORSING.search(block)
         and not _CORRECTION.match(block)
         and not _PAREN_AFTER_VALUE.search(block)
     )
@@ -578,12 +636,115 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
         claims.append(aside)
     if (doubt := _DOUBT.search(sentence)) is not None and not _allowed(doubt.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.UNCERTAIN, "sentence", doubt.group(0).lower()))
+    if full:
+        claims += _justifying_claims(sentence, marked, expect, sites)
+    if full and expect == "text" and (other := _TEXT_OR.search(sentence)) is not None:
+        claims.append(Claim(other.group("value"), Stance.ALTERNATIVE, "offered", "or"))
+    claims += _other_case(sentence, marked, expect)
     if not any(claim.where == "offered" for claim in claims):
         claims += _offered_words(sentence, marked, full, expect)
     claims += _parenthesised_values(sentence, marked, expect, {claim.value for claim in claims})
+    only = RESTRICTING.search(sentence)
+    if only is not None and "would" not in _words(sentence[: only.start()]):
+        claims.append(Claim(marked.unmask(sentence).strip(), Stance.CONDITIONAL, "sentence", "only if"))
     if (depends := _DEPENDS.search(sentence)) is not None and not _allowed(depends.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.CONDITIONAL, "sentence", "depends"))
     return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[_Site]) -> list[Claim]:
+    """What a clause justifying the value before it says about another value of the answer's kind. A justification
+    names values to support the answer (``B, since A (3) is too small``, ``7 apples, 3 of which are red``); a clause
+    that calls another value right, possible, a candidate or a fallback (``B, since option D is also right``, ``7, 8
+    of which are candidates``, ``7 (with 8 as a fallback)``) offers it, and one that says what the answer is names it
+    (``B, which is option D``, ``7, which is 0.7 · 10``): graded like a second value either way, so restating the
+    answer costs nothing. A clause that rejects a value (``since D is not right``) and working (``3 + 4 = 7``) offer
+    nothing."""
+    claims = []
+    for opened in _JUSTIFYING_OPEN.finditer(sentence):
+        if not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
+            continue
+        end = _CLAUSE_END.search(sentence, opened.end())
+        stop = end.start() if end is not None else len(sentence)
+        clause = sentence[opened.start() : stop]
+        if {w for w in _words(clause) if w in NEGATION or w.endswith("n't")}:
+            continue
+        stated = {value_key(site.value) for site in sites if site.end <= opened.start()}
+        endorsed = ENDORSING.search(clause)
+        for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites):
+            if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
+                continue
+            if _WORKING_BESIDE.search(sentence[max(opened.end(), at - 2) : at]) or _WORKING_BESIDE.match(
+                sentence[until:].lstrip()
+            ):
+                continue
+            if endorsed is not None:
+                claims.append(Claim(value, Stance.ALTERNATIVE, "offered", endorsed.group(0).lower()))
+            elif _IDENTIFYING.search(sentence, opened.end(), at) and re.match(
+                _UNIT + r"\s*(?:[.,;!?)]|$)", sentence[until:]
+            ):
+                claims.append(Claim(value, Stance.ASSERTED, "offered", "is"))
+    return claims
+
+
+def _clause_values(
+    sentence: str, start: int, stop: int, marked: _Marked, expect: str, sites: list[_Site]
+) -> list[tuple[int, int, str]]:
+    """Values of the answer's kind in ``sentence[start:stop]``: option letters (``D is right``), yes/no words,
+    numbers, maths (a span, a box, a bare ``\\frac{1}{3}``)."""
+    found = [(site.start, site.end, site.value) for site in sites if start <= site.start < stop]
+    if expect == "letter":
+        found = [
+            (m.start(), m.end(), m.group("letter"))
+            for m in _CLAUSE_LETTER.finditer(sentence, start, stop)
+            if m.group("letter") != "I" and (m.group("letter") != "A" or m.group("named") or "(" in m.group(0))
+        ]
+    elif expect == "yes_no":
+        found = [
+            (m.start(), m.end(), YES_NO[m.group(1).lower()]) for m in _CLAUSE_YES_NO.finditer(sentence, start, stop)
+        ]
+    elif expect == "text":
+        said = _TEXT_SAID.match(sentence, start, stop) or _TEXT_SUBJECT.match(sentence, start, stop)
+        found = []
+        if said is not None and not set(_words(said.group("value"))) & (_SENTENCE_WORDS | _PRONOUNS):
+            found = [(said.start("value"), said.end("value"), said.group("value"))]
+    else:
+        found += [(m.start(), m.end(), m.group(0)) for m in _LATEX_VALUE.finditer(sentence, start, stop)]
+        said = _VALUE_SAID.search(sentence, start, stop)
+        if said is not None and _maths(said.group("value")):
+            found = [f for f in found if not said.start("value") <= f[0] < said.end("value")]
+            found.append((said.start("value"), said.end("value"), marked.unmask(said.group("value")).strip("$ ")))
+    return sorted(set(found))
+
+
+def _maths(value: str) -> bool:
+    """Digits or maths and no words outside it (``x^2 - 1``, ``0.75``; not ``greater than 5``)."""
+    words = re.search(r"(?<![\\\w])[A-Za-z]{2,}", _PLACEHOLDER.sub(" ", value))
+    return re.search(r"[\d\\\x05]", value) is not None and words is None
+
+
+def _other_case(sentence: str, marked: _Marked, expect: str) -> list[Claim]:
+    """Values offered for another case after the answer (``or 8 otherwise``, ``else 8``, ``and eight if we
+    multiply``, ``or gray otherwise``), graded like a second value; only what looks like a value of the answer's
+    kind counts (``, otherwise it fails``, ``, but if x = 2`` offer nothing)."""
+    claims = []
+    for m in _OTHER_CASE.finditer(sentence):
+        value = _DECORATION.sub("", marked.unmask(m.group("value") or m.group("after") or m.group("then"))).strip(" .,")
+        if value and _value_like(value, expect, words=not m.group("then")):
+            claims.append(Claim(value, Stance.CONDITIONAL, "offered", "if" if m.group("then") else "otherwise"))
+    return claims
+
+
+def _value_like(value: str, expect: str, words: bool) -> bool:
+    """A value of the answer's kind: a letter, yes/no, digits or maths, a number word; for a text answer, a few words
+    that are not a clause of their own (``gray``, not ``it fails``)."""
+    if expect == "letter":
+        return re.fullmatch(r"(?:(?i:option|choice)\s*)?\(?[A-Z]\)?", value) is not None
+    if expect == "yes_no":
+        return value.lower() in YES_NO
+    if re.search(r"[\d\\$]", value) or NUMBER_WORD.fullmatch(value):
+        return True
+    return words and expect == "text" and not set(_words(value)) & (_SENTENCE_WORDS | _PRONOUNS)
 
 
 def _offered_words(sentence: str, marked: _Marked, full: bool, expect: str) -> list[Claim]:
@@ -656,13 +817,16 @@ def _aside(sentence: str, marked: _Marked, allow: str) -> Claim | None:
 
 def _offered_if(sentence: str, site: _Site, index: int) -> bool:
     """A value offered under a condition after the answer (``However, if it were obtuse, it would be 8.``, ``(8 if
-    the units are inches)``): the value right after ``would be``, or the sentence's first value right before
-    ``if``. Working's own conditions (``we get 7 if we add 3 and 4``: 3 and 4) stay justifications."""
-    if not CONDITIONAL & set(_words(sentence.lower())):
+    the units are inches)``, ``7 if we add 3 and 4, 8 if we add 4 and 4``): the value right after ``would be``, or a
+    value right before ``if`` that does not stand inside a condition itself. Working's own conditions (``we get 7 if
+    we add 3 and 4``: 3 and 4) stay justifications."""
+    if not CONDITIONAL & set(_words(sentence.lower())) and "when" not in _words(sentence.lower()):
         return False
     if _WOULD_BE.search(sentence[: site.start]):
         return True
-    return index == 0 and _THEN_IF.match(sentence, site.end) is not None
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, site.start)), default=0)
+    inside = _CONDITION_OPENS.search(sentence, clause_start, site.start) is not None
+    return not inside and _THEN_IF.match(sentence, site.end) is not None
 
 
 def _offered(sentence: str, marked: _Marked, expect: str, allow: str, short: bool) -> list[Claim]:

@@ -230,7 +230,8 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     masked = _Masked(s)
     paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
     labels = list((ANSWER_LABEL_WORDS if expect == "letter" else ANSWER_LABEL).finditer(paragraph))
-    if labels and labels[-1].start() > 0 and paragraph[labels[-1].end() :].strip():
+    rest = paragraph[labels[-1].end() :].strip() if labels else ""
+    if rest and (labels[-1].start() > 0 or not is_prose(masked.unmask(rest))):
         paragraph = paragraph[labels[-1].end() :]
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
@@ -383,7 +384,9 @@ def _without_justification(text: str, expect: str = "value") -> str:
     """The sentence up to a clause that justifies or describes a value already stated (``The value of x
     is 7, which is greater than 5.``, ``… is 7 because 3 + 4 = 7``, ``7 apples, 3 of which are red``,
     ``The answer is B, since A (3) is too small.``): that clause's values are not the answer. A leading
-    ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it."""
+    ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it. The clause is not discarded unread: the claims
+    reader reads it for its stance, and one that calls another value right, a candidate or the answer (``B, since
+    option D is also right``) offers a second value (:func:`.claims._justifying_claims`)."""
     for clause in _JUSTIFICATION.finditer(text):
         before = text[: clause.start()]
         if re.search(r"[\d\x01]", before) or NUMBER_WORD.search(before):

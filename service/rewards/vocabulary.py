@@ -54,6 +54,7 @@ DOUBT = (
     r"(?:just\s+)?a\s+guess",
     r"either\s+way",
     r"could\s+go",
+    r"(?:one|a|another)\s+possible\s+(?:answer|value|solution|option|choice)",
 )
 """Regex fragments: doubt about the answer said in a sentence of its own (``The answer is 7. I'm not sure.``,
 ``Though 8 cannot be ruled out.``)."""
@@ -103,6 +104,19 @@ JUSTIFICATION = re.compile(
 )
 """Introduces the working behind a value (``24, since 4 × 6 = 24``, ``That means 12 of the 24 cards …``): its
 numbers support the answer, they are not answers."""
+ENDORSING = re.compile(
+    r"\b(?:right|correct|valid|also|too(?=\s*(?:[.,;:!?)]|$))|as\s+well(?!\s+as)|another|other\s+(?:answer|option)s?|"
+    r"candidates?|possible|plausible|fallback|alternatives?|fits?|works?|acceptable|equally|extra|additional|"
+    r"otherwise|else)\b",
+    re.IGNORECASE,
+)
+"""In a clause that justifies the answer, a word that says another value named there is right too (``B, since option D
+is also right``, ``7, 8 of which are candidates``, ``7 (with 8 as a fallback)``): the clause offers a second answer,
+it does not justify the first. ``too small`` is a comparison, not an endorsement."""
+OTHERWISE = ("otherwise", "else")
+"""A value said with these is offered for the other case (``7 if we add, or 8 otherwise``, ``…, else 8``)."""
+RESTRICTING = re.compile(r"\bonly\s+(?:if|when|provided|assuming)\b", re.IGNORECASE)
+"""A condition the answer holds under only (``It is 7 only if the figure is to scale``): the answer is left open."""
 SECOND_THOUGHTS = frozenset({"alternatively", "unless", "otherwise", "wait"})
 """A second thought: what follows reopens the answer (``Alternatively, 8.``, ``It is green, unless it is gray``)."""
 SECOND_THOUGHT_PHRASES = (
