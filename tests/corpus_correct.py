@@ -1287,3 +1287,13 @@ CORRECT += [
     ("green", "The answer is green, which is a calming color.", None),
     ("60", "A: 60", None),
 ]
+CORRECT += [
+    ("12", "The answer is 12 cm, since the side is 3 cm and there are 4 sides.", None),
+    ("7", "7, because 2 of the other options are too large", None),
+    ("7", "The answer is 7, where 3 and 4 are the possible summands", None),
+    ("7", "7, since 8 would give another triangle", None),
+    ("7", "The answer is 7, since the other options (3, 8, 9) are not valid.", None),
+    ("7", "There are 7 apples, which is 2 more than 5.", None),
+    ("0.5", "0.5, which is 50%", None),
+    ("green", "The light is green, which is correct.", None),
+]

@@ -248,3 +248,16 @@ HEDGES += [
         "fraction",
     ),
 ]
+HEDGES += [
+    ("7", "7, where 8 is another option", None, "number"),
+    ("7", "7, 8 of which are also answers", None, "number"),
+    ("7", "7, 8 of which are right", None, "number"),
+    ("7", "7, which equals 8", None, "number"),
+    ("7", "7 (also 8)", None, "number"),
+    ("7", "The answer is \\boxed{7}, since 8 is also right.", None, "number"),
+    ("7", "**7**, because 8 is valid too", None, "number"),
+    ("7", "The answer is 7. We get 7 when we add 3 and 4, and 8 when we multiply.", None, "number"),
+    ("B", "B, since D is the answer as well", JUSTIFIED_CHOICES, "option"),
+    ("B", "B, which is the same as D", JUSTIFIED_CHOICES, "option"),
+    ("B", "B, 2 of which are also D", JUSTIFIED_CHOICES, "option"),
+]

@@ -42,6 +42,7 @@ from .vocabulary import (
     ALTERNATIVE_MATH,
     ANSWER_LABEL,
     ANSWER_LABEL_WORDS,
+    ANSWER_NOUNS,
     ANSWER_PHRASE,
     CONDITIONAL,
     COPULA,
@@ -121,6 +122,8 @@ _CORRECTION = re.compile(
     r"^\s*(?P<marker>no|nope|actually|" + "|".join(CORRECTIONS) + r")\s*[,:!]\s*(?P<value>\S.*)", re.IGNORECASE
 )
 """``The answer is red? No, blue.``: a sentence that takes the answer back and offers another."""
+_FUNCTION_WORDS = frozenset("too as also here for in and or to if of otherwise else here now by under with".split())
+"""Words after an endorsing word that leave it said of the value (``8 works as well``, ``8 is valid too``)."""
 _PRONOUNS = frozenset("we you they he she one".split())
 _RELATIVE = frozenset({"that", "which", "who", "what", "whatever"})
 """``the number of points that could be in the domain is 19``: a doubt inside the subject is not about the answer."""
@@ -244,7 +247,8 @@ _JUSTIFYING_OPEN = re.compile(_JUSTIFICATION.pattern + r"|(?<=[\w\x04\x06}$*`'\"
 """Where a clause that justifies the value before it opens (``, since``, ``, which``, ``, 3 of which``, ``(``)."""
 _CLAUSE_END = re.compile(r"[;)]|[.!?](?=\s|$)")
 _IDENTIFYING = re.compile(
-    r"(?:\b(?:is|are|was|were|equals?|means|matches|corresponds\s+to)\b|=)\s*(?:(?:the\s+)?(?:option|choice)\s*)?$",
+    r"\b(?:which|that|of\s+(?:which|whom|them))\s+(?:is|are|was|were|equals?|means|matches|corresponds\s+to)"
+    r"(?:\s+(?:the\s+same\s+as|equal\s+to|identical\s+to))?\s*(?:(?:the\s+)?(?:option|choice)\s*)?$",
     re.IGNORECASE,
 )
 """``…, which is option D``, ``…, 2 of which are D``: the clause says what the answer is, naming a value."""
@@ -670,7 +674,7 @@ def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[
         if {w for w in _words(clause) if w in NEGATION or w.endswith("n't")}:
             continue
         stated = {value_key(site.value) for site in sites if site.end <= opened.start()}
-        endorsed = ENDORSING.search(clause)
+        endorsed = _endorsing(clause)
         for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites):
             if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
                 continue
@@ -680,11 +684,21 @@ def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[
                 continue
             if endorsed is not None:
                 claims.append(Claim(value, Stance.ALTERNATIVE, "offered", endorsed.group(0).lower()))
-            elif _IDENTIFYING.search(sentence, opened.end(), at) and re.match(
+            elif _IDENTIFYING.search(sentence, opened.start(), at) and re.match(
                 _UNIT + r"\s*(?:[.,;!?)]|$)", sentence[until:]
             ):
                 claims.append(Claim(value, Stance.ASSERTED, "offered", "is"))
     return claims
+
+
+def _endorsing(clause: str) -> re.Match[str] | None:
+    """The first word in the clause that endorses a value as an answer: said of the value (``8 is also right``, ``8
+    of which are candidates``, ``with 8 as a fallback``), not of another noun (``the possible summands``)."""
+    for m in ENDORSING.finditer(clause):
+        following = re.match(r"\s+([a-z]+)", clause[m.end() :])
+        if following is None or following.group(1) in ANSWER_NOUNS or following.group(1) in _FUNCTION_WORDS:
+            return m
+    return None
 
 
 def _clause_values(
@@ -706,7 +720,9 @@ def _clause_values(
     elif expect == "text":
         said = _TEXT_SAID.match(sentence, start, stop) or _TEXT_SUBJECT.match(sentence, start, stop)
         found = []
-        if said is not None and not set(_words(said.group("value"))) & (_SENTENCE_WORDS | _PRONOUNS):
+        words = set(_words(said.group("value"))) if said is not None else set()
+        judged = ENDORSING.search(said.group("value")) if said is not None else None
+        if said is not None and judged is None and not words & (_SENTENCE_WORDS | _PRONOUNS | NEGATION):
             found = [(said.start("value"), said.end("value"), said.group("value"))]
     else:
         found += [(m.start(), m.end(), m.group(0)) for m in _LATEX_VALUE.finditer(sentence, start, stop)]

@@ -105,14 +105,19 @@ JUSTIFICATION = re.compile(
 """Introduces the working behind a value (``24, since 4 × 6 = 24``, ``That means 12 of the 24 cards …``): its
 numbers support the answer, they are not answers."""
 ENDORSING = re.compile(
-    r"\b(?:right|correct|valid|also|too(?=\s*(?:[.,;:!?)]|$))|as\s+well(?!\s+as)|another|other\s+(?:answer|option)s?|"
+    r"\b(?:right|correct|valid|also|too(?=\s*(?:[.,;:!?)]|$))|as\s+well(?!\s+as)|another|"
     r"candidates?|possible|plausible|fallback|alternatives?|fits?|works?|acceptable|equally|extra|additional|"
     r"otherwise|else)\b",
     re.IGNORECASE,
 )
 """In a clause that justifies the answer, a word that says another value named there is right too (``B, since option D
 is also right``, ``7, 8 of which are candidates``, ``7 (with 8 as a fallback)``): the clause offers a second answer,
-it does not justify the first. ``too small`` is a comparison, not an endorsement."""
+it does not justify the first. ``too small`` is a comparison, not an endorsement; a word before a noun other than
+:data:`ANSWER_NOUNS` describes that noun (``3 and 4 are the possible summands``, ``another triangle``)."""
+ANSWER_NOUNS = frozenset(
+    "answer answers value values option options choice choices solution solutions candidate candidates result".split()
+)
+"""What an endorsing word may stand before and still endorse a value as an answer (``8 is another answer``)."""
 OTHERWISE = ("otherwise", "else")
 """A value said with these is offered for the other case (``7 if we add, or 8 otherwise``, ``…, else 8``)."""
 RESTRICTING = re.compile(r"\bonly\s+(?:if|when|provided|assuming)\b", re.IGNORECASE)
