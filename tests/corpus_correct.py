@@ -1297,3 +1297,8 @@ CORRECT += [
     ("0.5", "0.5, which is 50%", None),
     ("green", "The light is green, which is correct.", None),
 ]
+CORRECT += [
+    ("21", "The answer is 21, since 7 is also a factor of 21.", None),
+    ("7", "The answer is 7, since 3 is also a prime.", None),
+    ("7", "The answer is 7.\n\nSince angle B is 90°, the triangle is right.", None),
+]

@@ -203,6 +203,8 @@ JUSTIFIED_OTHER = [
     "The answer is {r}. It is {r} only if the figure is to scale.",
     "{r}, depending on the light.",
     "One possible answer is {r}.",
+    "The answer is {r}. This is because {w} is also right.",
+    "The answer is {r}.\n\nSince {w} is also right, either works.",
 ]
 """A clause shaped like a justification that names another value as right, offers it for another case, or makes
 the answer conditional (review of 2d25b32, which cut such clauses unread): every kind of answer."""
@@ -261,3 +263,4 @@ HEDGES += [
     ("B", "B, which is the same as D", JUSTIFIED_CHOICES, "option"),
     ("B", "B, 2 of which are also D", JUSTIFIED_CHOICES, "option"),
 ]
+HEDGES += [("7", "7, as is 8", None, "number")]

@@ -247,7 +247,7 @@ _JUSTIFYING_OPEN = re.compile(_JUSTIFICATION.pattern + r"|(?<=[\w\x04\x06}$*`'\"
 """Where a clause that justifies the value before it opens (``, since``, ``, which``, ``, 3 of which``, ``(``)."""
 _CLAUSE_END = re.compile(r"[;)]|[.!?](?=\s|$)")
 _IDENTIFYING = re.compile(
-    r"\b(?:which|that|of\s+(?:which|whom|them))\s+(?:is|are|was|were|equals?|means|matches|corresponds\s+to)"
+    r"\b(?:which|that|of\s+(?:which|whom|them)|as)\s+(?:is|are|was|were|equals?|means|matches|corresponds\s+to)"
     r"(?:\s+(?:the\s+same\s+as|equal\s+to|identical\s+to))?\s*(?:(?:the\s+)?(?:option|choice)\s*)?$",
     re.IGNORECASE,
 )
@@ -640,8 +640,7 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
         claims.append(aside)
     if (doubt := _DOUBT.search(sentence)) is not None and not _allowed(doubt.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.UNCERTAIN, "sentence", doubt.group(0).lower()))
-    if full:
-        claims += _justifying_claims(sentence, marked, expect, sites)
+    claims += _justifying_claims(sentence, marked, expect, sites, full)
     if full and expect == "text" and (other := _TEXT_OR.search(sentence)) is not None:
         claims.append(Claim(other.group("value"), Stance.ALTERNATIVE, "offered", "or"))
     claims += _other_case(sentence, marked, expect)
@@ -656,17 +655,22 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
     return claims + _offered(sentence, marked, expect, allow, short=False)
 
 
-def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[_Site]) -> list[Claim]:
+def _justifying_claims(
+    sentence: str, marked: _Marked, expect: str, sites: list[_Site], full: bool = True
+) -> list[Claim]:
     """What a clause justifying the value before it says about another value of the answer's kind. A justification
     names values to support the answer (``B, since A (3) is too small``, ``7 apples, 3 of which are red``); a clause
     that calls another value right, possible, a candidate or a fallback (``B, since option D is also right``, ``7, 8
     of which are candidates``, ``7 (with 8 as a fallback)``) offers it, and one that says what the answer is names it
     (``B, which is option D``, ``7, which is 0.7 · 10``): graded like a second value either way, so restating the
     answer costs nothing. A clause that rejects a value (``since D is not right``) and working (``3 + 4 = 7``) offer
-    nothing."""
+    nothing. In a sentence after the answer (not ``full``) a clause may open the sentence (``Since 8 is also right,
+    …``, ``This is because 8 is also right.``) and offers a value only with a word that adds it (``also``, ``too``,
+    ``another``, ``a fallback``): there ``right`` alone may be the working's right angle."""
     claims = []
-    for opened in _JUSTIFYING_OPEN.finditer(sentence):
-        if not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
+    leading = _LEADING_JUSTIFICATION.match(sentence) if not full else None
+    for opened in [*([leading] if leading is not None else []), *_JUSTIFYING_OPEN.finditer(sentence)]:
+        if opened is not leading and not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
             continue
         end = _CLAUSE_END.search(sentence, opened.end())
         stop = end.start() if end is not None else len(sentence)
@@ -674,7 +678,7 @@ def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[
         if {w for w in _words(clause) if w in NEGATION or w.endswith("n't")}:
             continue
         stated = {value_key(site.value) for site in sites if site.end <= opened.start()}
-        endorsed = _endorsing(clause)
+        endorsed = _endorsing(clause, adding=not full)
         for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites):
             if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
                 continue
@@ -691,13 +695,28 @@ def _justifying_claims(sentence: str, marked: _Marked, expect: str, sites: list[
     return claims
 
 
-def _endorsing(clause: str) -> re.Match[str] | None:
+_LEADING_JUSTIFICATION = re.compile(
+    r"\s*(?:(?:since|because|as|given\s+that)\b|(?:this|that|it)\s+is\s+because\b)", re.IGNORECASE
+)
+_ADDING = re.compile(
+    r"also|too|as\s+well|another|equally|fallback|candidates?|alternatives?|extra|additional|otherwise|else",
+    re.IGNORECASE,
+)
+"""Endorsing words that add a value beside the answer rather than judge it."""
+
+
+def _endorsing(clause: str, adding: bool) -> re.Match[str] | None:
     """The first word in the clause that endorses a value as an answer: said of the value (``8 is also right``, ``8
-    of which are candidates``, ``with 8 as a fallback``), not of another noun (``the possible summands``)."""
+    of which are candidates``, ``with 8 as a fallback``, ``8 is also a valid answer``), not of another noun (``the
+    possible summands``, ``3 is also a factor``). With ``adding``, only a word that adds a value."""
     for m in ENDORSING.finditer(clause):
-        following = re.match(r"\s+([a-z]+)", clause[m.end() :])
-        if following is None or following.group(1) in ANSWER_NOUNS or following.group(1) in _FUNCTION_WORDS:
+        if adding and not _ADDING.fullmatch(m.group(0)):
+            continue
+        following = re.match(r"\s+(?:(?:an?|the)\s+)?([a-z]+)", clause[m.end() :])
+        if following is None or following.group(1) in ANSWER_NOUNS | _FUNCTION_WORDS:
             return m
+        if ENDORSING.fullmatch(following.group(1)) and (endorsed := _endorsing(clause[m.end() :], False)):
+            return m if adding else endorsed
     return None
 
 
