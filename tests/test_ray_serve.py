@@ -72,8 +72,10 @@ def ray_app():
     options = copy.deepcopy(app_config["deployments"][0])
     options.pop("name")
     options["ray_actor_options"]["num_cpus"] = 1
-    # Two replicas at most on the 2 CPUs, and no upscale delay (the test waits for the second replica).
-    options["autoscaling_config"].update(max_replicas=2, upscale_delay_s=0)
+    # Two replicas at most on the 2 CPUs. Scaling up takes 5 s of load over the target: the scale-up test keeps
+    # it that long, while the earlier tests' short bursts (slow on a loaded machine) must not start a second
+    # replica before it (CI saw 2 replicas at its start).
+    options["autoscaling_config"].update(max_replicas=2, upscale_delay_s=5)
     port, metrics_port = free_port(), free_port()
     ray.init(
         num_cpus=2,
