@@ -1302,3 +1302,8 @@ CORRECT += [
     ("7", "The answer is 7, since 3 is also a prime.", None),
     ("7", "The answer is 7.\n\nSince angle B is 90°, the triangle is right.", None),
 ]
+CORRECT += [
+    ("green", "The car is green, which is unusual.", None),
+    ("paris", "Paris, which is French.", None),
+    ("green", "The leaves are green, which is typical of healthy plants.", None),
+]

@@ -226,7 +226,7 @@ JUSTIFIED_LETTERS = [
     "The answer is {r}, which equals option {w}.",
     "The answer is {r}, 2 of which are {w}",
 ]
-JUSTIFIED_WORDS = ["{r}, which is {w}", "{r}, or {w} in dim light"]
+JUSTIFIED_WORDS = ["{r}, or {w} in dim light", "{r}, though {w} is also possible"]
 JUSTIFIED_CHOICES = {"A": "3", "B": "7", "C": "8", "D": "9"}
 HEDGES += [
     (reference, _filled(t, right, wrong, wrong_word), choices, kind)

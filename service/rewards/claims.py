@@ -663,10 +663,12 @@ def _justifying_claims(
     that calls another value right, possible, a candidate or a fallback (``B, since option D is also right``, ``7, 8
     of which are candidates``, ``7 (with 8 as a fallback)``) offers it, and one that says what the answer is names it
     (``B, which is option D``, ``7, which is 0.7 · 10``): graded like a second value either way, so restating the
-    answer costs nothing. A clause that rejects a value (``since D is not right``) and working (``3 + 4 = 7``) offer
-    nothing. In a sentence after the answer (not ``full``) a clause may open the sentence (``Since 8 is also right,
-    …``, ``This is because 8 is also right.``) and offers a value only with a word that adds it (``also``, ``too``,
-    ``another``, ``a fallback``): there ``right`` alone may be the working's right angle."""
+    answer costs nothing. A word answer's ``which is`` describes it (``The car is green, which is unusual.``): only
+    an endorsing word makes it offer a word. A clause that rejects a value (``since D is not right``) and working
+    (``3 + 4 = 7``) offer nothing. In a sentence after the answer (not ``full``) a clause may open the sentence
+    (``Since 8 is also right, …``, ``This is because 8 is also right.``) and offers a value only with a word that
+    adds it (``also``, ``too``, ``another``, ``a fallback``): there ``right`` alone may be the working's right
+    angle."""
     claims = []
     leading = _LEADING_JUSTIFICATION.match(sentence) if not full else None
     for opened in [*([leading] if leading is not None else []), *_JUSTIFYING_OPEN.finditer(sentence)]:
@@ -688,8 +690,10 @@ def _justifying_claims(
                 continue
             if endorsed is not None:
                 claims.append(Claim(value, Stance.ALTERNATIVE, "offered", endorsed.group(0).lower()))
-            elif _IDENTIFYING.search(sentence, opened.start(), at) and re.match(
-                _UNIT + r"\s*(?:[.,;!?)]|$)", sentence[until:]
+            elif (
+                expect != "text"
+                and _IDENTIFYING.search(sentence, opened.start(), at)
+                and re.match(_UNIT + r"\s*(?:[.,;!?)]|$)", sentence[until:])
             ):
                 claims.append(Claim(value, Stance.ASSERTED, "offered", "is"))
     return claims
