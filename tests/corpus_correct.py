@@ -1307,3 +1307,7 @@ CORRECT += [
     ("paris", "Paris, which is French.", None),
     ("green", "The leaves are green, which is typical of healthy plants.", None),
 ]
+CORRECT += [
+    ("10", "The answer is 10 (the other two sides are 6 and 8).", None),
+    ("7", "The total is 7 (the other parts are 3 and 4).", None),
+]

@@ -401,12 +401,14 @@ def _count(values: list[str]) -> str:
 
 
 def _predicate(text: str) -> str:
-    """What the sentence says after its last copula ("is", "=", ":", "so" ...) outside maths, else all of
-    it; a remark in parentheses (``(12 per box × 3 boxes)``) or after "i.e." is not what it states."""
+    """What the sentence says after its last copula ("is", "=", ":", "so" ...) outside maths and remarks, else all
+    of it; a remark in parentheses (``(12 per box × 3 boxes)``, ``(the other two sides are 6 and 8)``) or after
+    "i.e." is not what it states."""
+    outside = _REMARK.sub(lambda remark: " " * len(remark.group(0)), text)
     last = None
-    for match in _COPULA.finditer(text):
+    for match in _COPULA.finditer(outside):
         last = match
-    predicate = text if last is None or not text[last.end() :].strip() else text[last.end() :]
+    predicate = text if last is None or not outside[last.end() :].strip() else text[last.end() :]
     without_remarks = _REMARK.sub(" ", predicate)
     return without_remarks if without_remarks.strip() else predicate
 
