@@ -120,9 +120,12 @@ _COPULA_PHRASES = frozenset(
 _PHRASE_HEADS = frozenset(head for head, *_ in _COPULA_PHRASES)
 _ARTICLES = frozenset({"a", "an", "the"})
 _APOSTROPHES = ("'", "’")
-_QUOTED = re.compile(r"(?<![\w'’])['‘’“]([^'‘’“”\n]{1,200}?)['’”](?![\w'’])|“([^“”\n]{1,200})”")
+_QUOTED = re.compile(
+    r"(?<![\w'’])['‘’“](?!s\b)(?=\S)([^'‘’“”\n]{1,200}?)(?<=\S)['’”](?![\w'’])|“(?=\S)([^“”\n]{1,200}?)(?<=\S)”"
+)
 """Text in single or curly quotes (``'AB = 6'``, ``“AB = 6”``), read as in straight double quotes so the quote marks
-stay tokens: a possessive (``Heron's``, ``Pythagoras' theorem``) has a letter before its apostrophe and is no quote."""
+stay tokens: a possessive (``Heron's``, ``Pythagoras' theorem``) has a letter before its apostrophe and is no quote,
+and quotes hug what they hold, so a piece of a text cut between them (:mod:`.spans`) pairs nothing of its own."""
 _NO_QUOTES = frozenset("'‘’“")
 _FRAC_NESTING = 4
 """Levels of nested ``\\frac`` rewritten as ``(a)/(b)`` (deeper ones are left as written)."""
