@@ -1311,3 +1311,9 @@ CORRECT += [
     ("10", "The answer is 10 (the other two sides are 6 and 8).", None),
     ("7", "The total is 7 (the other parts are 3 and 4).", None),
 ]
+CORRECT += [
+    ("1/2", r"\cos\left(\frac{\pi}{3}\right)", None),
+    ("1", r"\sin\left(\frac{\pi}{2}\right)", None),
+    ("24", r"\left(4\right)!", None),
+    ("6", r"3\left(2\right)", None),
+]

@@ -243,8 +243,13 @@ _OTHER_CASE = re.compile(
 )
 """A value offered for another case after the answer: ``…, or 8 otherwise``, ``…, else 8``, ``…, and eight if we
 multiply``: graded like a second value (the same value is a restatement)."""
-_JUSTIFYING_OPEN = re.compile(_JUSTIFICATION.pattern + r"|(?<=[\w\x04\x06}$*`'\"])\s*\(", re.IGNORECASE)
-"""Where a clause that justifies the value before it opens (``, since``, ``, which``, ``, 3 of which``, ``(``)."""
+_JUSTIFYING_OPEN = re.compile(
+    _JUSTIFICATION.pattern + r"|(?<=[\w\x04\x06}$*`'\"])\s+\(|(?<=[\x04\x06$*`'\"])\(", re.IGNORECASE
+)
+"""Where a clause that justifies the value before it opens (``, since``, ``, which``, ``, 3 of which``, `` (``). A
+parenthesis against a word or a brace is maths (``f(x)``, ``3(2)``, ``\\frac{1}{2}(x)``), as is one after a LaTeX
+command (``\\cos\\left(\\frac{\\pi}{3}\\right)``): see :data:`_LATEX_COMMAND_BEFORE`."""
+_LATEX_COMMAND_BEFORE = re.compile(r"\\[A-Za-z]+\s*$")
 _CLAUSE_END = re.compile(r"[;)]|[.!?](?=\s|$)")
 _IDENTIFYING = re.compile(
     r"\b(?:which|that|of\s+(?:which|whom|them)|as)\s+(?:is|are|was|were|equals?|means|matches|corresponds\s+to)"
@@ -673,6 +678,8 @@ def _justifying_claims(
     leading = _LEADING_JUSTIFICATION.match(sentence) if not full else None
     for opened in [*([leading] if leading is not None else []), *_JUSTIFYING_OPEN.finditer(sentence)]:
         if opened is not leading and not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
+            continue
+        if opened.group(0).lstrip().startswith("(") and _LATEX_COMMAND_BEFORE.search(sentence, 0, opened.start()):
             continue
         end = _CLAUSE_END.search(sentence, opened.end())
         stop = end.start() if end is not None else len(sentence)
