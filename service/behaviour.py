@@ -12,8 +12,9 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 
+from stepgrpo_reward.rates import HEDGES, REASONS
+
 from .metrics import COMPONENTS, Metrics, observe_each
-from .rewards.summary import HEDGES, REASONS
 
 OTHER = "other"
 """The label of every run (or version) past the bound."""

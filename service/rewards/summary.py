@@ -2,7 +2,10 @@
 
 Telemetry (``/metrics``, a response's ``stats``) needs why a reward was paid for every completion, not only those
 scored with ``explain``; the codes come from what scoring already decided, so they cost a tuple per completion.
-Every code is one of the sets below, so a Prometheus label built from them has a bounded set of values.
+Every code is one of the sets below, so a Prometheus label built from them has a bounded set of values. The hedge
+kinds (the stance that left the answer open, :data:`.claims.OPEN`, a second value, a hedged sentence, or final-answer
+sections that disagree) and the reasons a matched key step earned nothing are the adapters' ``HEDGES`` and
+``REASONS`` (:mod:`stepgrpo_reward.rates`, standard library only): one list for the core and the trainers.
 """
 
 from __future__ import annotations
@@ -15,23 +18,9 @@ from .vocabulary import Decision, Method, Rule
 
 OUTCOMES = ("right", "wrong", "unread", "hedge")
 """How the final answer was judged: read and right, read and wrong, nothing read, or left open (a hedge)."""
-HEDGES = (
-    "negated",
-    "uncertain",
-    "bounded",
-    "conditional",
-    "alternative",
-    "second_value",
-    "hedged_sentence",
-    "sections",
-)
-"""Each kind of hedge: the stance of the claim that left the answer open (:data:`.claims.OPEN`), a second value
-asserted, a sentence that hedges its value, or final-answer sections that disagree."""
 RULES = tuple(r.value for r in Rule if r is not Rule.HEDGE) + ("set", "whole_text", "exact_string", "other")
 """How a right, wrong or unread answer was read (:class:`.vocabulary.Rule`, a set of the reference's members, and
 the ``r1vl-reference`` profile's two rules)."""
-REASONS = ("repeated", "enumerated", "contradicted", "named_without_use", "negated")
-"""Why a matched key step earned nothing (:mod:`.gaming`, :func:`.keysteps.credit_matches`)."""
 _REASON_CODES = {
     "repeated": "repeated",
     "enumerated": "enumerated",
