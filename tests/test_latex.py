@@ -31,7 +31,9 @@ from service.rewards.latex import (
     Stray,
     Symbol,
     TooDeep,
+    lex,
     parse,
+    parse_tokens,
     render,
     tokenize,
 )
@@ -52,9 +54,16 @@ def brace(node):
     [
         ("12", Number("12")),
         ("\\frac{3}{4}", Frac("\\frac", brace(Number("3")), brace(Number("4")))),
-        ("\\dfrac12", Frac("\\dfrac", Number("12"), Missing())),
+        ("\\dfrac12", Frac("\\dfrac", Number("1"), Number("2"))),
+        ("\\frac1{2}", Frac("\\frac", Number("1"), brace(Number("2")))),
+        ("\\tfrac{1}2", Frac("\\tfrac", brace(Number("1")), Number("2"))),
+        ("\\frac 3 4", Frac("\\frac", Number("3"), Number("4"))),
+        ("\\frac123", Product(Frac("\\frac", Number("1"), Number("2")), (("", Number("3")),))),
+        ("\\binom52", Binom("\\binom", Number("5"), Number("2"))),
+        ("\\frac{1}", Frac("\\frac", brace(Number("1")), Missing())),
         ("5\\sqrt{2}", Product(Number("5"), (("", Sqrt(None, brace(Number("2")))),))),
         ("\\sqrt[3]{8}", Sqrt(Group("[", Number("3"), "]"), brace(Number("8")))),
+        ("\\sqrt8", Sqrt(None, Number("8"))),
         ("2^{10}", Power(Number("2"), brace(Number("10")))),
         ("2**10", Power(Number("2"), Number("10"))),
         ("-x^2", Signed(("-",), Power(Symbol("x"), Number("2")))),
@@ -229,3 +238,50 @@ def test_rendering_then_reparsing_gives_the_same_tree(steps):
 def test_a_rendered_tree_renders_to_itself(text):
     once = render(parse(render(parse(text))))
     assert render(parse(once)) == once
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=SOUP, unicode=st.booleans(), extra=st.lists(st.sampled_from(["−", "π", "×", "√", "–", "\\π", "\\−"])))
+def test_lexed_tokens_are_the_tokens_with_where_they_stand(text, unicode, extra):
+    """:func:`lex` gives :func:`tokenize`'s tokens, in order, each with the span of the source that reads as it:
+    spans do not overlap, what lies between two is spacing or what the tokenizer drops, and a token written as
+    itself is its span."""
+    text = text + "".join(extra)
+    tokens = lex(text, unicode)
+    assert [t.text for t in tokens] == tokenize(text, unicode)
+    end = 0
+    for token in tokens:
+        assert end <= token.start < token.end <= len(text)
+        assert unicode or tokenize(text[end : token.start]) == []  # with unicode, "\\π" drops its "\\"
+        end = token.end
+        written = text[token.start : token.end].replace("−", "-").replace("**", "^")
+        assert written == token.text or token.text == "\\ " or unicode, (token, written)
+    assert unicode or tokenize(text[end:]) == []
+
+
+def test_lexed_offsets_recover_the_source():
+    text = "$\\left( 2 \\, x \\right)$ ** 2 − 1"
+    assert [(t.text, text[t.start : t.end]) for t in lex(text)] == [
+        ("(", "("), ("2", "2"), ("x", "x"), (")", ")"), ("^", "**"), ("2", "2"), ("-", "−"), ("1", "1"),
+    ]  # fmt: skip
+    assert [(t.text, "2×π"[t.start : t.end]) for t in lex("2×π", unicode=True)] == [
+        ("2", "2"), ("\\cdot", "×"), ("\\pi", "π"),
+    ]  # fmt: skip
+
+
+def test_parsed_tokens_give_each_operand_its_token_range():
+    """What a reader maps back onto the source: a split number is two tokens, each operand a range."""
+    text = "\\frac12 + \\sqrt[3]{x}"
+    tree, tokens, ranges = parse_tokens(lex(text))
+    assert tree == parse(text)
+    assert [(t.text, text[t.start : t.end]) for t in tokens][:3] == [("\\frac", "\\frac"), ("1", "1"), ("2", "2")]
+    chain = tree.items[0]
+    frac, root = chain.first, chain.rest[0][1]
+    assert ranges[id(frac)] == (0, 3) and ranges[id(frac.denominator)] == (2, 3)
+    assert [t.text for t in tokens[slice(*ranges[id(root.radicand)])]] == ["{", "x", "}"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(text=SOUP)
+def test_parsing_lexed_tokens_gives_the_same_tree(text):
+    assert parse_tokens(lex(text))[0] == parse(text)

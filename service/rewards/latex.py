@@ -12,8 +12,10 @@ children first, left to right, meets things in the order they were written.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_NESTING = 60
 """Most nested expressions (a bracket, a braced argument) read."""
@@ -280,9 +282,83 @@ def tokenize(text: str, unicode: bool = False) -> list[str]:
     return _TOKEN.findall(_DROP.sub(" ", text))
 
 
+class Token(NamedTuple):
+    """A token of :func:`tokenize` and where it stands in the source: ``source[start:end]`` is what was written
+    (``**`` for ``^``), and the text between two tokens is spacing or what the tokenizer drops (``\\left``,
+    ``\\,``, ``$``)."""
+
+    text: str
+    start: int
+    end: int
+
+
+_UNICODE_OPERATORS = re.compile("[" + "".join(chr(code) for code in UNICODE_SPELLINGS) + "]")
+
+
+def lex(text: str, unicode: bool = False) -> list[Token]:
+    """The tokens of :func:`tokenize` (the same strings, in the same order) with their offsets in ``text``."""
+    stages: list[list[tuple[int, int, int, int]]] = []
+    text = _tracked(_STARRED, "^", text.replace("−", "-"), stages)
+    if unicode:
+        text = _tracked(_UNICODE_OPERATORS, lambda m: UNICODE_SPELLINGS[ord(m.group())], text, stages)
+    text = _tracked(_DROP, " ", text, stages)
+    tokens = [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    for edits in reversed(stages):
+        if edits:
+            tokens = [Token(t.text, _origin(edits, t.start, False), _origin(edits, t.end, True)) for t in tokens]
+    return tokens
+
+
+_STARRED = re.compile(r"\*\*")
+
+
+def _tracked(pattern: re.Pattern[str], repl, text: str, stages: list[list[tuple[int, int, int, int]]]) -> str:
+    """``pattern.sub(repl, text)``, recording each replacement as (out start, out end, in start, in end)."""
+    edits: list[tuple[int, int, int, int]] = []
+    pieces: list[str] = []
+    last = shift = 0
+    for m in pattern.finditer(text):
+        written = repl if isinstance(repl, str) else repl(m)
+        pieces += [text[last : m.start()], written]
+        start = m.start() + shift
+        edits.append((start, start + len(written), m.start(), m.end()))
+        shift += len(written) - (m.end() - m.start())
+        last = m.end()
+    stages.append(edits)
+    return "".join(pieces) + text[last:] if edits else text
+
+
+def _origin(edits: list[tuple[int, int, int, int]], position: int, end: bool) -> int:
+    """Where ``position`` of a stage's output stood in its input: a token's start (or, with ``end``, its end)
+    inside a replacement stands at the replaced text's start (end)."""
+    probe = position - 1 if end else position
+    k = bisect.bisect_right(edits, probe, key=_out_start) - 1
+    if k < 0:
+        return position
+    out_start, out_end, in_start, in_end = edits[k]
+    if probe < out_end:
+        return in_end if end else in_start
+    return position - out_end + in_end
+
+
+def _out_start(edit: tuple[int, int, int, int]) -> int:
+    return edit[0]
+
+
 def parse(text: str, unicode: bool = False) -> Sequence:
     """The tree of ``text`` (LaTeX or plain; ``unicode`` as for :func:`tokenize`); never raises."""
-    parser = _Parser(tokenize(text, unicode))
+    return _parsed(_Parser(tokenize(text, unicode)))
+
+
+def parse_tokens(tokens: list[Token]) -> tuple[Sequence, list[Token], dict[int, tuple[int, int]]]:
+    """The tree of :func:`lex`'s ``tokens``, the tokens it read (a number that LaTeX reads digit by digit, as in
+    ``\\frac12``, is split), and the token range ``[first, end)`` of each operand read, keyed by ``id`` of its node:
+    what a reader needs to map the tree back onto the source."""
+    parser = _Parser([t.text for t in tokens], list(tokens))
+    return _parsed(parser), parser.spans or [], parser.ranges
+
+
+def _parsed(parser: _Parser) -> Sequence:
     try:
         return parser.sequence()
     except RecursionError:  # not reached within the caps from a shallow caller; a deep caller still gets a tree
@@ -296,8 +372,11 @@ def is_atom_start(token: str | None) -> bool:
 class _Parser:
     """Recursive descent; every step consumes a token or returns, so it stays linear."""
 
-    def __init__(self, tokens: list[str]):
+    def __init__(self, tokens: list[str], spans: list[Token] | None = None):
         self.tokens = tokens
+        self.spans = spans
+        """The tokens with their offsets, when the caller wants token ranges (:func:`parse_tokens`)."""
+        self.ranges: dict[int, tuple[int, int]] = {}
         self.n = len(tokens)
         self.i = 0
         self.nesting = 0
@@ -378,6 +457,25 @@ class _Parser:
 
     def argument(self) -> Node:
         """A braced group, or the single token LaTeX reads (``^10`` and ``^(..)`` from plain text too)."""
+        start = self.i
+        node = self._argument()
+        if self.spans is not None:
+            self.ranges[id(node)] = (start, self.i)
+        return node
+
+    def digit_argument(self) -> Node:
+        """An argument as LaTeX reads it after ``\\frac`` or ``\\binom``: a number is read one digit at a time
+        (``\\frac12`` is a half, ``\\frac1{2}`` too)."""
+        token = self.peek()
+        if token is not None and len(token) > 1 and token[0].isdigit():
+            self.tokens[self.i : self.i + 1] = [token[0], token[1:]]
+            if self.spans is not None:
+                text, start, end = self.spans[self.i]
+                self.spans[self.i : self.i + 1] = [Token(text[0], start, start + 1), Token(text[1:], start + 1, end)]
+            self.n += 1
+        return self.argument()
+
+    def _argument(self) -> Node:
         signs: list[str] = []
         while self.peek() == "-":
             signs.append("-")
@@ -406,8 +504,12 @@ class _Parser:
 
     def atom(self) -> Node:
         self.depth += 1
+        start = self.i
         try:
-            return self.too_deep() if self.depth > MAX_DEPTH else self._atom()
+            node = self.too_deep() if self.depth > MAX_DEPTH else self._atom()
+            if self.spans is not None:
+                self.ranges[id(node)] = (start, self.i)
+            return node
         finally:
             self.depth -= 1
 
@@ -423,9 +525,9 @@ class _Parser:
         if token in CONSTANTS:
             return Constant(token)
         if token in FRACTIONS:
-            return Frac(token, self.argument(), self.argument())
+            return Frac(token, self.digit_argument(), self.digit_argument())
         if token in _BINOMIALS:
-            return Binom(token, self.argument(), self.argument())
+            return Binom(token, self.digit_argument(), self.digit_argument())
         if token == "\\sqrt":
             index = self.group() if self.peek() == "[" else None
             return Sqrt(index, self.argument())
