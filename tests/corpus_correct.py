@@ -1317,3 +1317,18 @@ CORRECT += [
     ("24", r"\left(4\right)!", None),
     ("6", r"3\left(2\right)", None),
 ]
+
+# ---------------------------------------------------------------- the same value restated in parentheses
+# A second writing of the value, or the working that gives it, in a parenthesis after it (issue 25 probes): not a
+# product with it and not a second claim. Twins that name another number are in the hedge corpus.
+CORRECT += [
+    ("0.5", "0.5 (50%)", None),
+    ("7", "7 (3 + 4)", None),
+    ("1/2", "\\frac{1}{2} (0.5)", None),
+    ("2\\sqrt{3}", "2\\sqrt{3} (about 3.46)", None),
+    ("7", "Seven (7).", None),
+    ("7", "**7** (3 + 4)", None),
+    ("1/3", "\\boxed{\\frac{1}{3}} (0.333)", None),
+    ("0.5", "The answer is 0.5 (50%).", None),
+    ("6", "$3(2)$", None),
+]

@@ -264,3 +264,13 @@ HEDGES += [
     ("B", "B, 2 of which are also D", JUSTIFIED_CHOICES, "option"),
 ]
 HEDGES += [("7", "7, as is 8", None, "number")]
+HEDGES += [
+    ("7", "7 (about 8)", None, "number"),
+    ("0.5", "0.5 (0.5%)", None, "decimal"),
+    ("1/3", "\\frac{1}{3} (0.4)", None, "fraction"),
+    ("1/2", "\\frac{1}{2} (\\frac{1}{3})", None, "fraction"),
+    ("56", "7 (3 + 5)", None, "number"),
+    ("49", "7 (3 + 4)", None, "number"),
+]
+"""Twins of the restatements in the correct corpus: the parenthesis names another number, or it is working after a
+space, which is no factor of the value before it (``3(2)`` against the value is one)."""

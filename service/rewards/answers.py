@@ -136,7 +136,8 @@ _MAX_TRAILING_UNITS = 3
 _SPACE_THOUSANDS = re.compile(r"^[-+$€£¥]?\s*\d{1,3}(?: \d{3})+(?![\d.,])")
 _DECIMAL_COMMA = re.compile(r"^([-+]?\d+),(\d+)$")
 """``1000,99`` and ``0,111`` are decimals written with a comma; ``1,000`` stays a thousand."""
-_PAREN_NUMBER = re.compile(r"\(\s*(\d+(?:\.\d+)?)\s*\)")
+_PAREN_NUMBER = re.compile(r"(?<![\w)}\]])\(\s*(\d+(?:\.\d+)?)\s*\)")
+"""A number in parentheses of its own (``(5)``); one against a value is a product (``3(2)``)."""
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
 _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .number_words import NUMBER_WORD
+from .restatement import restates
 from .statement import (
     _DISPLAY,
     _INLINE,
@@ -35,6 +36,7 @@ from .statement import (
     is_prose,
     normalised_block,
     read_statement,
+    without_remark,
 )
 from .vocabulary import (
     ALSO,
@@ -493,7 +495,7 @@ def _line_value(line: str, marked: _Marked, expect: str, alone: bool) -> str | N
     if assigned and _BARE_LINE.fullmatch(bare[assigned.end() :].strip()):
         return bare[assigned.end() :].strip()
     if "=" not in bare and _BARE_LINE.fullmatch(bare):
-        return bare
+        return without_remark(bare)
     if expect == "letter" and re.fullmatch(r"\(?[A-Z]\)?", bare):
         return bare.strip("()")
     if expect == "yes_no" and bare.lower() in YES_NO:
@@ -833,7 +835,8 @@ def _parenthesised_values(sentence: str, marked: _Marked, expect: str, read: set
 
 def _offered_in_parentheses(sentence: str, sites: list[_Site]) -> set[int]:
     """Sites that open a parenthesis right after another value (``7 (8 in the other case)``, ``yes (no)``): offered
-    beside it and graded (the same value is a restatement: ``0.5 (50%)``); working and precision are not offers."""
+    beside it and graded. The same number restated (``0.5 (50%)``, ``7 (about 7.0)``, :mod:`.restatement`), working
+    and precision are not offers."""
     offered = set()
     for index in range(1, len(sites)):
         site, before = sites[index], sites[index - 1]
@@ -841,6 +844,8 @@ def _offered_in_parentheses(sentence: str, sites: list[_Site]) -> set[int]:
             continue
         close = sentence.find(")", site.end)
         inside = sentence[site.start : close if close >= 0 else len(sentence)]
+        if restates(before.value, inside.strip(" (")):
+            continue
         if not _NOT_OFFERED.search(inside) and not any(
             s.start < len(sentence) and site.end < s.start < close for s in sites
         ):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .number_words import NUMBER_WORD, SCALES, number_word_value
+from .restatement import approximation, restated_value
 from .text import unicode_normalised
 from .vocabulary import (
     ANSWER_LABEL,
@@ -218,7 +219,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     if len(block) > MAX_BLOCK_CHARS:
         return Statement(None, Rule.NONE, f"final answer longer than {MAX_BLOCK_CHARS} characters")
     if _BARE.fullmatch(block):
-        return Statement(" ".join(block.split()), Rule.PLAIN)
+        return Statement(without_remark(" ".join(block.split())), Rule.PLAIN)
     s = normalised_block(block)
     if not s:
         return Statement(None, Rule.NONE, "empty final answer")
@@ -235,7 +236,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
         paragraph = paragraph[labels[-1].end() :]
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
     if not is_prose(sentence):
-        sentence = _without_remark(_WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence)
+        sentence = without_remark(_WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence)
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, Rule.HEDGE, "yes and no")
         statement = Statement(_plain_value(sentence), Rule.PLAIN)
@@ -244,15 +245,20 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     return statement
 
 
-def _without_remark(value: str) -> str:
+def without_remark(value: str) -> str:
     """A bare value without the parenthesis after it that shows its working or says what it is (``24 (4 × 6)``,
-    ``BC = 13 (a 5-12-13 triangle)``): found by one scan back from the end."""
+    ``BC = 13 (a 5-12-13 triangle)``), or restates it (``0.5 (50%)``, ``Seven (7)``, :mod:`.restatement`): found by
+    one scan back from the end."""
+    if (restated := restated_value(value)) != value:
+        return restated
     text = value.rstrip(" .")
     opened = text.rfind("(")
     if not text.endswith(")") or opened <= 0 or not text[opened - 1].isspace():
         return value
     inner, before = text[opened + 1 : -1], text[:opened].rstrip()
     if "(" in inner or ")" in inner or not re.search(r"\d", before) or not _BARE.fullmatch(_ASSIGNED.sub("", before)):
+        return value
+    if approximation(inner):
         return value
     if re.search(r"(?<![\\A-Za-z])[A-Za-z]{3,}|[×*+/=·÷]|\\times|\\cdot|\d\s*-\s*\d", inner):
         return before
@@ -364,7 +370,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     subject_end = len(text) - len(predicate) if text.endswith(predicate) else 0
     if either and len(stated := _values(text, masked, labels=True, words_from=subject_end)) > 1:
         return Statement(None, Rule.HEDGE, f"{_count(stated)} values {', '.join(stated)}", tuple(stated))
-    bare = masked.unmask(predicate).strip(" .,;")
+    bare = restated_value(masked.unmask(predicate).strip(" .,;"))
     if bare and not _PROSE_WORD.search(_SPAN_REF.sub(" ", predicate)) and re.search(r"[\d\x01]", predicate):
         return Statement(bare, Rule.PROSE, values=(bare,))
     values = _values(predicate, masked, labels=False)
