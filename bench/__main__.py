@@ -102,7 +102,7 @@ def measure_server(
     quick: bool,
 ) -> None:
     target = f"127.0.0.1:{grpc_port}"
-    res.rss["start"] = worker_rss(server.proc.pid)
+    res.rss["start"] = worker_rss(server.running.pid)
     for wl in workloads:
         measured, warm = WORKLOADS[wl](seed, start=7 * 10**7), WORKLOADS[wl](seed, start=8 * 10**7)
         size, latency_sizes = QUICK_SYMBOLIC if quick and wl == "symbolic" else (THROUGHPUT_BATCH, LATENCY_BATCHES[wl])
@@ -127,7 +127,7 @@ def measure_server(
                     flush=True,
                 )
             res.checks[(wl, profile)] = cross_check(server.url, profile, measured)
-    res.rss["end"] = worker_rss(server.proc.pid)
+    res.rss["end"] = worker_rss(server.running.pid)
 
 
 def run_server(res: Results, *flags: str, body) -> None:
@@ -135,7 +135,7 @@ def run_server(res: Results, *flags: str, body) -> None:
     server = Server(*flags)
     try:
         startup = server.start()
-        CPU.server_sid = server.proc.pid  # start_new_session: the server leads its own session
+        CPU.server_sid = server.running.pid  # start_new_session: the server leads its own session
         info = server.info()
         res.servers.append(
             f"server {' '.join(flags) or '(defaults)'}: up in {startup:.1f} s, workers={info.get('workers')}, "
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.rss_seconds:
             print(f"[RSS run: {args.rss_seconds:g} s of HTTP load]", flush=True)
             res.rss_run = rss_under_load(
-                server.url, server.proc.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds
+                server.url, server.running.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds
             )
 
     run_server(res, "--grpc-port", str(grpc_port), body=default_server)

@@ -70,6 +70,11 @@ def _units(unit: str, extra: int = 40) -> int:
     return (_ROOM - extra) // len(unit.encode())
 
 
+def _padded_math(form: str) -> Callable[[int], str]:
+    """``$form$`` followed by ``n`` spaces."""
+    return lambda n: f"${form}$" + " " * n
+
+
 FUZZY_PHRASES = [
     f"{a} {b} theorem"
     for a in ("pythagorean", "thales", "ptolemy", "stewart", "ceva", "menelaus", "apollonius", "heron")
@@ -169,7 +174,7 @@ SHAPES = [
         _units("the answer is "),
     ),
     *[
-        Shape(f"answer: {name}", "growth guard", _answer(lambda n, f=form: f"${f}$" + " " * n), _units(" ", 200))
+        Shape(f"answer: {name}", "growth guard", _answer(_padded_math(form)), _units(" ", 200))
         for name, form in GROWTH_FORMS.items()
     ],
     *[
@@ -196,7 +201,7 @@ def _score_once(profile: str, reference: dict, text: str, conn) -> None:
             PROFILES[profile],
             settings_for(profile),
         )
-        status = group.score(text)["status"]
+        status: str = group.score(text)["status"]
     except UnusableReference:
         status = "unusable"
     except Exception as exc:  # the worker reports these as status "error"

@@ -14,8 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -33,7 +35,7 @@ class Anomalies:
     examples: list[str] = field(default_factory=list)
     http_errors: list[str] = field(default_factory=list)
 
-    def add(self, where: str, profile: str, result: dict, context: str = "") -> None:
+    def add(self, where: str, profile: str, result: Mapping[str, Any], context: str = "") -> None:
         status = result.get("status")
         self.statuses[(where, profile, status)] += 1
         if status != "ok" and len(self.examples) < 10:
@@ -158,8 +160,8 @@ class Server:
         end = time.monotonic() + STARTUP_SECONDS
         with httpx.Client(base_url=self.url, trust_env=False, timeout=5) as c:
             while time.monotonic() < end:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.output()}")
+                if self.running.poll() is not None:
+                    raise RuntimeError(f"server exited with {self.running.returncode}:\n{self.output()}")
                 try:
                     if c.get("/readyz").status_code == 200:
                         return time.perf_counter() - t
@@ -167,6 +169,13 @@ class Server:
                     pass
                 time.sleep(0.1)
         raise RuntimeError(f"server not ready after {STARTUP_SECONDS}s:\n{self.output()}")
+
+    @property
+    def running(self) -> subprocess.Popen:
+        """The server's process; only after start()."""
+        if self.proc is None:
+            raise RuntimeError("the server is not started")
+        return self.proc
 
     def info(self) -> dict:
         with httpx.Client(base_url=self.url, trust_env=False, timeout=10) as c:

@@ -85,15 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pictures", default=None, help="redraw the first seed's real and control curves into this folder")
     args = p.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     server = None
-    if args.reward_url is None:
+    url = args.reward_url
+    if url is None:
         server = Server("--workers", str(min(2, os.cpu_count() or 1)))
         server.start()
-    url = args.reward_url or server.url
+        url = server.url
     out = Path(args.out)
     runs = [(seed, control) for seed in args.seeds for control in (False, True)]
     try:
         with ThreadPoolExecutor(args.jobs) as pool:
-            done = list(pool.map(lambda run: demo_run(url, *run, out, extra), runs))
+            done = list(pool.map(lambda run: demo_run(url, run[0], run[1], out, extra), runs))
     finally:
         if server is not None:
             server.stop()

@@ -68,7 +68,7 @@ def settled(server: Server) -> float:
                 break
             time.sleep(0.1)
     time.sleep(SETTLE_SECONDS)
-    return rss_mib([server.proc.pid])
+    return rss_mib([server.running.pid])
 
 
 def concurrently(n: int, call) -> None:
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     target = f"127.0.0.1:{grpc_port}"
     try:
-        pid = server.proc.pid
+        pid = server.running.pid
         body = json.dumps({"groups": groups(args.mb)}).encode()
         message = json_format.ParseDict({"groups": groups(args.mb)}, reward_pb2.ScoreRequest())
         idle = settled(server)

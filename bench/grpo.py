@@ -14,12 +14,12 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from .problems import Problem
 from .symbolic import t_symbolic
 from .workload import (
     MULTIPLE_CHOICE_TEMPLATES,
     TEMPLATES,
     Group,
-    Problem,
     Workload,
     as_multiple_choice,
     completion,

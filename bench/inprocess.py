@@ -11,7 +11,9 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
 
@@ -67,7 +69,7 @@ class InProcess:
         return self.trajectories / self.seconds
 
 
-def plain_scorer(reference: dict):
+def plain_scorer(reference: dict) -> Callable[[str], dict]:
     """The baseline's scorer for one group: the reference code's rules, nothing prepared or cached."""
     solution, key_steps = reference_baseline.dataset_row(reference)
 
@@ -82,23 +84,27 @@ def plain_scorer(reference: dict):
     return score
 
 
+def scorer_for(profile: str) -> Callable[[dict], Callable[[str], Mapping[str, Any]]]:
+    """A group's reference -> its completions' scorer, under ``profile`` (or the plain baseline)."""
+    if profile == PLAIN:
+        return plain_scorer
+    prof, settings = PROFILES[profile], settings_for(profile)
+    return lambda reference: PreparedGroup(core_reference(reference), prof, settings).score
+
+
 def score_groups(
     profile: str, groups, record: str | None = None, by_kind: dict | None = None, per_traj: list | None = None
-) -> list[dict]:
+) -> list[Mapping[str, Any]]:
     """Score groups as a worker does: one PreparedGroup per group, then each completion (for the
     plain baseline, the reference code's rules on each completion)."""
-    prof, settings = (None, None) if profile == PLAIN else (PROFILES[profile], settings_for(profile))
-    out = []
+    group_scorer = scorer_for(profile)
+    out: list[Mapping[str, Any]] = []
     for g in groups:
-        score = (
-            plain_scorer(g.reference)
-            if profile == PLAIN
-            else PreparedGroup(core_reference(g.reference), prof, settings).score
-        )
+        score = group_scorer(g.reference)
         for kind, text in zip(g.kinds, g.completions, strict=True):
             t = time.perf_counter()
             try:
-                result = score(text)
+                result: Mapping[str, Any] = score(text)
             except Exception as exc:  # the worker reports these as status "error"
                 result = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"[:300]}
             if per_traj is not None:
@@ -156,7 +162,11 @@ def measure_forked(
     Returns each process's measurement and the share of the CPUs that other processes used."""
     import multiprocessing
 
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    ctx = (
+        multiprocessing.get_context("fork")
+        if sys.platform.startswith("linux")
+        else multiprocessing.get_context("spawn")
+    )
     barrier, results = ctx.Barrier(processes), ctx.Queue()
     procs = [
         ctx.Process(

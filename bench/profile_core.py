@@ -40,7 +40,7 @@ PHASES = (
 def phase_shares(stats: pstats.Stats) -> list[tuple[str, int, float]]:
     """(phase, calls, cumulative seconds) of the core's entry points, read from the profile."""
     by_name = {}
-    for (filename, _line, func), (_cc, nc, _tt, ct, _callers) in stats.stats.items():
+    for (filename, _line, func), (_cc, nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         by_name[(filename.rsplit("/", 1)[-1], func)] = (nc, ct)
     return [(label, *by_name[(f, fn)]) for label, f, fn in PHASES if (f, fn) in by_name]
 
@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n---- top {args.top} by {title}")
         print(body[body.index("   ncalls") :].rstrip())
     stats = pstats.Stats(profiler)
-    total = next((ct for (f, _, fn), (_, _, _, ct, _) in stats.stats.items() if fn == "score_groups"), stats.total_tt)
+    table, all_seconds = stats.stats, stats.total_tt  # type: ignore[attr-defined]  # set by Stats, not in typeshed
+    total = next((ct for (f, _, fn), (_, _, _, ct, _) in table.items() if fn == "score_groups"), all_seconds)
     print(f"\n---- parts of the scorer: cumulative time under cProfile, share of the {total:.2f} s spent scoring")
     for label, calls, seconds in phase_shares(stats):
         print(

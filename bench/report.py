@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .common import ANOMALIES, percentile
 from .inprocess import BASELINE, CORE, IN_PROCESS_ORDER, PLAIN, PROFILE_ORDER
+
+if TYPE_CHECKING:
+    from .load import LoadRun
 
 WIDTH, LABEL = 118, 62
 LABELS = {
@@ -35,7 +39,7 @@ class Results:
     parity: dict = field(default_factory=dict)
     rss: dict = field(default_factory=dict)
     rss_run: tuple | None = None
-    one_worker: object = None
+    one_worker: LoadRun | None = None
     servers: list[str] = field(default_factory=list)
     log_issues: list[str] = field(default_factory=list)
     noisy: list = field(default_factory=list)

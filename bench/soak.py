@@ -217,9 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         "warning",
     )
     server.start()
-    tally, kills = Tally(), []
+    tally = Tally()
+    kills: list[int] = []  # the workers' pids, as killed
     try:
-        rss_start = rss_mib(process_tree(server.proc.pid))
+        rss_start = rss_mib(process_tree(server.running.pid))
         end = time.monotonic() + args.seconds
         threads = [
             threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending))
@@ -239,14 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.kill_every > 0:
             threads.append(
-                threading.Thread(target=killer, args=(server.proc.pid, args.kill_every, end, kills, args.seed))
+                threading.Thread(target=killer, args=(server.running.pid, args.kill_every, end, kills, args.seed))
             )
         for t in threads:
             t.start()
         for t in threads:
             t.join(args.seconds + 300)
-        rss_end = rss_mib(process_tree(server.proc.pid))
-        alive = server.proc.poll() is None and httpx.get(server.url + "/readyz", timeout=10).status_code == 200
+        rss_end = rss_mib(process_tree(server.running.pid))
+        alive = server.running.poll() is None and httpx.get(server.url + "/readyz", timeout=10).status_code == 200
     finally:
         server.stop()
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import random
 
-from .workload import GROUP_SIZE, Group, Problem, Workload, completion, key_steps_wire
+from .problems import Problem
+from .workload import GROUP_SIZE, Group, Workload, completion, key_steps_wire
 
 KINDS = ("genuine", "wrong", "partial")
 KIND_WEIGHTS = (0.5, 0.3, 0.2)

@@ -73,7 +73,8 @@ def summary_ab(rounds: int, groups: int) -> tuple[float, float]:
     from service.rewards import PROFILES, PreparedGroup, Settings
 
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    real = (core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary)
+    names = ("verdict_codes", "failed_checks", "reason_codes", "Summary")
+    real = tuple(getattr(core, name) for name in names)
     constant = (lambda v: ("right", "plain"), lambda c: (), lambda r: (), lambda *a: None)
 
     def scored(batch) -> float:
@@ -93,10 +94,12 @@ def summary_ab(rounds: int, groups: int) -> tuple[float, float]:
             batch = workload.take(groups)
             arms = [(real, on), (constant, off)]
             for functions, times in arms if r % 2 == 0 else arms[::-1]:
-                core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary = functions
+                for name, function in zip(names, functions, strict=True):
+                    setattr(core, name, function)
                 times.append(scored(batch))
     finally:
-        core.verdict_codes, core.failed_checks, core.reason_codes, core.Summary = real
+        for name, function in zip(names, real, strict=True):
+            setattr(core, name, function)
     return statistics.median(a / b for a, b in zip(on, off, strict=True)), sum(on) / sum(off)
 
 

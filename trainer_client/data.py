@@ -131,7 +131,7 @@ def _triangle(rng: random.Random, size: int) -> tuple[Image.Image, str, str, lis
     a, b, c = rng.choice(_TRIPLES)
     if rng.random() < 0.5:
         a, b = b, a
-    p, q, r = rng.choice(_TRIANGLE_NAMES)  # right angle at q; legs pq (vertical) = a, qr (horizontal) = b
+    p, q, r = list(rng.choice(_TRIANGLE_NAMES))  # right angle at q; legs pq (vertical) = a, qr (horizontal) = b
     k = size / 112
     left, right, top, bottom = 30 * k, 16 * k, 10 * k, 26 * k
     avail_w, avail_h = size - left - right, size - top - bottom
@@ -251,7 +251,7 @@ def _rectangle(rng: random.Random, size: int) -> tuple[Image.Image, str, str, li
     width, height = rng.randint(3, 15), rng.randint(2, 12)
     while height == width:
         height = rng.randint(2, 12)
-    a, b, c, d = rng.choice(_RECT_NAMES)  # a bottom-left, b bottom-right, c top-right, d top-left
+    a, b, c, d = list(rng.choice(_RECT_NAMES))  # a bottom-left, b bottom-right, c top-right, d top-left
     k = size / 112
     left, right, top, bottom = 18 * k, 30 * k, 14 * k, 28 * k
     avail_w, avail_h = size - left - right, size - top - bottom
@@ -433,7 +433,7 @@ def _row_item(path: Path, root: Path, row, open_image=_open_image) -> Item:
         raise ValueError(f"{path}, line {row.line}: {exc}") from None
 
 
-class ItemFile(Sequence):
+class ItemFile(Sequence[Item]):
     """The items of a data file, read from disk when indexed: only where each row starts is kept
     (16 bytes a row: its byte offset and line), so a trainer can sample a file of any size. Every
     row is read once when the file is opened (its image's header too), so a bad row fails at once,
@@ -446,6 +446,7 @@ class ItemFile(Sequence):
         self.offsets, self.lines = array("q"), array("q")
         for row in read_rows(self.path):
             _row_item(self.path, self.root, row, partial(_open_image, decode=False))  # decoded when sampled
+            assert row.offset is not None, "a row without an offset carries an error, which _row_item raised"
             self.offsets.append(row.offset)
             self.lines.append(row.line)
 

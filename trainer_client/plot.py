@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 PICTURE = "reward.png"
@@ -69,7 +70,7 @@ def read_metrics(path: str | Path) -> list[dict]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def _mean(values: list[float]) -> float:
+def _mean(values: Iterable[float | None]) -> float:
     finite = [v for v in values if v is not None and math.isfinite(v)]
     return sum(finite) / len(finite) if finite else float("nan")
 

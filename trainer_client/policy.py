@@ -207,7 +207,7 @@ def tiny_policy(
         vision_end_token_id=ids("<|vision_end|>"),
     )
     torch.manual_seed(seed)
-    model = Qwen2VLForConditionalGeneration(config)
+    model: Any = Qwen2VLForConditionalGeneration(config)  # transformers types its .to() as taking the model first
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     dev, torch_dtype = resolve_device(device, dtype)
@@ -227,7 +227,8 @@ def pretrained_policy(path: str, device: str = "auto", dtype: str = "auto") -> P
     from transformers import AutoModelForImageTextToText, AutoTokenizer, Qwen2VLImageProcessorPil
 
     dev, torch_dtype = resolve_device(device, dtype)
-    model = AutoModelForImageTextToText.from_pretrained(path, dtype=torch_dtype).to(dev)
+    model: Any = AutoModelForImageTextToText.from_pretrained(path, dtype=torch_dtype)  # typed .to(): as above
+    model = model.to(dev)
     tokenizer = AutoTokenizer.from_pretrained(path)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = "<|endoftext|>"

@@ -20,7 +20,7 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -183,13 +183,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def load_items(args) -> list[Item]:
+def load_items(args) -> Sequence[Item]:
     if args.data:
         return load_jsonl(args.data, args.image_root)
     return demo_dataset(args.demo_size, seed=args.seed)
 
 
-def build_policy(args, items: list[Item]) -> Policy:
+def build_policy(args, items: Sequence[Item]) -> Policy:
     if args.model:
         return pretrained_policy(args.model, args.device, args.dtype)
     corpus = [item.solution for item in items] + [item.question + "\n" + FORMAT_HINT for item in items]
@@ -225,7 +225,7 @@ def without_rationale(solution: str) -> str:
 
 def warm_up(
     policy: Policy,
-    items: list[Item],
+    items: Sequence[Item],
     steps: int,
     lr: float,
     batch: int,
@@ -267,7 +267,7 @@ def warm_up(
 
 
 class Trainer:
-    def __init__(self, args, policy: Policy, items: list[Item], client: RewardClient):
+    def __init__(self, args, policy: Policy, items: Sequence[Item], client: RewardClient):
         self.args = args
         self.policy = policy
         self.items = items
