@@ -59,11 +59,26 @@ _PREFIX_SHARE = (3, 5)
 """Words sharing a prefix of 3/5 of the shorter one are forms of one word (``pythagoras``/``pythagorean``)."""
 
 
+TOKENS_CACHED_CHARS = 1024
+"""Step texts up to this long have their tokens remembered (:data:`TOKENS_CACHE_SIZE` of them): the completions of
+one prompt often repeat a step word for word, and tokenising is a third of scoring a typical completion."""
+TOKENS_CACHE_SIZE = 2048
+
+
 def tokens(text: str) -> list[str]:
     """The canonical tokens of :func:`.text.tokens`, with a number word after ``=`` (or ``is``, ``equals``,
     ``measures`` …) read as its number by :mod:`.number_words`, as the answer reader reads it (``AB equals six``
     states ``AB = 6``).
     One word for one token, so offsets into the text still line up."""
+    return list(_remembered_tokens(text)) if len(text) <= TOKENS_CACHED_CHARS else _tokens(text)
+
+
+@lru_cache(maxsize=TOKENS_CACHE_SIZE)
+def _remembered_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
     toks = plain_tokens(text)
     i = _find(toks, "=", 0) + 1
     while 0 < i < len(toks):
