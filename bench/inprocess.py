@@ -35,8 +35,8 @@ WORKLOADS = {"typical": Workload, "symbolic": SymbolicWorkload, "grpo": GrpoWork
 def settings_for(profile: str) -> Settings:
     """The settings a worker gets for this profile and the default options, built the service's own
     way (``scoring_options``)."""
-    from service.contract import ScoreRequest
-    from service.scoring import scoring_options
+    from service.scoring.contract import ScoreRequest
+    from service.scoring.scorer import scoring_options
 
     request = ScoreRequest.model_validate_json(
         json.dumps({"profile": profile, "groups": [{"reference": {"answer": "0"}, "completions": []}]})

@@ -4,7 +4,7 @@
 
 The same groups are scored by this checkout and by the baseline checkout, in CPU seconds (a fresh process each,
 alternating which goes first, so a loaded machine slows both alike): the core's per-completion summary is in
-this one's time. This checkout then counts its results as the front end does (:class:`service.behaviour.Behaviour`,
+this one's time. This checkout then counts its results as the front end does (:class:`service.ops.behaviour.Behaviour`,
 into a real registry), timed apart. It prints each round's seconds, the median ratio of this checkout's time
 (scoring plus counting) to the baseline's, and the ratio of the two fastest rounds. On a loaded machine the
 processes' times scatter; the last line isolates the core's summary in one process (the same groups scored with
@@ -40,9 +40,9 @@ for g in groups:
 scoring = time.process_time() - t
 counting = 0.0
 try:
-    from service.behaviour import Behaviour
-    from service.config import Config
-    from service.metrics import Metrics
+    from service.ops.behaviour import Behaviour
+    from service.ops.config import Config
+    from service.ops.metrics import Metrics
 except ImportError:
     pass
 else:

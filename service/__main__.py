@@ -10,10 +10,10 @@ import threading
 import uvicorn
 from uvicorn.config import LOG_LEVELS
 
-from .app import create_app
-from .auth import open_paths
-from .config import parse_args
-from .connections import ConnectionLimits, connection_cap, limited_protocol
+from .http.app import create_app
+from .http.connections import ConnectionLimits, connection_cap, limited_protocol
+from .ops.auth import open_paths
+from .ops.config import parse_args
 
 GRACE_FLUSH_SECONDS = 2.0
 """After the grace, how long the 503s to in-flight requests may take to go out before uvicorn cancels what is left."""

@@ -4,7 +4,7 @@
     with RewardClient("http://127.0.0.1:8000") as client:          # or "grpc://127.0.0.1:50051"
         response = client.score(groups, profile="stepgrpo", options={"explain": True})
 
-Both transports return the same :class:`~service.contract.ScoreResponse`. HTTP goes through the client
+Both transports return the same :class:`~service.scoring.contract.ScoreResponse`. HTTP goes through the client
 core the trainer adapters use (:mod:`stepgrpo_reward.client`), and gRPC through its retry policy:
 connection errors, timeouts, HTTP 429/502/503/504, gRPC UNAVAILABLE and an overloaded server's
 RESOURCE_EXHAUSTED are retried ``retries`` times with exponential backoff (honouring ``Retry-After`` /
@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from stepgrpo_reward.client import RewardServiceError, ServiceClient, Transient
 
-from .contract import InfoResponse, ScoreRequest, ScoreResponse, StreamRequest, StreamResult
+from .scoring.contract import InfoResponse, ScoreRequest, ScoreResponse, StreamRequest, StreamResult
 
 __all__ = ["RewardClient", "RewardServiceError"]
 
@@ -104,7 +104,7 @@ class RewardClient(ServiceClient):
         )
         body = request.model_dump(mode="json", exclude_none=True)
         if self.transport == "grpc":
-            from .proto_json import dict_to_message, message_to_dict
+            from .grpc.proto_json import dict_to_message, message_to_dict
             from .rewardpb import reward_pb2
 
             message = dict_to_message(body, reward_pb2.ScoreRequest)
@@ -125,7 +125,7 @@ class RewardClient(ServiceClient):
             return
         import grpc
 
-        from .proto_json import dict_to_message, message_to_dict
+        from .grpc.proto_json import dict_to_message, message_to_dict
         from .rewardpb import reward_pb2
 
         def requests():
@@ -150,7 +150,7 @@ class RewardClient(ServiceClient):
 
     def info(self) -> InfoResponse:
         if self.transport == "grpc":
-            from .proto_json import message_to_dict
+            from .grpc.proto_json import message_to_dict
             from .rewardpb import reward_pb2
 
             reply = self._grpc_retrying(

@@ -1,9 +1,9 @@
 """The reward service as a Ray Serve application, for trainers (verl, OpenRLHF) already on a Ray cluster.
 
-Each replica builds the same FastAPI app as ``python -m service`` (:func:`service.app.create_app`),
+Each replica builds the same FastAPI app as ``python -m service`` (:func:`service.http.app.create_app`),
 so Serve's HTTP proxy serves the unchanged v1 contract; its worker pool is sized from the CPUs the
 replica was given. Trainers inside the cluster may skip HTTP and call :meth:`RewardService.score`
-through a deployment handle, which runs the same :class:`~service.scoring.Scorer` path.
+through a deployment handle, which runs the same :class:`~service.scoring.scorer.Scorer` path.
 
     serve run service.ray_serve:app --name reward   # built-in defaults: 2 CPUs (2 workers) a replica, 1-8 replicas
     serve run deploy/ray/serve.yaml            # replicas, autoscaling and settings from the config
@@ -28,12 +28,12 @@ from pydantic import ValidationError
 from ray import serve
 from ray.util.metrics import Gauge
 
-from . import openrlhf as openrlhf_protocol
-from .admission import refusal
-from .app import create_app
-from .config import Config, parse_args
-from .contract import OpenRLHFRequest, ScoreRequest, validation_message
+from .http.app import create_app
+from .ops.config import Config, parse_args
 from .rewards import DEFAULT_PROFILE
+from .scoring import openrlhf as openrlhf_protocol
+from .scoring.admission import refusal
+from .scoring.contract import OpenRLHFRequest, ScoreRequest, validation_message
 
 log = logging.getLogger("service.ray_serve")
 

@@ -12,7 +12,7 @@ import os
 import httpx
 import pytest
 
-from service.api_docs import ASSETS, ASSETS_URL
+from service.http.api_docs import ASSETS, ASSETS_URL
 
 from .browser import browser as browser
 from .browser import offline

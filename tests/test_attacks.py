@@ -106,7 +106,7 @@ def limited():
 
 
 def test_the_defaults_are_documented_limits():
-    from service.config import Config
+    from service.ops.config import Config
 
     c = Config()
     limits = (c.max_header_bytes, c.header_timeout, c.keep_alive_timeout, c.body_timeout, c.max_connections)
@@ -117,7 +117,7 @@ def test_the_connection_cap_fits_the_open_file_limit():
     """Past the open-file limit accept() fails before the cap could answer: the soft limit is raised
     to fit the cap where the hard limit allows, else the cap is lowered (run in a child process)."""
     script = (
-        "import resource, sys\nfrom service.connections import connection_cap\n"
+        "import resource, sys\nfrom service.http.connections import connection_cap\n"
         "soft, hard = map(int, sys.argv[1:])\nresource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))\n"
         "print(connection_cap(1024, 100), resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
     )

@@ -10,9 +10,9 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from service import auth
 from service.client import RewardClient, RewardServiceError
-from service.config import parse_args
+from service.ops import auth
+from service.ops.config import parse_args
 from service.rewardpb import reward_pb2, reward_pb2_grpc
 
 from .conftest import start_server

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.behaviour import OTHER, RecentNames
+from service.ops.behaviour import OTHER, RecentNames
 from service.rewardpb import reward_pb2, reward_pb2_grpc
 from tests.conftest import start_server
 from tests.keystep_corpus import full, gaming_shapes

@@ -1,6 +1,6 @@
 """A large score request is parsed before it is counted when it cannot hold more JSON values than the limit
-(:func:`service.json_shape.values_bound`), and counted only when the parse fails or
-:func:`service.json_shape.passes_shape` cannot tell the count would pass: the answers must be those of counting
+(:func:`service.http.json_shape.values_bound`), and counted only when the parse fails or
+:func:`service.http.json_shape.passes_shape` cannot tell the count would pass: the answers must be those of counting
 first. Duplicate and escaped keys, which a parse collapses and the count does not, are what could tell them apart."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.contract import ScoreRequest
-from service.json_shape import ShapeLimits, passes_shape, shape_error, values_bound
+from service.http.json_shape import ShapeLimits, passes_shape, shape_error, values_bound
+from service.scoring.contract import ScoreRequest
 from tests.conftest import start_server
 
 LIMITS = ShapeLimits(max_groups=3, max_completions_per_group=3, max_trajectories=5, max_values=10**6)

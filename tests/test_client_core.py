@@ -64,7 +64,7 @@ def test_the_grpc_client_loads_no_worker_pool_or_web_framework():
         "    except RewardServiceError as exc:\n"
         "        assert exc.status == 'UNAVAILABLE', exc\n"
     )
-    pulled = {"service.pool", "service.scoring", "service.grpc_api", "service.app", "service.worker"}
+    pulled = {"service.pool", "service.scoring.scorer", "service.grpc.server", "service.http", "service.ops.metrics"}
     assert not pulled & set(loaded["server"]), loaded["server"]
     assert "fastapi" not in loaded["heavy"] and not loaded["preload_changed"]
 
@@ -90,8 +90,8 @@ def test_retry_after_reads_seconds_and_http_dates():
 def test_the_callers_own_deadline_is_marked_and_never_retried(monkeypatch, tmp_path):
     """Past ``X-Request-Timeout`` the server answers 504 with ``X-Request-Timeout-Expired``; every client
     raises at once (one 504 each in the server's count), flagged ``deadline_expired``."""
-    from service.app import EXPIRED_HEADER
     from service.client import RewardClient
+    from service.http.app import EXPIRED_HEADER
 
     assert EXPIRED_HEADER == core.EXPIRED_HEADER
     expired = 'reward_requests_total{code="504",endpoint="score"}'
@@ -127,8 +127,8 @@ def test_the_callers_own_deadline_is_marked_and_never_retried(monkeypatch, tmp_p
 def test_a_503_is_retried_no_sooner_than_its_retry_after(monkeypatch, tmp_path, caplog):
     """While no worker can take tasks the server answers 503 with ``Retry-After: 1``: the client asks
     again no sooner than that (its own backoff is 0.01 s), and is scored once a worker can."""
-    from service import pool as pool_module
     from service.client import RewardClient
+    from service.pool import supervisor as pool_module
 
     refused = 'reward_requests_total{code="503",endpoint="score"}'
     with serve_in_process(monkeypatch, tmp_path) as s:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.config import Config, parse_args
+from service.ops.config import Config, parse_args
 
 
 def test_defaults():
@@ -32,7 +32,7 @@ def test_config_is_frozen():
 
 
 def test_task_size_spreads_small_requests_and_caps_large_ones():
-    from service.scoring import task_size
+    from service.scoring.scorer import task_size
 
     assert task_size(16, workers=2, largest=64) == 4
     assert task_size(1024, workers=2, largest=64) == 64

@@ -8,8 +8,8 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from service import contract
 from service.rewardpb import reward_pb2
+from service.scoring import contract
 
 ROOTS = [
     contract.ScoreRequest,

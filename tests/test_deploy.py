@@ -88,8 +88,8 @@ def test_kubernetes_probes_and_ports_point_at_the_service():
 def test_every_environment_variable_the_deployments_set_is_a_real_setting():
     from dataclasses import fields
 
-    from service.auth import TOKEN_ENV
-    from service.config import ENV_PREFIX, Config
+    from service.ops.auth import TOKEN_ENV
+    from service.ops.config import ENV_PREFIX, Config
 
     known = {ENV_PREFIX + f.name.upper() for f in fields(Config)} | {TOKEN_ENV}
     text = (

@@ -15,8 +15,8 @@ from google.protobuf import json_format
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service import openrlhf
 from service.rewardpb import reward_pb2, reward_pb2_grpc
+from service.scoring import openrlhf
 
 from .samples import GENUINE, RIGHT_TRIANGLE_KEY_STEPS
 from .test_pool_faults import metric, serve_in_process

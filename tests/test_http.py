@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from service.contract import OpenRLHFResponse, ScoreResponse
+from service.scoring.contract import OpenRLHFResponse, ScoreResponse
 
 from .samples import GENUINE, NO_STEPS, POWER_TOWER, STUFFED, WRONG_ANSWER, group
 
@@ -396,7 +396,7 @@ def test_openrlhf_list_label_is_refused_naming_the_field(client):
 
 
 def test_openrlhf_errors_are_placed_by_their_field(client):
-    """The location comes from the error's field (service.contract.FieldError), not from its text."""
+    """The location comes from the error's field (service.scoring.contract.FieldError), not from its text."""
     cases = [
         ({"query": ["a", "b"], "labels": ["5", ["5"]]}, ["body", "labels[1]"]),
         ({"query": ["a"], "labels": ["5", "6"]}, ["body", "labels"]),

@@ -1,4 +1,4 @@
-"""A response's histogram values observed at once (:func:`service.metrics.observe_each`) expose exactly what one
+"""A response's histogram values observed at once (:func:`service.ops.metrics.observe_each`) expose exactly what one
 ``observe`` per value exposes: the same bucket counts and, added in the same order, the same sum to the last bit."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 
-from service.metrics import _SCORE_BUCKETS, observe_each
+from service.ops.metrics import _SCORE_BUCKETS, observe_each
 
 ON_BOUNDS = st.sampled_from([*_SCORE_BUCKETS, -1.0, 0.3, 1e-17, math.inf, -math.inf, math.nan])
 AMOUNTS = st.lists(st.one_of(ON_BOUNDS, st.floats(-20, 20), st.integers(0, 70000)), max_size=60)

@@ -75,12 +75,12 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
 
 
 def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) -> None:
-    """``service.worker.main`` with faults keyed on the reference answer and the completion text:
+    """``service.pool.worker.main`` with faults keyed on the reference answer and the completion text:
     answer ``prepare-raises`` / ``prepare-slow``; completions ``SLOW <n>`` (0.2 s, reward n, logged to
     ``log_path`` when scored), ``HANG``, ``RAISE`` (scoring raises), ``CRASH`` (the process dies),
     ``CRASH-ONCE <marker path>`` (dies unless the marker exists, then scores as GENUINE), ``ALLOC <MiB>`` and
     ``FAST...`` (reward 1 at once, whatever follows)."""
-    from service import worker
+    from service.pool import worker
 
     real = worker.PreparedGroup
 
@@ -146,9 +146,9 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
 @contextmanager
 def serve_in_process(monkeypatch, tmp_path, *, ready: bool = True, **config):
     """The real app (``create_app``) under uvicorn on 127.0.0.1, with ``FaultyWorker`` processes."""
-    from service import pool as pool_module
-    from service.app import create_app
-    from service.config import Config
+    from service.http.app import create_app
+    from service.ops.config import Config
+    from service.pool import supervisor as pool_module
 
     log = tmp_path / "scored.log"
     log.touch()
@@ -202,7 +202,7 @@ def stream(target: str, groups: list[dict], timeout: float = 30) -> dict:
 def test_a_failing_reference_check_fails_its_group_only(inproc, monkeypatch):
     """Whatever the core raises while the front end checks a reference (here RecursionError, as deep
     key-step JSON once did) makes that group ``error``: never a 500, never a stuck stream."""
-    from service import scoring
+    from service.scoring import scorer as scoring
 
     real = scoring.reference_key_steps
 
@@ -318,7 +318,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_a_worker_that_does_not_say_ready_is_killed(monkeypatch):
-    from service import pool as pool_module
+    from service.pool import supervisor as pool_module
 
     monkeypatch.setattr(pool_module, "worker", SimpleNamespace(main=_not_ready_worker))
     slot = pool_module._Slot(pool_module.WorkerPool(1, 1.0), 0)
@@ -334,7 +334,7 @@ def test_a_worker_that_does_not_say_ready_is_killed(monkeypatch):
 def test_a_slot_that_cannot_start_a_worker_retries_and_admission_needs_only_one(monkeypatch, tmp_path):
     """Worker 1 fails to start until allowed: not ready (503), yet requests are scored by worker 0;
     once its start succeeds (retried with backoff) the service is ready."""
-    from service import pool as pool_module
+    from service.pool import supervisor as pool_module
 
     allowed = threading.Event()
     attempts = []
@@ -363,8 +363,8 @@ def test_a_slot_that_cannot_start_a_worker_retries_and_admission_needs_only_one(
 
 
 def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypatch, tmp_path):
-    from service import pool as pool_module
-    from service.pool import Item, WorkerPool
+    from service.pool import supervisor as pool_module
+    from service.pool.supervisor import Item, WorkerPool
     from service.rewards import Settings
 
     monkeypatch.setattr(
@@ -436,8 +436,8 @@ def test_a_completion_whose_scoring_raises_is_paid_the_lowest_unless_excluded(in
 def test_work_lost_to_a_shutdown_is_the_services_and_never_paid(monkeypatch, tmp_path):
     """The pool closes while a trajectory hangs and another waits behind it: both are answered ``error``
     without the completion's own mark, so no request option pays them the lowest reward."""
-    from service import pool as pool_module
-    from service.pool import Item, WorkerPool
+    from service.pool import supervisor as pool_module
+    from service.pool.supervisor import Item, WorkerPool
     from service.rewards import Settings
     from service.rewards.results import counted_reward
 

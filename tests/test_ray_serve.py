@@ -27,7 +27,7 @@ ray = pytest.importorskip("ray", reason="needs the [ray] extra: pip install -e '
 serve = pytest.importorskip("ray.serve")
 from ray.serve.schema import ServeDeploySchema  # noqa: E402
 
-from service.config import Config  # noqa: E402
+from service.ops.config import Config  # noqa: E402
 from service.ray_serve import (  # noqa: E402
     SETTINGS,
     RayMetricsMirror,
@@ -194,7 +194,7 @@ def test_replica_health_metrics_and_pool_size(ray_app):
 
 
 def test_a_run_gone_from_the_registry_leaves_rays_export(ray_app):
-    """A run evicted from the policy-behaviour series (service.behaviour.RecentNames removes its series from the
+    """A run evicted from the policy-behaviour series (service.ops.behaviour.RecentNames removes its series from the
     registry) stops being mirrored, and Ray drops a gauge nobody sets (about two export intervals), so the node's
     export keeps no stale series of it while the runs still counted stay."""
     _, _, ray_metrics = ray_app

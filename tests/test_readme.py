@@ -56,7 +56,7 @@ def documented_default(name: str, value: object) -> str:
 
 
 def test_configuration_table_lists_every_flag_with_its_variable_and_default():
-    from service.config import ENV_PREFIX, Config
+    from service.ops.config import ENV_PREFIX, Config
 
     rows = configuration_rows()
     for f in fields(Config):

@@ -1,5 +1,5 @@
-"""One row, five readers. The server (:mod:`service.scoring`, and :mod:`service.openrlhf` for OpenRLHF's
-labels), the TRL/verl adapters (:mod:`stepgrpo_reward._service`), the data tools
+"""One row, five readers. The server (:mod:`service.scoring.scorer`, and :mod:`service.scoring.openrlhf` for
+OpenRLHF's labels), the TRL/verl adapters (:mod:`stepgrpo_reward._service`), the data tools
 (:mod:`service.data.layouts` / ``score``) and the trainer's loader (:mod:`trainer_client.data`) all read
 a reference with :mod:`stepgrpo_reward.rows`: each row below goes through every path, and each path must
 give the server the same reference and get the same results back from the real server, under either
@@ -17,14 +17,14 @@ pytest.importorskip("PIL")
 
 from PIL import Image  # noqa: E402
 
-from service.config import Config  # noqa: E402
-from service.contract import FieldError, OpenRLHFRequest  # noqa: E402
-from service.contract import Reference as WireReference  # noqa: E402
 from service.data.rows import read_rows  # noqa: E402
 from service.data.score import row_group  # noqa: E402
-from service.openrlhf import score_request  # noqa: E402
+from service.ops.config import Config  # noqa: E402
 from service.rewards import CoreReference, reference_key_steps  # noqa: E402
-from service.scoring import _scored_fields  # noqa: E402
+from service.scoring.contract import FieldError, OpenRLHFRequest  # noqa: E402
+from service.scoring.contract import Reference as WireReference  # noqa: E402
+from service.scoring.openrlhf import score_request  # noqa: E402
+from service.scoring.scorer import _scored_fields  # noqa: E402
 from stepgrpo_reward._service import make_reference, reference_from_label  # noqa: E402
 from stepgrpo_reward.rates import RATES  # noqa: E402
 from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: E402
@@ -87,7 +87,7 @@ def write(tmp_path, rows: list[dict]):
 
 
 def scored(reference: dict) -> tuple:
-    """What the core scores for a reference the server is sent (:func:`service.scoring._scored_fields`)."""
+    """What the core scores for a reference the server is sent (:func:`service.scoring.scorer._scored_fields`)."""
     answer, key_steps, choices, solution = _scored_fields(WireReference.model_validate(reference), "stepgrpo")
     return answer, choices, reference_key_steps(CoreReference(answer, key_steps, choices, solution))
 
@@ -120,7 +120,8 @@ def label(r: dict, as_json: bool = True):
 
 
 def by_openrlhf(rows: list[dict]) -> list[dict]:
-    """References as the server reads ``POST /v1/openrlhf``'s labels (:func:`service.openrlhf.score_request`)."""
+    """References as the server reads ``POST /v1/openrlhf``'s labels
+    (:func:`service.scoring.openrlhf.score_request`)."""
     body = OpenRLHFRequest(
         query=[f"{i}: x" for i in range(len(rows))],
         prompts=[f"{i}: " for i in range(len(rows))],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from service.drain_rate import DrainRate
+from service.scoring.drain_rate import DrainRate
 
 from .samples import GENUINE, group
 from .test_backpressure import in_background, slow, wait_until

@@ -113,7 +113,7 @@ def test_client_over_https_and_grpcs_with_token(tls_server):
 
 
 def test_tls_flags_go_together(tmp_path):
-    from service.config import parse_args
+    from service.ops.config import parse_args
 
     cert, _ = self_signed(tmp_path)
     with pytest.raises(SystemExit):

@@ -10,8 +10,8 @@ from functools import partial
 
 from pydantic import ValidationError
 
-from service.contract import Options
 from service.rewards import DEFAULT_PROFILE, PROFILES
+from service.scoring.contract import Options
 
 from .augment import MAX_FORMS, augment_record
 from .convert import same_record

@@ -1,5 +1,5 @@
 """Offline scoring of a data file through the server's own path: the same request model, limits,
-:class:`~service.scoring.Scorer` and :class:`~service.pool.WorkerPool` (worker processes, a hard
+:class:`~service.scoring.scorer.Scorer` and :class:`~service.pool.supervisor.WorkerPool` (worker processes, a hard
 per-trajectory deadline, hung workers killed and replaced), so every trajectory's ``ok`` /
 ``timeout`` / ``error`` and every group's advantages are exactly what ``POST /v1/score`` answers.
 
@@ -17,11 +17,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from service.config import Config
-from service.contract import Group, Options, ScoreRequest, validation_message
-from service.metrics import Metrics
-from service.pool import WorkerPool
-from service.scoring import LimitError, Scorer, check_limits
+from service.ops.config import Config
+from service.ops.metrics import Metrics
+from service.pool.supervisor import WorkerPool
+from service.scoring.contract import Group, Options, ScoreRequest, validation_message
+from service.scoring.scorer import LimitError, Scorer, check_limits
 
 from .rows import Row, RowWriter, chunked, error_row, progress_bar, read_record, read_rows
 

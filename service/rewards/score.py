@@ -57,8 +57,8 @@ class UnusableReference(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CoreReference:
-    """A group's reference as the core scores it. The wire's :class:`service.contract.Reference` is read
-    into one by :mod:`service.scoring` (under ``stepgrpo``: the answer from the solution, ``B: 45`` as
+    """A group's reference as the core scores it. The wire's :class:`service.scoring.contract.Reference` is read
+    into one by :mod:`service.scoring.scorer` (under ``stepgrpo``: the answer from the solution, ``B: 45`` as
     option B)."""
 
     answer: str

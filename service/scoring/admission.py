@@ -18,9 +18,9 @@ from http import HTTPStatus
 import grpc
 from fastapi.responses import JSONResponse
 
+from ..http.errors import error, too_large
 from .contract import ScoreRequest
-from .http_errors import error, too_large
-from .scoring import LimitError, NotReady, Overloaded, Scorer
+from .scorer import LimitError, NotReady, Overloaded, Scorer
 
 RETRY_PUSHBACK = "grpc-retry-pushback-ms"
 """Trailing metadata of an overloaded call: gRPC's own retry pushback, in milliseconds."""

@@ -10,9 +10,9 @@ from typing import TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from .config import Config
-from .contract import ScoreRequest
-from .http_errors import Refused, error, too_large, validation_detail
+from ..ops.config import Config
+from ..scoring.contract import ScoreRequest
+from .errors import Refused, error, too_large, validation_detail
 from .json_shape import ShapeLimits, passes_shape, shape_error, values_bound
 
 M = TypeVar("M", bound=BaseModel)
@@ -57,7 +57,7 @@ async def _read(request: Request, limit: int) -> bytes:
 def _validated(body: bytes, model: type[M], config: Config) -> M:
     """Counted first (a scan that stops at the first limit crossed), then parsed and validated. A large score
     request that cannot hold more values than the limit is parsed first, and scanned only when the parse fails or
-    :func:`~service.json_shape.passes_shape` cannot tell that the scan would pass: the answer is the same."""
+    :func:`~service.http.json_shape.passes_shape` cannot tell that the scan would pass: the answer is the same."""
     if len(body) < OFF_LOOP_BYTES:
         return _parsed(body, model)
     limits = shape_limits(config)

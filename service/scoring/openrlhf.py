@@ -1,6 +1,6 @@
 """OpenRLHF's remote reward protocol (``--remote_rm_url``) read into the v1 contract and answered from it.
 
-One module for every transport: HTTP's ``POST /v1/openrlhf`` (:mod:`service.routes_scoring`) and Ray
+One module for every transport: HTTP's ``POST /v1/openrlhf`` (:mod:`service.http.routes_scoring`) and Ray
 Serve's handle call (:meth:`service.ray_serve.RewardService.openrlhf`) check the profile, group the
 samples and shape the rewards here; each only renders the errors in its own way.
 """
@@ -13,8 +13,8 @@ from typing import Any
 from stepgrpo_reward.rates import batch_rates
 from stepgrpo_reward.rows import label_fields, reference_fields
 
+from ..rewards import PROFILES
 from .contract import FieldError, Group, OpenRLHFRequest, Options, Reference, ScoreRequest
-from .rewards import PROFILES
 
 MIN_PROMPT_OVERLAP = 16
 """Characters of a left-truncated prompt's tail a query must start with for the tail to be cut off."""
@@ -36,7 +36,8 @@ def score_request(
     body: OpenRLHFRequest, profile: str, options: Options | None = None, run: str | None = None
 ) -> ScoreRequest | None:
     """Consecutive samples with the same prompt and label form one group; None for no samples.
-    Raises :class:`~service.contract.FieldError` naming the field (``labels[3]``) for samples that cannot be read."""
+    Raises :class:`~service.scoring.contract.FieldError` naming the field (``labels[3]``) for samples that
+    cannot be read."""
     n = len(body.query)
     if n == 0:
         return None

@@ -1,6 +1,6 @@
 """The scoring endpoints: ``POST /v1/score`` (and its unversioned alias ``/score``) and OpenRLHF's
 ``POST /v1/openrlhf``. Each reads the caller's deadline, then its body, then asks for admission
-(:mod:`service.admission`) and waits for the worker pool while the caller does."""
+(:mod:`service.scoring.admission`) and waits for the worker pool while the caller does."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from . import openrlhf as openrlhf_protocol
-from .admission import refusal
-from .contract import MAX_RUN_CHARS, FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
-from .http_body import parsed_body
-from .http_errors import ERROR_RESPONSES, Refused, error, field_error, json_response, validation_detail
-from .http_observed import observed
-from .http_waiting import TIMEOUT_HEADER, caller_timeout, while_caller_waits
-from .rewards import DEFAULT_PROFILE
+from ..rewards import DEFAULT_PROFILE
+from ..scoring import openrlhf as openrlhf_protocol
+from ..scoring.admission import refusal
+from ..scoring.contract import MAX_RUN_CHARS, FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
+from .body import parsed_body
+from .errors import ERROR_RESPONSES, Refused, error, field_error, json_response, validation_detail
+from .observed import observed
+from .waiting import TIMEOUT_HEADER, caller_timeout, while_caller_waits
 
 
 async def scored(request: Request, score_request: ScoreRequest, timeout: float | None) -> dict:

@@ -4,7 +4,7 @@ Deny by default: with a token configured, every path or method needs it except t
 open for probes and discovery (``/healthz``, ``/readyz``, the OpenAPI schema and docs, the inspector
 page's static files, gRPC health and reflection, and ``/metrics`` unless ``--metrics-auth``). Tokens are
 compared in constant time (:func:`hmac.compare_digest`) and never logged or echoed. Where the token
-comes from (a file or ``REWARD_AUTH_TOKEN``) is configuration: :func:`service.config.bearer_token`.
+comes from (a file or ``REWARD_AUTH_TOKEN``) is configuration: :func:`service.ops.config.bearer_token`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import hmac
 import grpc
 from starlette.responses import JSONResponse
 
-from .api_docs import OPEN_PATHS as DOCS_PATHS
+from ..grpc.handlers import with_behaviour
+from ..http.api_docs import OPEN_PATHS as DOCS_PATHS
+from ..ui import ASSETS as INSPECTOR_ASSETS
 from .config import TOKEN_ENV as TOKEN_ENV
 from .config import Config
 from .config import bearer_token as bearer_token
-from .grpc_handlers import with_behaviour
-from .ui import ASSETS as INSPECTOR_ASSETS
 
 OPEN_PATHS = frozenset(
     {

@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .rewards.advantages import DEFAULT_EPSILON
-from .rewards.profiles import DEFAULT_PROFILE, Profile
-from .rewards.score import DEFAULT_ALPHA
+from ..rewards.advantages import DEFAULT_EPSILON
+from ..rewards.profiles import DEFAULT_PROFILE, Profile
+from ..rewards.score import DEFAULT_ALPHA
 
 Status = Literal["ok", "timeout", "error"]
 ProfileName = Literal["stepgrpo", "r1vl-reference"]

@@ -11,7 +11,7 @@ import math
 from fastapi import Request
 from fastapi.responses import Response
 
-from .http_errors import Refused, error, field_error
+from .errors import Refused, error, field_error
 
 log = logging.getLogger("service.app")
 

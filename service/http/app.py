@@ -1,9 +1,9 @@
-"""The HTTP front end: a thin translation of the v1 contract onto :class:`~service.scoring.Scorer`.
+"""The HTTP front end: a thin translation of the v1 contract onto :class:`~service.scoring.scorer.Scorer`.
 
 :func:`create_app` builds the worker pool and scorer, keeps them on ``app.state`` (where the routes,
 Ray Serve and ``python -m service`` find them), starts gRPC beside HTTP when asked, and mounts the
-routes: scoring (:mod:`service.routes_scoring`), probes and metrics (:mod:`service.routes_ops`), the
-inspector page and the offline API pages (:mod:`service.api_docs`). Scoring runs in the worker pool, never
+routes: scoring (:mod:`service.http.routes_scoring`), probes and metrics (:mod:`service.http.routes_ops`), the
+inspector page and the offline API pages (:mod:`service.http.api_docs`). Scoring runs in the worker pool, never
 on the event loop.
 """
 
@@ -15,20 +15,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from ..ops.auth import BearerAuthMiddleware, document_bearer, open_paths
+from ..ops.config import Config, bearer_token
+from ..ops.metrics import Metrics
+from ..pool.supervisor import WorkerPool
+from ..rewards import PROFILES
+from ..scoring.contract import OpenRLHFRequest, ProfileName, ScoreRequest
+from ..scoring.scorer import Scorer
+from ..scoring.version import CORE_VERSION
+from ..ui import add_inspector
 from . import heap, routes_ops, routes_scoring
 from .api_docs import app_with_offline_docs
-from .auth import BearerAuthMiddleware, document_bearer, open_paths
-from .config import Config, bearer_token
 from .connections import refusal_counter
-from .contract import OpenRLHFRequest, ProfileName, ScoreRequest
-from .http_waiting import EXPIRED_HEADER as EXPIRED_HEADER
-from .http_waiting import TIMEOUT_HEADER as TIMEOUT_HEADER
-from .metrics import Metrics
-from .pool import WorkerPool
-from .rewards import PROFILES
-from .scoring import Scorer
-from .ui import add_inspector
-from .version import CORE_VERSION
+from .waiting import EXPIRED_HEADER as EXPIRED_HEADER
+from .waiting import TIMEOUT_HEADER as TIMEOUT_HEADER
 
 
 def create_app(config: Config | None = None) -> FastAPI:
@@ -75,7 +75,7 @@ def create_app(config: Config | None = None) -> FastAPI:
 
 def _lifespan(scorer: Scorer, token: str | None):
     """Workers (and gRPC, with ``--grpc-port``) start with the app and stop after it, gRPC with the same grace;
-    freed heap is handed back to the system meanwhile (:mod:`service.heap`)."""
+    freed heap is handed back to the system meanwhile (:mod:`service.http.heap`)."""
     config = scorer.config
 
     @asynccontextmanager
@@ -83,7 +83,7 @@ def _lifespan(scorer: Scorer, token: str | None):
         scorer.pool.start()
         grpc_server = None
         if config.grpc_port:
-            from .grpc_api import GrpcServer
+            from ..grpc.server import GrpcServer
 
             grpc_server = GrpcServer(scorer, config.host, config.grpc_port, token=token)
             await grpc_server.start()

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from .contract import ErrorBody
+from ..scoring.contract import ErrorBody
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Over a configured limit"},

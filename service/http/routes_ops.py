@@ -7,8 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from .contract import ErrorBody, InfoResponse
-from .http_errors import error
+from ..scoring.contract import ErrorBody, InfoResponse
+from .errors import error
 
 
 async def healthz() -> dict:

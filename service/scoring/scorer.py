@@ -13,13 +13,11 @@ from typing import Any
 from stepgrpo_reward.checked import CHECKED_AGAINST
 from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
-from .behaviour import Behaviour
-from .config import Config
-from .contract import InfoResponse, Options, Reference, ScoreRequest
-from .drain_rate import DrainRate
-from .metrics import Metrics, observe_each
-from .pool import Item, WorkerPool
-from .rewards import (
+from ..ops.behaviour import Behaviour
+from ..ops.config import Config
+from ..ops.metrics import Metrics, observe_each
+from ..pool.supervisor import Item, WorkerPool
+from ..rewards import (
     DEFAULT_PROFILE,
     PROFILES,
     CoreReference,
@@ -28,8 +26,8 @@ from .rewards import (
     advantages,
     reference_key_steps,
 )
-from .rewards.profiles import R1VL_REFERENCE
-from .rewards.results import (
+from ..rewards.profiles import R1VL_REFERENCE
+from ..rewards.results import (
     GroupResult,
     Outcome,
     ScoreResponse,
@@ -39,6 +37,8 @@ from .rewards.results import (
     own_error_outcome,
     wire_result,
 )
+from .contract import InfoResponse, Options, Reference, ScoreRequest
+from .drain_rate import DrainRate
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")

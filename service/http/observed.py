@@ -12,8 +12,8 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
-from .http_errors import Refused, error
-from .http_waiting import CallerGone, GraceExpired, unless
+from .errors import Refused, error
+from .waiting import CallerGone, GraceExpired, unless
 
 log = logging.getLogger("service.app")
 

@@ -13,7 +13,7 @@ _SCORE_BUCKETS = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.05, 1.1, 1.25, 1.5, 1.7
 """Rewards and their parts: StepRVR and the key-step ratio are 0..1, StepRAR 0..1+alpha, the reward 0..2+alpha."""
 _CHAR_BUCKETS = (64, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536)
 BEHAVIOUR_LABELS = ("profile", "version", "run")
-"""Every policy-behaviour metric's labels (bounded: :class:`service.behaviour.RecentNames`), before its own."""
+"""Every policy-behaviour metric's labels (bounded: :class:`service.ops.behaviour.RecentNames`), before its own."""
 COMPONENTS = ("reward", "step_rar", "step_rvr", "key_step_ratio")
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .rewards.profiles import Profile
+from ..rewards.profiles import Profile
 
 CORE_VERSION = "1.1.0"
 _LIBRARIES = ("math-verify", "sympy", "rapidfuzz", "latex2sympy2_extended")

@@ -12,9 +12,9 @@ from contextlib import aclosing
 
 import grpc
 
-from .auth import OPEN_GRPC_PREFIXES
-from .grpc_handlers import behaviour_of, with_behaviour
-from .metrics import Metrics
+from ..ops.auth import OPEN_GRPC_PREFIXES
+from ..ops.metrics import Metrics
+from .handlers import behaviour_of, with_behaviour
 
 
 class RequestMetricsInterceptor(grpc.aio.ServerInterceptor):

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
-from .rewards.results import Outcome, error_outcome, failure_detail, own_error_outcome
+from ..rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
+from ..rewards.results import Outcome, error_outcome, failure_detail, own_error_outcome
 
 _CACHE_SIZE = 256
 FLUSH_SECONDS = 0.05

@@ -30,15 +30,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..rewards import Settings
+from ..rewards.results import error_outcome, failure_detail, own_error_outcome, timeout_outcome
 from . import worker
-from .rewards import Settings
-from .rewards.results import error_outcome, failure_detail, own_error_outcome, timeout_outcome
 from .worker import CANCELLED, POSITION, PREPARING, PROGRESS_SLOTS, STARTED, Tag, Task, Timed
 
 log = logging.getLogger("service.pool")
 
 _CTX = multiprocessing.get_context("forkserver")
-_CTX.set_forkserver_preload(["service._warm"])
+_CTX.set_forkserver_preload(["service.pool._warm"])
 _STARTUP_TIMEOUT = 120.0
 _BACKOFF_FIRST = 0.5
 _BACKOFF_MAX = 30.0
@@ -339,7 +339,7 @@ class _Slot(threading.Thread):
         return [victim]
 
     def _receive(self, task_limit: float, deadline: float, future: asyncio.Future) -> tuple[Tag | Restart, Any]:
-        """The worker's next message (:class:`~service.worker.Tag`), or :attr:`Restart.TIMEOUT` /
+        """The worker's next message (:class:`~service.pool.worker.Tag`), or :attr:`Restart.TIMEOUT` /
         :attr:`Restart.CRASH` with where it was (:class:`Stop`). Messages already sent are read first.
         Once the task's caller has gone, the worker is told to stop before its next trajectory."""
         while True:
