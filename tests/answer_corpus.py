@@ -98,8 +98,10 @@ HEDGES = [
     ("3", "\\boxed{3} or \\boxed{4}", False),
     ("5", "not 5", False),
     ("5", "The answer is not 5.", False),
-    ("35", "35, not 34", False),
+    # Relabelled (issue 25, rule 2): rejecting another value commits to the one stated; 34 is ruled out, not offered.
+    ("35", "35, not 34", True),
     ("34", "35, not 34", False),
+    ("35", "35, not 35", False),
     ("5", "maybe 5", False),
     ("5", "5, probably", False),
     ("5", "It is probably 5.", False),
@@ -123,7 +125,9 @@ HEDGES = [
     ("6", "The value is either 6 or 7.", False),
     ("yes", "Yes or no, it depends.", False),
     ("5", "$x = \\pm 5$", False),
-    ("5", "The answer is 5, not 6.", False),
+    ("5", "The answer is 5, not 6.", True),
+    ("6", "The answer is 5, not 6.", False),
+    ("5", "The answer is 5, not 6 but 7.", False),
     ("5", "The answer is 5. Wait, it's 6.", False),
     ("6", "The answer is 5. Wait, it's 6.", False),
 ]

@@ -1332,3 +1332,18 @@ CORRECT += [
     ("0.5", "The answer is 0.5 (50%).", None),
     ("6", "$3(2)$", None),
 ]
+
+# ---------------------------------------------------------------- rejecting another value is commitment
+# ``B, not D`` names one answer and rules out another (issue 25 probes); rejecting the value just stated or adding a
+# third value after the rejection stays a hedge (hedge corpus, tests/test_rejection.py).
+_ABCD = {"A": "3", "B": "5", "C": "7", "D": "9"}
+CORRECT += [
+    ("B", "B, not D", _ABCD),
+    ("B", "The answer is B, not D.", _ABCD),
+    ("B", "**B**, not option D.", _ABCD),
+    ("7", "7, not 8", None),
+    ("7", "The answer is 7, not 8.", None),
+    ("yes", "Yes, not no.", None),
+    ("3/4", "\\frac{3}{4}, not \\frac{4}{3}", None),
+    ("12", "12 cm, not 13 cm", None),
+]

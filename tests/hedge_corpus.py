@@ -274,3 +274,12 @@ HEDGES += [
 ]
 """Twins of the restatements in the correct corpus: the parenthesis names another number, or it is working after a
 space, which is no factor of the value before it (``3(2)`` against the value is one)."""
+HEDGES += [
+    ("7", "7, not 7", None, "number"),
+    ("7", "7, not 8 but 9", None, "number"),
+    ("B", "B, not D but C", {"A": "3", "B": "5", "C": "7", "D": "9"}, "option"),
+    ("B", "B, not B", {"A": "3", "B": "5", "C": "7", "D": "9"}, "option"),
+    ("yes", "Yes, not yes.", None, "yes_no"),
+    ("3/4", "\\frac{3}{4}, not \\frac{3}{4}", None, "fraction"),
+]
+"""Twins of the rejections in the correct corpus: the value just stated is denied, or another follows."""

@@ -638,7 +638,11 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             continue
         if stance is Stance.ASSERTED and site.where in ("box", "span"):
             stance, marker = _inside(site.value, allow) or (stance, marker)
+        rejected = _rejected(sentence, sites, index) if stance is Stance.NEGATED else None
+        if rejected:
+            stance, marker = Stance.JUSTIFICATION, ""
         corrected = stance is Stance.NEGATED and site.where != "box" and expect in ("value", "text")
+        corrected = corrected and rejected is None
         if corrected and any(s is not site and s.where != "box" for s in sites):
             stance, marker = Stance.JUSTIFICATION, ""
         if site.where == "box" or stance is not Stance.ASSERTED:
@@ -660,6 +664,25 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
     if (depends := _DEPENDS.search(sentence)) is not None and not _allowed(depends.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.CONDITIONAL, "sentence", "depends"))
     return claims + _offered(sentence, marked, expect, allow, short=False)
+
+
+_REJECTS = re.compile(
+    r"(?:\s*[A-Za-z]{1,3}\.?(?:\^\{?[23]\}?)?)?[*_`]*\s*[,;]\s*(?:(?:and|but)\s+)?not\s+(?:(?:option|choice)\s*)?\(?\s*",
+    re.IGNORECASE,
+)
+_REJECTION_ENDS = re.compile(r"\)?(?:\s*[A-Za-z]{1,3}\.?(?:\^\{?[23]\}?)?)?[\s*_`\"”’]*[.!?]?[\s*_`\"”’]*")
+"""A rejection names one value and ends its sentence: ``7, not 8 but 9`` asserts 9 too."""
+
+
+def _rejected(sentence: str, sites: list[_Site], index: int) -> bool | None:
+    """``B, not D``, ``7, not 8``, ``Yes, not no``: a value rejected right after another one is asserted commits to
+    that one (a justification of it); rejecting the value just asserted (``7, not 7``) leaves it denied (False).
+    None when the value does not stand so."""
+    if index == 0 or _REJECTS.fullmatch(sentence, sites[index - 1].end, sites[index].start) is None:
+        return None
+    if not _REJECTION_ENDS.fullmatch(sentence, sites[index].end):
+        return None
+    return value_key(sites[index - 1].value) != value_key(sites[index].value)
 
 
 def _justifying_claims(

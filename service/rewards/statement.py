@@ -94,6 +94,12 @@ _JUSTIFICATION = re.compile(
     re.IGNORECASE,
 )
 """A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
+_REJECTION = re.compile(
+    r"[*_`]*[,;]\s*(?:(?:and|but)\s+)?not\s+(?:(?:option|choice)\s*)?(?P<value>[^,;!?]{1,80}?)[\s*_`]*(?:[.!?]\s*)?$",
+    re.IGNORECASE,
+)
+"""A clause that ends the sentence rejecting one other value: ``B, not D``, ``7, not 8``, ``\frac{3}{4}, not
+\frac{4}{3}``, ``12 cm, not 13 cm``."""
 _EITHER = word_pattern(CONJUNCTIONS)
 _ALTERNATIVE = re.compile(word_pattern(LIST_ALTERNATIVES).pattern + r"|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
@@ -346,7 +352,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     masked = _Masked(sentence)
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
-        return _read_yes_no(text)
+        return _read_yes_no(_without_rejection(text))
     text = _without_justification(text, expect)
     hedge = _HEDGE_WORDS.search(text) or _EITHER_WORDS.search(_predicate(text))
     if hedge:
@@ -393,6 +399,7 @@ def _without_justification(text: str, expect: str = "value") -> str:
     ``Since 3 + 4 = 7, …`` is kept: nothing is stated before it. The clause is not discarded unread: the claims
     reader reads it for its stance, and one that calls another value right, a candidate or the answer (``B, since
     option D is also right``) offers a second value (:func:`.claims._justifying_claims`)."""
+    text = _without_rejection(text)
     for clause in _JUSTIFICATION.finditer(text):
         before = text[: clause.start()]
         if re.search(r"[\d\x01]", before) or NUMBER_WORD.search(before):
@@ -400,6 +407,30 @@ def _without_justification(text: str, expect: str = "value") -> str:
         if expect == "letter" and (_OPTION_NAMED.search(before) or _OPTION_LETTER.search(_predicate(before))):
             return before
     return text
+
+
+def _without_rejection(text: str) -> str:
+    """The sentence without a clause at its end that rejects one other value (``B, not D``, ``Yes, not no``): it
+    commits to the value before it. Rejecting that same value (``7, not 7``) denies it: kept, read as a negation."""
+    rejection = _REJECTION.search(text)
+    if rejection is None or not _one_value(rejection.group("value")):
+        return text
+    if _bare(text[: rejection.start()]).endswith(_bare(rejection.group("value"))):
+        return text
+    return text[: rejection.start()]
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\s*_`$()]", "", text).casefold()
+
+
+def _one_value(text: str) -> bool:
+    """One value and no words: a number, maths, an option letter, yes or no (``8``, ``13 cm``, ``x^2 - 1``, ``D``),
+    not ``8 but 9``, ``8 or 9``, ``sure``."""
+    text = text.strip(" ()*_`")
+    if re.fullmatch(r"[A-Z]", text) or text.lower() in YES_NO:
+        return True
+    return re.search(r"[\d\\\x01]", text) is not None and _PROSE_WORD.search(text) is None
 
 
 def _count(values: list[str]) -> str:
