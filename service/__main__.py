@@ -11,8 +11,8 @@ import uvicorn
 from uvicorn.config import LOG_LEVELS
 
 from .http.app import create_app
+from .http.auth import open_paths
 from .http.connections import ConnectionLimits, connection_cap, limited_protocol
-from .ops.auth import open_paths
 from .ops.config import parse_args
 
 GRACE_FLUSH_SECONDS = 2.0

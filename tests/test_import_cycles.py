@@ -12,6 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("service", "stepgrpo_reward", "trainer_client", "bench")
 GENERATED = "rewardpb"
+LAYERS = ("data", "http", "grpc", "scoring", "pool", "ops", "rewards", "ui")
+"""service/'s packages top down, as docs/architecture.md draws them: each imports only those after it."""
 
 
 def modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
@@ -109,6 +111,39 @@ def test_the_project_has_no_import_cycles():
     graph = import_graph(ROOT, PACKAGES)
     assert len(graph) > 50 and "service.scoring.scorer" in graph["service.http.app"]
     assert cycles(graph) == []
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """``importer -> imported`` for every import of a service package by one drawn above it (or unlisted)."""
+
+    def layer(module: str) -> int | None:
+        parts = module.split(".")
+        if len(parts) < 2 or parts[0] != "service" or parts[1] not in LAYERS and parts[1] not in packages:
+            return None
+        return LAYERS.index(parts[1]) if parts[1] in LAYERS else -1
+
+    packages = {m.split(".")[1] for m in graph if m.count(".") >= 2 and m.startswith("service.")}
+    found = []
+    for module, imported in sorted(graph.items()):
+        own = layer(module)
+        if own is None:
+            continue  # the entry points at the top of service/ (__main__, ray_serve, client) may import any
+        for target in sorted(imported):
+            theirs = layer(target)
+            if theirs is not None and target.split(".")[1] != module.split(".")[1] and not theirs > own >= 0:
+                found.append(f"{module} -> {target}")
+    return found
+
+
+def test_service_packages_import_only_those_drawn_below_them():
+    graph = import_graph(ROOT, PACKAGES)
+    assert upward_imports(graph) == []
+    assert upward_imports({**graph, "service.ops.config": {"service.http.app"}}) == [
+        "service.ops.config -> service.http.app"
+    ]
+    assert upward_imports({"service.pool.worker": {"service.newpkg.x"}, "service.newpkg.x": set()}) == [
+        "service.pool.worker -> service.newpkg.x"
+    ]
 
 
 def test_a_cycle_through_a_late_relative_import_is_found(tmp_path):

@@ -12,8 +12,8 @@ from contextlib import aclosing
 
 import grpc
 
-from ..ops.auth import OPEN_GRPC_PREFIXES
 from ..ops.metrics import Metrics
+from .auth import OPEN_GRPC_PREFIXES
 from .handlers import behaviour_of, with_behaviour
 
 

@@ -23,12 +23,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
-from ..ops.auth import BearerAuthInterceptor
 from ..rewardpb import reward_pb2, reward_pb2_grpc
 from ..rewards.results import unscored_group
 from ..scoring.admission import RETRY_PUSHBACK, refusal
 from ..scoring.contract import MAX_RUN_CHARS, ScoreRequest, StreamRequest, validation_message
 from ..scoring.scorer import Scorer
+from .auth import BearerAuthInterceptor
 from .call_metrics import RequestMetricsInterceptor
 from .proto_json import dict_to_message, message_to_dict
 

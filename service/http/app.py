@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from ..ops.auth import BearerAuthMiddleware, document_bearer, open_paths
 from ..ops.config import Config, bearer_token
 from ..ops.metrics import Metrics
 from ..pool.supervisor import WorkerPool
@@ -26,6 +25,7 @@ from ..scoring.version import CORE_VERSION
 from ..ui import add_inspector
 from . import heap, routes_ops, routes_scoring
 from .api_docs import app_with_offline_docs
+from .auth import BearerAuthMiddleware, document_bearer, open_paths
 from .connections import refusal_counter
 from .waiting import EXPIRED_HEADER as EXPIRED_HEADER
 from .waiting import TIMEOUT_HEADER as TIMEOUT_HEADER

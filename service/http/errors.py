@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from ..scoring.admission import Refusal
 from ..scoring.contract import ErrorBody
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -41,6 +43,13 @@ def too_large(field: str, message: str) -> JSONResponse:
     """413 naming the field: ``groups[2].completions`` -> ``["body", "groups", "2", "completions"]``."""
     loc = ["body", *(part for part in field.replace("]", "").replace("[", ".").split(".") if part)]
     return field_error(413, loc, message, "too_large")
+
+
+def refusal_response(refusal: Refusal) -> JSONResponse:
+    """A refused request's answer: 413 naming the field over its limit, else the status with ``Retry-After``."""
+    if refusal.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        return too_large(refusal.field, refusal.reason)
+    return error(refusal.status, refusal.message, {"Retry-After": str(refusal.retry_after)})
 
 
 def validation_detail(exc: ValidationError) -> list[dict]:

@@ -15,7 +15,15 @@ from ..scoring import openrlhf as openrlhf_protocol
 from ..scoring.admission import refusal
 from ..scoring.contract import MAX_RUN_CHARS, FieldError, OpenRLHFRequest, OpenRLHFResponse, ScoreRequest, ScoreResponse
 from .body import parsed_body
-from .errors import ERROR_RESPONSES, Refused, error, field_error, json_response, validation_detail
+from .errors import (
+    ERROR_RESPONSES,
+    Refused,
+    error,
+    field_error,
+    json_response,
+    refusal_response,
+    validation_detail,
+)
 from .observed import observed
 from .waiting import TIMEOUT_HEADER, caller_timeout, while_caller_waits
 
@@ -25,7 +33,7 @@ async def scored(request: Request, score_request: ScoreRequest, timeout: float |
     scorer = request.app.state.scorer
     refused = refusal(scorer, score_request)
     if refused is not None:
-        raise Refused(refused.http_response())
+        raise Refused(refusal_response(refused))
     return await while_caller_waits(request, scorer.start(score_request), timeout)
 
 

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import grpc
-from fastapi.responses import JSONResponse
 
-from ..http.errors import error, too_large
 from .contract import ScoreRequest
 from .scorer import LimitError, NotReady, Overloaded, Scorer
 
@@ -45,11 +43,6 @@ class Refusal:
     @property
     def overloaded(self) -> bool:
         return self.status == HTTPStatus.TOO_MANY_REQUESTS
-
-    def http_response(self) -> JSONResponse:
-        if self.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
-            return too_large(self.field, self.reason)
-        return error(self.status, self.message, {"Retry-After": str(self.retry_after)})
 
     def grpc_trailers(self) -> tuple[tuple[str, str], ...]:
         """The retry pushback of an overloaded call; nothing for the others (they are not retried)."""
