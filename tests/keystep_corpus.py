@@ -574,3 +574,176 @@ def genuine_styles() -> dict[str, tuple]:
     for k, case in enumerate(OTHER_GENUINE):
         styles[f"other_{k}"] = case
     return styles
+
+
+# ---------------------------------------------------------------- a stance scopes over the list it governs
+
+LIST_ITEMS = ["AB = 6", "BC = 8", "AC = 10"]
+"""The right triangle's key steps (:data:`RIGHT_TRIANGLE`) as a list's items."""
+
+SEPARATORS = {
+    "comma": (", ", ", "),
+    "semicolon": ("; ", "; "),
+    "and": (" and ", " and "),
+    "serial": (", ", ", and "),
+    "mixed": (", ", " and "),
+    "newline": ("\n", "\n"),
+    "bullets": ("\n- ", "\n- "),
+    "numbered": ("\n", "\n"),
+}
+"""How a list joins its items: (between items, before the last)."""
+
+WRAPS = {"plain": "{}", "dollars": "${}$", "parens": "\\({}\\)", "bold": "**{}**"}
+
+
+def item_list(items: list[str], separator: str, wrap: str = "plain") -> str:
+    """``items`` joined as a list is written (``AB = 6, BC = 8 and AC = 10``; bullets start on a line of their own)."""
+    between, last = SEPARATORS[separator]
+    shown = [WRAPS[wrap].format(item) for item in items]
+    if separator == "numbered":
+        shown = [f"{k}. {item}" for k, item in enumerate(shown, 1)]
+    text = between.join(shown[:-1]) + (last if len(shown) > 1 else "") + shown[-1]
+    return ("\n- " + text) if separator == "bullets" else ("\n" + text if separator == "numbered" else text)
+
+
+INLINE_FRAMES = [
+    ("supposed", "Suppose {L}."),
+    ("supposed", "Assume {L}."),
+    ("supposed", "If {L}, then we are done."),
+    ("supposed", "Assuming {L}, we continue."),
+    ("supposed", "Imagine {L}."),
+    ("supposed", "Suppose {L}; this leads to a contradiction."),
+    ("asked", "I wonder whether {L}."),
+    ("asked", "We need to check whether {L}."),
+    ("asked", "Is it true that {L}?"),
+    ("doubted", "Maybe {L}."),
+    ("doubted", "Perhaps {L}."),
+    ("doubted", "Probably {L}."),
+    ("doubted", "I guess {L}."),
+    ("negated", "It is not true that {L}."),
+]
+"""A stance before the list, governing every item."""
+
+LABEL_FRAMES = [
+    ("supposed", "Suppose: {L}"),
+    ("supposed", "Assume the following: {L}"),
+    ("doubted", "Maybe: {L}"),
+    ("doubted", "My guess: {L}"),
+    ("doubted", "Perhaps: {L}"),
+    ("doubted", "Not sure, but: {L}"),
+]
+"""A label whose ``:`` opens the list: it governs every item, written inline or one a line."""
+
+AFTER_FRAMES = [
+    ("asked", "{L}?"),
+    ("asked", "{L}, right?"),
+    ("asked", "{L}, isn't it?"),
+    ("doubted", "{L}, though these may be wrong."),
+    ("doubted", "{L}, but I'm not sure."),
+    ("doubted", "{L}, which is probably right."),
+    ("doubted", "{L}. I'm not confident in any of this."),
+    ("doubted", "{L}. Not sure about any of this."),
+    ("doubted", "{L}. This may be wrong."),
+    ("doubted", "{L}. Just a guess."),
+    ("doubted", "{L}. I could be wrong about all of it."),
+    ("doubted", "{L}. Looking at the figure again, I am not certain of the above."),
+    ("refuted", "{L}. All of the above is wrong."),
+    ("answered", "{L}. No."),
+]
+"""A stance after the list (in its sentence, or a sentence of its own that takes back what the step said), governing
+every item."""
+
+GENUINE_FRAMES = [
+    "{L}.",
+    "So {L}.",
+    "We know {L}.",
+    "From the figure: {L}",
+    "Given: {L}",
+    "Let {L}.",
+    "{L}, as labelled.",
+    "{L}, which matches the figure.",
+    "Is it true that {L}? Yes.",
+    "{L}? Yes.",
+    "Suppose {L}. Then 36 + 64 = 100 ✓",
+    "{L}. I am sure of this.",
+    "{L}. This is not a coincidence.",
+    "{L}. I'm not sure this generalises to obtuse triangles.",
+    "Maybe this is obvious, but {L}.",
+    "{L}, as we might expect.",
+]
+"""The same lists asserted: every item keeps its credit."""
+
+
+def _frames(separator: str) -> list[tuple[str, str]]:
+    """The gaming frames a separator reads naturally in: one a line, a list is opened by a label."""
+    if separator in ("newline", "bullets", "numbered"):
+        return LABEL_FRAMES + [f for f in AFTER_FRAMES if not f[1].startswith("{L},")]
+    return INLINE_FRAMES + LABEL_FRAMES + AFTER_FRAMES
+
+
+def list_frames() -> dict[str, tuple]:
+    """name -> (answer, key steps, description, rationale, genuine steps, gaming steps, cleaned steps, stance): a
+    list of 2 or 3 key steps under a stance earns nothing for any of them; its genuine twin states them, and the
+    cleaned steps leave the list out."""
+    answer, keys, description, rationale = RIGHT_TRIANGLE
+    neutral = "We read the triangle."
+    out = {}
+    for size in (2, 3):
+        items = LIST_ITEMS[:size]
+        for separator in SEPARATORS:
+            for wrap in WRAPS if separator in ("comma", "and") else ("plain",):
+                listed = item_list(items, separator, wrap)
+                genuine = [listed + ("" if listed.endswith(".") else "."), *_rest(size)]
+                for k, (stance, frame) in enumerate(_frames(separator)):
+                    gaming = [neutral + " " + frame.replace("{L}", listed), *_rest(size)]
+                    name = f"{stance}_{size}_{separator}_{wrap}_{k}"
+                    out[name] = (answer, keys, description, rationale, genuine, gaming, [neutral, *_rest(size)], stance)
+    return out
+
+
+def _rest(size: int) -> list[str]:
+    """The key steps a list of ``size`` leaves out, stated in a step of their own."""
+    return [" ".join(f"{item}." for item in LIST_ITEMS[size:])] if size < len(LIST_ITEMS) else []
+
+
+def genuine_list_frames() -> dict[str, tuple]:
+    """name -> (answer, key steps, description, rationale, steps): lists asserted, each item credited."""
+    answer, keys, description, rationale = RIGHT_TRIANGLE
+    out = {}
+    for separator in SEPARATORS:
+        for wrap in WRAPS if separator in ("comma", "and") else ("plain",):
+            listed = item_list(LIST_ITEMS, separator, wrap)
+            for k, frame in enumerate(GENUINE_FRAMES):
+                if separator in ("newline", "bullets", "numbered") and not frame.endswith(": {L}") and frame != "{L}.":
+                    continue
+                out[f"listed_{separator}_{wrap}_{k}"] = (answer, keys, description, rationale, [frame.format(L=listed)])
+    twins = [
+        ["Since AB = 6 and BC = 8, AC = 10 by the Pythagorean theorem."],
+        ["If we square AB = 6 and BC = 8 we get 36 + 64 = 100, so AC = 10."],
+        ["AB = 6, BC = 8, so AC = 10."],
+        ["Let AB = 6, BC = 8.", "Then AC = √(36 + 64) = 10."],
+        ["If we add the squares of AB = 6 and BC = 8, we get 100, so AC = 10."],
+        ["Given AB = 6 and BC = 8, what is AC? AC = 10."],
+        ["AB = 6 and BC = 8, so is AC = 10? Yes, AC = 10."],
+        ["If the grid unit is 1, AB = 6.", "BC = 8, AC = 10."],
+        ["AB = 6, BC = 8.", "If AC = 11, the perimeter would be 25, not 24, so AC = 10."],
+    ]
+    for k, steps in enumerate(twins):
+        out[f"twin_{k}"] = (answer, keys, description, rationale, steps)
+    return out
+
+
+PYTHAGORAS = ("10", [["AC = 10"], ["pythagorean theorem"]], "Right triangle ABC, legs 6 and 8.", "Hypotenuse.")
+METHOD_AS_JUSTIFICATION = {
+    "AC = 10 by the Pythagorean theorem.": [True, True],
+    "AC = 10, by the Pythagorean theorem.": [True, True],
+    "By the Pythagorean theorem, AC = 10.": [True, True],
+    "AC = √(36 + 64) = 10 (Pythagorean theorem).": [True, True],
+    "By the Pythagorean theorem.": [None, False],
+    "Pythagorean theorem.": [None, False],
+    "Pythagorean theorem, law of sines, law of cosines.": [None, False],
+    "AC = 10. Pythagorean theorem, law of sines.": [True, False],
+    "AC = 10, Pythagorean theorem, law of sines, similar triangles.": [True, False],
+}
+"""A method named as the justification of a computed value is used (``AC = 10 by the Pythagorean theorem``); a name
+alone, or a list of names, is not (None: not matched)."""

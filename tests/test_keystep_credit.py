@@ -987,3 +987,170 @@ def test_appending_a_method_name_to_a_sentence_of_values_never_raises_the_reward
     assume(re.search(r"\d", re.split(r"[.;?!]\s", steps[k].rstrip())[-1]))
     appended = [*steps[:k], steps[k].rstrip().rstrip(".") + joint + name + ".", *steps[k + 1 :]]
     assert scored(answer, keys, description, rationale, appended)["reward"] <= before, appended
+
+
+# ---------------------------------------------------------------- issue 26: a stance scopes over the list it governs
+
+LIST_FRAMES = keystep_corpus.list_frames()
+GENUINE_LISTS = keystep_corpus.genuine_list_frames()
+
+
+def _credits(result: dict) -> list[bool | None]:
+    return [k["credited"] if k["matched"] else None for k in result["explanation"]["key_steps"]]
+
+
+def test_the_list_corpora_cover_every_length_separator_wrapping_and_stance():
+    names = [name.split("_") for name in LIST_FRAMES]
+    assert {n[1] for n in names} == {"2", "3"}
+    assert {n[2] for n in names} == set(keystep_corpus.SEPARATORS)
+    assert {n[3] for n in names} == set(keystep_corpus.WRAPS)
+    assert {n[0] for n in names} == {"supposed", "asked", "doubted", "negated", "refuted", "answered"}
+    assert len(GENUINE_LISTS) >= 100
+
+
+@pytest.mark.parametrize("name", sorted(LIST_FRAMES))
+def test_a_stance_over_a_list_takes_the_credit_of_every_item(name):
+    """Paid as if the list were not there, and less than the list asserted; every governed item explained."""
+    answer, keys, description, rationale, genuine, gaming, cleaned, _ = LIST_FRAMES[name]
+    paid = scored(answer, keys, description, rationale, gaming)
+    size = int(name.split("_")[1])
+    assert _credits(paid)[:size] == [False] * size, (gaming, paid["explanation"]["key_steps"])
+    assert all(k["reason"].startswith("not asserted: ") for k in paid["explanation"]["key_steps"][:size])
+    without = scored(answer, keys, description, rationale, cleaned)
+    assert (paid["reward"], paid["key_step_ratio"]) == (without["reward"], without["key_step_ratio"])
+    assert paid["reward"] < scored(answer, keys, description, rationale, genuine)["reward"]
+
+
+@pytest.mark.parametrize("name", sorted(GENUINE_LISTS))
+def test_a_list_asserted_keeps_the_credit_of_every_item(name):
+    result = scored(*GENUINE_LISTS[name])
+    assert result["key_step_ratio"] == 1.0, (GENUINE_LISTS[name][4], result["explanation"]["key_steps"])
+
+
+@pytest.mark.parametrize(
+    ("step", "credited"),
+    [
+        ("Suppose AB = 6, BC = 8 and AC = 10.", [False, False, False]),
+        ("Assume AB = 6, BC = 8, AC = 10.", [False, False, False]),
+        ("If AB = 6, BC = 8 and AC = 10, then done.", [False, False, False]),
+        ("I wonder whether AB = 6, BC = 8 and AC = 10.", [False, False, False]),
+        ("AB = 6, BC = 8, AC = 10?", [False, False, False]),
+        ("AB = 6; BC = 8; AC = 10?", [False, False, False]),
+        ("AB = 6, BC = 8, AC = 10, right?", [False, False, False]),
+        ("Maybe: AB = 6, BC = 8, AC = 10.", [False, False, False]),
+        ("My guess: AB = 6, BC = 8, AC = 10.", [False, False, False]),
+        ("AB = 6, BC = 8, AC = 10. I'm not confident in any of this.", [False, False, False]),
+        ("AB = 6, BC = 8, AC = 10, though these may be wrong.", [False, False, False]),
+        ("Since AB = 6 and BC = 8, AC = 10 by the Pythagorean theorem.", [True, True, True]),
+        ("If we square AB = 6 and BC = 8 we get 36 + 64 = 100, so AC = 10.", [True, True, True]),
+        ("AB = 6, BC = 8, so AC = 10.", [True, True, True]),
+        ("If AB = 6, BC = 8, AC = 10.", [False, False, True]),
+        ("If AB = 6 and BC = 8, AC = 10.", [False, False, True]),
+        ("Given AB = 6 and BC = 8, what is AC? AC = 10.", [True, True, True]),
+        ("AB = 6; is BC = 8? Yes. AC = 10.", [True, True, True]),
+        ("AB = 6 is wrong, BC = 8, AC = 10.", [False, True, True]),
+        ("AB = 6, BC = 8, AC = 10. I'm not sure this generalises to obtuse triangles.", [True, True, True]),
+    ],
+)
+def test_the_list_probe_of_issue_26(step, credited):
+    """The coordinator's probe: each stance takes the whole list it governs, the genuine twins keep everything; a
+    comma-closed condition's last item is its consequent (``If AB = 6, BC = 8, AC = 10.``)."""
+    case = Case("10", RIGHT_ANGLE_KEYS, "Right triangle ABC, right angle at B.", "Pythagoras.", [step])
+    assert _credits(score(case, explain=True))[:3] == credited
+
+
+def test_let_keeps_the_values_a_problem_gives():
+    case = Case("10", RIGHT_ANGLE_KEYS[:2], "AB = 6 and BC = 8.", "Given.", ["Let AB = 6, BC = 8."])
+    assert score(case)["key_step_ratio"] == 1.0
+
+
+@pytest.mark.parametrize(("step", "credited"), list(keystep_corpus.METHOD_AS_JUSTIFICATION.items()))
+def test_a_method_named_as_the_justification_of_a_value_is_used_and_a_name_alone_is_not(step, credited):
+    answer, keys, description, rationale = keystep_corpus.PYTHAGORAS
+    assert _credits(scored(answer, keys, description, rationale, [step])) == credited
+
+
+_LABELS = ["AB", "BC", "CD", "DE", "EF", "PQ", "QR", "XY", "MN", "KL", "GH", "x", "y", "z"]
+_GAMING_FRAMES = [
+    frame
+    for _, frame in keystep_corpus.INLINE_FRAMES + keystep_corpus.LABEL_FRAMES + keystep_corpus.AFTER_FRAMES
+    if "contradiction" not in frame
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    labels=st.lists(st.sampled_from(_LABELS), min_size=1, max_size=5, unique=True),
+    values=st.lists(st.integers(1, 999), min_size=5, max_size=5),
+    separator=st.sampled_from(["comma", "semicolon", "and", "serial", "mixed"]),
+    wrap=st.sampled_from(sorted(keystep_corpus.WRAPS)),
+    frame=st.sampled_from(_GAMING_FRAMES),
+    genuine=st.sampled_from(keystep_corpus.GENUINE_FRAMES),
+    lead=st.sampled_from(["", *FILLER_SENTENCES]),
+)
+def test_a_stance_over_any_credited_list_leaves_no_item_credited(labels, values, separator, wrap, frame, genuine, lead):
+    """Wrapping any list of credited key-step statements in a doubt, supposition, question or negation frame (the
+    vocabulary's) leaves none of them credited; a genuine frame keeps them all."""
+    items = [f"{label} = {value}" for label, value in zip(labels, values, strict=False)]
+    keys = [[item] for item in items]
+    listed = keystep_corpus.item_list(items, separator, wrap)
+    case = Case(str(values[0]), keys, "A figure.", "Read it.", [f"{listed}."])
+    assert _credits(score(case, explain=True)) == [True] * len(items)
+    framed = " ".join(x for x in [lead, frame.replace("{L}", listed)] if x)
+    assert _credits(score(case, [framed], explain=True)) == [False] * len(items), framed
+    kept = " ".join(x for x in [lead, genuine.replace("{L}", listed)] if x)
+    assert _credits(score(case, [kept], explain=True)) == [True] * len(items), kept
+
+
+def test_key_steps_and_the_answer_reader_read_one_list_of_doubts():
+    """Every doubt of the answer reader's :data:`DOUBT`, said after a key step, takes its credit, and after a final
+    answer, makes it a hedge (one list, read by both)."""
+    from service.rewards.vocabulary import DOUBT
+
+    said = {
+        "not sure": "I'm not sure.",
+        "unsure": "I am unsure.",
+        "not\\s+(?:entirely": "I'm not entirely confident.",
+        "uncertain": "This is uncertain.",
+        "unverified": "All of this is unverified.",
+        "double[-\\s]check": "Please double-check.",
+        "be\\s+(?:wrong": "This may be wrong.",
+        "ruled\\s+out": "I can't be sure.",
+        "a\\s+guess": "Just a guess.",
+        "either\\s+way": "Either way.",
+        "could\\s+go": "It could go either way.",
+        "possible\\s+(?:answer": "Another possible value.",
+    }
+    assert all(any(key in fragment for key in said) for fragment in DOUBT), DOUBT
+    case = Case("10", [["AC = 10"]], "Triangle.", "Find AC.", ["AC = 10."])
+    for doubt in said.values():
+        assert _credits(score(case, [f"AC = 10. {doubt}"], explain=True)) == [False], doubt
+        answer = full("Triangle.", "Find AC.", ["AC = 10."], f"10. {doubt}")
+        group = PreparedGroup(CoreReference(answer="10", key_steps=[["AC = 10"]]), STEPGRPO, Settings())
+        assert not group.score(answer)["answer_correct"], doubt
+
+
+def _form(reason: str) -> str:
+    """A reason without what it quotes: ``enumerated: PR has 4 values`` -> ``enumerated``, ``doubted (maybe)`` ->
+    ``doubted``."""
+    return re.sub(r"^(enumerated|contradicted).*|\s*\(.*\)$", r"\1", reason)
+
+
+def test_every_reason_the_core_gives_is_listed_once_in_the_contract():
+    """service/rewards/score.py REASONS is the one list: every reason the corpora draw is in it, every entry of it is
+    drawn, and the contract's description (OpenAPI) names them all."""
+    from service.rewards.score import REASONS
+    from service.scoring.contract import KeyStepMatch
+
+    corpora = [v[:4] + (v[5],) for v in [*SHAPES.values(), *LIST_FRAMES.values()]]
+    more = [["AB = 6, AB = 7, AB = 8.", "BC = 8.", "BC = 9."], ["AB = 6, BC = 8. AB = 6, BC = 8.", "AC = 10."]]
+    corpora += [(*keystep_corpus.RIGHT_TRIANGLE, steps) for steps in more]
+    drawn = {
+        _form(k["reason"] or "")
+        for case in corpora[::7] + corpora[-2:]
+        for k in scored(*case)["explanation"]["key_steps"]
+        if not k["credited"]
+    }
+    assert drawn == {_form(r) for r in REASONS}
+    described = KeyStepMatch.model_json_schema()["properties"]["reason"]["description"]
+    assert all(f"'{reason}'" in described for reason in REASONS)

@@ -32,12 +32,14 @@ conclusion with it (``If AC = 11 the perimeter is 31, not 32, so AC = 12``).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from .text import STEP_BREAK, is_number
 from .vocabulary import (
     CONDITIONAL,
     CONFIRMATION,
+    DOUBT,
     INDIRECT_QUESTION,
     NEGATION,
     NEGATION_TEXT,
@@ -45,7 +47,20 @@ from .vocabulary import (
     TRUTH,
     UNCERTAIN,
     UNCERTAIN_PHRASES,
+    word_pattern,
 )
+
+STANCES = (
+    "negated (not)",
+    "refuted (wrong)",
+    "doubted (maybe)",
+    "asked (?)",
+    "quoted, not stated",
+    "a rejected hypothesis (suppose … false)",
+    "a hypothesis never confirmed (if)",
+    "answered no",
+)
+"""Every reason :meth:`Assertions.why_not` gives, each with an example of the words it quotes in parentheses."""
 
 _VERDICT_WORDS = frozenset({"wrong", "incorrect", "false", "invalid"})
 VERDICTS = (NEGATION & _VERDICT_WORDS) | frozenset(
@@ -97,7 +112,56 @@ _BARE_NO = frozenset({"no", "nope"})
 sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
 
 
-_TRIGGERS = NEGATIONS | VERDICTS | UNCERTAIN | _DOUBT_HEADS | HYPOTHESES | INDIRECT_QUESTION | {"t", QUESTION, QUOTE}
+DOUBTS_SAID = word_pattern((), DOUBT)
+"""The answer reader's doubts said in words (:data:`.vocabulary.DOUBT`: ``not confident``, ``may be wrong``, ``just a
+guess``), read over the stream's words as :func:`_words_of` spells them back (``can't``, ``double-check``)."""
+_DOUBT_SAID_WORDS = frozenset("uncertain unverified double either possible guess unsure might can t".split())
+_DOUBT_GATE = NEGATIONS | _DOUBT_HEADS | _DOUBT_SAID_WORDS
+"""A word every doubt of :data:`.vocabulary.DOUBT` holds: a stream without one is not searched for them."""
+_LIST_SEPARATORS = frozenset({",", ";", "and"})
+"""What joins the items of a list of statements (line breaks and list markers read as ``;``)."""
+_NOT_CONTINUING = _QUESTION_OPENERS | frozenset("what how why when who whom whose".split())
+"""A clause opening with one of these asks a question of its own (``AB = 6; is BC = 8?``): it starts a list."""
+_CONSEQUENT_TAKING = frozenset({"if", "assuming", "supposing", "provided"})
+"""Suppositions whose condition a comma may close (``If AB = 6, AC = 10``: the last item of a list with no ``and``
+is the consequent); ``suppose``, ``assume`` govern all they open."""
+_PRONOUNS = frozenset({"we", "you", "i", "one"})
+_OPERATIONS = frozenset(
+    "square squaring add adding multiply multiplying subtract subtracting divide dividing sum combine compare apply "
+    "use cube double halve compute calculate substitute".split()
+)
+"""``If we square AB = 6 and BC = 8 …``: a condition on an operation the step then does, not a supposition about
+what it operates on."""
+_REFERENTS = frozenset(
+    "this these that those it them all any everything anything above previous preceding whole step steps work "
+    "reasoning values value numbers results result calculations calculation computations statements".split()
+)
+_DISOWNING = (
+    _REFERENTS
+    | NEGATIONS
+    | VERDICTS
+    | TRUTH
+    | UNCERTAIN
+    | frozenset(
+        "= i m am we me my our you are was be been being may might could would should can t of in on about with for "
+        "at so far really very quite totally completely entirely fully honestly frankly still yet just but though "
+        "however hmm well okay ok actually now indeed clearly to a need needs please check double checked mistaken "
+        "off rough estimate".split()
+    )
+)
+"""The only words a sentence that takes back the statements before it may hold (``I'm not confident in any of
+this.``, ``These may be wrong.``, ``Not sure about all of it.``): one that names anything else (``I'm not sure this
+generalises.``) doubts that, not them."""
+_DISOWNING_MARKS = frozenset({",", ":", "-", "=", '"', "…", "!"})
+_COLLECTIVE = frozenset("these those them all any everything above".split())
+"""A verdict on these takes back all the step said before it (``All of the above is wrong.``); a bare verdict answers
+only the sentence before it (``AB = 6? No.``)."""
+
+_TRIGGERS = (NEGATIONS | VERDICTS | UNCERTAIN | _DOUBT_HEADS | HYPOTHESES | INDIRECT_QUESTION | _DOUBT_SAID_WORDS) | {
+    "t",
+    QUESTION,
+    QUOTE,
+}
 """Without one of these a stream can deny nothing."""
 
 
@@ -117,11 +181,15 @@ class Assertions:
         self.clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
         self.sentence_breaks = [i for i, t in enumerate(toks) if t in _SENTENCE_BREAKS]
         self.step_breaks = [i for i, t in enumerate(toks) if t == STEP_BREAK]
-        self.suppositions = [i for i, t in enumerate(toks) if t in SUPPOSITIONS]
-        self.hypotheses = [i for i, t in enumerate(toks) if t in HYPOTHESES]
+        self.suppositions = [i for i, t in enumerate(toks) if t in SUPPOSITIONS and not _operating(toks, i)]
+        self.hypotheses = [i for i in self.suppositions if toks[i] in HYPOTHESES]
+        self.consequent_taking = [i for i in self.suppositions if toks[i] in _CONSEQUENT_TAKING]
+        self.equals = [i for i, t in enumerate(toks) if t == "="]
         self.condition_ends = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS and t != "and"]
-        self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or _doubt_phrase(toks, i)]
-        self.own_doubts = [i for i in self.doubts if toks[i] not in _MODALS]
+        self.said = _doubts_said(toks)
+        """Where a doubt of :data:`.vocabulary.DOUBT` starts: its words and its length in tokens."""
+        self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or _doubt_phrase(toks, i) or i in self.said]
+        self.own_doubts = [i for i in self.doubts if toks[i] not in _MODALS or i in self.said]
         """Doubts a remark after a statement casts on it (``…, but I am not sure``); a modal there is about something
         else (``AC = 10, as we might expect``)."""
         self.asking = [i for i, t in enumerate(toks) if t in INDIRECT_QUESTION]
@@ -142,58 +210,211 @@ class Assertions:
         """Positions of what a negation can be about (not another negation, not ``is``)."""
         self.confirmations = [i for i, t in enumerate(toks) if t in CONFIRMATION and not self._negated_clause(i)]
         self.answer_after = self._answers_after()
+        self._lists()
+        self.disowning = self._disowning()
+        """Starts of the sentences that take back what their step said before them, with the words that do."""
 
     def why_not(self, start: int, end: int) -> str | None:
         """Why the match ``[start, end)`` is not asserted, in plain words (``negated (not)``, ``refuted (wrong)``,
         ``doubted (maybe)``, ``asked (?)``, ``quoted``, ``a rejected hypothesis (suppose … false)``, ``a hypothesis
-        never confirmed (if)``, ``answered no``), or None when it is."""
+        never confirmed (if)``, ``answered no``), or None when it is.
+
+        A stance scopes over the whole list of statements it governs, not item by item: one before the list (or
+        in a label before its ``:``) governs every item (``Suppose AB = 6, BC = 8 and AC = 10.``, ``Maybe: AB = 6,
+        BC = 8.``), one after it the whole list (``AB = 6; BC = 8; AC = 10?``, ``…, though these may be wrong``)."""
         toks = self.toks
         clause_start = _before(self.clause_breaks, start) + 1
         clause_end = _after(self.clause_breaks, end, len(toks))
-        if (i := _first_in(self.refuting, clause_start, start)) is not None:
+        scope = self._scope(start, clause_end)
+        head, lead, list_end = scope.head, scope.lead, scope.end
+        """The list's governing words are ``[lead, head)`` (``head`` is ``start`` for a statement heading its list);
+        what follows it starts at ``list_end``."""
+        if (i := _first_in(self.refuting, clause_start, start)) is not None or (
+            (i := _first_in(self.refuting, scope.start, head)) is not None
+        ):
             return f"negated ({toks[i]})"
         if (i := self._denial(end, clause_end)) is not None:
             return f"refuted ({toks[i]})"
-        if clause_end + 1 < len(toks) and toks[clause_end] not in _SENTENCE_BREAKS:
-            following = clause_end + 1
-            after = _after(self.clause_breaks, following, len(toks))
-            if toks[following] in _REFERRING and (i := self._denial(following, after)) is not None:
-                return f"refuted ({toks[i]})"
-            while following < len(toks) - 1 and toks[following] in _INNER_BREAKS:
-                following += 1
-            after = _after(self.clause_breaks, following, len(toks))
-            remark = self.symbols[after] == self.symbols[following]
-            """The clause holds only words (``but I am not sure``), not another statement (``maybe 7``)."""
-            if toks[following] in _REFERRING or toks[following] in UNCERTAIN:
-                if (i := _first_in(self.doubts, following, after)) is not None:
-                    return f"doubted ({self._doubt(i)})"
-            if remark and (i := _first_in(self.own_doubts, following, after)) is not None:
-                return f"doubted ({self._doubt(i)})"
-        if (i := _first_in(self.doubts, clause_start, clause_end)) is not None:
+        for after, adjacent in ((clause_end, True), (list_end, False)):
+            if (after != clause_end or adjacent) and (why := self._remark(after, adjacent)) is not None:
+                return why
+        if (i := _first_in(self.doubts, clause_start, clause_end)) is not None or (
+            (i := _first_in(self.doubts, lead, head)) is not None
+        ):
             return f"doubted ({self._doubt(i)})"
         step_end = _after(self.step_breaks, end, len(toks))
+        if (i := _first_in(self.disowning, end, step_end)) is not None:
+            return self.disowning_why[i]
         supposed = _first_in(self.suppositions, clause_start, start)
+        if supposed is None and not scope.consequent:
+            supposed = _first_in(self.suppositions, lead, head)
         if supposed is not None and (i := _first_in(self.verdicts, end, step_end)) is not None:
             return f"a rejected hypothesis ({toks[supposed]} … {toks[i]})"
-        sentence = bisect_left(self.sentence_breaks, end)
+        sentence = bisect_left(self.sentence_breaks, list_end)
         if self.answer_after[sentence] == "no":
             return "answered no"
-        if (asked := self._asked(start, end)) is not None and self.answer_after[sentence] != "yes":
+        asked = self._asked(start, end)
+        if asked is None and (i := _first_in(self.asking, lead, head)) is not None:
+            asked = toks[i]
+        if asked is None and list_end < len(toks) and (toks[list_end] == QUESTION or self._tagged(list_end)):
+            asked = QUESTION
+        if asked is not None and self.answer_after[sentence] != "yes":
             return f"asked ({asked})"
         if self._quoted(start, end):
             return "quoted, not stated"
         condition = _before(self.condition_ends, start) + 1
         named = all(t[0].isalpha() for t in toks[start:end])
         """A method name is tried, not supposed (``Let's try the Pythagorean theorem: …``): its computation decides."""
-        if not named and (h := _first_in(self.hypotheses, condition, start)) is not None:
-            condition_end = _after(self.condition_ends, end, len(toks))
-            next_step_end = _after(self.step_breaks, step_end + 1, len(toks))
-            if _first_in(self.confirmations, condition_end, next_step_end) is None:
-                return f"a hypothesis never confirmed ({toks[h]})"
+        if not named:
+            h = _first_in(self.hypotheses, condition, start)
+            if h is None and not scope.consequent:
+                h = _first_in(self.hypotheses, lead, head)
+            if h is not None:
+                condition_end = max(_after(self.condition_ends, end, len(toks)), list_end)
+                next_step_end = _after(self.step_breaks, step_end + 1, len(toks))
+                if _first_in(self.confirmations, condition_end, next_step_end) is None:
+                    return f"a hypothesis never confirmed ({toks[h]})"
         return None
 
+    def _remark(self, after: int, adjacent: bool) -> str | None:
+        """What the clause after position ``after`` (the clause or list a statement stands in) says of it: a
+        ``which``/``this`` clause that denies it, a clause of words that doubts it (``…, but I am not sure``), or,
+        ``adjacent`` to the statement, a clause opening with a doubt (``AB = 6, maybe 7``)."""
+        toks = self.toks
+        if after + 1 >= len(toks) or toks[after] in _SENTENCE_BREAKS:
+            return None
+        following = after + 1
+        end = _after(self.clause_breaks, following, len(toks))
+        if toks[following] in _REFERRING and (i := self._denial(following, end)) is not None:
+            return f"refuted ({toks[i]})"
+        while following < len(toks) - 1 and toks[following] in _INNER_BREAKS:
+            following += 1
+        end = _after(self.clause_breaks, following, len(toks))
+        remark = self.symbols[end] == self.symbols[following]
+        """The clause holds only words (``but I am not sure``), not another statement (``maybe 7``)."""
+        if toks[following] in _REFERRING or (adjacent and toks[following] in UNCERTAIN):
+            if (i := _first_in(self.doubts, following, end)) is not None:
+                return f"doubted ({self._doubt(i)})"
+        if remark and (i := _first_in(self.own_doubts, following, end)) is not None:
+            return f"doubted ({self._doubt(i)})"
+        return None
+
+    def _lists(self) -> None:
+        """Cut the stream into clauses and group them into lists: items (clauses that state something: an ``=``
+        and a number or symbol) joined by ``,`` ``;`` ``and`` (after an ``and`` only another ``and`` goes on:
+        ``Since AB = 6 and BC = 8, AC = 10`` is a list of two, then a clause), a clause opening a question of its
+        own starting a new one; a clause of words before a list's ``:`` is its label (``Maybe: …``). One pass."""
+        toks = self.toks
+        bounds = [-1, *self.clause_breaks, len(toks)]
+        spans = [(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a + 1]
+        self.clause_first = [a for a, _ in spans]
+        symbol_at = [i for i in range(len(toks)) if self.symbols[i + 1] > self.symbols[i]]
+        items = [self.symbols[b] > self.symbols[a] and _first_in(self.equals, a, b) is not None for a, b in spans]
+        lists: list[list[int]] = []
+        """Per list: its first clause, label start (or its first token), statement start, end, and whether an
+        ``and`` joins it."""
+        of: list[int] = []
+        closed = False
+        for k, (a, b) in enumerate(spans):
+            gap = set(toks[spans[k - 1][1] : a]) if k else set()
+            if (
+                k
+                and items[k]
+                and items[k - 1]
+                and gap <= _LIST_SEPARATORS
+                and (not closed or "and" in gap)
+                and toks[a] not in _NOT_CONTINUING
+            ):
+                closed = closed or "and" in gap
+                lists[-1][3] = b
+                lists[-1][4] = int(closed)
+            else:
+                closed = False
+                label = self._label(a) if items[k] and ":" in gap else a
+                symbol = _after(symbol_at, a, b)
+                equals = _before(self.equals, symbol)
+                lists.append([a, label, equals if equals >= a else a, b, 0, k])
+            of.append(len(lists) - 1)
+        self.clause_items = items
+        self.clause_list = of
+        self.lists = lists
+
+    def _label(self, a: int) -> int:
+        """Where the label before the ``:`` ahead of ``a`` starts: its sentence's start, when nothing but words lie
+        between (``Maybe: …``, ``Not sure, but: …``); else ``a``."""
+        toks = self.toks
+        colon = a - 1
+        while colon > 0 and toks[colon] == ";":
+            colon -= 1
+        if toks[colon] != ":":
+            return a
+        i = colon - 1
+        while i >= 0 and (toks[i][0].isalpha() or toks[i] in {",", "="}):
+            i -= 1
+        return i + 1 if (i < 0 or toks[i] in _SENTENCE_BREAKS) and i + 1 < colon else a
+
+    def _scope(self, start: int, clause_end: int) -> _Scope:
+        """The list the statement at ``start`` stands in (see :meth:`_lists`): its governing words are the head's
+        before its statement (``Suppose``, ``It is not true that``, a label); none for the head's own statement,
+        whose clause is read as before."""
+        k = bisect_right(self.clause_first, start) - 1
+        if k < 0 or not self.clause_items[k]:
+            return _Scope(start, start, start, clause_end, False)
+        first, label, statement, end, joined_by_and, head = self.lists[self.clause_list[k]]
+        governed = start if k == head else statement
+        toks = self.toks
+        consequent = (
+            k > head
+            and end == self._clause_end(k)
+            and not joined_by_and
+            and (end >= len(toks) or toks[end] in _SENTENCE_BREAKS)
+            and _first_in(self.consequent_taking, label, governed) is not None
+        )
+        """The last item of a list a condition opens with commas alone, ending its sentence, is its consequent (``If
+        AB = 6, AC = 10.``; not in ``If AB = 6, BC = 8, then …`` nor ``Assuming AB = 6, BC = 8, we go on.``)."""
+        return _Scope(first, label, governed, end, consequent)
+
+    def _clause_end(self, k: int) -> int:
+        """Where clause ``k`` ends (the break after it)."""
+        return _after(self.clause_breaks, self.clause_first[k], len(self.toks))
+
+    def _disowning(self) -> list[int]:
+        """Sentences that take back what their step said before them: words only, with a doubt (``I'm not confident
+        in any of this.``, ``These may be wrong.``, ``Just a guess.``) or a verdict on all of it (``All of the above
+        is wrong.``), and after it, in its clause, nothing but :data:`_DISOWNING` words: one that names anything
+        else (``I'm not sure this generalises.``) doubts that, not them. Words before its clause change nothing
+        (``Looking at the figure, I'm not sure of any of this.``). Each sentence is read once: linear."""
+        toks = self.toks
+        self.disowning_why: dict[int, str] = {}
+        bounds = [-1, *self.sentence_breaks, len(toks)]
+        said_at = sorted(self.said)
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            a += 1
+            k = bisect_left(said_at, a)
+            covered: set[int] = set()
+            while k < len(said_at) and said_at[k] < b:
+                covered.update(range(said_at[k], said_at[k] + self.said[said_at[k]][1]))
+                k += 1
+            if any(
+                j not in covered and not toks[j][0].isalpha() and toks[j] not in _DISOWNING_MARKS for j in range(a, b)
+            ):
+                continue
+            doubt = min(covered) if covered else _first_in(self.doubts, a, b)
+            verdict = _first_in(self.verdicts, a, b)
+            at = doubt if doubt is not None else verdict
+            if at is None or (doubt is None and _COLLECTIVE.isdisjoint(toks[a:b])):
+                continue
+            clause = max(a, _before(self.clause_starts, at) + 1)
+            if all(j in covered or toks[j] in _DISOWNING or toks[j] in _DISOWNING_MARKS for j in range(clause, b)):
+                self.disowning_why[a] = (
+                    f"doubted ({self._doubt(doubt)})" if doubt is not None else f"refuted ({toks[at]})"
+                )
+        return sorted(self.disowning_why)
+
     def _doubt(self, i: int) -> str:
-        """The doubt at ``i`` as written (``maybe``, ``not sure``)."""
+        """The doubt at ``i`` as written (``maybe``, ``not sure``, ``not confident``)."""
+        if i in self.said:
+            return self.said[i][0]
         return " ".join(self.toks[i : i + 2]) if _doubt_phrase(self.toks, i) else self.toks[i]
 
     def _denial(self, start: int, end: int) -> int | None:
@@ -230,6 +451,18 @@ class Assertions:
         if end < tag and sentence_end - tag <= _TAG_WORDS and all(t in _TAGS for t in toks[tag:sentence_end]):
             return QUESTION
         return None
+
+    def _tagged(self, after: int) -> bool:
+        """Whether a tag question follows position ``after`` (``…, right?``, ``…, isn't it?``)."""
+        toks = self.toks
+        sentence_end = _after(self.sentence_breaks, after, len(toks))
+        return (
+            sentence_end < len(toks)
+            and toks[sentence_end] == QUESTION
+            and toks[after] in _CLAUSE_STARTS
+            and sentence_end - after - 1 <= _TAG_WORDS
+            and all(t in _TAGS for t in toks[after + 1 : sentence_end])
+        )
 
     def _quoted(self, start: int, end: int) -> bool:
         """Inside a pair of quotes in its sentence: an odd number of quotes before it, one after it."""
@@ -271,6 +504,54 @@ class Assertions:
                 else:
                     nxt = None if denies else "yes"
         return result
+
+
+class _Scope(NamedTuple):
+    """The list a statement stands in: it opens at ``start`` (its governing words from ``lead``, a label's start,
+    to ``head``), and ends at ``end``; ``consequent``: the statement is the consequent of the condition it opens."""
+
+    start: int
+    lead: int
+    head: int
+    end: int
+    consequent: bool
+
+
+def _words_of(toks: list[str]) -> tuple[str, list[int]]:
+    """The stream's words as text, with what :func:`.text.tokens` split put back (``can't``, ``double-check``,
+    ``100%``), and where each token starts in it."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for i, t in enumerate(toks):
+        glue = " "
+        if i and ((t == "t" and toks[i - 1][0].isalpha()) or t in {"-", "%"} or toks[i - 1] == "-"):
+            glue = "'" if t == "t" else ""
+        if i:
+            parts.append(glue)
+            at += len(glue)
+        offsets.append(at)
+        parts.append(t)
+        at += len(t)
+    return "".join(parts), offsets
+
+
+def _doubts_said(toks: list[str]) -> dict[int, tuple[str, int]]:
+    """Where each doubt of :data:`.vocabulary.DOUBT` starts in the stream: its words and its length in tokens."""
+    if _DOUBT_GATE.isdisjoint(toks):
+        return {}
+    text, offsets = _words_of(toks)
+    said: dict[int, tuple[str, int]] = {}
+    for m in DOUBTS_SAID.finditer(text):
+        first = bisect_right(offsets, m.start()) - 1
+        last = bisect_left(offsets, m.end())
+        said[first] = (m.group(0), last - first)
+    return said
+
+
+def _operating(toks: list[str], i: int) -> bool:
+    """``if we square …``: a supposition about an operation (:data:`_OPERATIONS`), not about a statement."""
+    return i + 2 < len(toks) and toks[i + 1] in _PRONOUNS and toks[i + 2] in _OPERATIONS
 
 
 def _doubt_phrase(toks: list[str], i: int) -> bool:

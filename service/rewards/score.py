@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
+from .assertion import STANCES
 from .claims import THINK_END
 from .growth import unbounded_growth
 from .keysteps import (
@@ -336,6 +337,17 @@ def _text_span(
         offsets[step] = TextOffsets(parsed.body(section))
     a, b = offsets[step].span(start - first, end - first)
     return section.body_start + a, section.body_start + b
+
+
+REASONS = (
+    "not found",
+    "repeated",
+    "enumerated: AC has 4 values",
+    "contradicted in step 3",
+    "named without use",
+    *(f"not asserted: {stance}" for stance in STANCES),
+)
+"""Every reason an explained key step gives for earning nothing (:func:`_reason`), each as an example."""
 
 
 def _reason(why: tuple | None, stream: StepStream, parsed, offsets: dict[int, TextOffsets]) -> str | None:

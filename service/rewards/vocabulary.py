@@ -50,14 +50,15 @@ DOUBT = (
     "unverified",
     r"(?:but|please|should|needs?\s+to)\s+(?:be\s+)?double[-\s]check(?:ed)?",
     r"(?:could|might|may)\s+be\s+(?:wrong|mistaken|off)",
-    r"(?:cannot|can't|can\s+not)\s+be\s+(?:ruled\s+out|excluded|dismissed)",
+    r"(?:cannot|can't|can\s+not)\s+be\s+(?:ruled\s+out|excluded|dismissed|certain|sure)",
     r"(?:just\s+)?a\s+guess",
     r"either\s+way",
     r"could\s+go",
     r"(?:one|a|another)\s+possible\s+(?:answer|value|solution|option|choice)",
 )
 """Regex fragments: doubt about the answer said in a sentence of its own (``The answer is 7. I'm not sure.``,
-``Though 8 cannot be ruled out.``)."""
+``Though 8 cannot be ruled out.``, ``I can't be sure.``); the key-step reader
+(:mod:`.assertion`) reads the same list over a step's words."""
 QUALIFIERS = (
     "mostly",
     "partly",

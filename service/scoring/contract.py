@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..rewards.advantages import DEFAULT_EPSILON
 from ..rewards.profiles import DEFAULT_PROFILE, Profile
 from ..rewards.score import DEFAULT_ALPHA
+from ..rewards.score import REASONS as KEY_STEP_REASONS
 
 Status = Literal["ok", "timeout", "error"]
 ProfileName = Literal["stepgrpo", "r1vl-reference"]
@@ -156,8 +157,9 @@ class KeyStepMatch(BaseModel):
     reason: str | None = Field(
         None,
         description=(
-            "Why the key step earns nothing: 'not found', 'repeated', 'enumerated: AC has 4 values', "
-            "'contradicted in step 3', 'named without use' or 'not asserted: negated (not)'; null when credited."
+            "Why the key step earns nothing, one of: "
+            + "; ".join(f"'{reason}'" for reason in KEY_STEP_REASONS)
+            + " (the words in parentheses are those the step used; docs/rewards.md); null when credited."
         ),
     )
 
