@@ -1347,3 +1347,13 @@ CORRECT += [
     ("3/4", "\\frac{3}{4}, not \\frac{4}{3}", None),
     ("12", "12 cm, not 13 cm", None),
 ]
+
+# ---------------------------------------------------------------- fractions in words with an article or a whole part
+# ``a half``, ``one and a half`` (issue 25 probes); their twins (``one and a half`` against 1) are in test_kinds.
+CORRECT += [
+    ("0.5", "a half", None),
+    ("1.5", "one and a half", None),
+    ("0.25", "The answer is a quarter.", None),
+    ("2.75", "The answer is two and three quarters.", None),
+    ("1/8", "an eighth", None),
+]

@@ -9,6 +9,7 @@ the digits the graders read.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -46,26 +47,34 @@ _DENOMINATOR = r"(?:" + "|".join(sorted(_DENOMINATORS, key=len, reverse=True)) +
 _SCALE = r"(?:" + "|".join(SCALES) + r")\b"
 _HUNDREDS = rf"{_CARDINAL}(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?"
 NUMBER_WORD = re.compile(
-    rf"\b(?:(?P<sign>negative|minus)\s+)?{_CARDINAL}"
-    rf"(?:[-\s]+(?P<fraction>{_DENOMINATOR})"
-    rf"|(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?(?:\s+{_SCALE}(?:\s+(?:and\s+)?{_HUNDREDS})?)*)",
+    rf"\b(?:(?P<sign>negative|minus)\s+)?(?:(?P<article>an?)\s+(?P<single>{_DENOMINATOR})(?!-)|{_CARDINAL}"
+    rf"(?:\s+and\s+(?:an?|{_CARDINAL})[-\s]+(?P<part>{_DENOMINATOR})"
+    rf"|[-\s]+(?P<fraction>{_DENOMINATOR})"
+    rf"|(?:\s+hundred\b(?:\s+(?:and\s+)?{_CARDINAL})?)?(?:\s+{_SCALE}(?:\s+(?:and\s+)?{_HUNDREDS})?)*))",
     re.IGNORECASE,
 )
 """A number in words: ``twenty-one``, ``seven hundred``, ``two hundred and five``, ``four thousand``, ``two
-thousand five hundred``, ``one half``, ``one third``, ``three quarters``, ``negative three``. Each repeat starts at a
-scale word, so a phrase is matched in one pass."""
+thousand five hundred``, ``one half``, ``a half``, ``one third``, ``three quarters``, ``one and a half``, ``two and
+three quarters``, ``negative three``. Each repeat starts at a scale word, so a phrase is matched in one pass."""
+FRACTION_GROUPS = ("fraction", "single", "part")
+"""The groups of :data:`NUMBER_WORD` that hold a fraction word: the word is part of the number, no operation."""
 
 
 def number_word_value(match: re.Match[str]) -> str:
-    """The digits a :data:`NUMBER_WORD` match names: ``700``, ``2/5``, ``-3``."""
+    """The digits a :data:`NUMBER_WORD` match names: ``700``, ``2/5``, ``-3``, ``3/2`` (``one and a half``)."""
     words = re.findall(r"[a-z]+", match.group(0).lower())
     sign = "-" if match.group("sign") else ""
     if match.group("sign"):
         words = words[1:]
+    if match.group("single"):
+        return f"{sign}1/{_denominator(words[-1])}"
+    if match.group("part"):
+        whole = sum(_CARDINALS.get(word, 0) for word in words[: words.index("and")])
+        numerator = _CARDINALS.get(words[-2], 1)
+        return f"{sign}{Fraction(whole) + Fraction(numerator, _denominator(words[-1]))}"
     if match.group("fraction"):
         numerator = sum(_CARDINALS[word] for word in words[:-1])
-        denominator = words[-1]
-        return f"{sign}{numerator}/{_DENOMINATORS.get(denominator, _DENOMINATORS.get(denominator[:-1], 1))}"
+        return f"{sign}{numerator}/{_denominator(words[-1])}"
     total, group = 0, 0
     for word in words:
         if word in _CARDINALS:
@@ -75,3 +84,7 @@ def number_word_value(match: re.Match[str]) -> str:
         elif word in SCALES:
             total, group = total + group * SCALES[word], 0
     return f"{sign}{total + group}"
+
+
+def _denominator(word: str) -> int:
+    return _DENOMINATORS.get(word, _DENOMINATORS.get(word[:-1], 1))

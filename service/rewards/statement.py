@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .number_words import NUMBER_WORD, SCALES, number_word_value
+from .number_words import FRACTION_GROUPS, NUMBER_WORD, SCALES, number_word_value
 from .restatement import approximation, restated_value
 from .text import unicode_normalised
 from .vocabulary import (
@@ -368,7 +368,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     bound = _BOUND.search(predicate)
     if bound:
         return Statement(None, Rule.HEDGE, f"a bound, not a value ({' '.join(bound.group(0).lower().split())})")
-    fractions = NUMBER_WORD.sub(lambda m: " " if m.group("fraction") else m.group(0), predicate)
+    fractions = NUMBER_WORD.sub(lambda m: " " if any(map(m.group, FRACTION_GROUPS)) else m.group(0), predicate)
     operation = _OPERATION.search(fractions)
     if operation:
         return Statement(None, Rule.NONE, f"a word that changes the value ({operation.group(0).lower()})")
