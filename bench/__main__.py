@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import time
+from functools import partial
 
 from .common import CPU, Server, free_port, machine_lines, percentile
 from .inprocess import CORE, IN_PROCESS_ORDER, PROFILE_ORDER, WORKLOADS, baseline_parity, measure_forked, score_groups
@@ -153,7 +154,7 @@ def run_server(res: Results, *flags: str, body) -> None:
             server.log.unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def bench_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="about 1 s per measurement (smoke test)")
     parser.add_argument(
@@ -190,7 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="S",
         help="first wait up to S seconds for other processes to use under 10%% of the CPUs (default 0: no wait)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def measurement_plan(parser: argparse.ArgumentParser, args: argparse.Namespace) -> tuple[float, float, list[str]]:
+    """(seconds per measurement, warm-up seconds, workloads) from the flags, or the parser's error."""
     seconds = args.seconds if args.seconds is not None else (1.0 if args.quick else 5.0)
     warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 5.0)
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
@@ -198,10 +203,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--seconds must be positive, --warmup and --rss-seconds not negative")
     if not workloads or set(workloads) - set(WORKLOADS) or "typical" not in workloads:
         parser.error(f"--workloads: a comma-separated subset of {', '.join(WORKLOADS)} that includes typical")
-    logging.getLogger("math_verify").setLevel(logging.ERROR)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally blocks stop the servers
+    return seconds, warmup, workloads
 
-    res = Results(ncpu=os.cpu_count() or 1, seconds=seconds, workloads=workloads)
+
+def print_preamble(args: argparse.Namespace, workloads: list[str], seconds: float, warmup: float) -> None:
+    """The machine, the workloads and how each figure is measured."""
     print("StepGRPO reward service benchmark")
     if args.wait_quiet > 0:
         wait_quiet(args.wait_quiet)
@@ -218,36 +224,49 @@ def main(argv: list[str] | None = None) -> int:
         print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(flush=True)
 
-    measure_in_process(res, workloads, args.seed, warmup, seconds)
 
-    grpc_port = free_port()
-
-    def default_server(server: Server, info: dict) -> None:
-        res.workers = info.get("workers")
-        measure_server(res, server, grpc_port, workloads, args.seed, warmup, seconds, args.quick)
-        if args.rss_seconds:
-            print(f"[RSS run: {args.rss_seconds:g} s of HTTP load]", flush=True)
-            res.rss_run = rss_under_load(
-                server.url, server.running.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds
-            )
-
-    run_server(res, "--grpc-port", str(grpc_port), body=default_server)
-
-    def one_worker(server: Server, info: dict) -> None:
-        rate = res.inproc[("typical", CORE)].rate
-        warm_server(server.url, CORE, WORKLOADS["typical"](args.seed, start=8 * 10**7 + 10**6), warmup, rate * 2.5)
-        batches = build_batches(
-            CORE,
-            WORKLOADS["typical"](args.seed, start=7 * 10**7 + 10**6),
-            THROUGHPUT_BATCH,
-            math.ceil(rate * 2.5 * seconds / THROUGHPUT_BATCH) + 8,
+def measure_default_server(
+    res: Results, args: argparse.Namespace, grpc_port: int, warmup: float, server: Server, info: dict
+) -> None:
+    """Throughput and latency on the server with the default worker count, and its RSS under load."""
+    res.workers = info.get("workers")
+    measure_server(res, server, grpc_port, res.workloads, args.seed, warmup, res.seconds, args.quick)
+    if args.rss_seconds:
+        print(f"[RSS run: {args.rss_seconds:g} s of HTTP load]", flush=True)
+        res.rss_run = rss_under_load(
+            server.url, server.running.pid, CORE, WORKLOADS["typical"](args.seed, start=9 * 10**7), args.rss_seconds
         )
-        res.one_worker = measure_http(server.url, CORE, batches, 2, seconds)
-        print(f"[typical: http {CORE} x2, 1 worker: {res.one_worker.rate:.0f} traj/s]", flush=True)
 
+
+def measure_one_worker(res: Results, seed: int, warmup: float, server: Server, info: dict) -> None:
+    """The typical workload over HTTP (2 clients) on a 1-worker server: the scaling figure's base."""
+    rate = res.inproc[("typical", CORE)].rate
+    seconds = res.seconds
+    warm_server(server.url, CORE, WORKLOADS["typical"](seed, start=8 * 10**7 + 10**6), warmup, rate * 2.5)
+    batches = build_batches(
+        CORE,
+        WORKLOADS["typical"](seed, start=7 * 10**7 + 10**6),
+        THROUGHPUT_BATCH,
+        math.ceil(rate * 2.5 * seconds / THROUGHPUT_BATCH) + 8,
+    )
+    res.one_worker = measure_http(server.url, CORE, batches, 2, seconds)
+    print(f"[typical: http {CORE} x2, 1 worker: {res.one_worker.rate:.0f} traj/s]", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = bench_parser()
+    args = parser.parse_args(argv)
+    seconds, warmup, workloads = measurement_plan(parser, args)
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally blocks stop the servers
+
+    res = Results(ncpu=os.cpu_count() or 1, seconds=seconds, workloads=workloads)
+    print_preamble(args, workloads, seconds, warmup)
+    measure_in_process(res, workloads, args.seed, warmup, seconds)
+    grpc_port = free_port()
+    run_server(res, "--grpc-port", str(grpc_port), body=partial(measure_default_server, res, args, grpc_port, warmup))
     if not args.no_scaling and res.ncpu > 1:
-        run_server(res, "--workers", "1", body=one_worker)
-
+        run_server(res, "--workers", "1", body=partial(measure_one_worker, res, args.seed, warmup))
     return print_report(res)
 
 

@@ -121,6 +121,41 @@ def run_child(args: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
+def data_steps(src: Path, folder: Path) -> list[tuple[str, list[str]]]:
+    """(name, child's arguments) of each step run on ``src``, writing into ``folder``."""
+    return [
+        (
+            "convert",
+            [
+                "-m",
+                "service.data",
+                "convert",
+                str(src),
+                "-o",
+                str(folder / "out.jsonl"),
+                "--to",
+                "r1vl",
+                "--no-progress",
+            ],
+        ),
+        (
+            "augment",
+            [
+                "-m",
+                "service.data",
+                "augment",
+                str(src),
+                "-o",
+                str(folder / "aug.jsonl"),
+                "--workers",
+                "2",
+                "--no-progress",
+            ],
+        ),
+        ("trainer", ["-c", _LOADER, str(src)]),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.data_stream", description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -141,37 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             Image.new("RGB", (8, 8), (200, 30, 30)).save(folder / "img.png")
             src = folder / ("rows.jsonl" if args.jsonl else "rows.json")
             rows = write_file(src, megabytes, array=not args.jsonl)
-            steps = [
-                (
-                    "convert",
-                    [
-                        "-m",
-                        "service.data",
-                        "convert",
-                        str(src),
-                        "-o",
-                        str(folder / "out.jsonl"),
-                        "--to",
-                        "r1vl",
-                        "--no-progress",
-                    ],
-                ),
-                (
-                    "augment",
-                    [
-                        "-m",
-                        "service.data",
-                        "augment",
-                        str(src),
-                        "-o",
-                        str(folder / "aug.jsonl"),
-                        "--workers",
-                        "2",
-                        "--no-progress",
-                    ],
-                ),
-                ("trainer", ["-c", _LOADER, str(src)]),
-            ]
+            steps = data_steps(src, folder)
             for name, child in [step for step in steps if step[0] in args.steps]:
                 seconds, peak = run_child(child, folder)
                 figures.append(

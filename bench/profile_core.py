@@ -45,7 +45,7 @@ def phase_shares(stats: pstats.Stats) -> list[tuple[str, int, float]]:
     return [(label, *by_name[(f, fn)]) for label, f, fn in PHASES if (f, fn) in by_name]
 
 
-def main(argv: list[str] | None = None) -> int:
+def profile_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.profile_core", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--profile",
@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workload", default="typical", choices=sorted(WORKLOADS), help="typical (default) or the symbolic worst case"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = profile_parser().parse_args(argv)
     logging.getLogger("math_verify").setLevel(logging.ERROR)
 
     make = WORKLOADS[args.workload]

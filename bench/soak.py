@@ -190,6 +190,66 @@ def killer(server_pid: int, every: float, end: float, kills: list[int], seed: in
                 pass
 
 
+def load_threads(
+    args: argparse.Namespace, server: Server, grpc_port: int, end: float, tally: Tally, kills: list[int]
+) -> list[threading.Thread]:
+    """The HTTP, gRPC and stream clients (and the worker killer) the flags ask for, until ``end``, unstarted."""
+    threads = [
+        threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending))
+        for i in range(args.http_clients)
+    ]
+    threads += [
+        threading.Thread(
+            target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i, args.max_pending)
+        )
+        for i in range(args.grpc_clients)
+    ]
+    threads += [
+        threading.Thread(
+            target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i, args.max_pending)
+        )
+        for i in range(args.streams)
+    ]
+    if args.kill_every > 0:
+        threads.append(
+            threading.Thread(target=killer, args=(server.running.pid, args.kill_every, end, kills, args.seed))
+        )
+    return threads
+
+
+def print_soak_report(
+    args: argparse.Namespace, tally: Tally, killed: int, rss: tuple[float, float], alive: bool
+) -> int:
+    """The soak's figures; returns the trajectories lost."""
+    lost = tally.sent - tally.answered
+    everything = [x for v in tally.latencies.values() for x in v]
+    print("\n".join(machine_lines()))
+    print(
+        f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients "
+        f"+ {args.streams} streams, "
+        f"{killed} workers killed, pending bound {args.max_pending}"
+    )
+    print(
+        f"requests answered      {sum(tally.requests.values())}  "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})"
+    )
+    print(f"refused (429 / RESOURCE_EXHAUSTED, retried)  {tally.refused}")
+    print(f"trajectories sent      {tally.sent}")
+    print(f"trajectories answered  {tally.answered}")
+    print(f"lost                   {lost}")
+    print(f"outcomes               {', '.join(f'{k} {v}' for k, v in sorted(tally.statuses.items()))}")
+    if everything:
+        print(
+            f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / "
+            f"{percentile(everything, 99) * 1000:.0f} ms"
+        )
+    print(f"server RSS (all procs) {rss[0]:.0f} MiB at start, {rss[1]:.0f} MiB at end")
+    print(f"server ready at end    {alive}")
+    for failure in tally.failures[:20]:
+        print(f"FAILED {failure}")
+    return lost
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120.0)
@@ -222,26 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rss_start = rss_mib(process_tree(server.running.pid))
         end = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(target=http_client, args=(server.url, tally, end, args.seed + i, args.max_pending))
-            for i in range(args.http_clients)
-        ]
-        threads += [
-            threading.Thread(
-                target=grpc_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 100 + i, args.max_pending)
-            )
-            for i in range(args.grpc_clients)
-        ]
-        threads += [
-            threading.Thread(
-                target=stream_client, args=(f"127.0.0.1:{grpc_port}", tally, end, args.seed + 200 + i, args.max_pending)
-            )
-            for i in range(args.streams)
-        ]
-        if args.kill_every > 0:
-            threads.append(
-                threading.Thread(target=killer, args=(server.running.pid, args.kill_every, end, kills, args.seed))
-            )
+        threads = load_threads(args, server, grpc_port, end, tally, kills)
         for t in threads:
             t.start()
         for t in threads:
@@ -251,32 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
 
-    lost = tally.sent - tally.answered
-    everything = [x for v in tally.latencies.values() for x in v]
-    print("\n".join(machine_lines()))
-    print(
-        f"soak: {args.seconds:g} s, {args.http_clients} HTTP + {args.grpc_clients} gRPC clients "
-        f"+ {args.streams} streams, "
-        f"{len(kills)} workers killed, pending bound {args.max_pending}"
-    )
-    print(
-        f"requests answered      {sum(tally.requests.values())}  "
-        f"({', '.join(f'{k} {v}' for k, v in sorted(tally.requests.items()))})"
-    )
-    print(f"refused (429 / RESOURCE_EXHAUSTED, retried)  {tally.refused}")
-    print(f"trajectories sent      {tally.sent}")
-    print(f"trajectories answered  {tally.answered}")
-    print(f"lost                   {lost}")
-    print(f"outcomes               {', '.join(f'{k} {v}' for k, v in sorted(tally.statuses.items()))}")
-    if everything:
-        print(
-            f"latency p50 / p99      {percentile(everything, 50) * 1000:.0f} / "
-            f"{percentile(everything, 99) * 1000:.0f} ms"
-        )
-    print(f"server RSS (all procs) {rss_start:.0f} MiB at start, {rss_end:.0f} MiB at end")
-    print(f"server ready at end    {alive}")
-    for failure in tally.failures[:20]:
-        print(f"FAILED {failure}")
+    lost = print_soak_report(args, tally, len(kills), (rss_start, rss_end), alive)
     return 0 if lost == 0 and not tally.failures and alive and tally.sent > 0 else 1
 
 

@@ -177,11 +177,9 @@ def _triangle(rng: random.Random, size: int) -> tuple[Image.Image, str, str, lis
     return image, question, str(c), key_steps, _solution(description, rationale, steps, str(c)), None
 
 
-def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[list[str]], str, dict[str, str] | None]:
-    n = rng.choice((3, 4))
-    names = rng.sample(_BAR_NAMES, n)
-    values = rng.sample(range(2, 21), n)
-    colours = rng.sample(_BAR_COLOURS, n)
+def _bar_chart(names: list[str], values: list[int], colours: list[tuple[int, int, int]], size: int) -> Image.Image:
+    """Labelled bars, each value written above its bar."""
+    n = len(names)
     k = size / 112
     left, right, top, bottom = 2 * k, 2 * k, 18 * k, 18 * k
     base = size - bottom
@@ -197,7 +195,16 @@ def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[li
         draw.text((cx, y - 2 * k), str(value), font=font, fill=_BLACK, anchor="mb")
         draw.text((cx, base + 3 * k), name, font=label_font, fill=_BLACK, anchor="mt")
     draw.line([(left / 2, base), (size - right / 2, base)], fill=_BLACK, width=max(1, round(k)))
+    return image
 
+
+def _bars(rng: random.Random, size: int) -> tuple[Image.Image, str, str, list[list[str]], str, dict[str, str] | None]:
+    n = rng.choice((3, 4))
+    names = rng.sample(_BAR_NAMES, n)
+    values = rng.sample(range(2, 21), n)
+    colours = rng.sample(_BAR_COLOURS, n)
+    tallest = max(values)
+    image = _bar_chart(names, values, colours, size)
     listed = (
         ", ".join(f"{name} = {value}" for name, value in zip(names[:-1], values[:-1], strict=True))
         + f" and {names[-1]} = {values[-1]}"

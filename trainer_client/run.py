@@ -68,12 +68,8 @@ def _both(key: str) -> str:
     return f"demo: {DEMO_DEFAULTS[key]}; with --model: {MODEL_DEFAULTS[key]}"
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
-        prog="python -m trainer_client.run",
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
+def add_reward_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of the reward service and how its rewards are turned into advantages."""
     p.add_argument(
         "--reward-url", default="http://127.0.0.1:8000", help="reward service: http://HOST:PORT, or grpc://HOST:PORT"
     )
@@ -83,6 +79,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--epsilon", type=float, default=1e-4, help="advantage std epsilon")
     p.add_argument("--reward-timeout", type=float, default=300.0, help="seconds per reward request")
     p.add_argument("--reward-retries", type=int, default=3, help="retries on connection errors, 429 and 503")
+
+
+def add_data_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of the policy model and the data."""
     p.add_argument(
         "--model", default=None, help="Qwen2-VL / Qwen2.5-VL path or name; default: a tiny model built offline"
     )
@@ -99,6 +99,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="phrases",
         help="the tiny model's tokenizer: merges may span words (short completions) or stop at them",
     )
+
+
+def add_grpo_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of GRPO: steps, sampling, loss and learning rate."""
     p.add_argument("--steps", type=int, default=None, help=f"GRPO steps ({_both('steps')})")
     p.add_argument("--batch-size", type=int, default=None, help=f"prompts per step ({_both('batch_size')})")
     p.add_argument(
@@ -121,6 +125,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help=f"first GRPO steps, over which the learning rate rises linearly to --lr ({_both('lr_ramp')})",
     )
+
+
+def add_warmup_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of the supervised warm-up on reference solutions."""
     p.add_argument(
         "--warmup-steps",
         type=int,
@@ -135,6 +143,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help=f"fraction of warm-up solutions shown without their rationale section ({_both('warmup_sloppy')})",
     )
+
+
+def add_run_flags(p: argparse.ArgumentParser) -> None:
+    """The flags of the run: overlap, device, seed, output, logging."""
     p.add_argument(
         "--pipeline",
         action=argparse.BooleanOptionalAction,
@@ -174,6 +186,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="print each curve's mean over the last N steps every N steps (0: never); every step's metrics go to "
         "metrics.jsonl",
     )
+
+
+def trainer_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m trainer_client.run",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    add_reward_flags(p)
+    add_data_flags(p)
+    add_grpo_flags(p)
+    add_warmup_flags(p)
+    add_run_flags(p)
+    return p
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = trainer_parser()
     args = p.parse_args(argv)
     for key, value in (MODEL_DEFAULTS if args.model else DEMO_DEFAULTS).items():
         if getattr(args, key) is None:

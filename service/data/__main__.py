@@ -108,7 +108,9 @@ def _score(args) -> int:
             unscored=args.unscored,
         )
     except ValidationError as exc:
-        raise SystemExit("; ".join(f"--{e['loc'][0].replace('_', '-')}: {e['msg']}" for e in exc.errors())) from None
+        raise SystemExit(
+            "; ".join(f"--{str(e['loc'][0]).replace('_', '-')}: {e['msg']}" for e in exc.errors())
+        ) from None
     if args.deadline <= 0 or args.batch_groups < 1 or args.workers < 1:
         raise SystemExit("--deadline must be positive, --batch-groups and --workers at least 1")
     if args.plot:

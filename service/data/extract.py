@@ -174,7 +174,8 @@ def _math_at(clause: list[re.Match], i: int, neighbour: int) -> bool:
 
 def _clauses(text: str) -> list[list[re.Match]]:
     """Raw tokens of ``text`` cut into clauses at punctuation, line breaks and connective words."""
-    clauses, current = [], []
+    clauses: list[list[re.Match]] = []
+    current: list[re.Match] = []
     for m in _RAW.finditer(text):
         tok = m.group()
         ends_sentence = tok == "." and (m.end() == len(text) or text[m.end()].isspace())
@@ -290,13 +291,14 @@ def _verb_like(word: str) -> bool:
 def _phrases(text: str) -> list[tuple[int, int]]:
     """Runs of one to three content words (alphabetic, 3+ letters, not stop words), as RAKE cuts them,
     with verb-like words trimmed from either end."""
-    spans, run = [], []
-    for m in list(_RAW.finditer(text)) + [None]:
+    spans: list[tuple[int, int]] = []
+    run: list[re.Match] = []
+    for m in [*_RAW.finditer(text), None]:
         tok = m.group() if m else ""
-        content = (
+        content = m is not None and (
             tok.isalpha() and len(tok) >= 3 and tok.lower() not in STOPWORDS and not (tok.isupper() and len(tok) <= 5)
         )
-        if content and (not run or text[run[-1].end() : m.start()].isspace()):
+        if m is not None and content and (not run or text[run[-1].end() : m.start()].isspace()):
             run.append(m)
             continue
         while run and _verb_like(run[0].group()):
@@ -305,7 +307,7 @@ def _phrases(text: str) -> list[tuple[int, int]]:
             run.pop()
         if 0 < len(run) <= MAX_PHRASE_WORDS:
             spans.append((run[0].start(), run[-1].end()))
-        run = [m] if content else []
+        run = [m] if m is not None and content else []
     return spans
 
 
@@ -333,10 +335,10 @@ def _telling_phrases(spans: list[tuple[int, int]], text: str) -> list[tuple[int,
 
 def candidates(steps: list[str]) -> list[Element]:
     """Every candidate element of every step, best first within a step."""
-    found = []
+    found: list[Element] = []
     for s, text in enumerate(steps):
         taken: list[tuple[int, int]] = []
-        per_step = []
+        per_step: list[Element] = []
         finders = (
             (0, _equations(text)),
             (1, _named(text)),
@@ -379,9 +381,10 @@ def self_credited(steps: list[str], elements: list[Element]) -> list[Element]:
     """Drop the lowest-ranked elements until the solution's own steps earn every one (core matcher,
     ``stepgrpo`` fuzzy threshold, stuffing guard on)."""
     stream = StepStream.of(steps)
-    kept = [e for e in elements if prepare_alternative(e.text) is not None]
+    prepared = {e.text: alt for e in elements if (alt := prepare_alternative(e.text)) is not None}
+    kept = [e for e in elements if e.text in prepared]
     while kept:
-        matches = find_matches([[prepare_alternative(e.text)] for e in kept], stream, STEPGRPO.fuzzy_threshold)
+        matches = find_matches([[prepared[e.text]] for e in kept], stream, STEPGRPO.fuzzy_threshold)
         credited = credit_matches(matches, stream).credited
         if all(credited):
             break

@@ -237,9 +237,9 @@ def _written_key_steps(original: Any, groups: list[list[str]], default: str) -> 
     return {"Steps": groups}
 
 
-def _in_own_layout(record: Record) -> dict:
+def _in_own_layout(record: Record, read: dict) -> dict:
     """The row as read, its key steps replaced when a tool changed them."""
-    row = dict(record.row)
+    row = dict(read)
     if record.key_steps is None or not record.key_steps_changed():
         return row
     groups = record.key_step_groups()
@@ -256,7 +256,7 @@ def from_record(record: Record, layout: str | None = None) -> dict:
     key steps), or rewritten in ``layout`` (that layout's fields, unknown fields kept, absent ones left out)."""
     if layout is None:
         if record.row is not None:
-            return _in_own_layout(record)
+            return _in_own_layout(record, record.row)
         layout = record.layout or "r1vl"
     groups = None if record.key_steps is None else record.key_step_groups()
     answer, choices = record.reference()

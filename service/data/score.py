@@ -14,13 +14,14 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pydantic import ValidationError
 
 from service.ops.config import Config
 from service.ops.metrics import Metrics
 from service.pool.supervisor import WorkerPool
-from service.scoring.contract import Group, Options, ScoreRequest, validation_message
+from service.scoring.contract import Group, Options, ProfileName, ScoreRequest, validation_message
 from service.scoring.scorer import LimitError, Scorer, check_limits
 
 from .rows import Row, RowWriter, chunked, error_row, progress_bar, read_record, read_rows
@@ -46,12 +47,15 @@ def row_group(row: Row, stem: str, profile: str, config: Config) -> Group:
                 "completions": record.completions,
             }
         )
-        check_limits(ScoreRequest(profile=profile, groups=[group]), config)
+        check_limits(ScoreRequest(profile=cast(ProfileName, profile), groups=[group]), config)
     except ValidationError as exc:
         raise ValueError(validation_message(exc)) from None
     except LimitError as exc:
         raise ValueError(f"{exc.field.removeprefix('groups[0].')}: {exc.message}") from None
     return group
+
+
+_MEANS = ("reward", "step_rar", "step_rvr", "accuracy", "key_step_ratio")
 
 
 @dataclass
@@ -101,9 +105,6 @@ class Tally:
         }
 
 
-_MEANS = ("reward", "step_rar", "step_rvr", "accuracy", "key_step_ratio")
-
-
 def _unscored(row: Row, message: str) -> dict:
     return {k: v for k, v in error_row(row, message).items() if k in ("line", "id", "error")}
 
@@ -138,16 +139,17 @@ async def _scored_rows(
                     if not await pool.wait_ready():
                         raise RuntimeError("no scoring worker started")
                     scorer = Scorer(pool, config, Metrics())
-                request = ScoreRequest(profile=profile, groups=list(groups.values()), options=options)
+                request = ScoreRequest(
+                    profile=cast(ProfileName, profile), groups=list(groups.values()), options=options
+                )
                 response = await scorer.score(request)
                 for i, result in zip(groups, response["groups"], strict=True):
-                    group_id = result.pop("group_id")
                     results[i] = {
                         "line": batch[i].line,
-                        "id": group_id,
+                        "id": result["group_id"],
                         "profile": response["profile"],
                         "version": response["version"],
-                        **result,
+                        **{k: v for k, v in result.items() if k != "group_id"},
                     }
             for i in range(len(batch)):
                 out(results[i])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -87,7 +87,7 @@ MAX_RUN_CHARS = 200
 
 
 class ScoreRequest(_Strict):
-    profile: ProfileName = Field(DEFAULT_PROFILE, description="Reward profile (see GET /v1/info).")
+    profile: ProfileName = Field(cast(ProfileName, DEFAULT_PROFILE), description="Reward profile (see GET /v1/info).")
     groups: list[Group] = Field(min_length=1)
     options: Options = Field(default_factory=Options)
     run: str | None = Field(
@@ -236,7 +236,7 @@ class ScoreResponse(BaseModel):
 class StreamRequest(_Strict):
     """One group of a ``ScoreStream``: scored on its own, advantages within the group."""
 
-    profile: ProfileName = DEFAULT_PROFILE
+    profile: ProfileName = cast(ProfileName, DEFAULT_PROFILE)
     group: Group
     options: Options = Field(default_factory=Options)
     run: str | None = Field(

@@ -8,13 +8,13 @@ samples and shape the rewards here; each only renders the errors in its own way.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from stepgrpo_reward.rates import batch_rates
 from stepgrpo_reward.rows import label_fields, reference_fields
 
 from ..rewards import PROFILES
-from .contract import FieldError, Group, OpenRLHFRequest, Options, Reference, ScoreRequest
+from .contract import FieldError, Group, OpenRLHFRequest, Options, ProfileName, Reference, ScoreRequest
 
 MIN_PROMPT_OVERLAP = 16
 """Characters of a left-truncated prompt's tail a query must start with for the tail to be cut off."""
@@ -60,7 +60,7 @@ def score_request(
             groups.append(Group(group_id=str(len(groups)), reference=reference, completions=[]))
             last = marker
         groups[-1].completions.append(completion)
-    return ScoreRequest(profile=profile, groups=groups, options=options or Options(), run=run)
+    return ScoreRequest(profile=cast(ProfileName, profile), groups=groups, options=options or Options(), run=run)
 
 
 def rewards(response: dict) -> dict:
