@@ -1154,3 +1154,23 @@ def test_every_reason_the_core_gives_is_listed_once_in_the_contract():
     assert drawn == {_form(r) for r in REASONS}
     described = KeyStepMatch.model_json_schema()["properties"]["reason"]["description"]
     assert all(f"'{reason}'" in described for reason in REASONS)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "The key step is 'AC = 10'.",
+        "One key step is “AC = 10”.",
+        'The checklist says "AC = 10".',
+        "Heron's 'AC = 10' here.",
+        "‘AC = 10’ is listed, and so AC = 10.",
+        "The key steps are 'AB = 6', 'BC = 8' and “AC = 10”.",
+    ],
+)
+def test_the_explanation_locates_a_quoted_statement_as_written(step):
+    """The inspector highlights ``[start, end)``: inside quotes it is the statement, not a character or two off."""
+    case = Case("10", RIGHT_ANGLE_KEYS[:3], "Right triangle ABC.", "Pythagoras.", [step])
+    text = case.text()
+    for key in score(case, explain=True)["explanation"]["key_steps"]:
+        if key["matched"]:
+            assert text[key["start"] : key["end"]] == key["alternatives"][0], (step, key)

@@ -13,6 +13,9 @@ from itertools import pairwise
 
 from .text import tokens
 
+QUOTES = frozenset("\"“”‘’'")
+"""Quote marks: paired, as :func:`.text.tokens` writes them (``"``); alone in a prefix, as written."""
+
 _CUT = re.compile(r"\n|[ \t]+")
 PIECE_CHARS = 200
 """A piece is cut after punctuation once it is this long, at any space once twice as long; lines
@@ -78,16 +81,23 @@ def _pieces(text: str) -> list[tuple[int, int, list[str]]]:
 
 
 def _span_by_prefixes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Quote marks are compared away: a prefix cut inside quotes (``The key step is 'AC = 5``) has no pair to
+    read them as quotes, yet its other tokens are the text's."""
     full = tokens(text)
+    unquoted = _unquoted(full)
+    kept = [0]
+    for t in full:
+        kept.append(kept[-1] + (t not in QUOTES))
+    """How many tokens that are not quote marks come before each token."""
 
     def holds(p: int, k: int) -> bool:
-        prefix = tokens(text[:p])
-        return len(prefix) >= k and prefix[:k] == full[:k]
+        prefix = _unquoted(tokens(text[:p]))
+        return len(prefix) >= kept[k] and prefix[: kept[k]] == unquoted[: kept[k]]
 
     def reads_rest(p: int) -> bool:
         """From ``p`` on, the text reads as ``full[start:]`` (after a clause break, as it is inside the text:
         ``1. `` there is no list marker, and ``/ 1`` is still part of the fraction before)."""
-        return tokens("; " + text[p:])[1:] == full[start:]
+        return _unquoted(tokens("; " + text[p:])[1:]) == unquoted[kept[start] :]
 
     def covered(k: int) -> int:
         """The shortest prefix whose tokens begin with ``full[:k]``: a binary search, then a look just
@@ -104,14 +114,18 @@ def _span_by_prefixes(text: str, start: int, end: int) -> tuple[int, int]:
 
     previous_end = first_new = covered(start)
     limit = min(len(text), previous_end + _SCAN_CHARS)
-    while first_new < limit and tokens(text[: first_new + 1]) == full[:start]:
+    while first_new < limit and _unquoted(tokens(text[: first_new + 1])) == unquoted[: kept[start]]:
         first_new += 1  # "$", "(", a lone apostrophe: no token of their own
     after, before = range(first_new, limit), range(first_new - 1, previous_end - 1, -1)
     begin = next((p for p in (*after, *before) if not text[p].isspace() and reads_rest(p)), first_new)
     article = _ARTICLE.match(text, begin)
-    if article and tokens(text[: article.end()]) == full[:start]:
+    if article and _unquoted(tokens(text[: article.end()])) == unquoted[: kept[start]]:
         begin = article.end()
     return begin, max(covered(end), begin + 1)
+
+
+def _unquoted(toks: list[str]) -> list[str]:
+    return [t for t in toks if t not in QUOTES]
 
 
 def _splits(text: str, p: int) -> bool:
