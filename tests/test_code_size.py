@@ -24,7 +24,6 @@ LONG_FUNCTIONS_NOT_YET_SPLIT = {
     "service/data/__main__.py parser",
     "service/grpc/server.py _stream",
     "service/ops/metrics.py __init__",
-    "service/rewards/assertion.py why_not",
     "service/rewards/gaming.py _methods_without_computation",
     "service/rewards/latex_parse_memo.py _install",
     "service/rewards/numeric.py _expression",

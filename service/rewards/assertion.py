@@ -253,27 +253,38 @@ class Assertions:
         sentence = bisect_left(self.sentence_breaks, list_end)
         if self.answer_after[sentence] == "no":
             return "answered no"
-        asked = self._asked(start, end)
-        if asked is None and (i := _first_in(self.asking, lead, head)) is not None:
-            asked = toks[i]
-        if asked is None and list_end < len(toks) and (toks[list_end] == QUESTION or self._tagged(list_end)):
-            asked = QUESTION
+        asked = self._asked(start, end) or self._list_asked(scope)
         if asked is not None and self.answer_after[sentence] != "yes":
             return f"asked ({asked})"
         if self._quoted(start, end):
             return "quoted, not stated"
-        condition = _before(self.condition_ends, start) + 1
-        named = all(t[0].isalpha() for t in toks[start:end])
-        """A method name is tried, not supposed (``Let's try the Pythagorean theorem: …``): its computation decides."""
-        if not named:
-            h = _first_in(self.hypotheses, condition, start)
-            if h is None and not scope.consequent:
-                h = _first_in(self.hypotheses, lead, head)
-            if h is not None:
-                condition_end = max(_after(self.condition_ends, end, len(toks)), list_end)
-                next_step_end = _after(self.step_breaks, step_end + 1, len(toks))
-                if _first_in(self.confirmations, condition_end, next_step_end) is None:
-                    return f"a hypothesis never confirmed ({toks[h]})"
+        return self._unconfirmed(start, end, scope, step_end)
+
+    def _list_asked(self, scope: _Scope) -> str | None:
+        """``whether`` before the list, or a ``?`` or a tag question right after it (``AB = 6; BC = 8?``)."""
+        toks = self.toks
+        if (i := _first_in(self.asking, scope.lead, scope.head)) is not None:
+            return toks[i]
+        if scope.end < len(toks) and (toks[scope.end] == QUESTION or self._tagged(scope.end)):
+            return QUESTION
+        return None
+
+    def _unconfirmed(self, start: int, end: int, scope: _Scope, step_end: int) -> str | None:
+        """``a hypothesis never confirmed``: a supposition opens the condition (or the list) the statement stands in,
+        and no confirmation follows it in its step or the next. A method name is tried, not supposed (``Let's try
+        the Pythagorean theorem: …``): its computation decides."""
+        toks = self.toks
+        if all(t[0].isalpha() for t in toks[start:end]):
+            return None
+        h = _first_in(self.hypotheses, _before(self.condition_ends, start) + 1, start)
+        if h is None and not scope.consequent:
+            h = _first_in(self.hypotheses, scope.lead, scope.head)
+        if h is None:
+            return None
+        condition_end = max(_after(self.condition_ends, end, len(toks)), scope.end)
+        next_step_end = _after(self.step_breaks, step_end + 1, len(toks))
+        if _first_in(self.confirmations, condition_end, next_step_end) is None:
+            return f"a hypothesis never confirmed ({toks[h]})"
         return None
 
     def _remark(self, after: int, adjacent: bool) -> str | None:
