@@ -2,7 +2,7 @@
 #   make serve  the server alone (`pip install -e .`: no torch), then runs it
 #   make test   the server, the test tools and every extra the tests exercise (torch, TRL, Ray, data), then
 #               make lint, then the suite
-#   make lint   the format and lint checks (ruff) and the type check (mypy) of the reward core and the client package
+#   make lint   the format and lint checks (ruff) and the type check (mypy, pydantic plugin) of every package
 #   make demo   the server plus the demo trainer (torch, transformers), then the demo against a running server
 #               (DEMO_ARGS passes flags on, e.g. make demo DEMO_ARGS='--steps 20 --seed 1')
 PYTHON ?= python3
@@ -57,7 +57,7 @@ style: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 lint: style
-	$(BIN)/mypy service/rewards stepgrpo_reward
+	$(BIN)/mypy service stepgrpo_reward trainer_client bench
 
 test: lint
 	$(BIN)/python -m pytest

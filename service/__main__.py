@@ -104,8 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         port=config.port,
         log_level=config.log_level,
         http=limited_protocol(limits, lambda reason: refused.labels(reason).inc()),
-        timeout_keep_alive=config.keep_alive_timeout,
-        timeout_graceful_shutdown=config.grace_seconds + GRACE_FLUSH_SECONDS,
+        # uvicorn types these as int but waits on them as seconds: fractions are kept
+        timeout_keep_alive=config.keep_alive_timeout,  # type: ignore[arg-type]
+        timeout_graceful_shutdown=config.grace_seconds + GRACE_FLUSH_SECONDS,  # type: ignore[arg-type]
         ssl_certfile=config.tls_cert or None,
         ssl_keyfile=config.tls_key or None,
     )

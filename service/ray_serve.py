@@ -201,7 +201,7 @@ class RewardService:
 def build(args: dict[str, Any]) -> serve.Application:
     """Application builder for ``serve run`` / a Serve config's ``args``: reward settings such as
     ``deadline`` or ``max_trajectories`` (strings from the command line are converted)."""
-    return RewardService.bind(**args)
+    return RewardService.bind(**args)  # type: ignore[attr-defined]  # @serve.deployment made it a Deployment
 
 
 app = build({})

@@ -5,6 +5,7 @@ Shared by the gRPC front end and the gRPC client; it imports nothing else of the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf import json_format
@@ -16,5 +17,5 @@ def message_to_dict(message) -> dict:
     )
 
 
-def dict_to_message(data: dict, message_type) -> Any:
+def dict_to_message(data: Mapping[str, Any], message_type) -> Any:
     return json_format.ParseDict(data, message_type())

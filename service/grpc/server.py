@@ -24,7 +24,7 @@ from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
 
 from ..rewardpb import reward_pb2, reward_pb2_grpc
-from ..rewards.results import unscored_group
+from ..rewards.results import ScoreResponse, unscored_group
 from ..scoring.admission import RETRY_PUSHBACK, refusal
 from ..scoring.contract import MAX_RUN_CHARS, ScoreRequest, StreamRequest, validation_message
 from ..scoring.scorer import Scorer
@@ -109,7 +109,7 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         """Open ScoreStream calls."""
         self.streams_by_connection: Counter[str] = Counter()
 
-    async def _score(self, request: ScoreRequest, context) -> dict:
+    async def _score(self, request: ScoreRequest, context) -> ScoreResponse:
         if request.run is None and (run := metadata_run(context)) is not None:
             if len(run) > MAX_RUN_CHARS:
                 await context.abort(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager
+from typing import get_args
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -67,9 +68,9 @@ def create_app(config: Config | None = None) -> FastAPI:
         )
     app.include_router(routes_scoring.router())
     app.include_router(routes_ops.router())
-    app.openapi = lambda: _openapi_schema(app, config, documents_bearer=token is not None)
+    app.openapi = lambda: _openapi_schema(app, config, documents_bearer=token is not None)  # type: ignore[method-assign]
     add_inspector(app)
-    assert set(ProfileName.__args__) == set(PROFILES)
+    assert set(get_args(ProfileName)) == set(PROFILES)
     return app
 
 

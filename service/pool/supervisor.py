@@ -28,6 +28,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ..rewards import Settings
@@ -116,8 +118,8 @@ class Job:
     def payload(self, indices: list[int]) -> Task:
         """The task for a worker: the items at ``indices``, consecutive ones sharing a reference as one part."""
         parts = []
-        for key, members in itertools.groupby(indices, key=lambda i: self.items[i].key):
-            members = list(members)
+        for key, run in itertools.groupby(indices, key=lambda i: self.items[i].key):
+            members = list(run)
             parts.append((key, self.items[members[0]].reference, [self.items[i].text for i in members]))
         return Task(self.profile, self.settings, self.explain, parts)
 
@@ -140,9 +142,10 @@ class _Slot(threading.Thread):
     def __init__(self, pool: WorkerPool, index: int):
         super().__init__(name=f"reward-worker-{index}", daemon=True)
         self.pool = pool
-        self.proc = None
-        self.conn = None
-        self.progress = None
+        self.proc: BaseProcess | None = None
+        self.conn: Connection | None = None
+        self.progress: Any = None
+        """The worker's shared progress: PROGRESS_SLOTS doubles (a ctypes array, untyped by multiprocessing)."""
         self.ready = False
         """A worker process is up now."""
         self.started = False
@@ -154,16 +157,23 @@ class _Slot(threading.Thread):
     def available(self) -> bool:
         return self.started and not self.failed
 
+    @property
+    def pipe(self) -> Connection:
+        """This end of the worker's pipe; tasks are sent only once a worker was started."""
+        if self.conn is None:
+            raise WorkerStartError("no worker process")
+        return self.conn
+
     def _spawn(self) -> None:
         parent, child = _CTX.Pipe()
         self.progress = _CTX.Array("d", PROGRESS_SLOTS, lock=False)
-        self.proc = _CTX.Process(
+        self.proc = proc = _CTX.Process(
             target=worker.main, args=(child, self.progress, self.pool.memory_limit_mb), daemon=True
         )
         self.conn = parent
         try:
             try:
-                self.proc.start()
+                proc.start()
             finally:
                 child.close()
             if not parent.poll(_STARTUP_TIMEOUT):
@@ -171,7 +181,7 @@ class _Slot(threading.Thread):
             try:
                 msg = parent.recv()
             except (EOFError, OSError):
-                raise WorkerStartError(f"worker exited during start-up (exit code {self.proc.exitcode})") from None
+                raise WorkerStartError(f"worker exited during start-up (exit code {proc.exitcode})") from None
             if not (isinstance(msg, tuple) and msg and msg[0] == Tag.READY):
                 raise WorkerStartError(f"worker sent {msg!r:.200} instead of ready")
         except BaseException:
@@ -257,7 +267,7 @@ class _Slot(threading.Thread):
                 self._restart(Restart.DEAD)
             self.progress[POSITION] = self.progress[STARTED] = self.progress[CANCELLED] = self.progress[PREPARING] = 0.0
             try:
-                self.conn.send(job.payload(pending))
+                self.pipe.send(job.payload(pending))
             except OSError:
                 self._restart(Restart.CRASH)
                 continue
@@ -283,6 +293,7 @@ class _Slot(threading.Thread):
                 for i in unanswered:
                     job.results[i] = (error_outcome(f"worker error: {value}"), 0.0)
                 return
+            kind = kind if isinstance(kind, Restart) else Restart.CRASH  # a worker never sends READY twice
             if not unanswered:  # everything was answered before the worker died: nothing to retry
                 self._restart(kind)
                 return
@@ -349,9 +360,9 @@ class _Slot(threading.Thread):
             stop = self._where(started)
             now = time.monotonic()
             remaining = (started + deadline - now) if started > 0 else (task_limit - now)
-            if self.conn.poll(max(0.0, min(remaining, _CANCEL_POLL))):
+            if self.pipe.poll(max(0.0, min(remaining, _CANCEL_POLL))):
                 try:
-                    return self.conn.recv()
+                    return self.pipe.recv()
                 except (EOFError, OSError):
                     return Restart.CRASH, self._where(self.progress[STARTED])
             if remaining <= 0:

@@ -201,7 +201,7 @@ class Scorer:
             await asyncio.sleep(_ROOM_POLL)
 
     def info(self) -> dict[str, Any]:
-        probe = ScoreRequest(groups=[{"reference": {"answer": "0"}, "completions": []}])
+        probe = ScoreRequest.model_validate({"groups": [{"reference": {"answer": "0"}, "completions": []}]})
         profiles = {}
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
