@@ -73,7 +73,10 @@ _GENERIC = frozenset(
 """Words that stand for whatever was just computed, not for one quantity: never a quantity of their own."""
 _LINKS = frozenset({"+", "-", "*", "/", "^", "of"})
 """Tokens that bind the terms on their sides into one quantity (``area of rectangle``, ``x - 3``)."""
-_FUNCTIONS = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "abs", "angle", "arc"})
+FUNCTION_NAMES = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp"})
+"""Functions written as words (``sin a``, ``sqrt 2``): one list for the gaming shapes and the data tools' extractor
+(:mod:`service.data.extract`)."""
+_FUNCTIONS = FUNCTION_NAMES | {"abs", "angle", "arc"}
 """Tokens that bind the term after them (``sin a``, ``∠C``)."""
 _BINDS_NEXT = _LINKS | _FUNCTIONS
 NOUN_CHARS = 4
@@ -144,26 +147,10 @@ RELATION_WORDS = frozenset(
     }
 )
 """Words that make ``x is 2 ...`` a relation, not a value (``x is 2 less than y``)."""
-METHOD_WORDS = frozenset(
-    {
-        "theorem",
-        "theorems",
-        "law",
-        "laws",
-        "rule",
-        "formula",
-        "principle",
-        "property",
-        "properties",
-        "identity",
-        "lemma",
-        "postulate",
-        "similar",
-        "similarity",
-        "congruent",
-        "congruence",
-    }
-)
+METHOD_HEADS = frozenset("theorem law rule formula principle property identity lemma postulate".split())
+"""Nouns that make a phrase a method's name (``Heron's formula``, ``law of sines``): one list for the gaming shapes and
+the data tools' extractor (:mod:`service.data.extract`)."""
+METHOD_WORDS = METHOD_HEADS | frozenset("theorems laws properties similar similarity congruent congruence".split())
 MIN_ENUMERATED = 3
 MIN_UNUSED_NAMES = 3
 REPEAT_WINDOW = 8
