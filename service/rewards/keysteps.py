@@ -14,9 +14,6 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-# The input reader, shared with the adapters and the data tools.
-from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
-
 from .gaming import RELATION_WORDS, gaming_shapes
 from .number_words import NUMBER_WORD, number_word_value
 from .text import STEP_BREAK, is_number, joined

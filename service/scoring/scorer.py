@@ -10,8 +10,8 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
+from stepgrpo_references import answer_and_choices, reference_answer
 from stepgrpo_reward.checked import CHECKED_AGAINST
-from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
 from ..ops.behaviour import Behaviour
 from ..ops.config import Config
@@ -37,7 +37,7 @@ from ..rewards.results import (
     own_error_outcome,
     wire_result,
 )
-from .contract import InfoResponse, Options, Reference, ScoreRequest
+from .contract import InfoResponse, Limits, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
 from .version import CORE_VERSION, reward_version
 
@@ -128,7 +128,7 @@ def _reference_fields(ref: Reference) -> tuple:
 
 def _scored_fields(ref: Reference, profile: str) -> tuple:
     """The reference as the core scores it. ``stepgrpo`` reads it as the data tools do
-    (:mod:`stepgrpo_reward.rows`): a blank answer is the solution's, ``B: 45`` is option B whose text is
+    (:mod:`stepgrpo_references`): a blank answer is the solution's, ``B: 45`` is option B whose text is
     45. ``r1vl-reference`` keeps it as sent, as R1-VL's code compares it."""
     if profile == R1VL_REFERENCE.name:
         return _reference_fields(ref)
@@ -206,21 +206,13 @@ class Scorer:
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
             profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
-        limits = (
-            "max_groups",
-            "max_completions_per_group",
-            "max_trajectories",
-            "max_completion_bytes",
-            "max_reference_bytes",
-            "max_request_bytes",
-        )
         return InfoResponse(
             service="stepgrpo-reward-service",
             core_version=CORE_VERSION,
             default_profile=DEFAULT_PROFILE,
             profiles=profiles,
             default_options=Options(),
-            limits={k: getattr(self.config, k) for k in limits},
+            limits=Limits(**{name: getattr(self.config, name) for name in Limits.model_fields}),
             deadline_seconds=self.config.deadline,
             workers=self.config.workers,
             checked_against=CHECKED_AGAINST,
