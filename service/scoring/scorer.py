@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 from stepgrpo_references import answer_and_choices, reference_answer
@@ -17,6 +17,7 @@ from ..ops.behaviour import Behaviour
 from ..ops.config import Config
 from ..ops.metrics import Metrics, observe_each
 from ..pool.supervisor import Item, WorkerPool
+from ..pool.worker import Timed
 from ..rewards import (
     DEFAULT_PROFILE,
     PROFILES,
@@ -282,31 +283,17 @@ class Scorer:
     def _response(
         self,
         request: ScoreRequest,
-        outcomes,
+        outcomes: Iterator[Timed],
         group_errors: dict[int, str],
         invalid: dict[tuple[int, int], str],
         versioned: dict,
         started: float,
     ) -> ScoreResponse:
+        per_group, seconds_each = _outcomes_by_group(request, outcomes, group_errors, invalid)
         counts = {"ok": 0, "timeout": 0, "error": 0}
-        per_group: list[list[Outcome]] = []
-        seconds_each: list[float] = []
-        for index, group in enumerate(request.groups):
-            results: list[Outcome]
-            if index in group_errors:
-                results = [error_outcome(group_errors[index]) for _ in group.completions]
-            else:
-                results = []
-                for c in range(len(group.completions)):
-                    if (index, c) in invalid:
-                        results.append(own_error_outcome(invalid[index, c]))
-                        continue
-                    result, seconds = next(outcomes)
-                    seconds_each.append(seconds)
-                    results.append(result)
+        for results in per_group:
             for result in results:
                 counts[result["status"]] += 1
-            per_group.append(results)
         observe_each(self.metrics.trajectory_seconds, seconds_each)
         for status, n in counts.items():
             if n:
@@ -347,3 +334,27 @@ class Scorer:
                 "rates": rates,
             },
         }
+
+
+def _outcomes_by_group(
+    request: ScoreRequest, outcomes: Iterator[Timed], group_errors: dict[int, str], invalid: dict[tuple[int, int], str]
+) -> tuple[list[list[Outcome]], list[float]]:
+    """Each group's outcomes in completion order (the workers' ``outcomes``, in order, and the errors found
+    before scoring), and the scoring seconds of each trajectory the workers scored."""
+    per_group: list[list[Outcome]] = []
+    seconds_each: list[float] = []
+    for index, group in enumerate(request.groups):
+        results: list[Outcome]
+        if index in group_errors:
+            results = [error_outcome(group_errors[index]) for _ in group.completions]
+        else:
+            results = []
+            for c in range(len(group.completions)):
+                if (index, c) in invalid:
+                    results.append(own_error_outcome(invalid[index, c]))
+                    continue
+                result, seconds = next(outcomes)
+                seconds_each.append(seconds)
+                results.append(result)
+        per_group.append(results)
+    return per_group, seconds_each
