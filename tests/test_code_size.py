@@ -19,6 +19,7 @@ NOT_YET_SPLIT = {
 """Reward-core modules over the limit while the reward-behaviour work still changes them (issue 31): each is
 to be split by what it holds, and leaves this list when it is (the test below says when)."""
 LONG_FUNCTIONS_NOT_YET_SPLIT = {
+    "service/rewards/claims.py _stance",
     "service/rewards/gaming.py _methods_without_computation",
     "service/rewards/numeric.py _expression",
 }
