@@ -580,22 +580,7 @@ def _methods_without_computation(
         return
     breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
     clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
-    content = [False] * (len(breaks) + 1)
-    symbols = [False] * (len(breaks) + 1)
-    """Per sentence, whether it holds a number or a symbol other than ``=``."""
-    calculations: list[int] = []
-    """Positions of an operator between operands (``5² + 12²``)."""
-    sentence = 0
-    for i, tok in enumerate(toks):
-        if tok[0].isalpha():
-            continue
-        if tok in SENTENCE_BREAKS:
-            sentence += 1
-        elif tok not in _PUNCTUATION:
-            content[sentence] = True
-            symbols[sentence] = symbols[sentence] or tok != "="
-            if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
-                calculations.append(i)
+    content, symbols, calculations = _sentence_symbols(toks, len(breaks) + 1)
     equations = sorted(
         {
             parts[0][1]
@@ -633,6 +618,26 @@ def _methods_without_computation(
             )
         if not used:
             _block(blocked, (a, b), ("unused",))
+
+
+def _sentence_symbols(toks: list[str], sentences: int) -> tuple[list[bool], list[bool], list[int]]:
+    """Per sentence, whether it holds a number or a symbol, and whether one other than ``=``; and the positions of
+    an operator between operands (``5² + 12²``)."""
+    content = [False] * sentences
+    symbols = [False] * sentences
+    calculations: list[int] = []
+    sentence = 0
+    for i, tok in enumerate(toks):
+        if tok[0].isalpha():
+            continue
+        if tok in SENTENCE_BREAKS:
+            sentence += 1
+        elif tok not in _PUNCTUATION:
+            content[sentence] = True
+            symbols[sentence] = symbols[sentence] or tok != "="
+            if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
+                calculations.append(i)
+    return content, symbols, calculations
 
 
 def _sentence(breaks: list[int], k: int, size: int) -> tuple[int, int]:
