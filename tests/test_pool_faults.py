@@ -86,9 +86,9 @@ def faulty_worker_main(log_path: str, conn, progress, memory_limit_mb: int = 0) 
 
     class Faulty(real):
         def __init__(self, reference, profile, settings):
-            if reference.answer == "prepare-raises":
+            if reference.reference.answer == "prepare-raises":
                 raise ValueError("injected preparation failure")
-            if reference.answer == "prepare-slow":
+            if reference.reference.answer == "prepare-slow":
                 time.sleep(1.5)
             super().__init__(reference, profile, settings)
 
@@ -204,14 +204,14 @@ def test_a_failing_reference_check_fails_its_group_only(inproc, monkeypatch):
     key-step JSON once did) makes that group ``error``: never a 500, never a stuck stream."""
     from service.scoring import scorer as scoring
 
-    real = scoring.reference_key_steps
+    real = scoring.checked_reference
 
     def check(reference):
         if reference.answer == "deep":
             raise RecursionError("maximum recursion depth exceeded")
         return real(reference)
 
-    monkeypatch.setattr(scoring, "reference_key_steps", check)
+    monkeypatch.setattr(scoring, "checked_reference", check)
     r = inproc.client.post(
         "/v1/score", json={"groups": [group([GENUINE], answer="deep"), group([GENUINE, WRONG_ANSWER])]}
     )
@@ -365,14 +365,14 @@ def test_a_slot_that_cannot_start_a_worker_retries_and_admission_needs_only_one(
 def test_results_for_a_closed_event_loop_do_not_kill_the_worker_thread(monkeypatch, tmp_path):
     from service.pool import supervisor as pool_module
     from service.pool.supervisor import Item, WorkerPool
-    from service.rewards import Settings
+    from service.rewards import CoreReference, Settings, checked_reference
 
     monkeypatch.setattr(
         pool_module, "worker", SimpleNamespace(main=functools.partial(faulty_worker_main, str(tmp_path / "log")))
     )
     pool = WorkerPool(1, 5.0)
     pool.start()
-    ref = ("5", None, None, None)
+    ref = checked_reference(CoreReference("5"))
 
     async def submit(text):
         return pool.submit("stepgrpo", Settings(), False, [[Item("k", ref, text)]])[0]
@@ -438,7 +438,7 @@ def test_work_lost_to_a_shutdown_is_the_services_and_never_paid(monkeypatch, tmp
     without the completion's own mark, so no request option pays them the lowest reward."""
     from service.pool import supervisor as pool_module
     from service.pool.supervisor import Item, WorkerPool
-    from service.rewards import Settings
+    from service.rewards import CoreReference, Settings, checked_reference
     from service.rewards.results import counted_reward
 
     monkeypatch.setattr(
@@ -446,7 +446,7 @@ def test_work_lost_to_a_shutdown_is_the_services_and_never_paid(monkeypatch, tmp
     )
     pool = WorkerPool(1, 60.0)
     pool.start()
-    ref = ("5", None, None, None)
+    ref = checked_reference(CoreReference("5"))
 
     async def run():
         assert await pool.wait_ready(120)

@@ -60,8 +60,9 @@ def validation_detail(exc: ValidationError) -> list[dict]:
 
 
 def json_response(payload: dict) -> Response:
-    """``payload`` as JSON, keeping what a lenient parse let through (lone surrogates) as it came."""
+    """``payload`` as JSON, keeping what a lenient parse let through (lone surrogates) as it came. The payload is a
+    tree of plain lists and dicts (no container holds itself), so the encoder need not track the ones it is in."""
     return Response(
-        json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"),
+        json.dumps(payload, ensure_ascii=False, allow_nan=False, check_circular=False).encode("utf-8", "surrogatepass"),
         media_type="application/json",
     )

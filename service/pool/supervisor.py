@@ -32,7 +32,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..rewards import Settings
+from ..rewards import CheckedReference, Settings
 from ..rewards.results import error_outcome, failure_detail, own_error_outcome, timeout_outcome
 from . import worker
 from .worker import CANCELLED, POSITION, PREPARING, PROGRESS_SLOTS, STARTED, Tag, Task, Timed
@@ -98,7 +98,8 @@ class WorkerStartError(RuntimeError):
 @dataclass(slots=True)
 class Item:
     key: str
-    reference: tuple
+    """The reference as JSON: completions sharing it share one prepared reference in a worker."""
+    reference: CheckedReference
     text: str
     crashes: int = 0
 

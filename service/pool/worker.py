@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ..rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
+from ..rewards import (
+    PROFILES,
+    CheckedReference,
+    CoreReference,
+    PreparedGroup,
+    Settings,
+    UnusableReference,
+    checked_reference,
+)
 from ..rewards.results import Outcome, error_outcome, failure_detail, own_error_outcome
 
 _CACHE_SIZE = 256
@@ -56,15 +64,17 @@ Timed = tuple[Outcome, float]
 @dataclass(frozen=True, slots=True)
 class Task:
     """What the pool sends a worker: the request's profile, settings and explain flag, and the
-    trajectories to score as parts of (reference key, reference fields, completions)."""
+    trajectories to score as parts of (reference key, the reference as the front end read it, completions)."""
 
     profile: str
     settings: Settings
     explain: bool
-    parts: list[tuple[str, tuple, list[str]]]
+    parts: list[tuple[str, CheckedReference, list[str]]]
 
 
-def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: Settings) -> PreparedGroup | str:
+def _prepared(
+    cache: OrderedDict, key: Any, ref: CheckedReference, profile: str, settings: Settings
+) -> PreparedGroup | str:
     """The group's prepared reference, or why it cannot be used (any exception fails only its group)."""
     full_key = (key, profile, settings)
     hit = cache.get(full_key)
@@ -73,7 +83,7 @@ def _prepared(cache: OrderedDict, key: Any, ref: tuple, profile: str, settings: 
         return hit
     value: PreparedGroup | str
     try:
-        value = PreparedGroup(CoreReference(*ref), PROFILES[profile], settings)
+        value = PreparedGroup(ref, PROFILES[profile], settings)
     except UnusableReference as exc:
         value = f"reference unusable: {exc}"
     except Exception as exc:
@@ -125,7 +135,8 @@ def score_task(task: Task, progress, cache: OrderedDict, send: Callable[[tuple],
 def warm_up() -> None:
     """Import and exercise the heavy paths (math-verify, sympy) before reporting ready."""
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    group = PreparedGroup(CoreReference("\\frac{1}{2}", [["x = 1"]]), PROFILES["stepgrpo"], Settings())
+    reference = checked_reference(CoreReference("\\frac{1}{2}", [["x = 1"]]))
+    group = PreparedGroup(reference, PROFILES["stepgrpo"], Settings())
     group.score("### Image Description:\nd\n### Rationales:\nr\n### Step 1:\nx = 1 so\n### The final answer is: 0.5")
     group.score("### Step 1: x = 1\n### The final answer is: $x^2$")
 

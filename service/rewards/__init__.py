@@ -2,7 +2,15 @@
 
 from .advantages import GroupAdvantages, advantages
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile
-from .score import CoreReference, PreparedGroup, Settings, UnusableReference, reference_key_steps
+from .score import (
+    CheckedReference,
+    CoreReference,
+    PreparedGroup,
+    Settings,
+    UnusableReference,
+    checked_reference,
+    reference_key_steps,
+)
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -10,9 +18,11 @@ __all__ = [
     "GroupAdvantages",
     "PreparedGroup",
     "Profile",
+    "CheckedReference",
     "CoreReference",
     "UnusableReference",
     "Settings",
     "advantages",
+    "checked_reference",
     "reference_key_steps",
 ]

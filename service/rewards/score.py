@@ -10,13 +10,19 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from stepgrpo_references import KeyStepError, key_step_groups
-
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
 from .assertion import STANCES
 from .claims import THINK_END
 from .growth import unbounded_growth
-from .keysteps import StepStream, credit_all, credit_matches, find_matches, prepare_alternative
+from .keysteps import (
+    KeyStepError,
+    StepStream,
+    credit_all,
+    credit_matches,
+    find_matches,
+    key_step_groups,
+    prepare_alternative,
+)
 from .profiles import Profile
 from .reference_rules import (
     reference_answer,
@@ -61,6 +67,11 @@ class CoreReference:
     choices: dict[str, str] | None = None
     solution: str | None = None
 
+    def __reduce__(self) -> tuple:
+        """Pickled as a call with its fields: every request sends one per group to a worker, and a slotted
+        class's default pickling is several times slower."""
+        return (CoreReference, (self.answer, self.key_steps, self.choices, self.solution))
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -83,15 +94,38 @@ def reference_key_steps(reference: CoreReference) -> list[list[str]]:
         raise UnusableReference(f"reference.key_steps: {exc}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedReference:
+    """A reference read once, where a request arrives (:func:`checked_reference`), and what a worker prepares:
+    its key-step groups travel with it, so the worker does not read them again."""
+
+    reference: CoreReference
+    groups: list[list[str]]
+
+    def __reduce__(self) -> tuple:
+        """Pickled as a call with its fields, as :class:`CoreReference` is."""
+        return (CheckedReference, (self.reference, self.groups))
+
+
+def checked_reference(reference: CoreReference) -> CheckedReference:
+    """The reference with its key-step groups; :class:`UnusableReference` when it cannot be used."""
+    return CheckedReference(reference, reference_key_steps(reference))
+
+
 class PreparedGroup:
-    def __init__(self, reference: CoreReference, profile: Profile, settings: Settings):
-        self.groups = reference_key_steps(reference)
+    def __init__(self, reference: CoreReference | CheckedReference, profile: Profile, settings: Settings):
+        if isinstance(reference, CheckedReference):
+            self.groups = reference.groups
+            reference = reference.reference
+        else:
+            self.groups = reference_key_steps(reference)
         self.reference = reference
         self.profile = profile
         self.alpha = settings.alpha
         self.stuffing_guard = profile.stuffing_guard if settings.stuffing_guard is None else settings.stuffing_guard
-        if not profile.reference_rules:
+        if profile.key_step_rule == "soft":
             self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
+        if profile.answer_rule == "extracted_soft":
             self.judge = AnswerJudge(reference.answer, reference.choices)
         self._scored: dict[bytes, Scored] = {}
         self._verdicts: dict[bytes, Verdict] = {}
@@ -108,9 +142,9 @@ class PreparedGroup:
         return hit.copy()
 
     def _score(self, completion: str, explain: bool) -> Scored:
-        if self.profile.reference_rules:
-            return self._score_reference(completion, explain)
-        return self._score_soft(completion, explain)
+        if self.profile.validity_rule == "structured":
+            return self._score_soft(completion, explain)
+        return self._score_reference(completion, explain)
 
     def _judged(self, block: str) -> Verdict:
         """The judge's verdict on one final-answer text, judged once per group (it depends only on the text

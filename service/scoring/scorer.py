@@ -7,25 +7,26 @@ import json
 import logging
 import re
 import time
-from collections.abc import Coroutine, Iterator
+from collections import OrderedDict
+from collections.abc import Coroutine
 from typing import Any
 
-from stepgrpo_references import answer_and_choices, reference_answer
 from stepgrpo_reward.checked import CHECKED_AGAINST
+from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
 from ..ops.behaviour import Behaviour
 from ..ops.config import Config
 from ..ops.metrics import Metrics, observe_each
 from ..pool.supervisor import Item, WorkerPool
-from ..pool.worker import Timed
 from ..rewards import (
     DEFAULT_PROFILE,
     PROFILES,
+    CheckedReference,
     CoreReference,
     Settings,
     UnusableReference,
     advantages,
-    reference_key_steps,
+    checked_reference,
 )
 from ..rewards.profiles import R1VL_REFERENCE
 from ..rewards.results import (
@@ -38,13 +39,16 @@ from ..rewards.results import (
     own_error_outcome,
     wire_result,
 )
-from .contract import InfoResponse, Limits, Options, Reference, ScoreRequest
+from .contract import InfoResponse, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
 from .version import CORE_VERSION, reward_version
 
 log = logging.getLogger("service.scoring")
 _ROOM_POLL = 0.05
 _MAX_UTF8_BYTES_PER_CHAR = 4
+_REMEMBERED_REFERENCES = 1024
+_REMEMBERED_REFERENCE_CHARS = 4096
+"""References up to this long as JSON are remembered read (at most ``_REMEMBERED_REFERENCES``, about 12 MB)."""
 _TASKS_PER_WORKER = 2
 """A request is cut into at least this many tasks per worker, so that it spreads over the pool."""
 
@@ -129,7 +133,7 @@ def _reference_fields(ref: Reference) -> tuple:
 
 def _scored_fields(ref: Reference, profile: str) -> tuple:
     """The reference as the core scores it. ``stepgrpo`` reads it as the data tools do
-    (:mod:`stepgrpo_references`): a blank answer is the solution's, ``B: 45`` is option B whose text is
+    (:mod:`stepgrpo_reward.rows`): a blank answer is the solution's, ``B: 45`` is option B whose text is
     45. ``r1vl-reference`` keeps it as sent, as R1-VL's code compares it."""
     if profile == R1VL_REFERENCE.name:
         return _reference_fields(ref)
@@ -172,6 +176,29 @@ class Scorer:
         self._admitted: tuple[ScoreRequest, list[str]] | None = None
         """The request :meth:`admit` last let through and its references as JSON, for :meth:`start` in the
         same event-loop turn (serialising every reference twice was a few percent of a large request)."""
+        self._references: OrderedDict[tuple[str, str], CheckedReference | str] = OrderedDict()
+        """(profile, reference as JSON) -> the reference read, or why it is unusable (:meth:`_checked`)."""
+
+    def _checked(self, profile: str, key: str, reference: Reference) -> CheckedReference | str:
+        """The group's reference as the workers get it, or why it is unusable: read once per distinct
+        reference and profile while it is remembered (a trainer sends a prompt's reference again, and
+        OpenRLHF one per sample). Raises what the core raises on a reference it cannot read."""
+        remembered = self._references.get((profile, key))
+        if remembered is not None:
+            self._references.move_to_end((profile, key))
+            return remembered
+        value: CheckedReference | str
+        try:
+            if (where := _lone_surrogate(key)) is not None:
+                raise UnusableReference(f"not valid Unicode: a lone surrogate {where}")
+            value = checked_reference(CoreReference(*_scored_fields(reference, profile)))
+        except UnusableReference as exc:
+            value = f"reference unusable: {exc}"
+        if len(key) <= _REMEMBERED_REFERENCE_CHARS:
+            self._references[profile, key] = value
+            if len(self._references) > _REMEMBERED_REFERENCES:
+                self._references.popitem(last=False)
+        return value
 
     def admit(self, request: ScoreRequest) -> None:
         """Raise :class:`LimitError`, :class:`NotReady` or :class:`Overloaded` for a request that
@@ -207,13 +234,21 @@ class Scorer:
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
             profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
+        limits = (
+            "max_groups",
+            "max_completions_per_group",
+            "max_trajectories",
+            "max_completion_bytes",
+            "max_reference_bytes",
+            "max_request_bytes",
+        )
         return InfoResponse(
             service="stepgrpo-reward-service",
             core_version=CORE_VERSION,
             default_profile=DEFAULT_PROFILE,
             profiles=profiles,
             default_options=Options(),
-            limits=Limits(**{name: getattr(self.config, name) for name in Limits.model_fields}),
+            limits={k: getattr(self.config, k) for k in limits},
             deadline_seconds=self.config.deadline,
             workers=self.config.workers,
             checked_against=CHECKED_AGAINST,
@@ -234,21 +269,18 @@ class Scorer:
         invalid: dict[tuple[int, int], str] = {}
         for index, group in enumerate(request.groups):
             try:
-                fields = _scored_fields(group.reference, request.profile)
                 key = references[index] if references is not None else _reference_json(group.reference)
-                if (where := _lone_surrogate(key)) is not None:
-                    raise UnusableReference(f"not valid Unicode: a lone surrogate {where}")
-                reference_key_steps(CoreReference(*fields))
-            except UnusableReference as exc:
-                group_errors[index] = f"reference unusable: {exc}"
-                continue
+                checked = self._checked(request.profile, key, group.reference)
             except Exception as exc:  # whatever the core raises, only this group fails
                 log.warning("group %d: checking its reference raised %s", index, type(exc).__name__, exc_info=True)
                 group_errors[index] = failure_detail(exc, "reference unusable: ")
                 continue
+            if isinstance(checked, str):
+                group_errors[index] = checked
+                continue
             for c, text in enumerate(group.completions):
                 if (where := _lone_surrogate(text)) is None:
-                    items.append(Item(key, fields, text))
+                    items.append(Item(key, checked, text))
                 else:
                     invalid[index, c] = f"completion is not valid Unicode: a lone surrogate {where}"
         size = task_size(len(items), self.config.workers, self.config.task_size)
@@ -283,17 +315,31 @@ class Scorer:
     def _response(
         self,
         request: ScoreRequest,
-        outcomes: Iterator[Timed],
+        outcomes,
         group_errors: dict[int, str],
         invalid: dict[tuple[int, int], str],
         versioned: dict,
         started: float,
     ) -> ScoreResponse:
-        per_group, seconds_each = _outcomes_by_group(request, outcomes, group_errors, invalid)
         counts = {"ok": 0, "timeout": 0, "error": 0}
-        for results in per_group:
+        per_group: list[list[Outcome]] = []
+        seconds_each: list[float] = []
+        for index, group in enumerate(request.groups):
+            results: list[Outcome]
+            if index in group_errors:
+                results = [error_outcome(group_errors[index]) for _ in group.completions]
+            else:
+                results = []
+                for c in range(len(group.completions)):
+                    if (index, c) in invalid:
+                        results.append(own_error_outcome(invalid[index, c]))
+                        continue
+                    result, seconds = next(outcomes)
+                    seconds_each.append(seconds)
+                    results.append(result)
             for result in results:
                 counts[result["status"]] += 1
+            per_group.append(results)
         observe_each(self.metrics.trajectory_seconds, seconds_each)
         for status, n in counts.items():
             if n:
@@ -334,27 +380,3 @@ class Scorer:
                 "rates": rates,
             },
         }
-
-
-def _outcomes_by_group(
-    request: ScoreRequest, outcomes: Iterator[Timed], group_errors: dict[int, str], invalid: dict[tuple[int, int], str]
-) -> tuple[list[list[Outcome]], list[float]]:
-    """Each group's outcomes in completion order (the workers' ``outcomes``, in order, and the errors found
-    before scoring), and the scoring seconds of each trajectory the workers scored."""
-    per_group: list[list[Outcome]] = []
-    seconds_each: list[float] = []
-    for index, group in enumerate(request.groups):
-        results: list[Outcome]
-        if index in group_errors:
-            results = [error_outcome(group_errors[index]) for _ in group.completions]
-        else:
-            results = []
-            for c in range(len(group.completions)):
-                if (index, c) in invalid:
-                    results.append(own_error_outcome(invalid[index, c]))
-                    continue
-                result, seconds = next(outcomes)
-                seconds_each.append(seconds)
-                results.append(result)
-        per_group.append(results)
-    return per_group, seconds_each
