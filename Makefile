@@ -57,7 +57,7 @@ style: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 lint: style
-	$(BIN)/mypy service stepgrpo_reward trainer_client bench
+	$(BIN)/mypy service stepgrpo_reward stepgrpo_references trainer_client bench
 
 test: lint
 	$(BIN)/python -m pytest

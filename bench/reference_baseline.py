@@ -15,7 +15,7 @@ import re
 
 from math_verify import parse, verify
 
-from service.rewards.keysteps import key_step_groups
+from stepgrpo_references import key_step_groups
 
 _HEADERS = ("### Image Description:", "### Rationales:", "### Step 1:", "### The final answer is:")
 _FINAL_HEADER = "### The final answer is:"

@@ -25,11 +25,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from pydantic import BaseModel
 
-from stepgrpo_reward.client import RewardServiceError, ServiceClient, Transient
+from stepgrpo_reward.client import Connection, RewardServiceError, ServiceClient, Transient
 
 from .scoring.contract import InfoResponse, ScoreRequest, ScoreResponse, StreamRequest, StreamResult
 
@@ -43,30 +43,13 @@ def _as_dict(value: Any) -> Any:
 
 
 class RewardClient(ServiceClient):
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout: float = 120.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-        max_backoff: float = 8.0,
-        token: str | None = None,
-        ca_cert: str | os.PathLike | None = None,
-    ):
+    def __init__(self, url: str, **connection: Unpack[Connection]):
         grpc_url = url.startswith(("grpc://", "grpcs://"))
-        super().__init__(
-            url,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            max_backoff=max_backoff,
-            token=token,
-            ca_cert=None if grpc_url else ca_cert,
-        )
+        channel_ca_cert = connection.pop("ca_cert", None) if grpc_url else None  # the gRPC channel's, not httpx's
+        super().__init__(url, **connection)
         self.transport = "grpc" if grpc_url else "http"
         if grpc_url:
-            self._open_channel(ca_cert)
+            self._open_channel(channel_ca_cert)
 
     def _open_channel(self, ca_cert: str | os.PathLike | None) -> None:
         import grpc

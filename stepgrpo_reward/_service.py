@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Unpack
 
-from stepgrpo_reward.client import TOKEN_ENV, RewardServiceError, ServiceClient
+from stepgrpo_references import label_fields, reference_fields
+from stepgrpo_reward.client import TOKEN_ENV, Connection, RewardServiceError, ServiceClient
 from stepgrpo_reward.rates import RATES, batch_rates
-from stepgrpo_reward.rows import label_fields, reference_fields
 
 __all__ = [
     "COMPONENTS",
@@ -47,7 +47,7 @@ def plain(value: Any) -> Any:
 
 def make_reference(answer: Any = None, key_steps: Any = None, choices: Any = None, solution: Any = None) -> dict:
     """A /v1/score reference, read as the data tools and the trainer read rows
-    (:func:`stepgrpo_reward.rows.reference_fields`): a blank answer is the solution's (``### The final answer
+    (:func:`stepgrpo_references.reference_fields`): a blank answer is the solution's (``### The final answer
     is:``, ``Answer: C``), ``B: 45`` is option B; a missing one is sent as "" so that the service fails that
     group alone. ``ValueError`` naming the field for an answer or solution that is neither text nor a number."""
     return reference_fields(plain(answer), plain(key_steps), plain(choices), plain(solution))
@@ -55,7 +55,7 @@ def make_reference(answer: Any = None, key_steps: Any = None, choices: Any = Non
 
 def reference_from_label(label: Any) -> dict:
     """A label as OpenRLHF and verl datasets carry it: the answer, or {answer, key_steps, choices, solution}
-    (or its JSON). ``ValueError`` for a label that is neither (:func:`stepgrpo_reward.rows.label_fields`)."""
+    (or its JSON). ``ValueError`` for a label that is neither (:func:`stepgrpo_references.label_fields`)."""
     return make_reference(**label_fields(plain(label)))
 
 
@@ -144,23 +144,11 @@ class ScoreService(ServiceClient):
         url: str,
         profile: str = "stepgrpo",
         options: dict | None = None,
-        timeout: float = 120.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-        max_backoff: float = 8.0,
-        token: str | None = None,
-        ca_cert: str | None = None,
+        *,
         run: str | None = None,
+        **connection: Unpack[Connection],
     ):
-        super().__init__(
-            url,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            max_backoff=max_backoff,
-            token=token,
-            ca_cert=ca_cert,
-        )
+        super().__init__(url, **connection)
         self.profile = profile
         self.options = dict(options or {})
         self.run = run

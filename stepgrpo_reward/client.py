@@ -21,7 +21,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -93,32 +93,41 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-class ServiceClient:
-    """HTTP(S) to the reward service at ``url``, with bounded retries and backoff.
+class Connection(TypedDict, total=False):
+    """How a client reaches the service: the keyword arguments of :class:`ServiceClient`, which every client
+    built on it (``service.client.RewardClient``, the TRL and verl adapters) passes through as they are.
 
-    ``timeout``: seconds to wait for an answer (None: forever), also sent as ``X-Request-Timeout``;
-    ``token``: the server's bearer token (default: ``REWARD_AUTH_TOKEN``); ``ca_cert``: a PEM file of
-    certificates to trust for ``https://`` (default: the system's roots). Picklable: open connections
-    stay behind, and an async client is kept per event loop (a client is bound to the loop it ran on).
+    ``timeout``: seconds to wait for an answer (None: forever; default 120), also sent as ``X-Request-Timeout``;
+    ``retries`` (default 3), with ``backoff`` seconds before the first (default 0.5, doubled each time up to
+    ``max_backoff``, default 8); ``token``: the server's bearer token (default: ``REWARD_AUTH_TOKEN``);
+    ``ca_cert``: a PEM file of certificates to trust for ``https://`` (default: the system's roots)."""
+
+    timeout: float | None
+    retries: int
+    backoff: float
+    max_backoff: float
+    token: str | None
+    ca_cert: str | os.PathLike | None
+
+
+class ServiceClient:
+    """HTTP(S) to the reward service at ``url``, with bounded retries and backoff (:class:`Connection`: how).
+    Picklable: open connections stay behind, and an async client is kept per event loop (a client is bound to
+    the loop it ran on).
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout: float | None = 120.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-        max_backoff: float = 8.0,
-        token: str | None = None,
-        ca_cert: str | os.PathLike | None = None,
-    ):
+    def __init__(self, url: str, **connection: Unpack[Connection]):
+        unknown = connection.keys() - Connection.__optional_keys__
+        if unknown:
+            known = ", ".join(sorted(Connection.__optional_keys__))
+            raise TypeError(f"unexpected keyword argument {', '.join(sorted(unknown))}: a client takes {known}")
         self.url = url.rstrip("/")
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.token = bearer_token(token)
+        self.timeout = connection.get("timeout", 120.0)
+        self.retries = connection.get("retries", 3)
+        self.backoff = connection.get("backoff", 0.5)
+        self.max_backoff = connection.get("max_backoff", 8.0)
+        self.token = bearer_token(connection.get("token"))
+        ca_cert = connection.get("ca_cert")
         self.ca_cert = None if ca_cert is None else str(ca_cert)
         self._verify()  # an unreadable CA file fails here, not at the first request
         self._client: httpx.Client | None = None

@@ -18,7 +18,7 @@ An unreachable service raises :class:`RewardServiceError` after bounded retries.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Unpack
 
 from stepgrpo_reward import DEFAULT_URL
 from stepgrpo_reward._service import (
@@ -32,6 +32,7 @@ from stepgrpo_reward._service import (
     make_reference,
     read_references,
 )
+from stepgrpo_reward.client import Connection
 
 __all__ = ["AsyncStepGRPOReward", "RewardServiceError", "StepGRPOReward"]
 
@@ -63,11 +64,11 @@ class _ColumnsReward:
 
     ``component``: ``reward`` (StepRAR + StepRVR), ``step_rar`` or ``step_rvr``. ``answer_column``,
     ``key_steps_column``, ``choices_column``: the dataset columns holding the reference (the last two
-    are optional; without an answer, R1-VL's ``solution`` column gives it, read by :mod:`stepgrpo_reward.rows`).
+    are optional; without an answer, R1-VL's ``solution`` column gives it, read by :mod:`stepgrpo_references`).
     ``profile`` and ``options`` (e.g. ``{"alpha": 0.1}``) go to the service as given.
-    ``token``: the server's bearer token, if it has one (default: ``REWARD_AUTH_TOKEN``); ``ca_cert``: a PEM
-    file to trust for an ``https://`` URL (default: the system's roots). ``run`` names the training run in the
-    service's policy-behaviour metrics.
+    ``run`` names the training run in the service's policy-behaviour metrics. How to reach the service
+    (``timeout``, ``retries``, the bearer ``token``, ``ca_cert`` for an ``https://`` URL...):
+    :class:`stepgrpo_reward.client.Connection`.
     """
 
     def __init__(
@@ -80,19 +81,14 @@ class _ColumnsReward:
         answer_column: str = "answer",
         key_steps_column: str = "key_steps",
         choices_column: str = "choices",
-        timeout: float = 120.0,
-        retries: int = 3,
-        token: str | None = None,
-        ca_cert: str | None = None,
         run: str | None = None,
+        **connection: Unpack[Connection],
     ):
         if component not in COMPONENTS:
             raise ValueError(f"component must be one of {COMPONENTS}, not {component!r}")
         self.component = component
         self.columns = (answer_column, key_steps_column, choices_column)
-        self.service = ScoreService(
-            url, profile, options, timeout=timeout, retries=retries, token=token, ca_cert=ca_cert, run=run
-        )
+        self.service = ScoreService(url, profile, options, run=run, **connection)
         # TRL names the reward in its logs (rewards/<name>/mean) after __name__.
         self.__name__ = "stepgrpo" if component == "reward" else component
 

@@ -17,7 +17,7 @@ verl uses as the reward (StepRAR + StepRVR); the other keys (``step_rar``, ``ste
 steps by reason: ``hedge_rate``, ``invalid_step_numbering``, ...) go to verl's ``reward_extra_info``. A response
 whose own scoring failed (``timeout``/``error``) gets the lowest reward, ``score`` 0.0, as the service pays it by
 default, with ``scored`` 0.0 and a warning (verl has no "unscored" value, so an excluded one is 0.0 too); so does one
-whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`stepgrpo_reward.rows.label_fields`),
+whose ground truth cannot be read (a list such as ``["5"]``, a bool: :func:`stepgrpo_references.label_fields`),
 which is not sent.
 Loaded by path, this file uses absolute imports: the ``stepgrpo_reward`` package must be installed.
 A server started with a bearer token gets it from ``REWARD_AUTH_TOKEN`` in the reward workers' environment;

@@ -1357,3 +1357,24 @@ CORRECT += [
     ("2.75", "The answer is two and three quarters.", None),
     ("1/8", "an eighth", None),
 ]
+
+# ---------------------------------------------------------------- the plural "options" is not option S
+_ABC = {"A": "3", "B": "5", "C": "7"}
+CORRECT += [
+    ("B", "The answer is B (the other options are 3 and 7).", _ABC),
+    ("B", "The answer is B (options A and C are too small).", _ABC),
+    ("B", "Of the three options, B.", _ABC),
+]
+
+# ---------------------------------------------------------------- a phrase that sets the scene is the working's
+# ``After removing 3 of the 10 apples, 7 remain.`` (issue 25 probes): the opening phrase's numbers and its
+# ``neither … nor`` are not what the sentence states. Twins (an opening phrase that endorses another value, a
+# hedge in the main clause) are in the hedge corpus.
+CORRECT += [
+    ("7", "After removing 3 of the 10 apples, 7 remain.", None),
+    ("7", "Among the 12 students, 7 prefer tea.", None),
+    ("B", "Since 5 is neither 3 nor 7, B.", _ABC),
+    ("7", "Of the 12 students, 7 prefer tea.", None),
+    ("5", "Since the triangle with sides 3 and 4 is right, 5.", None),
+    ("12", "In 3 days, the machine makes 12 parts.", None),
+]

@@ -283,3 +283,22 @@ HEDGES += [
     ("3/4", "\\frac{3}{4}, not \\frac{3}{4}", None, "fraction"),
 ]
 """Twins of the rejections in the correct corpus: the value just stated is denied, or another follows."""
+HEDGES += [
+    ("B", "The answer is B (options C and D also fit).", {"A": "3", "B": "5", "C": "7", "D": "9"}, "option"),
+    ("B", "The options are B and D.", {"A": "3", "B": "5", "C": "7", "D": "9"}, "option"),
+    ("S", "The answer is B (the other options are 3 and 7).", {"A": "3", "B": "5", "C": "7", "S": "9"}, "option"),
+]
+"""Twins of the plural ``options`` in the correct corpus: the options named beside the answer are offered, and the
+plural's s is no option S."""
+HEDGES += [
+    ("7", "Since 8 is also right, 7.", None, "number"),
+    ("7", "Since 8 is right as well, the answer is 7.", None, "number"),
+    ("7", "Of the 12 students, 7 or 8 prefer tea.", None, "number"),
+    ("7", "Among the 12 students, at most 7 prefer tea.", None, "number"),
+    ("7", "Since 8 is likely, 7.", None, "number"),
+    ("B", "Since 5 is neither 3 nor 7, not B.", {"A": "3", "B": "5", "C": "7"}, "option"),
+    ("B", "Since option D is also right, B.", {"A": "3", "B": "5", "C": "7", "D": "9"}, "option"),
+    ("3", "After removing 3 of the 10 apples, 7 remain.", None, "number"),
+]
+"""Twins of the scene-setting phrases in the correct corpus: an opening phrase that endorses or doubts another value
+offers it, a hedge in the main clause stays one, and the phrase's own numbers are not the answer."""

@@ -47,7 +47,7 @@ def fresh_interpreter(code: str) -> dict:
 
 def test_the_client_package_imports_nothing_of_the_server():
     loaded = fresh_interpreter(
-        "import stepgrpo_reward, stepgrpo_reward.client, stepgrpo_reward._service, stepgrpo_reward.rows\n"
+        "import stepgrpo_reward, stepgrpo_reward.client, stepgrpo_reward._service, stepgrpo_references\n"
         "import stepgrpo_reward.trl, stepgrpo_reward.verl"
     )
     assert loaded == {"server": [], "heavy": [], "preload_changed": False}
@@ -77,6 +77,30 @@ def test_every_client_raises_the_one_error_class():
 
     for module in (service.client, stepgrpo_reward._service, stepgrpo_reward.trl, stepgrpo_reward.verl):
         assert module.RewardServiceError is RewardServiceError, module
+
+
+def test_every_client_takes_the_cores_connection_arguments_and_no_other():
+    """One definition (stepgrpo_reward.client.Connection): each client passes all of it through to the core, and
+    a misspelt argument is refused by name, as an explicit signature would refuse it."""
+    import service.client
+    from stepgrpo_reward._service import ScoreService
+
+    given = {"timeout": 7.0, "retries": 1, "backoff": 0.25, "max_backoff": 2.0, "token": "t0k"}
+    assert set(given) | {"ca_cert"} == core.Connection.__optional_keys__
+    clients = [
+        service.client.RewardClient("http://127.0.0.1:1", **given),
+        service.client.RewardClient("grpc://127.0.0.1:1", **given),
+        ScoreService("http://127.0.0.1:1", "stepgrpo", run="r", **given),
+        StepGRPOReward("http://127.0.0.1:1", run="r", **given).service,
+    ]
+    for client in clients:
+        assert {name: getattr(client, name) for name in given} == given, type(client)
+        client.close()
+    defaults = core.ServiceClient("http://127.0.0.1:1")
+    assert (defaults.timeout, defaults.retries, defaults.backoff, defaults.max_backoff) == (120.0, 3, 0.5, 8.0)
+    for make in (core.ServiceClient, service.client.RewardClient, ScoreService, StepGRPOReward):
+        with pytest.raises(TypeError, match="retires"):
+            make("http://127.0.0.1:1", retires=3)
 
 
 def test_retry_after_reads_seconds_and_http_dates():

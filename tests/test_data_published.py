@@ -1,5 +1,5 @@
 """Rows in the shapes Mulberry and R1-VL publish, read as their authors meant, by the one reader
-(:mod:`stepgrpo_reward.rows`) that the data tools, the trainer's loader, the adapters and the server share.
+(:mod:`stepgrpo_references`) that the data tools, the trainer's loader, the adapters and the server share.
 
 The rows are written here after the shapes of (no text copied):
 - HJYao00/Mulberry ``comcts/README.md`` ("Input Data Examples" and the output examples) and
@@ -22,14 +22,14 @@ import pytest
 
 from service.data.layouts import detect, from_record, to_record
 from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings
-from stepgrpo_reward._service import make_reference, reference_from_label
-from stepgrpo_reward.rows import (
+from stepgrpo_references import (
     KeyStepError,
     answer_and_choices,
     answer_from_solution,
     choices_in_question,
     key_step_groups,
 )
+from stepgrpo_reward._service import make_reference, reference_from_label
 
 # comcts/README.md "Input Data Examples" / comcts/demo_data/comcts_input_data.json
 COMCTS_INPUT = {
@@ -267,12 +267,25 @@ def test_the_reader_and_the_adapters_import_without_the_server():
     import sys
 
     code = (
-        "import sys, stepgrpo_reward.rows, stepgrpo_reward.trl, stepgrpo_reward.verl; "
+        "import sys, stepgrpo_references, stepgrpo_reward.trl, stepgrpo_reward.verl; "
         "server = ('service', 'trainer_client', 'fastapi', 'pydantic'); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in server))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_reader_imports_the_standard_library_alone():
+    """Every layer imports the reader (the core, the server, the data tools, the adapters): it imports none."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; before = set(sys.modules); import stepgrpo_references; "
+        "print(sorted({m.split('.')[0] for m in set(sys.modules) - before} - set(sys.stdlib_module_names)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.strip() == "['stepgrpo_references']"
 
 
 def test_converting_a_row_without_a_readable_answer_to_project_is_an_error():

@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("service", "stepgrpo_reward", "trainer_client", "bench")
+PACKAGES = ("service", "stepgrpo_reward", "stepgrpo_references", "trainer_client", "bench")
 GENERATED = "rewardpb"
 LAYERS = ("data", "http", "grpc", "scoring", "pool", "ops", "rewards", "ui")
 """service/'s packages top down, as docs/architecture.md draws them: each imports only those after it."""

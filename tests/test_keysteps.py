@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from service.rewards import PROFILES, CoreReference, PreparedGroup, Settings, UnusableReference
 from service.rewards.answers import parse_quantity
-from service.rewards.keysteps import KeyStepError, StepStream, find_matches, key_step_groups, prepare_alternative
+from service.rewards.keysteps import StepStream, find_matches, prepare_alternative
 from service.rewards.text import tokens
+from stepgrpo_references import KeyStepError, key_step_groups
 
 STEPGRPO = PROFILES["stepgrpo"]
 

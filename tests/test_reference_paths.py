@@ -1,7 +1,7 @@
 """One row, five readers. The server (:mod:`service.scoring.scorer`, and :mod:`service.scoring.openrlhf` for
 OpenRLHF's labels), the TRL/verl adapters (:mod:`stepgrpo_reward._service`), the data tools
 (:mod:`service.data.layouts` / ``score``) and the trainer's loader (:mod:`trainer_client.data`) all read
-a reference with :mod:`stepgrpo_reward.rows`: each row below goes through every path, and each path must
+a reference with :mod:`stepgrpo_references`: each row below goes through every path, and each path must
 give the server the same reference and get the same results back from the real server, under either
 profile. A label no path can read (a list such as ``["5"]``, a bool) is never scored as text.
 """
@@ -25,9 +25,9 @@ from service.scoring.contract import FieldError, OpenRLHFRequest  # noqa: E402
 from service.scoring.contract import Reference as WireReference  # noqa: E402
 from service.scoring.openrlhf import score_request  # noqa: E402
 from service.scoring.scorer import _scored_fields  # noqa: E402
+from stepgrpo_references import KeyStepError, key_step_groups  # noqa: E402
 from stepgrpo_reward._service import make_reference, reference_from_label  # noqa: E402
 from stepgrpo_reward.rates import RATES  # noqa: E402
-from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: E402
 from stepgrpo_reward.trl import StepGRPOReward  # noqa: E402
 from stepgrpo_reward.verl import compute_score, compute_score_batch  # noqa: E402
 from trainer_client.data import load_jsonl  # noqa: E402

@@ -331,6 +331,13 @@ BLANKS = [
     "&#8203; &#x200B;",
     "—",
     "• • •",
+    "\\text{}",
+    "$\\textbf{ }$",
+    "\\textbf{\\text{\\,}}",
+    "\\begin{center}\\end{center}",
+    "\\noindent\\bigskip",
+    "$\\boxed{}$",
+    "$\\mathrm{}$",
 ]
 """Bodies that render as nothing, or as punctuation only."""
 
@@ -348,7 +355,9 @@ def test_a_section_of_markup_or_invisible_characters_is_missing(blank, where):
 
 
 @pytest.mark.parametrize(
-    "body", ["x", "5", "AB = 5.", "$\\frac{1}{2}$", "\\pi", "Ja.", "三角形", "**5**", "<b>7</b>", "٣", "x\u200b = 5"]
+    "body",
+    ["x", "5", "AB = 5.", "$\\frac{1}{2}$", "\\pi", "Ja.", "三角形", "**5**", "<b>7</b>", "٣", "x\u200b = 5"]
+    + ["\\text{7}", "$\\boxed{7}$", "\\alpha", "\\textbf{Yes}"],
 )
 def test_a_word_or_formula_token_is_content(body):
     assert has_content(body)
@@ -375,6 +384,7 @@ _MARKUP = st.sampled_from(
         "$",
     ]
     + ["—", "–", "…", "•", "·", "()", "[]", "{}", "\\dots"]
+    + ["\\text{", "\\textbf{", "}", "\\noindent", "\\begin{center}", "\\end{center}", "\\boxed{", "\\mathrm{"]
 )
 _BLANK_BODY = st.lists(_MARKUP, min_size=0, max_size=12).map("".join)
 _SECTION = st.sampled_from(

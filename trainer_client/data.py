@@ -25,9 +25,9 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-import stepgrpo_reward.rows as rows
 from service.data.layouts import detect, to_record
 from service.data.rows import is_array_file, read_row_at, read_rows
+from stepgrpo_references import ANSWER_HEADER
 
 __all__ = [
     "DEMO_KINDS",
@@ -38,8 +38,6 @@ __all__ = [
     "load_jsonl",
     "save_jsonl",
 ]
-
-ANSWER_HEADER = rows.ANSWER_HEADER
 
 
 @dataclass(frozen=True)
@@ -472,8 +470,8 @@ def load_jsonl(path: str | Path, image_root: str | Path | None = None) -> ItemFi
     (:class:`ItemFile`): ``image_path`` (or ``image``/``images``), ``problem`` (or ``question``, or
     Mulberry's user turn), the answer (``answer``, else the solution's: ``### The final answer is:``,
     ``Answer: C``, a short one-line solution), ``key_steps`` (every form the service accepts, read as the
-    server scores them: :func:`stepgrpo_reward.rows.key_step_groups`), ``choices`` (else a ``Choices:``
-    block in the question) and ``id``. Every row is read by :mod:`stepgrpo_reward.rows`, as the server,
+    server scores them: :func:`stepgrpo_references.key_step_groups`), ``choices`` (else a ``Choices:``
+    block in the question) and ``id``. Every row is read by :mod:`stepgrpo_references`, as the server,
     the adapters and the data tools read it."""
     return ItemFile(path, image_root)
 

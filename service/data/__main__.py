@@ -28,15 +28,8 @@ def _common(p: argparse.ArgumentParser, workers: bool = True) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="python -m service.data",
-        description="StepGRPO data tools: key steps, augmentation, offline scoring, conversion.",
-    )
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("extract", help="key steps from each row's reference solution (rules, or an LLM)")
-    _common(p)
+def _add_extract_flags(p: argparse.ArgumentParser) -> None:
+    """``extract``'s own flags: what to keep, and the LLM to extract with."""
     p.add_argument("--keep-existing", action="store_true", help="leave rows that already have key steps as they are")
     p.add_argument(
         "--llm-url",
@@ -50,14 +43,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--llm-retries", type=int, default=3, help="retries on connection errors, 429 and 5xx (default 3)")
     p.add_argument("--llm-concurrency", type=int, default=4, help="requests in flight (default 4)")
 
-    p = sub.add_parser("augment", help="add equivalent forms to each key-step group")
-    _common(p)
-    p.add_argument(
-        "--max-forms", type=int, default=MAX_FORMS, help=f"most alternatives per group (default {MAX_FORMS})"
-    )
 
-    p = sub.add_parser("score", help="score (reference, completions) rows offline, as the server does")
-    _common(p)
+def _add_score_flags(p: argparse.ArgumentParser) -> None:
+    """``score``'s own flags: the request's profile and options, the deadline, batches and outputs."""
     defaults = Options()
     p.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
     p.add_argument("--alpha", type=float, default=defaults.alpha, help=f"key-step weight (default {defaults.alpha})")
@@ -87,6 +75,28 @@ def parser() -> argparse.ArgumentParser:
         "--plot", metavar="PNG", help="save histograms of the reward components (needs matplotlib: the [data] extra)"
     )
     p.add_argument("--summary", metavar="JSON", help="also write the summary as JSON")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="python -m service.data",
+        description="StepGRPO data tools: key steps, augmentation, offline scoring, conversion.",
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="key steps from each row's reference solution (rules, or an LLM)")
+    _common(p)
+    _add_extract_flags(p)
+
+    p = sub.add_parser("augment", help="add equivalent forms to each key-step group")
+    _common(p)
+    p.add_argument(
+        "--max-forms", type=int, default=MAX_FORMS, help=f"most alternatives per group (default {MAX_FORMS})"
+    )
+
+    p = sub.add_parser("score", help="score (reference, completions) rows offline, as the server does")
+    _common(p)
+    _add_score_flags(p)
 
     p = sub.add_parser("convert", help="rewrite rows in another layout")
     _common(p, workers=False)

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.rewards.keysteps import StepStream, credit_matches, find_matches, prepare_alternative
+from service.rewards.gaming import FUNCTION_NAMES, METHOD_HEADS
+from service.rewards.keysteps import CLAUSE_WORDS, StepStream, credit_matches, find_matches, prepare_alternative
 from service.rewards.profiles import STEPGRPO
 from service.rewards.sections import ANSWER, parse_completion
 from service.rewards.text import joined, tokens
@@ -36,62 +37,11 @@ MAX_CHAIN = 3
 
 _RAW = re.compile(r"\\[A-Za-z]+|\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’]s)?|\S")
 _MATH_CHARS = set("+-*/^_()[]{}|'√π°²³×·÷−–%<>!∠△$")
-_FUNCTIONS = {
-    "sin",
-    "cos",
-    "tan",
-    "cot",
-    "sec",
-    "csc",
-    "log",
-    "ln",
-    "exp",
-    "sqrt",
-    "max",
-    "min",
-    "lim",
-    "mod",
-    "pi",
-    "theta",
-    "alpha",
-    "beta",
-    "gamma",
-    "cm",
-    "mm",
-    "km",
-    "kg",
-    "m",
-    "g",
-    "s",
-}
-_BREAK_WORDS = {
-    "so",
-    "thus",
-    "hence",
-    "therefore",
-    "then",
-    "and",
-    "which",
-    "where",
-    "since",
-    "because",
-    "gives",
-    "giving",
-    "we",
-    "if",
-    "or",
-    "but",
-    "while",
-    "when",
-    "get",
-    "that",
-    "is",
-    "are",
-    "was",
-    "be",
-    "means",
-    "implies",
-}
+_FUNCTIONS = FUNCTION_NAMES | frozenset("max min lim mod pi theta alpha beta gamma cm mm km kg m g s".split())
+"""Words read as maths: the core's function names, constants, Greek letters and units."""
+_BREAK_WORDS = CLAUSE_WORDS | frozenset("but while when that is are was be means implies".split())
+"""Words that end an equation's clause: the key-step matcher's (:data:`service.rewards.keysteps.CLAUSE_WORDS`), and
+the copula and contrasts it reads as ``=`` or leaves to its stance reader."""
 STOPWORDS = frozenset(
     """
 a an the this that these those it its it's of in on at to for from by with without as into onto over under about between
@@ -107,9 +57,8 @@ eight nine ten times plus minus divided multiplied per out like ask asks asked s
 meaning thing things way
 """.split()
 )
-_NAMED_HEADS = (
-    "theorem|law|rule|formula|principle|identity|property|inequality|postulate|lemma|criterion|axiom|equation"
-)
+_NAMED_HEADS = "|".join(sorted(METHOD_HEADS | {"inequality", "criterion", "axiom", "equation"}))
+"""The core's method nouns (:data:`service.rewards.gaming.METHOD_HEADS`) and those a reference names."""
 _NAMED = re.compile(rf"\b((?:[A-Za-z]+(?:['’]s)?\s+){{0,2}}(?:{_NAMED_HEADS})s?)\b(?!\s+of\b)", re.IGNORECASE)
 _NAMED_OF = re.compile(
     rf"\b((?:{_NAMED_HEADS}|sum|area|volume|perimeter|circumference) of (?:the )?[A-Za-z]+)\b", re.IGNORECASE

@@ -11,7 +11,7 @@
   (``conversations`` with ``from``/``value``, ``image``, and a ``question`` field without the prompt, which is
   preferred); key steps, which Mulberry has none of, are written as ``key_steps: {"Steps": [...]}`` beside them.
 
-References are read by :mod:`stepgrpo_reward.rows` (the reader the trainer, the adapters and the server
+References are read by :mod:`stepgrpo_references` (the reader the trainer, the adapters and the server
 share): the answer from the solution (``### The final answer is:``, ``Answer:C``, ``76.06.``), choices from
 the question's ``Choices:`` block, ``B: 45`` as option B. A row written back in its own layout is the row
 as read, unknown fields and key names kept, with only the key steps a tool changed replaced (inside a
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stepgrpo_reward.rows import (
+from stepgrpo_references import (
     answer_and_choices,
     choices_from,
     choices_in_question,

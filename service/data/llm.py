@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from stepgrpo_reward.rows import key_step_groups
+from stepgrpo_references import key_step_groups
 
 from .augment import dedupe
 

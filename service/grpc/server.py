@@ -175,6 +175,28 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
             if not self.streams_by_connection[connection]:
                 del self.streams_by_connection[connection]
 
+    async def _stream_reply(self, message, context) -> reward_pb2.StreamResult:
+        """One streamed group's result, or an error result naming what was wrong with it."""
+        try:
+            item = StreamRequest.model_validate(message_to_dict(message))
+            run = item.run if item.run is not None else metadata_run(context)
+            request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options, run=run)
+        except ValidationError as exc:
+            return _stream_error_message(message, validation_message(exc))
+        refused = refusal(self.scorer, request)
+        if refused is not None and not refused.overloaded:
+            return _stream_error_message(message, refused.message)
+        if refused is not None:  # its caller cannot be told to retry one group of a stream: it waits
+            await self.scorer.wait_for_room(request)
+        response = await self.scorer.score(request)
+        group = response["groups"][0]
+        if item.group.group_id is None:
+            group["group_id"] = ""
+        return dict_to_message(
+            {"profile": response["profile"], "version": response["version"], "group": group},
+            reward_pb2.StreamResult,
+        )
+
     async def _stream(self, request_iterator: AsyncIterator[bytes], context):
         results: asyncio.Queue = asyncio.Queue()
         pending: set[asyncio.Task] = set()
@@ -182,33 +204,12 @@ class RewardServicer(reward_pb2_grpc.RewardServiceServicer):
         budget = _ByteBudget(cap, self.scorer.metrics.grpc_stream_bytes)
         malformed: list[MalformedMessage] = []
 
-        async def reply(message) -> reward_pb2.StreamResult:
-            try:
-                item = StreamRequest.model_validate(message_to_dict(message))
-                run = item.run if item.run is not None else metadata_run(context)
-                request = ScoreRequest(profile=item.profile, groups=[item.group], options=item.options, run=run)
-            except ValidationError as exc:
-                return _stream_error_message(message, validation_message(exc))
-            refused = refusal(self.scorer, request)
-            if refused is not None and not refused.overloaded:
-                return _stream_error_message(message, refused.message)
-            if refused is not None:  # its caller cannot be told to retry one group of a stream: it waits
-                await self.scorer.wait_for_room(request)
-            response = await self.scorer.score(request)
-            group = response["groups"][0]
-            if item.group.group_id is None:
-                group["group_id"] = ""
-            return dict_to_message(
-                {"profile": response["profile"], "version": response["version"], "group": group},
-                reward_pb2.StreamResult,
-            )
-
         window = asyncio.Semaphore(STREAM_WINDOW)
 
         async def one(message, size: int) -> None:
             """One group's result; whatever goes wrong, an error result for that group only."""
             try:
-                result = await reply(message)
+                result = await self._stream_reply(message, context)
             except Exception as exc:
                 log.exception("scoring a streamed group failed")
                 result = _stream_error_message(message, f"internal error: {type(exc).__name__}")

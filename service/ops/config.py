@@ -161,9 +161,8 @@ def bearer_token(config: Config, environ: Mapping[str, str] | None = None) -> st
     return token or None
 
 
-def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
-    """Flags override ``REWARD_<NAME>`` environment variables, which override the defaults."""
-    environ = os.environ if environ is None else environ
+def config_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
+    """``python -m service``'s flags, defaulting to the ``REWARD_<NAME>`` environment variables."""
     parser = argparse.ArgumentParser(prog="python -m service", description="StepGRPO reward service (HTTP).")
     defaults = Config()
     for f in fields(Config):
@@ -182,8 +181,11 @@ def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None 
             default=default,
             help=f"{_HELP[f.name]} [env {env}, default {getattr(defaults, f.name)}]",
         )
-    args = parser.parse_args(argv)
-    config = Config(**vars(args))
+    return parser
+
+
+def config_problem(config: Config, environ: Mapping[str, str]) -> str | None:
+    """What is wrong with ``config`` (the first thing found), or None."""
     for name in (
         "workers",
         "task_size",
@@ -201,30 +203,41 @@ def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None 
         "grpc_streams_per_connection",
     ):
         if getattr(config, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+            return f"--{name.replace('_', '-')} must be at least 1"
     if config.max_pending_trajectories < config.max_trajectories:
-        parser.error(
+        return (
             "--max-pending-trajectories must be at least --max-trajectories "
             "(or the largest request could never be admitted)"
         )
     if config.worker_memory_mb < 0:
-        parser.error("--worker-memory-mb must be 0 (no limit) or positive")
+        return "--worker-memory-mb must be 0 (no limit) or positive"
     if config.grpc_port < 0:
-        parser.error("--grpc-port must be 0 (off) or a port number")
+        return "--grpc-port must be 0 (off) or a port number"
     if config.drain_seconds < 0 or config.grace_seconds < 0:
-        parser.error("--drain-seconds and --grace-seconds must not be negative")
+        return "--drain-seconds and --grace-seconds must not be negative"
     if config.deadline <= 0:
-        parser.error("--deadline must be positive")
+        return "--deadline must be positive"
     for name in ("header_timeout", "keep_alive_timeout", "body_timeout"):
         if not getattr(config, name) > 0:
-            parser.error(f"--{name.replace('_', '-')} must be positive")
+            return f"--{name.replace('_', '-')} must be positive"
     if bool(config.tls_cert) != bool(config.tls_key):
-        parser.error("--tls-cert and --tls-key go together")
+        return "--tls-cert and --tls-key go together"
     for name in ("tls_cert", "tls_key", "auth_token_file"):
         if getattr(config, name) and not os.path.isfile(getattr(config, name)):
-            parser.error(f"--{name.replace('_', '-')} {getattr(config, name)}: no such file")
+            return f"--{name.replace('_', '-')} {getattr(config, name)}: no such file"
     try:
         bearer_token(config, environ)
     except AuthConfigError as exc:
-        parser.error(str(exc))
+        return str(exc)
+    return None
+
+
+def parse_args(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Flags override ``REWARD_<NAME>`` environment variables, which override the defaults."""
+    environ = os.environ if environ is None else environ
+    parser = config_parser(environ)
+    config = Config(**vars(parser.parse_args(argv)))
+    problem = config_problem(config, environ)
+    if problem is not None:
+        parser.error(problem)
     return config

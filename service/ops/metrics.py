@@ -20,7 +20,11 @@ COMPONENTS = ("reward", "step_rar", "step_rvr", "key_step_ratio")
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        r = self.registry
+        self._add_serving_metrics(self.registry)
+        self._add_behaviour_metrics(self.registry)
+
+    def _add_serving_metrics(self, r: CollectorRegistry) -> None:
+        """Requests, trajectories, workers and streams: how the service is doing."""
         # by code too: fast refusals (401/413/429) would otherwise pull the answered requests' quantiles down
         self.requests, self.request_seconds = _count_and_latency(
             "reward_request",
@@ -68,6 +72,8 @@ class Metrics:
             r,
         )
 
+    def _add_behaviour_metrics(self, r: CollectorRegistry) -> None:
+        """What the policy's completions do, per profile, version and run (:meth:`behaviour_metrics`)."""
         behaviour = list(BEHAVIOUR_LABELS)
         self.policy_scores = Histogram(
             "reward_policy_score",

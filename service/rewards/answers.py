@@ -141,7 +141,7 @@ _PAREN_NUMBER = re.compile(r"(?<![\w)}\]])\(\s*(\d+(?:\.\d+)?)\s*\)")
 
 _LETTER_BRACKETED = re.compile(r"^[(\[]\s*([A-Za-z])\s*[)\]]")
 _LETTER_BARE = re.compile(r"^([A-Za-z])(?:[.:)]|$)")
-_LETTER_NAMED = re.compile(r"^(?:option|choice)\s*[(\[]?([A-Za-z])\b", re.IGNORECASE)
+_LETTER_NAMED = re.compile(r"^(?:option|choice)(?:\s+[(\[]?|\s*[(\[])([A-Za-z])\b", re.IGNORECASE)
 
 _OPTION_MARKS = re.compile(r"(?<![A-Za-z])[(\[]([A-Za-z])[)\]]|(?<![A-Za-z])([A-Z])[.:)](?=\s|$)")
 _YES_NO_STATED = {**YES_NO, "y": "yes", "n": "no"}

@@ -29,6 +29,7 @@ from .statement import (
     _JUSTIFICATION,
     _LABEL_SPAN,
     _NUMBER,
+    _SETTING,
     MAX_BLOCK_CHARS,
     YES_NO,
     _read_sentence,
@@ -403,6 +404,12 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     copula_end = max((m.end() for m in COPULA.finditer(sentence, previous_end, site.start)), default=previous_end)
     before = sentence[max(previous_end, copula_end) : site.start]
     before_words = _words(before)
+    scene = _SETTING.match(sentence)
+    if scene is not None and scene.end() <= site.start:
+        before = sentence[max(previous_end, copula_end, scene.end()) : site.start]
+    stated_words = _words(before)
+    """Words that may deny, bound or offer the value: not those of a phrase that sets the sentence's scene (``Since
+    5 is neither 3 nor 7, B.``), which are the working's."""
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, site.start)), default=0)
     clause_words = _words(sentence[clause_start : site.start])
     next_start = sites[index + 1].start if index + 1 < len(sites) else len(sentence)
@@ -434,13 +441,13 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     conclusion = _CONCLUSION.search(sentence, site.end)
     if conclusion is not None and re.search(r"[\d\x03\x05]", sentence[conclusion.end() :]):
         return Stance.JUSTIFICATION, ""
-    for word in before_words + _words(after_clause):
+    for word in stated_words + _words(after_clause):
         if (word in NEGATION or word.endswith("n't")) and not _allowed(word, allow):
             return Stance.NEGATED, word
     bound = _BOUND_WORDS.search(before)
     if bound and not _allowed(bound.group(0).strip(), allow):
         return Stance.BOUNDED, " ".join(bound.group(0).split())
-    for word in before_words + after_words:
+    for word in stated_words + after_words:
         if word in ALTERNATIVE and not (word in EITHER and copula_end == previous_end and index == 0):
             if not _allowed(word, allow):
                 return Stance.ALTERNATIVE, word
@@ -695,12 +702,12 @@ def _justifying_claims(
     (``B, which is option D``, ``7, which is 0.7 · 10``): graded like a second value either way, so restating the
     answer costs nothing. A word answer's ``which is`` describes it (``The car is green, which is unusual.``): only
     an endorsing word makes it offer a word. A clause that rejects a value (``since D is not right``) and working
-    (``3 + 4 = 7``) offer nothing. In a sentence after the answer (not ``full``) a clause may open the sentence
-    (``Since 8 is also right, …``, ``This is because 8 is also right.``) and offers a value only with a word that
-    adds it (``also``, ``too``, ``another``, ``a fallback``): there ``right`` alone may be the working's right
-    angle."""
+    (``3 + 4 = 7``) offer nothing. A clause may open the sentence (``Since 8 is also right, 7.``, ``This is
+    because 8 is also right.``) and then offers a value only with a word that adds it (``also``, ``too``,
+    ``another``, ``a fallback``), as any clause in a sentence after the answer (not ``full``): there ``right`` alone
+    may be the working's right angle."""
     claims = []
-    leading = _LEADING_JUSTIFICATION.match(sentence) if not full else None
+    leading = _LEADING_JUSTIFICATION.match(sentence)
     for opened in [*([leading] if leading is not None else []), *_JUSTIFYING_OPEN.finditer(sentence)]:
         if opened is not leading and not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
             continue
@@ -712,7 +719,7 @@ def _justifying_claims(
         if {w for w in _words(clause) if w in NEGATION or w.endswith("n't")}:
             continue
         stated = {value_key(site.value) for site in sites if site.end <= opened.start()}
-        endorsed = _endorsing(clause, adding=not full)
+        endorsed = _endorsing(clause, adding=not full or opened is leading)
         for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites):
             if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
                 continue

@@ -73,7 +73,10 @@ _GENERIC = frozenset(
 """Words that stand for whatever was just computed, not for one quantity: never a quantity of their own."""
 _LINKS = frozenset({"+", "-", "*", "/", "^", "of"})
 """Tokens that bind the terms on their sides into one quantity (``area of rectangle``, ``x - 3``)."""
-_FUNCTIONS = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp", "abs", "angle", "arc"})
+FUNCTION_NAMES = frozenset({"sqrt", "sin", "cos", "tan", "cot", "sec", "csc", "log", "ln", "exp"})
+"""Functions written as words (``sin a``, ``sqrt 2``): one list for the gaming shapes and the data tools' extractor
+(:mod:`service.data.extract`)."""
+_FUNCTIONS = FUNCTION_NAMES | {"abs", "angle", "arc"}
 """Tokens that bind the term after them (``sin a``, ``∠C``)."""
 _BINDS_NEXT = _LINKS | _FUNCTIONS
 NOUN_CHARS = 4
@@ -144,26 +147,10 @@ RELATION_WORDS = frozenset(
     }
 )
 """Words that make ``x is 2 ...`` a relation, not a value (``x is 2 less than y``)."""
-METHOD_WORDS = frozenset(
-    {
-        "theorem",
-        "theorems",
-        "law",
-        "laws",
-        "rule",
-        "formula",
-        "principle",
-        "property",
-        "properties",
-        "identity",
-        "lemma",
-        "postulate",
-        "similar",
-        "similarity",
-        "congruent",
-        "congruence",
-    }
-)
+METHOD_HEADS = frozenset("theorem law rule formula principle property identity lemma postulate".split())
+"""Nouns that make a phrase a method's name (``Heron's formula``, ``law of sines``): one list for the gaming shapes and
+the data tools' extractor (:mod:`service.data.extract`)."""
+METHOD_WORDS = METHOD_HEADS | frozenset("theorems laws properties similar similarity congruent congruence".split())
 MIN_ENUMERATED = 3
 MIN_UNUSED_NAMES = 3
 REPEAT_WINDOW = 8
@@ -593,22 +580,7 @@ def _methods_without_computation(
         return
     breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
     clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
-    content = [False] * (len(breaks) + 1)
-    symbols = [False] * (len(breaks) + 1)
-    """Per sentence, whether it holds a number or a symbol other than ``=``."""
-    calculations: list[int] = []
-    """Positions of an operator between operands (``5² + 12²``)."""
-    sentence = 0
-    for i, tok in enumerate(toks):
-        if tok[0].isalpha():
-            continue
-        if tok in SENTENCE_BREAKS:
-            sentence += 1
-        elif tok not in _PUNCTUATION:
-            content[sentence] = True
-            symbols[sentence] = symbols[sentence] or tok != "="
-            if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
-                calculations.append(i)
+    content, symbols, calculations = _sentence_symbols(toks, len(breaks) + 1)
     equations = sorted(
         {
             parts[0][1]
@@ -646,6 +618,26 @@ def _methods_without_computation(
             )
         if not used:
             _block(blocked, (a, b), ("unused",))
+
+
+def _sentence_symbols(toks: list[str], sentences: int) -> tuple[list[bool], list[bool], list[int]]:
+    """Per sentence, whether it holds a number or a symbol, and whether one other than ``=``; and the positions of
+    an operator between operands (``5² + 12²``)."""
+    content = [False] * sentences
+    symbols = [False] * sentences
+    calculations: list[int] = []
+    sentence = 0
+    for i, tok in enumerate(toks):
+        if tok[0].isalpha():
+            continue
+        if tok in SENTENCE_BREAKS:
+            sentence += 1
+        elif tok not in _PUNCTUATION:
+            content[sentence] = True
+            symbols[sentence] = symbols[sentence] or tok != "="
+            if tok in _OPERATORS and 0 < i < len(toks) - 1 and _operand(toks[i - 1]) and _operand(toks[i + 1]):
+                calculations.append(i)
+    return content, symbols, calculations
 
 
 def _sentence(breaks: list[int], k: int, size: int) -> tuple[int, int]:

@@ -14,41 +14,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-# The input reader, shared with the adapters and the data tools.
-from stepgrpo_reward.rows import KeyStepError, key_step_groups  # noqa: F401
-
 from .gaming import RELATION_WORDS, gaming_shapes
 from .number_words import NUMBER_WORD, number_word_value
 from .text import STEP_BREAK, is_number, joined
 from .text import tokens as plain_tokens
 
-_CLAUSE_BREAKS = frozenset(
-    {
-        ",",
-        ";",
-        ".",
-        ":",
-        "?",
-        "!",
-        STEP_BREAK,
-        "so",
-        "thus",
-        "hence",
-        "therefore",
-        "then",
-        "and",
-        "which",
-        "where",
-        "since",
-        "because",
-        "gives",
-        "giving",
-        "get",
-        "we",
-        "if",
-        "or",
-    }
-)
+CLAUSE_WORDS = frozenset("so thus hence therefore then and which where since because gives giving get we if or".split())
+"""Words that end the clause an equation stands in (``AB = 6 so BC = 8``, ``… we get AC = 10``): one list for the
+key-step matcher and the data tools' key-step extractor (:mod:`service.data.extract`)."""
+_CLAUSE_BREAKS = CLAUSE_WORDS | {",", ";", ".", ":", "?", "!", STEP_BREAK}
 _TERM_OPERATORS = frozenset("+-*/^!%")
 FUZZY_MIN_CHARS = 4
 """A word shorter than this is only matched exactly (and a phrase needs one this long to match fuzzily)."""

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from typing import Any
 
 ENABLED = True
 """Off, every parse is the ordinary one (tests compare the two)."""
@@ -67,11 +68,10 @@ def _install() -> bool:
     process, which never parses, does not load the parser); False (nothing changed) when the library is not
     laid out as expected, and every parse then stays the ordinary one."""
     try:
-        from antlr4.atn.ParserATNSimulator import ParserATNSimulator
-        from antlr4.error.ErrorStrategy import DefaultErrorStrategy
         from latex2sympy2_extended import latex2sympy2
-        from latex2sympy2_extended.antlr_parser import PSParser
         from sympy.core.parameters import global_parameters
+
+        remembering_parser = _remembering_parser()
     except ImportError:
         return False
     converter = getattr(latex2sympy2, "_Latex2Sympy", None)
@@ -80,6 +80,35 @@ def _install() -> bool:
     if getattr(converter.create_parser, "_remembers", False):
         return True
     plain_create, plain_number = converter.create_parser, converter.parse_number
+
+    def create_parser(self, latex_str):
+        parser = plain_create(self, latex_str)
+        if not _ACTIVE.get():
+            return parser
+        remembering = remembering_parser(parser.getTokenStream())
+        remembering._listeners = list(parser._listeners)
+        remembering._plain = _Fresh(lambda: plain_create(self, latex_str))
+        return remembering
+
+    def parse_number(self, text):
+        if not _ACTIVE.get():
+            return plain_number(self, text)
+        key = (text, global_parameters.evaluate)
+        value = _NUMBERS.get(key)
+        if value is None:
+            if len(_NUMBERS) >= MAX_NUMBERS:
+                _NUMBERS.clear()
+            value = _NUMBERS[key] = plain_number(self, text)
+        return value
+
+    create_parser._remembers = True  # type: ignore[attr-defined]
+    converter.create_parser, converter.parse_number = create_parser, parse_number
+    return True
+
+
+def _simulators() -> tuple[Any, Any]:
+    """ANTLR's prediction, recording each decision's alternative, and replaying recorded ones."""
+    from antlr4.atn.ParserATNSimulator import ParserATNSimulator
 
     class Recording(ParserATNSimulator):
         def __init__(self, parser):
@@ -102,6 +131,16 @@ def _install() -> bool:
                 raise _Diverged
             self.at = at + 2
             return self.taken[at + 1]
+
+    return Recording, Replaying
+
+
+def _remembering_parser() -> Any:
+    """The parser class :func:`_install` builds its parsers from (a class, built once the library is loaded)."""
+    from antlr4.error.ErrorStrategy import DefaultErrorStrategy
+    from latex2sympy2_extended.antlr_parser import PSParser
+
+    Recording, Replaying = _simulators()
 
     class Replayed(DefaultErrorStrategy):
         """``sync`` looks ahead for a syntax error; the same token types passed it when the decisions were
@@ -147,29 +186,7 @@ def _install() -> bool:
             _COUNTS["fell_back"] += 1
             return self._plain.math()
 
-    def create_parser(self, latex_str):
-        parser = plain_create(self, latex_str)
-        if not _ACTIVE.get():
-            return parser
-        remembering = RememberingParser(parser.getTokenStream())
-        remembering._listeners = list(parser._listeners)
-        remembering._plain = _Fresh(lambda: plain_create(self, latex_str))
-        return remembering
-
-    def parse_number(self, text):
-        if not _ACTIVE.get():
-            return plain_number(self, text)
-        key = (text, global_parameters.evaluate)
-        value = _NUMBERS.get(key)
-        if value is None:
-            if len(_NUMBERS) >= MAX_NUMBERS:
-                _NUMBERS.clear()
-            value = _NUMBERS[key] = plain_number(self, text)
-        return value
-
-    create_parser._remembers = True  # type: ignore[attr-defined]
-    converter.create_parser, converter.parse_number = create_parser, parse_number
-    return True
+    return RememberingParser
 
 
 class _Fresh:

@@ -265,35 +265,55 @@ def _flat(node: Node) -> list[Node | str]:
 
 def _expression(run: list[Node | str]) -> Fraction | float:
     """Terms joined by ``+`` and ``-``, each a product of signed factors (Python's reading)."""
-    run = _with_mixed_numbers(run)
-    position = 0
+    return _Arithmetic(_with_mixed_numbers(run)).expression()
 
-    def factor() -> Fraction | float:
-        nonlocal position
+
+class _Arithmetic:
+    """A run of nodes and operators read left to right: each rule reads from ``position`` on and advances it."""
+
+    def __init__(self, run: list[Node | str]):
+        self.run = run
+        self.position = 0
+
+    def expression(self) -> Fraction | float:
+        value = self.term()
+        while self.position < len(self.run):
+            operator = self.run[self.position]
+            if operator not in ("+", "-"):
+                raise _NotArithmetic(f"the operator {operator}")
+            self.position += 1
+            right = self.term()
+            value = value + right if operator == "+" else value - right
+        return value
+
+    def factor(self) -> Fraction | float:
         signs: list[str] = []
-        while position < len(run) and run[position] in ("+", "-"):
-            signs.append(cast(str, run[position]))
-            position += 1
-        if position >= len(run) or isinstance(run[position], str):
+        while self.position < len(self.run) and self.run[self.position] in ("+", "-"):
+            signs.append(cast(str, self.run[self.position]))
+            self.position += 1
+        if self.position >= len(self.run) or isinstance(self.run[self.position], str):
             raise _NotArithmetic("an operator without an operand")
-        node = cast(Node, run[position])
-        position += 1
+        node = cast(Node, self.run[self.position])
+        self.position += 1
         if isinstance(node, Signed) and node.operand == _SQRT_WORD:
             signs += node.signs
             node = node.operand
         if node == _SQRT_WORD:
-            value = _called_root()
+            value = self._called_root()
         else:
             value = _value(node)
         return _signed(tuple(signs), value)
 
-    def _called_root() -> Fraction | float:
+    def _called_root(self) -> Fraction | float:
         """``sqrt(2)``, ``sqrt{2}^2``, ``√2``: the plain root applied to the bracket or number that follows it."""
-        nonlocal position
-        if position + 1 >= len(run) or run[position] != "" or isinstance(run[position + 1], str):
+        if (
+            self.position + 1 >= len(self.run)
+            or self.run[self.position] != ""
+            or isinstance(self.run[self.position + 1], str)
+        ):
             raise _NotArithmetic("sqrt without a bracket")
-        node = cast(Node, run[position + 1])
-        position += 2
+        node = cast(Node, self.run[self.position + 1])
+        self.position += 2
         exponents: list[Node] = []
         while isinstance(node, Power):
             exponents.append(node.exponent)
@@ -305,34 +325,31 @@ def _expression(run: list[Node | str]) -> Fraction | float:
             rebuilt = Power(rebuilt, exponent)
         return _value(rebuilt)
 
-    def term() -> Fraction | float:
-        nonlocal position
-        value = factor()
-        while position < len(run) and isinstance(run[position], str) and run[position] not in ("+", "-"):
-            operator = cast(str, run[position])
-            if operator == "" and _last(cast(Node, run[position - 1])) == "num" and _first_of(position + 1) == "num":
+    def term(self) -> Fraction | float:
+        value = self.factor()
+        while (
+            self.position < len(self.run)
+            and isinstance(self.run[self.position], str)
+            and self.run[self.position] not in ("+", "-")
+        ):
+            operator = cast(str, self.run[self.position])
+            if (
+                operator == ""
+                and _last(cast(Node, self.run[self.position - 1])) == "num"
+                and self._first_of(self.position + 1) == "num"
+            ):
                 raise _NotArithmetic("two numbers side by side")
             if operator != "" and operator not in MULTIPLY:
                 raise _NotArithmetic(f"the operator {operator}")
-            position += 1
-            right = factor()
+            self.position += 1
+            right = self.factor()
             value = value / right if operator in DIVIDE else value * right
         return value
 
-    def _first_of(index: int) -> str | None:
-        if index >= len(run) or isinstance(run[index], str):
+    def _first_of(self, index: int) -> str | None:
+        if index >= len(self.run) or isinstance(self.run[index], str):
             return None
-        return _first(cast(Node, run[index]))
-
-    value = term()
-    while position < len(run):
-        operator = run[position]
-        if operator not in ("+", "-"):
-            raise _NotArithmetic(f"the operator {operator}")
-        position += 1
-        right = term()
-        value = value + right if operator == "+" else value - right
-    return value
+        return _first(cast(Node, self.run[index]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,21 @@
-"""Profiles are data: each names the rule it uses for every part of the reward."""
+"""Profiles are data: each names the rule it uses for every part of the reward.
+
+The scorer has two whole rule sets, not one rule per part to mix: the structured rules (sections, the extracted
+answer judged softly, key steps matched softly, the stuffing guard) and the R1-VL reference code's (header
+checks, the whole text against the answer, substring key steps, neither guard nor fuzzy matching). A profile
+names one of them part by part, as /v1/info publishes it; any other combination is refused when the profile
+is made, naming the fields, instead of failing on the first completion scored.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+STRUCTURED_RULES = ("structured", "extracted_soft", "soft")
+REFERENCE_RULES = ("reference_headers", "reference_whole_text", "reference_substring")
+"""(validity_rule, answer_rule, key_step_rule) of each rule set the scorer has."""
 
 
 class Profile(BaseModel):
@@ -20,6 +31,23 @@ class Profile(BaseModel):
     fuzzy_threshold: float | None = Field(
         None, description="Per-word rapidfuzz ratio for fuzzy phrases; None turns fuzzy matching off."
     )
+
+    @model_validator(mode="after")
+    def _one_rule_set(self) -> Self:
+        rules = (self.validity_rule, self.answer_rule, self.key_step_rule)
+        if rules not in (STRUCTURED_RULES, REFERENCE_RULES):
+            raise ValueError(
+                f"validity_rule, answer_rule, key_step_rule {rules} mix two rule sets: the scorer has "
+                f"{STRUCTURED_RULES} and {REFERENCE_RULES}"
+            )
+        if self.reference_rules and (self.stuffing_guard or self.fuzzy_threshold is not None):
+            raise ValueError("stuffing_guard, fuzzy_threshold: the reference rules have no guard and no fuzzy matching")
+        return self
+
+    @property
+    def reference_rules(self) -> bool:
+        """Whether the R1-VL reference code's rules score (else the structured ones)."""
+        return self.validity_rule == REFERENCE_RULES[0]
 
 
 STEPGRPO = Profile(

@@ -10,19 +10,13 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from stepgrpo_references import KeyStepError, key_step_groups
+
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
 from .assertion import STANCES
 from .claims import THINK_END
 from .growth import unbounded_growth
-from .keysteps import (
-    KeyStepError,
-    StepStream,
-    credit_all,
-    credit_matches,
-    find_matches,
-    key_step_groups,
-    prepare_alternative,
-)
+from .keysteps import StepStream, credit_all, credit_matches, find_matches, prepare_alternative
 from .profiles import Profile
 from .reference_rules import (
     reference_answer,
@@ -123,9 +117,8 @@ class PreparedGroup:
         self.profile = profile
         self.alpha = settings.alpha
         self.stuffing_guard = profile.stuffing_guard if settings.stuffing_guard is None else settings.stuffing_guard
-        if profile.key_step_rule == "soft":
+        if not profile.reference_rules:
             self.alternatives = [[a for a in map(prepare_alternative, g) if a is not None] for g in self.groups]
-        if profile.answer_rule == "extracted_soft":
             self.judge = AnswerJudge(reference.answer, reference.choices)
         self._scored: dict[bytes, Scored] = {}
         self._verdicts: dict[bytes, Verdict] = {}
@@ -142,9 +135,9 @@ class PreparedGroup:
         return hit.copy()
 
     def _score(self, completion: str, explain: bool) -> Scored:
-        if self.profile.validity_rule == "structured":
-            return self._score_soft(completion, explain)
-        return self._score_reference(completion, explain)
+        if self.profile.reference_rules:
+            return self._score_reference(completion, explain)
+        return self._score_soft(completion, explain)
 
     def _judged(self, block: str) -> Verdict:
         """The judge's verdict on one final-answer text, judged once per group (it depends only on the text

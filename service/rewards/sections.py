@@ -128,6 +128,13 @@ _LATEX_BLANK = re.compile(
     r"displaystyle|textstyle|left|right|[lc]?dots|ldots|cdots|vdots|ddots|\\)(?![A-Za-z])"
 )
 """LaTeX that only spaces, sizes or elides: ``\\quad``, ``\\,``, ``\\hspace{1cm}``, ``\\phantom{x}``, ``\\dots``."""
+_LATEX_FORMATTING = re.compile(
+    r"\\(?:begin|end)\s*\{[A-Za-z*]{0,20}\}|\\(?:text(?:bf|it|tt|sf|rm|up|normal)?|math(?:rm|bf|it|sf|tt|cal|bb|frak)|"
+    r"emph|mbox|fbox|boxed|underline|overline|bm|boldsymbol|operatorname|hline|noindent|par|hfill|vfill|centering|"
+    r"(?:small|med|big)skip|strut|mathstrut|relax|null|item|nonumber|notag)(?![A-Za-z])"
+)
+"""LaTeX that only wraps, styles or lays out what it holds (``\\text{}``, ``\\textbf{ }``, ``\\begin{center}``): its
+name is no content, what it holds may be (``\\text{7}``)."""
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters (and the blank braille pattern) that draw nothing: Hangul fillers."""
 _CONTENT_CATEGORIES = ("L", "N")
@@ -150,7 +157,7 @@ def has_content(text: str) -> bool:
     if "<" in text or "&" in text:
         text = _HTML_TAG.sub(" ", text)
     if "\\" in text:
-        text = _LATEX_BLANK.sub(" ", text)
+        text = _LATEX_FORMATTING.sub(" ", _LATEX_BLANK.sub(" ", text))
     if _ASCII_CONTENT.search(text):
         return True
     return not text.isascii() and any(_is_content(ch) for ch in text if not ch.isascii())

@@ -27,7 +27,9 @@ from .vocabulary import (
     CONJUNCTIONS,
     COPULA,
     EITHER,
+    ENDORSING,
     JUSTIFYING,
+    LIKELY,
     LIST_ALTERNATIVES,
     NEGATION,
     OPERATION,
@@ -124,7 +126,8 @@ _BOTH_ANSWERS = re.compile(r"(?:yes|no|true|false)\W*+(?:\b(?:or|and)\b\W*+)?(?:
 non-word characters on each side of the conjunction: two that could share it took seconds on ``yes!!!…``)."""
 YES_NO = {"yes": "yes", "true": "yes", "correct": "yes", "no": "no", "false": "no", "incorrect": "no"}
 """Words that answer a yes/no question, as the answer they give (a sentence is read for the first four)."""
-_OPTION_NAMED = re.compile(r"\b(?:option|choice)\s*\(?([A-Z])\b\)?", re.IGNORECASE)
+_OPTION_NAMED = re.compile(r"\b(?:option|choice)(?:\s+\(?|\s*\()([A-Z])\b\)?", re.IGNORECASE)
+"""``option D``, ``choice (b)``; not the plural ``options`` read as option S."""
 _OPTION_LETTER = re.compile(r"(?<![\w\\'’])\(?([A-Z])\)?(?=[\s.,;:)*]|$)")
 _LABEL_SPAN = re.compile(
     r"^\s*(?:[A-Za-z](?:_\{?\w+\}?)?|[A-Z]{2,8}|m?\\angle\s*[A-Z]{1,3}|\\overline\{[A-Z]{2}\})\s*$"
@@ -353,7 +356,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
         return _read_yes_no(_without_rejection(text))
-    text = _without_justification(text, expect)
+    text = _without_justification(_without_setting(text, expect), expect)
     hedge = _HEDGE_WORDS.search(text) or _EITHER_WORDS.search(_predicate(text))
     if hedge:
         return Statement(None, Rule.HEDGE, f"uncertain ({hedge.group(0).lower()})")
@@ -407,6 +410,33 @@ def _without_justification(text: str, expect: str = "value") -> str:
         if expect == "letter" and (_OPTION_NAMED.search(before) or _OPTION_LETTER.search(_predicate(before))):
             return before
     return text
+
+
+_SETTING = re.compile(
+    r"^\s*(?:after|before|among|amongst|of|since|because|given|from|out\s+of|with|in|for|by|using|considering)\b"
+    r"[^,;:]{0,200}?,\s*(?=\S)",
+    re.IGNORECASE,
+)
+"""A phrase that opens a sentence and sets its scene (``After removing 3 of the 10 apples,``, ``Among the 12
+students,``, ``Since 5 is neither 3 nor 7,``): its numbers and words are the working's, not what the sentence
+states. Conditions (``if``, ``when``) are not settings: they make the answer conditional."""
+
+
+def _without_setting(text: str, expect: str) -> str:
+    """The sentence after an opening phrase that sets its scene, when what follows states a value of the answer's
+    kind (``…, 7 remain``, ``…, B``); else the sentence as it is. A phrase that endorses or doubts a value
+    (``Since 8 is also right, 7.``) is no setting: the sentence is read whole."""
+    setting = _SETTING.match(text)
+    if setting is None or ENDORSING.search(setting.group(0)) or _HEDGE_WORDS.search(setting.group(0)):
+        return text
+    if LIKELY & {w.lower() for w in re.findall(r"[A-Za-z]+", setting.group(0))}:
+        return text
+    rest = text[setting.end() :]
+    if expect == "letter":
+        found = _OPTION_NAMED.search(rest) or _OPTION_LETTER.search(rest)
+    else:
+        found = re.search(r"[\d\x01]", rest) or NUMBER_WORD.search(rest)
+    return rest if found else text
 
 
 def _without_rejection(text: str) -> str:

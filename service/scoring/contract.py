@@ -256,6 +256,8 @@ class ProfileInfo(Profile):
     version: str
 
 
+# The request limits /v1/info publishes, each named as its setting (service.ops.config.Config): Scorer.info
+# reads them by these names. (No docstring: it would become the schema's description.)
 class Limits(BaseModel):
     max_groups: int
     max_completions_per_group: int

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
+from stepgrpo_references import label_fields, reference_fields
 from stepgrpo_reward.rates import batch_rates
-from stepgrpo_reward.rows import label_fields, reference_fields
 
 from ..rewards import PROFILES
 from .contract import FieldError, Group, OpenRLHFRequest, Options, ProfileName, Reference, ScoreRequest
@@ -79,7 +79,7 @@ def rewards(response: dict) -> dict:
 
 
 def _label_reference(label: Any) -> Reference:
-    """An OpenRLHF label read as the adapters and the data tools read it (:mod:`stepgrpo_reward.rows`):
+    """An OpenRLHF label read as the adapters and the data tools read it (:mod:`stepgrpo_references`):
     ``ValueError`` for one that cannot be read (a list such as ``["5"]``, a bool), never read as text."""
     return Reference.model_validate(reference_fields(**label_fields(label)))
 

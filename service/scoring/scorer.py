@@ -8,16 +8,17 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
+from stepgrpo_references import answer_and_choices, reference_answer
 from stepgrpo_reward.checked import CHECKED_AGAINST
-from stepgrpo_reward.rows import answer_and_choices, reference_answer
 
 from ..ops.behaviour import Behaviour
 from ..ops.config import Config
 from ..ops.metrics import Metrics, observe_each
 from ..pool.supervisor import Item, WorkerPool
+from ..pool.worker import Timed
 from ..rewards import (
     DEFAULT_PROFILE,
     PROFILES,
@@ -39,7 +40,7 @@ from ..rewards.results import (
     own_error_outcome,
     wire_result,
 )
-from .contract import InfoResponse, Options, Reference, ScoreRequest
+from .contract import InfoResponse, Limits, Options, Reference, ScoreRequest
 from .drain_rate import DrainRate
 from .version import CORE_VERSION, reward_version
 
@@ -133,7 +134,7 @@ def _reference_fields(ref: Reference) -> tuple:
 
 def _scored_fields(ref: Reference, profile: str) -> tuple:
     """The reference as the core scores it. ``stepgrpo`` reads it as the data tools do
-    (:mod:`stepgrpo_reward.rows`): a blank answer is the solution's, ``B: 45`` is option B whose text is
+    (:mod:`stepgrpo_references`): a blank answer is the solution's, ``B: 45`` is option B whose text is
     45. ``r1vl-reference`` keeps it as sent, as R1-VL's code compares it."""
     if profile == R1VL_REFERENCE.name:
         return _reference_fields(ref)
@@ -234,21 +235,13 @@ class Scorer:
         for name, profile in PROFILES.items():
             _, versioned = scoring_options(probe.model_copy(update={"profile": name}))
             profiles[name] = {**profile.model_dump(), "version": reward_version(profile, versioned)}
-        limits = (
-            "max_groups",
-            "max_completions_per_group",
-            "max_trajectories",
-            "max_completion_bytes",
-            "max_reference_bytes",
-            "max_request_bytes",
-        )
         return InfoResponse(
             service="stepgrpo-reward-service",
             core_version=CORE_VERSION,
             default_profile=DEFAULT_PROFILE,
             profiles=profiles,
             default_options=Options(),
-            limits={k: getattr(self.config, k) for k in limits},
+            limits=Limits(**{name: getattr(self.config, name) for name in Limits.model_fields}),
             deadline_seconds=self.config.deadline,
             workers=self.config.workers,
             checked_against=CHECKED_AGAINST,
@@ -315,31 +308,17 @@ class Scorer:
     def _response(
         self,
         request: ScoreRequest,
-        outcomes,
+        outcomes: Iterator[Timed],
         group_errors: dict[int, str],
         invalid: dict[tuple[int, int], str],
         versioned: dict,
         started: float,
     ) -> ScoreResponse:
+        per_group, seconds_each = _outcomes_by_group(request, outcomes, group_errors, invalid)
         counts = {"ok": 0, "timeout": 0, "error": 0}
-        per_group: list[list[Outcome]] = []
-        seconds_each: list[float] = []
-        for index, group in enumerate(request.groups):
-            results: list[Outcome]
-            if index in group_errors:
-                results = [error_outcome(group_errors[index]) for _ in group.completions]
-            else:
-                results = []
-                for c in range(len(group.completions)):
-                    if (index, c) in invalid:
-                        results.append(own_error_outcome(invalid[index, c]))
-                        continue
-                    result, seconds = next(outcomes)
-                    seconds_each.append(seconds)
-                    results.append(result)
+        for results in per_group:
             for result in results:
                 counts[result["status"]] += 1
-            per_group.append(results)
         observe_each(self.metrics.trajectory_seconds, seconds_each)
         for status, n in counts.items():
             if n:
@@ -380,3 +359,27 @@ class Scorer:
                 "rates": rates,
             },
         }
+
+
+def _outcomes_by_group(
+    request: ScoreRequest, outcomes: Iterator[Timed], group_errors: dict[int, str], invalid: dict[tuple[int, int], str]
+) -> tuple[list[list[Outcome]], list[float]]:
+    """Each group's outcomes in completion order (the workers' ``outcomes``, in order, and the errors found
+    before scoring), and the scoring seconds of each trajectory the workers scored."""
+    per_group: list[list[Outcome]] = []
+    seconds_each: list[float] = []
+    for index, group in enumerate(request.groups):
+        results: list[Outcome]
+        if index in group_errors:
+            results = [error_outcome(group_errors[index]) for _ in group.completions]
+        else:
+            results = []
+            for c in range(len(group.completions)):
+                if (index, c) in invalid:
+                    results.append(own_error_outcome(invalid[index, c]))
+                    continue
+                result, seconds = next(outcomes)
+                seconds_each.append(seconds)
+                results.append(result)
+        per_group.append(results)
+    return per_group, seconds_each

@@ -8,17 +8,23 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from ..rewards import profiles
 from ..rewards.profiles import Profile
 
 CORE_VERSION = "1.1.0"
 _LIBRARIES = ("math-verify", "sympy", "rapidfuzz", "latex2sympy2_extended")
 
 
+def core_sources() -> list[Path]:
+    """The reward core's modules, found from the core package itself (wherever this module lives)."""
+    return sorted(Path(profiles.__file__).parent.glob("*.py"))
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of the reward core's source and of the libraries that judge answers."""
     h = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "rewards").glob("*.py")):
+    for path in core_sources():
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     for lib in _LIBRARIES:
         try:

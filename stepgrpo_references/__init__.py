@@ -1,8 +1,9 @@
-"""Reading references as the published data sets write them: one reader for the data tools, the
-trainer's loader, the trainer adapters and the server.
+"""Reading references as the published data sets write them: one reader for the reward core, the server,
+the data tools, the trainer's loader and the trainer adapters.
 
-Standard library only, and no import of the server: the TRL/verl adapters import it inside a
-trainer's reward workers, and the server's pure reward core imports it too.
+Its own package, below all of them, importing only the standard library: the core and the server read
+references with it without importing the adapters' package, and the TRL/verl adapters import it inside a
+trainer's reward workers without pulling in anything of the server (docs/architecture.md).
 
 - choices: an object of letter -> text, a list (lettered A, B, ...), the JSON string of either, or a
   ``Choices:`` block in the question (``A: 57``, ``(A) 57``, ``A. 57``), as Mulberry's questions carry;
