@@ -12,7 +12,6 @@ children first, left to right, meets things in the order they were written.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -24,6 +23,8 @@ MAX_DEPTH = 128
 
 _TOKEN = re.compile(r"\d+(?:\.\d*)?|\.\d+|\\[A-Za-z]+|\\.|[A-Za-z]+|\S")
 _DROP = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|displaystyle|limits|nolimits|[,;:! ])(?![A-Za-z])|\$")
+DROPPED = _DROP
+"""What the tokenizer drops: sizing and spacing commands and ``$``."""
 OPEN = {"(": ")", "{": "}", "[": "]", "\\{": "\\}", "\\lbrace": "\\rbrace", "\\langle": "\\rangle"}
 CLOSE = frozenset(OPEN.values())
 ADDITIVE = frozenset(
@@ -295,18 +296,49 @@ class Token(NamedTuple):
 _UNICODE_OPERATORS = re.compile("[" + "".join(chr(code) for code in UNICODE_SPELLINGS) + "]")
 
 
-def lex(text: str, unicode: bool = False) -> list[Token]:
-    """The tokens of :func:`tokenize` (the same strings, in the same order) with their offsets in ``text``."""
+def lex(text: str, unicode: bool = False, offset: int = 0) -> list[Token]:
+    """The tokens of :func:`tokenize` (the same strings, in the same order) with their offsets in ``text`` (plus
+    ``offset``, for a piece cut from a longer text)."""
     stages: list[list[tuple[int, int, int, int]]] = []
     text = _tracked(_STARRED, "^", text.replace("−", "-"), stages)
     if unicode:
         text = _tracked(_UNICODE_OPERATORS, lambda m: UNICODE_SPELLINGS[ord(m.group())], text, stages)
     text = _tracked(_DROP, " ", text, stages)
-    tokens = [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not any(stages):
+        return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)]
+    spans = [m.span() for m in _TOKEN.finditer(text)]
     for edits in reversed(stages):
         if edits:
-            tokens = [Token(t.text, _origin(edits, t.start, False), _origin(edits, t.end, True)) for t in tokens]
-    return tokens
+            spans = _origins(edits, spans)
+    return [Token(t, a + offset, b + offset) for t, (a, b) in zip(_TOKEN.findall(text), spans, strict=True)]
+
+
+def _origins(edits: list[tuple[int, int, int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where each span of a stage's output stood in its input, in one pass (spans and edits are in order): a
+    token's start (end) inside a replacement stands at the replaced text's start (end)."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    shift = 0
+    n = len(edits)
+    for start, end in spans:
+        while k < n and edits[k][1] <= start:
+            shift = edits[k][3] - edits[k][1]
+            k += 1
+        if k < n and edits[k][0] <= start:
+            begin = edits[k][2]
+        else:
+            begin = start + shift
+        last = end - 1
+        j, tail = k, shift
+        while j < n and edits[j][1] <= last:
+            tail = edits[j][3] - edits[j][1]
+            j += 1
+        if j < n and edits[j][0] <= last:
+            finish = edits[j][3]
+        else:
+            finish = end + tail
+        out.append((begin, finish))
+    return out
 
 
 _STARRED = re.compile(r"\*\*")
@@ -328,23 +360,6 @@ def _tracked(pattern: re.Pattern[str], repl, text: str, stages: list[list[tuple[
     return "".join(pieces) + text[last:] if edits else text
 
 
-def _origin(edits: list[tuple[int, int, int, int]], position: int, end: bool) -> int:
-    """Where ``position`` of a stage's output stood in its input: a token's start (or, with ``end``, its end)
-    inside a replacement stands at the replaced text's start (end)."""
-    probe = position - 1 if end else position
-    k = bisect.bisect_right(edits, probe, key=_out_start) - 1
-    if k < 0:
-        return position
-    out_start, out_end, in_start, in_end = edits[k]
-    if probe < out_end:
-        return in_end if end else in_start
-    return position - out_end + in_end
-
-
-def _out_start(edit: tuple[int, int, int, int]) -> int:
-    return edit[0]
-
-
 def parse(text: str, unicode: bool = False) -> Sequence:
     """The tree of ``text`` (LaTeX or plain; ``unicode`` as for :func:`tokenize`); never raises."""
     return _parsed(_Parser(tokenize(text, unicode)))
@@ -356,6 +371,21 @@ def parse_tokens(tokens: list[Token]) -> tuple[Sequence, list[Token], dict[int, 
     what a reader needs to map the tree back onto the source."""
     parser = _Parser([t.text for t in tokens], list(tokens))
     return _parsed(parser), parser.spans or [], parser.ranges
+
+
+def parse_operand(
+    tokens: list[Token], argument: bool = False, nesting: int = MAX_NESTING
+) -> tuple[Node, list[Token], dict[int, tuple[int, int]], int]:
+    """The one operand :func:`lex`'s ``tokens`` start with (an atom: ``\\frac{1}{2}``, ``\\sqrt[3]{x}``; or, with
+    ``argument``, what ``^`` takes: ``{\\circ}``, ``10``), as :func:`parse_tokens` gives it, and the index of the
+    first token after it: how a reader of LaTeX inside prose reads each piece of maths where it stands. ``nesting``
+    lowers the caps (nested operands: twice as many), for a reader that takes what lies deeper as a piece of its own."""
+    parser = _Parser([t.text for t in tokens], list(tokens), nesting)
+    try:
+        node = parser.argument() if argument else parser.atom()
+    except RecursionError:  # as in parse: not reached within the caps from a shallow caller
+        node = TooDeep()
+    return node, parser.spans or [], parser.ranges, min(parser.i, parser.n)
 
 
 def _parsed(parser: _Parser) -> Sequence:
@@ -372,8 +402,10 @@ def is_atom_start(token: str | None) -> bool:
 class _Parser:
     """Recursive descent; every step consumes a token or returns, so it stays linear."""
 
-    def __init__(self, tokens: list[str], spans: list[Token] | None = None):
+    def __init__(self, tokens: list[str], spans: list[Token] | None = None, nesting: int = MAX_NESTING):
         self.tokens = tokens
+        self.max_nesting = nesting
+        self.max_depth = MAX_DEPTH if nesting == MAX_NESTING else 2 * nesting
         self.spans = spans
         """The tokens with their offsets, when the caller wants token ranges (:func:`parse_tokens`)."""
         self.ranges: dict[int, tuple[int, int]] = {}
@@ -408,7 +440,7 @@ class _Parser:
     def expression(self, stop: frozenset[str] = frozenset()) -> Node:
         """Terms joined by ``+``, ``-``, commas or relations."""
         self.nesting += 1
-        if self.nesting > MAX_NESTING:
+        if self.nesting > self.max_nesting:
             return self.too_deep()
         first = self.term()
         rest: list[tuple[str, Node]] = []
@@ -506,7 +538,7 @@ class _Parser:
         self.depth += 1
         start = self.i
         try:
-            node = self.too_deep() if self.depth > MAX_DEPTH else self._atom()
+            node = self.too_deep() if self.depth > self.max_depth else self._atom()
             if self.spans is not None:
                 self.ranges[id(node)] = (start, self.i)
             return node
@@ -623,6 +655,11 @@ class _Parser:
         while (token := self.take()) is not None and token != "}":
             pass
         return "".join(self.tokens[start + 1 : self.i - 1])
+
+
+def children(node: Node) -> list[Node]:
+    """The nodes ``node`` is written with, in source order."""
+    return [part for part in _parts(node) if isinstance(part, Node)]
 
 
 def render(node: Node) -> str:

@@ -13,6 +13,7 @@ import unicodedata
 from fractions import Fraction
 from functools import cache, lru_cache
 
+from .latex_plain import PLAIN_SYMBOLS, plain_latex
 from .number_words import TENS, UNITS
 
 STEP_BREAK = "\x00"
@@ -23,14 +24,8 @@ _VULGAR = re.compile(r"(\d?)([½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑�
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _LIST_MARKERS = re.compile(r"^[ \t]*+(?:\(?\d{1,2}[.)]|[-*•])[ \t]+|(?<=\s)\(\d{1,2}\)(?=\s)", re.MULTILINE)
 
-_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_FRAC_SHORT = re.compile(r"\\[dt]?frac\s*(\d)\s*(\d)")
-_SQRT = re.compile(r"\\sqrt\s*(?:\[[^\]]*\])?")
-_WRAPPERS = re.compile(r"\\(?:text|mathrm|mathbf|textbf|mathit|textit|operatorname|mbox|boldsymbol)\s*\{([^{}]*)\}")
-_DEGREES = re.compile(r"\^\s*+(?:\{\s*+)?\\circ(?:\s*+\})?|\\degree|°")
 _SCIENTIFIC = re.compile(r"(\d)\s*+\*\s*+10\s*+\^\s*+(?:\{\s*+)?([-+]?\d+)(?:\s*+\})?")
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])")
-_COMMANDS = re.compile(r"\\([a-zA-Z]+)")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters but tab and line breaks: never text, and the readers use some as placeholders (NUL between
 steps, SOH/STX around masked maths in :mod:`.statement`), so a completion's own are blanked."""
@@ -69,21 +64,7 @@ def _unicode_tables() -> tuple[dict[int, str | None], re.Pattern[str], re.Patter
 NOT_A_NUMBER = "\ufffd"
 """What a marked number reads as: a symbol that equals nothing."""
 
-_SYMBOLS = [
-    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])|\\[,;:! ]|\\q?quad(?![A-Za-z])|\$|\\[()\[\]]"), " "),
-    (re.compile(r"\\(?:cdot|times|ast)(?![A-Za-z])|[×·∙⋅]"), " * "),
-    (re.compile(r"\\div(?![A-Za-z])|÷"), " / "),
-    (re.compile(r"\\(?:approx|simeq|cong|equiv)(?![A-Za-z])|[≈≅≡]"), " = "),
-    (re.compile(r"\\(?:leq?|leqslant)(?![A-Za-z])|≤"), " <= "),
-    (re.compile(r"\\(?:geq?|geqslant)(?![A-Za-z])|≥"), " >= "),
-    (re.compile(r"\\(?:neq?)(?![A-Za-z])|≠"), " != "),
-    (re.compile(r"[−–—]"), "-"),
-    (re.compile(r"\\%"), "%"),
-    (re.compile(r"√"), " sqrt "),
-    (re.compile(r"π"), " pi "),
-    (re.compile(r"∠"), " angle "),
-    (re.compile(r"△"), " triangle "),
-]
+_UNICODE_SYMBOLS = re.compile("[" + "".join(re.escape(symbol) for symbol in PLAIN_SYMBOLS if len(symbol) == 1) + "]")
 
 _BOLD = re.compile(r"\*\*(?!\s*\d)|(?<!\d)\*\*")
 """Markdown bold (``**AB = 6**``), not a power between numbers (``5**2``)."""
@@ -127,8 +108,6 @@ _QUOTED = re.compile(
 stay tokens: a possessive (``Heron's``, ``Pythagoras' theorem``) has a letter before its apostrophe and is no quote,
 and quotes hug what they hold, so a piece of a text cut between them (:mod:`.spans`) pairs nothing of its own."""
 _NO_QUOTES = frozenset("'‘’“")
-_FRAC_NESTING = 4
-"""Levels of nested ``\\frac`` rewritten as ``(a)/(b)`` (deeper ones are left as written)."""
 
 
 def superscripts_to_carets(text: str) -> str:
@@ -157,23 +136,17 @@ def unicode_normalised(text: str) -> str:
 
 
 def latex_to_plain(text: str) -> str:
-    """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased)."""
+    """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased): LaTeX as :mod:`.latex_plain` reads
+    it from the one LaTeX front end's tree, unicode symbols as their plain spellings."""
     text = _SEGMENT_BARS.sub(r" \1 ", text) if "|" in text else text
     if text.isascii() and "\\" not in text:
         return _plain_numbers(_CONTROLS.sub(" ", text).replace("$", " ")).lower()
     text = unicode_normalised(text)
-    text = _WRAPPERS.sub(r" \1 ", text)
-    for _ in range(_FRAC_NESTING):
-        replaced = _FRAC.sub(r" (\1)/(\2) ", text)
-        if replaced == text:
-            break
-        text = replaced
-    text = _FRAC_SHORT.sub(r" \1/\2 ", text)
-    text = _SQRT.sub(" sqrt ", text)
-    text = _DEGREES.sub(" degrees ", text)
-    for pattern, repl in _SYMBOLS:
-        text = pattern.sub(repl, text)
-    return _plain_numbers(_COMMANDS.sub(r" \1 ", text)).lower()
+    if "\\" in text:
+        text = plain_latex(text)
+    else:
+        text = _UNICODE_SYMBOLS.sub(lambda m: PLAIN_SYMBOLS[m.group()], text.replace("$", " "))
+    return _plain_numbers(text).lower()
 
 
 def _plain_numbers(text: str) -> str:
@@ -210,7 +183,10 @@ def tokens(text: str) -> list[str]:
         text = _BOLD.sub(" ", text)
     if not _NO_QUOTES.isdisjoint(text):
         text = _QUOTED.sub(lambda m: f' " {m.group(1) or m.group(2)} " ', text)
-    raw = _TOKEN.findall(latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; ")))
+    plain = latex_to_plain(_LIST_MARKERS.sub(" ; ", text).replace("\n", " ; "))
+    grouped = "(" in plain or ")" in plain
+    matches: list[re.Match[str]] = []
+    raw = _TOKEN.findall(plain)
     out: list[str] = []
     i = 0
     n = len(raw)
@@ -224,6 +200,8 @@ def tokens(text: str) -> list[str]:
                 and is_number(raw[i + 2])
                 and "e" not in tok + raw[i + 2]
                 and float(raw[i + 2]) != 0
+                and (not out or out[-1] not in _BINDING_TIGHTER)
+                and (not grouped or _whole_sides(plain, matches or (matches := list(_TOKEN.finditer(plain))), i))
                 and (folded := _folded_fraction(tok, raw[i + 2])) is not None
             ):
                 out.append(folded)
@@ -248,6 +226,22 @@ def tokens(text: str) -> list[str]:
             out.append(_WORD_SYNONYMS.get(tok, tok))
         i += 1
     return out
+
+
+_BINDING_TIGHTER = frozenset({"sqrt", "^"})
+"""Operators that take the number before a ``/`` as their operand: ``√2/2`` is (√2)/2, ``2^3/4`` is 8/4."""
+
+
+def _whole_sides(plain: str, matches: list[re.Match[str]], i: int) -> bool:
+    """Whether ``n / m`` at token ``i`` divides two whole numbers: a parenthesis that closes after ``n`` opened
+    right before it, and one that opens before ``m`` closes right after it (``(1)/(2)`` and ``x + 1/2`` fold into
+    one number, ``(x + 1)/2`` and ``1/(2 + x)`` do not)."""
+    j = i - 1 if i and matches[i - 1].group() in ("-", "+") and matches[i - 1].end() == matches[i].start() else i
+    before_n = plain[matches[j - 1].end() if j else 0 : matches[j].start()]
+    after_n = plain[matches[i].end() : matches[i + 1].start()]
+    before_m = plain[matches[i + 1].end() : matches[i + 2].start()]
+    after_m = plain[matches[i + 2].end() : matches[i + 3].start() if i + 3 < len(matches) else len(plain)]
+    return ("(" in before_n or ")" not in after_n) and ("(" not in before_m or ")" in after_m)
 
 
 def _copula_phrase(raw: list[str], i: int) -> int:
