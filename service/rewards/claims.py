@@ -12,12 +12,14 @@ never change the reading.
 Working that comes before the answer is not read for stances: the claims are read from the first sentence that
 holds an answer (a box, an "answer is" sentence, a labelled or bare value) to the end; a section with none of those
 is read over its last three sentences. Text before a closing ``</think>`` is the model's private reasoning and is
-not read. Every pattern is linear in the section's length.
+not read. Every pattern is linear in the section's length, and so is the reading: each value's stance is read by
+binary search over where its sentence's clauses, parentheses and conditions stand (:class:`_Layout`).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -396,22 +398,123 @@ def _allowed(marker: str, allow: str) -> bool:
     return bool(allow) and marker.lower() in allow.lower()
 
 
-def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[Stance, str]:
+_CLAUSE_SPAN = 400
+"""Once a sentence's clauses overlap beyond :data:`_CLAUSE_BUDGET` times its length (thousands of clauses opened
+and none closed), each further clause is read up to this many characters: linear time, however many values."""
+_CLAUSE_BUDGET = 4
+_COMMAND_SPAN = 80
+_WOULD_BE_SPAN = 60
+_VALUE_MARK = re.compile(r"[\d\x03\x05]")
+_MEANS = ("that means", "this means", "this is because")
+
+
+class _Layout:
+    """Where a sentence's clause breaks, parentheses, conclusions and conditions stand, found once, so that the
+    stance of each of its values is read by binary search instead of a scan of the sentence per value: linear in
+    the number of values, however many the section holds."""
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        self.breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+        self.opens = [i for i, c in enumerate(sentence) if c == "("]
+        self.closes = [i for i, c in enumerate(sentence) if c == ")"]
+        self.conclusions = [(m.start(), m.end()) for m in _CONCLUSION.finditer(sentence)]
+        self.conditions = [(m.start(), m.end()) for m in _CONDITION_OPENS.finditer(sentence)]
+        self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(sentence)]
+        self.last_value = max((m.start() for m in _VALUE_MARK.finditer(sentence)), default=-1)
+        self.scene = _SETTING.match(sentence)
+        lead = sentence.lstrip().lower()
+        self.means_from = next(
+            (len(sentence) - len(lead) + len(p) for p in _MEANS if lead.startswith(p)), len(sentence) + 1
+        )
+        self.first_text = len(sentence) - len(sentence.lstrip())
+        words = set(_words(sentence))
+        self.conditional = bool(CONDITIONAL & words) or "when" in words
+        self._justified: dict[int, int | None] = {}
+        self._starts: list[int] = []
+
+    def clause_start(self, position: int) -> int:
+        """The end of the last clause break before ``position`` (0 if none)."""
+        at = bisect_right(self.breaks, position) - 1
+        while at >= 0 and self.breaks[at] > position:
+            at -= 1
+        return self.breaks[at] if at >= 0 else 0
+
+    def justified(self, clause_start: int, position: int) -> bool:
+        """A justifying word (``since``, ``because``, ``which`` …) among the words from ``clause_start`` to
+        ``position``, read over the clause's words once."""
+        if clause_start not in self._justified:
+            after = bisect_right(self.breaks, clause_start)
+            stop = self.breaks[after] - 1 if after < len(self.breaks) else len(self.sentence)
+            spans = [
+                (m.end(), m.group(0).lower())
+                for m in _WORD.finditer(self.sentence.replace("’", "'"), clause_start, stop)
+            ]
+            joined, ends = "", []
+            for end, word in spans:
+                joined += (" " if joined else "") + word
+                ends.append((len(joined), end))
+            found = JUSTIFICATION.search(joined)
+            self._justified[clause_start] = (
+                next(end for length, end in ends if length >= found.end()) if found is not None else None
+            )
+        until = self._justified[clause_start]
+        return until is not None and until <= position
+
+    def in_parentheses(self, position: int) -> bool:
+        """Inside a parenthesis opened after a value (``24 (4 × 6)``, ``13 (a 5-12-13 triangle)``): working."""
+        at = bisect_left(self.opens, position) - 1
+        if at < 0 or self.opens[at] <= 0:
+            return False
+        opened = self.opens[at]
+        closed = bisect_left(self.closes, opened)
+        if closed < len(self.closes) and self.closes[closed] < position:
+            return False
+        before = self.sentence[max(0, opened - 40) : opened].rstrip()
+        return bool(before) and bool(re.match(r"[\w\x04\x06]", before[-1]))
+
+    def concluded_after(self, position: int) -> bool:
+        """A conclusion word (``so``, ``thus`` …) after ``position`` with a value after it: the value at
+        ``position`` is working towards another."""
+        at = bisect_left(self.conclusions, (position, -1))
+        return at < len(self.conclusions) and self.last_value >= self.conclusions[at][1]
+
+    def condition_between(self, start: int, end: int) -> bool:
+        at = bisect_left(self.conditions, (start, -1))
+        return at < len(self.conditions) and self.conditions[at][1] <= end
+
+    def next_close(self, position: int) -> int:
+        at = bisect_left(self.closes, position)
+        return self.closes[at] if at < len(self.closes) else -1
+
+    def site_starts(self, sites: list[_Site]) -> list[int]:
+        if len(self._starts) != len(sites):
+            self._starts = [site.start for site in sites]
+        return self._starts
+
+    def clause_end(self, position: int) -> int:
+        at = bisect_left(self.clause_ends, position)
+        return self.clause_ends[at] if at < len(self.clause_ends) else len(self.sentence)
+
+
+def _stance(
+    sentence: str, sites: list[_Site], index: int, allow: str, layout: _Layout | None = None
+) -> tuple[Stance, str]:
     """The stance of ``sites[index]`` in its sentence: from the words between it and the value or copula before
     it, the words after it in its clause, and the clause it stands in."""
+    layout = layout or _Layout(sentence)
     site = sites[index]
     previous_end = sites[index - 1].end if index else 0
     copula_end = max((m.end() for m in COPULA.finditer(sentence, previous_end, site.start)), default=previous_end)
     before = sentence[max(previous_end, copula_end) : site.start]
     before_words = _words(before)
-    scene = _SETTING.match(sentence)
+    scene = layout.scene
     if scene is not None and scene.end() <= site.start:
         before = sentence[max(previous_end, copula_end, scene.end()) : site.start]
     stated_words = _words(before)
     """Words that may deny, bound or offer the value: not those of a phrase that sets the sentence's scene (``Since
     5 is neither 3 nor 7, B.``), which are the working's."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, site.start)), default=0)
-    clause_words = _words(sentence[clause_start : site.start])
+    clause_start = layout.clause_start(site.start)
     next_start = sites[index + 1].start if index + 1 < len(sites) else len(sentence)
     after = sentence[site.end : next_start]
     after_clause = _CLAUSE_BREAK.split(after, maxsplit=1)[0]
@@ -432,14 +535,14 @@ def _stance(sentence: str, sites: list[_Site], index: int, allow: str) -> tuple[
     if bound_after is not None and not _allowed(bound_after.group(0).strip(), allow):
         return Stance.BOUNDED, " ".join(bound_after.group(0).split())
     offered = next((w for w in before_words if w == "or" or w in SECOND_THOUGHTS), None)
-    if offered is not None and _in_parentheses(sentence, site.start) and not _allowed(offered, allow):
+    parenthesised = layout.in_parentheses(site.start)
+    if offered is not None and parenthesised and not _allowed(offered, allow):
         return Stance.ALTERNATIVE, offered
-    if site.where != "box" and _in_parentheses(sentence, site.start) or JUSTIFICATION.search(" ".join(clause_words)):
+    if site.where != "box" and parenthesised or layout.justified(clause_start, site.start):
         return Stance.JUSTIFICATION, ""
-    if sentence[: site.start].lstrip().lower().startswith(("that means", "this means", "this is because")):
+    if site.start >= layout.means_from:
         return Stance.JUSTIFICATION, ""
-    conclusion = _CONCLUSION.search(sentence, site.end)
-    if conclusion is not None and re.search(r"[\d\x03\x05]", sentence[conclusion.end() :]):
+    if layout.concluded_after(site.end):
         return Stance.JUSTIFICATION, ""
     for word in stated_words + _words(after_clause):
         if (word in NEGATION or word.endswith("n't")) and not _allowed(word, allow):
@@ -464,16 +567,6 @@ def _has_sign(text: str, sign: str) -> bool:
     if not sign.startswith("\\"):
         return sign in text
     return re.search(re.escape(sign) + r"(?![A-Za-z])", text) is not None
-
-
-def _in_parentheses(sentence: str, position: int) -> bool:
-    """Inside a parenthesis opened after a value (``24 (4 × 6)``, ``13 (a 5-12-13 triangle)``): working."""
-    opened = sentence.rfind("(", 0, position)
-    return (
-        opened > 0
-        and sentence.find(")", opened, position) < 0
-        and bool(re.search(r"[\w\x04\x06]\s*$", sentence[:opened]))
-    )
 
 
 def _inside(value: str, allow: str) -> tuple[Stance, str] | None:
@@ -606,14 +699,15 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         anchored += [(position, Claim(cell, Stance.ASSERTED, "table")) for cell in _table_values(line, expect)]
         position += len(line) + 1
     zone = min((offset for offset, _ in anchored), default=None)
-    answering = {offset for offset, _ in anchored}
+    answering = sorted({offset for offset, _ in anchored})
     if zone is None:
         zone = sentences[-_LAST_SENTENCES][0] if len(sentences) >= _LAST_SENTENCES else 0
-        answering = {offset for offset, _ in sentences if offset >= zone}
+        answering = [offset for offset, _ in sentences if offset >= zone]
     claims = [claim for _, claim in sorted(anchored, key=lambda item: item[0]) if claim.where != "box"]
     for offset, sentence in sentences:
         if offset >= zone:
-            full = offset in answering or any(offset <= at < offset + len(sentence) for at in answering)
+            at = bisect_left(answering, offset)
+            full = at < len(answering) and answering[at] < offset + max(len(sentence), 1)
             claims += _sentence_claims(sentence, marked, expect, allow, full)
         else:
             claims += _offered(sentence, marked, expect, allow, short=True)
@@ -624,23 +718,26 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
     """The claims of one sentence in the answer zone: every box, and every value said with a stance other than
     asserted (an asserted value in a sentence is the statement reader's to read)."""
     sites = _sites(sentence, marked, expect)
+    layout = _Layout(sentence)
     claims = []
-    offered = _offered_in_parentheses(sentence, sites)
+    offered = _offered_in_parentheses(sentence, sites, layout)
+    written = sum(site.where != "box" for site in sites)
     for index, site in enumerate(sites):
         if index in offered:
             claims.append(Claim(site.value, Stance.ALTERNATIVE, "offered", "("))
             continue
-        stance, marker = _stance(sentence, sites, index, allow)
+        stance, marker = _stance(sentence, sites, index, allow, layout)
         if stance is Stance.ASSERTED and _TOLERANCE.match(sentence, site.end) and not _allowed("\\pm", allow):
             stance, marker = Stance.ALTERNATIVE, "±"
-        if not full and stance in _MAY_OFFER and _offered_if(sentence, site, index):
+        if not full and stance in _MAY_OFFER and _offered_if(sentence, site, layout):
             claims.append(Claim(site.value, Stance.CONDITIONAL, "offered", marker or "if"))
             continue
         if not full and stance not in _FULL and stance is not Stance.ASSERTED:
             stance, marker = Stance.JUSTIFICATION, ""
         if not full and stance is Stance.ALTERNATIVE and marker not in SECOND_THOUGHTS:
             stance, marker = Stance.JUSTIFICATION, ""
-        if stance is Stance.JUSTIFICATION and site.where == "named" and _IDENTIFIED.search(sentence, 0, site.start):
+        named = stance is Stance.JUSTIFICATION and site.where == "named"
+        if named and _IDENTIFIED.search(sentence, max(0, site.start - _WOULD_BE_SPAN), site.start):
             claims.append(Claim(site.value, Stance.ASSERTED, "sentence"))
             continue
         if stance is Stance.ASSERTED and site.where in ("box", "span"):
@@ -650,7 +747,7 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             stance, marker = Stance.JUSTIFICATION, ""
         corrected = stance is Stance.NEGATED and site.where != "box" and expect in ("value", "text")
         corrected = corrected and rejected is None
-        if corrected and any(s is not site and s.where != "box" for s in sites):
+        if corrected and written - (site.where != "box") > 0:
             stance, marker = Stance.JUSTIFICATION, ""
         if site.where == "box" or stance is not Stance.ASSERTED:
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
@@ -658,7 +755,7 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
         claims.append(aside)
     if (doubt := _DOUBT.search(sentence)) is not None and not _allowed(doubt.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.UNCERTAIN, "sentence", doubt.group(0).lower()))
-    claims += _justifying_claims(sentence, marked, expect, sites, full)
+    claims += _justifying_claims(sentence, marked, expect, sites, full, layout)
     if full and expect == "text" and (other := _TEXT_OR.search(sentence)) is not None:
         claims.append(Claim(other.group("value"), Stance.ALTERNATIVE, "offered", "or"))
     claims += _other_case(sentence, marked, expect)
@@ -693,7 +790,7 @@ def _rejected(sentence: str, sites: list[_Site], index: int) -> bool | None:
 
 
 def _justifying_claims(
-    sentence: str, marked: _Marked, expect: str, sites: list[_Site], full: bool = True
+    sentence: str, marked: _Marked, expect: str, sites: list[_Site], full: bool = True, layout: _Layout | None = None
 ) -> list[Claim]:
     """What a clause justifying the value before it says about another value of the answer's kind. A justification
     names values to support the answer (``B, since A (3) is too small``, ``7 apples, 3 of which are red``); a clause
@@ -706,32 +803,45 @@ def _justifying_claims(
     because 8 is also right.``) and then offers a value only with a word that adds it (``also``, ``too``,
     ``another``, ``a fallback``), as any clause in a sentence after the answer (not ``full``): there ``right`` alone
     may be the working's right angle."""
+    layout = layout or _Layout(sentence)
     claims = []
+    keys = [value_key(site.value) for site in sites]
+    ends = [site.end for site in sites]
+    stated: set[str] = set()
+    seen = 0
+    budget = _CLAUSE_BUDGET * len(sentence) + _CLAUSE_SPAN
     leading = _LEADING_JUSTIFICATION.match(sentence)
     for opened in [*([leading] if leading is not None else []), *_JUSTIFYING_OPEN.finditer(sentence)]:
-        if opened is not leading and not _PLACEHOLDER.sub("x", sentence[: opened.start()]).strip():
+        if opened is not leading and opened.start() <= layout.first_text:
             continue
-        if opened.group(0).lstrip().startswith("(") and _LATEX_COMMAND_BEFORE.search(sentence, 0, opened.start()):
+        command_from = max(0, opened.start() - _COMMAND_SPAN)
+        if opened.group(0).lstrip().startswith("(") and _LATEX_COMMAND_BEFORE.search(
+            sentence, command_from, opened.start()
+        ):
             continue
-        end = _CLAUSE_END.search(sentence, opened.end())
-        stop = end.start() if end is not None else len(sentence)
+        stop = layout.clause_end(opened.end())
+        if stop - opened.start() > budget:
+            stop = min(stop, opened.end() + _CLAUSE_SPAN)
+        budget -= stop - opened.start()
         clause = sentence[opened.start() : stop]
         if {w for w in _words(clause) if w in NEGATION or w.endswith("n't")}:
             continue
-        stated = {value_key(site.value) for site in sites if site.end <= opened.start()}
+        while seen < len(sites) and ends[seen] <= opened.start():
+            stated.add(keys[seen])
+            seen += 1
         endorsed = _endorsing(clause, adding=not full or opened is leading)
-        for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites):
+        for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites, layout):
             if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
                 continue
             if _WORKING_BESIDE.search(sentence[max(opened.end(), at - 2) : at]) or _WORKING_BESIDE.match(
-                sentence[until:].lstrip()
+                sentence[until : until + _CLAUSE_SPAN].lstrip()
             ):
                 continue
             if endorsed is not None:
                 claims.append(Claim(value, Stance.ALTERNATIVE, "offered", endorsed.group(0).lower()))
             elif (
                 expect != "text"
-                and _IDENTIFYING.search(sentence, opened.start(), at)
+                and _IDENTIFYING.search(sentence, max(opened.start(), at - _COMMAND_SPAN), at)
                 and re.match(_UNIT + r"\s*(?:[.,;!?)]|$)", sentence[until:])
             ):
                 claims.append(Claim(value, Stance.ASSERTED, "offered", "is"))
@@ -764,11 +874,12 @@ def _endorsing(clause: str, adding: bool) -> re.Match[str] | None:
 
 
 def _clause_values(
-    sentence: str, start: int, stop: int, marked: _Marked, expect: str, sites: list[_Site]
+    sentence: str, start: int, stop: int, marked: _Marked, expect: str, sites: list[_Site], layout: _Layout
 ) -> list[tuple[int, int, str]]:
     """Values of the answer's kind in ``sentence[start:stop]``: option letters (``D is right``), yes/no words,
     numbers, maths (a span, a box, a bare ``\\frac{1}{3}``)."""
-    found = [(site.start, site.end, site.value) for site in sites if start <= site.start < stop]
+    first, last = bisect_left(layout.site_starts(sites), start), bisect_left(layout.site_starts(sites), stop)
+    found = [(site.start, site.end, site.value) for site in sites[first:last]]
     if expect == "letter":
         found = [
             (m.start(), m.end(), m.group("letter"))
@@ -863,7 +974,7 @@ def _parenthesised_values(sentence: str, marked: _Marked, expect: str, read: set
     return claims
 
 
-def _offered_in_parentheses(sentence: str, sites: list[_Site]) -> set[int]:
+def _offered_in_parentheses(sentence: str, sites: list[_Site], layout: _Layout) -> set[int]:
     """Sites that open a parenthesis right after another value (``7 (8 in the other case)``, ``yes (no)``): offered
     beside it and graded. The same number restated (``0.5 (50%)``, ``7 (about 7.0)``, :mod:`.restatement`), working
     and precision are not offers."""
@@ -872,13 +983,12 @@ def _offered_in_parentheses(sentence: str, sites: list[_Site]) -> set[int]:
         site, before = sites[index], sites[index - 1]
         if before.where == "box" or not _PAREN_OFFER.match(sentence[before.end : site.start]):
             continue
-        close = sentence.find(")", site.end)
-        inside = sentence[site.start : close if close >= 0 else len(sentence)]
+        close = layout.next_close(site.end)
+        inside = sentence[site.start : close if close >= 0 else min(len(sentence), site.start + _CLAUSE_SPAN)]
         if restates(before.value, inside.strip(" (")):
             continue
-        if not _NOT_OFFERED.search(inside) and not any(
-            s.start < len(sentence) and site.end < s.start < close for s in sites
-        ):
+        beside = index + 1 < len(sites) and site.end < sites[index + 1].start < close
+        if not _NOT_OFFERED.search(inside) and not beside:
             offered.add(index)
     return offered
 
@@ -896,17 +1006,16 @@ def _aside(sentence: str, marked: _Marked, allow: str) -> Claim | None:
     return Claim(marked.unmask(aside.group("value")).strip(" .,;:"), stance, "alternative", marker)
 
 
-def _offered_if(sentence: str, site: _Site, index: int) -> bool:
+def _offered_if(sentence: str, site: _Site, layout: _Layout) -> bool:
     """A value offered under a condition after the answer (``However, if it were obtuse, it would be 8.``, ``(8 if
     the units are inches)``, ``7 if we add 3 and 4, 8 if we add 4 and 4``): the value right after ``would be``, or a
     value right before ``if`` that does not stand inside a condition itself. Working's own conditions (``we get 7 if
     we add 3 and 4``: 3 and 4) stay justifications."""
-    if not CONDITIONAL & set(_words(sentence.lower())) and "when" not in _words(sentence.lower()):
+    if not layout.conditional:
         return False
-    if _WOULD_BE.search(sentence[: site.start]):
+    if _WOULD_BE.search(sentence, max(0, site.start - _WOULD_BE_SPAN), site.start):
         return True
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, site.start)), default=0)
-    inside = _CONDITION_OPENS.search(sentence, clause_start, site.start) is not None
+    inside = layout.condition_between(layout.clause_start(site.start), site.start)
     return not inside and _THEN_IF.match(sentence, site.end) is not None
 
 
@@ -969,6 +1078,7 @@ def commitment(claims: tuple[Claim, ...]) -> Commitment:
     return Commitment(open_claim, tuple(asserted.values()), tuple(boxed.values()))
 
 
+@lru_cache(maxsize=4096)
 def value_key(value: str) -> str:
     """A value without its wrapping (``**7**``, ``$7$``, ``\\text{7}``, a final period), for spotting restatements."""
     s = re.sub(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}", r"\1", value)
