@@ -96,6 +96,9 @@ NEGATED = [
     "{s} is not certain.",
     "{s} is not proven.",
     "{s} is not known.",
+    "{s}, no.",
+    "{s}: incorrect.",
+    "{s}: totally wrong.",
 ]
 """Each says the target key step without asserting it."""
 
@@ -115,6 +118,10 @@ DOUBTED = [
     "{s} (I'm not sure).",
     "{s}, but I am not sure.",
     "{s} could be right.",
+    "{s}, unless the figure is not to scale.",
+    "{s}, but wait.",
+    "{s}, alternatively something else.",
+    "{s} unless the labels are swapped.",
 ]
 """Each leaves the target open: the answer reader's doubts (:data:`service.rewards.vocabulary.UNCERTAIN`)."""
 
@@ -424,6 +431,11 @@ AB_STYLES = [
     "Suppose the grid unit is 1 cm; then AB = 6.",
     "Is the grid square? Yes, so AB = 6.",
     "AB = 6, so is BC shorter? No, BC is longer.",
+    "AB = 6, no doubt.",
+    "AB = 6, so the first guess was wrong.",
+    "AB = 6, not wrong.",
+    "AB = 6: correct.",
+    "AB = 6, as the grid shows; otherwise the figure would not close.",
 ]
 """Ways of stating the first leg (step 1); the other two key steps are stated the same way in every style."""
 

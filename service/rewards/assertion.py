@@ -35,139 +35,43 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
-from .text import STEP_BREAK, is_number
-from .vocabulary import (
-    CONDITIONAL,
-    CONFIRMATION,
-    DOUBT,
-    INDIRECT_QUESTION,
-    NEGATION,
-    NEGATION_TEXT,
-    QUESTION,
-    TRUTH,
-    UNCERTAIN,
-    UNCERTAIN_PHRASES,
-    word_pattern,
-)
-
-STANCES = (
-    "negated (not)",
-    "refuted (wrong)",
-    "doubted (maybe)",
-    "asked (?)",
-    "quoted, not stated",
-    "a rejected hypothesis (suppose … false)",
-    "a hypothesis never confirmed (if)",
-    "answered no",
-)
-"""Every reason :meth:`Assertions.why_not` gives, each with an example of the words it quotes in parentheses."""
-
-_VERDICT_WORDS = frozenset({"wrong", "incorrect", "false", "invalid"})
-VERDICTS = (NEGATION & _VERDICT_WORDS) | frozenset(
-    "untrue impossible absurd contradiction contradicts contradict contradictory rejected reject rejects mistake "
-    "mistaken erroneous inconsistent fails".split()
-)
-"""Words that judge a statement false: the answer reader's verdicts (:data:`.vocabulary.NEGATION`) and more a
-step uses on a statement (``leads to a contradiction``, ``is impossible``)."""
-NEGATIONS = (
-    (NEGATION - VERDICTS)
-    | (NEGATION_TEXT - {"without"})
-    | frozenset("isn aren wasn weren doesn don didn won wouldn couldn shouldn hasn haven hadn ain nope".split())
-)
-"""Words that negate what they stand before or after: the answer reader's (:mod:`.vocabulary`), and the ``n't``
-words as :func:`.text.tokens` spells them (``isn't`` -> ``isn``, ``can't`` -> ``can`` ``t``)."""
-SUPPOSITIONS = (CONDITIONAL - {"depending", "provided"}) | frozenset(
-    "assume guess try trying say hypothetically imagine".split()
-)
-"""Words that offer a statement as a hypothesis rather than assert it (the answer reader's conditionals)."""
-HYPOTHESES = SUPPOSITIONS - {"say", "guess"}
-"""Suppositions that leave a statement open until the step confirms it (``say`` also reports: ``we can say that``;
-``guess`` is a doubt)."""
-DOUBT_PHRASES = frozenset(tuple(p.split()) for p in UNCERTAIN_PHRASES)
-"""The answer reader's doubts of two words (``could be``, ``may be``, ``not sure``: a negation after a statement
-refutes it only with a truth word, so ``AB = 6 (I'm not sure)`` is read as the doubt it is)."""
-_DOUBT_HEADS = frozenset(head for head, *_ in DOUBT_PHRASES)
-QUOTE = '"'
-"""Quotes of every kind, as :func:`.text.tokens` writes them."""
-_CONCLUSIONS = frozenset("so thus hence therefore but".split())
-"""A question after one of these asks nothing about what comes before it (``AB = 6, so is BC = 8?``)."""
-_QUESTION_OPENERS = frozenset("= are does do did could can would should will has have must might may".split())
-"""A clause opening with one of these asks its sentence as a whole (``Is AB = 6, BC = 8?``; ``is`` reads ``=``)."""
-_CLAUSE_STARTS = frozenset({",", ";", ":"})
-_TAG_WORDS = 4
-_TAGS = TRUTH | NEGATIONS | frozenset({"t", "=", "that", "this"})
-"""A last clause of these words asks about what comes before it (``AB = 6, right?``, ``…, isn't it?``, ``…, is that
-correct?``)."""
-_REFERRING = frozenset({"which", "this", "that", "it"})
-"""A clause opening with one of these speaks of the clause before it (``AB = 6, which is wrong``)."""
-CLAUSE_BREAKS = frozenset(
-    {",", ";", ":", ".", "?", "!", STEP_BREAK}
-    | set("so thus hence therefore then and but since because however while whereas".split())
-)
-_SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
-_INNER_BREAKS = CLAUSE_BREAKS - _SENTENCE_BREAKS
-_MODALS = frozenset({"might", "could", "may"})
-_BARE_NO = frozenset({"no", "nope"})
-"""A sentence without numbers or symbols that ends with one of these, or holds a verdict, is a bare verdict on the
-sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
-
-
-DOUBTS_SAID = word_pattern((), DOUBT)
-"""The answer reader's doubts said in words (:data:`.vocabulary.DOUBT`: ``not confident``, ``may be wrong``, ``just a
-guess``), read over the stream's words as :func:`_words_of` spells them back (``can't``, ``double-check``)."""
-_DOUBT_SAID_WORDS = frozenset("uncertain unverified double either possible guess unsure might can t".split())
-_DOUBT_GATE = NEGATIONS | _DOUBT_HEADS | _DOUBT_SAID_WORDS
-"""A word every doubt of :data:`.vocabulary.DOUBT` holds: a stream without one is not searched for them."""
-_LIST_SEPARATORS = frozenset({",", ";", "and"})
-"""What joins the items of a list of statements (line breaks and list markers read as ``;``)."""
-_NOT_CONTINUING = _QUESTION_OPENERS | frozenset("what how why when who whom whose".split())
-"""A clause opening with one of these asks a question of its own (``AB = 6; is BC = 8?``): it starts a list."""
-_CONSEQUENT_TAKING = frozenset({"if", "assuming", "supposing", "provided"})
-"""Suppositions whose condition a comma may close (``If AB = 6, AC = 10``: the last item of a list with no ``and``
-is the consequent); ``suppose``, ``assume`` govern all they open."""
-_PRONOUNS = frozenset({"we", "you", "i", "one"})
-_OPERATIONS = frozenset(
-    "square squaring add adding multiply multiplying subtract subtracting divide dividing sum combine compare apply "
-    "use cube double halve compute calculate substitute".split()
-)
-"""``If we square AB = 6 and BC = 8 …``: a condition on an operation the step then does, not a supposition about
-what it operates on."""
-_REFERENTS = frozenset(
-    "this these that those it them all any everything anything above previous preceding whole step steps work "
-    "reasoning values value numbers results result calculations calculation computations statements".split()
-)
-_DISOWNING = (
-    _REFERENTS
-    | NEGATIONS
-    | VERDICTS
-    | TRUTH
-    | UNCERTAIN
-    | frozenset(
-        "= i m am we me my our you are was be been being may might could would should can t of in on about with for "
-        "at so far really very quite totally completely entirely fully honestly frankly still yet just but though "
-        "however hmm well okay ok actually now indeed clearly to a need needs please check double checked mistaken "
-        "off rough estimate".split()
-    )
-)
-"""The only words a sentence that takes back the statements before it may hold (``I'm not confident in any of
-this.``, ``These may be wrong.``, ``Not sure about all of it.``): one that names anything else (``I'm not sure this
-generalises.``) doubts that, not them."""
-_DISOWNING_MARKS = frozenset({",", ":", "-", "=", '"', "…", "!"})
-_COLLECTIVE = frozenset("these those them all any everything above".split())
-"""A verdict on these takes back all the step said before it (``All of the above is wrong.``); a bare verdict answers
-only the sentence before it (``AB = 6? No.``)."""
-
-_TRIGGERS = (NEGATIONS | VERDICTS | UNCERTAIN | _DOUBT_HEADS | HYPOTHESES | INDIRECT_QUESTION | _DOUBT_SAID_WORDS) | {
-    "t",
-    QUESTION,
+from .stance_words import (
+    BARE_NO,
+    BARE_VERDICT_WORDS,
+    CLAUSE_BREAKS,
+    CLAUSE_STARTS,
+    COLLECTIVE,
+    CONCLUSIONS,
+    CONSEQUENT_TAKING,
+    DISOWNING,
+    DISOWNING_MARKS,
+    HYPOTHESES,
+    INNER_BREAKS,
+    LIST_SEPARATORS,
+    MODALS,
+    NEGATIONS,
+    NOT_CONTINUING,
+    QUESTION_OPENERS,
     QUOTE,
-}
-"""Without one of these a stream can deny nothing."""
+    REFERRING,
+    SENTENCE_BREAKS,
+    SUPPOSITIONS,
+    TAG_WORDS,
+    TAGS,
+    TRIGGERS,
+    VERDICTS,
+    doubt_phrase,
+    doubts_said,
+    negates,
+    operating,
+)
+from .text import STEP_BREAK
+from .vocabulary import CONFIRMATION, INDIRECT_QUESTION, QUESTION, SECOND_THOUGHTS, TRUTH, UNCERTAIN
 
 
 def may_refute(toks: list[str]) -> bool:
     """Whether the stream holds any word :class:`Assertions` reads: most steps hold none, and cost one set scan."""
-    return not _TRIGGERS.isdisjoint(toks)
+    return not TRIGGERS.isdisjoint(toks)
 
 
 class Assertions:
@@ -176,29 +80,30 @@ class Assertions:
 
     def __init__(self, toks: list[str]):
         self.toks = toks
-        self.refuting = [i for i, t in enumerate(toks) if t in VERDICTS or _negates(toks, i)]
+        self.refuting = [i for i, t in enumerate(toks) if t in VERDICTS or negates(toks, i)]
         self.verdicts = [i for i, t in enumerate(toks) if t in VERDICTS]
         self.clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
-        self.sentence_breaks = [i for i, t in enumerate(toks) if t in _SENTENCE_BREAKS]
+        self.sentence_breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
         self.step_breaks = [i for i, t in enumerate(toks) if t == STEP_BREAK]
-        self.suppositions = [i for i, t in enumerate(toks) if t in SUPPOSITIONS and not _operating(toks, i)]
+        self.suppositions = [i for i, t in enumerate(toks) if t in SUPPOSITIONS and not operating(toks, i)]
         self.hypotheses = [i for i in self.suppositions if toks[i] in HYPOTHESES]
-        self.consequent_taking = [i for i in self.suppositions if toks[i] in _CONSEQUENT_TAKING]
+        self.consequent_taking = [i for i in self.suppositions if toks[i] in CONSEQUENT_TAKING]
         self.equals = [i for i, t in enumerate(toks) if t == "="]
         self.condition_ends = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS and t != "and"]
-        self.said = _doubts_said(toks)
+        self.said = doubts_said(toks)
         """Where a doubt of :data:`.vocabulary.DOUBT` starts: its words and its length in tokens."""
-        self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or _doubt_phrase(toks, i) or i in self.said]
-        self.own_doubts = [i for i in self.doubts if toks[i] not in _MODALS or i in self.said]
+        self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or doubt_phrase(toks, i) or i in self.said]
+        self.own_doubts = [i for i in self.doubts if toks[i] not in MODALS or i in self.said]
         """Doubts a remark after a statement casts on it (``…, but I am not sure``); a modal there is about something
         else (``AC = 10, as we might expect``)."""
         self.asking = [i for i, t in enumerate(toks) if t in INDIRECT_QUESTION]
-        self.conclusions = [i for i, t in enumerate(toks) if t in _CONCLUSIONS or t in _SENTENCE_BREAKS]
-        self.clause_starts = [i for i, t in enumerate(toks) if t in _CLAUSE_STARTS]
+        self.second_thoughts = [i for i, t in enumerate(toks) if t in SECOND_THOUGHTS]
+        self.conclusions = [i for i, t in enumerate(toks) if t in CONCLUSIONS or t in SENTENCE_BREAKS]
+        self.clause_starts = [i for i, t in enumerate(toks) if t in CLAUSE_STARTS]
         self.question_opens = [
             i
             for i, t in enumerate(toks)
-            if t in _QUESTION_OPENERS and (i == 0 or toks[i - 1] in _CLAUSE_STARTS or toks[i - 1] in _SENTENCE_BREAKS)
+            if t in QUESTION_OPENERS and (i == 0 or toks[i - 1] in CLAUSE_STARTS or toks[i - 1] in SENTENCE_BREAKS)
         ]
         self.quotes = [i for i, t in enumerate(toks) if t == QUOTE]
         self.symbols = [0] * (len(toks) + 1)
@@ -238,6 +143,8 @@ class Assertions:
         for after, adjacent in ((clause_end, True), (list_end, False)):
             if (after != clause_end or adjacent) and (why := self._remark(after, adjacent)) is not None:
                 return why
+        if (i := _first_in(self.second_thoughts, end, clause_end)) is not None:
+            return f"doubted ({toks[i]})"
         if (i := _first_in(self.doubts, clause_start, clause_end)) is not None or (
             (i := _first_in(self.doubts, lead, head)) is not None
         ):
@@ -289,24 +196,36 @@ class Assertions:
 
     def _remark(self, after: int, adjacent: bool) -> str | None:
         """What the clause after position ``after`` (the clause or list a statement stands in) says of it: a
-        ``which``/``this`` clause that denies it, a clause of words that doubts it (``…, but I am not sure``), or,
-        ``adjacent`` to the statement, a clause opening with a doubt (``AB = 6, maybe 7``)."""
+        ``which``/``this`` clause that denies it, a bare verdict (``AC = 10, no.``, ``AC = 10: incorrect.``), a second
+        thought (``…, unless it is 11``, ``…, alternatively 11``), a clause of words that doubts it (``…, but I am
+        not sure``), or, ``adjacent`` to the statement, a clause opening with a doubt (``AB = 6, maybe 7``)."""
         toks = self.toks
-        if after + 1 >= len(toks) or toks[after] in _SENTENCE_BREAKS:
+        if after + 1 >= len(toks) or toks[after] in SENTENCE_BREAKS:
             return None
         following = after + 1
         end = _after(self.clause_breaks, following, len(toks))
-        if toks[following] in _REFERRING and (i := self._denial(following, end)) is not None:
+        if toks[following] in REFERRING and (i := self._denial(following, end)) is not None:
             return f"refuted ({toks[i]})"
-        while following < len(toks) - 1 and toks[following] in _INNER_BREAKS:
+        if 0 < end - following <= BARE_VERDICT_WORDS and (
+            (toks[end - 1] in VERDICTS or toks[end - 1] in BARE_NO)
+            and not any(t in NEGATIONS and t not in BARE_NO for t in toks[following : end - 1])
+        ):
+            return f"refuted ({toks[end - 1]})"
+        concluded = False
+        """A clause after ``so``, ``thus`` … says what follows from the statement, not how sure it is (``AB = 6, so
+        the first guess was wrong``)."""
+        while following < len(toks) - 1 and toks[following] in INNER_BREAKS:
+            concluded = concluded or (toks[following] in CONCLUSIONS and toks[following] != "but")
             following += 1
         end = _after(self.clause_breaks, following, len(toks))
+        if toks[following] in SECOND_THOUGHTS:
+            return f"doubted ({toks[following]})"
         remark = self.symbols[end] == self.symbols[following]
         """The clause holds only words (``but I am not sure``), not another statement (``maybe 7``)."""
-        if toks[following] in _REFERRING or (adjacent and toks[following] in UNCERTAIN):
+        if toks[following] in REFERRING or (adjacent and toks[following] in UNCERTAIN):
             if (i := _first_in(self.doubts, following, end)) is not None:
                 return f"doubted ({self._doubt(i)})"
-        if remark and (i := _first_in(self.own_doubts, following, end)) is not None:
+        if remark and not concluded and (i := _first_in(self.own_doubts, following, end)) is not None:
             return f"doubted ({self._doubt(i)})"
         return None
 
@@ -332,9 +251,9 @@ class Assertions:
                 k
                 and items[k]
                 and items[k - 1]
-                and gap <= _LIST_SEPARATORS
+                and gap <= LIST_SEPARATORS
                 and (not closed or "and" in gap)
-                and toks[a] not in _NOT_CONTINUING
+                and toks[a] not in NOT_CONTINUING
             ):
                 closed = closed or "and" in gap
                 lists[-1][3] = b
@@ -362,7 +281,7 @@ class Assertions:
         i = colon - 1
         while i >= 0 and (toks[i][0].isalpha() or toks[i] in {",", "="}):
             i -= 1
-        return i + 1 if (i < 0 or toks[i] in _SENTENCE_BREAKS) and i + 1 < colon else a
+        return i + 1 if (i < 0 or toks[i] in SENTENCE_BREAKS) and i + 1 < colon else a
 
     def _scope(self, start: int, clause_end: int) -> _Scope:
         """The list the statement at ``start`` stands in (see :meth:`_lists`): its governing words are the head's
@@ -378,7 +297,7 @@ class Assertions:
             k > head
             and end == self._clause_end(k)
             and not joined_by_and
-            and (end >= len(toks) or toks[end] in _SENTENCE_BREAKS)
+            and (end >= len(toks) or toks[end] in SENTENCE_BREAKS)
             and _first_in(self.consequent_taking, label, governed) is not None
         )
         """The last item of a list a condition opens with commas alone, ending its sentence, is its consequent (``If
@@ -392,7 +311,7 @@ class Assertions:
     def _disowning(self) -> list[int]:
         """Sentences that take back what their step said before them: words only, with a doubt (``I'm not confident
         in any of this.``, ``These may be wrong.``, ``Just a guess.``) or a verdict on all of it (``All of the above
-        is wrong.``), and after it, in its clause, nothing but :data:`_DISOWNING` words: one that names anything
+        is wrong.``), and after it, in its clause, nothing but :data:`DISOWNING` words: one that names anything
         else (``I'm not sure this generalises.``) doubts that, not them. Words before its clause change nothing
         (``Looking at the figure, I'm not sure of any of this.``). Each sentence is read once: linear."""
         toks = self.toks
@@ -407,16 +326,16 @@ class Assertions:
                 covered.update(range(said_at[k], said_at[k] + self.said[said_at[k]][1]))
                 k += 1
             if any(
-                j not in covered and not toks[j][0].isalpha() and toks[j] not in _DISOWNING_MARKS for j in range(a, b)
+                j not in covered and not toks[j][0].isalpha() and toks[j] not in DISOWNING_MARKS for j in range(a, b)
             ):
                 continue
             doubt = min(covered) if covered else _first_in(self.doubts, a, b)
             verdict = _first_in(self.verdicts, a, b)
             at = doubt if doubt is not None else verdict
-            if at is None or (doubt is None and _COLLECTIVE.isdisjoint(toks[a:b])):
+            if at is None or (doubt is None and COLLECTIVE.isdisjoint(toks[a:b])):
                 continue
             clause = max(a, _before(self.clause_starts, at) + 1)
-            if all(j in covered or toks[j] in _DISOWNING or toks[j] in _DISOWNING_MARKS for j in range(clause, b)):
+            if all(j in covered or toks[j] in DISOWNING or toks[j] in DISOWNING_MARKS for j in range(clause, b)):
                 self.disowning_why[a] = (
                     f"doubted ({self._doubt(doubt)})" if doubt is not None else f"refuted ({toks[at]})"
                 )
@@ -426,7 +345,7 @@ class Assertions:
         """The doubt at ``i`` as written (``maybe``, ``not sure``, ``not confident``)."""
         if i in self.said:
             return self.said[i][0]
-        return " ".join(self.toks[i : i + 2]) if _doubt_phrase(self.toks, i) else self.toks[i]
+        return " ".join(self.toks[i : i + 2]) if doubt_phrase(self.toks, i) else self.toks[i]
 
     def _denial(self, start: int, end: int) -> int | None:
         """The first word in ``[start, end)`` that denies what comes before it: a verdict, or a negation of its truth
@@ -459,7 +378,7 @@ class Assertions:
         if _first_in(self.clause_starts, end, sentence_end) is None or _first_in(self.question_opens, opened, start):
             return QUESTION
         tag = _before(self.clause_starts, sentence_end) + 1
-        if end < tag and sentence_end - tag <= _TAG_WORDS and all(t in _TAGS for t in toks[tag:sentence_end]):
+        if end < tag and sentence_end - tag <= TAG_WORDS and all(t in TAGS for t in toks[tag:sentence_end]):
             return QUESTION
         return None
 
@@ -470,9 +389,9 @@ class Assertions:
         return (
             sentence_end < len(toks)
             and toks[sentence_end] == QUESTION
-            and toks[after] in _CLAUSE_STARTS
-            and sentence_end - after - 1 <= _TAG_WORDS
-            and all(t in _TAGS for t in toks[after + 1 : sentence_end])
+            and toks[after] in CLAUSE_STARTS
+            and sentence_end - after - 1 <= TAG_WORDS
+            and all(t in TAGS for t in toks[after + 1 : sentence_end])
         )
 
     def _quoted(self, start: int, end: int) -> bool:
@@ -510,7 +429,7 @@ class Assertions:
             if content or denies or any(t in CONFIRMATION for t in words):
                 if content:
                     nxt = None
-                elif any(t in VERDICTS for t in words) or words[-1] in _BARE_NO:
+                elif any(t in VERDICTS for t in words) or words[-1] in BARE_NO:
                     nxt = "no"
                 else:
                     nxt = None if denies else "yes"
@@ -526,58 +445,6 @@ class _Scope(NamedTuple):
     head: int
     end: int
     consequent: bool
-
-
-def _words_of(toks: list[str]) -> tuple[str, list[int]]:
-    """The stream's words as text, with what :func:`.text.tokens` split put back (``can't``, ``double-check``,
-    ``100%``), and where each token starts in it."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    at = 0
-    for i, t in enumerate(toks):
-        glue = " "
-        if i and ((t == "t" and toks[i - 1][0].isalpha()) or t in {"-", "%"} or toks[i - 1] == "-"):
-            glue = "'" if t == "t" else ""
-        if i:
-            parts.append(glue)
-            at += len(glue)
-        offsets.append(at)
-        parts.append(t)
-        at += len(t)
-    return "".join(parts), offsets
-
-
-def _doubts_said(toks: list[str]) -> dict[int, tuple[str, int]]:
-    """Where each doubt of :data:`.vocabulary.DOUBT` starts in the stream: its words and its length in tokens."""
-    if _DOUBT_GATE.isdisjoint(toks):
-        return {}
-    text, offsets = _words_of(toks)
-    said: dict[int, tuple[str, int]] = {}
-    for m in DOUBTS_SAID.finditer(text):
-        first = bisect_right(offsets, m.start()) - 1
-        last = bisect_left(offsets, m.end())
-        said[first] = (m.group(0), last - first)
-    return said
-
-
-def _operating(toks: list[str], i: int) -> bool:
-    """``if we square …``: a supposition about an operation (:data:`_OPERATIONS`), not about a statement."""
-    return i + 2 < len(toks) and toks[i + 1] in _PRONOUNS and toks[i + 2] in _OPERATIONS
-
-
-def _doubt_phrase(toks: list[str], i: int) -> bool:
-    """``could be``, ``may be``: the answer reader's doubts of two words, starting at ``i``."""
-    return toks[i] in _DOUBT_HEADS and i + 1 < len(toks) and (toks[i], toks[i + 1]) in DOUBT_PHRASES
-
-
-def _negates(toks: list[str], i: int) -> bool:
-    """A negation that is not about the number right after it (``not 7``); ``can't`` is ``can`` ``t``."""
-    tok = toks[i]
-    if tok == "t":
-        return i > 0 and toks[i - 1] == "can"
-    if tok not in NEGATIONS:
-        return False
-    return not (i + 1 < len(toks) and is_number(toks[i + 1]))
 
 
 def _before(sorted_positions: list[int], at: int) -> int:

@@ -35,7 +35,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .assertion import CLAUSE_BREAKS, Assertions, may_refute
+from .assertion import Assertions, may_refute
+from .stance_words import CLAUSE_BREAKS
 from .text import STEP_BREAK, is_number
 
 SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})

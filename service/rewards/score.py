@@ -13,7 +13,6 @@ from typing import Any
 from stepgrpo_references import KeyStepError, key_step_groups
 
 from .answers import MAX_ANSWER_CHARS, AnswerJudge, Verdict, clean_answer
-from .assertion import STANCES
 from .claims import THINK_END
 from .growth import unbounded_growth
 from .keysteps import StepStream, credit_all, credit_matches, find_matches, prepare_alternative
@@ -28,6 +27,7 @@ from .reference_rules import (
 from .results import Scored
 from .sections import answer_blocks, answer_text, parse_completion
 from .spans import TextOffsets
+from .stance_words import STANCES
 from .statement import Statement
 from .summary import Summary, failed_checks, reason_codes, reference_codes, verdict_codes
 from .validity import validity_checks
