@@ -943,7 +943,11 @@ def test_appending_a_copy_or_an_enumeration_never_raises_the_reward(which, how, 
 
 _NEW_CORPUS = [(a, k, d, r, steps) for a, k, d, r, _, steps, _, _ in SHAPES.values()]
 _NEW_CORPUS += [case for case in _GENUINE_CASES if not re.match(r"[-*] |\d\. ", case[4][0])]
-"""Padded at sentence starts, a list marker would stop being one (``Good. - AB = 6``): those styles are left out."""
+_NEW_CORPUS += [(a, k, d, r, steps) for a, k, d, r, _, steps, _, _ in keystep_corpus.list_frames().values()]
+_NEW_CORPUS += list(keystep_corpus.genuine_list_frames().values())
+_NEW_CORPUS = [case for case in _NEW_CORPUS if not any(re.search(r"\n|(?:^|\. )[-*] ", step) for step in case[4])]
+"""Padded at sentence starts, a list marker would stop being one (``Good. - AB = 6``) and a numbered item would take
+a lead (``3. Clearly, AC = 10``): lists one a line are left out."""
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
