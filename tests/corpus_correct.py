@@ -1378,3 +1378,10 @@ CORRECT += [
     ("5", "Since the triangle with sides 3 and 4 is right, 5.", None),
     ("12", "In 3 days, the machine makes 12 parts.", None),
 ]
+
+# ---------------------------------------------------------------- ``which is also`` a noun phrase describes the answer
+CORRECT += [
+    ("green", "Green, which is also a calming colour.", None),
+    ("paris", "Paris, which is also the capital.", None),
+    ("green", "Green, which is also green.", None),
+]

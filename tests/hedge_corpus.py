@@ -302,3 +302,9 @@ HEDGES += [
 ]
 """Twins of the scene-setting phrases in the correct corpus: an opening phrase that endorses or doubts another value
 offers it, a hedge in the main clause stays one, and the phrase's own numbers are not the answer."""
+HEDGES += [
+    ("green", "Green, which is also gray", None, "word"),
+    ("green", "The light is green, which is also gray.", None, "word"),
+    ("paris", "Paris, which is also Lyon.", None, "name"),
+]
+"""A word answer's ``which is also <word>`` offers that word beside it (issue 25 probes)."""

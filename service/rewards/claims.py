@@ -263,11 +263,14 @@ _IDENTIFYING = re.compile(
 )
 """``…, which is option D``, ``…, 2 of which are D``: the clause says what the answer is, naming a value."""
 _TEXT_SAID = re.compile(
-    r"\s*(?:(?:which|that)\s+)?(?:is|was|equals|means)\s+(?P<value>(?!(?:an?|the|not|also|too|very|more|less|so)\b)"
+    r"\s*(?:(?:which|that)\s+)?(?:is|was|equals|means)\s+(?:(?P<also>also|too)\s+)?"
+    r"(?P<value>(?!(?:an?|the|not|also|too|very|more|less|so)\b)"
     r"[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)\s*(?=[.,;!?)]|$)",
     re.IGNORECASE,
 )
-"""``Green, which is gray``: a text answer said to be another word."""
+"""``Green, which is gray``, ``Green, which is also gray``: a text answer said to be another word (with ``also`` it
+offers that word beside the answer)."""
+_ALSO_SAID = re.compile(r"also|too")
 _TEXT_OR = re.compile(
     r",\s*or\s+(?!(?:rather|equivalently|simply|just|more|in|so|put|to|at|it|that|this|the)\b)"
     r"(?P<value>[A-Za-z][\w'-]*)\b",
@@ -830,6 +833,8 @@ def _justifying_claims(
             stated.add(keys[seen])
             seen += 1
         endorsed = _endorsing(clause, adding=not full or opened is leading)
+        if endorsed is None and expect == "text" and (said := _TEXT_SAID.match(sentence, opened.end(), stop)):
+            endorsed = _ALSO_SAID.search(said.group(0)) if said.group("also") else None
         for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites, layout):
             if value_key(value) in stated or value_key(marked.unmask(value)) in stated:
                 continue
