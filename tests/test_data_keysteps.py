@@ -107,6 +107,9 @@ def test_an_unrelated_solution_earns_almost_none_of_them():
         "1,234 apples",
         "0.50",
         "area = 3.14 \\cdot r^{2}",
+        "\\sin 45^\\circ = \\frac{\\sqrt{2}}{2}",
+        "AB = 2\\sqrt{5}",
+        "x = \\dfrac12",
     ],
 )
 def test_every_augmented_form_means_the_same_to_the_scorer(text):
@@ -131,6 +134,7 @@ def test_augment_adds_the_forms_the_issue_names():
     assert {"C = 90 degrees", "C = 90^\\circ"} <= set(equivalent_forms("C = 90°"))
     assert {"PR = 25", "25 = PR"} <= set(equivalent_forms("PR = \\sqrt{625} = 25"))
     assert {"5 * 8 = 40", "5 \\times 8 = 40"} <= set(equivalent_forms("5 × 8 = 40"))
+    assert {"(sqrt(2))/2", "(√2)/2"} <= set(equivalent_forms("\\frac{\\sqrt{2}}{2}"))  # the core's reading of LaTeX
     assert "1234 apples" in equivalent_forms("1,234 apples")
     assert augment_groups([["AB = 5", "AB=5"], ["Pythagorean theorem"]], max_forms=3) == [
         ["AB = 5", "AB=5", "5 = AB"],

@@ -67,7 +67,8 @@ def test_a_fraction_folds_only_where_it_divides_two_numbers(text, expected):
 
 def test_the_written_text_around_latex_is_kept():
     assert plain_latex("Using \\frac{1}{2}bh, the  area is $12$.") == "Using  1/2 bh, the  area is  12 ."
-    assert latex_to_plain("Café \\alpha") == "café  alpha "
+    assert latex_to_plain("Café \\alpha") == "café alpha"
+    assert plain_latex("2\\pi r + \\alpha\\beta") == "2pi r + alpha beta"
 
 
 PROSE = st.text(st.characters(codec="ascii", exclude_characters="\\$\x00"), max_size=80)

@@ -4,7 +4,9 @@ For every alternative: LaTeX, unicode and plain spellings (``\\frac{1}{2}`` / ``
 ``√x`` / ``sqrt(x)``, ``\\times`` / ``×`` / ``*``, ``^\\circ`` / ``°`` / ``degrees``, ``x^{2}`` / ``x²``),
 numeric forms (``1/2`` ↔ ``0.5``, ``2.50`` → ``2.5``, ``1,234`` ↔ ``1234``), spacing around
 operators (``AB = 5`` / ``AB=5``) and both sides of an equation (``5 = AB``; a chain ``a = b = c``
-also gives ``a = c``). Forms are deduplicated ignoring case and runs of spaces, the written one first.
+also gives ``a = c``). Forms are deduplicated ignoring case and runs of spaces, the written one first. The
+plain spelling is the reward core's own reading (:func:`service.rewards.text.plain_spelling`: LaTeX from the one
+LaTeX front end's tree), so what augmentation writes is what key-step matching reads.
 
 The ``stepgrpo`` profile already matches most of these up to normalisation; the forms matter for the
 ``r1vl-reference`` profile and for the R1-VL training code, which match lower-case substrings.
@@ -15,32 +17,17 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from service.rewards.text import plain_spelling
+
 from .layouts import Record
 
 MAX_FORMS = 16
 """Most alternatives kept per group."""
 
-_TO_PLAIN = [
-    (re.compile(r"\$"), ""),
-    (re.compile(r"\\(?:left|right)\s*"), ""),
-    (re.compile(r"\\(?:text|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}"), r"\1"),
-    (re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}"), lambda m: f"{_wrap(m.group(1))}/{_wrap(m.group(2))}"),
-    (re.compile(r"\\sqrt\s*\{([^{}]*)\}"), r"sqrt(\1)"),
-    (re.compile(r"√\s*\(([^()]*)\)"), r"sqrt(\1)"),
-    (re.compile(r"√\s*([\w.]+)"), r"sqrt(\1)"),
-    (re.compile(r"\s*\^\s*(?:\{\s*\\circ\s*\}|\\circ)|\s*°|\\degree"), " degrees"),
-    (re.compile(r"\\(?:times|cdot)|[×·]"), "*"),
-    (re.compile(r"\\div|÷"), "/"),
-    (re.compile(r"\\pi\b|π"), "pi"),
-    (re.compile(r"\\angle\s*|∠\s*"), " angle "),
-    (re.compile(r"\\(?:leq?)\b|≤"), "<="),
-    (re.compile(r"\\(?:geq?)\b|≥"), ">="),
-    (re.compile(r"\\(?:neq?)\b|≠"), "!="),
-    (re.compile(r"[−–]"), "-"),
-    (re.compile(r"²"), "^2"),
-    (re.compile(r"³"), "^3"),
-    (re.compile(r"\^\s*\{([^{}]*)\}"), lambda m: "^" + _wrap(m.group(1))),
-]
+_ROOT_SIGN = re.compile(r"√\s*(\([^()]*\)|[\w.]+)")
+"""``√x`` and ``√(x + 1)``, written ``sqrt(..)`` before the core reads the rest."""
+_TIGHT = re.compile(r"(?<=[({])\s+|\s+(?=[)},])|(?<=sqrt)\s+(?=\()")
+"""Spaces the reading leaves inside brackets and before a comma (``(1, 9/2 )``)."""
 _SIMPLE = r"(?:\d+(?:\.\d+)?|[A-Za-z]\w*)"
 _TO_UNICODE = [
     (re.compile(rf"sqrt\(({_SIMPLE})\)"), r"√\1"),
@@ -71,10 +58,6 @@ _OPERATOR = re.compile(r"\s*(<=|>=|!=|[=+*<>×÷])\s*")
 _NUMBER = re.compile(r"(?<![\w.^])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*/\s*(\d+))?(?![\w.,]\d)")
 
 
-def _wrap(text: str) -> str:
-    return text if re.fullmatch(r"[\w.]+", text.strip()) else f"({text})"
-
-
 def _apply(text: str, rules) -> str:
     for pattern, repl in rules:
         text = pattern.sub(repl, text)
@@ -82,7 +65,10 @@ def _apply(text: str, rules) -> str:
 
 
 def plain(text: str) -> str:
-    return _apply(text, _TO_PLAIN)
+    """``text`` as the reward core reads it (:func:`service.rewards.text.plain_spelling`: LaTeX from the one LaTeX
+    front end's tree, unicode symbols, thousands separators), case kept and spaced for a reader."""
+    text = _ROOT_SIGN.sub(lambda m: "sqrt" + (m.group(1) if m.group(1)[0] == "(" else f"({m.group(1)})"), text)
+    return _TIGHT.sub("", " ".join(plain_spelling(text).split()))
 
 
 def unicode_form(text: str) -> str:

@@ -97,7 +97,7 @@ def plain_latex(text: str) -> str:
             splices, position = _operand(text, point.start(), found)
         else:
             plain = _plain_token(found)
-            splices = [] if plain is None else [(point.start(), point.end(), plain)]
+            splices = [] if plain is None else [(point.start(), point.end(), _spaced(plain, text, *point.span()))]
             position = point.end()
         for start, end, written in splices:
             pieces += [text[last:start], written]
@@ -153,7 +153,7 @@ def _splices(text: str, tokens: list[Token], reading: _Reading) -> list[Splice]:
         if i in reading.after:
             plain = (text[token.start : token.end] if plain is None else plain) + reading.after[i]
         if plain is not None:
-            splices.append((token.start, token.end, plain))
+            splices.append((token.start, token.end, _spaced(plain, text, token.start, token.end)))
         previous = token.end
     return splices
 
@@ -163,8 +163,18 @@ def _plain_token(token: str) -> str | None:
     if (symbol := PLAIN_SYMBOLS.get(token)) is not None:
         return symbol
     if token[0] == "\\" and token[1:].isalpha():
-        return f" {token[1:]} "
+        return token[1:]
     return None
+
+
+def _spaced(plain: str, text: str, start: int, end: int) -> str:
+    """A word written in place of ``text[start:end]``, with a space where it would run into a letter
+    (``\\alpha\\beta`` is ``alpha beta``, ``2\\pi r`` is ``2pi r``)."""
+    if plain[:1].isalpha() and start and text[start - 1].isalpha():
+        plain = " " + plain
+    if plain[-1:].isalpha() and end < len(text) and text[end].isalpha():
+        plain += " "
+    return plain
 
 
 class _Reading:
@@ -203,14 +213,14 @@ class _Reading:
         """``sqrt(x)``; with an index, ``root 3 of (x)``."""
         radicand = ranges.get(id(node.radicand))
         if radicand is None or radicand[0] >= radicand[1]:
-            self.written[span[0]] = " sqrt " if node.index is None else " root "
+            self.written[span[0]] = "sqrt" if node.index is None else "root "
             return
         group = node.radicand if isinstance(node.radicand, Group) and node.radicand.open == "{" else None
         if node.index is None:
-            self.written[span[0]] = " sqrt" if group else " sqrt "
+            self.written[span[0]] = "sqrt"
             self.before[radicand[0]] = "" if group else " "
         else:
-            self.written[span[0]] = " root "
+            self.written[span[0]] = "root"
             self.written[span[0] + 1] = " "
             if tokens[radicand[0] - 1].text == "]":
                 self.written[radicand[0] - 1] = ""

@@ -136,17 +136,22 @@ def unicode_normalised(text: str) -> str:
 
 
 def latex_to_plain(text: str) -> str:
-    """Rewrite LaTeX and unicode maths into one plain spelling (lower-cased): LaTeX as :mod:`.latex_plain` reads
-    it from the one LaTeX front end's tree, unicode symbols as their plain spellings."""
+    """Rewrite LaTeX and unicode maths into one plain spelling, lower-cased (:func:`plain_spelling`)."""
+    return plain_spelling(text).lower()
+
+
+def plain_spelling(text: str) -> str:
+    """LaTeX and unicode maths in one plain spelling, case kept: LaTeX as :mod:`.latex_plain` reads it from the
+    one LaTeX front end's tree, unicode symbols as their plain spellings, numbers without thousands separators."""
     text = _SEGMENT_BARS.sub(r" \1 ", text) if "|" in text else text
     if text.isascii() and "\\" not in text:
-        return _plain_numbers(_CONTROLS.sub(" ", text).replace("$", " ")).lower()
+        return _plain_numbers(_CONTROLS.sub(" ", text).replace("$", " "))
     text = unicode_normalised(text)
     if "\\" in text:
         text = plain_latex(text)
     else:
         text = _UNICODE_SYMBOLS.sub(lambda m: PLAIN_SYMBOLS[m.group()], text.replace("$", " "))
-    return _plain_numbers(text).lower()
+    return _plain_numbers(text)
 
 
 def _plain_numbers(text: str) -> str:
