@@ -1385,3 +1385,10 @@ CORRECT += [
     ("paris", "Paris, which is also the capital.", None),
     ("green", "Green, which is also green.", None),
 ]
+
+# ---------------------------------------------------------------- ``(= …)`` after the value in a sentence
+CORRECT += [
+    ("7", "The answer is 7 (= 3 + 4).", None),
+    ("7", "The answer is 7 (≈ 7.0).", None),
+    ("7", "7 (= 3 + 4)", None),
+]

@@ -308,3 +308,10 @@ HEDGES += [
     ("paris", "Paris, which is also Lyon.", None, "name"),
 ]
 """A word answer's ``which is also <word>`` offers that word beside it (issue 25 probes)."""
+HEDGES += [
+    ("7", "7 (= 8)", None, "number"),
+    ("7", "The answer is 7 (= 8).", None, "number"),
+    ("8", "The answer is 7 (= 8).", None, "number"),
+    ("7", "The answer is 7 (≈ 8).", None, "number"),
+]
+"""A parenthesis said to equal the value that names another number: a second value (``7 (= 8)`` was paid)."""

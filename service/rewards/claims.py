@@ -219,8 +219,9 @@ _PAREN_VALUE = re.compile(
 )
 """``(8 in the other case)``, ``(\\frac{4}{3} by another convention)``, ``(D under a different reading)``: a
 parenthesis that opens with another value said of another reading."""
-_PAREN_AFTER_VALUE = re.compile(r"[\w}$*%]\s*\(\s*[-+±\\\w]")
-_PAREN_OFFER = re.compile(r"^\s*\(\s*$")
+_PAREN_AFTER_VALUE = re.compile(r"[\w}$*%]\s*\(\s*[-+±=≈\\\w]")
+_PAREN_OFFER = re.compile(r"^\s*\(\s*(?:=|≈|\\approx)?\s*$")
+"""A parenthesis that opens right after a value, with what it holds said to equal it (``7 (= 3 + 4)``) or not."""
 _NOT_OFFERED = re.compile(
     r"[×*+=/^·÷]|\\times|\\cdot|\\frac|\d\s*-\s*\d|\b(?:s\.?\s?f|d\.?\s?p|sig\w*|significant|decimal|step|eq)\b",
     re.IGNORECASE,

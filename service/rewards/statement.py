@@ -86,7 +86,10 @@ _EITHER_WORDS = word_pattern(EITHER)
 rubber: 3``)."""
 _NEGATION = word_pattern(NEGATION | {r"\w+n't"})
 _OPERATION = word_pattern(OPERATION)
-_REMARK = re.compile(r"\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$", re.IGNORECASE)
+_REMARK = re.compile(
+    r"\(\s*(?:=|≈|\\approx\b)[^()]*\)|\([^()]*[A-Za-z]{2}[^()]*\)|,?\s*\b(?:i\.\s?e\.|e\.\s?g\.|that\s+is)(?:,|\s).*$",
+    re.IGNORECASE,
+)
 _WORDS_IN_PARENTHESES = re.compile(r"(?<![\\\w])\(\s*[A-Za-z]{2,}(?:\s+[A-Za-z]+)*\.?\s*\)")
 """A remark after a bare value: ``10 (units)``, ``6 (approximately)``; maths in parentheses stays."""
 _JUSTIFICATION = re.compile(
