@@ -31,6 +31,7 @@ from service.rewards.latex import (
     Stray,
     Symbol,
     TooDeep,
+    braced_arguments,
     lex,
     parse,
     parse_tokens,
@@ -285,3 +286,21 @@ def test_parsed_tokens_give_each_operand_its_token_range():
 @given(text=SOUP)
 def test_parsing_lexed_tokens_gives_the_same_tree(text):
     assert parse_tokens(lex(text))[0] == parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("\\boxed{7} or \\boxed {8}", [(0, 9, "7"), (13, 23, "8")]),
+        ("\\boxed{\\{1, 2\\}}", [(0, 16, "\\{1, 2\\}")]),
+        ("\\boxed{\\frac{1}{2}}", [(0, 19, "\\frac{1}{2}")]),
+        ("\\boxed{\\boxed{1}} \\fbox{2}", [(0, 17, "\\boxed{1}"), (18, 26, "2")]),
+        ("\\\\boxed{004}", [(1, 12, "004")]),
+        ("\\boxed{7} \\boxed{a{b}c", [(0, 9, "7")]),
+        ("\\boxedx{7} \\textbf{7}", []),
+    ],
+)
+def test_braced_arguments_match_braces_over_the_tokens(text, found):
+    """The one bracket matcher of the core's LaTeX (boxes are found with it): an escaped brace is no brace, a
+    command escaped twice is the command, an argument that never closes ends the reading."""
+    assert braced_arguments(text, frozenset({"\\boxed", "\\fbox"})) == found

@@ -360,6 +360,46 @@ def _tracked(pattern: re.Pattern[str], repl, text: str, stages: list[list[tuple[
     return "".join(pieces) + text[last:] if edits else text
 
 
+def braced_arguments(text: str, commands: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, content) of each of ``commands`` and its braced argument, in order (``\\boxed{\\frac{1}{2}}``),
+    braces matched over the tokens, lexed from each command on (an escaped ``\\{`` is no brace; ``\\\\boxed``, text
+    that went through JSON twice, holds the command): an argument inside another's is not read apart, and reading
+    stops at an argument that never closes."""
+    found: list[tuple[int, int, str]] = []
+    position = 0
+    while starts := [i for i in (text.find(command, position) for command in commands) if i >= 0]:
+        start = min(starts)
+        size = 64
+        while True:
+            stop = min(len(text), start + size)
+            tokens = lex(text[start:stop], offset=start)
+            close = _closing(tokens) if len(tokens) > 1 and tokens[0].text in commands else -1
+            if close is not None or stop == len(text):
+                break
+            size *= 4
+        if close is None:
+            break
+        if close < 0:
+            position = start + 1
+            continue
+        found.append((start, tokens[close].end, text[tokens[1].end : tokens[close].start].strip()))
+        position = tokens[close].end
+    return found
+
+
+def _closing(tokens: list[Token]) -> int | None:
+    """The index of the brace that closes ``tokens[1]`` (-1 when that is no opening brace), None when none does
+    among ``tokens`` (a window cut from the text, but the last token, which may be cut)."""
+    if tokens[1].text != "{":
+        return -1
+    depth = 0
+    for k in range(1, len(tokens)):
+        depth += (tokens[k].text == "{") - (tokens[k].text == "}")
+        if depth == 0:
+            return k
+    return None
+
+
 def parse(text: str, unicode: bool = False) -> Sequence:
     """The tree of ``text`` (LaTeX or plain; ``unicode`` as for :func:`tokenize`); never raises."""
     return _parsed(_Parser(tokenize(text, unicode)))

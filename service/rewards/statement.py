@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .latex import braced_arguments
 from .number_words import FRACTION_GROUPS, NUMBER_WORD, SCALES, number_word_value
 from .restatement import approximation, restated_value
 from .text import unicode_normalised
@@ -149,24 +150,13 @@ LONG_STATEMENT = 200
 _FINAL_SENTENCES = 3
 """A worked solution that announces no answer and boxes none: the last of its final sentences that
 states a value is its answer."""
-_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_BOXES = frozenset({"\\boxed", "\\fbox"})
 
 
 def boxed_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every ``\\boxed{...}`` in order, braces matched by one linear scan each."""
-    found, pos = [], 0
-    while (m := _BOX.search(text, pos)) is not None:
-        depth, i = 0, m.end() - 1
-        while i < len(text):
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            if depth == 0:
-                break
-            i += 1
-        if depth:
-            break
-        found.append((m.start(), i + 1, text[m.end() : i].strip()))
-        pos = i + 1
-    return found
+    """(start, end, content) of every ``\\boxed{...}`` in order, braces matched by the one LaTeX front end's
+    tokens (:func:`.latex.braced_arguments`)."""
+    return braced_arguments(text, _BOXES)
 
 
 def _last_box_group(text: str, boxes: list[tuple[int, int, str]]) -> list[str]:
