@@ -45,6 +45,17 @@ def worker_pids(server_pid: int) -> list[int]:
     return [w for child in _children(server_pid) for w in _children(child)]
 
 
+def replaced_workers(server_pid: int, count: int, wait_s: float = 30.0) -> list[int]:
+    """The worker pids once ``count`` are up: replacements start one by one, and on a loaded machine the second may
+    still be importing when the first has already answered the follow-up request (bounded: ``wait_s``)."""
+    stop = time.monotonic() + wait_s
+    pids = worker_pids(server_pid)
+    while len(pids) < count and time.monotonic() < stop:
+        time.sleep(0.2)
+        pids = worker_pids(server_pid)
+    return pids
+
+
 def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
     before = worker_pids(server.proc.pid)
     assert len(before) >= 2, before
@@ -66,7 +77,7 @@ def test_killed_workers_are_replaced_and_every_trajectory_answered(server):
     assert follow["stats"]["ok"] == 32
     metrics = httpx.get(server.url + "/metrics").text
     assert 'reward_worker_restarts_total{reason="crash"}' in metrics
-    after = worker_pids(server.proc.pid)
+    after = replaced_workers(server.proc.pid, len(before))
     assert len(after) == len(before) and not set(after) & set(before)
     assert httpx.get(server.url + "/readyz").status_code == 200
 
