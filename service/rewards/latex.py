@@ -1,6 +1,8 @@
 """The one LaTeX front end of the reward core: a tokenizer and a forgiving recursive-descent parser into a small
-typed tree of frozen dataclasses, read by the growth guard (:mod:`.growth`, sizes in log space) and by numeric
-evaluation (:mod:`.numeric`, exact values).
+typed tree of frozen dataclasses, read by the growth guard (:mod:`.growth`, sizes in log space), by numeric
+evaluation (:mod:`.numeric`, exact values) and by key-step normalisation and the data tools (:mod:`.latex_plain`,
+plain spelling); boxes are found over its tokens (:func:`braced_arguments`). Tokens keep their source offsets
+(:func:`lex`), so a reader can map what it reads back onto the text as written.
 
 The parser never fails: what it does not understand becomes a :class:`Symbol` (or :class:`Missing` where an
 operand is absent), so every text has a tree. It is bounded: every step consumes a token or returns, so it runs
