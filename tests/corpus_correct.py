@@ -1392,3 +1392,21 @@ CORRECT += [
     ("7", "The answer is 7 (≈ 7.0).", None),
     ("7", "7 (= 3 + 4)", None),
 ]
+
+# ---------------------------------------------------------------- a rejection that ends the answer commits to it
+# Twins of the hedge corpus's rejections of a box or with values after them.
+CORRECT += [
+    ("7", "7, not 8.", None),
+    ("B", "B, not D.", _ABCD),
+    ("7", "\\boxed{7}, not 8.", None),
+    ("7", "The answer is 7, not 8.\n\nThe figure is drawn to scale.", None),
+    ("2.5", "2.5, not 3.5.", None),
+]
+
+# ---------------------------------------------------------------- a scene that endorses nothing stays the working's
+CORRECT += [
+    ("7", "Since 8 is too large, 7.", None),
+    ("7", "Since 3 + 4 = 7, 7.", None),
+    ("5", "Since both legs are 3 and 4, the hypotenuse is 5.", None),
+    ("7", "Since 3 + 4 = 7 matches the total, 7.", None),
+]

@@ -315,3 +315,39 @@ HEDGES += [
     ("7", "The answer is 7 (≈ 8).", None, "number"),
 ]
 """A parenthesis said to equal the value that names another number: a second value (``7 (= 8)`` was paid)."""
+_REJECTING = {"A": "3", "B": "5", "C": "7", "D": "9"}
+HEDGES += [
+    ("8", "7, not \\boxed{8}", None, "number"),
+    ("8", "The answer is 7, not \\boxed{8}.", None, "number"),
+    ("8", "7; not \\boxed{8}", None, "number"),
+    ("8", "7, but not \\boxed{8}", None, "number"),
+    ("8", "7, not $\\boxed{8}$", None, "number"),
+    ("D", "B, not \\boxed{D}", _REJECTING, "option"),
+    ("7", "7, not 8. 9.", None, "number"),
+    ("7", "7, not 8. $9$", None, "number"),
+    ("7", "7, not 8. 9. 10. 11.", None, "number"),
+    ("7", "7, not 8. 8.", None, "number"),
+    ("yes", "Yes, not no. No.", None, "yes_no"),
+    ("B", "B, not D.\n\nSo C.", _REJECTING, "option"),
+    ("B", "B, not D.\n\nTherefore C.", _REJECTING, "option"),
+    ("C", "7, not 8.\n\nOr 9.", _REJECTING, "option"),
+    ("7", "The answer is 7, not 8.\n\nSo 9.", None, "number"),
+]
+"""A rejection commits to the value before it only when it ends the answer and rejects a value outside a box: a
+boxed value is the graded one and stays denied, a value after the rejection (a later sentence or paragraph) leaves
+the answer open (review of b3c1aed)."""
+HEDGES += [
+    ("7", "Because both 7 and 8 satisfy it, 7.", None, "number"),
+    ("7", "Since 8 satisfies the equation, 7.", None, "number"),
+    ("7", "Since 8 matches, 7.", None, "number"),
+    ("7", "Since 8 works, 7.", None, "number"),
+    ("7", "Since 8 is correct, 7.", None, "number"),
+    ("7", "Since 8 is right, 7.", None, "number"),
+    ("7", "In case it is 8, 7.", None, "number"),
+    ("7", "By one count 8, by another 7.", None, "number"),
+    ("7", "For the first part 8, for the second 7.", None, "number"),
+    ("B", "Since option D satisfies it, B.", _REJECTING, "option"),
+]
+"""An opening phrase that calls its value an answer (satisfies, matches, works, is correct, a value that is right)
+or makes the answer one case of several (in case, by one count, for the first part) is no neutral scene: its value
+is offered beside the answer (review of 442a5f8)."""

@@ -31,7 +31,6 @@ from .statement import (
     _JUSTIFICATION,
     _LABEL_SPAN,
     _NUMBER,
-    _SETTING,
     MAX_BLOCK_CHARS,
     YES_NO,
     _read_sentence,
@@ -39,6 +38,7 @@ from .statement import (
     is_prose,
     normalised_block,
     read_statement,
+    scene,
     without_remark,
 )
 from .vocabulary import (
@@ -426,7 +426,7 @@ class _Layout:
         self.conditions = [(m.start(), m.end()) for m in _CONDITION_OPENS.finditer(sentence)]
         self.clause_ends = [m.start() for m in _CLAUSE_END.finditer(sentence)]
         self.last_value = max((m.start() for m in _VALUE_MARK.finditer(sentence)), default=-1)
-        self.scene = _SETTING.match(sentence)
+        self.scene = scene(sentence)
         lead = sentence.lstrip().lower()
         self.means_from = next(
             (len(sentence) - len(lead) + len(p) for p in _MEANS if lead.startswith(p)), len(sentence) + 1
@@ -708,19 +708,31 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         zone = sentences[-_LAST_SENTENCES][0] if len(sentences) >= _LAST_SENTENCES else 0
         answering = [offset for offset, _ in sentences if offset >= zone]
     claims = [claim for _, claim in sorted(anchored, key=lambda item: item[0]) if claim.where != "box"]
+    last = _last_stating(sentences, marked, expect)
     for offset, sentence in sentences:
         if offset >= zone:
             at = bisect_left(answering, offset)
             full = at < len(answering) and answering[at] < offset + max(len(sentence), 1)
-            claims += _sentence_claims(sentence, marked, expect, allow, full)
+            claims += _sentence_claims(sentence, marked, expect, allow, full, offset >= last)
         else:
             claims += _offered(sentence, marked, expect, allow, short=True)
     return tuple(claims)
 
 
-def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, full: bool) -> list[Claim]:
+def _last_stating(sentences: list[tuple[int, str]], marked: _Marked, expect: str) -> int:
+    """The offset of the last sentence that states a value (found by a scan back from the end)."""
+    for offset, sentence in reversed(sentences):
+        if _sites(sentence, marked, expect):
+            return offset
+    return 0
+
+
+def _sentence_claims(
+    sentence: str, marked: _Marked, expect: str, allow: str, full: bool, last: bool = True
+) -> list[Claim]:
     """The claims of one sentence in the answer zone: every box, and every value said with a stance other than
-    asserted (an asserted value in a sentence is the statement reader's to read)."""
+    asserted (an asserted value in a sentence is the statement reader's to read). Only the ``last`` sentence that
+    states a value may reject another one (``7, not 8``): a rejection with values after it leaves the answer open."""
     sites = _sites(sentence, marked, expect)
     layout = _Layout(sentence)
     claims = []
@@ -746,11 +758,11 @@ def _sentence_claims(sentence: str, marked: _Marked, expect: str, allow: str, fu
             continue
         if stance is Stance.ASSERTED and site.where in ("box", "span"):
             stance, marker = _inside(site.value, allow) or (stance, marker)
-        rejected = _rejected(sentence, sites, index) if stance is Stance.NEGATED else None
-        if rejected:
+        rejection = _rejected(sentence, sites, index) if stance is Stance.NEGATED else None
+        if rejection and last:
             stance, marker = Stance.JUSTIFICATION, ""
         corrected = stance is Stance.NEGATED and site.where != "box" and expect in ("value", "text")
-        corrected = corrected and rejected is None
+        corrected = corrected and rejection is None
         if corrected and written - (site.where != "box") > 0:
             stance, marker = Stance.JUSTIFICATION, ""
         if site.where == "box" or stance is not Stance.ASSERTED:
@@ -785,8 +797,10 @@ _REJECTION_ENDS = re.compile(r"\)?(?:\s*[A-Za-z]{1,3}\.?(?:\^\{?[23]\}?)?)?[\s*_
 def _rejected(sentence: str, sites: list[_Site], index: int) -> bool | None:
     """``B, not D``, ``7, not 8``, ``Yes, not no``: a value rejected right after another one is asserted commits to
     that one (a justification of it); rejecting the value just asserted (``7, not 7``) leaves it denied (False).
-    None when the value does not stand so."""
-    if index == 0 or _REJECTS.fullmatch(sentence, sites[index - 1].end, sites[index].start) is None:
+    None when the value does not stand so. A boxed value is never rejected: ``7, not \\boxed{8}`` denies its box."""
+    if index == 0 or sites[index].where == "box" or "\\boxed" in sites[index].value:
+        return None
+    if _REJECTS.fullmatch(sentence, sites[index - 1].end, sites[index].start) is None:
         return None
     if not _REJECTION_ENDS.fullmatch(sentence, sites[index].end):
         return None
@@ -833,7 +847,7 @@ def _justifying_claims(
         while seen < len(sites) and ends[seen] <= opened.start():
             stated.add(keys[seen])
             seen += 1
-        endorsed = _endorsing(clause, adding=not full or opened is leading)
+        endorsed = _clause_endorsing(clause, full, opened.end() - opened.start() if opened is leading else None)
         if endorsed is None and expect == "text" and (said := _TEXT_SAID.match(sentence, opened.end(), stop)):
             endorsed = _ALSO_SAID.search(said.group(0)) if said.group("also") else None
         for at, until, value in _clause_values(sentence, opened.end(), stop, marked, expect, sites, layout):
@@ -857,11 +871,28 @@ def _justifying_claims(
 _LEADING_JUSTIFICATION = re.compile(
     r"\s*(?:(?:since|because|as|given\s+that)\b|(?:this|that|it)\s+is\s+because\b)", re.IGNORECASE
 )
+_SCENE_ENDORSING = re.compile(
+    r"\b(?:correct|valid|acceptable|satisf(?:y|ies|ied|ying)|match(?:es|ed|ing)?|fits?|works?)\b", re.IGNORECASE
+)
+"""In a clause that opens the sentence, a word that calls a value in it an answer even without adding it (``Since 8
+satisfies the equation, 7.``, ``Since 8 is correct, 7.``)."""
+_VALUE_RIGHT = re.compile(r"\s*[^\s,;]*[\d\x01-\x05][^\s,;]*\s+(?:is|are)\s+(?:also\s+)?right\b", re.IGNORECASE)
+"""``Since 8 is right, 7.``: ``right`` said of a value; of a noun it may be the working's right angle (``Since the
+triangle with sides 3 and 4 is right, 5.``)."""
 _ADDING = re.compile(
     r"also|too|as\s+well|another|equally|fallback|candidates?|alternatives?|extra|additional|otherwise|else",
     re.IGNORECASE,
 )
 """Endorsing words that add a value beside the answer rather than judge it."""
+
+
+def _clause_endorsing(clause: str, full: bool, leading: int | None) -> re.Match[str] | None:
+    """The word a justifying clause endorses a value with; a clause that opens the sentence (its words from
+    ``leading``) with a word that adds a value or calls one an answer (``Since 8 is correct, 7.``)."""
+    endorsed = _endorsing(clause, adding=not full or leading is not None)
+    if endorsed is None and leading is not None:
+        return _SCENE_ENDORSING.search(clause) or _VALUE_RIGHT.match(clause, leading)
+    return endorsed
 
 
 def _endorsing(clause: str, adding: bool) -> re.Match[str] | None:

@@ -101,11 +101,13 @@ _JUSTIFICATION = re.compile(
 )
 """A clause after the value that justifies or describes it (``7, which is greater than 5``)."""
 _REJECTION = re.compile(
-    r"[*_`]*[,;]\s*(?:(?:and|but)\s+)?not\s+(?:(?:option|choice)\s*)?(?P<value>[^,;!?]{1,80}?)[\s*_`]*(?:[.!?]\s*)?$",
+    r"[*_`]*[,;]\s*(?:(?:and|but)\s+)?not\s+(?:(?:option|choice)\s*)?"
+    r"(?P<value>(?:[^,;!?.]|\.(?=\d)){1,80}?)[\s*_`]*(?:[.!?]\s*)?$",
     re.IGNORECASE,
 )
 """A clause that ends the sentence rejecting one other value: ``B, not D``, ``7, not 8``, ``\frac{3}{4}, not
-\frac{4}{3}``, ``12 cm, not 13 cm``."""
+\frac{4}{3}``, ``12 cm, not 13 cm``. The value runs over no sentence end (``7, not 8. 9.`` states 9); a point is
+a decimal's only."""
 _EITHER = word_pattern(CONJUNCTIONS)
 _ALTERNATIVE = re.compile(word_pattern(LIST_ALTERNATIVES).pattern + r"|/|\\lor\b|\\pm\b|±", re.IGNORECASE)
 _NUMBER = re.compile(
@@ -231,7 +233,7 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     if boxes:
         return _boxed([content for _, _, content in boxes])
     masked = _Masked(s)
-    paragraph = re.split(r"\n\s*\n", masked.text, maxsplit=1)[0]
+    paragraph, *later = re.split(r"\n\s*\n", masked.text, maxsplit=1)
     labels = list((ANSWER_LABEL_WORDS if expect == "letter" else ANSWER_LABEL).finditer(paragraph))
     rest = paragraph[labels[-1].end() :].strip() if labels else ""
     if rest and (labels[-1].start() > 0 or not is_prose(masked.unmask(rest))):
@@ -242,9 +244,21 @@ def read_statement(block: str, expect: str = "value") -> Statement:
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
             return Statement(None, Rule.HEDGE, "yes and no")
         statement = Statement(_plain_value(sentence), Rule.PLAIN)
+    elif later and _REJECTION.search(_Masked(sentence).text.rstrip(" .!")) and _states(later[0], expect):
+        return Statement(None, Rule.HEDGE, "a rejection with values after it")
     else:
         statement = _announced(sentence, expect) or _read_sentence(sentence, expect)
     return statement
+
+
+def _states(text: str, expect: str) -> bool:
+    """Whether masked ``text`` names a value of the answer's kind: a rejection (``B, not D``) commits only when
+    nothing after it does (``B, not D.  So C.``)."""
+    if re.search(r"[\d\x01]", text) or NUMBER_WORD.search(text):
+        return True
+    if expect == "letter":
+        return bool({m.group(1) for m in _OPTION_LETTER.finditer(text)} - {"I"})
+    return expect == "yes_no" and _YES_NO_WORD.search(text) is not None
 
 
 def without_remark(value: str) -> str:
@@ -415,14 +429,34 @@ students,``, ``Since 5 is neither 3 nor 7,``): its numbers and words are the wor
 states. Conditions (``if``, ``when``) are not settings: they make the answer conditional."""
 
 
-def _without_setting(text: str, expect: str) -> str:
-    """The sentence after an opening phrase that sets its scene, when what follows states a value of the answer's
-    kind (``…, 7 remain``, ``…, B``); else the sentence as it is. A phrase that endorses or doubts a value
-    (``Since 8 is also right, 7.``) is no setting: the sentence is read whole."""
+_SCENE_OFFERS = re.compile(
+    r"\b(?:both|satisf(?:y|ies|ied|ying)|match(?:es|ed|ing)?|in\s+case|(?:one|another|the\s+other|first|second)\s+"
+    r"(?:count|case|part|reading|way|interpretation|convention))\b",
+    re.IGNORECASE,
+)
+"""In an opening phrase, words that offer its value as an answer (``Since 8 satisfies the equation,``, ``Because
+both 7 and 8 fit,``) or make the answer one of several cases (``In case it is 8,``, ``By one count 8,``)."""
+
+
+def scene(text: str) -> re.Match[str] | None:
+    """The opening phrase that sets the sentence's neutral scene (``After removing 3 of the 10 apples,``), whose
+    values are the working's; None where there is none, or where the phrase endorses, doubts or offers a value or
+    makes a case of it (``Since 8 is also right,``, ``Since 8 matches,``, ``In case it is 8,``)."""
     setting = _SETTING.match(text)
     if setting is None or ENDORSING.search(setting.group(0)) or _HEDGE_WORDS.search(setting.group(0)):
-        return text
-    if LIKELY & {w.lower() for w in re.findall(r"[A-Za-z]+", setting.group(0))}:
+        return None
+    if _SCENE_OFFERS.search(setting.group(0)) or LIKELY & {
+        w.lower() for w in re.findall(r"[A-Za-z]+", setting.group(0))
+    }:
+        return None
+    return setting
+
+
+def _without_setting(text: str, expect: str) -> str:
+    """The sentence after an opening phrase that sets its scene (:func:`scene`), when what follows states a value
+    of the answer's kind (``…, 7 remain``, ``…, B``); else the sentence as it is, read whole."""
+    setting = scene(text)
+    if setting is None:
         return text
     rest = text[setting.end() :]
     if expect == "letter":
