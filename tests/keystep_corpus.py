@@ -661,6 +661,15 @@ AFTER_FRAMES = [
     ("doubted", "{L}. Looking at the figure again, I am not certain of the above."),
     ("refuted", "{L}. All of the above is wrong."),
     ("answered", "{L}. No."),
+    ("doubted", "{L}. I'm not sure about this."),
+    ("doubted", "{L}. This is a guess."),
+    ("doubted", "{L}. This is not a proof, just a guess."),
+    ("doubted", "{L}. This should be double-checked."),
+    ("doubted", "{L}. This might be off."),
+    ("doubted", "{L}. I need to double-check this; it may be wrong."),
+    ("refuted", "{L}, which might be wrong."),
+    ("refuted", "{L}, a mistake."),
+    ("refuted", "{L}, all wrong."),
 ]
 """A stance after the list (in its sentence, or a sentence of its own that takes back what the step said), governing
 every item."""
@@ -682,6 +691,18 @@ GENUINE_FRAMES = [
     "{L}. I'm not sure this generalises to obtuse triangles.",
     "Maybe this is obvious, but {L}.",
     "{L}, as we might expect.",
+    "{L}. I should double-check.",
+    "{L}. We need to double-check this.",
+    "{L}. This might be off, but we double checked.",
+    "{L}. This is not a guess.",
+    "{L}. No, this is not a guess.",
+    "{L}. None of this is uncertain.",
+    "{L}. I am not unsure.",
+    "{L}. None of the above is wrong.",
+    "{L}, no mistake.",
+    "{L}, nothing wrong.",
+    "{L}, no contradiction.",
+    "{L}, which is not wrong.",
 ]
 """The same lists asserted: every item keeps its credit."""
 

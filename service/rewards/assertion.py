@@ -38,6 +38,7 @@ from typing import NamedTuple
 from .stance_words import (
     BARE_NO,
     BARE_VERDICT_WORDS,
+    CANCELLING,
     CLAUSE_BREAKS,
     CLAUSE_STARTS,
     COLLECTIVE,
@@ -60,10 +61,12 @@ from .stance_words import (
     TAGS,
     TRIGGERS,
     VERDICTS,
+    checks_done,
     doubt_phrase,
     doubts_said,
     negates,
     operating,
+    verdict_stands,
 )
 from .text import STEP_BREAK
 from .vocabulary import CONFIRMATION, INDIRECT_QUESTION, QUESTION, SECOND_THOUGHTS, TRUTH, UNCERTAIN
@@ -81,6 +84,11 @@ class Assertions:
     def __init__(self, toks: list[str]):
         self.toks = toks
         self.refuting = [i for i, t in enumerate(toks) if t in VERDICTS or negates(toks, i)]
+        self.cancelling = [
+            i for i, t in enumerate(toks) if t in CANCELLING and (t not in NEGATIONS or negates(toks, i))
+        ]
+        """Negations that turn a verdict or a doubt after them in their clause into confidence (``no mistake``)."""
+        self.checks = checks_done(toks)
         self.verdicts = [i for i, t in enumerate(toks) if t in VERDICTS]
         self.clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
         self.sentence_breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
@@ -207,8 +215,8 @@ class Assertions:
         if toks[following] in REFERRING and (i := self._denial(following, end)) is not None:
             return f"refuted ({toks[i]})"
         if 0 < end - following <= BARE_VERDICT_WORDS and (
-            (toks[end - 1] in VERDICTS or toks[end - 1] in BARE_NO)
-            and not any(t in NEGATIONS and t not in BARE_NO for t in toks[following : end - 1])
+            (toks[end - 1] in VERDICTS and _first_in(self.cancelling, following, end - 1) is None)
+            or (toks[end - 1] in BARE_NO and not any(t in NEGATIONS and t not in BARE_NO for t in toks[following:end]))
         ):
             return f"refuted ({toks[end - 1]})"
         concluded = False
@@ -329,8 +337,8 @@ class Assertions:
                 j not in covered and not toks[j][0].isalpha() and toks[j] not in DISOWNING_MARKS for j in range(a, b)
             ):
                 continue
-            doubt = min(covered) if covered else _first_in(self.doubts, a, b)
-            verdict = _first_in(self.verdicts, a, b)
+            doubt = self._live(self.doubts, a, b, covered)
+            verdict = self._live(self.verdicts, a, b, covered)
             at = doubt if doubt is not None else verdict
             if at is None or (doubt is None and COLLECTIVE.isdisjoint(toks[a:b])):
                 continue
@@ -340,6 +348,17 @@ class Assertions:
                     f"doubted ({self._doubt(doubt)})" if doubt is not None else f"refuted ({toks[at]})"
                 )
         return sorted(self.disowning_why)
+
+    def _live(self, positions: list[int], a: int, b: int, covered: set[int]) -> int | None:
+        """The first of ``positions`` (doubts or verdicts) in the sentence ``[a, b)`` that still stands: no negation
+        before it in its clause (``This is not a guess.``, ``None of the above is wrong.``) and no check said done
+        after it (``This might be off, but we double checked.``)."""
+        for at in positions[bisect_left(positions, a) : bisect_left(positions, b)]:
+            clause = max(a, _before(self.clause_starts, at) + 1)
+            cancelled = self.cancelling[bisect_left(self.cancelling, clause) : bisect_left(self.cancelling, at)]
+            if all(c in covered for c in cancelled) and _first_in(self.checks, at, b) is None:
+                return at
+        return None
 
     def _doubt(self, i: int) -> str:
         """The doubt at ``i`` as written (``maybe``, ``not sure``, ``not confident``)."""
@@ -355,6 +374,8 @@ class Assertions:
         if first is None:
             return None
         if (i := _first_in(self.verdicts, start, end)) is not None:
+            if (c := _first_in(self.cancelling, start, i)) is not None and _first_in(self.truths, c + 1, end) == i:
+                return None
             return min(i, first) if _first_in(self.truths, first + 1, end) is not None else i
         if _first_in(self.truths, first + 1, end) is not None:
             return first
@@ -429,7 +450,7 @@ class Assertions:
             if content or denies or any(t in CONFIRMATION for t in words):
                 if content:
                     nxt = None
-                elif any(t in VERDICTS for t in words) or words[-1] in BARE_NO:
+                elif verdict_stands(toks[first : bounds[k]]) or words[-1] in BARE_NO:
                     nxt = "no"
                 else:
                     nxt = None if denies else "yes"

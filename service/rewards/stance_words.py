@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from .text import STEP_BREAK, is_number
@@ -83,6 +84,9 @@ BARE_VERDICT_WORDS = 2
 """A clause this short right after a statement that ends with a verdict or ``no`` rejects it (``AC = 10, no.``,
 ``AC = 10: totally wrong.``); a longer one says something else (``…, so the first guess was wrong``)."""
 BARE_NO = frozenset({"no", "nope"})
+CANCELLING = NEGATIONS | frozenset({"nothing", "nobody", "neither"})
+"""A word before a verdict or a doubt in its clause that turns it into confidence (``no mistake``, ``nothing wrong``,
+``which is not wrong``, ``This is not a guess.``, ``None of this is uncertain.``)."""
 """A sentence without numbers or symbols that ends with one of these, or holds a verdict, is a bare verdict on the
 sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
 
@@ -161,17 +165,52 @@ def words_of(toks: list[str]) -> tuple[str, list[int]]:
     return "".join(parts), offsets
 
 
+INTENDING = re.compile(r"(?:\b(?:i|we)|\blet\s+(?:me|us))\s+$")
+"""``I should double-check``, ``We need to double-check this``: the writer's intention to check (which the step may go
+on to do), not a doubt of what it said; ``This should be double-checked`` is one."""
+INTENTIONS = frozenset({"should", "need", "needs"})
+CHECKED = re.compile(
+    r"\b(?:i|we)\s+(?:have\s+|ve\s+|just\s+|already\s+|also\s+)*(?:double[-\s]?|re-?)?(?:checked|verified|confirmed)\b"
+)
+"""``…, but we double checked``: a check done, which answers a doubt before it in its sentence."""
+
+
+def checks_done(toks: list[str]) -> list[int]:
+    """Where each check the writer says was done (:data:`CHECKED`) starts in the stream."""
+    if "checked" not in toks and "verified" not in toks and "confirmed" not in toks:
+        return []
+    text, offsets = words_of(toks)
+    return [bisect_right(offsets, m.start()) - 1 for m in CHECKED.finditer(text)]
+
+
 def doubts_said(toks: list[str]) -> dict[int, tuple[str, int]]:
-    """Where each doubt of :data:`.vocabulary.DOUBT` starts in the stream: its words and its length in tokens."""
+    """Where each doubt of :data:`.vocabulary.DOUBT` starts in the stream: its words and its length in tokens; an
+    intention to check (:data:`INTENDING`) is none."""
     if DOUBT_GATE.isdisjoint(toks):
         return {}
     text, offsets = words_of(toks)
     said: dict[int, tuple[str, int]] = {}
     for m in DOUBTS_SAID.finditer(text):
+        if m.group(0).split()[0] in INTENTIONS and INTENDING.search(text, max(0, m.start() - 12), m.start()):
+            continue
         first = bisect_right(offsets, m.start()) - 1
         last = bisect_left(offsets, m.end())
         said[first] = (m.group(0), last - first)
     return said
+
+
+def verdict_stands(toks: list[str]) -> bool:
+    """Whether a verdict in ``toks`` stands: no :data:`CANCELLING` word before it in its clause (``That is wrong.``,
+    not ``None of the above is wrong.``)."""
+    cancelled = False
+    for t in toks:
+        if t in CLAUSE_STARTS:
+            cancelled = False
+        elif t in CANCELLING:
+            cancelled = True
+        elif t in VERDICTS and not cancelled:
+            return True
+    return False
 
 
 def operating(toks: list[str], i: int) -> bool:
