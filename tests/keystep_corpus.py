@@ -643,6 +643,10 @@ LABEL_FRAMES = [
     ("doubted", "My guess: {L}"),
     ("doubted", "Perhaps: {L}"),
     ("doubted", "Not sure, but: {L}"),
+    ("doubted", "Perhaps these: {L}"),
+    ("doubted", "Probably: {L}"),
+    ("doubted", "Here's my guess: {L}"),
+    ("doubted", "Perhaps the answer is the following: {L}"),
 ]
 """A label whose ``:`` opens the list: it governs every item, written inline or one a line."""
 
@@ -670,6 +674,12 @@ AFTER_FRAMES = [
     ("refuted", "{L}, which might be wrong."),
     ("refuted", "{L}, a mistake."),
     ("refuted", "{L}, all wrong."),
+    ("doubted", "{L}, but wait."),
+    ("doubted", "{L}, but wait, that's wrong."),
+    ("doubted", "{L}, but wait, is it 11? Yes."),
+    ("doubted", "{L}, but wait, alternatively 11. Yes."),
+    ("doubted", "{L}, but wait, let me verify: 36 + 64 = 99. No."),
+    ("doubted", "{L}, but wait, isn't the angle at B obtuse? Yes."),
 ]
 """A stance after the list (in its sentence, or a sentence of its own that takes back what the step said), governing
 every item."""
@@ -680,6 +690,8 @@ GENUINE_FRAMES = [
     "We know {L}.",
     "From the figure: {L}",
     "Given: {L}",
+    "Perhaps the easiest way is Pythagoras: {L}",
+    "Probably the key facts are these: {L}",
     "Let {L}.",
     "{L}, as labelled.",
     "{L}, which matches the figure.",
@@ -703,6 +715,8 @@ GENUINE_FRAMES = [
     "{L}, nothing wrong.",
     "{L}, no contradiction.",
     "{L}, which is not wrong.",
+    "{L}, but wait, let me verify: 36 + 64 = 100. Yes.",
+    "{L}, but wait: is the angle at B right? Yes.",
 ]
 """The same lists asserted: every item keeps its credit."""
 
@@ -760,6 +774,9 @@ def genuine_list_frames() -> dict[str, tuple]:
         ["AB = 6 and BC = 8, so is AC = 10? Yes, AC = 10."],
         ["If the grid unit is 1, AB = 6.", "BC = 8, AC = 10."],
         ["AB = 6, BC = 8.", "If AC = 11, the perimeter would be 25, not 24, so AC = 10."],
+        ["We have AB = 6, BC = 8.", "Perhaps the simplest way is Pythagoras: AC = 10."],
+        ["AB = 6 and BC = 8, so AC = 10, but wait, let me verify: 36 + 64 = 100. Yes."],
+        ["AB = 6, BC = 8, so AC = 10, but wait: is the angle at B right? Yes."],
     ]
     for k, steps in enumerate(twins):
         out[f"twin_{k}"] = (answer, keys, description, rationale, steps)

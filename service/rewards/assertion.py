@@ -39,6 +39,7 @@ from .stance_words import (
     BARE_NO,
     BARE_VERDICT_WORDS,
     CANCELLING,
+    CHECKABLE,
     CLAUSE_BREAKS,
     CLAUSE_STARTS,
     COLLECTIVE,
@@ -48,6 +49,7 @@ from .stance_words import (
     DISOWNING_MARKS,
     HYPOTHESES,
     INNER_BREAKS,
+    LABELLING,
     LIST_SEPARATORS,
     MODALS,
     NEGATIONS,
@@ -61,6 +63,7 @@ from .stance_words import (
     TAGS,
     TRIGGERS,
     VERDICTS,
+    VERIFYING,
     checks_done,
     doubt_phrase,
     doubts_said,
@@ -106,6 +109,8 @@ class Assertions:
         else (``AC = 10, as we might expect``)."""
         self.asking = [i for i, t in enumerate(toks) if t in INDIRECT_QUESTION]
         self.second_thoughts = [i for i, t in enumerate(toks) if t in SECOND_THOUGHTS]
+        self.verifying = [i for i, t in enumerate(toks) if t in VERIFYING]
+        self.numerals = [i for i, t in enumerate(toks) if t[0].isdigit()]
         self.conclusions = [i for i, t in enumerate(toks) if t in CONCLUSIONS or t in SENTENCE_BREAKS]
         self.clause_starts = [i for i, t in enumerate(toks) if t in CLAUSE_STARTS]
         self.question_opens = [
@@ -124,6 +129,8 @@ class Assertions:
         self.confirmations = [i for i, t in enumerate(toks) if t in CONFIRMATION and not self._negated_clause(i)]
         self.answer_after = self._answers_after()
         self._lists()
+        self.labelling: dict[int, bool] = {}
+        """Per label start, whether the label speaks of its list's statements (:meth:`_labels`)."""
         self.disowning = self._disowning()
         """Starts of the sentences that take back what their step said before them, with the words that do."""
 
@@ -151,10 +158,11 @@ class Assertions:
         for after, adjacent in ((clause_end, True), (list_end, False)):
             if (after != clause_end or adjacent) and (why := self._remark(after, adjacent)) is not None:
                 return why
-        if (i := _first_in(self.second_thoughts, end, clause_end)) is not None:
+        if (i := _first_in(self.second_thoughts, end, clause_end)) is not None and not self._checked_yes(i):
             return f"doubted ({toks[i]})"
         if (i := _first_in(self.doubts, clause_start, clause_end)) is not None or (
             (i := _first_in(self.doubts, lead, head)) is not None
+            and (i >= scope.start or self._labels(lead, scope.start))
         ):
             return f"doubted ({self._doubt(i)})"
         step_end = _after(self.step_breaks, end, len(toks))
@@ -226,7 +234,7 @@ class Assertions:
             concluded = concluded or (toks[following] in CONCLUSIONS and toks[following] != "but")
             following += 1
         end = _after(self.clause_breaks, following, len(toks))
-        if toks[following] in SECOND_THOUGHTS:
+        if toks[following] in SECOND_THOUGHTS and not self._checked_yes(following):
             return f"doubted ({toks[following]})"
         remark = self.symbols[end] == self.symbols[following]
         """The clause holds only words (``but I am not sure``), not another statement (``maybe 7``)."""
@@ -236,6 +244,25 @@ class Assertions:
         if remark and not concluded and (i := _first_in(self.own_doubts, following, end)) is not None:
             return f"doubted ({self._doubt(i)})"
         return None
+
+    def _checked_yes(self, i: int) -> bool:
+        """Whether the second thought at ``i`` is a check the step answers yes (``…, but wait, let me verify: 36 + 64 =
+        100. Yes.``, ``…, but wait: is the angle at B right? Yes.``): a ``wait``, then in its sentence a verification
+        or a question without numbers (``is it 11?`` offers another value), no negation or verdict, and the next
+        sentence a bare yes. ``…, alternatively 11`` and ``…, unless …`` offer something else: never answered."""
+        toks = self.toks
+        sentence_end = _after(self.sentence_breaks, i, len(toks))
+        asked = sentence_end < len(toks) and toks[sentence_end] == QUESTION and not self._numeral_in(i, sentence_end)
+        return (
+            toks[i] in CHECKABLE
+            and (asked or _first_in(self.verifying, i, sentence_end) is not None)
+            and _first_in(self.refuting, i, sentence_end) is None
+            and self.answer_after[bisect_left(self.sentence_breaks, i)] == "yes"
+        )
+
+    def _numeral_in(self, start: int, end: int) -> bool:
+        """Whether a number stands in ``[start, end)``."""
+        return _first_in(self.numerals, start, end) is not None
 
     def _lists(self) -> None:
         """Cut the stream into clauses and group them into lists: items (clauses that state something: an ``=``
@@ -311,6 +338,19 @@ class Assertions:
         """The last item of a list a condition opens with commas alone, ending its sentence, is its consequent (``If
         AB = 6, AC = 10.``; not in ``If AB = 6, BC = 8, then …`` nor ``Assuming AB = 6, BC = 8, we go on.``)."""
         return _Scope(first, label, governed, end, consequent)
+
+    def _labels(self, lead: int, first: int) -> bool:
+        """Whether the label ``[lead, first)`` before a list's ``:`` speaks of its statements, so its doubt is theirs:
+        nothing but :data:`LABELLING` words and doubts (``Maybe:``, ``My guess:``, ``Perhaps these:``); one that names
+        anything else doubts that (``Perhaps the easiest way is Pythagoras:``, ``Probably the key facts are these:``).
+        """
+        if lead not in self.labelling:
+            toks, j, about = self.toks, lead, True
+            while j < first and about:
+                about = j in self.said or toks[j] in LABELLING
+                j += self.said[j][1] if j in self.said else 1
+            self.labelling[lead] = about
+        return self.labelling[lead]
 
     def _clause_end(self, k: int) -> int:
         """Where clause ``k`` ends (the break after it)."""

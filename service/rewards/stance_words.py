@@ -80,6 +80,10 @@ CLAUSE_BREAKS = frozenset(
 SENTENCE_BREAKS = frozenset({".", ";", "?", "!", STEP_BREAK})
 INNER_BREAKS = CLAUSE_BREAKS - SENTENCE_BREAKS
 MODALS = frozenset({"might", "could", "may"})
+CHECKABLE = frozenset({"wait"})
+"""The second thought a check answered yes withdraws (``…, but wait, let me verify: … Yes.``)."""
+VERIFYING = frozenset("verify verifying check checking recheck confirm confirming".split())
+"""Words that open a check of what the step said (``let me verify: 36 + 64 = 100``)."""
 BARE_VERDICT_WORDS = 2
 """A clause this short right after a statement that ends with a verdict or ``no`` rejects it (``AC = 10, no.``,
 ``AC = 10: totally wrong.``); a longer one says something else (``…, so the first guess was wrong``)."""
@@ -132,6 +136,9 @@ DISOWNING = (
 this.``, ``These may be wrong.``, ``Not sure about all of it.``): one that names anything else (``I'm not sure this
 generalises.``) doubts that, not them."""
 DISOWNING_MARKS = frozenset({",", ":", "-", "=", '"', "…", "!"})
+LABELLING = DISOWNING | DISOWNING_MARKS | frozenset({";", "the", "answer", "answers", "here", "s", "following"})
+"""The words a label before a list's ``:`` may hold for its doubt to be about the list (``Perhaps the answer is
+these:``, ``Here's my guess:``); one that names anything else (a method, ``the key facts``) is what it doubts."""
 COLLECTIVE = frozenset("these those them all any everything above".split())
 """A verdict on these takes back all the step said before it (``All of the above is wrong.``); a bare verdict answers
 only the sentence before it (``AB = 6? No.``)."""
