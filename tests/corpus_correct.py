@@ -1410,3 +1410,12 @@ CORRECT += [
     ("5", "Since both legs are 3 and 4, the hypotenuse is 5.", None),
     ("7", "Since 3 + 4 = 7 matches the total, 7.", None),
 ]
+
+# ---------------------------------------------------------------- working in parentheses that evaluates to the value
+CORRECT += [
+    ("7", "The answer is 7 (3 + 4).", None),
+    ("7", "\\boxed{7} (3 + 4)", None),
+    ("24", "24 (4 × 6)", None),
+    ("0", "0 (about 0)", None),
+    ("1/3", "\\frac{1}{3} (about 0.33)", None),
+]

@@ -351,3 +351,14 @@ HEDGES += [
 """An opening phrase that calls its value an answer (satisfies, matches, works, is correct, a value that is right)
 or makes the answer one case of several (in case, by one count, for the first part) is no neutral scene: its value
 is offered beside the answer (review of 442a5f8)."""
+HEDGES += [
+    ("7", "7 (3 + 5)", None, "number"),
+    ("7", "7 (8/1)", None, "number"),
+    ("7", "7 (= 4 + 4)", None, "number"),
+    ("7", "The answer is 7 (3 + 5).", None, "number"),
+    ("7", "\\boxed{7} (3 + 5)", None, "number"),
+    ("24", "24 (4 × 7)", None, "number"),
+    ("1/3", "\\frac{1}{3} (about 0)", None, "fraction"),
+]
+"""Working in parentheses that evaluates to another number, or an approximation that names another (zero of a value
+that is not zero), is a second value, not the first one's working (review of 717fb1b)."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .number_words import NUMBER_WORD
-from .restatement import restates
+from .restatement import names_another, restates
 from .statement import (
     _DISPLAY,
     _INLINE,
@@ -1014,15 +1014,20 @@ def _parenthesised_values(sentence: str, marked: _Marked, expect: str, read: set
 def _offered_in_parentheses(sentence: str, sites: list[_Site], layout: _Layout) -> set[int]:
     """Sites that open a parenthesis right after another value (``7 (8 in the other case)``, ``yes (no)``): offered
     beside it and graded. The same number restated (``0.5 (50%)``, ``7 (about 7.0)``, :mod:`.restatement`), working
-    and precision are not offers."""
+    and precision are not offers; working after a space that evaluates to another
+    number is (``\\boxed{7} (3 + 5)``; ``2(3 + 4)`` is a product)."""
     offered = set()
     for index in range(1, len(sites)):
         site, before = sites[index], sites[index - 1]
-        if before.where == "box" or not _PAREN_OFFER.match(sentence[before.end : site.start]):
+        if not _PAREN_OFFER.match(sentence[before.end : site.start]):
             continue
         close = layout.next_close(site.end)
         inside = sentence[site.start : close if close >= 0 else min(len(sentence), site.start + _CLAUSE_SPAN)]
-        if restates(before.value, inside.strip(" (")):
+        spaced = sentence[before.end : site.start][:1].isspace()
+        if spaced and names_another(before.value, inside.strip(" (")):
+            offered.add(index)
+            continue
+        if before.where == "box" or restates(before.value, inside.strip(" (")):
             continue
         beside = index + 1 < len(sites) and site.end < sites[index + 1].start < close
         if not _NOT_OFFERED.search(inside) and not beside:

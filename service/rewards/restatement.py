@@ -48,8 +48,9 @@ def approximation(inner: str) -> bool:
 
 def restates(value: str, inner: str) -> bool:
     """Whether ``inner`` names the number ``value`` names: exactly, rounded or cut to the decimals it shows
-    (``0.333``, ``3.46``), or rounded to a whole number when it says it approximates (``about 3``). A percent is the
-    fraction it names (``50%`` restates ``0.5``), or its number beside a plain number of 1 or more (``50 (50%)``), as
+    (``0.333``, ``3.46``), or rounded to a whole number when it says it approximates (``about 3``); zero restates
+    only zero (``\\frac{1}{3} (about 0)`` names nothing of the value). A percent is the fraction it names (``50%``
+    restates ``0.5``), or its number beside a plain number of 1 or more (``50 (50%)``), as
     :func:`.answers.quantities_equal` compares them."""
     approximate = _APPROXIMATE.match(inner.strip())
     said = inner.strip()[approximate.end() :] if approximate else inner.strip()
@@ -60,10 +61,30 @@ def restates(value: str, inner: str) -> bool:
     pairs = [(a_value / 100 if a_percent else a_value, b_value / 100 if b_percent else b_value)]
     if a_percent != b_percent and abs(a_value if b_percent else b_value) >= 1:
         pairs.append((a_value, b_value))
+    if b_value == 0 != a_value:
+        return False
     shown = max((len(d) for d in _DECIMALS.findall(said)), default=None)
     if shown is None and (approximate is None or approximate.group(0).strip() == "="):
         return any(x == y or abs(x - y) <= 1e-12 * max(1.0, abs(x)) for x, y in pairs)
     return any(_rounded_or_cut(x, y, shown or 0) for x, y in pairs)
+
+
+def names_another(value: str, inner: str) -> bool:
+    """Whether a parenthesis after ``value`` evaluates to another number: working that gives another value (``7
+    (3 + 5)``, ``7 (= 4 + 4)``, ``7 (8/1)``) or an approximation of another (``\\frac{1}{3} (about 0)``) is a second
+    value, not the first one's working."""
+    opened = _APPROXIMATE.match(inner.strip())
+    said = inner.strip()[opened.end() :] if opened else inner.strip()
+    return _number(said) is not None and _number(_ASSIGNED.sub("", value)) is not None and not restates(value, inner)
+
+
+def other_working(text: str) -> str | None:
+    """The parenthesis closing ``text`` when it names another number than the value before it (``7 (3 + 5)``,
+    :func:`names_another`); else None."""
+    m = _TRAILING.fullmatch(text)
+    if m is None or not names_another(m.group("before"), m.group("inner")):
+        return None
+    return m.group("inner")
 
 
 def _rounded_or_cut(value: float, shown: float, places: int) -> bool:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .latex import braced_arguments
 from .number_words import FRACTION_GROUPS, NUMBER_WORD, SCALES, number_word_value
-from .restatement import approximation, restated_value
+from .restatement import approximation, names_another, other_working, restated_value
 from .text import unicode_normalised
 from .vocabulary import (
     ANSWER_LABEL,
@@ -222,6 +222,8 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     ``yes_no`` for a yes/no reference, else ``value``. Cached: a group's members often state the same."""
     if len(block) > MAX_BLOCK_CHARS:
         return Statement(None, Rule.NONE, f"final answer longer than {MAX_BLOCK_CHARS} characters")
+    if _BARE.fullmatch(block) and (other := other_working(" ".join(block.split()))) is not None:
+        return Statement(None, Rule.HEDGE, f"another value in parentheses ({other})")
     if _BARE.fullmatch(block):
         return Statement(without_remark(" ".join(block.split())), Rule.PLAIN)
     s = normalised_block(block)
@@ -239,6 +241,8 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     if rest and (labels[-1].start() > 0 or not is_prose(masked.unmask(rest))):
         paragraph = paragraph[labels[-1].end() :]
     sentence = _LEAD.sub("", masked.unmask(" ".join(paragraph.split()))).strip()
+    if not is_prose(sentence) and (other := other_working(sentence)) is not None:
+        return Statement(None, Rule.HEDGE, f"another value in parentheses ({other})")
     if not is_prose(sentence):
         sentence = without_remark(_WORDS_IN_PARENTHESES.sub(" ", sentence).strip() or sentence)
         if expect == "yes_no" and len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(sentence)}) > 1:
@@ -274,7 +278,7 @@ def without_remark(value: str) -> str:
     inner, before = text[opened + 1 : -1], text[:opened].rstrip()
     if "(" in inner or ")" in inner or not re.search(r"\d", before) or not _BARE.fullmatch(_ASSIGNED.sub("", before)):
         return value
-    if approximation(inner):
+    if approximation(inner) or names_another(before, inner):
         return value
     if re.search(r"(?<![\\A-Za-z])[A-Za-z]{3,}|[×*+/=·÷]|\\times|\\cdot|\d\s*-\s*\d", inner):
         return before
@@ -386,6 +390,8 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     subject_end = len(text) - len(predicate) if text.endswith(predicate) else 0
     if either and len(stated := _values(text, masked, labels=True, words_from=subject_end)) > 1:
         return Statement(None, Rule.HEDGE, f"{_count(stated)} values {', '.join(stated)}", tuple(stated))
+    if (other := other_working(masked.unmask(predicate).strip(" .,;"))) is not None:
+        return Statement(None, Rule.HEDGE, f"another value in parentheses ({other})")
     bare = restated_value(masked.unmask(predicate).strip(" .,;"))
     if bare and not _PROSE_WORD.search(_SPAN_REF.sub(" ", predicate)) and re.search(r"[\d\x01]", predicate):
         return Statement(bare, Rule.PROSE, values=(bare,))
