@@ -35,12 +35,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
+from .stance_index import Index
 from .stance_words import (
     BARE_NO,
     BARE_VERDICT_WORDS,
     CANCELLING,
     CHECKABLE,
-    CLAUSE_BREAKS,
     CLAUSE_STARTS,
     COLLECTIVE,
     CONCLUSIONS,
@@ -54,11 +54,8 @@ from .stance_words import (
     MODALS,
     NEGATIONS,
     NOT_CONTINUING,
-    QUESTION_OPENERS,
-    QUOTE,
     REFERRING,
     SENTENCE_BREAKS,
-    SUPPOSITIONS,
     TAG_WORDS,
     TAGS,
     TRIGGERS,
@@ -68,16 +65,33 @@ from .stance_words import (
     doubt_phrase,
     doubts_said,
     negates,
-    operating,
     verdict_stands,
 )
 from .text import STEP_BREAK
-from .vocabulary import CONFIRMATION, INDIRECT_QUESTION, QUESTION, SECOND_THOUGHTS, TRUTH, UNCERTAIN
+from .vocabulary import CONFIRMATION, QUESTION, SECOND_THOUGHTS, UNCERTAIN
+
+READ_WORDS = TRIGGERS - {"double"}
+"""The words :class:`Assertions` reads anywhere; ``double`` only where :data:`.vocabulary.DOUBT` can read it."""
+DOUBLE_CHECK_OPENERS = ("but", "please", "should", "to")
+"""What :data:`.vocabulary.DOUBT` reads before ``(be) double-check`` (``needs to``: ``to``)."""
 
 
 def may_refute(toks: list[str]) -> bool:
-    """Whether the stream holds any word :class:`Assertions` reads: most steps hold none, and cost one set scan."""
-    return not TRIGGERS.isdisjoint(toks)
+    """Whether the stream holds any word :class:`Assertions` reads: most steps hold none, and cost one set scan.
+    ``double`` is read only in a doubt (``…, but double-check``, ``this should be double-checked``), so a stream whose
+    only such word is a ``double`` that follows none of :data:`DOUBLE_CHECK_OPENERS` (``Let me double-check``, ``the
+    double angle``) states what it states: no stance can be read in it."""
+    if not READ_WORDS.isdisjoint(toks):
+        return True
+    return any(t == "double" and _double_check_site(toks, i) for i, t in enumerate(toks))
+
+
+def _double_check_site(toks: list[str], i: int) -> bool:
+    """Whether the ``double`` at ``i`` follows an opener of :data:`DOUBLE_CHECK_OPENERS`, directly or over ``be``."""
+    before = toks[i - 1].lower() if i else ""
+    if before == "be" and i >= 2:
+        before = toks[i - 2].lower()
+    return before.endswith(DOUBLE_CHECK_OPENERS)
 
 
 class Assertions:
@@ -86,47 +100,43 @@ class Assertions:
 
     def __init__(self, toks: list[str]):
         self.toks = toks
-        self.refuting = [i for i, t in enumerate(toks) if t in VERDICTS or negates(toks, i)]
+        index = Index(toks)
+        at = index.at
+        self.refuting = at["refuting"]
         self.cancelling = [
             i for i, t in enumerate(toks) if t in CANCELLING and (t not in NEGATIONS or negates(toks, i))
         ]
         """Negations that turn a verdict or a doubt after them in their clause into confidence (``no mistake``)."""
         self.checks = checks_done(toks)
-        self.verdicts = [i for i, t in enumerate(toks) if t in VERDICTS]
-        self.clause_breaks = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS]
-        self.sentence_breaks = [i for i, t in enumerate(toks) if t in SENTENCE_BREAKS]
-        self.step_breaks = [i for i, t in enumerate(toks) if t == STEP_BREAK]
-        self.suppositions = [i for i, t in enumerate(toks) if t in SUPPOSITIONS and not operating(toks, i)]
+        self.verdicts = at["verdicts"]
+        self.clause_breaks = at["clause_breaks"]
+        self.sentence_breaks = at["sentence_breaks"]
+        self.step_breaks = at["step_breaks"]
+        self.suppositions = at["suppositions"]
         self.hypotheses = [i for i in self.suppositions if toks[i] in HYPOTHESES]
         self.consequent_taking = [i for i in self.suppositions if toks[i] in CONSEQUENT_TAKING]
-        self.equals = [i for i, t in enumerate(toks) if t == "="]
-        self.condition_ends = [i for i, t in enumerate(toks) if t in CLAUSE_BREAKS and t != "and"]
+        self.equals = at["equals"]
+        self.condition_ends = at["condition_ends"]
         self.said = doubts_said(toks)
         """Where a doubt of :data:`.vocabulary.DOUBT` starts: its words and its length in tokens."""
-        self.doubts = [i for i, t in enumerate(toks) if t in UNCERTAIN or doubt_phrase(toks, i) or i in self.said]
+        self.doubts = sorted({*at["doubts"], *self.said}) if self.said else at["doubts"]
         self.own_doubts = [i for i in self.doubts if toks[i] not in MODALS or i in self.said]
         """Doubts a remark after a statement casts on it (``…, but I am not sure``); a modal there is about something
         else (``AC = 10, as we might expect``)."""
-        self.asking = [i for i, t in enumerate(toks) if t in INDIRECT_QUESTION]
-        self.second_thoughts = [i for i, t in enumerate(toks) if t in SECOND_THOUGHTS]
+        self.asking = at["asking"]
+        self.second_thoughts = at["second_thoughts"]
         self.verifying = [i for i, t in enumerate(toks) if t in VERIFYING]
         self.numerals = [i for i, t in enumerate(toks) if t[0].isdigit()]
-        self.conclusions = [i for i, t in enumerate(toks) if t in CONCLUSIONS or t in SENTENCE_BREAKS]
-        self.clause_starts = [i for i, t in enumerate(toks) if t in CLAUSE_STARTS]
-        self.question_opens = [
-            i
-            for i, t in enumerate(toks)
-            if t in QUESTION_OPENERS and (i == 0 or toks[i - 1] in CLAUSE_STARTS or toks[i - 1] in SENTENCE_BREAKS)
-        ]
-        self.quotes = [i for i, t in enumerate(toks) if t == QUOTE]
-        self.symbols = [0] * (len(toks) + 1)
+        self.conclusions = at["conclusions"]
+        self.clause_starts = at["clause_starts"]
+        self.question_opens = at["question_opens"]
+        self.quotes = at["quotes"]
+        self.symbols = index.symbols
         """Prefix counts of the tokens that are neither words nor ``=``."""
-        for i, t in enumerate(toks):
-            self.symbols[i + 1] = self.symbols[i] + (not t[0].isalpha() and t != "=")
-        self.truths = [i for i, t in enumerate(toks) if t in TRUTH or t in VERDICTS]
-        self.words = [i for i, t in enumerate(toks) if t not in NEGATIONS and t not in {"t", "="}]
+        self.truths = at["truths"]
+        self.words = at["words"]
         """Positions of what a negation can be about (not another negation, not ``is``)."""
-        self.confirmations = [i for i, t in enumerate(toks) if t in CONFIRMATION and not self._negated_clause(i)]
+        self.confirmations = [i for i in at["confirmations"] if not self._negated_clause(i)]
         self.answer_after = self._answers_after()
         self._lists()
         self.labelling: dict[int, bool] = {}
