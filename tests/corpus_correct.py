@@ -1419,3 +1419,10 @@ CORRECT += [
     ("0", "0 (about 0)", None),
     ("1/3", "\\frac{1}{3} (about 0.33)", None),
 ]
+
+# ---------------------------------------------------------------- doubt about something else, then what commits
+CORRECT += [
+    ("7", "The answer is 7. We can't be sure the figure is to scale, but the labels give 7.", None),
+    ("7", "7 (we can't be sure by eye, so we computed it).", None),
+    ("7", "7. It cannot be certain from the picture alone, so we used the labels.", None),
+]

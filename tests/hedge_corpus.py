@@ -362,3 +362,13 @@ HEDGES += [
 ]
 """Working in parentheses that evaluates to another number, or an approximation that names another (zero of a value
 that is not zero), is a second value, not the first one's working (review of 717fb1b)."""
+HEDGES += [
+    ("7", "7, but I can't be sure.", None, "number"),
+    ("7", "7. I can't be certain of this.", None, "number"),
+    ("7", "I can't be sure, but 7.", None, "number"),
+    ("7", "The answer is 7. We can't be sure the answer is 7, but we go with it.", None, "number"),
+    ("7", "The answer is 7. We can't be sure AB is 8, but the labels give 7.", None, "number"),
+    ("7", "7. I can't be sure about this, so take it with care.", None, "number"),
+]
+"""Twins of the scoped doubts in the correct corpus: doubt of the answer itself, of a value, or with nothing after it
+that commits."""

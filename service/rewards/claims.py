@@ -231,6 +231,15 @@ another value offered."""
 _YES_NO_OPENERS = frozenset({"no", "nope", "actually"})
 """A yes/no answer opens with these (``No, the lines do not meet.``, ``Actually, yes.``): no correction there."""
 _DOUBT = word_pattern((), DOUBT)
+_DOUBT_OF_ANOTHER = re.compile(
+    r"(?:cannot|can't|can\s+not)\s+be\s+(?:certain|sure)\s+"
+    r"(?!(?:of|about)\s+(?:this|that|it|the\s+(?:answer|result|value))\b|(?:that|it|this|whether|if)\b|the\s+answer\b)"
+    r"[A-Za-z][^,.;:!?()\d\x00-\x1f]{0,80}[,;]?\s+(?:so|but|therefore|hence|thus)\s+\w",
+    re.IGNORECASE,
+)
+"""``We can't be sure the figure is to scale, but the labels give 7.``, ``(we can't be sure by eye, so we computed
+it)``: doubt about something other than the answer (no value in it), followed by what commits; ``7, but I can't be
+sure.``, ``I can't be certain of this.`` and ``I can't be sure, but 7.`` stay doubts of the answer."""
 _QUALIFIED = word_pattern((), QUALIFIERS)
 _BOUND_AFTER = re.compile(
     _UNIT + r"(?:\+(?=\s*(?:$|[.,;:!?)]))|\s*(?:(?:at\s+(?:the\s+)?(?:very\s+)?)?(?:least|minimum|maximum)\b|"
@@ -769,7 +778,8 @@ def _sentence_claims(
             claims.append(Claim(site.value, stance, "box" if site.where == "box" else "sentence", marker))
     if full and (aside := _aside(sentence, marked, allow)) is not None:
         claims.append(aside)
-    if (doubt := _DOUBT.search(sentence)) is not None and not _allowed(doubt.group(0), allow):
+    doubt = next((d for d in _DOUBT.finditer(sentence) if not _DOUBT_OF_ANOTHER.match(sentence, d.start())), None)
+    if doubt is not None and not _allowed(doubt.group(0), allow):
         claims.append(Claim(marked.unmask(sentence).strip(), Stance.UNCERTAIN, "sentence", doubt.group(0).lower()))
     claims += _justifying_claims(sentence, marked, expect, sites, full, layout)
     if full and expect == "text" and (other := _TEXT_OR.search(sentence)) is not None:
