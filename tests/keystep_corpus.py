@@ -647,6 +647,7 @@ LABEL_FRAMES = [
     ("doubted", "Probably: {L}"),
     ("doubted", "Here's my guess: {L}"),
     ("doubted", "Perhaps the answer is the following: {L}"),
+    ("doubted", "Guesses: {L}"),
 ]
 """A label whose ``:`` opens the list: it governs every item, written inline or one a line."""
 
@@ -680,6 +681,10 @@ AFTER_FRAMES = [
     ("doubted", "{L}, but wait, alternatively 11. Yes."),
     ("doubted", "{L}, but wait, let me verify: 36 + 64 = 99. No."),
     ("doubted", "{L}, but wait, isn't the angle at B obtuse? Yes."),
+    ("doubted", "{L}. None of this is certain."),
+    ("doubted", "{L}. Nothing here is verified."),
+    ("doubted", "{L}. This might be off, but we did not double check."),
+    ("doubted", "{L}. This might be off; we didn't double check."),
 ]
 """A stance after the list (in its sentence, or a sentence of its own that takes back what the step said), governing
 every item."""
@@ -717,6 +722,8 @@ GENUINE_FRAMES = [
     "{L}, which is not wrong.",
     "{L}, but wait, let me verify: 36 + 64 = 100. Yes.",
     "{L}, but wait: is the angle at B right? Yes.",
+    "{L}. None of this is uncertain; we checked it.",
+    "{L}. Nothing was guessed.",
 ]
 """The same lists asserted: every item keeps its credit."""
 

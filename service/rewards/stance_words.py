@@ -95,10 +95,18 @@ CANCELLING = NEGATIONS | frozenset({"nothing", "nobody", "neither"})
 sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
 
 
-DOUBTS_SAID = word_pattern((), DOUBT)
+STEP_DOUBTS = (
+    r"(?:none|nothing|neither)\s+(?:of\s+)?(?:\S+\s+){0,3}?(?:=|are|were|was)\s+(?:\S+\s+)?"
+    r"(?:certain|sure|verified|proven|confirmed|checked)",
+    "guesses",
+)
+"""Doubts a step says of what it stated besides the answer reader's (``None of this is certain.``, ``Guesses:``)."""
+DOUBTS_SAID = word_pattern((), DOUBT + STEP_DOUBTS)
 """The answer reader's doubts said in words (:data:`.vocabulary.DOUBT`: ``not confident``, ``may be wrong``, ``just a
 guess``), read over the stream's words as :func:`words_of` spells them back (``can't``, ``double-check``)."""
-DOUBT_SAID_WORDS = frozenset("uncertain unverified double either possible guess unsure might can t".split())
+DOUBT_SAID_WORDS = frozenset(
+    "uncertain unverified double either possible guess guesses unsure might can t nothing".split()
+)
 DOUBT_GATE = NEGATIONS | DOUBT_HEADS | DOUBT_SAID_WORDS
 """A word every doubt of :data:`.vocabulary.DOUBT` holds: a stream without one is not searched for them."""
 LIST_SEPARATORS = frozenset({",", ";", "and"})
@@ -129,7 +137,7 @@ DISOWNING = (
         "= i m am we me my our you are was be been being may might could would should can t of in on about with for "
         "at so far really very quite totally completely entirely fully honestly frankly still yet just but though "
         "however hmm well okay ok actually now indeed clearly to a need needs please check double checked mistaken "
-        "off rough estimate".split()
+        "off rough estimate did do does have has had".split()
     )
 )
 """The only words a sentence that takes back the statements before it may hold (``I'm not confident in any of
