@@ -372,3 +372,10 @@ HEDGES += [
 ]
 """Twins of the scoped doubts in the correct corpus: doubt of the answer itself, of a value, or with nothing after it
 that commits."""
+HEDGES += [
+    ("B", "The answer is B, not D. `D`", _REJECTING, "option"),
+    ("B", "The answer is B, not D.\n\n**D**", _REJECTING, "option"),
+    ("yes", "Yes, not No. `No`", None, "yes_no"),
+    ("yes", "The answer is Yes, not No. **No**", None, "yes_no"),
+]
+"""A rejection followed by the rejected value in markup (found by the rejection property)."""

@@ -140,3 +140,33 @@ def test_a_justification_shaped_clause_naming_another_value_makes_a_committed_se
     reference, section, choices = case
     assert verdict(reference, NEUTRAL[1] + "\n\n" + section, choices) is False or not padding
     assert not verdict(reference, section + padding, choices), section + padding
+
+
+REJECTED = [
+    (reference, opening.format(r=stated) + f", not {WRONG[stated][0]}.", choices, stated)
+    for reference, stated, choices in _KINDS
+    for opening in COMMITTED
+]
+"""Committed sections that end by rejecting one other value: right as they are (``7, not 8.``)."""
+
+
+@SLOW
+@given(st.sampled_from(REJECTED), st.sampled_from(SECOND), st.sampled_from([" ", "\n\n"]))
+def test_a_value_after_a_rejection_makes_it_wrong(case, wrapping, separator):
+    """The rejection rules out one value and commits to the one before it only when nothing after it states
+    another: the rejected value or a third one in a later sentence or paragraph leaves the answer open."""
+    reference, section, choices, stated = case
+    assert verdict(reference, section, choices), section
+    for later in [WRONG[stated][0], *(["9"] if stated in NUMERIC or choices else [])]:
+        hedged = section + separator + wrapping.format(w=later, W=later)
+        assert not verdict(reference, hedged, choices), hedged
+
+
+@SLOW
+@given(st.sampled_from(_KINDS), st.sampled_from(COMMITTED), st.sampled_from(["\\boxed{{{w}}}", "$\\boxed{{{w}}}$"]))
+def test_a_rejected_box_is_never_the_graded_value(kind, opening, box):
+    """``7, not \\boxed{8}`` denies its box: wrong against the boxed value (and never right against 8)."""
+    _, stated, choices = kind
+    wrong = WRONG[stated][0]
+    section = opening.format(r=stated) + ", not " + box.format(w=wrong)
+    assert not verdict(wrong, section, choices), section

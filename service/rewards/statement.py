@@ -255,13 +255,17 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     return statement
 
 
+_MARKED_LETTER = re.compile(r"(?<![\w\\'’])[(`*_]*([A-Z])[)`*_]*(?=[\s.,;:)]|$)")
+"""An option letter, bare or in markup (``D``, ``**D**``, ```D```)."""
+
+
 def _states(text: str, expect: str) -> bool:
     """Whether masked ``text`` names a value of the answer's kind: a rejection (``B, not D``) commits only when
     nothing after it does (``B, not D.  So C.``)."""
     if re.search(r"[\d\x01]", text) or NUMBER_WORD.search(text):
         return True
     if expect == "letter":
-        return bool({m.group(1) for m in _OPTION_LETTER.finditer(text)} - {"I"})
+        return bool({m.group(1) for m in _MARKED_LETTER.finditer(text)} - {"I"})
     return expect == "yes_no" and _YES_NO_WORD.search(text) is not None
 
 
@@ -297,7 +301,7 @@ def _announced(text: str, expect: str) -> Statement | None:
     """In a few sentences, the one with the last "answer is", when no sentence after it states another value
     (``… Final Answer: The final answer is 5. I hope it is correct.``, ``The answer is 7. We get 7 if we add 3 and
     4.``); a later value (``The answer is 5. Wait, it's 6.``) leaves the whole text to be read, where it states two
-    values."""
+    values; so does a rejection with a value of the answer's kind after it (``The answer is B, not D. D.``)."""
     masked = _Masked(text)
     phrases = list(_ANSWER_PHRASE.finditer(masked.text))
     end = _SENTENCE_END.search(masked.text, phrases[-1].end()) if phrases else None
@@ -306,6 +310,8 @@ def _announced(text: str, expect: str) -> Statement | None:
     statement = _read_sentence(" ".join(masked.unmask(masked.text[phrases[-1].start() : end.start()]).split()), expect)
     later = masked.text[end.end() :]
     if statement.rule is Rule.NONE:
+        return None
+    if _REJECTION.search(masked.text[phrases[-1].start() : end.start()]) and _states(later, expect):
         return None
     if (re.search(r"[\d\x01]", later) or NUMBER_WORD.search(later)) and not _restated(masked, later, statement, expect):
         return None
@@ -366,7 +372,7 @@ def _read_sentence(sentence: str, expect: str) -> Statement:
     masked = _Masked(sentence)
     text = masked.text.rstrip(" .!")
     if expect == "yes_no":
-        return _read_yes_no(_without_rejection(text))
+        return _yes_no_after_rejection(text) or _read_yes_no(_without_rejection(text))
     text = _without_justification(_without_setting(text, expect), expect)
     hedge = _HEDGE_WORDS.search(text) or _EITHER_WORDS.search(_predicate(text))
     if hedge:
@@ -534,6 +540,21 @@ def _values(text: str, masked: _Masked, labels: bool, words_from: int = 0) -> li
 def _number_words(text: str) -> list[tuple[int, str]]:
     """Number words with their offsets, as digits: ``four`` -> ``4``, ``seven hundred`` -> ``700``."""
     return [(m.start(), number_word_value(m)) for m in NUMBER_WORD.finditer(text)]
+
+
+_YES_NO_REJECTED = re.compile(r"[,;]\s*(?:(?:and|but)\s+)?not\s+[*_`]*(?:yes|no|true|false)\b", re.IGNORECASE)
+
+
+def _yes_no_after_rejection(text: str) -> Statement | None:
+    """``Yes, not no. `No`.``: a rejection that does not end the text, with both answers said beside it, is a hedge
+    (the first answer said is read only where nothing rejects one: ``Yes, there are no red balls``)."""
+    rejected = _YES_NO_REJECTED.search(text)
+    if rejected is None or _without_rejection(text) != text:
+        return None
+    rest = text[: rejected.start()] + text[rejected.end() :]
+    if len({YES_NO[w.lower()] for w in _YES_NO_WORD.findall(rest)}) > 1:
+        return Statement(None, Rule.HEDGE, "yes and no")
+    return None
 
 
 def _read_yes_no(text: str) -> Statement:
