@@ -648,6 +648,8 @@ LABEL_FRAMES = [
     ("doubted", "Here's my guess: {L}"),
     ("doubted", "Perhaps the answer is the following: {L}"),
     ("doubted", "Guesses: {L}"),
+    ("doubted", "Maybe the lengths are: {L}"),
+    ("doubted", "Perhaps the sides: {L}"),
 ]
 """A label whose ``:`` opens the list: it governs every item, written inline or one a line."""
 
@@ -683,6 +685,9 @@ AFTER_FRAMES = [
     ("doubted", "{L}, but wait, isn't the angle at B obtuse? Yes."),
     ("doubted", "{L}. None of this is certain."),
     ("doubted", "{L}. Nothing here is verified."),
+    ("doubted", "{L}. None of these may be right."),
+    ("doubted", "{L}. Nothing here might be right."),
+    ("doubted", "{L}. None of this is right."),
     ("doubted", "{L}. This might be off, but we did not double check."),
     ("doubted", "{L}. This might be off; we didn't double check."),
 ]
@@ -724,6 +729,7 @@ GENUINE_FRAMES = [
     "{L}, but wait: is the angle at B right? Yes.",
     "{L}. None of this is uncertain; we checked it.",
     "{L}. Nothing was guessed.",
+    "{L}. None of this could be wrong.",
 ]
 """The same lists asserted: every item keeps its credit."""
 

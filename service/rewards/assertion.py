@@ -39,6 +39,7 @@ from .stance_index import Index
 from .stance_words import (
     BARE_NO,
     BARE_VERDICT_WORDS,
+    CANCELLABLE,
     CANCELLING,
     CHECKABLE,
     CLAUSE_STARTS,
@@ -401,12 +402,14 @@ class Assertions:
 
     def _live(self, positions: list[int], a: int, b: int, covered: set[int]) -> int | None:
         """The first of ``positions`` (doubts or verdicts) in the sentence ``[a, b)`` that still stands: no negation
-        before it in its clause (``This is not a guess.``, ``None of the above is wrong.``) and no check said done
-        after it (``This might be off, but we double checked.``)."""
+        before it in its clause (``This is not a guess.``, ``None of the above is wrong.``; a modal or an adverb is
+        no stance a negation turns: ``None of these may be right.``) and no check said done after it (``This might
+        be off, but we double checked.``)."""
         for at in positions[bisect_left(positions, a) : bisect_left(positions, b)]:
             clause = max(a, _before(self.clause_starts, at) + 1)
             cancelled = self.cancelling[bisect_left(self.cancelling, clause) : bisect_left(self.cancelling, at)]
-            if all(c in covered for c in cancelled) and _first_in(self.checks, at, b) is None:
+            cancellable = at in self.said or self.toks[at] in CANCELLABLE
+            if (not cancellable or all(c in covered for c in cancelled)) and _first_in(self.checks, at, b) is None:
                 return at
         return None
 

@@ -91,16 +91,20 @@ BARE_NO = frozenset({"no", "nope"})
 CANCELLING = NEGATIONS | frozenset({"nothing", "nobody", "neither"})
 """A word before a verdict or a doubt in its clause that turns it into confidence (``no mistake``, ``nothing wrong``,
 ``which is not wrong``, ``This is not a guess.``, ``None of this is uncertain.``)."""
+CANCELLABLE = VERDICTS | frozenset({"guess", "guessing", "unsure"})
+"""The stances a negation before them turns (with the doubts of :data:`.vocabulary.DOUBT`): not a modal or an adverb
+(``None of these may be right.``, ``Not all of this is probably right.`` doubt)."""
 """A sentence without numbers or symbols that ends with one of these, or holds a verdict, is a bare verdict on the
 sentence before it (``No.``, ``That is wrong.``); words before it (``Hmm, no.``) change nothing."""
 
 
 STEP_DOUBTS = (
     r"(?:none|nothing|neither)\s+(?:of\s+)?(?:\S+\s+){0,3}?(?:=|are|were|was)\s+(?:\S+\s+)?"
-    r"(?:certain|sure|verified|proven|confirmed|checked)",
+    r"(?:certain|sure|verified|proven|confirmed|checked|right|correct|true|valid)",
     "guesses",
 )
-"""Doubts a step says of what it stated besides the answer reader's (``None of this is certain.``, ``Guesses:``)."""
+"""Doubts a step says of what it stated besides the answer reader's (``None of this is certain.``, ``Nothing here is
+right.``, ``Guesses:``)."""
 DOUBTS_SAID = word_pattern((), DOUBT + STEP_DOUBTS)
 """The answer reader's doubts said in words (:data:`.vocabulary.DOUBT`: ``not confident``, ``may be wrong``, ``just a
 guess``), read over the stream's words as :func:`words_of` spells them back (``can't``, ``double-check``)."""
@@ -137,16 +141,22 @@ DISOWNING = (
         "= i m am we me my our you are was be been being may might could would should can t of in on about with for "
         "at so far really very quite totally completely entirely fully honestly frankly still yet just but though "
         "however hmm well okay ok actually now indeed clearly to a need needs please check double checked mistaken "
-        "off rough estimate did do does have has had".split()
+        "off rough estimate did do does have has had nothing here".split()
     )
 )
 """The only words a sentence that takes back the statements before it may hold (``I'm not confident in any of
 this.``, ``These may be wrong.``, ``Not sure about all of it.``): one that names anything else (``I'm not sure this
 generalises.``) doubts that, not them."""
 DISOWNING_MARKS = frozenset({",", ":", "-", "=", '"', "…", "!"})
-LABELLING = DISOWNING | DISOWNING_MARKS | frozenset({";", "the", "answer", "answers", "here", "s", "following"})
+LABELLING = (
+    DISOWNING
+    | DISOWNING_MARKS
+    | frozenset("; the answer answers here s following side sides length lengths leg legs hypotenuse".split())
+    | frozenset({"measures", "measurements"})
+)
 """The words a label before a list's ``:`` may hold for its doubt to be about the list (``Perhaps the answer is
-these:``, ``Here's my guess:``); one that names anything else (a method, ``the key facts``) is what it doubts."""
+these:``, ``Here's my guess:``, ``Maybe the lengths are:``); one that names anything else (a method, ``the key
+facts``) is what it doubts."""
 COLLECTIVE = frozenset("these those them all any everything above".split())
 """A verdict on these takes back all the step said before it (``All of the above is wrong.``); a bare verdict answers
 only the sentence before it (``AB = 6? No.``)."""
