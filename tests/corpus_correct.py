@@ -1426,3 +1426,11 @@ CORRECT += [
     ("7", "7 (we can't be sure by eye, so we computed it).", None),
     ("7", "7. It cannot be certain from the picture alone, so we used the labels.", None),
 ]
+
+# ---------------------------------------------------------------- a rejected value the answer only ends with
+CORRECT += [
+    ("12", "The answer is 12, not 2.", None),
+    ("-2", "The answer is -2, not 2.", None),
+    ("25", "25, not 5", None),
+    ("0.5", "0.5, not 5", None),
+]

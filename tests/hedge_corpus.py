@@ -379,3 +379,9 @@ HEDGES += [
     ("yes", "The answer is Yes, not No. **No**", None, "yes_no"),
 ]
 """A rejection followed by the rejected value in markup (found by the rejection property)."""
+HEDGES += [
+    ("2", "The answer is 12, not 2.", None, "number"),
+    ("12", "12, not 12", None, "number"),
+    ("-2", "-2, not -2", None, "number"),
+]
+"""Twins of the rejections of a value the answer only ends with: against the rejected value, or the value denied."""

@@ -480,13 +480,27 @@ def _without_setting(text: str, expect: str) -> str:
 
 def _without_rejection(text: str) -> str:
     """The sentence without a clause at its end that rejects one other value (``B, not D``, ``Yes, not no``): it
-    commits to the value before it. Rejecting that same value (``7, not 7``) denies it: kept, read as a negation."""
+    commits to the value before it. Rejecting that same value (``7, not 7``) denies it: kept, read as a negation; a
+    value that only ends with the rejected one (``12, not 2``, ``-2, not 2``) is another."""
     rejection = _REJECTION.search(text)
     if rejection is None or not _one_value(rejection.group("value")):
         return text
-    if _bare(text[: rejection.start()]).endswith(_bare(rejection.group("value"))):
+    if _ends_with(text[: rejection.start()], rejection.group("value")):
         return text
     return text[: rejection.start()]
+
+
+def _ends_with(text: str, value: str) -> bool:
+    """Whether ``text`` ends with the value ``value``, not just its last digits (``12`` does not end with ``2``)."""
+    kept = re.sub(r"[*_`$()]", "", text).rstrip().casefold()
+    bare, said = _bare(kept), _bare(value)
+    if not bare.endswith(said):
+        return False
+    at, left = len(kept), len(said)
+    while left:
+        at -= 1
+        left -= not kept[at].isspace()
+    return at == 0 or kept[at - 1].isspace() or not re.match(r"[\w.^}\\-]", kept[at - 1])
 
 
 def _bare(text: str) -> str:
