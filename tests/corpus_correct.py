@@ -1434,3 +1434,9 @@ CORRECT += [
     ("25", "25, not 5", None),
     ("0.5", "0.5, not 5", None),
 ]
+
+CORRECT += [
+    ("7", "7 (3 + 4 = 7)", None),
+    ("24", "24 (4 × 6 = 24)", None),
+    ("7", "Since 3 + 4 = 7 matches the total, the answer is 7.", None),
+]

@@ -385,3 +385,11 @@ HEDGES += [
     ("-2", "-2, not -2", None, "number"),
 ]
 """Twins of the rejections of a value the answer only ends with: against the rejected value, or the value denied."""
+HEDGES += [
+    ("7", "7 (4 + 4 = 8)", None, "number"),
+    ("7", "The answer is 7 (4 + 4 = 8).", None, "number"),
+    ("7", "Since 8 satisfies the equation, the answer is 7.", None, "number"),
+    ("7", "Given that 8 satisfies it, the answer is 7.", None, "number"),
+]
+"""An equation in parentheses whose result is another number, and an opening clause that calls its value an answer
+before ``the answer is`` (a block read as quiet skipped it)."""

@@ -661,6 +661,7 @@ def _quiet(block: str) -> bool:
         and not _MARKERS.search(block)
         and not _JUSTIFICATION.search(block)
         and not ENDORSING.search(block)
+        and not _SCENE_ENDORSING.search(block)
         and not _CORRECTION.match(block)
         and not _PAREN_AFTER_VALUE.search(block)
     )

@@ -70,11 +70,13 @@ def restates(value: str, inner: str) -> bool:
 
 
 def names_another(value: str, inner: str) -> bool:
-    """Whether a parenthesis after ``value`` evaluates to another number: working that gives another value (``7
-    (3 + 5)``, ``7 (= 4 + 4)``, ``7 (8/1)``) or an approximation of another (``\\frac{1}{3} (about 0)``) is a second
-    value, not the first one's working."""
+    """Whether a parenthesis after ``value`` evaluates to another number: working that gives another value
+    (``7 (3 + 5)``, ``7 (= 4 + 4)``, ``7 (8/1)``, ``7 (4 + 4 = 8)``: an equation's last side) or an approximation of
+    another (``\\frac{1}{3} (about 0)``) is a second value, not the first one's working."""
     opened = _APPROXIMATE.match(inner.strip())
     said = inner.strip()[opened.end() :] if opened else inner.strip()
+    if "=" in said:
+        said = inner = said.rsplit("=", 1)[1]
     return _number(said) is not None and _number(_ASSIGNED.sub("", value)) is not None and not restates(value, inner)
 
 
