@@ -648,6 +648,8 @@ LABEL_FRAMES = [
     ("doubted", "Here's my guess: {L}"),
     ("doubted", "Perhaps the answer is the following: {L}"),
     ("doubted", "Guesses: {L}"),
+    ("supposed", "Note: Suppose: {L}"),
+    ("doubted", "From the figure: Maybe: {L}"),
     ("doubted", "Maybe the lengths are: {L}"),
     ("doubted", "Perhaps the sides: {L}"),
 ]
@@ -683,6 +685,7 @@ AFTER_FRAMES = [
     ("doubted", "{L}, but wait, alternatively 11. Yes."),
     ("doubted", "{L}, but wait, let me verify: 36 + 64 = 99. No."),
     ("doubted", "{L}, but wait, isn't the angle at B obtuse? Yes."),
+    ("doubted", "{L}, but wait, let me check: AC = 11. Yes."),
     ("doubted", "{L}. None of this is certain."),
     ("doubted", "{L}. Nothing here is verified."),
     ("doubted", "{L}. None of these may be right."),

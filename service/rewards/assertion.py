@@ -71,28 +71,20 @@ from .stance_words import (
 from .text import STEP_BREAK
 from .vocabulary import CONFIRMATION, QUESTION, SECOND_THOUGHTS, UNCERTAIN
 
-READ_WORDS = TRIGGERS - {"double", "nothing"}
-"""The words :class:`Assertions` reads anywhere; ``double`` and ``nothing`` only where a doubt said in words
-(:data:`.stance_words.DOUBTS_SAID`) can read them."""
+READ_WORDS = TRIGGERS - {"double"}
+"""The words :class:`Assertions` reads anywhere; ``double`` only where :data:`.vocabulary.DOUBT` can read it."""
 DOUBLE_CHECK_OPENERS = ("but", "please", "should", "to")
 """What :data:`.vocabulary.DOUBT` reads before ``(be) double-check`` (``needs to``: ``to``)."""
-CERTAINTIES = ("certain", "sure", "verified", "proven", "confirmed", "checked", "right", "correct", "true", "valid")
-"""What :data:`.stance_words.STEP_DOUBTS` reads after ``nothing`` (``Nothing here is verified.``)."""
 
 
 def may_refute(toks: list[str]) -> bool:
     """Whether the stream holds any word :class:`Assertions` reads: most steps hold none, and cost one set scan.
-    ``double`` and ``nothing`` are read only in a doubt (``…, but double-check``, ``this should be double-checked``,
-    ``Nothing here is verified.``; ``nothing`` also cancels one, which needs another), so a stream whose only such
-    words are a ``double`` after none of :data:`DOUBLE_CHECK_OPENERS` (``Let me double-check``, ``the double angle``)
-    or a ``nothing`` before none of :data:`CERTAINTIES` states what it states: no stance can be read in it."""
+    ``double`` is read only in a doubt (``…, but double-check``, ``this should be double-checked``), so a stream whose
+    only such word is a ``double`` that follows none of :data:`DOUBLE_CHECK_OPENERS` (``Let me double-check``, ``the
+    double angle``) states what it states: no stance can be read in it."""
     if not READ_WORDS.isdisjoint(toks):
         return True
-    last_certainty = max((i for i, t in enumerate(toks) if t.lower().startswith(CERTAINTIES)), default=-1)
-    return any(
-        (t == "double" and _double_check_site(toks, i)) or (t == "nothing" and i < last_certainty)
-        for i, t in enumerate(toks)
-    )
+    return any(t == "double" and _double_check_site(toks, i) for i, t in enumerate(toks))
 
 
 def _double_check_site(toks: list[str], i: int) -> bool:
@@ -180,8 +172,7 @@ class Assertions:
         if (i := _first_in(self.second_thoughts, end, clause_end)) is not None and not self._checked_yes(i):
             return f"doubted ({toks[i]})"
         if (i := _first_in(self.doubts, clause_start, clause_end)) is not None or (
-            (i := _first_in(self.doubts, lead, head)) is not None
-            and (i >= scope.start or self._labels(lead, scope.start))
+            (i := _first_in(self.doubts, lead, head)) is not None and (i >= scope.start or self._labels(i, scope.start))
         ):
             return f"doubted ({self._doubt(i)})"
         step_end = _after(self.step_breaks, end, len(toks))
@@ -267,8 +258,9 @@ class Assertions:
     def _checked_yes(self, i: int) -> bool:
         """Whether the second thought at ``i`` is a check the step answers yes (``…, but wait, let me verify: 36 + 64 =
         100. Yes.``, ``…, but wait: is the angle at B right? Yes.``): a ``wait``, then in its sentence a verification
-        or a question without numbers (``is it 11?`` offers another value), no negation or verdict, and the next
-        sentence a bare yes. ``…, alternatively 11`` and ``…, unless …`` offer something else: never answered."""
+        or a question without numbers (``is it 11?`` offers another value), no negation or verdict, no statement
+        (``let me check: AC = 11``; arithmetic is a check), and the next sentence a bare yes. ``…, alternatively 11``
+        and ``…, unless …`` offer something else: never answered."""
         toks = self.toks
         sentence_end = _after(self.sentence_breaks, i, len(toks))
         asked = sentence_end < len(toks) and toks[sentence_end] == QUESTION and not self._numeral_in(i, sentence_end)
@@ -276,6 +268,10 @@ class Assertions:
             toks[i] in CHECKABLE
             and (asked or _first_in(self.verifying, i, sentence_end) is not None)
             and _first_in(self.refuting, i, sentence_end) is None
+            and not any(
+                toks[e - 1][0].isalpha()
+                for e in self.equals[bisect_left(self.equals, i) : bisect_left(self.equals, sentence_end)]
+            )
             and self.answer_after[bisect_left(self.sentence_breaks, i)] == "yes"
         )
 
@@ -333,7 +329,7 @@ class Assertions:
         if toks[colon] != ":":
             return a
         i = colon - 1
-        while i >= 0 and (toks[i][0].isalpha() or toks[i] in {",", "="}):
+        while i >= 0 and (toks[i][0].isalpha() or toks[i] in {",", "=", ":"}):
             i -= 1
         return i + 1 if (i < 0 or toks[i] in SENTENCE_BREAKS) and i + 1 < colon else a
 
@@ -358,18 +354,21 @@ class Assertions:
         AB = 6, AC = 10.``; not in ``If AB = 6, BC = 8, then …`` nor ``Assuming AB = 6, BC = 8, we go on.``)."""
         return _Scope(first, label, governed, end, consequent)
 
-    def _labels(self, lead: int, first: int) -> bool:
-        """Whether the label ``[lead, first)`` before a list's ``:`` speaks of its statements, so its doubt is theirs:
+    def _labels(self, at: int, first: int) -> bool:
+        """Whether the part of a label (up to ``first``) that holds the doubt at ``at`` speaks of the list's statements,
+        so its doubt is theirs (from the ``,`` or ``:`` before it: ``Note: Maybe:``, ``Next, maybe:``):
         nothing but :data:`LABELLING` words and doubts (``Maybe:``, ``My guess:``, ``Perhaps these:``); one that names
         anything else doubts that (``Perhaps the easiest way is Pythagoras:``, ``Probably the key facts are these:``).
         """
-        if lead not in self.labelling:
-            toks, j, about = self.toks, lead, True
-            while j < first and about:
+        if at not in self.labelling:
+            toks, j, about = self.toks, at, True
+            while j > 0 and toks[j - 1] not in {":", ","} and toks[j - 1] not in SENTENCE_BREAKS:
+                j -= 1
+            while j < first and toks[j] != ":" and about:
                 about = j in self.said or toks[j] in LABELLING
                 j += self.said[j][1] if j in self.said else 1
-            self.labelling[lead] = about
-        return self.labelling[lead]
+            self.labelling[at] = about
+        return self.labelling[at]
 
     def _clause_end(self, k: int) -> int:
         """Where clause ``k`` ends (the break after it)."""
