@@ -5,11 +5,12 @@ where a scan per kind does."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.rewards.assertion import Assertions, may_refute
+from service.rewards.assertion import CERTAINTIES, Assertions, may_refute
 from service.rewards.keysteps import StepStream
 from service.rewards.stance_index import KINDS, Index
 from service.rewards.stance_words import (
@@ -20,6 +21,7 @@ from service.rewards.stance_words import (
     QUESTION_OPENERS,
     QUOTE,
     SENTENCE_BREAKS,
+    STEP_DOUBTS,
     SUPPOSITIONS,
     TRIGGERS,
     VERDICTS,
@@ -45,6 +47,13 @@ DOUBLES = [
     "AB = 6, BUT DOUBLE-CHECK.",
     "The double angle is 2x = 60.",
     "Double-check: AB = 6.",
+    "Nothing else is needed: AB = 6.",
+    "AB = 6. Nothing here is verified.",
+    "AB = 6. Nothing of this is certain.",
+    "AB = 6, nothing = sure.",
+    "Nothing was checked; AB = 6.",
+    "AB = 6. Nothing here is right.",
+    "AB = 6 and nothing more.",
 ]
 STEPS = ["AB = 6.", "BC = 8 and AC = 10.", "So AC = 10.", "If AB = 6, then AC = 10.", "Is AB = 6?"]
 
@@ -62,7 +71,7 @@ def _streams():
         yield [double, step]
         yield [step, double]
     for template in templates:
-        for double in DOUBLES[:4]:
+        for double in DOUBLES[:4] + DOUBLES[-6:]:
             yield [template.format(s="AB = 6"), double]
 
 
@@ -77,7 +86,7 @@ def test_a_stream_the_gate_skips_has_nothing_denied():
 
 
 def test_the_gate_reads_a_double_check_doubt():
-    for text in DOUBLES[3:10]:
+    for text in [*DOUBLES[3:10], *DOUBLES[-6:-3], DOUBLES[-2]]:
         toks = StepStream.of([text]).tokens
         assert may_refute(toks), text
 
@@ -120,3 +129,9 @@ def test_the_index_finds_each_kind_where_a_scan_does(toks):
     index = Index(toks)
     assert index.at == _scanned(toks)
     assert index.symbols == list(itertools.accumulate((not t[0].isalpha() and t != "=" for t in toks), initial=0))
+
+
+def test_the_gate_knows_every_certainty_a_nothing_doubt_reads():
+    """``nothing`` opens the gate only before one of :data:`.assertion.CERTAINTIES`: the words STEP_DOUBTS reads."""
+    words = re.search(r"\(\?:([a-z|]+)\)$", STEP_DOUBTS[0])
+    assert words is not None and set(words.group(1).split("|")) <= set(CERTAINTIES)

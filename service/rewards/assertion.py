@@ -71,20 +71,28 @@ from .stance_words import (
 from .text import STEP_BREAK
 from .vocabulary import CONFIRMATION, QUESTION, SECOND_THOUGHTS, UNCERTAIN
 
-READ_WORDS = TRIGGERS - {"double"}
-"""The words :class:`Assertions` reads anywhere; ``double`` only where :data:`.vocabulary.DOUBT` can read it."""
+READ_WORDS = TRIGGERS - {"double", "nothing"}
+"""The words :class:`Assertions` reads anywhere; ``double`` and ``nothing`` only where a doubt said in words
+(:data:`.stance_words.DOUBTS_SAID`) can read them."""
 DOUBLE_CHECK_OPENERS = ("but", "please", "should", "to")
 """What :data:`.vocabulary.DOUBT` reads before ``(be) double-check`` (``needs to``: ``to``)."""
+CERTAINTIES = ("certain", "sure", "verified", "proven", "confirmed", "checked", "right", "correct", "true", "valid")
+"""What :data:`.stance_words.STEP_DOUBTS` reads after ``nothing`` (``Nothing here is verified.``)."""
 
 
 def may_refute(toks: list[str]) -> bool:
     """Whether the stream holds any word :class:`Assertions` reads: most steps hold none, and cost one set scan.
-    ``double`` is read only in a doubt (``…, but double-check``, ``this should be double-checked``), so a stream whose
-    only such word is a ``double`` that follows none of :data:`DOUBLE_CHECK_OPENERS` (``Let me double-check``, ``the
-    double angle``) states what it states: no stance can be read in it."""
+    ``double`` and ``nothing`` are read only in a doubt (``…, but double-check``, ``this should be double-checked``,
+    ``Nothing here is verified.``; ``nothing`` also cancels one, which needs another), so a stream whose only such
+    words are a ``double`` after none of :data:`DOUBLE_CHECK_OPENERS` (``Let me double-check``, ``the double angle``)
+    or a ``nothing`` before none of :data:`CERTAINTIES` states what it states: no stance can be read in it."""
     if not READ_WORDS.isdisjoint(toks):
         return True
-    return any(t == "double" and _double_check_site(toks, i) for i, t in enumerate(toks))
+    last_certainty = max((i for i, t in enumerate(toks) if t.lower().startswith(CERTAINTIES)), default=-1)
+    return any(
+        (t == "double" and _double_check_site(toks, i)) or (t == "nothing" and i < last_certainty)
+        for i, t in enumerate(toks)
+    )
 
 
 def _double_check_site(toks: list[str], i: int) -> bool:
