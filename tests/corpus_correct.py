@@ -45,6 +45,10 @@ _STYLES = [
     _SUMMARY + ".\n\nThe answer is {r}.",
     "The answer is {r}.\n\n" + _SUMMARY + ".",
     "{r}\n\nThe answer is {r}.",
+    "{r}\n\nSo {r}.",
+    "The answer is {r}.\n\nSo {r}.",
+    "**{r}**\n\nThus, {r}.",
+    "The answer is {r}.\n\nSo the answer is {r}.",
     "\\boxed{{{r}}}\n\nSo the answer is {r}.",
     "**Final Answer**\n\\boxed{{{r}}}",
     "Looking at the figure carefully.\n\nThus, the answer is {r}.",
@@ -1439,4 +1443,19 @@ CORRECT += [
     ("7", "7 (3 + 4 = 7)", None),
     ("24", "24 (4 × 6 = 24)", None),
     ("7", "Since 3 + 4 = 7 matches the total, the answer is 7.", None),
+]
+
+# ---------------------------------------------------------------- a later paragraph that concludes the same value
+CORRECT += [
+    ("7", "7\n\n= 7", None),
+    ("7", "7\n\nHence x = 7.", None),
+    ("7", "7.\n\nThis is because 3 + 4 = 7.", None),
+    ("7", "7\n\nSo 3 + 4 = 7.", None),
+    ("7", "The answer is 7.\n\nSo the total of the 3 and 4 apples is 7.", None),
+    ("7", "The answer is 7.\n\nThen we add the 3 and 4 apples to get 7.", None),
+    ("7", "7\n\nSo we needed 3 and 4 to make it.", None),
+    ("yes", "Yes. So yes.", None),
+    ("yes", "Yes. So the answer is yes.", None),
+    ("7", "7. So 3 + 4 = 7.", None),
+    ("green", "The car is green. So it is green.", None),
 ]

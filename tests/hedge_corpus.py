@@ -38,6 +38,11 @@ EVERY_KIND = [
     "**{r}**\n\n**{w}**",
     "`{r}`\n\n`{w}`",
     "```\n{r}\n```\n\n```\n{w}\n```",
+    "{r}\n\nSo {w}.",
+    "The answer is {r}.\n\nSo {w}.",
+    "**{r}**\n\nThus, {w}.",
+    "{r}\n\nTherefore {w}",
+    "{r}\n\nFinally, {w}.",
     "The answer is {r}\n\nThe answer is {w}",
     "The answer is {r}. {W} also fits.",
     "The answer is {r}, unless it is {w}.",
@@ -91,6 +96,8 @@ EVERY_KIND = [
 """Hedges that any kind of answer can be written as."""
 
 NUMBERS = [
+    "{r}\n\n= {w}",
+    "{r}\n\nHence x = {w}.",
     "at most \\boxed{{{r}}}",
     "at least \\boxed{{{r}}}",
     "\\boxed{{{r}}} \\pm 2",
@@ -393,3 +400,13 @@ HEDGES += [
 ]
 """An equation in parentheses whose result is another number, and an opening clause that calls its value an answer
 before ``the answer is`` (a block read as quiet skipped it)."""
+HEDGES += [
+    ("yes", "Yes.\n\nSo no.", None, "yes_no"),
+    ("7", "7\n\nThen 9.", None, "number"),
+    ("7", "The answer is 7.\n\nThus, the answer is 9.", None, "number"),
+    ("yes", "Yes. So no.", None, "yes_no"),
+    ("green", "Answer: green, not gray. So gray.", None, "word"),
+    ("7", "7. Thus, 9.", None, "number"),
+]
+"""A later paragraph that concludes another value (``So 9.``, ``= 9``) offers it: read as a bare line of that value,
+where the statement reader reads only the first paragraph (issue 25); so does a later sentence on the answer's line."""

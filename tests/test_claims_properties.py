@@ -39,8 +39,10 @@ SECOND = [
     "{W} also fits.",
     "It could also be {w}.",
     "```\n{w}\n```",
+    "So {w}.",
+    "Thus, {w}.",
 ]
-"""Wrappings of a second value; each is a claim wherever it stands."""
+"""Wrappings of a second value; each is a claim wherever it stands (a conclusion too: ``So 9.``)."""
 
 NEUTRAL = [
     "The figure is drawn neatly.",
@@ -51,7 +53,7 @@ NEUTRAL = [
 ]
 """Sentences with no value, no hedge word and no answer word: padding a policy might add."""
 
-RESTATED = ["So the answer is {r}.", "\\boxed{{{r}}}", "**{r}**", "Answer: {r}", "Final answer: {r}"]
+RESTATED = ["So {r}.", "So the answer is {r}.", "\\boxed{{{r}}}", "**{r}**", "Answer: {r}", "Final answer: {r}"]
 
 SECTIONS = [
     (reference, style.format(r=stated), choices, stated)

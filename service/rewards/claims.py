@@ -177,6 +177,10 @@ _FUNCTION = re.compile(r"^\s*\\?[A-Za-z]\w*\s*\([^()]*\)\s*$")
 """``f(x)``, ``P(A)``: a function named in the sentence, not a value."""
 _RELATION = re.compile(r"=|<|>|\\(?:equiv|le|ge|leq|geq|neq|approx|cong|sim)\b|≤|≥|≠|≈")
 _CONCLUSION = re.compile(r"\b(?:so|thus|hence|therefore|which\s+means)\b", re.IGNORECASE)
+_CONCLUDING = re.compile(r"^\s*(?:(?:so|thus|hence|therefore|then|finally)\b,?|=)\s*(?=\S)", re.IGNORECASE)
+"""A line that concludes a value (``So 9.``, ``Thus, x = 9``, ``= 9``) states it as a bare line would: after the
+answer, a different one is a second value, the same one a restatement."""
+_LATER_CONCLUSION = re.compile(r"[.!?]\s+(?:so|thus|hence|therefore|then|finally)\b", re.IGNORECASE)
 _FULL = frozenset({Stance.UNCERTAIN, Stance.ALTERNATIVE})
 """The stances read in every sentence of the answer zone; negations, bounds and conditions are read only in the
 sentences that hold an answer (a box, an announcement, a labelled or bare value) or, without one, the last three:
@@ -664,6 +668,7 @@ def _quiet(block: str) -> bool:
         and not _SCENE_ENDORSING.search(block)
         and not _CORRECTION.match(block)
         and not _PAREN_AFTER_VALUE.search(block)
+        and not _LATER_CONCLUSION.search(block)
     )
 
 
@@ -699,11 +704,12 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
             anchored.append((offset, Claim(value, Stance.ASSERTED, "sentence")))
         if "\x03" in sentence:
             anchored.append((offset, Claim("", Stance.ASSERTED, "box")))
+    anchored += _concluded(sentences, text, marked, expect)
     position = 0
     lines = text.split("\n")
     for index, line in enumerate(lines):
         alone = all(not lines[i].strip() for i in (index - 1, index + 1) if 0 <= i < len(lines))
-        value = _line_value(line, marked, expect, alone)
+        value = _line_value(_CONCLUDING.sub("", line, count=1), marked, expect, alone)
         if value is not None:
             anchored.append((position, Claim(value, Stance.ASSERTED, "line")))
         elif (asked := _LINE_QUESTION.fullmatch(line)) and (
@@ -727,6 +733,18 @@ def read_claims(block: str, expect: str = "value", allow: str = "") -> tuple[Cla
         else:
             claims += _offered(sentence, marked, expect, allow, short=True)
     return tuple(claims)
+
+
+def _concluded(sentences: list[tuple[int, str]], text: str, marked: _Marked, expect: str) -> list[tuple[int, Claim]]:
+    """Sentences after another on their line that conclude a value (``Yes. So no.``): claims as a line of that value
+    would be (a line that opens with the conclusion is read with the lines)."""
+    claims = []
+    for offset, sentence in sentences:
+        if offset == 0 or text[offset - 1] == "\n" or not _CONCLUDING.match(sentence):
+            continue
+        if (value := _line_value(_CONCLUDING.sub("", sentence, count=1), marked, expect, False)) is not None:
+            claims.append((offset, Claim(value, Stance.ASSERTED, "line")))
+    return claims
 
 
 def _last_stating(sentences: list[tuple[int, str]], marked: _Marked, expect: str) -> int:
