@@ -319,28 +319,23 @@ def _origins(edits: list[tuple[int, int, int, int]], spans: list[tuple[int, int]
     """Where each span of a stage's output stood in its input, in one pass (spans and edits are in order): a
     token's start (end) inside a replacement stands at the replaced text's start (end)."""
     out: list[tuple[int, int]] = []
-    k = 0
-    shift = 0
-    n = len(edits)
+    k = shift = 0
     for start, end in spans:
-        while k < n and edits[k][1] <= start:
-            shift = edits[k][3] - edits[k][1]
-            k += 1
-        if k < n and edits[k][0] <= start:
-            begin = edits[k][2]
-        else:
-            begin = start + shift
-        last = end - 1
-        j, tail = k, shift
-        while j < n and edits[j][1] <= last:
-            tail = edits[j][3] - edits[j][1]
-            j += 1
-        if j < n and edits[j][0] <= last:
-            finish = edits[j][3]
-        else:
-            finish = end + tail
+        k, shift = _passed(edits, k, shift, start)
+        begin = edits[k][2] if k < len(edits) and edits[k][0] <= start else start + shift
+        j, tail = _passed(edits, k, shift, end - 1)
+        finish = edits[j][3] if j < len(edits) and edits[j][0] <= end - 1 else end + tail
         out.append((begin, finish))
     return out
+
+
+def _passed(edits: list[tuple[int, int, int, int]], k: int, shift: int, position: int) -> tuple[int, int]:
+    """From edit ``k`` on, the first edit that does not end at or before ``position``, and the shift the edits
+    before it add to a position of the stage's output."""
+    while k < len(edits) and edits[k][1] <= position:
+        shift = edits[k][3] - edits[k][1]
+        k += 1
+    return k, shift
 
 
 _STARRED = re.compile(r"\*\*")

@@ -222,10 +222,11 @@ def read_statement(block: str, expect: str = "value") -> Statement:
     ``yes_no`` for a yes/no reference, else ``value``. Cached: a group's members often state the same."""
     if len(block) > MAX_BLOCK_CHARS:
         return Statement(None, Rule.NONE, f"final answer longer than {MAX_BLOCK_CHARS} characters")
-    if _BARE.fullmatch(block) and (other := other_working(" ".join(block.split()))) is not None:
-        return Statement(None, Rule.HEDGE, f"another value in parentheses ({other})")
     if _BARE.fullmatch(block):
-        return Statement(without_remark(" ".join(block.split())), Rule.PLAIN)
+        line = " ".join(block.split())
+        if (other := other_working(line)) is not None:
+            return Statement(None, Rule.HEDGE, f"another value in parentheses ({other})")
+        return Statement(without_remark(line), Rule.PLAIN)
     s = normalised_block(block)
     if not s:
         return Statement(None, Rule.NONE, "empty final answer")
